@@ -1,0 +1,48 @@
+// `olzk`: one CLI, one subcommand per job. Each subcommand lives with the package that
+// owns the job and is loaded lazily, so `olzk devnet` does not load snarkjs or Hardhat.
+import { UserError } from "./args.ts";
+
+interface Subcommand {
+  summary: string;
+  load: () => Promise<{ run: (argv: string[]) => Promise<number | void> }>;
+}
+
+const commands: Record<string, Subcommand> = {
+  start: { summary: "run the main job (embedded devnet stack)", load: () => import("./start.ts") },
+  devnet: { summary: "run the Home (Open Libra) devnet with its HTTP API", load: () => import("../home/devnet/cli.ts") },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((c) => c.length)) + 2;
+  return [
+    "olzk: ZK light client and messaging layer for Atomic Auctions (Open Libra Home -> EVM Away)",
+    "",
+    "Usage: olzk <command> [options]   (olzk <command> --help for its options)",
+    "",
+    "Commands:",
+    ...Object.entries(commands).map(([n, c]) => `  ${n.padEnd(width)}${c.summary}`),
+  ].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const cmd = commands[name];
+  if (!cmd) {
+    console.error(`olzk: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    const mod = await cmd.load();
+    return (await mod.run(rest)) ?? 0;
+  } catch (e) {
+    if (e instanceof UserError) {
+      console.error(`olzk ${name}: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,28 @@
+import { createRequire } from "node:module";
+import hardhatViem from "@nomicfoundation/hardhat-viem";
+import type { HardhatUserConfig } from "hardhat/config";
+
+// Compile offline with solc-js: Hardhat needs the absolute path of soljson.js.
+const require = createRequire(import.meta.url);
+const soljson = require.resolve("solc/soljson.js");
+
+const config: HardhatUserConfig = {
+  plugins: [hardhatViem],
+  solidity: {
+    version: "0.8.37",
+    path: soljson,
+    settings: {
+      optimizer: { enabled: true, runs: 10_000 },
+      evmVersion: "prague",
+    },
+  },
+  paths: {
+    sources: "./contracts",
+    tests: "./test/contracts",
+  },
+  networks: {
+    localhost: { type: "http", url: process.env.OLZK_AWAY_RPC ?? "http://127.0.0.1:8545" },
+  },
+};
+
+export default config;

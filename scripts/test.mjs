@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// `npm test`: everything, in order. Vitest runs the TypeScript, circuit, prover, relayer
+// and contract tests (contract tests drive Hardhat's EDR in process).
+import { spawnSync } from "node:child_process";
+
+function step(cmd, args) {
+  console.log(`\n> ${cmd} ${args.join(" ")}`);
+  const r = spawnSync(cmd, args, { stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+step("vitest", ["run", ...process.argv.slice(2)]);
