@@ -1,0 +1,190 @@
+// JobStore behaviour, run against both implementations: embedded SQLite and a real
+// PostgreSQL server started on loopback for this file.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jobKey, type NewJob } from "../../relayer/jobs.ts";
+import { PostgresJobStore } from "../../relayer/store/postgres.ts";
+import { SqliteJobStore } from "../../relayer/store/sqlite.ts";
+import type { Clock, JobStore } from "../../relayer/store/types.ts";
+import { startPostgres, type PgServer } from "./pg-server.ts";
+
+let server: PgServer;
+let dbCounter = 0;
+const tmp = mkdtempSync(join(tmpdir(), "olzk-store-"));
+
+beforeAll(async () => {
+  server = await startPostgres();
+});
+afterAll(() => {
+  server?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A fresh PostgreSQL database per test, so tests do not see each other's rows. */
+async function freshPgUrl(): Promise<string> {
+  const name = `t${process.pid}_${++dbCounter}`;
+  const c = new pg.Client({ connectionString: server.url });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${name}`);
+  await c.end();
+  return server.url.replace(/\/postgres$/, `/${name}`);
+}
+
+type Factory = (clock?: Clock) => Promise<{ open: (clock?: Clock) => Promise<JobStore> }>;
+
+const backends: [string, Factory][] = [
+  [
+    "sqlite",
+    async () => {
+      const file = join(tmp, `s${++dbCounter}.sqlite`);
+      return { open: async (clock?: Clock) => new SqliteJobStore(file, clock) };
+    },
+  ],
+  [
+    "postgres",
+    async () => {
+      const url = await freshPgUrl();
+      return { open: (clock?: Clock) => PostgresJobStore.open(url, clock) };
+    },
+  ],
+];
+
+function job(kind: NewJob["kind"], chainId: number, subject: number | bigint, extra: Partial<NewJob> = {}): NewJob {
+  return { key: jobKey(kind, chainId, subject), kind, chainId, subject: String(subject), payload: { n: BigInt(subject) }, ...extra };
+}
+
+describe.each(backends)("JobStore on %s", (_name, factory) => {
+  it("inserts each key once, however often the same work is planned", async () => {
+    const s = await (await factory()).open();
+    try {
+      expect(await s.insert([job("header", 1, 5), job("settle", 1, 7)])).toBe(2);
+      expect(await s.insert([job("header", 1, 5), job("settle", 1, 7)])).toBe(0);
+      expect(await s.insert([job("header", 1, 5), job("header", 1, 6)])).toBe(1);
+      expect([...(await s.keys())].sort()).toEqual(["header:1:5", "header:1:6", "settle:1:7"]);
+      const c = await s.counts();
+      expect(c.pending).toBe(3);
+      expect(c.confirmed).toBe(0);
+      const j = await s.get("header:1:5");
+      expect(j?.payload.n).toBe(5n); // bigints survive the JSON column
+      expect(j?.state).toBe("pending");
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("claims by priority, honours dependencies and notBefore, and fences writes by owner", async () => {
+    let now = 1_000_000;
+    const s = await (await factory()).open(() => now);
+    try {
+      await s.insert([
+        job("settle", 1, 9, { dependsOn: "header:1:20" }),
+        job("header", 1, 20, { dependsOn: "rotation:1:3" }),
+        job("rotation", 1, 3),
+      ]);
+      const a = await s.claim("A", 10_000);
+      expect(a?.key).toBe("rotation:1:3");
+      expect(a?.state).toBe("claimed");
+      expect(a?.owner).toBe("A");
+      expect(a?.attempts).toBe(1);
+      // the header depends on the unconfirmed rotation, the settlement on the header: nothing else runs
+      expect(await s.claim("B", 10_000)).toBeUndefined();
+      expect(await s.update("rotation:1:3", "B", { state: "failed" })).toBe(false); // not B's job
+      expect(await s.update("rotation:1:3", "A", { state: "proved", proof: { p: [1n, 2n] } })).toBe(true);
+      expect((await s.get("rotation:1:3"))?.proof).toEqual({ p: [1n, 2n] });
+      expect(await s.update("rotation:1:3", "A", { state: "confirmed" })).toBe(true);
+      expect(await s.release("rotation:1:3", "A")).toBe(true);
+      const h = await s.claim("B", 10_000);
+      expect(h?.key).toBe("header:1:20");
+      // released with a delay: not claimable before notBefore, and `claimed` goes back to `pending`
+      expect(await s.release("header:1:20", "B", { notBefore: now + 5_000, lastError: "not ready" })).toBe(true);
+      const back = await s.get("header:1:20");
+      expect(back?.state).toBe("pending");
+      expect(back?.owner).toBeNull();
+      expect(back?.lastError).toBe("not ready");
+      expect(await s.claim("B", 10_000)).toBeUndefined();
+      now += 5_001;
+      expect((await s.claim("B", 10_000))?.attempts).toBe(2);
+      const counts = await s.counts();
+      expect(counts.confirmed).toBe(1);
+      expect(counts.claimed).toBe(1);
+      expect(counts.pending).toBe(1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("makes a crashed worker's job claimable again when its lease expires, keeping its progress", async () => {
+    let now = 5_000_000;
+    const f = await factory();
+    const a = await f.open(() => now);
+    await a.insert([job("header", 7, 100)]);
+    const got = await a.claim("A", 30_000);
+    expect(got?.key).toBe("header:7:100");
+    await a.update("header:7:100", "A", { state: "submitting", txHash: "0xabc", nonce: 4, rawTx: "0x02" });
+    await a.close(); // worker A "crashes": no release
+    const b = await f.open(() => now);
+    try {
+      now += 20_000;
+      expect(await b.claim("B", 30_000)).toBeUndefined(); // lease still valid
+      now += 10_001;
+      const re = await b.claim("B", 30_000);
+      expect(re?.owner).toBe("B");
+      expect(re?.state).toBe("submitting"); // resumes where A stopped, never from scratch
+      expect(re?.txHash).toBe("0xabc");
+      expect(re?.nonce).toBe(4);
+      expect(re?.attempts).toBe(2);
+      // A, if it comes back, lost the job: its heartbeat and writes are refused
+      expect(await b.heartbeat("header:7:100", "A", 30_000)).toBe(false);
+      expect(await b.update("header:7:100", "A", { state: "failed" })).toBe(false);
+      expect(await b.heartbeat("header:7:100", "B", 30_000)).toBe(true);
+      expect((await b.get("header:7:100"))?.state).toBe("submitting");
+    } finally {
+      await b.close();
+    }
+  });
+
+  it("never hands one job to two concurrent workers", async () => {
+    const f = await factory();
+    const w1 = await f.open();
+    const w2 = await f.open();
+    try {
+      const n = 120;
+      await w1.insert(Array.from({ length: n }, (_, i) => job("settle", 3, i + 1)));
+      const runs = new Map<string, string[]>();
+      const worker = async (s: JobStore, id: string) => {
+        for (;;) {
+          const j = await s.claim(id, 60_000);
+          if (!j) return;
+          runs.set(j.key, [...(runs.get(j.key) ?? []), id]);
+          await new Promise((r) => setTimeout(r, Math.random() * 2));
+          expect(await s.update(j.key, id, { state: "confirmed" })).toBe(true);
+          await s.release(j.key, id);
+        }
+      };
+      await Promise.all([worker(w1, "w1a"), worker(w1, "w1b"), worker(w2, "w2a"), worker(w2, "w2b")]);
+      expect(runs.size).toBe(n);
+      for (const [, who] of runs) expect(who).toHaveLength(1);
+      expect((await w1.counts()).confirmed).toBe(n);
+      const byWorker = new Set([...runs.values()].map((w) => w[0]));
+      expect(byWorker.size).toBeGreaterThan(1); // the work was actually shared
+    } finally {
+      await w1.close();
+      await w2.close();
+    }
+  });
+
+  it("lists by state, kind and chain", async () => {
+    const s = await (await factory()).open();
+    try {
+      await s.insert([job("header", 1, 1), job("header", 2, 1), job("settle", 1, 4)]);
+      expect((await s.list({ kind: "header" })).map((j) => j.key)).toEqual(["header:1:1", "header:2:1"]);
+      expect((await s.list({ chainId: 1 })).map((j) => j.key)).toEqual(["header:1:1", "settle:1:4"]);
+      expect(await s.list({ states: ["confirmed"] })).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+});
