@@ -1,0 +1,12 @@
+// The Home (Open Libra) data model: one import for everything in home/model/.
+export * from "./field.ts";
+export * from "./poseidon.ts";
+export * from "./poseidon-constants.ts";
+export * from "./babyjub.ts";
+export * from "./eddsa.ts";
+export * from "./bls.ts";
+export * from "./validators.ts";
+export * from "./header.ts";
+export * from "./smt.ts";
+export * from "./leaves.ts";
+export * from "./ssz.ts";
