@@ -1,0 +1,20 @@
+// Circuit parameter profiles. `dev` is what tests, CI and the local devnet use (fits the 2^16 dev
+// powers of tau in ../shared/ptau); `prod` is the production profile (Open Libra mainnet had 41
+// validators, so N = 64), documented and compiled for the constraint snapshot but not set up in CI.
+export interface CircuitProfile {
+  /** HeaderQuorum validator slots (power of two). */
+  N: number;
+  /** State tree depth (ENCODING.md STATE_DEPTH). */
+  depth: number;
+  /** Settlement lockup slots K. */
+  lockups: number;
+  /** Dev artifacts come from a single-party setup and must be refused outside dev. */
+  insecure: boolean;
+}
+
+export const PROFILES = {
+  dev: { N: 4, depth: 32, lockups: 2, insecure: true },
+  prod: { N: 64, depth: 32, lockups: 4, insecure: false },
+} as const satisfies Record<string, CircuitProfile>;
+
+export type ProfileName = keyof typeof PROFILES;
