@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IHomeLightClient} from "./interfaces/IHomeLightClient.sol";
+import {IHeaderQuorumVerifier} from "./interfaces/IHeaderQuorumVerifier.sol";
+import {Field} from "./lib/Field.sol";
+
+/// @title HomeLightClient
+/// @notice Follows the Home chain from a trusted genesis validator set. Each accepted header carries a
+///         HeaderQuorum proof (a quorum of the current epoch's set signed it); the client stores the
+///         header's stateRoot and timestamp per height, and moves to the next epoch only through the
+///         epoch-ending header of the current epoch (nextValidatorSetRoot != 0). Heights strictly
+///         increase, so past epochs, older heights and conflicting headers are rejected. The guardian can
+///         pause and unpause; it cannot write headers or roots.
+contract HomeLightClient is IHomeLightClient {
+    uint256 private constant MASK32 = (1 << 32) - 1;
+    uint256 private constant MASK64 = (1 << 64) - 1;
+
+    /// @inheritdoc IHomeLightClient
+    uint32 public immutable homeChainId;
+    /// @inheritdoc IHomeLightClient
+    address public immutable guardian;
+    /// @notice HeaderQuorum Groth16 verifier.
+    IHeaderQuorumVerifier public immutable verifier;
+
+    /// @dev One slot read and written per header: epoch, next acceptable height, paused.
+    struct Cursor {
+        uint64 epoch;
+        uint64 nextHeight; // latest stored height + 1, 0 before the first header
+        bool paused;
+    }
+
+    Cursor private _cursor;
+    uint256 private _setRoot;
+    mapping(uint64 height => uint256) private _stateRoots;
+    mapping(uint64 height => uint64) private _timestamps; // unix seconds
+
+    /// @param homeChainId_ Home chain id (u32) headers must carry.
+    /// @param genesisEpoch Trusted epoch to start from.
+    /// @param genesisValidatorSetRoot Trusted validator set root of `genesisEpoch`.
+    /// @param verifier_ HeaderQuorum verifier.
+    /// @param guardian_ Account that may pause and unpause.
+    constructor(
+        uint32 homeChainId_,
+        uint64 genesisEpoch,
+        uint256 genesisValidatorSetRoot,
+        IHeaderQuorumVerifier verifier_,
+        address guardian_
+    ) {
+        if (
+            genesisValidatorSetRoot == 0 || genesisValidatorSetRoot >= Field.R || address(verifier_).code.length == 0
+                || guardian_ == address(0)
+        ) revert InvalidConfig();
+        homeChainId = homeChainId_;
+        guardian = guardian_;
+        verifier = verifier_;
+        _cursor = Cursor({epoch: genesisEpoch, nextHeight: 0, paused: false});
+        _setRoot = genesisValidatorSetRoot;
+        emit EpochRotated(genesisEpoch, genesisValidatorSetRoot, 0);
+    }
+
+    /// @inheritdoc IHomeLightClient
+    function submitHeader(uint256[8] calldata proof, uint256[4] calldata pub) external {
+        Cursor memory c = _cursor;
+        if (c.paused) revert ClientPaused();
+        for (uint256 i; i < 4; ++i) {
+            if (pub[i] >= Field.R) revert PublicInputNotInField(i);
+        }
+        uint256 meta = pub[0];
+        if (meta >> 224 != 0) revert MalformedMeta();
+        uint32 chainId = uint32(meta & MASK32);
+        uint64 epoch = uint64((meta >> 32) & MASK64);
+        uint64 height = uint64((meta >> 96) & MASK64);
+        uint64 timestampMs = uint64(meta >> 160);
+
+        if (chainId != homeChainId) revert WrongChainId(chainId, homeChainId);
+        if (height < c.nextHeight) {
+            uint256 stored = _stateRoots[height];
+            if (stored != 0 && stored != pub[1]) revert ConflictingHeader(height);
+            revert HeightNotIncreasing(height, c.nextHeight - 1);
+        }
+        if (epoch != c.epoch) revert WrongEpoch(epoch, c.epoch);
+        if (pub[2] != _setRoot) revert WrongValidatorSet();
+        if (!verifier.verifyProof(proof, pub)) revert InvalidProof();
+
+        _stateRoots[height] = pub[1];
+        _timestamps[height] = timestampMs / 1000;
+        c.nextHeight = height + 1;
+        emit HeaderSubmitted(height, epoch, pub[1], timestampMs);
+        if (pub[3] != 0) {
+            c.epoch = epoch + 1;
+            _setRoot = pub[3];
+            emit EpochRotated(epoch + 1, pub[3], height);
+        }
+        _cursor = c;
+    }
+
+    /// @inheritdoc IHomeLightClient
+    function pause() external {
+        if (msg.sender != guardian) revert NotGuardian();
+        _cursor.paused = true;
+        emit PausedSet(true);
+    }
+
+    /// @inheritdoc IHomeLightClient
+    function unpause() external {
+        if (msg.sender != guardian) revert NotGuardian();
+        _cursor.paused = false;
+        emit PausedSet(false);
+    }
+
+    /// @inheritdoc IHomeLightClient
+    function stateRootAt(uint64 height) external view returns (uint256) {
+        return _stateRoots[height];
+    }
+
+    /// @inheritdoc IHomeLightClient
+    function timestampAt(uint64 height) external view returns (uint64) {
+        return _timestamps[height];
+    }
+
+    /// @inheritdoc IHomeLightClient
+    function provenState(uint64 height) external view returns (uint256 stateRoot, uint64 timestamp) {
+        if (_cursor.paused) revert ClientPaused();
+        stateRoot = _stateRoots[height];
+        if (stateRoot == 0) revert UnknownHeader(height);
+        timestamp = _timestamps[height];
+    }
+
+    /// @inheritdoc IHomeLightClient
+    function currentEpoch() external view returns (uint64) {
+        return _cursor.epoch;
+    }
+
+    /// @inheritdoc IHomeLightClient
+    function currentValidatorSetRoot() external view returns (uint256) {
+        return _setRoot;
+    }
+
+    /// @inheritdoc IHomeLightClient
+    function latestHeight() external view returns (uint64) {
+        uint64 n = _cursor.nextHeight;
+        return n == 0 ? 0 : n - 1;
+    }
+
+    /// @inheritdoc IHomeLightClient
+    function hasHeaders() external view returns (bool) {
+        return _cursor.nextHeight != 0;
+    }
+
+    /// @inheritdoc IHomeLightClient
+    function paused() external view returns (bool) {
+        return _cursor.paused;
+    }
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title IHomeLightClient
+/// @notice Away-chain light client of the Home chain (Open Libra): accepts HeaderQuorum proofs,
+///         stores per proven header the state root and timestamp, ratchets validator-set epochs.
+interface IHomeLightClient {
+    /// @notice A header was proven and stored.
+    event HeaderSubmitted(uint64 indexed height, uint64 indexed epoch, uint256 stateRoot, uint64 timestampMs);
+    /// @notice An epoch-ending header moved the client to `newEpoch` with validator set `validatorSetRoot`.
+    event EpochRotated(uint64 indexed newEpoch, uint256 validatorSetRoot, uint64 atHeight);
+    /// @notice The guardian paused or unpaused the client.
+    event PausedSet(bool paused);
+
+    /// @notice A public input is not a canonical field element (>= r).
+    error PublicInputNotInField(uint256 index);
+    /// @notice meta does not fit in 224 bits.
+    error MalformedMeta();
+    /// @notice The header is for another Home chain.
+    error WrongChainId(uint32 got, uint32 expected);
+    /// @notice The header's epoch is not the client's current epoch.
+    error WrongEpoch(uint64 got, uint64 current);
+    /// @notice The header's validatorSetRoot is not the current epoch's set.
+    error WrongValidatorSet();
+    /// @notice A different header is already stored at this height.
+    error ConflictingHeader(uint64 height);
+    /// @notice The height is not above the latest stored height.
+    error HeightNotIncreasing(uint64 height, uint64 latest);
+    /// @notice The Groth16 proof does not verify.
+    error InvalidProof();
+    /// @notice The client is paused.
+    error ClientPaused();
+    /// @notice No header is stored at this height.
+    error UnknownHeader(uint64 height);
+    /// @notice Caller is not the guardian.
+    error NotGuardian();
+    /// @notice A constructor argument is invalid.
+    error InvalidConfig();
+
+    /// @notice Verifies a HeaderQuorum proof for the current epoch and stores the header's state root and timestamp.
+    /// @param proof Groth16 proof in snarkjs calldata order.
+    /// @param pub [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot] (ENCODING.md).
+    function submitHeader(uint256[8] calldata proof, uint256[4] calldata pub) external;
+
+    /// @notice Pauses header submission and settlement reads (guardian only).
+    function pause() external;
+
+    /// @notice Resumes the client (guardian only).
+    function unpause() external;
+
+    /// @notice State root of the proven header at `height` (0 if none).
+    function stateRootAt(uint64 height) external view returns (uint256);
+
+    /// @notice Timestamp (unix seconds, rounded down) of the proven header at `height` (0 if none).
+    function timestampAt(uint64 height) external view returns (uint64);
+
+    /// @notice State root and timestamp (unix seconds) of a proven header, for settlement.
+    /// @dev Reverts with ClientPaused when paused and UnknownHeader when nothing is stored at `height`.
+    function provenState(uint64 height) external view returns (uint256 stateRoot, uint64 timestamp);
+
+    /// @notice The epoch whose validator set signs the next accepted header.
+    function currentEpoch() external view returns (uint64);
+
+    /// @notice The validator set root of the current epoch.
+    function currentValidatorSetRoot() external view returns (uint256);
+
+    /// @notice Highest stored height (0 before the first header; see hasHeaders).
+    function latestHeight() external view returns (uint64);
+
+    /// @notice True once at least one header is stored.
+    function hasHeaders() external view returns (bool);
+
+    /// @notice True while the guardian has paused the client.
+    function paused() external view returns (bool);
+
+    /// @notice Home chain id this client follows.
+    function homeChainId() external view returns (uint32);
+
+    /// @notice The account allowed to pause and unpause.
+    function guardian() external view returns (address);
+}
