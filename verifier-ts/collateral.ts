@@ -1,0 +1,159 @@
+// The integrator's collateral check: "does borrower B have credit of at least X on Away
+// chain C (settlement contract A), valid until T, as of a Home header no older than S
+// seconds?", answered from a proof bundle alone (no chain access): the header chain is
+// verified from the bundle's checkpoint (headerChain.ts), then the lockup leaf is opened in
+// the stateRoot of one of the verified headers (leafKey/leafValue/lockupDigest and the
+// Merkle path exactly as circuits/ENCODING.md, via the Home model's helpers).
+import { awayBinding, KIND_LOCKUP, leafKey, LOCK_STATUS_LOCKED, lockupDigest, type Address, type LockupPayload } from "../home/model/leaves.ts";
+import { STATE_DEPTH, verifyStateProof } from "../home/model/smt.ts";
+import type { PreparedVerificationKey, SnarkjsVerificationKey } from "./groth16.ts";
+import {
+  verifyHeaderChain,
+  type Checkpoint,
+  type HeaderChainErrorCode,
+  type HeaderProofItem,
+  type HeaderProofVerifier,
+  type VerifiedHeader,
+} from "./headerChain.ts";
+
+/** Current version of the bundle format (JSON `version` field, first SSZ byte). */
+export const COLLATERAL_BUNDLE_VERSION = 1;
+
+/** Everything needed to check a lockup off-chain. */
+export interface CollateralBundle {
+  version: number;
+  /** Trusted starting point of the header chain (the integrator must trust it). */
+  checkpoint: Checkpoint;
+  /** HeaderQuorum proofs from the checkpoint, in order. */
+  headers: HeaderProofItem[];
+  /** Height of the verified header whose stateRoot holds the lockup leaf. */
+  stateHeight: bigint;
+  /** The lockup leaf payload (ENCODING.md "Collateral lockup"). */
+  lockup: LockupPayload;
+  /** Away binding of the leaf: chain id and AtomicSettlement contract. */
+  awayChainId: bigint;
+  awayContract: Address;
+  /** STATE_DEPTH Merkle siblings of the leaf, level 0 first. */
+  siblings: bigint[];
+}
+
+/** The question an integrator asks. */
+export interface CollateralQuery {
+  borrower: Address;
+  /** Credit needed, base units of the lockup's credit asset. */
+  minCredit: bigint;
+  awayChainId: bigint;
+  /** The Away AtomicSettlement contract the credit must be usable with. */
+  settlementContract: Address;
+  /** The lockup must not expire before this unix time (seconds). */
+  validUntil: bigint;
+  /** The state must come from a header at most this many seconds old... */
+  maxAgeSeconds: bigint;
+  /** ...relative to this unix time (seconds), supplied by the caller. */
+  now: bigint;
+  /** If given, the lockup's credit asset must be this one. */
+  creditAsset?: Address;
+}
+
+export type CollateralFailure =
+  | { code: "HeaderChain"; chainCode: HeaderChainErrorCode }
+  | { code: "UnsupportedVersion" | "UnknownStateHeader" | "MalformedBundle" | "StateProofInvalid" }
+  | { code: "WrongAwayBinding" | "NotLocked" | "WrongBorrower" | "WrongCreditAsset" | "InsufficientCredit" | "ExpiresTooSoon" }
+  | { code: "HeaderTooOld" | "HeaderFromFuture" };
+
+export type CollateralResult =
+  | {
+      ok: true;
+      lockId: bigint;
+      owner: `0x${string}`;
+      borrower: Address;
+      creditAsset: Address;
+      creditLimit: bigint;
+      expiry: bigint;
+      /** The header the state was read from. */
+      header: VerifiedHeader;
+      ageSeconds: bigint;
+    }
+  | ({ ok: false; reason: string } & CollateralFailure);
+
+const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Answer a CollateralQuery from a bundle. `verifier` is the HeaderQuorum verification key
+ * (or a prepared key, or a custom proof checker). Never throws for a bad bundle or query
+ * values; the first failing rule is reported with a code and a one-line reason.
+ */
+export function checkCollateral(
+  verifier: SnarkjsVerificationKey | PreparedVerificationKey | HeaderProofVerifier,
+  bundle: CollateralBundle,
+  query: CollateralQuery,
+): CollateralResult {
+  if (bundle.version !== COLLATERAL_BUNDLE_VERSION) {
+    return { ok: false, code: "UnsupportedVersion", reason: `bundle version ${String(bundle.version)} is not supported (expected ${COLLATERAL_BUNDLE_VERSION})` };
+  }
+  const chain = verifyHeaderChain(verifier, bundle.checkpoint, bundle.headers);
+  if (!chain.ok) return { ok: false, code: "HeaderChain", chainCode: chain.code, reason: `header chain: ${chain.reason}` };
+  const header = chain.headers.find((h) => h.height === bundle.stateHeight);
+  if (!header) {
+    return { ok: false, code: "UnknownStateHeader", reason: `no verified header at height ${String(bundle.stateHeight)} in the bundle` };
+  }
+
+  const lock = bundle.lockup;
+  let key: bigint, binding: bigint, digest: bigint;
+  try {
+    if (!Array.isArray(bundle.siblings) || bundle.siblings.length !== STATE_DEPTH) {
+      throw new RangeError(`state proof must have ${STATE_DEPTH} siblings`);
+    }
+    key = leafKey(KIND_LOCKUP, lock.lockId);
+    binding = awayBinding(bundle.awayChainId, bundle.awayContract);
+    digest = lockupDigest(lock);
+  } catch (e) {
+    return { ok: false, code: "MalformedBundle", reason: `malformed lockup or state proof: ${(e as Error).message}` };
+  }
+  const leaf = { leafKey: key, awayBinding: binding, payloadDigest: digest };
+  if (!verifyStateProof(header.stateRoot, { leafKey: key, siblings: bundle.siblings, leaf, included: true })) {
+    return { ok: false, code: "StateProofInvalid", reason: `lockup ${lock.lockId} is not in the state root of header ${header.height}` };
+  }
+
+  if (bundle.awayChainId !== query.awayChainId || !sameAddress(bundle.awayContract, query.settlementContract)) {
+    return {
+      ok: false,
+      code: "WrongAwayBinding",
+      reason: `lockup ${lock.lockId} is bound to chain ${bundle.awayChainId} contract ${bundle.awayContract}, not chain ${query.awayChainId} contract ${query.settlementContract}`,
+    };
+  }
+  if (lock.status !== LOCK_STATUS_LOCKED) {
+    return { ok: false, code: "NotLocked", reason: `lockup ${lock.lockId} has status ${lock.status}, not locked (1)` };
+  }
+  if (!sameAddress(lock.borrower, query.borrower)) {
+    return { ok: false, code: "WrongBorrower", reason: `lockup ${lock.lockId} borrower is ${lock.borrower}, not ${query.borrower}` };
+  }
+  if (query.creditAsset !== undefined && !sameAddress(lock.creditAsset, query.creditAsset)) {
+    return { ok: false, code: "WrongCreditAsset", reason: `lockup ${lock.lockId} credit asset is ${lock.creditAsset}, not ${query.creditAsset}` };
+  }
+  if (lock.creditLimit < query.minCredit) {
+    return { ok: false, code: "InsufficientCredit", reason: `credit limit ${lock.creditLimit} is below the required ${query.minCredit}` };
+  }
+  if (lock.expiry < query.validUntil) {
+    return { ok: false, code: "ExpiresTooSoon", reason: `lockup expires at ${lock.expiry}, before the required ${query.validUntil}` };
+  }
+  const headerSeconds = header.timestampMs / 1000n;
+  if (headerSeconds > query.now) {
+    return { ok: false, code: "HeaderFromFuture", reason: `header ${header.height} time ${headerSeconds} is after now (${query.now})` };
+  }
+  const age = query.now - headerSeconds;
+  if (age > query.maxAgeSeconds) {
+    return { ok: false, code: "HeaderTooOld", reason: `header ${header.height} is ${age} s old, more than the allowed ${query.maxAgeSeconds} s` };
+  }
+  return {
+    ok: true,
+    lockId: lock.lockId,
+    owner: lock.owner,
+    borrower: lock.borrower,
+    creditAsset: lock.creditAsset,
+    creditLimit: lock.creditLimit,
+    expiry: lock.expiry,
+    header,
+    ageSeconds: age,
+  };
+}

@@ -1,0 +1,183 @@
+// Verification of a chain of HeaderQuorum proofs from a trusted checkpoint, with the same
+// rules as the Away-chain HomeLightClient: headers of the checkpoint's chain only, heights
+// strictly increasing, each header in the current epoch and signed by the current set, and
+// an epoch-ending header (nextValidatorSetRoot != 0) ratcheting to epoch + 1 and its set.
+// Public inputs: [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot] (ENCODING.md).
+import {
+  checkGroth16,
+  prepareVerificationKey,
+  SCALAR_FIELD_MODULUS,
+  type Groth16Result,
+  type PreparedVerificationKey,
+  type PublicSignals,
+  type SnarkjsProof,
+  type SnarkjsVerificationKey,
+} from "./groth16.ts";
+
+/** A trusted starting point: the validator set root of an epoch of a Home chain. */
+export interface Checkpoint {
+  chainId: number;
+  epoch: bigint;
+  validatorSetRoot: bigint;
+  /** Headers at or below this height are refused (the checkpoint's own height), if given. */
+  height?: bigint;
+}
+
+/** One HeaderQuorum proof. */
+export interface HeaderProofItem {
+  proof: SnarkjsProof;
+  publicSignals: PublicSignals;
+}
+
+/** A header proven by a quorum of its epoch's set, as the light client stores it. */
+export interface VerifiedHeader {
+  chainId: number;
+  epoch: bigint;
+  height: bigint;
+  timestampMs: bigint;
+  stateRoot: bigint;
+  validatorSetRoot: bigint;
+  /** 0 unless this header ends its epoch. */
+  nextValidatorSetRoot: bigint;
+}
+
+/** Light-client state after a chain: where the next header must continue. */
+export interface ChainCursor {
+  chainId: number;
+  epoch: bigint;
+  validatorSetRoot: bigint;
+  /** Height of the last accepted header (or the checkpoint's), null if none yet. */
+  height: bigint | null;
+}
+
+export type HeaderChainErrorCode =
+  | "BadCheckpoint"
+  | "MalformedItem"
+  | "PublicInputNotInField"
+  | "MalformedMeta"
+  | "WrongChainId"
+  | "HeightNotIncreasing"
+  | "WrongEpoch"
+  | "WrongValidatorSet"
+  | "InvalidProof";
+
+export type HeaderChainResult =
+  | { ok: true; headers: VerifiedHeader[]; cursor: ChainCursor }
+  | {
+      ok: false;
+      code: HeaderChainErrorCode;
+      /** Index of the failing item (-1 for a bad checkpoint). */
+      index: number;
+      reason: string;
+      /** Headers accepted before the failure. */
+      headers: VerifiedHeader[];
+      cursor: ChainCursor;
+    };
+
+/** Checks one HeaderQuorum proof; the default is Groth16 with the HeaderQuorum key. */
+export type HeaderProofVerifier = (publicSignals: PublicSignals, proof: SnarkjsProof) => Groth16Result;
+
+const MASK32 = (1n << 32n) - 1n;
+const MASK64 = (1n << 64n) - 1n;
+
+/** Split meta = chainId + epoch*2^32 + height*2^96 + timestampMs*2^160; null if meta >= 2^224. */
+export function decodeMeta(meta: bigint): { chainId: number; epoch: bigint; height: bigint; timestampMs: bigint } | null {
+  if (meta < 0n || meta >> 224n !== 0n) return null;
+  return {
+    chainId: Number(meta & MASK32),
+    epoch: (meta >> 32n) & MASK64,
+    height: (meta >> 96n) & MASK64,
+    timestampMs: meta >> 160n,
+  };
+}
+
+function toBig(s: string | bigint): bigint | null {
+  if (typeof s === "bigint") return s;
+  if (typeof s === "string" && /^[0-9]{1,80}$/.test(s)) return BigInt(s);
+  return null;
+}
+
+/** Build the default proof verifier for a HeaderQuorum verification key (prepared once). */
+export function headerProofVerifier(vkey: SnarkjsVerificationKey | PreparedVerificationKey): HeaderProofVerifier {
+  const key = prepareVerificationKey(vkey);
+  if (key.nPublic !== 4) throw new RangeError(`a HeaderQuorum key has 4 public inputs, this one has ${key.nPublic}`);
+  return (signals, proof) => checkGroth16(key, signals, proof);
+}
+
+/**
+ * Verify `items` in order from `checkpoint`. Stops at the first failing item and says why
+ * (error codes named like the HomeLightClient's custom errors). Never throws for bad input;
+ * throws VerificationKeyError/RangeError only for an unusable verification key.
+ */
+export function verifyHeaderChain(
+  verifier: SnarkjsVerificationKey | PreparedVerificationKey | HeaderProofVerifier,
+  checkpoint: Checkpoint,
+  items: readonly HeaderProofItem[],
+): HeaderChainResult {
+  const check = typeof verifier === "function" ? verifier : headerProofVerifier(verifier);
+  const headers: VerifiedHeader[] = [];
+  const cursor: ChainCursor = {
+    chainId: checkpoint.chainId,
+    epoch: checkpoint.epoch,
+    validatorSetRoot: checkpoint.validatorSetRoot,
+    height: checkpoint.height ?? null,
+  };
+  const fail = (code: HeaderChainErrorCode, index: number, reason: string): HeaderChainResult => ({
+    ok: false,
+    code,
+    index,
+    reason,
+    headers,
+    cursor: { ...cursor },
+  });
+
+  if (!Number.isInteger(checkpoint.chainId) || checkpoint.chainId < 0 || checkpoint.chainId > 0xffffffff) {
+    return fail("BadCheckpoint", -1, "checkpoint chainId must be a u32");
+  }
+  if (typeof checkpoint.epoch !== "bigint" || checkpoint.epoch < 0n || checkpoint.epoch > MASK64) {
+    return fail("BadCheckpoint", -1, "checkpoint epoch must be a u64");
+  }
+  if (typeof checkpoint.validatorSetRoot !== "bigint" || checkpoint.validatorSetRoot <= 0n || checkpoint.validatorSetRoot >= SCALAR_FIELD_MODULUS) {
+    return fail("BadCheckpoint", -1, "checkpoint validatorSetRoot must be a non-zero field element");
+  }
+  if (!Array.isArray(items)) return fail("MalformedItem", 0, "header proofs must be an array");
+
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (typeof item !== "object" || item === null || !Array.isArray(item.publicSignals) || item.publicSignals.length !== 4) {
+      return fail("MalformedItem", i, `item ${i} must be { proof, publicSignals: [4 values] }`);
+    }
+    const pub = item.publicSignals.map(toBig);
+    for (let j = 0; j < 4; j++) {
+      const v = pub[j];
+      if (v === null || v === undefined || v < 0n || v >= SCALAR_FIELD_MODULUS) {
+        return fail("PublicInputNotInField", i, `item ${i}: public input ${j} is not a field element`);
+      }
+    }
+    const [meta, stateRoot, setRoot, nextSetRoot] = pub as [bigint, bigint, bigint, bigint];
+    const m = decodeMeta(meta);
+    if (!m) return fail("MalformedMeta", i, `item ${i}: meta is not below 2^224`);
+    if (m.chainId !== cursor.chainId) {
+      return fail("WrongChainId", i, `item ${i}: header of chain ${m.chainId}, expected chain ${cursor.chainId}`);
+    }
+    if (cursor.height !== null && m.height <= cursor.height) {
+      return fail("HeightNotIncreasing", i, `item ${i}: height ${m.height} is not above the last accepted height ${cursor.height}`);
+    }
+    if (m.epoch !== cursor.epoch) {
+      return fail("WrongEpoch", i, `item ${i}: header of epoch ${m.epoch}, the current epoch is ${cursor.epoch}`);
+    }
+    if (setRoot !== cursor.validatorSetRoot) {
+      return fail("WrongValidatorSet", i, `item ${i}: validatorSetRoot ${setRoot} is not the set of epoch ${cursor.epoch}`);
+    }
+    const r = check(item.publicSignals, item.proof);
+    if (!r.ok) return fail("InvalidProof", i, `item ${i}: invalid HeaderQuorum proof (${r.reason})`);
+
+    headers.push({ ...m, stateRoot, validatorSetRoot: setRoot, nextValidatorSetRoot: nextSetRoot });
+    cursor.height = m.height;
+    if (nextSetRoot !== 0n) {
+      cursor.epoch = m.epoch + 1n;
+      cursor.validatorSetRoot = nextSetRoot;
+    }
+  }
+  return { ok: true, headers, cursor: { ...cursor } };
+}
