@@ -145,7 +145,10 @@ export function collateralBundleToJSON(b: CollateralBundle): CollateralBundleJSO
       validatorSetRoot: b.checkpoint.validatorSetRoot.toString(),
       ...(b.checkpoint.height !== undefined ? { height: b.checkpoint.height.toString() } : {}),
     },
-    headers: b.headers.map((h) => ({ proof: h.proof, publicSignals: h.publicSignals.map((s) => s.toString()) })),
+    headers: b.headers.map((h) => ({
+      proof: { pi_a: h.proof.pi_a, pi_b: h.proof.pi_b, pi_c: h.proof.pi_c, protocol: "groth16", curve: "bn128" },
+      publicSignals: h.publicSignals.map((s) => s.toString()),
+    })),
     stateHeight: b.stateHeight.toString(),
     lockup: {
       lockId: b.lockup.lockId.toString(),

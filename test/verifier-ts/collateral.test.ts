@@ -1,0 +1,134 @@
+// The collateral check: an accepted bundle, each rejection reason, and the bundle's JSON and
+// SSZ encodings (round trips, version byte, malformed input). Header proofs use the
+// stand-in checker; the state tree, leaves and digests are the Home model's.
+import { describe, expect, it } from "vitest";
+import {
+  BundleFormatError,
+  collateralBundleFromJSON,
+  collateralBundleToJSON,
+  CollateralBundleSSZ,
+  decodeCollateralBundle,
+  encodeCollateralBundle,
+  parseCollateralBundle,
+} from "../../verifier-ts/bundle.ts";
+import { checkCollateral, type CollateralQuery } from "../../verifier-ts/collateral.ts";
+import { ASSET, AWAY_CHAIN, BORROWER, collateralBundle, headerItem, lockup, SET_A, SETTLEMENT, standInVerifier } from "./chainFixtures.ts";
+
+const query: CollateralQuery = {
+  borrower: BORROWER,
+  minCredit: 500n * 10n ** 18n,
+  awayChainId: AWAY_CHAIN,
+  settlementContract: SETTLEMENT,
+  validUntil: 1_750_000_000n,
+  maxAgeSeconds: 600n,
+  now: 1_700_000_100n,
+};
+
+describe("checkCollateral", () => {
+  it("accepts a locked lockup with enough credit from a fresh header", () => {
+    const r = checkCollateral(standInVerifier, collateralBundle(), query);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.lockId).toBe(42n);
+    expect(r.creditLimit).toBe(1_000n * 10n ** 18n);
+    expect(r.creditAsset).toBe(ASSET);
+    expect(r.header.height).toBe(5n);
+    expect(r.ageSeconds).toBe(95n);
+  });
+
+  it("accepts exact boundaries: credit == X, expiry == T, age == S; addresses in any case", () => {
+    const r = checkCollateral(standInVerifier, collateralBundle(), {
+      ...query,
+      borrower: BORROWER.toUpperCase().replace("0X", "0x") as `0x${string}`,
+      minCredit: 1_000n * 10n ** 18n,
+      validUntil: 1_800_000_000n,
+      maxAgeSeconds: 95n,
+      creditAsset: ASSET,
+    });
+    expect(r.ok).toBe(true);
+  });
+
+  const reason = (r: ReturnType<typeof checkCollateral>) => (r.ok ? "ok" : r.code);
+
+  it("rejects each failing rule with its own code", () => {
+    expect(reason(checkCollateral(standInVerifier, collateralBundle(lockup({ status: 2 })), query))).toBe("NotLocked");
+    expect(reason(checkCollateral(standInVerifier, collateralBundle(lockup({ status: 3 })), query))).toBe("NotLocked");
+    expect(reason(checkCollateral(standInVerifier, collateralBundle(), { ...query, borrower: ASSET }))).toBe("WrongBorrower");
+    expect(reason(checkCollateral(standInVerifier, collateralBundle(), { ...query, minCredit: 1_000n * 10n ** 18n + 1n }))).toBe("InsufficientCredit");
+    expect(reason(checkCollateral(standInVerifier, collateralBundle(), { ...query, validUntil: 1_800_000_001n }))).toBe("ExpiresTooSoon");
+    expect(reason(checkCollateral(standInVerifier, collateralBundle(), { ...query, maxAgeSeconds: 94n }))).toBe("HeaderTooOld");
+    expect(reason(checkCollateral(standInVerifier, collateralBundle(), { ...query, now: 1_700_000_004n }))).toBe("HeaderFromFuture");
+    expect(reason(checkCollateral(standInVerifier, collateralBundle(), { ...query, creditAsset: BORROWER }))).toBe("WrongCreditAsset");
+    expect(reason(checkCollateral(standInVerifier, collateralBundle(), { ...query, awayChainId: 1n }))).toBe("WrongAwayBinding");
+    expect(reason(checkCollateral(standInVerifier, collateralBundle(), { ...query, settlementContract: ASSET }))).toBe("WrongAwayBinding");
+  });
+
+  it("rejects a lockup bound to another contract even if the bundle claims the right one", () => {
+    const b = collateralBundle(lockup(), { contract: ASSET });
+    expect(reason(checkCollateral(standInVerifier, b, query))).toBe("WrongAwayBinding");
+    expect(reason(checkCollateral(standInVerifier, { ...b, awayContract: SETTLEMENT }, query))).toBe("StateProofInvalid");
+  });
+
+  it("rejects a payload that differs from the committed leaf, and a wrong path", () => {
+    const b = collateralBundle();
+    expect(reason(checkCollateral(standInVerifier, { ...b, lockup: { ...b.lockup, creditLimit: b.lockup.creditLimit * 2n } }, query))).toBe("StateProofInvalid");
+    expect(reason(checkCollateral(standInVerifier, { ...b, lockup: { ...b.lockup, status: 1, lockId: 43n } }, query))).toBe("StateProofInvalid");
+    const siblings = [...b.siblings];
+    siblings[0] = siblings[0]! + 1n;
+    expect(reason(checkCollateral(standInVerifier, { ...b, siblings }, query))).toBe("StateProofInvalid");
+    expect(reason(checkCollateral(standInVerifier, { ...b, siblings: siblings.slice(1) }, query))).toBe("MalformedBundle");
+  });
+
+  it("rejects a state height that is not a verified header, a bad chain and a bad version", () => {
+    const b = collateralBundle();
+    expect(reason(checkCollateral(standInVerifier, { ...b, stateHeight: 4n }, query))).toBe("UnknownStateHeader");
+    const forged = { ...b, headers: [...b.headers.slice(0, 2), { ...b.headers[2]!, proof: { ...b.headers[2]!.proof, pi_a: ["0", "2", "1"] } }] };
+    const r = checkCollateral(standInVerifier, forged, query);
+    expect(r.ok ? null : [r.code, "chainCode" in r ? r.chainCode : null]).toEqual(["HeaderChain", "InvalidProof"]);
+    const skipped = { ...b, headers: [b.headers[0]!, b.headers[2]!] };
+    const r2 = checkCollateral(standInVerifier, skipped, query);
+    expect(r2.ok ? null : r2.reason).toMatch(/^header chain: item 1: header of epoch 4, the current epoch is 3/);
+    expect(reason(checkCollateral(standInVerifier, { ...b, version: 2 }, query))).toBe("UnsupportedVersion");
+  });
+});
+
+describe("collateral bundle encodings", () => {
+  it("JSON round trip", () => {
+    const b = collateralBundle();
+    const json = JSON.parse(JSON.stringify(collateralBundleToJSON(b))) as unknown;
+    const back = collateralBundleFromJSON(json);
+    expect(collateralBundleToJSON(back)).toEqual(collateralBundleToJSON(b));
+    expect(checkCollateral(standInVerifier, back, query).ok).toBe(true);
+  });
+
+  it("SSZ round trip, version in byte 0, and the same verdicts", () => {
+    const b = { ...collateralBundle(), checkpoint: { ...collateralBundle().checkpoint, height: 1n } };
+    const bytes = encodeCollateralBundle(b);
+    expect(bytes[0]).toBe(1);
+    const back = decodeCollateralBundle(bytes);
+    expect(collateralBundleToJSON(back)).toEqual(collateralBundleToJSON(b));
+    expect(encodeCollateralBundle(back)).toEqual(bytes);
+    expect(CollateralBundleSSZ.hashTreeRoot(CollateralBundleSSZ.deserialize(bytes))).toEqual(
+      CollateralBundleSSZ.hashTreeRoot(CollateralBundleSSZ.deserialize(encodeCollateralBundle(back))),
+    );
+    expect(checkCollateral(standInVerifier, back, query).ok).toBe(true);
+    expect(parseCollateralBundle(bytes).lockup).toEqual(b.lockup);
+    expect(parseCollateralBundle(`  \n${JSON.stringify(collateralBundleToJSON(b))}`).checkpoint).toEqual(b.checkpoint);
+  });
+
+  it("rejects unknown versions, truncated bytes and malformed JSON with BundleFormatError", () => {
+    const bytes = encodeCollateralBundle(collateralBundle());
+    const v2 = bytes.slice();
+    v2[0] = 2;
+    expect(() => decodeCollateralBundle(v2)).toThrow(/version 2 is not supported/);
+    expect(() => decodeCollateralBundle(bytes.slice(0, bytes.length - 5))).toThrow(BundleFormatError);
+    expect(() => parseCollateralBundle("{ not json")).toThrow(/not valid JSON/);
+    const json = collateralBundleToJSON(collateralBundle());
+    expect(() => collateralBundleFromJSON({ ...json, version: 9 })).toThrow(/version 9/);
+    expect(() => collateralBundleFromJSON({ ...json, awayContract: "0x1234" })).toThrow(/awayContract must be 0x followed by 40 hex digits/);
+    expect(() => collateralBundleFromJSON({ ...json, siblings: json.siblings.slice(1) })).toThrow(/siblings must be an array of 32/);
+    expect(() => collateralBundleFromJSON({ ...json, stateHeight: "-1" })).toThrow(/stateHeight/);
+    const bad = headerItem({ epoch: 3n, height: 2n, setRoot: SET_A });
+    expect(() => collateralBundleFromJSON({ ...json, headers: [{ ...bad, publicSignals: ["1"] }] })).toThrow(/publicSignals must be an array of 4/);
+  });
+});
