@@ -39,6 +39,11 @@ export interface CollateralBundle {
 
 /** The question an integrator asks. */
 export interface CollateralQuery {
+  /**
+   * The checkpoint the integrator trusts (genesis or a later one it verified). The bundle's
+   * checkpoint must be exactly this one: a bundle cannot bring its own trust root.
+   */
+  checkpoint: Checkpoint;
   borrower: Address;
   /** Credit needed, base units of the lockup's credit asset. */
   minCredit: bigint;
@@ -57,7 +62,7 @@ export interface CollateralQuery {
 
 export type CollateralFailure =
   | { code: "HeaderChain"; chainCode: HeaderChainErrorCode }
-  | { code: "UnsupportedVersion" | "UnknownStateHeader" | "MalformedBundle" | "StateProofInvalid" }
+  | { code: "UnsupportedVersion" | "UntrustedCheckpoint" | "UnknownStateHeader" | "MalformedBundle" | "StateProofInvalid" }
   | { code: "WrongAwayBinding" | "NotLocked" | "WrongBorrower" | "WrongCreditAsset" | "InsufficientCredit" | "ExpiresTooSoon" }
   | { code: "HeaderTooOld" | "HeaderFromFuture" };
 
@@ -91,7 +96,16 @@ export function checkCollateral(
   if (bundle.version !== COLLATERAL_BUNDLE_VERSION) {
     return { ok: false, code: "UnsupportedVersion", reason: `bundle version ${String(bundle.version)} is not supported (expected ${COLLATERAL_BUNDLE_VERSION})` };
   }
-  const chain = verifyHeaderChain(verifier, bundle.checkpoint, bundle.headers);
+  const t = query.checkpoint;
+  const c = bundle.checkpoint;
+  if (c.chainId !== t.chainId || c.epoch !== t.epoch || c.validatorSetRoot !== t.validatorSetRoot || c.height !== t.height) {
+    return {
+      ok: false,
+      code: "UntrustedCheckpoint",
+      reason: `bundle starts from chain ${c.chainId} epoch ${c.epoch} set ${c.validatorSetRoot}, not the trusted checkpoint (chain ${t.chainId} epoch ${t.epoch} set ${t.validatorSetRoot})`,
+    };
+  }
+  const chain = verifyHeaderChain(verifier, t, bundle.headers);
   if (!chain.ok) return { ok: false, code: "HeaderChain", chainCode: chain.code, reason: `header chain: ${chain.reason}` };
   const header = chain.headers.find((h) => h.height === bundle.stateHeight);
   if (!header) {

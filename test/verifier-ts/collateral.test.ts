@@ -12,9 +12,10 @@ import {
   parseCollateralBundle,
 } from "../../verifier-ts/bundle.ts";
 import { checkCollateral, type CollateralQuery } from "../../verifier-ts/collateral.ts";
-import { ASSET, AWAY_CHAIN, BORROWER, collateralBundle, headerItem, lockup, SET_A, SETTLEMENT, standInVerifier } from "./chainFixtures.ts";
+import { ASSET, AWAY_CHAIN, BORROWER, CHAIN_ID, collateralBundle, headerItem, lockup, SET_A, SET_B, SETTLEMENT, standInVerifier } from "./chainFixtures.ts";
 
 const query: CollateralQuery = {
+  checkpoint: { chainId: CHAIN_ID, epoch: 3n, validatorSetRoot: SET_A },
   borrower: BORROWER,
   minCredit: 500n * 10n ** 18n,
   awayChainId: AWAY_CHAIN,
@@ -90,6 +91,18 @@ describe("checkCollateral", () => {
     expect(r2.ok ? null : r2.reason).toMatch(/^header chain: item 1: header of epoch 4, the current epoch is 3/);
     expect(reason(checkCollateral(standInVerifier, { ...b, version: 2 }, query))).toBe("UnsupportedVersion");
   });
+
+  it("rejects a bundle that brings its own checkpoint", () => {
+    const b = collateralBundle();
+    for (const cp of [
+      { ...b.checkpoint, validatorSetRoot: SET_B },
+      { ...b.checkpoint, epoch: 4n },
+      { ...b.checkpoint, chainId: 8 },
+      { ...b.checkpoint, height: 1n },
+    ]) {
+      expect(reason(checkCollateral(standInVerifier, { ...b, checkpoint: cp }, query))).toBe("UntrustedCheckpoint");
+    }
+  });
 });
 
 describe("collateral bundle encodings", () => {
@@ -103,6 +116,7 @@ describe("collateral bundle encodings", () => {
 
   it("SSZ round trip, version in byte 0, and the same verdicts", () => {
     const b = { ...collateralBundle(), checkpoint: { ...collateralBundle().checkpoint, height: 1n } };
+    const q = { ...query, checkpoint: b.checkpoint };
     const bytes = encodeCollateralBundle(b);
     expect(bytes[0]).toBe(1);
     const back = decodeCollateralBundle(bytes);
@@ -111,7 +125,7 @@ describe("collateral bundle encodings", () => {
     expect(CollateralBundleSSZ.hashTreeRoot(CollateralBundleSSZ.deserialize(bytes))).toEqual(
       CollateralBundleSSZ.hashTreeRoot(CollateralBundleSSZ.deserialize(encodeCollateralBundle(back))),
     );
-    expect(checkCollateral(standInVerifier, back, query).ok).toBe(true);
+    expect(checkCollateral(standInVerifier, back, q).ok).toBe(true);
     expect(parseCollateralBundle(bytes).lockup).toEqual(b.lockup);
     expect(parseCollateralBundle(`  \n${JSON.stringify(collateralBundleToJSON(b))}`).checkpoint).toEqual(b.checkpoint);
   });
