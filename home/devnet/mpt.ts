@@ -80,7 +80,7 @@ export function verifyMptProof(root: Uint8Array, key: Uint8Array, proof: Uint8Ar
         const v = asBytes(node[16]!, "branch value");
         return v.length === 0 ? null : v;
       }
-      const child = node[path[pos]!]!;
+      const child: RlpItem = node[path[pos]!]!;
       pos += 1;
       if (child instanceof Uint8Array && child.length === 0) return null;
       ref = child;

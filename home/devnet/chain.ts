@@ -1,0 +1,548 @@
+// The simulated Open Libra (Home) chain: blocks on a timer, epochs of K blocks with
+// validator-set rotation, headers signed by the online validators, the Atomic Auctions
+// module state in a Poseidon sparse Merkle tree, and durable storage with replay.
+//
+// Actions are applied to a copy of the module state and kept only when they succeed and
+// are stored, so a rejected action changes nothing. Accepted actions take effect at once
+// in the module state (GET /auctions, /lockups) and enter the state tree, and so a
+// header's stateRoot, in the next sealed block (its height is returned to the caller).
+import { EventEmitter } from "node:events";
+import type { Hex } from "viem";
+import {
+  SparseMerkleTree,
+  emptyRoot,
+  encodeAuctionResult,
+  encodeEscrowAck,
+  encodeLockup,
+  encodeReceipt,
+  hasQuorum,
+  headerFromJSON,
+  headerHash,
+  headerToJSON,
+  leafKey as modelLeafKey,
+  positionOf,
+  signHeader,
+  signatureFromJSON,
+  signatureToJSON,
+  signedPower,
+  totalPower,
+  bytesToHex,
+  KIND_AUCTION_RESULT,
+  KIND_ESCROW_ACK,
+  KIND_LOCKUP,
+  STATE_DEPTH,
+  type AuctionResultPayload,
+  type EscrowAckPayload,
+  type Header,
+  type LockupPayload,
+  type ReceiptPayload,
+  type SignedHeader,
+  type Signature,
+  type StateProof,
+  type ValidatorSet,
+} from "../model/index.ts";
+import {
+  ACTION_TYPES,
+  applyAction,
+  awayRequirement,
+  emptyModuleState,
+  isActionType,
+  type ActionContext,
+  type AuctionRecord,
+  type AwayEvidence,
+  type AwayRequirement,
+  type LeafPayload,
+  type LeafWrite,
+  type LockupRecord,
+  type ModuleParams,
+  type ModuleState,
+} from "./auctions-module.ts";
+import {
+  AwayProofError,
+  AwayRpcError,
+  checkChainId,
+  checkEscrowDeposit,
+  httpRpc,
+  readSettlementReceipt,
+  type AwayRpc,
+} from "./away-proof.ts";
+import { chainIdentity, parseDecimal18, type DevnetConfig } from "./config.ts";
+import { ApiError, conflict, notFound, unprocessable } from "./errors.ts";
+import { DevnetStore } from "./store.ts";
+import { ValidatorSim } from "./validator-sim.ts";
+
+export interface BlockRecord {
+  header: Header;
+  hash: bigint;
+  signed: boolean[];
+  signatures: Signature[];
+}
+
+export interface BlockInfo extends BlockRecord {
+  signedPower: bigint;
+  totalPower: bigint;
+  /** 3 * signedPower > 2 * totalPower. Headers without quorum are served too, marked false. */
+  quorum: boolean;
+}
+
+export interface SubmitResult {
+  seq: number;
+  /** Height of the block whose stateRoot will include the action's leaves. */
+  height: bigint;
+  type: string;
+  result: Record<string, unknown>;
+  leaves: { kind: number; id: bigint; leafKey: bigint }[];
+}
+
+export interface StateProofResult {
+  height: bigint;
+  stateRoot: bigint;
+  headerHash: bigint;
+  kind: number;
+  id: bigint;
+  proof: StateProof;
+  /** The leaf's payload (when included) and its abi.encode bytes. */
+  payload: LeafPayload | null;
+  payloadAbi: Hex | null;
+  awayContract: Hex | null;
+}
+
+class CorruptDataError extends Error {}
+
+function encodePayload(kind: number, p: LeafPayload): Uint8Array {
+  if (kind === KIND_LOCKUP) return encodeLockup(p as LockupPayload);
+  if (kind === KIND_AUCTION_RESULT) return encodeAuctionResult(p as AuctionResultPayload);
+  if (kind === KIND_ESCROW_ACK) return encodeEscrowAck(p as EscrowAckPayload);
+  return encodeReceipt(p as ReceiptPayload);
+}
+
+function ctxToJSON(ctx: ActionContext): unknown {
+  return { nowMs: ctx.nowMs, priceScaled: ctx.priceScaled.toString(), collateralRatioPercent: ctx.collateralRatioPercent, evidence: ctx.evidence };
+}
+
+function ctxFromJSON(j: any): ActionContext {
+  return { nowMs: j.nowMs, priceScaled: BigInt(j.priceScaled), collateralRatioPercent: j.collateralRatioPercent, evidence: j.evidence ?? undefined };
+}
+
+export class DevnetChain extends EventEmitter {
+  readonly sim: ValidatorSim;
+  readonly params: ModuleParams;
+  private readonly store: DevnetStore;
+  private readonly rpc: AwayRpc | null;
+  private readonly priceScaled: bigint;
+  private state: ModuleState = emptyModuleState();
+  /** State tree as of the latest sealed block. */
+  private readonly tree = new SparseMerkleTree(STATE_DEPTH);
+  /** Leaf writes of accepted actions not yet sealed, by leafKey (last write wins). */
+  private readonly pending = new Map<bigint, LeafWrite>();
+  /** Every sealed leaf write in order, for proofs at older heights. */
+  private readonly changeLog: { height: bigint; write: LeafWrite }[] = [];
+  private readonly history = new Map<bigint, { height: bigint; write: LeafWrite }[]>();
+  private historical: { height: bigint; tree: SparseMerkleTree } | null = null;
+  private latestBlock!: BlockRecord;
+  private readonly recent = new Map<bigint, BlockRecord>();
+  private nextSeq = 1;
+  private offlineOverride: Set<number> | null = null;
+  private timeOffsetMs = 0;
+  private lastNowMs = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private chainIdChecked = false;
+  private closed = false;
+
+  private constructor(readonly config: DevnetConfig) {
+    super();
+    this.setMaxListeners(1000);
+    this.sim = new ValidatorSim({ seed: config.seed, capacity: config.capacity, active: config.active, powers: config.powers });
+    this.params = {
+      awayChainId: config.awayChainId,
+      settlementAddress: config.settlementAddress,
+      escrowAddress: config.escrowAddress,
+      maxFills: config.maxFills,
+    };
+    this.priceScaled = parseDecimal18(config.libraPrice, "libra-price");
+    this.rpc = config.awayRpc === null ? null : typeof config.awayRpc === "string" ? httpRpc(config.awayRpc) : config.awayRpc;
+    this.store = DevnetStore.open(config.dataDir);
+  }
+
+  /** Opens the chain in config.dataDir (creating genesis, or replaying what is stored). */
+  static open(config: DevnetConfig): DevnetChain {
+    const chain = new DevnetChain(config);
+    try {
+      chain.load();
+    } catch (e) {
+      chain.store.close();
+      throw e;
+    }
+    return chain;
+  }
+
+  // ---- time ----
+
+  /** Home time in unix ms: wall clock plus the devnet's time warp, never going backwards. */
+  nowMs(): number {
+    this.lastNowMs = Math.max(this.lastNowMs, Date.now() + this.timeOffsetMs);
+    return this.lastNowMs;
+  }
+
+  /** Moves Home time forward (devnet only; like an EVM node's evm_increaseTime). */
+  advanceTime(seconds: number): number {
+    if (!Number.isSafeInteger(seconds) || seconds <= 0) throw new RangeError("seconds must be a positive integer");
+    this.timeOffsetMs += seconds * 1000;
+    this.store.setMeta("timeOffsetMs", String(this.timeOffsetMs));
+    return this.nowMs();
+  }
+
+  // ---- loading ----
+
+  private load(): void {
+    const identity = chainIdentity(this.config);
+    const stored = this.store.getMeta("identity");
+    if (stored) {
+      const prev = JSON.parse(stored) as Record<string, string>;
+      for (const [k, v] of Object.entries(identity)) {
+        if (prev[k] !== v) {
+          throw new RangeError(
+            `the data directory holds a chain created with ${k} = ${prev[k]}, not ${v}; use the same settings or another --data-dir`,
+          );
+        }
+      }
+    }
+    this.timeOffsetMs = Number(this.store.getMeta("timeOffsetMs") ?? "0");
+    if (!stored) {
+      this.store.transaction(() => {
+        this.store.setMeta("identity", JSON.stringify(identity));
+        this.sealBlock(0n, 0n);
+      });
+      return;
+    }
+    const actions = this.store.actions();
+    let ai = 0;
+    let prev: BlockRecord | null = null;
+    for (const sb of this.store.blocks()) {
+      const block: BlockRecord = {
+        header: headerFromJSON(sb.header),
+        hash: 0n,
+        signed: sb.signed,
+        signatures: sb.signatures.map((s, i) => signatureFromJSON(s, i)),
+      };
+      block.hash = headerHash(block.header);
+      const h = block.header.height;
+      if (h !== (prev ? prev.header.height + 1n : 0n)) throw new CorruptDataError(`stored blocks skip from ${prev?.header.height} to ${h}`);
+      if (block.header.parentHash !== (prev ? prev.hash : 0n)) throw new CorruptDataError(`block ${h} does not link to its parent`);
+      while (ai < actions.length && actions[ai]!.height === h) this.replay(actions[ai++]!);
+      this.applyPendingToTree(h);
+      if (this.tree.root !== block.header.stateRoot) throw new CorruptDataError(`replayed state root differs from block ${h}'s stateRoot`);
+      this.lastNowMs = Math.max(this.lastNowMs, Number(block.header.timestampMs));
+      prev = block;
+    }
+    if (!prev) throw new CorruptDataError("the data directory has chain settings but no genesis block");
+    this.setLatest(prev);
+    while (ai < actions.length) {
+      const a = actions[ai++]!;
+      if (a.height !== prev.header.height + 1n) throw new CorruptDataError(`action ${a.seq} is for block ${a.height}, beyond the next block`);
+      this.replay(a);
+    }
+  }
+
+  private replay(a: { seq: number; type: string; body: unknown; ctx: unknown }): void {
+    if (!isActionType(a.type)) throw new CorruptDataError(`stored action ${a.seq} has unknown type ${a.type}`);
+    const ctx = ctxFromJSON(a.ctx);
+    let out;
+    try {
+      out = applyAction(this.state, this.params, a.type, a.body, ctx);
+    } catch (e) {
+      throw new CorruptDataError(`stored action ${a.seq} (${a.type}) no longer applies: ${(e as Error).message}`);
+    }
+    for (const w of out.writes) this.pending.set(w.leafKey, w);
+    this.nextSeq = a.seq + 1;
+    this.lastNowMs = Math.max(this.lastNowMs, ctx.nowMs);
+  }
+
+  // ---- blocks ----
+
+  private applyPendingToTree(height: bigint): void {
+    for (const w of this.pending.values()) {
+      this.tree.set(w.leafKey, w.awayBinding, w.payloadDigest);
+      const entry = { height, write: w };
+      this.changeLog.push(entry);
+      const list = this.history.get(w.leafKey);
+      if (list) list.push(entry);
+      else this.history.set(w.leafKey, [entry]);
+    }
+    this.pending.clear();
+  }
+
+  private offlineSlots(epoch: bigint): Set<number> {
+    if (this.offlineOverride) return this.offlineOverride;
+    return new Set(this.config.offline.filter((r) => r.epoch === undefined || r.epoch === epoch).map((r) => r.slot));
+  }
+
+  /** Replaces the offline slots for blocks produced from now on (null: back to the configured rules). */
+  setOffline(slots: number[] | null): void {
+    if (slots) {
+      for (const s of slots) if (!Number.isInteger(s) || s < 0 || s >= this.config.capacity) throw new RangeError(`slot ${s} is not a slot of a ${this.config.capacity}-slot set`);
+    }
+    this.offlineOverride = slots ? new Set(slots) : null;
+  }
+
+  private isEpochEnd(height: bigint): boolean {
+    return (height + 1n) % BigInt(this.config.epochBlocks) === 0n;
+  }
+
+  private sealBlock(height: bigint, parentHash: bigint): BlockRecord {
+    const K = BigInt(this.config.epochBlocks);
+    const epoch = height / K;
+    this.applyPendingToTree(height);
+    const parentTs = height === 0n ? 0n : this.latestBlock.header.timestampMs;
+    let ts = BigInt(this.nowMs());
+    if (ts <= parentTs) ts = parentTs + 1n;
+    const header: Header = {
+      chainId: this.config.homeChainId,
+      epoch,
+      height,
+      timestampMs: ts,
+      parentHash,
+      stateRoot: height === 0n ? emptyRoot(STATE_DEPTH) : this.tree.root,
+      validatorSetRoot: this.sim.rootOf(epoch),
+      nextValidatorSetRoot: this.isEpochEnd(height) ? this.sim.rootOf(epoch + 1n) : 0n,
+    };
+    const sh = signHeader(header, this.sim.setOf(epoch), this.sim.signingKeys(epoch, this.offlineSlots(epoch)));
+    const block: BlockRecord = { header, hash: headerHash(header), signed: sh.signed, signatures: sh.signatures };
+    this.store.appendBlock({ height, header: headerToJSON(header), signed: block.signed, signatures: block.signatures.map(signatureToJSON) });
+    this.setLatest(block);
+    return block;
+  }
+
+  private setLatest(b: BlockRecord): void {
+    this.latestBlock = b;
+    this.recent.set(b.header.height, b);
+    if (this.recent.size > 512) this.recent.delete(this.recent.keys().next().value!);
+  }
+
+  /** Seals the next block now (also what the timer does every blockMs). */
+  produceBlock(): BlockInfo {
+    if (this.closed) throw new ApiError(503, "the devnet is shutting down");
+    const parent = this.latestBlock;
+    const block = this.sealBlock(parent.header.height + 1n, parent.hash);
+    const info = this.info(block);
+    this.emit("block", info);
+    return info;
+  }
+
+  /** Starts producing blocks every config.blockMs (no-op when blockMs is 0). */
+  start(): void {
+    if (this.config.blockMs === 0 || this.timer || this.closed) return;
+    const tick = () => {
+      try {
+        this.produceBlock();
+      } catch (e) {
+        // Storage failed (disk full, ...): stop producing rather than fork from what is stored.
+        this.emit("producer-error", e);
+        return;
+      }
+      this.timer = setTimeout(tick, this.config.blockMs);
+    };
+    this.timer = setTimeout(tick, this.config.blockMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.stop();
+    this.closed = true;
+    this.emit("closed");
+    this.store.close();
+  }
+
+  info(b: BlockRecord): BlockInfo {
+    const set = this.sim.setOf(b.header.epoch);
+    const sp = signedPower(set, b.signed);
+    const tp = totalPower(set);
+    return { ...b, signedPower: sp, totalPower: tp, quorum: hasQuorum(sp, tp) };
+  }
+
+  get latest(): BlockInfo {
+    return this.info(this.latestBlock);
+  }
+
+  block(height: bigint): BlockInfo | undefined {
+    if (height < 0n || height > this.latestBlock.header.height) return undefined;
+    let b = this.recent.get(height);
+    if (!b) {
+      const sb = this.store.block(height);
+      if (!sb) return undefined;
+      const header = headerFromJSON(sb.header);
+      b = { header, hash: headerHash(header), signed: sb.signed, signatures: sb.signatures.map((s, i) => signatureFromJSON(s, i)) };
+    }
+    return this.info(b);
+  }
+
+  blocks(from: bigint, to: bigint): BlockInfo[] {
+    const out: BlockInfo[] = [];
+    for (let h = from; h <= to && h <= this.latestBlock.header.height; h++) out.push(this.block(h)!);
+    return out;
+  }
+
+  signedHeader(b: BlockRecord): SignedHeader {
+    return { header: b.header, validatorSet: this.sim.setOf(b.header.epoch), signed: b.signed, signatures: b.signatures };
+  }
+
+  /** The set of an epoch that has started or been announced by an epoch-ending header. */
+  validatorSet(epoch: bigint): ValidatorSet | undefined {
+    const latest = this.latestBlock.header;
+    const announced = latest.epoch + (this.isEpochEnd(latest.height) ? 1n : 0n);
+    if (epoch < 0n || epoch > announced) return undefined;
+    return this.sim.setOf(epoch);
+  }
+
+  /** Resolves once a block at `height` or above is sealed (seals at once in manual mode). */
+  waitForHeight(height: bigint): Promise<BlockInfo> {
+    if (this.latestBlock.header.height >= height) return Promise.resolve(this.block(height)!);
+    if (this.config.blockMs === 0) {
+      while (this.latestBlock.header.height < height) this.produceBlock();
+      return Promise.resolve(this.block(height)!);
+    }
+    return new Promise((resolve, reject) => {
+      const onBlock = (b: BlockInfo) => {
+        if (b.header.height >= height) {
+          this.off("block", onBlock);
+          this.off("closed", onClose);
+          resolve(this.block(height)!);
+        }
+      };
+      const onClose = () => {
+        this.off("block", onBlock);
+        reject(new ApiError(503, "the devnet shut down before the block was sealed"));
+      };
+      this.on("block", onBlock);
+      this.once("closed", onClose);
+    });
+  }
+
+  // ---- state ----
+
+  stateProof(kind: number, id: bigint, height?: bigint): StateProofResult {
+    const latest = this.latestBlock.header.height;
+    const h = height ?? latest;
+    if (h < 0n || h > latest) throw notFound(`no block at height ${h} (latest is ${latest})`);
+    const block = this.block(h)!;
+    let tree: SparseMerkleTree;
+    if (h === latest) tree = this.tree;
+    else if (this.historical?.height === h) tree = this.historical.tree;
+    else {
+      tree = new SparseMerkleTree(STATE_DEPTH);
+      for (const c of this.changeLog) {
+        if (c.height > h) break;
+        tree.set(c.write.leafKey, c.write.awayBinding, c.write.payloadDigest);
+      }
+      this.historical = { height: h, tree };
+    }
+    const key = modelLeafKey(kind, id);
+    const proof = tree.prove(key);
+    let payload: LeafPayload | null = null;
+    let contract: Hex | null = null;
+    if (proof.included) {
+      const list = this.history.get(key) ?? [];
+      for (const c of list) if (c.height <= h) payload = c.write.payload;
+      contract = kind === KIND_ESCROW_ACK ? this.params.escrowAddress : this.params.settlementAddress;
+    }
+    return {
+      height: h,
+      stateRoot: block.header.stateRoot,
+      headerHash: block.hash,
+      kind,
+      id,
+      proof,
+      payload,
+      payloadAbi: payload ? bytesToHex(encodePayload(kind, payload)) : null,
+      awayContract: contract,
+    };
+  }
+
+  auctions(): AuctionRecord[] {
+    return [...this.state.auctions.values()];
+  }
+
+  auction(id: bigint): AuctionRecord | undefined {
+    return this.state.auctions.get(id);
+  }
+
+  lockups(): LockupRecord[] {
+    return [...this.state.lockups.values()];
+  }
+
+  lockup(id: bigint): LockupRecord | undefined {
+    return this.state.lockups.get(id);
+  }
+
+  /** Lockup payloads by id (for the Settlement public inputs: lockDigestsFor). */
+  lockupPayloads(): Map<bigint, LockupPayload> {
+    return new Map([...this.state.lockups].map(([k, v]) => [k, { ...v.payload }]));
+  }
+
+  // ---- actions ----
+
+  private async readAway(req: AwayRequirement): Promise<AwayEvidence> {
+    if (!this.rpc) throw new ApiError(503, "this devnet has no Away RPC (--away-rpc), so it cannot check Away storage");
+    try {
+      if (!this.chainIdChecked) {
+        await checkChainId(this.rpc, this.config.awayChainId);
+        this.chainIdChecked = true;
+      }
+      const read =
+        req.kind === "escrow"
+          ? await checkEscrowDeposit(this.rpc, this.params.escrowAddress, req, this.config.confirmations)
+          : await readSettlementReceipt(this.rpc, this.params.settlementAddress, req.auctionId, this.config.confirmations);
+      return { blockNumber: read.blockNumber.toString(), blockHash: read.blockHash, stateRoot: read.stateRoot, slot: read.slot, value: read.value.toString() };
+    } catch (e) {
+      if (e instanceof AwayProofError) throw unprocessable(e.message);
+      if (e instanceof AwayRpcError) throw new ApiError(502, e.message);
+      throw e;
+    }
+  }
+
+  /** Validates and applies one module action; throws ApiError (nothing applied) on rejection. */
+  async submit(type: string, body: unknown): Promise<SubmitResult> {
+    if (!isActionType(type)) throw notFound(`unknown action '${type}' (actions: ${ACTION_TYPES.join(", ")})`);
+    if (this.closed) throw new ApiError(503, "the devnet is shutting down");
+    const req = awayRequirement(this.state, type, body);
+    const evidence = req ? await this.readAway(req) : undefined;
+    if (this.closed) throw new ApiError(503, "the devnet is shutting down");
+    const ctx: ActionContext = { nowMs: this.nowMs(), priceScaled: this.priceScaled, collateralRatioPercent: this.config.collateralRatioPercent, evidence };
+    const next = structuredClone(this.state);
+    const out = applyAction(next, this.params, type, body, ctx);
+    this.checkPositions(out.writes);
+    const seq = this.nextSeq;
+    const height = this.latestBlock.header.height + 1n;
+    this.store.appendAction({ seq, height, type, body, ctx: ctxToJSON(ctx) });
+    // Stored: now make it visible (nothing below can fail).
+    this.nextSeq++;
+    this.state = next;
+    for (const w of out.writes) this.pending.set(w.leafKey, w);
+    return { seq, height, type, result: out.result, leaves: out.writes.map((w) => ({ kind: w.kind, id: w.id, leafKey: w.leafKey })) };
+  }
+
+  /** A state-tree position holds one key: refuse a write whose position another key holds. */
+  private checkPositions(writes: LeafWrite[]): void {
+    const byPos = new Map<bigint, bigint>();
+    for (const w of this.pending.values()) byPos.set(positionOf(w.leafKey, STATE_DEPTH), w.leafKey);
+    for (const w of writes) {
+      const pos = positionOf(w.leafKey, STATE_DEPTH);
+      const treeLeaf = this.tree.prove(w.leafKey).leaf;
+      const other = byPos.get(pos) ?? (treeLeaf && treeLeaf.leafKey !== w.leafKey ? treeLeaf.leafKey : undefined);
+      if (other !== undefined && other !== w.leafKey) {
+        throw conflict(`state tree position ${pos} already holds leafKey ${other}; cannot write kind ${w.kind} id ${w.id}`);
+      }
+      byPos.set(pos, w.leafKey);
+    }
+  }
+
+  /** Pending (accepted, unsealed) action count, for status output. */
+  get pendingLeaves(): number {
+    return this.pending.size;
+  }
+}

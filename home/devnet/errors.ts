@@ -1,0 +1,21 @@
+// Errors the devnet reports to API callers, each with the HTTP status it maps to.
+// Anything else that escapes a handler is a bug and is reported as 500.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** Malformed request: missing/invalid field, bad JSON (400). */
+export const badRequest = (msg: string) => new ApiError(400, msg);
+/** A referenced thing does not exist (404). */
+export const notFound = (msg: string) => new ApiError(404, msg);
+/** The request conflicts with the current state: wrong phase, duplicate (409). */
+export const conflict = (msg: string) => new ApiError(409, msg);
+/** Well-formed but not allowed: insufficient credit, proof mismatch, wrong owner (422). */
+export const unprocessable = (msg: string) => new ApiError(422, msg);

@@ -1,0 +1,144 @@
+// Durable storage of the devnet chain in SQLite (node:sqlite, Node 22): the chain's
+// identity (meta), every sealed block (header + signatures) and every accepted action
+// with the context it was applied with. State is rebuilt on start by replaying actions,
+// then checked against the stored headers' stateRoots. WAL mode with synchronous=FULL:
+// each append is one committed transaction, so a crash (even SIGKILL) loses nothing that
+// was acknowledged and never leaves a half-written row.
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+
+// node:sqlite prints an ExperimentalWarning when first loaded; it is expected here, so
+// load it with that one warning filtered out.
+function loadSqlite(): typeof import("node:sqlite") {
+  const original = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const msg = typeof warning === "string" ? warning : warning.message;
+    if (msg.includes("SQLite is an experimental feature")) return;
+    return (original as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return createRequire(import.meta.url)("node:sqlite");
+  } finally {
+    process.emitWarning = original;
+  }
+}
+
+export interface StoredBlock {
+  height: bigint;
+  /** headerToJSON of the header. */
+  header: unknown;
+  signed: boolean[];
+  /** signatureToJSON per slot. */
+  signatures: unknown[];
+}
+
+export interface StoredAction {
+  seq: number;
+  /** Height of the block that includes the action. */
+  height: bigint;
+  type: string;
+  body: unknown;
+  /** The context it was applied with (time, price, ratio, Away evidence), JSON. */
+  ctx: unknown;
+}
+
+export class DevnetStore {
+  private readonly db: DatabaseSync;
+  private readonly stmts: Record<string, StatementSync>;
+
+  private constructor(db: DatabaseSync) {
+    this.db = db;
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = FULL");
+    db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS blocks (height INTEGER PRIMARY KEY, header TEXT NOT NULL, signed TEXT NOT NULL, signatures TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS actions (seq INTEGER PRIMARY KEY, height INTEGER NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL, ctx TEXT NOT NULL);`);
+    this.stmts = {
+      getMeta: db.prepare("SELECT value FROM meta WHERE key = ?"),
+      setMeta: db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+      putBlock: db.prepare("INSERT INTO blocks (height, header, signed, signatures) VALUES (?, ?, ?, ?)"),
+      getBlock: db.prepare("SELECT height, header, signed, signatures FROM blocks WHERE height = ?"),
+      range: db.prepare("SELECT height, header, signed, signatures FROM blocks WHERE height BETWEEN ? AND ? ORDER BY height"),
+      allBlocks: db.prepare("SELECT height, header, signed, signatures FROM blocks ORDER BY height"),
+      lastBlock: db.prepare("SELECT height, header, signed, signatures FROM blocks ORDER BY height DESC LIMIT 1"),
+      putAction: db.prepare("INSERT INTO actions (seq, height, type, body, ctx) VALUES (?, ?, ?, ?, ?)"),
+      allActions: db.prepare("SELECT seq, height, type, body, ctx FROM actions ORDER BY seq"),
+    };
+  }
+
+  /** Opens (creating if needed) `<dataDir>/chain.sqlite`; `null` keeps everything in memory. */
+  static open(dataDir: string | null): DevnetStore {
+    const { DatabaseSync } = loadSqlite();
+    if (dataDir === null) return new DevnetStore(new DatabaseSync(":memory:"));
+    mkdirSync(dataDir, { recursive: true });
+    return new DevnetStore(new DatabaseSync(join(dataDir, "chain.sqlite")));
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.stmts.getMeta!.get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.stmts.setMeta!.run(key, value);
+  }
+
+  appendBlock(b: StoredBlock): void {
+    this.stmts.putBlock!.run(b.height, JSON.stringify(b.header), JSON.stringify(b.signed), JSON.stringify(b.signatures));
+  }
+
+  appendAction(a: StoredAction): void {
+    this.stmts.putAction!.run(a.seq, a.height, a.type, JSON.stringify(a.body), JSON.stringify(a.ctx));
+  }
+
+  private static blockRow(row: any): StoredBlock {
+    return { height: BigInt(row.height), header: JSON.parse(row.header), signed: JSON.parse(row.signed), signatures: JSON.parse(row.signatures) };
+  }
+
+  block(height: bigint): StoredBlock | undefined {
+    const row = this.stmts.getBlock!.get(height);
+    return row ? DevnetStore.blockRow(row) : undefined;
+  }
+
+  blockRange(from: bigint, to: bigint): StoredBlock[] {
+    return this.stmts.range!.all(from, to).map(DevnetStore.blockRow);
+  }
+
+  lastBlock(): StoredBlock | undefined {
+    const row = this.stmts.lastBlock!.get();
+    return row ? DevnetStore.blockRow(row) : undefined;
+  }
+
+  *blocks(): Generator<StoredBlock> {
+    for (const row of this.stmts.allBlocks!.iterate()) yield DevnetStore.blockRow(row);
+  }
+
+  actions(): StoredAction[] {
+    return this.stmts.allActions!.all().map((row: any) => ({
+      seq: Number(row.seq),
+      height: BigInt(row.height),
+      type: String(row.type),
+      body: JSON.parse(row.body),
+      ctx: JSON.parse(row.ctx),
+    }));
+  }
+
+  /** Runs fn in one transaction (all or nothing). */
+  transaction<T>(fn: () => T): T {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const out = fn();
+      this.db.exec("COMMIT");
+      return out;
+    } catch (e) {
+      this.db.exec("ROLLBACK");
+      throw e;
+    }
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+}
