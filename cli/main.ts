@@ -10,6 +10,7 @@ interface Subcommand {
 const commands: Record<string, Subcommand> = {
   start: { summary: "run the main job (embedded devnet stack)", load: () => import("./start.ts") },
   devnet: { summary: "run the Home (Open Libra) devnet with its HTTP API", load: () => import("../home/devnet/cli.ts") },
+  verify: { summary: "verify proofs, header chains, collateral bundles and validator sets (verifier-ts)", load: () => import("../verifier-ts/cli.ts") },
 };
 
 function usage(): string {
