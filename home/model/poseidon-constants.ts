@@ -5,7 +5,7 @@
 // exactly (test/home/model/poseidon.test.ts checks against circomlibjs), without
 // shipping ~900 kB of constant tables to the browser.
 
-import { FIELD_MODULUS, modInverse } from "./field.ts";
+import { FIELD_MODULUS, mod, modInverse } from "./field.ts";
 
 /** Full rounds (4 at the start, 4 at the end). */
 export const N_ROUNDS_F = 8;
@@ -107,6 +107,144 @@ function generate(t: number): PoseidonParams {
 }
 
 const cache = new Map<number, PoseidonParams>();
+const optCache = new Map<number, OptimizedPoseidonParams>();
+
+/**
+ * The same permutation rewritten for speed (the standard equivalent form of the Poseidon
+ * paper, appendix B, derived here from C and M):
+ *   s += pre;
+ *   full rounds 0..3:   S-box all; s += fullConst[r]; s = (r < 3 ? M : P) s
+ *   partial rounds:     S-box s0;  s0 += partialConst[r]; s = sparse[r] s
+ *   full rounds 4..7:   S-box all; s += fullConst[4 + r] (none after the last); s = M s
+ * where sparse[r] = [[m00, z^T], [w, I]]: s0' = m00 s0 + z.s[1..], s_k' = s_k + w_k s0.
+ */
+export interface OptimizedPoseidonParams {
+  t: number;
+  nRoundsP: number;
+  pre: bigint[];
+  /** 7 vectors: after the S-box of full rounds 0..3 and 4..6. */
+  fullConst: bigint[][];
+  partialConst: bigint[];
+  M: bigint[][];
+  P: bigint[][];
+  /** Per partial round: [m00, z_1..z_{t-1}] (first row). */
+  sparseRow: bigint[][];
+  /** Per partial round: [w_1..w_{t-1}] (first column below the diagonal). */
+  sparseCol: bigint[][];
+}
+
+function matMul(a: bigint[][], b: bigint[][]): bigint[][] {
+  const p = FIELD_MODULUS;
+  return a.map((row) => b[0]!.map((_, j) => row.reduce((acc, x, k) => acc + x * b[k]![j]!, 0n) % p));
+}
+
+function matVec(a: bigint[][], v: bigint[]): bigint[] {
+  const p = FIELD_MODULUS;
+  return a.map((row) => row.reduce((acc, x, k) => acc + x * v[k]!, 0n) % p);
+}
+
+/** Inverse of a square matrix over F_p by Gauss-Jordan elimination. */
+function matInverse(m: bigint[][]): bigint[][] {
+  const p = FIELD_MODULUS;
+  const n = m.length;
+  const a = m.map((row, i) => [...row, ...Array.from({ length: n }, (_, j) => (i === j ? 1n : 0n))]);
+  for (let col = 0; col < n; col++) {
+    const pivot = a.findIndex((row, i) => i >= col && row[col]! % p !== 0n);
+    if (pivot < 0) throw new Error("poseidon: singular matrix");
+    [a[col], a[pivot]] = [a[pivot]!, a[col]!];
+    const inv = modInverse(a[col]![col]!, p);
+    a[col] = a[col]!.map((x) => (x * inv) % p);
+    for (let i = 0; i < n; i++) {
+      if (i === col || a[i]![col] === 0n) continue;
+      const f = a[i]![col]!;
+      a[i] = a[i]!.map((x, j) => (((x - f * a[col]![j]!) % p) + p) % p);
+    }
+  }
+  return a.map((row) => row.slice(n));
+}
+
+/** Solves a x = b over F_p by Gaussian elimination. */
+function solve(m: bigint[][], b: bigint[]): bigint[] {
+  const p = FIELD_MODULUS;
+  const n = m.length;
+  const a = m.map((row, i) => [...row, b[i]!]);
+  for (let col = 0; col < n; col++) {
+    const pivot = a.findIndex((row, i) => i >= col && row[col]! !== 0n);
+    if (pivot < 0) throw new Error("poseidon: singular matrix");
+    [a[col], a[pivot]] = [a[pivot]!, a[col]!];
+    const inv = modInverse(a[col]![col]!, p);
+    const prow = a[col]!.map((x) => (x * inv) % p);
+    a[col] = prow;
+    for (let i = col + 1; i < n; i++) {
+      const f = a[i]![col]!;
+      if (f === 0n) continue;
+      a[i] = a[i]!.map((x, j) => mod(x - f * prow[j]!, p));
+    }
+  }
+  const x = new Array<bigint>(n).fill(0n);
+  for (let i = n - 1; i >= 0; i--) {
+    let acc = a[i]![n]!;
+    for (let j = i + 1; j < n; j++) acc -= a[i]![j]! * x[j]!;
+    x[i] = mod(acc, p);
+  }
+  return x;
+}
+
+function optimize(base: PoseidonParams): OptimizedPoseidonParams {
+  const p = FIELD_MODULUS;
+  const { t, nRoundsP, C, M } = base;
+  const half = N_ROUNDS_F / 2;
+  const rounds = N_ROUNDS_F + nRoundsP;
+  const Minv = matInverse(M);
+  // d[0] = c_0 is added before round 0; d[r] = M^-1 c_r is added after round r-1's S-box.
+  const d: bigint[][] = [];
+  for (let r = 0; r < rounds; r++) {
+    const c = C.slice(r * t, (r + 1) * t);
+    d.push(r === 0 ? c : matVec(Minv, c));
+  }
+  // In a partial round only s0 passes the S-box, so the other components of the constant
+  // added after it can be added before it instead, i.e. after the previous round's matrix.
+  for (let r = half + nRoundsP - 1; r >= half; r--) {
+    const moved = matVec(Minv, [0n, ...d[r + 1]!.slice(1)]);
+    d[r + 1] = [d[r + 1]![0]!, ...new Array<bigint>(t - 1).fill(0n)];
+    d[r] = d[r]!.map((x, i) => (x + moved[i]!) % p);
+  }
+  // Factor each partial round's matrix A = S * diag(1, A11) and move diag(1, A11) (which
+  // commutes with the S-box on s0) into the previous round's matrix.
+  const sparseRow: bigint[][] = [];
+  const sparseCol: bigint[][] = [];
+  let A = M;
+  for (let r = nRoundsP - 1; r >= 0; r--) {
+    const A11 = A.slice(1).map((row) => row.slice(1));
+    // z = A01 * A11^-1, i.e. A11^T z = A01^T
+    const A11T = A11.map((_, i) => A11.map((row) => row[i]!));
+    const z = solve(A11T, A[0]!.slice(1));
+    sparseRow[r] = [A[0]![0]!, ...z];
+    sparseCol[r] = A.slice(1).map((row) => row[0]!);
+    const Mprime = Array.from({ length: t }, (_, i) =>
+      Array.from({ length: t }, (_, j) => (i === 0 || j === 0 ? (i === j ? 1n : 0n) : A11[i - 1]![j - 1]!)),
+    );
+    A = matMul(Mprime, M);
+  }
+  const fullConst: bigint[][] = [];
+  for (let r = 0; r < N_ROUNDS_F - 1; r++) {
+    const round = r < half ? r : nRoundsP + r;
+    fullConst.push(d[round + 1]!);
+  }
+  const partialConst: bigint[] = [];
+  for (let r = 0; r < nRoundsP; r++) partialConst.push(d[half + r + 1]![0]!);
+  return { t, nRoundsP, pre: d[0]!, fullConst, partialConst, M, P: A, sparseRow, sparseCol };
+}
+
+/** Optimized-form parameters for width t, derived once from poseidonParams(t) and cached. */
+export function poseidonOptimizedParams(t: number): OptimizedPoseidonParams {
+  let params = optCache.get(t);
+  if (!params) {
+    params = optimize(poseidonParams(t));
+    optCache.set(t, params);
+  }
+  return params;
+}
 
 /** Parameters for width t (2..17), generated once and cached. */
 export function poseidonParams(t: number): PoseidonParams {

@@ -1,0 +1,37 @@
+// Throughput of the Home model's hot paths (Poseidon by arity, EdDSA sign/verify, BLS
+// binding verify, SMT insert and proof verify), each timed for a short window after a
+// warm-up. Run: `npx tsx bench/home-model.ts`; prints one JSON object of ops/s.
+import { blsKeyFromSeed, signBinding, verifyBinding } from "../home/model/bls.ts";
+import { derivePublicKey, signPoseidon, verifyPoseidon } from "../home/model/eddsa.ts";
+import { poseidon, poseidonReference } from "../home/model/poseidon.ts";
+import { SparseMerkleTree, verifyStateProof } from "../home/model/smt.ts";
+import { KIND_LOCKUP, leafKey } from "../home/model/leaves.ts";
+
+function opsPerSecond(fn: (i: number) => void, windowMs = 400): number {
+  for (let i = 0; i < 5; i++) fn(i);
+  const t0 = performance.now();
+  let n = 0;
+  while (performance.now() - t0 < windowMs) fn(n++);
+  return Math.round(n / ((performance.now() - t0) / 1000));
+}
+
+const out: Record<string, number> = {};
+for (const n of [1, 2, 3, 5, 9, 16]) {
+  const v = Array.from({ length: n }, (_, i) => BigInt(i) * 987654321n);
+  out[`poseidon${n}`] = opsPerSecond((i) => poseidon([BigInt(i), ...v.slice(1)]));
+  out[`poseidon${n}Reference`] = opsPerSecond((i) => poseidonReference([BigInt(i), ...v.slice(1)]));
+}
+const prv = new Uint8Array(32).fill(7);
+const pub = derivePublicKey(prv);
+const sig = signPoseidon(prv, 42n);
+out.eddsaSign = opsPerSecond((i) => signPoseidon(prv, BigInt(i)));
+out.eddsaVerify = opsPerSecond(() => verifyPoseidon(42n, sig, pub));
+const bls = blsKeyFromSeed(new Uint8Array(32).fill(3));
+const address = new Uint8Array(32).fill(1);
+const v = { attestationKey: pub, power: 1n, address, blsPublicKey: bls.publicKey, bindingSignature: signBinding(bls.secretKey, pub, address) };
+out.blsBindingVerify = opsPerSecond(() => verifyBinding(v));
+const tree = new SparseMerkleTree();
+out.smtInsert = opsPerSecond((i) => tree.set(leafKey(KIND_LOCKUP, BigInt(i)), 1n, 2n));
+const proof = tree.prove(leafKey(KIND_LOCKUP, 1n));
+out.smtVerify = opsPerSecond(() => verifyStateProof(tree.root, proof));
+console.log(JSON.stringify(out));
