@@ -68,6 +68,7 @@ import {
 } from "./away-proof.ts";
 import { chainIdentity, parseDecimal18, type DevnetConfig } from "./config.ts";
 import { ApiError, conflict, notFound, unprocessable } from "./errors.ts";
+import { plainJSON } from "./input.ts";
 import { DevnetStore } from "./store.ts";
 import { ValidatorSim } from "./validator-sim.ts";
 
@@ -506,7 +507,8 @@ export class DevnetChain extends EventEmitter {
   }
 
   /** Validates and applies one module action; throws ApiError (nothing applied) on rejection. */
-  async submit(type: string, body: unknown): Promise<SubmitResult> {
+  async submit(type: string, rawBody: unknown): Promise<SubmitResult> {
+    const body = plainJSON(rawBody);
     if (!isActionType(type)) throw notFound(`unknown action '${type}' (actions: ${ACTION_TYPES.join(", ")})`);
     if (this.closed) throw new ApiError(503, "the devnet is shutting down");
     const req = awayRequirement(this.state, type, body);

@@ -11,7 +11,8 @@ export { resolveConfig, defaultConfig, type DevnetConfig, type OfflineRule } fro
 export { bidCommitment, creditLimitFor, ACTION_TYPES, type ActionType } from "./auctions-module.ts";
 export { clearUniformPrice } from "./clearing.ts";
 export { mappingSlot, escrowDepositWord, httpRpc, type AwayRpc } from "./away-proof.ts";
-export { SignedHeaderListSSZ, MAX_RANGE, toJSON } from "./server.ts";
+export { SignedHeaderListSSZ, MAX_RANGE } from "./server.ts";
+export { toJSON } from "./input.ts";
 
 export interface RunningDevnet {
   url: string;

@@ -6,6 +6,20 @@ import { badRequest } from "./errors.ts";
 
 export type Body = Record<string, unknown>;
 
+/** JSON text with bigint -> decimal string and Uint8Array -> 0x hex. */
+export function toJSON(x: unknown): string {
+  return JSON.stringify(x, (_k, v) => {
+    if (typeof v === "bigint") return v.toString();
+    if (v instanceof Uint8Array) return "0x" + Buffer.from(v).toString("hex");
+    return v;
+  });
+}
+
+/** A plain-JSON copy of a request body (in-process callers may pass bigints). */
+export function plainJSON(x: unknown): unknown {
+  return x === undefined ? undefined : JSON.parse(toJSON(x));
+}
+
 export function asObject(x: unknown, what = "request body"): Body {
   if (typeof x !== "object" || x === null || Array.isArray(x)) throw badRequest(`${what} must be a JSON object`);
   return x as Body;

@@ -18,6 +18,7 @@ import {
 import type { AuctionRecord, LockupRecord } from "./auctions-module.ts";
 import type { BlockInfo, DevnetChain, StateProofResult } from "./chain.ts";
 import { ApiError, badRequest, notFound } from "./errors.ts";
+import { toJSON } from "./input.ts";
 
 /** Most headers one range request returns. */
 export const MAX_RANGE = 256;
@@ -34,14 +35,6 @@ interface Route {
   ssz?: boolean;
 }
 
-/** JSON.stringify with bigint -> decimal string and Uint8Array -> 0x hex. */
-export function toJSON(x: unknown): string {
-  return JSON.stringify(x, (_k, v) => {
-    if (typeof v === "bigint") return v.toString();
-    if (v instanceof Uint8Array) return "0x" + Buffer.from(v).toString("hex");
-    return v;
-  });
-}
 
 function decimal(raw: string | null, what: string, fallback?: bigint): bigint {
   if (raw === null || raw === "") {
