@@ -1,0 +1,402 @@
+// Trusted-setup pipeline behind `olzk setup`: for a profile, compile each circuit (via
+// circuits/build.ts), resolve a powers-of-tau file, run Groth16 setup plus one phase-2
+// contribution, export the verification key, our Solidity verifier and snarkjs's verifier.
+// Artifacts go to build/setup/<profile>/<Circuit>/ with a manifest.json; they are cached by a
+// hash of (circuit sources + parameters + ptau hash + contribution mode), so a second run
+// is instant. The dev profile uses a fixed public beacon as its phase-2 contribution, so its
+// outputs are reproducible byte for byte; its artifacts are marked insecure and refused by
+// loadArtifacts for any other profile or a non-local network.
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { REPO_ROOT, loadSnarkjs, requiredPower, resolvePtau, type ResolvePtauOptions, type ResolvedPtau } from "./ptau.ts";
+import { GENERATED_HEADER, generateSolidityVerifier, type Groth16VerificationKey } from "./solidity-verifier.ts";
+
+export type ProfileName = "dev" | "prod";
+export type CircuitKind = "headerQuorum" | "settlement";
+
+/** Output of circuits/build.ts compileCircuit. */
+export interface CompiledCircuit {
+  r1csPath: string;
+  wasmPath: string;
+  constraints: number;
+  dir: string;
+  sourceHash: string;
+}
+export type CompileFn = (name: string, params: Record<string, number>) => Promise<CompiledCircuit>;
+
+/** One circuit of a profile. */
+export interface CircuitSpec {
+  kind: string;
+  /** Template / file name under circuits/ (HeaderQuorum, Settlement). */
+  name: string;
+  params: Record<string, number>;
+  /** Our verifier's contract name. */
+  contractName: string;
+  /** Contract name of the plain snarkjs verifier (gas benchmark only). */
+  snarkjsContractName: string;
+}
+
+/** The phase-2 beacon of the dev profile: public, fixed, so dev zkeys are reproducible (and insecure). */
+export const DEV_BEACON = {
+  name: "olzk dev beacon (INSECURE, public)",
+  hash: createHash("sha256").update("olzk dev profile phase-2 beacon v1").digest("hex"),
+  iterationsExp: 10,
+};
+
+/** Bumped when the pipeline's output format changes, so caches are invalidated. */
+const PIPELINE_VERSION = 1;
+
+export const BUILD_DIR = join(REPO_ROOT, "build", "setup");
+export const GENERATED_DIR = join(REPO_ROOT, "contracts", "generated");
+
+export interface ArtifactManifest {
+  circuit: string;
+  kind: string;
+  profile: string;
+  params: Record<string, number>;
+  insecure: boolean;
+  cacheKey: string;
+  sourceHash: string;
+  constraints: number;
+  nPublic: number;
+  ptau: { file: string; blake2b: string; power: number; source: string; insecure: boolean };
+  contribution: { type: "beacon"; name: string; hash: string; iterationsExp: number } | { type: "random"; name: string; contributions: number };
+  files: { r1cs: string; wasm: string; zkey: string; vkey: string };
+  contractName: string;
+  snarkjsContractName: string;
+  snarkjsVersion: string;
+  setupSeconds: number;
+}
+
+export interface ArtifactSet {
+  dir: string;
+  manifest: ArtifactManifest;
+  r1csPath: string;
+  wasmPath: string;
+  zkeyPath: string;
+  vkeyPath: string;
+}
+
+export interface SetupOptions {
+  profile?: ProfileName | string;
+  /** Circuits to set up; default the profile's circuits from circuits/profiles.ts. */
+  circuits?: CircuitSpec[];
+  compile?: CompileFn;
+  /** Where artifacts go; default build/setup. */
+  buildDir?: string;
+  /** Where generated Solidity + vkeys go; default contracts/generated for dev, build/setup/<profile>/generated otherwise. */
+  generatedDir?: string;
+  /** Ptau options (explicit path, cache dir...); power is filled in per circuit. */
+  ptau?: Omit<ResolvePtauOptions, "power">;
+  /** Ignore the cache. */
+  force?: boolean;
+  /** Allow an insecure (dev) ptau for a non-dev profile. */
+  allowInsecurePtau?: boolean;
+  log?: (line: string) => void;
+}
+
+/** Thrown when insecure (dev) artifacts are loaded for a non-dev profile or network. */
+export class InsecureArtifactsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InsecureArtifactsError";
+  }
+}
+
+const SNARKJS_VERSION: string = JSON.parse(
+  await readFile(join(REPO_ROOT, "node_modules", "snarkjs", "package.json"), "utf8"),
+).version;
+
+function sha256(s: string | Buffer): string {
+  return createHash("sha256").update(s).digest("hex");
+}
+
+/** The circuits of a profile, with parameters from circuits/profiles.ts. */
+export async function profileCircuits(profile: string): Promise<CircuitSpec[]> {
+  const profilesPath = "../../circuits/profiles.ts";
+  const mod = await import(profilesPath);
+  const profiles = mod.PROFILES as Record<string, { N: number; depth: number; lockups: number }> | undefined;
+  const p = profiles?.[profile];
+  if (!p) throw new Error(`unknown profile '${profile}' (known: ${Object.keys(profiles ?? {}).join(", ")})`);
+  return [
+    {
+      kind: "headerQuorum",
+      name: "HeaderQuorum",
+      params: { N: p.N },
+      contractName: "HeaderQuorumVerifier",
+      snarkjsContractName: "SnarkjsHeaderQuorumVerifier",
+    },
+    {
+      kind: "settlement",
+      name: "Settlement",
+      params: { depth: p.depth, lockups: p.lockups },
+      contractName: "SettlementVerifier",
+      snarkjsContractName: "SnarkjsSettlementVerifier",
+    },
+  ];
+}
+
+async function defaultCompile(name: string, params: Record<string, number>): Promise<CompiledCircuit> {
+  const buildPath = "../../circuits/build.ts";
+  const mod = await import(buildPath);
+  return mod.compileCircuit(name, params);
+}
+
+/** Console progress for steps that take more than a few seconds. */
+function timed<T>(log: (l: string) => void, label: string, f: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  log(`${label}...`);
+  const timer = setInterval(() => log(`${label}... ${Math.round((Date.now() - t0) / 1000)} s`), 10_000);
+  return f().finally(() => {
+    clearInterval(timer);
+    log(`${label}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  });
+}
+
+/** Run setup for every circuit of the profile; returns the artifact sets by kind. */
+export async function runSetup(opts: SetupOptions = {}): Promise<Record<string, ArtifactSet>> {
+  const profile = opts.profile ?? "dev";
+  const log = opts.log ?? ((l: string) => console.error(l));
+  const circuits = opts.circuits ?? (await profileCircuits(profile));
+  const compile = opts.compile ?? defaultCompile;
+  const buildDir = opts.buildDir ?? BUILD_DIR;
+  const generatedDir = opts.generatedDir ?? (profile === "dev" ? GENERATED_DIR : join(buildDir, profile, "generated"));
+  const out: Record<string, ArtifactSet> = {};
+  for (const spec of circuits) {
+    out[spec.kind] = await setupCircuit(spec, { ...opts, profile, log, compile, buildDir });
+    await writeGenerated(out[spec.kind]!, generatedDir);
+  }
+  await writeIfChanged(join(generatedDir, SETUP_RECORD), setupRecord(profile, out));
+  return out;
+}
+
+/** Name of the committed record of what the generated files were made from. */
+export const SETUP_RECORD = "setup.json";
+
+/** Deterministic summary of a setup run (no timings): which sources, ptau and contribution. */
+export function setupRecord(profile: string, sets: Record<string, ArtifactSet>): string {
+  const circuits: Record<string, unknown> = {};
+  for (const [kind, s] of Object.entries(sets)) {
+    const m = s.manifest;
+    circuits[kind] = {
+      circuit: m.circuit,
+      params: m.params,
+      constraints: m.constraints,
+      nPublic: m.nPublic,
+      sourceHash: m.sourceHash,
+      cacheKey: m.cacheKey,
+      ptau: { file: m.ptau.file, blake2b: m.ptau.blake2b, power: m.ptau.power },
+      contribution: m.contribution,
+      contractName: m.contractName,
+      snarkjsContractName: m.snarkjsContractName,
+    };
+  }
+  return JSON.stringify({ comment: GENERATED_HEADER, profile, insecure: Object.values(sets).some((s) => s.manifest.insecure), circuits }, null, 2) + "\n";
+}
+
+async function writeIfChanged(path: string, content: string): Promise<void> {
+  await mkdir(join(path, ".."), { recursive: true });
+  const old = await readFile(path, "utf8").catch(() => null);
+  if (old !== content) await writeFile(path, content);
+}
+
+async function setupCircuit(
+  spec: CircuitSpec,
+  opts: SetupOptions & { profile: string; log: (l: string) => void; compile: CompileFn; buildDir: string },
+): Promise<ArtifactSet> {
+  const { profile, log } = opts;
+  const label = `${spec.name}(${Object.entries(spec.params).map(([k, v]) => `${k}=${v}`).join(", ")})`;
+  const compiled = await timed(log, `setup ${label}: compile`, () => opts.compile(spec.name, spec.params));
+  const snarkjs = await loadSnarkjs();
+  const info = await snarkjs.r1cs.info(compiled.r1csPath);
+  const nPublic = Number(info.nPubInputs) + Number(info.nOutputs);
+  const nConstraints = Number(info.nConstraints);
+  const power = requiredPower(nConstraints, nPublic);
+  const ptau = await resolvePtau({ ...opts.ptau, power, log });
+  if (ptau.insecure && profile !== "dev" && !opts.allowInsecurePtau) {
+    throw new InsecureArtifactsError(
+      `profile '${profile}' needs a public ceremony ptau, but ${ptau.path} (${ptau.source}) is not one; pass --ptau with a Hermez file or --allow-insecure-ptau`,
+    );
+  }
+  const beacon = profile === "dev";
+  const contribution: ArtifactManifest["contribution"] = beacon
+    ? { type: "beacon", ...DEV_BEACON }
+    : { type: "random", name: "olzk setup random contribution", contributions: 1 };
+  const cacheKey = sha256(
+    JSON.stringify({
+      v: PIPELINE_VERSION,
+      circuit: spec.name,
+      params: spec.params,
+      sourceHash: compiled.sourceHash,
+      ptau: ptau.blake2b,
+      contribution: beacon ? contribution : "random",
+      snarkjs: SNARKJS_VERSION,
+    }),
+  );
+  const dir = join(opts.buildDir, profile, spec.name);
+  const set = artifactPaths(dir);
+  if (!opts.force) {
+    const cached = await readManifest(dir);
+    if (cached && cached.cacheKey === cacheKey && [set.r1csPath, set.wasmPath, set.zkeyPath, set.vkeyPath].every(existsSync)) {
+      log(`setup ${label}: cached (${relative(REPO_ROOT, dir)})`);
+      return { ...set, manifest: cached };
+    }
+  }
+
+  const t0 = Date.now();
+  const tmp = `${dir}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  const tset = artifactPaths(tmp);
+  await copyFile(compiled.r1csPath, tset.r1csPath);
+  await copyFile(compiled.wasmPath, tset.wasmPath);
+  log(`setup ${label}: ${nConstraints} constraints, ${nPublic} public, ptau 2^${ptau.power} from ${ptau.source} (${ptau.path})`);
+  const zkey0 = join(tmp, "circuit_0000.zkey");
+  const slog = snarkjsLogger(log);
+  await timed(log, `setup ${label}: groth16 setup`, async () => {
+    const r = await snarkjs.zKey.newZKey(tset.r1csPath, ptau.path, zkey0, slog);
+    if (r === -1) throw new Error(`groth16 setup failed for ${label} (see messages above)`);
+  });
+  await timed(log, `setup ${label}: phase-2 ${beacon ? "dev beacon" : "random contribution"}`, async () => {
+    if (beacon) await snarkjs.zKey.beacon(zkey0, tset.zkeyPath, DEV_BEACON.name, DEV_BEACON.hash, DEV_BEACON.iterationsExp, slog);
+    else await snarkjs.zKey.contribute(zkey0, tset.zkeyPath, contribution.name, randomBytes(32).toString("hex"), slog);
+  });
+  await rm(zkey0);
+  const vk = await snarkjs.zKey.exportVerificationKey(tset.zkeyPath);
+  await writeFile(tset.vkeyPath, JSON.stringify(vk, null, 2) + "\n");
+  const manifest: ArtifactManifest = {
+    circuit: spec.name,
+    kind: spec.kind,
+    profile,
+    params: spec.params,
+    insecure: profile === "dev" || ptau.insecure,
+    cacheKey,
+    sourceHash: compiled.sourceHash,
+    constraints: nConstraints,
+    nPublic,
+    ptau: { file: ptau.path.split("/").pop()!, blake2b: ptau.blake2b, power: ptau.power, source: ptau.source, insecure: ptau.insecure },
+    contribution,
+    files: { r1cs: "circuit.r1cs", wasm: "circuit.wasm", zkey: "circuit_final.zkey", vkey: "verification_key.json" },
+    contractName: spec.contractName,
+    snarkjsContractName: spec.snarkjsContractName,
+    snarkjsVersion: SNARKJS_VERSION,
+    setupSeconds: (Date.now() - t0) / 1000,
+  };
+  await writeFile(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(join(dir, ".."), { recursive: true });
+  await rename(tmp, dir);
+  if (!beacon) {
+    log(
+      `setup ${label}: one random phase-2 contribution applied. To add more: ` +
+        `npx snarkjs zkey contribute ${relative(REPO_ROOT, set.zkeyPath)} next.zkey, move next.zkey over it, ` +
+        `npx snarkjs zkey export verificationkey it to ${relative(REPO_ROOT, set.vkeyPath)}, check with npx snarkjs zkey verify, ` +
+        `then re-run olzk setup --profile ${profile} (cached) to regenerate the Solidity verifiers from the new key.`,
+    );
+  }
+  return { ...set, manifest };
+}
+
+function artifactPaths(dir: string): Omit<ArtifactSet, "manifest"> {
+  return {
+    dir,
+    r1csPath: join(dir, "circuit.r1cs"),
+    wasmPath: join(dir, "circuit.wasm"),
+    zkeyPath: join(dir, "circuit_final.zkey"),
+    vkeyPath: join(dir, "verification_key.json"),
+  };
+}
+
+async function readManifest(dir: string): Promise<ArtifactManifest | null> {
+  try {
+    return JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as ArtifactManifest;
+  } catch {
+    return null;
+  }
+}
+
+function snarkjsLogger(log: (l: string) => void) {
+  return { debug: () => {}, info: () => {}, warn: (m: string) => log(`snarkjs: ${m}`), error: (m: string) => log(`snarkjs: ${m}`) };
+}
+
+/** The generated files of one circuit, as file name -> content (deterministic). */
+export async function generatedFiles(set: ArtifactSet): Promise<Record<string, string>> {
+  const m = set.manifest;
+  const vkText = await readFile(set.vkeyPath, "utf8");
+  const vk = JSON.parse(vkText) as Groth16VerificationKey;
+  const notes = [
+    `Circuit ${m.circuit}(${Object.entries(m.params).map(([k, v]) => `${k}=${v}`).join(", ")}), profile ${m.profile}${m.insecure ? " (INSECURE dev setup)" : ""}.`,
+    `Circuit source hash ${m.sourceHash}; ptau ${m.ptau.file} blake2b ${m.ptau.blake2b.slice(0, 16)}...`,
+  ];
+  const ours = generateSolidityVerifier(vk, m.contractName, { notes });
+  const snarkjs = await loadSnarkjs();
+  const template = await readFile(join(REPO_ROOT, "node_modules", "snarkjs", "templates", "verifier_groth16.sol.ejs"), "utf8");
+  let plain: string = await snarkjs.zKey.exportSolidityVerifier(set.zkeyPath, { groth16: template });
+  if (!/contract Groth16Verifier\b/.test(plain)) throw new Error("unexpected snarkjs verifier template: no 'contract Groth16Verifier'");
+  plain = plain.replace(/contract Groth16Verifier\b/, `contract ${m.snarkjsContractName}`);
+  plain = `// ${GENERATED_HEADER}. Plain snarkjs ${m.snarkjsVersion} verifier for ${m.circuit}, used only by the gas benchmark.\n${plain}`;
+  return {
+    [`${m.contractName}.sol`]: ours,
+    [`snarkjs/${m.snarkjsContractName}.sol`]: plain,
+    [`${m.circuit}.vkey.json`]: vkText,
+  };
+}
+
+async function writeGenerated(set: ArtifactSet, dir: string): Promise<void> {
+  for (const [name, content] of Object.entries(await generatedFiles(set))) await writeIfChanged(join(dir, name), content);
+}
+
+export interface LoadOptions {
+  profile?: string;
+  /** The Away network the artifacts will serve; insecure artifacts only for local dev networks. */
+  network?: string;
+  buildDir?: string;
+}
+
+const LOCAL_NETWORKS = new Set(["dev", "devnet", "hardhat", "localhost", "local", "anvil", "test"]);
+
+/**
+ * Load the artifacts of one circuit for a profile. Refuses insecure (dev) artifacts for any
+ * non-dev profile or non-local network, and artifacts built for another profile.
+ */
+export async function loadArtifacts(circuit: string, opts: LoadOptions = {}): Promise<ArtifactSet> {
+  const profile = opts.profile ?? "dev";
+  const dir = join(opts.buildDir ?? BUILD_DIR, profile, circuit);
+  const manifest = await readManifest(dir);
+  if (!manifest) throw new Error(`no artifacts for ${circuit} (profile ${profile}) in ${dir}: run olzk setup --profile ${profile}`);
+  assertArtifactsAllowed(manifest, profile, opts.network);
+  return { ...artifactPaths(dir), manifest };
+}
+
+export function assertArtifactsAllowed(manifest: ArtifactManifest, profile: string, network?: string): void {
+  if (manifest.profile !== profile) {
+    throw new InsecureArtifactsError(`artifacts of ${manifest.circuit} were built for profile '${manifest.profile}', not '${profile}'`);
+  }
+  if (manifest.insecure && profile !== "dev") {
+    throw new InsecureArtifactsError(`refusing INSECURE dev artifacts of ${manifest.circuit} for profile '${profile}'`);
+  }
+  if (manifest.insecure && network !== undefined && !LOCAL_NETWORKS.has(network)) {
+    throw new InsecureArtifactsError(`refusing INSECURE dev artifacts of ${manifest.circuit} for network '${network}'`);
+  }
+}
+
+/**
+ * Make sure the artifacts of a profile exist and are current (runs setup when missing or
+ * stale; a no-op "cached" pass otherwise). What `npm test` and `npm start` call.
+ */
+export async function ensureArtifacts(profile: string = "dev", opts: Omit<SetupOptions, "profile"> = {}): Promise<Record<string, ArtifactSet>> {
+  return runSetup({ ...opts, profile });
+}
+
+/** Stop snarkjs's worker threads so a CLI process can exit. */
+export async function releaseSnarkjs(): Promise<void> {
+  const g = globalThis as { curve_bn128?: { terminate: () => Promise<void> } };
+  if (g.curve_bn128) {
+    await g.curve_bn128.terminate();
+    delete g.curve_bn128;
+  }
+}
+
+export type { ResolvedPtau };
