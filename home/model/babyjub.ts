@@ -80,6 +80,26 @@ export function mulPointScalar(p: Point, e: bigint): Point {
   return toAffine(res);
 }
 
+let base8Doublings: Projective[] | undefined;
+
+/** e * BASE8 using a cached table of the doublings 2^i * BASE8 (no doubling work per call). */
+export function mulBase8(e: bigint): Point {
+  if (e < 0n) throw new RangeError("scalar must be non-negative");
+  if (!base8Doublings) {
+    base8Doublings = [toProjective(BASE8)];
+    for (let i = 1; i < 256; i++) {
+      const prev = base8Doublings[i - 1]!;
+      base8Doublings.push(addProjective(prev, prev));
+    }
+  }
+  let k = e % BABYJUB_SUBORDER; // BASE8 has order l
+  let res: Projective = [0n, 1n, 1n];
+  for (let i = 0; k > 0n; i++, k >>= 1n) {
+    if (k & 1n) res = addProjective(res, base8Doublings[i]!);
+  }
+  return toAffine(res);
+}
+
 /** True when p is on the curve and in the prime-order subgroup. */
 export function inSubgroup(p: Point): boolean {
   if (!inCurve(p)) return false;

@@ -3,7 +3,7 @@
 // circomlib's EdDSAPoseidonVerifier circuit).
 
 import { blake512 } from "@noble/hashes/blake1.js";
-import { BABYJUB_SUBORDER, BASE8, addPoint, inCurve, mulPointScalar } from "./babyjub.ts";
+import { BABYJUB_SUBORDER, addPoint, inCurve, mulBase8, mulPointScalar } from "./babyjub.ts";
 import { bigIntToBytesLE, bytesToBigIntLE, isFieldElement } from "./field.ts";
 import { poseidon } from "./poseidon.ts";
 
@@ -29,7 +29,7 @@ function expandKey(prv: Uint8Array): { s: bigint; prefix: Uint8Array } {
 /** Public key of a 32-byte private key: (s >> 3) * B8 with s the pruned blake512 prefix. */
 export function derivePublicKey(prv: Uint8Array): PublicKey {
   const { s } = expandKey(prv);
-  const A = mulPointScalar(BASE8, s >> 3n);
+  const A = mulBase8(s >> 3n);
   return { Ax: A.x, Ay: A.y };
 }
 
@@ -37,12 +37,12 @@ export function derivePublicKey(prv: Uint8Array): PublicKey {
 export function signPoseidon(prv: Uint8Array, msg: bigint): Signature {
   if (!isFieldElement(msg)) throw new RangeError("message must be a field element");
   const { s, prefix } = expandKey(prv);
-  const A = mulPointScalar(BASE8, s >> 3n);
+  const A = mulBase8(s >> 3n);
   const nonceInput = new Uint8Array(64);
   nonceInput.set(prefix, 0);
   nonceInput.set(bigIntToBytesLE(msg, 32), 32);
   const r = bytesToBigIntLE(blake512(nonceInput)) % BABYJUB_SUBORDER;
-  const R8 = mulPointScalar(BASE8, r);
+  const R8 = mulBase8(r);
   const hm = poseidon([R8.x, R8.y, A.x, A.y, msg]);
   const S = (r + hm * s) % BABYJUB_SUBORDER;
   return { R8x: R8.x, R8y: R8.y, S };
@@ -57,7 +57,7 @@ export function verifyPoseidon(msg: bigint, sig: Signature, pub: PublicKey): boo
   if (!inCurve(R8) || !inCurve(A)) return false;
   if (typeof sig.S !== "bigint" || sig.S < 0n || sig.S >= BABYJUB_SUBORDER) return false;
   const hm = poseidon([R8.x, R8.y, A.x, A.y, msg]);
-  const left = mulPointScalar(BASE8, sig.S);
+  const left = mulBase8(sig.S);
   const right = addPoint(R8, mulPointScalar(A, hm * 8n));
   return left.x === right.x && left.y === right.y;
 }

@@ -2,7 +2,7 @@
 // circomlibjs, mutual verification, and rejection of tampered or malformed inputs.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { BABYJUB_SUBORDER, BASE8, inCurve, inSubgroup, mulPointScalar } from "../../../home/model/babyjub.ts";
+import { BABYJUB_SUBORDER, BASE8, inCurve, inSubgroup, mulBase8, mulPointScalar } from "../../../home/model/babyjub.ts";
 import { type PublicKey, type Signature, derivePublicKey, signPoseidon, verifyPoseidon } from "../../../home/model/eddsa.ts";
 import { FIELD_MODULUS } from "../../../home/model/field.ts";
 import { type RefEddsa, type RefSignature, refEddsa, testBytes, testScalar } from "./reference.ts";
@@ -81,6 +81,13 @@ describe("eddsa-poseidon", () => {
     expect(verifyPoseidon(5n, sig, { Ax: pub.Ax, Ay: pub.Ay + 1n })).toBe(false); // A off the curve
     expect(verifyPoseidon(5n + FIELD_MODULUS, sig, pub)).toBe(false); // message not a field element
     expect(inCurve({ x: sig.R8x + 1n, y: sig.R8y })).toBe(false);
+  });
+
+  it("fixed-base multiplication equals generic double-and-add, also past the subgroup order", () => {
+    for (const e of [0n, 1n, 2n, 12345n, BABYJUB_SUBORDER - 1n, BABYJUB_SUBORDER, BABYJUB_SUBORDER + 5n, (1n << 253n) - 1n]) {
+      expect(mulBase8(e)).toEqual(mulPointScalar(BASE8, e));
+    }
+    expect(mulBase8(BABYJUB_SUBORDER)).toEqual({ x: 0n, y: 1n });
   });
 
   it("requires a 32-byte private key and a field-element message", () => {
