@@ -95,9 +95,24 @@ function hexField(x: unknown, what: string): Hex {
 /**
  * Reads one storage word of `contract` at the block `confirmations` below the head,
  * verifying both proofs. The block header itself (its stateRoot) is taken from the RPC.
+ * Some dev nodes (Hardhat's EDR) answer eth_getProof for the head whatever block is asked;
+ * such an answer fails verification unless the block is the head, so when the proof does
+ * not verify and the head moved meanwhile, the read is retried (at most 3 attempts).
  */
 export async function readVerifiedStorage(rpc: AwayRpc, contract: Hex, slot: Hex, confirmations: number): Promise<VerifiedStorageRead> {
-  const head = BigInt(hexField(await rpc.request("eth_blockNumber", []), "eth_blockNumber"));
+  for (let attempt = 1; ; attempt++) {
+    const head = BigInt(hexField(await rpc.request("eth_blockNumber", []), "eth_blockNumber"));
+    try {
+      return await readAt(rpc, contract, slot, head, confirmations);
+    } catch (e) {
+      if (!(e instanceof AwayProofError) || !e.message.startsWith("Away proof rejected") || attempt >= 3) throw e;
+      const now = BigInt(hexField(await rpc.request("eth_blockNumber", []), "eth_blockNumber"));
+      if (now === head) throw e;
+    }
+  }
+}
+
+async function readAt(rpc: AwayRpc, contract: Hex, slot: Hex, head: bigint, confirmations: number): Promise<VerifiedStorageRead> {
   const target = head - BigInt(confirmations);
   if (target < 0n) throw new AwayProofError(`Away chain is at block ${head}, fewer than ${confirmations} confirmations`);
   const tag = `0x${target.toString(16)}`;
@@ -128,7 +143,7 @@ export async function readVerifiedStorage(rpc: AwayRpc, contract: Hex, slot: Hex
     );
     return { blockNumber: target, blockHash, stateRoot, contract, slot, value };
   } catch (e) {
-    if (e instanceof MptProofError) throw new AwayProofError(`Away proof rejected: ${e.message}`);
+    if (e instanceof MptProofError) throw new AwayProofError(`Away proof rejected: ${e.message} (Away block ${target})`);
     throw e;
   }
 }

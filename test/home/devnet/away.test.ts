@@ -1,0 +1,274 @@
+// Away-chain storage checks against a real EVM (Hardhat's EDR): storage written with
+// hardhat_setStorageAt at the ENCODING.md slots, read back through eth_getProof over real
+// HTTP, and verified by the devnet's own Merkle-Patricia checker. Then the devnet's
+// escrow acknowledgement, mode 1 clearing and receipt consumption end to end.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keccak256, numberToHex, pad, toHex, type Hex } from "viem";
+import {
+  AwayProofError,
+  checkEscrowDeposit,
+  escrowDepositWord,
+  httpRpc,
+  mappingSlot,
+  readSettlementReceipt,
+  readVerifiedStorage,
+  type AwayRpc,
+} from "../../../home/devnet/away-proof.ts";
+import { DevnetChain } from "../../../home/devnet/chain.ts";
+import { resolveConfig, type DevnetConfig } from "../../../home/devnet/config.ts";
+import { bidCommitment } from "../../../home/devnet/auctions-module.ts";
+import { ApiError } from "../../../home/devnet/errors.ts";
+import {
+  KIND_ESCROW_ACK,
+  KIND_LOCKUP,
+  KIND_RECEIPT,
+  PRICE_SCALE,
+  escrowAckDigest,
+  lockupDigest,
+  receiptDigest,
+  verifyStateProof,
+  type AuctionResultPayload,
+} from "../../../home/model/index.ts";
+
+const ESCROW = "0xE5c0000000000000000000000000000000000001" as Hex;
+const SETTLEMENT = "0x5e77000000000000000000000000000000000002" as Hex;
+const DEPOSITOR = "0x1111111111111111111111111111111111111111" as Hex;
+const SELL = "0x00000000000000000000000000000000000a11ce" as Hex;
+const BUY = "0x00000000000000000000000000000000000000b0" as Hex;
+const OWNER = keccak256(toHex("home-owner"));
+const bidderAddr = (i: number) => `0x${(0x2000 + i).toString(16).padStart(40, "0")}` as Hex;
+
+let provider: { request(a: { method: string; params?: unknown[] }): Promise<unknown> };
+let closeConn: () => Promise<void>;
+let server: Server;
+let rpcUrl: string;
+let rpc: AwayRpc;
+
+async function call(method: string, params: unknown[] = []): Promise<unknown> {
+  return provider.request({ method, params });
+}
+async function setWord(contract: Hex, slot: Hex, word: bigint): Promise<void> {
+  await call("hardhat_setStorageAt", [contract, slot, pad(numberToHex(word), { size: 32 })]);
+  await call("hardhat_mine", ["0x1"]);
+}
+
+beforeAll(async () => {
+  const { network } = await import("hardhat");
+  const conn = await network.connect();
+  provider = conn.provider as typeof provider;
+  closeConn = () => conn.close();
+  for (const a of [ESCROW, SETTLEMENT]) await call("hardhat_setCode", [a, "0x00"]);
+  await call("hardhat_mine", ["0x1"]);
+  // Serve the in-process EVM over real HTTP JSON-RPC, as an Away node would be.
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", async () => {
+      const msg = JSON.parse(Buffer.concat(chunks).toString());
+      let out: unknown;
+      try {
+        out = { jsonrpc: "2.0", id: msg.id, result: await provider.request({ method: msg.method, params: msg.params }) };
+      } catch (e) {
+        out = { jsonrpc: "2.0", id: msg.id, error: { code: -32000, message: (e as Error).message } };
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(out));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  rpcUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  rpc = httpRpc(rpcUrl);
+});
+
+afterAll(async () => {
+  server?.close();
+  await closeConn?.();
+});
+
+describe("Away storage proofs (eth_getProof against EDR)", () => {
+  it("accepts a deposit stored at its mapping slot, and rejects a wrong amount or a wrong slot", async () => {
+    const word = escrowDepositWord(7n, DEPOSITOR, SELL, 100n);
+    await setWord(ESCROW, mappingSlot(7n), word);
+    const read = await checkEscrowDeposit(rpc, ESCROW, { auctionId: 7n, depositor: DEPOSITOR, asset: SELL, amount: 100n }, 0);
+    expect(read.value).toBe(word);
+    expect(read.slot).toBe(keccak256(`0x${"0".repeat(62)}07${"0".repeat(64)}`));
+
+    await expect(checkEscrowDeposit(rpc, ESCROW, { auctionId: 7n, depositor: DEPOSITOR, asset: SELL, amount: 101n }, 0)).rejects.toThrow(
+      /does not match/,
+    );
+    await expect(checkEscrowDeposit(rpc, ESCROW, { auctionId: 8n, depositor: DEPOSITOR, asset: SELL, amount: 100n }, 0)).rejects.toThrow(
+      /holds no deposit/,
+    );
+    // The right word at a slot of another mapping (base slot 1) is not a deposit.
+    const w9 = escrowDepositWord(9n, DEPOSITOR, SELL, 5n);
+    await setWord(ESCROW, mappingSlot(9n, 1n), w9);
+    await expect(checkEscrowDeposit(rpc, ESCROW, { auctionId: 9n, depositor: DEPOSITOR, asset: SELL, amount: 5n }, 0)).rejects.toThrow(AwayProofError);
+  });
+
+  it("does not believe an RPC that lies about the value or answers for another slot", async () => {
+    const good = escrowDepositWord(7n, DEPOSITOR, SELL, 100n);
+    const other = escrowDepositWord(7n, DEPOSITOR, SELL, 999n);
+    await setWord(ESCROW, mappingSlot(11n), other);
+    // Lies in the `value` field only: the checker reads the value from the proof itself.
+    const lyingValue: AwayRpc = {
+      async request(method, params) {
+        const r = (await rpc.request(method, params)) as any;
+        if (method === "eth_getProof") r.storageProof[0].value = numberToHex(good);
+        return r;
+      },
+    };
+    await expect(checkEscrowDeposit(lyingValue, ESCROW, { auctionId: 11n, depositor: DEPOSITOR, asset: SELL, amount: 100n }, 0)).rejects.toThrow(
+      /does not match/,
+    );
+    // Answers with the proof of slot(7) (which holds `good`) when asked for slot(11).
+    const wrongSlot: AwayRpc = {
+      async request(method, params) {
+        if (method === "eth_getProof") return rpc.request(method, [params[0], [mappingSlot(7n)], params[2]]);
+        return rpc.request(method, params);
+      },
+    };
+    const v = await readVerifiedStorage(wrongSlot, ESCROW, mappingSlot(11n), 0).then((r) => r.value, (e) => e);
+    expect(v).not.toBe(good);
+    await expect(checkEscrowDeposit(wrongSlot, ESCROW, { auctionId: 11n, depositor: DEPOSITOR, asset: SELL, amount: 100n }, 0)).rejects.toThrow(
+      AwayProofError,
+    );
+    // A proof under another block's stateRoot fails the account proof.
+    const staleRoot: AwayRpc = {
+      async request(method, params) {
+        const r = (await rpc.request(method, params)) as any;
+        if (method === "eth_getBlockByNumber") r.stateRoot = keccak256(toHex("not the root"));
+        return r;
+      },
+    };
+    await expect(readVerifiedStorage(staleRoot, ESCROW, mappingSlot(7n), 0)).rejects.toThrow(/proof rejected/);
+  });
+
+  it("checks the proof against the block at the confirmation depth, and decodes settlement receipts", async () => {
+    await setWord(SETTLEMENT, mappingSlot(21n), 1n | (1_700_000_000n << 8n));
+    const r = await readSettlementReceipt(rpc, SETTLEMENT, 21n, 0);
+    expect([r.outcome, r.recordedAt]).toEqual([1, 1_700_000_000n]);
+    const head = BigInt((await call("eth_blockNumber")) as string);
+    expect(r.blockNumber).toBe(head);
+    // EDR answers eth_getProof with the head's state whatever block is asked, so a proof
+    // for "one block deep" does not verify against that block's stateRoot: it is refused.
+    await expect(readSettlementReceipt(rpc, SETTLEMENT, 21n, 1)).rejects.toThrow(/proof rejected.*Away block/);
+    await expect(readSettlementReceipt(rpc, SETTLEMENT, 21n, Number(head) + 1)).rejects.toThrow(/fewer than/);
+  });
+});
+
+describe("devnet module with a real Away chain", () => {
+  function chain(over: Partial<DevnetConfig> = {}): DevnetChain {
+    return DevnetChain.open(
+      resolveConfig({ dataDir: null, blockMs: 0, port: 0, awayRpc: rpcUrl, awayChainId: 31337n, escrowAddress: ESCROW, settlementAddress: SETTLEMENT, ...over }),
+    );
+  }
+  async function rejects(p: Promise<unknown>, status: number, msg: RegExp) {
+    const e = await p.then(() => null, (x) => x);
+    expect(e).toBeInstanceOf(ApiError);
+    expect([(e as ApiError).status, (e as ApiError).message]).toEqual([status, expect.stringMatching(msg)]);
+  }
+  const sec = (c: DevnetChain) => Math.floor(c.nowMs() / 1000);
+
+  it("acknowledges the escrow, clears mode 1 with ties, a partial fill and lock-backed bids, and releases on a settlement receipt", async () => {
+    const c = chain();
+    try {
+      const t = sec(c);
+      await c.submit("lock", { owner: OWNER, borrower: bidderAddr(2), creditAsset: BUY, collateral: "1300", expiry: t + 7200 }); // lock 1, limit 1000
+      await c.submit("lock", { owner: OWNER, borrower: bidderAddr(5), creditAsset: BUY, collateral: "1300", expiry: t + 7200 }); // lock 2
+      const { result } = await c.submit("create-auction", {
+        auctioneer: DEPOSITOR, sellAsset: SELL, sellAmount: "100", buyAsset: BUY, mode: 1,
+        reservePrice: (PRICE_SCALE / 2n).toString(), commitDeadline: t + 10, revealDeadline: t + 20, settleDeadline: t + 3600,
+      });
+      const id = result.auctionId as bigint;
+      const P = (x: bigint) => (x * PRICE_SCALE) / 100n;
+      const bids = [
+        { bidder: bidderAddr(1), amount: 40n, limitPrice: P(150n), lockId: 0n, maxRateBps: 0 }, // tie, earlier commit
+        { bidder: bidderAddr(2), amount: 30n, limitPrice: P(300n), lockId: 1n, maxRateBps: 250 }, // highest, borrows
+        { bidder: bidderAddr(3), amount: 40n, limitPrice: P(150n), lockId: 0n, maxRateBps: 0 }, // tie, later: partial
+        { bidder: bidderAddr(5), amount: 40n, limitPrice: P(120n), lockId: 2n, maxRateBps: 100 }, // does not fill: lock freed
+      ].map((b, i) => ({ ...b, salt: keccak256(toHex(`s${i}`)) }));
+      for (const b of bids) await c.submit("commit-bid", { auctionId: id, commitment: bidCommitment({ auctionId: id, ...b }) });
+
+      // No deposit on the Away chain yet.
+      await rejects(c.submit("ack-escrow", { auctionId: id }), 422, /holds no deposit/);
+      await setWord(ESCROW, mappingSlot(id), escrowDepositWord(id, DEPOSITOR, SELL, 99n));
+      await rejects(c.submit("ack-escrow", { auctionId: id }), 422, /does not match/);
+      await rejects(c.submit("ack-escrow", { auctionId: id, amount: "99" }), 422, /sell amount/);
+      await setWord(ESCROW, mappingSlot(id), escrowDepositWord(id, DEPOSITOR, SELL, 100n));
+      const ack = await c.submit("ack-escrow", { auctionId: id });
+      expect(ack.leaves).toEqual([expect.objectContaining({ kind: KIND_ESCROW_ACK, id })]);
+      await rejects(c.submit("ack-escrow", { auctionId: id }), 409, /already acknowledged/);
+
+      c.advanceTime(10);
+      for (const b of bids) await c.submit("reveal-bid", { auctionId: id, ...b });
+      expect([c.lockup(1n)!.heldBy, c.lockup(2n)!.heldBy]).toEqual([id, id]);
+      c.advanceTime(10);
+      await c.submit("clear-auction", { auctionId: id });
+      const r = c.auction(id)!.result as AuctionResultPayload;
+      expect(r.clearingPrice).toBe(P(150n));
+      expect(r.fills.map((f) => [f.winner, f.sellAmount, f.payAmount, f.lockId, f.maxRateBps])).toEqual([
+        [bidderAddr(2), 30n, 45n, 1n, 250],
+        [bidderAddr(1), 40n, 60n, 0n, 0],
+        [bidderAddr(3), 30n, 45n, 0n, 0],
+      ]);
+      expect([c.lockup(1n)!.heldBy, c.lockup(2n)!.heldBy]).toEqual([id, null]);
+
+      // Receipts: none yet, then settled -> lock 1 released.
+      await rejects(c.submit("consume-receipt", { auctionId: id }), 422, /no receipt/);
+      await setWord(SETTLEMENT, mappingSlot(id), 1n | (1_800_000_000n << 8n));
+      const rc = await c.submit("consume-receipt", { auctionId: id });
+      expect(rc.result).toMatchObject({ outcome: 1, recordedAt: 1_800_000_000n, lockups: [1n], lockStatus: 2 });
+      await rejects(c.submit("consume-receipt", { auctionId: id }), 409, /already consumed/);
+      const b = c.produceBlock();
+      for (const [kind, digest] of [
+        [KIND_RECEIPT, receiptDigest({ auctionId: id, outcome: 1, recordedAt: 1_800_000_000n })],
+        [KIND_ESCROW_ACK, escrowAckDigest({ auctionId: id, depositor: DEPOSITOR, asset: SELL, amount: 100n })],
+        [KIND_LOCKUP, lockupDigest({ ...c.lockup(1n)!.payload })],
+      ] as const) {
+        const p = c.stateProof(kind, kind === KIND_LOCKUP ? 1n : id);
+        expect(p.proof.leaf?.payloadDigest).toBe(digest);
+        expect(verifyStateProof(b.header.stateRoot, p.proof)).toBe(true);
+      }
+      expect(c.lockup(1n)!.payload.status).toBe(2);
+      expect(c.auction(id)!.status).toBe("settled");
+    } finally {
+      c.close();
+    }
+  });
+
+  it("slashes on a default receipt, and refuses an RPC of another chain", async () => {
+    const c = chain();
+    const wrongChain = chain({ awayChainId: 1n });
+    try {
+      const t = sec(c);
+      await c.submit("lock", { owner: OWNER, borrower: DEPOSITOR, creditAsset: SELL, collateral: "200", expiry: t + 7200 });
+      const { result } = await c.submit("create-auction", {
+        auctioneer: DEPOSITOR, sellAsset: SELL, sellAmount: "100", buyAsset: BUY, mode: 2, auctioneerLockId: 1, auctioneerMaxRateBps: 50,
+        commitDeadline: t + 10, revealDeadline: t + 20, settleDeadline: t + 3600,
+      });
+      const id = result.auctionId as bigint;
+      const b = { bidder: bidderAddr(9), amount: 100n, limitPrice: PRICE_SCALE, lockId: 0n, maxRateBps: 0, salt: keccak256(toHex("x")) };
+      await c.submit("commit-bid", { auctionId: id, commitment: bidCommitment({ auctionId: id, ...b }) });
+      c.advanceTime(10);
+      await c.submit("reveal-bid", { auctionId: id, ...b });
+      c.advanceTime(10);
+      await c.submit("clear-auction", { auctionId: id }); // mode 2: no escrow needed
+      await setWord(SETTLEMENT, mappingSlot(id), 2n | (1_800_000_500n << 8n));
+      const rc = await c.submit("consume-receipt", { auctionId: id });
+      expect(rc.result).toMatchObject({ outcome: 2, lockups: [1n], lockStatus: 3 });
+      expect(c.lockup(1n)!.payload.status).toBe(3);
+      expect(c.auction(id)!.status).toBe("defaulted");
+
+      const t2 = sec(wrongChain);
+      await wrongChain.submit("create-auction", {
+        auctioneer: DEPOSITOR, sellAsset: SELL, sellAmount: "100", buyAsset: BUY, mode: 1, commitDeadline: t2 + 10, revealDeadline: t2 + 20, settleDeadline: t2 + 3600,
+      });
+      await rejects(wrongChain.submit("ack-escrow", { auctionId: 1 }), 422, /serves chain 31337/);
+    } finally {
+      c.close();
+      wrongChain.close();
+    }
+  });
+});
