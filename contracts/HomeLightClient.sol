@@ -8,7 +8,7 @@ import {Field} from "./lib/Field.sol";
 /// @title HomeLightClient
 /// @notice Follows the Home chain from a trusted genesis validator set. Each accepted header carries a
 ///         HeaderQuorum proof (a quorum of the current epoch's set signed it); the client stores the
-///         header's stateRoot and timestamp per height, and moves to the next epoch only through the
+///         header's stateRoot and timestamp for the last `historySize` headers (a ring), and moves to the next epoch only through the
 ///         epoch-ending header of the current epoch (nextValidatorSetRoot != 0). Heights strictly
 ///         increase, so past epochs, older heights and conflicting headers are rejected. The guardian can
 ///         pause and unpause; it cannot write headers or roots.
@@ -23,39 +23,58 @@ contract HomeLightClient is IHomeLightClient {
     /// @notice HeaderQuorum Groth16 verifier.
     IHeaderQuorumVerifier public immutable verifier;
 
+    /// @notice Number of most recent headers kept (a ring indexed by height % historySize).
+    uint64 public immutable historySize;
+
+    uint256 private constant ENTRY_INIT = 1; // set in every ring slot from construction on
+    uint256 private constant ENTRY_VALID = 2; // the entry holds a proven header
+
     /// @dev One slot read and written per header: epoch, next acceptable height, paused.
     struct Cursor {
         uint64 epoch;
         uint64 nextHeight; // latest stored height + 1, 0 before the first header
         bool paused;
+        bool initialized; // keeps the slot nonzero (cheaper rewrites)
+    }
+
+    /// @dev A ring entry: the header's stateRoot, and ENTRY_INIT | ENTRY_VALID | timestampSec << 64 | height << 128.
+    struct Entry {
+        uint256 stateRoot;
+        uint256 meta;
     }
 
     Cursor private _cursor;
     uint256 private _setRoot;
-    mapping(uint64 height => uint256) private _stateRoots;
-    mapping(uint64 height => uint64) private _timestamps; // unix seconds
+    mapping(uint256 index => Entry) private _ring;
 
     /// @param homeChainId_ Home chain id (u32) headers must carry.
     /// @param genesisEpoch Trusted epoch to start from.
     /// @param genesisValidatorSetRoot Trusted validator set root of `genesisEpoch`.
     /// @param verifier_ HeaderQuorum verifier.
     /// @param guardian_ Account that may pause and unpause.
+    /// @param historySize_ Recent headers kept for settlement (older ones are overwritten). Every ring
+    ///        slot is written once here, so header updates only ever rewrite nonzero slots (cheaper).
     constructor(
         uint32 homeChainId_,
         uint64 genesisEpoch,
         uint256 genesisValidatorSetRoot,
         IHeaderQuorumVerifier verifier_,
-        address guardian_
+        address guardian_,
+        uint64 historySize_
     ) {
         if (
             genesisValidatorSetRoot == 0 || genesisValidatorSetRoot >= Field.R || address(verifier_).code.length == 0
-                || guardian_ == address(0)
+                || guardian_ == address(0) || historySize_ == 0 || historySize_ > 4096
         ) revert InvalidConfig();
         homeChainId = homeChainId_;
         guardian = guardian_;
         verifier = verifier_;
-        _cursor = Cursor({epoch: genesisEpoch, nextHeight: 0, paused: false});
+        historySize = historySize_;
+        _cursor = Cursor({epoch: genesisEpoch, nextHeight: 0, paused: false, initialized: true});
         _setRoot = genesisValidatorSetRoot;
+        for (uint256 i; i < historySize_; ++i) {
+            _ring[i] = Entry({stateRoot: ENTRY_INIT, meta: ENTRY_INIT});
+        }
         emit EpochRotated(genesisEpoch, genesisValidatorSetRoot, 0);
     }
 
@@ -75,7 +94,7 @@ contract HomeLightClient is IHomeLightClient {
 
         if (chainId != homeChainId) revert WrongChainId(chainId, homeChainId);
         if (height < c.nextHeight) {
-            uint256 stored = _stateRoots[height];
+            (uint256 stored,) = _lookup(height);
             if (stored != 0 && stored != pub[1]) revert ConflictingHeader(height);
             revert HeightNotIncreasing(height, c.nextHeight - 1);
         }
@@ -83,8 +102,9 @@ contract HomeLightClient is IHomeLightClient {
         if (pub[2] != _setRoot) revert WrongValidatorSet();
         if (!verifier.verifyProof(proof, pub)) revert InvalidProof();
 
-        _stateRoots[height] = pub[1];
-        _timestamps[height] = timestampMs / 1000;
+        Entry storage e = _ring[height % historySize];
+        e.stateRoot = pub[1];
+        e.meta = ENTRY_INIT | ENTRY_VALID | (uint256(timestampMs / 1000) << 64) | (uint256(height) << 128);
         c.nextHeight = height + 1;
         emit HeaderSubmitted(height, epoch, pub[1], timestampMs);
         if (pub[3] != 0) {
@@ -110,21 +130,20 @@ contract HomeLightClient is IHomeLightClient {
     }
 
     /// @inheritdoc IHomeLightClient
-    function stateRootAt(uint64 height) external view returns (uint256) {
-        return _stateRoots[height];
+    function stateRootAt(uint64 height) external view returns (uint256 stateRoot) {
+        (stateRoot,) = _lookup(height);
     }
 
     /// @inheritdoc IHomeLightClient
-    function timestampAt(uint64 height) external view returns (uint64) {
-        return _timestamps[height];
+    function timestampAt(uint64 height) external view returns (uint64 timestamp) {
+        (, timestamp) = _lookup(height);
     }
 
     /// @inheritdoc IHomeLightClient
     function provenState(uint64 height) external view returns (uint256 stateRoot, uint64 timestamp) {
         if (_cursor.paused) revert ClientPaused();
-        stateRoot = _stateRoots[height];
+        (stateRoot, timestamp) = _lookup(height);
         if (stateRoot == 0) revert UnknownHeader(height);
-        timestamp = _timestamps[height];
     }
 
     /// @inheritdoc IHomeLightClient
@@ -151,5 +170,13 @@ contract HomeLightClient is IHomeLightClient {
     /// @inheritdoc IHomeLightClient
     function paused() external view returns (bool) {
         return _cursor.paused;
+    }
+
+    /// @dev (stateRoot, timestamp) of `height` if it is still in the ring, else (0, 0).
+    function _lookup(uint64 height) private view returns (uint256 stateRoot, uint64 timestamp) {
+        Entry storage e = _ring[height % historySize];
+        uint256 meta = e.meta;
+        if (meta & ENTRY_VALID == 0 || uint64(meta >> 128) != height) return (0, 0);
+        return (e.stateRoot, uint64(meta >> 64));
     }
 }

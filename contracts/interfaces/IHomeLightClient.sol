@@ -48,10 +48,10 @@ interface IHomeLightClient {
     /// @notice Resumes the client (guardian only).
     function unpause() external;
 
-    /// @notice State root of the proven header at `height` (0 if none).
+    /// @notice State root of the proven header at `height` (0 if none, or if it left the history ring).
     function stateRootAt(uint64 height) external view returns (uint256);
 
-    /// @notice Timestamp (unix seconds, rounded down) of the proven header at `height` (0 if none).
+    /// @notice Timestamp (unix seconds, rounded down) of the proven header at `height` (0 if none or evicted).
     function timestampAt(uint64 height) external view returns (uint64);
 
     /// @notice State root and timestamp (unix seconds) of a proven header, for settlement.
@@ -72,6 +72,9 @@ interface IHomeLightClient {
 
     /// @notice True while the guardian has paused the client.
     function paused() external view returns (bool);
+
+    /// @notice Number of most recent headers the client keeps.
+    function historySize() external view returns (uint64);
 
     /// @notice Home chain id this client follows.
     function homeChainId() external view returns (uint32);

@@ -1,0 +1,310 @@
+// Deploys the Away-chain contract set (HeaderQuorum and Settlement verifiers, HomeLightClient,
+// AtomicSettlement, which itself deploys AuctionEscrow and LPRegistry) to any EVM JSON-RPC with viem,
+// and writes the addresses (+ chainId, deploy block) to a JSON file the relayer reads.
+// Programmatic: `deployAll(rpcUrl | { publicClient, walletClient }, opts)`; CLI: `olzk deploy`.
+import { readFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  type Abi,
+  type Account,
+  type Address,
+  type Chain,
+  type Hex,
+  type PublicClient,
+  type WalletClient,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { parseCommand, UserError } from "../cli/args.ts";
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
+export const DEFAULT_OUT = join(REPO_ROOT, "data", "away-addresses.json");
+/** Escrow deposits can be refunded this long after deposit when no receipt exists (3 days). */
+export const DEFAULT_REFUND_DELAY = 3n * 24n * 3600n;
+/** Recent headers the light client keeps (its ring is prefilled at deploy: ~45k gas per entry). */
+export const DEFAULT_HISTORY_SIZE = 64n;
+/** A settlement may use a header at most this old (1 day). */
+export const DEFAULT_MAX_STATE_AGE = 24n * 3600n;
+
+/** Where Hardhat writes the artifact of `name` declared in `source` (path under contracts/). */
+export function artifactPath(source: string, name: string): string {
+  return join(REPO_ROOT, "artifacts", "contracts", source, `${name}.json`);
+}
+
+export interface Artifact {
+  abi: Abi;
+  bytecode: Hex;
+}
+
+/** Reads a compiled contract (run `npx hardhat build` first). */
+export function loadArtifact(source: string, name: string): Artifact {
+  const p = artifactPath(source, name);
+  let json: { abi: Abi; bytecode: Hex };
+  try {
+    json = JSON.parse(readFileSync(p, "utf8"));
+  } catch {
+    throw new UserError(`missing artifact ${p}: run 'npx hardhat build' (and 'olzk setup' for the generated verifiers)`);
+  }
+  return { abi: json.abi, bytecode: json.bytecode };
+}
+
+/** Sources of every contract the deploy script touches (paths under contracts/). */
+export const SOURCES = {
+  HeaderQuorumVerifier: "generated/HeaderQuorumVerifier.sol",
+  SettlementVerifier: "generated/SettlementVerifier.sol",
+  HomeLightClient: "HomeLightClient.sol",
+  AtomicSettlement: "AtomicSettlement.sol",
+  AuctionEscrow: "AuctionEscrow.sol",
+  LPRegistry: "LPRegistry.sol",
+  TestToken: "test/TestToken.sol",
+} as const;
+
+export type ContractName = keyof typeof SOURCES;
+
+export function artifact(name: ContractName): Artifact {
+  return loadArtifact(SOURCES[name], name);
+}
+
+export interface DeployOptions {
+  /** Home chain id (u32) the light client follows. */
+  homeChainId: number;
+  /** Trusted genesis epoch and its validator set root. */
+  genesisEpoch: bigint;
+  genesisValidatorSetRoot: bigint;
+  /** Pauser of the light client; defaults to the deployer. */
+  guardian?: Address;
+  refundDelay?: bigint;
+  maxStateAge?: bigint;
+  historySize?: bigint;
+  /** Also deploy two mintable test tokens (devnet only). */
+  testTokens?: boolean;
+  /** Write the addresses JSON here (nothing written when undefined). */
+  out?: string;
+  /** Hex private key for an RPC URL target; default: the node's first unlocked account. */
+  privateKey?: Hex;
+  /** Recorded in the JSON for the relayer. */
+  rpcUrl?: string;
+}
+
+export interface DeployedAddresses {
+  chainId: number;
+  rpcUrl?: string;
+  deployBlock: string;
+  deployer: Address;
+  guardian: Address;
+  homeChainId: number;
+  genesisEpoch: string;
+  genesisValidatorSetRoot: string;
+  refundDelay: string;
+  maxStateAge: string;
+  historySize: string;
+  headerVerifier: Address;
+  settlementVerifier: Address;
+  lightClient: Address;
+  settlement: Address;
+  escrow: Address;
+  registry: Address;
+  /** Present with testTokens: symbol -> address. */
+  tokens?: Record<string, Address>;
+}
+
+export interface Clients {
+  publicClient: PublicClient;
+  walletClient: WalletClient;
+}
+
+async function clientsFor(target: string, privateKey?: Hex): Promise<Clients> {
+  const transport = http(target, { retryCount: 2 });
+  const publicClient = createPublicClient({ transport });
+  const chainId = await publicClient.getChainId();
+  const chain = {
+    id: chainId,
+    name: `away-${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [target] } },
+  } as const satisfies Chain;
+  let account: Account | Address;
+  if (privateKey) account = privateKeyToAccount(privateKey);
+  else {
+    const accounts = (await publicClient.request({ method: "eth_accounts" })) as Address[];
+    if (!accounts[0]) throw new UserError(`${target} has no unlocked account: pass a private key`);
+    account = accounts[0];
+  }
+  const walletClient = createWalletClient({ transport, chain, account });
+  return { publicClient: createPublicClient({ transport, chain }) as PublicClient, walletClient };
+}
+
+/** Deploys one contract and waits for its receipt; returns the address and block. */
+async function deploy(
+  { publicClient, walletClient }: Clients,
+  name: ContractName,
+  args: readonly unknown[],
+): Promise<{ address: Address; block: bigint }> {
+  const { abi, bytecode } = artifact(name);
+  const hash = await walletClient.deployContract({
+    abi,
+    bytecode,
+    args,
+    account: walletClient.account!,
+    chain: walletClient.chain,
+  } as Parameters<WalletClient["deployContract"]>[0]);
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`deploying ${name} failed (tx ${hash})`);
+  return { address: receipt.contractAddress, block: receipt.blockNumber };
+}
+
+/**
+ * Deploys the whole Away contract set. `target` is a JSON-RPC URL (default local Hardhat node) or
+ * ready viem clients (the wallet client's account deploys). Returns the addresses; writes them to
+ * `opts.out` when given.
+ */
+export async function deployAll(target: string | Clients, opts: DeployOptions): Promise<DeployedAddresses> {
+  const clients = typeof target === "string" ? await clientsFor(target, opts.privateKey) : target;
+  const { publicClient, walletClient } = clients;
+  const deployer = walletClient.account?.address;
+  if (!deployer) throw new Error("wallet client has no account");
+  if (!Number.isInteger(opts.homeChainId) || opts.homeChainId < 0 || opts.homeChainId >= 2 ** 32) {
+    throw new UserError(`homeChainId must be a u32, got ${opts.homeChainId}`);
+  }
+  const guardian = opts.guardian ?? deployer;
+  const refundDelay = opts.refundDelay ?? DEFAULT_REFUND_DELAY;
+  const maxStateAge = opts.maxStateAge ?? DEFAULT_MAX_STATE_AGE;
+
+  const headerVerifier = await deploy(clients, "HeaderQuorumVerifier", []);
+  const settlementVerifier = await deploy(clients, "SettlementVerifier", []);
+  const lightClient = await deploy(clients, "HomeLightClient", [
+    opts.homeChainId,
+    opts.genesisEpoch,
+    opts.genesisValidatorSetRoot,
+    headerVerifier.address,
+    guardian,
+    opts.historySize ?? DEFAULT_HISTORY_SIZE,
+  ]);
+  const settlement = await deploy(clients, "AtomicSettlement", [
+    lightClient.address,
+    settlementVerifier.address,
+    refundDelay,
+    maxStateAge,
+  ]);
+  const settlementAbi = artifact("AtomicSettlement").abi;
+  const read = (functionName: "escrow" | "registry") =>
+    publicClient.readContract({ address: settlement.address, abi: settlementAbi, functionName }) as Promise<Address>;
+  const [escrow, registry] = await Promise.all([read("escrow"), read("registry")]);
+
+  let tokens: Record<string, Address> | undefined;
+  if (opts.testTokens) {
+    tokens = {
+      WETH: (await deploy(clients, "TestToken", ["Wrapped Ether (test)", "WETH", 18])).address,
+      USDC: (await deploy(clients, "TestToken", ["USD Coin (test)", "USDC", 6])).address,
+    };
+  }
+
+  const out: DeployedAddresses = {
+    chainId: await publicClient.getChainId(),
+    rpcUrl: opts.rpcUrl ?? (typeof target === "string" ? target : undefined),
+    deployBlock: headerVerifier.block.toString(),
+    deployer,
+    guardian,
+    homeChainId: opts.homeChainId,
+    genesisEpoch: opts.genesisEpoch.toString(),
+    genesisValidatorSetRoot: opts.genesisValidatorSetRoot.toString(),
+    refundDelay: refundDelay.toString(),
+    maxStateAge: maxStateAge.toString(),
+    historySize: (opts.historySize ?? DEFAULT_HISTORY_SIZE).toString(),
+    headerVerifier: headerVerifier.address,
+    settlementVerifier: settlementVerifier.address,
+    lightClient: lightClient.address,
+    settlement: settlement.address,
+    escrow,
+    registry,
+    ...(tokens ? { tokens } : {}),
+  };
+  if (opts.out) {
+    await mkdir(dirname(opts.out), { recursive: true });
+    await writeFile(opts.out, JSON.stringify(out, null, 2) + "\n");
+  }
+  return out;
+}
+
+const spec = {
+  name: "deploy",
+  summary: "deploy the Away contracts (light client, verifiers, settlement, escrow, LP registry) to an EVM chain",
+  usage: "--genesis-root <root> [--rpc <url>] [--home-chain-id <n>] [--genesis-epoch <n>] [--out <file>]",
+  options: {
+    rpc: { type: "string" },
+    "home-chain-id": { type: "string" },
+    "genesis-epoch": { type: "string" },
+    "genesis-root": { type: "string" },
+    guardian: { type: "string" },
+    "refund-delay": { type: "string" },
+    "max-state-age": { type: "string" },
+    "history-size": { type: "string" },
+    "test-tokens": { type: "boolean" },
+    out: { type: "string" },
+  },
+  help: {
+    rpc: `Away JSON-RPC URL (default ${DEFAULT_RPC_URL}, or env OLZK_AWAY_RPC)`,
+    "home-chain-id": "Home chain id the light client follows (default 1)",
+    "genesis-epoch": "trusted genesis epoch (default 0)",
+    "genesis-root": "trusted validator set root of the genesis epoch (decimal or 0x hex field element)",
+    guardian: "address allowed to pause the light client (default: the deployer)",
+    "refund-delay": `seconds after an escrow deposit before a refund without receipt (default ${DEFAULT_REFUND_DELAY})`,
+    "max-state-age": `maximum age in seconds of the header a settlement uses (default ${DEFAULT_MAX_STATE_AGE})`,
+    "history-size": `recent headers the light client keeps (default ${DEFAULT_HISTORY_SIZE})`,
+    "test-tokens": "also deploy mintable WETH/USDC test tokens (devnet only)",
+    out: `addresses JSON for the relayer (default ${DEFAULT_OUT})`,
+  },
+  notes: "The deployer is env OLZK_DEPLOYER_KEY (hex private key) or else the node's first unlocked account.",
+};
+
+function bigOption(name: string, raw: string | undefined, fallback?: bigint): bigint {
+  if (raw === undefined) {
+    if (fallback === undefined) throw new UserError(`--${name} is required (see olzk deploy --help)`);
+    return fallback;
+  }
+  if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(raw)) throw new UserError(`--${name} must be a non-negative integer, got '${raw}'`);
+  return BigInt(raw);
+}
+
+/** `olzk deploy`. */
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseCommand(spec, argv);
+  if (!parsed) return 0;
+  const v = parsed.values;
+  const rpc = v.rpc ?? process.env.OLZK_AWAY_RPC ?? DEFAULT_RPC_URL;
+  const guardian = v.guardian;
+  if (guardian !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(guardian)) throw new UserError(`--guardian must be an address, got '${guardian}'`);
+  const key = process.env.OLZK_DEPLOYER_KEY;
+  if (key !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(key)) throw new UserError("OLZK_DEPLOYER_KEY must be a 0x-prefixed 32-byte hex key");
+  const homeChainId = Number(bigOption("home-chain-id", v["home-chain-id"], 1n));
+  const out = resolve(v.out ?? DEFAULT_OUT);
+  let result: DeployedAddresses;
+  try {
+    result = await deployAll(rpc, {
+      homeChainId,
+      genesisEpoch: bigOption("genesis-epoch", v["genesis-epoch"], 0n),
+      genesisValidatorSetRoot: bigOption("genesis-root", v["genesis-root"]),
+      guardian: guardian as Address | undefined,
+      refundDelay: bigOption("refund-delay", v["refund-delay"], DEFAULT_REFUND_DELAY),
+      maxStateAge: bigOption("max-state-age", v["max-state-age"], DEFAULT_MAX_STATE_AGE),
+      historySize: bigOption("history-size", v["history-size"], DEFAULT_HISTORY_SIZE),
+      testTokens: v["test-tokens"] ?? false,
+      privateKey: key as Hex | undefined,
+      rpcUrl: rpc,
+      out,
+    });
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const msg = (e as Error).message ?? String(e);
+    if (/fetch failed|ECONNREFUSED|HTTP request failed/i.test(msg)) throw new UserError(`cannot reach ${rpc}: is the node running?`);
+    throw e;
+  }
+  console.log(JSON.stringify(result, null, 2));
+  console.log(`addresses written to ${out}`);
+  return 0;
+}
