@@ -142,10 +142,10 @@ function routes(chain: DevnetChain): Route[] {
       handler: ({ url, ssz }) => {
         const latest = chain.latest.header.height;
         const from = decimal(url.searchParams.get("from"), "from");
+        if (from > latest) throw notFound(`no block at height ${from} (latest is ${latest})`);
         const to = decimal(url.searchParams.get("to"), "to", from + 63n > latest ? latest : from + 63n);
         if (to < from) throw badRequest(`'to' (${to}) is below 'from' (${from})`);
         if (to - from + 1n > BigInt(MAX_RANGE)) throw badRequest(`a range holds at most ${MAX_RANGE} headers, asked for ${to - from + 1n}`);
-        if (from > latest) throw notFound(`no block at height ${from} (latest is ${latest})`);
         const blocks = chain.blocks(from, to);
         if (ssz) return { ssz: SignedHeaderListSSZ.serialize(blocks.map((b) => SignedHeaderSSZ.deserialize(encodeSignedHeader(chain.signedHeader(b))))) };
         return { json: { from, to: blocks[blocks.length - 1]!.header.height, latest, headers: blocks.map((b) => blockJSON(chain, b)) } };
