@@ -96,6 +96,50 @@ export class SparseMerkleTree {
     this.writePath(pos, value);
   }
 
+  /**
+   * Applies many writes at once (later entries for the same key win), hashing each affected
+   * node once instead of once per write: much cheaper for replays. All-or-nothing: throws
+   * before changing anything if a position would hold two different keys.
+   */
+  setMany(entries: readonly LeafEntry[]): void {
+    const staged = new Map<bigint, LeafEntry>();
+    const values = new Map<bigint, bigint>();
+    for (const e of entries) {
+      const value = leafValue(e);
+      const pos = positionOf(e.leafKey, this.depth);
+      const holder = staged.get(pos) ?? this.leaves.get(pos);
+      if (holder && holder.leafKey !== e.leafKey) {
+        throw new Error(`state tree position ${pos} already holds leafKey ${holder.leafKey}; refusing leafKey ${e.leafKey}`);
+      }
+      staged.set(pos, copyEntry(e));
+      values.set(pos, value);
+    }
+    for (const [pos, e] of staged) this.leaves.set(pos, e);
+    let dirty = new Set<bigint>();
+    for (const [pos, value] of values) {
+      this.nodes[0]!.set(pos, value);
+      dirty.add(pos);
+    }
+    for (let level = 0; level < this.depth; level++) {
+      const up = new Set<bigint>();
+      for (const index of dirty) up.add(index >> 1n);
+      for (const parent of up) {
+        const value = poseidon([this.node(level, parent << 1n), this.node(level, (parent << 1n) | 1n)]);
+        if (value === emptyNode(level + 1)) this.nodes[level + 1]!.delete(parent);
+        else this.nodes[level + 1]!.set(parent, value);
+      }
+      dirty = up;
+    }
+  }
+
+  /** An independent copy (no rehashing). */
+  clone(): SparseMerkleTree {
+    const c = new SparseMerkleTree(this.depth);
+    this.nodes.forEach((m, level) => m.forEach((v, k) => c.nodes[level]!.set(k, v)));
+    this.leaves.forEach((e, k) => c.leaves.set(k, copyEntry(e)));
+    return c;
+  }
+
   /** Removes leafKey (no-op if absent). */
   delete(leafKey: bigint): void {
     assertFieldElement(leafKey, "leafKey");

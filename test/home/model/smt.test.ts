@@ -138,4 +138,38 @@ describe("sparse Merkle tree", () => {
     expect(a.root).toBe(emptyRoot(STATE_DEPTH));
     expect(a.size).toBe(0);
   });
+
+  it("setMany equals one-by-one writes (last write wins) and is all-or-nothing on collisions", () => {
+    const keys = [1n, 2n, 3n, 4n].map((id) => leafKey(KIND_LOCKUP, id));
+    const writes = [
+      { leafKey: keys[0]!, awayBinding: 1n, payloadDigest: 10n },
+      { leafKey: keys[1]!, awayBinding: 1n, payloadDigest: 20n },
+      { leafKey: keys[0]!, awayBinding: 1n, payloadDigest: 11n },
+      { leafKey: keys[2]!, awayBinding: 2n, payloadDigest: 30n },
+    ];
+    const a = new SparseMerkleTree();
+    a.set(keys[3]!, 9n, 9n);
+    const b = a.clone();
+    for (const w of writes) a.set(w.leafKey, w.awayBinding, w.payloadDigest);
+    b.setMany(writes);
+    expect(b.root).toBe(a.root);
+    expect(b.entries()).toEqual(a.entries());
+    expect(b.get(keys[0]!)?.payloadDigest).toBe(11n);
+    const collide = keys[1]! + (1n << 32n) < FIELD_MODULUS ? keys[1]! + (1n << 32n) : keys[1]! - (1n << 32n);
+    const before = b.root;
+    expect(() => b.setMany([{ leafKey: keys[3]!, awayBinding: 0n, payloadDigest: 0n }, { leafKey: collide, awayBinding: 1n, payloadDigest: 1n }])).toThrow(/position/);
+    expect(b.root).toBe(before);
+    expect(b.get(keys[3]!)?.payloadDigest).toBe(9n);
+  });
+
+  it("clone is independent of the original", () => {
+    const a = new SparseMerkleTree();
+    a.set(leafKey(KIND_LOCKUP, 1n), 1n, 1n);
+    const b = a.clone();
+    b.set(leafKey(KIND_LOCKUP, 2n), 1n, 1n);
+    expect(b.root).not.toBe(a.root);
+    expect(a.size).toBe(1);
+    b.delete(leafKey(KIND_LOCKUP, 2n));
+    expect(b.root).toBe(a.root);
+  });
 });
