@@ -10,7 +10,10 @@ interface Subcommand {
 const commands: Record<string, Subcommand> = {
   start: { summary: "run the main job (embedded devnet stack)", load: () => import("./start.ts") },
   devnet: { summary: "run the Home (Open Libra) devnet with its HTTP API", load: () => import("../home/devnet/cli.ts") },
+  setup: { summary: "compile circuits and run the Groth16 trusted setup (cached)", load: () => import("../prover/setup/cli.ts") },
+  prove: { summary: "prove a Home header or a settlement with Groth16", load: () => import("../prover/cli.ts") },
   verify: { summary: "verify proofs, header chains, collateral bundles and validator sets (verifier-ts)", load: () => import("../verifier-ts/cli.ts") },
+  relay: { summary: "run the relayer: follow Home, prove, submit to Away chains", load: () => import("../relayer/cli.ts") },
 };
 
 function usage(): string {
