@@ -128,9 +128,10 @@ export class Submitter {
   }
 
   /** RPC call with backoff on transient faults. */
-  rpc<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  rpc<T>(what: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     return withRetry(fn, {
       maxAttempts: Infinity,
+      signal,
       baseMs: 200,
       maxMs: 10_000,
       ...this.opts.retry,
@@ -142,45 +143,47 @@ export class Submitter {
   }
 
   /** Submit (or resume submitting) one job's transaction. Never signs twice while an earlier tx may still land. */
-  async run(rec: SubmissionRecord, hooks: SubmissionHooks): Promise<SubmitOutcome> {
+  async run(rec: SubmissionRecord, hooks: SubmissionHooks, signal?: AbortSignal): Promise<SubmitOutcome> {
     if (rec.txHash && rec.nonce !== null) {
-      const r = await this.resume(rec, hooks);
+      const r = await this.resume(rec, hooks, signal);
       if (r) return r;
-    } else if (await this.rpc("alreadyDone", hooks.alreadyDone)) {
+    } else if (await this.rpc("alreadyDone", hooks.alreadyDone, signal)) {
       return { status: "confirmed", how: "already-done", detail: "found done on chain before sending" };
     }
-    return this.sendFresh(hooks);
+    return this.sendFresh(hooks, signal);
   }
 
   /** Resume from a recorded tx. Returns undefined when a fresh transaction is needed. */
-  private async resume(rec: SubmissionRecord, hooks: SubmissionHooks): Promise<SubmitOutcome | undefined> {
+  private async resume(rec: SubmissionRecord, hooks: SubmissionHooks, signal?: AbortSignal): Promise<SubmitOutcome | undefined> {
     const hash = rec.txHash as Hex;
-    const receipt = await this.rpc("getTransactionReceipt", () => this.client.getTransactionReceipt({ hash }).catch(notFound));
-    if (receipt) return this.finish(receipt, hooks);
-    const pending = await this.rpc("getTransaction", () => this.client.getTransaction({ hash }).catch(notFound));
-    if (pending) return this.waitFor(hash, rec.rawTx as Hex | null, hooks);
-    if (await this.rpc("alreadyDone", hooks.alreadyDone)) {
+    const receipt = await this.rpc("getTransactionReceipt", () => this.client.getTransactionReceipt({ hash }).catch(notFound), signal);
+    if (receipt) return this.finish(receipt, hooks, undefined, signal);
+    const pending = await this.rpc("getTransaction", () => this.client.getTransaction({ hash }).catch(notFound), signal);
+    if (pending) return this.waitFor(hash, rec.rawTx as Hex | null, hooks, undefined, signal);
+    if (await this.rpc("alreadyDone", hooks.alreadyDone, signal)) {
       return { status: "confirmed", how: "already-done", detail: "recorded tx not found; work already done on chain" };
     }
-    const latest = await this.rpc("getTransactionCount", () => this.client.getTransactionCount({ address: this.account.address, blockTag: "latest" }));
+    const latest = await this.rpc("getTransactionCount", () => this.client.getTransactionCount({ address: this.account.address, blockTag: "latest" }), signal);
     if (rec.rawTx && latest <= rec.nonce!) {
       this.log.info("re-broadcasting recorded transaction", { chainId: this.opts.chainId, txHash: hash, nonce: rec.nonce });
-      await this.broadcast(rec.rawTx as Hex);
-      return this.waitFor(hash, rec.rawTx as Hex, hooks);
+      await this.broadcast(rec.rawTx as Hex, signal);
+      return this.waitFor(hash, rec.rawTx as Hex, hooks, undefined, signal);
     }
     this.log.warn("recorded nonce was used by another transaction; signing a new one", { chainId: this.opts.chainId, txHash: hash, nonce: rec.nonce });
     return undefined;
   }
 
-  private async sendFresh(hooks: SubmissionHooks): Promise<SubmitOutcome> {
+  private async sendFresh(hooks: SubmissionHooks, signal?: AbortSignal): Promise<SubmitOutcome> {
     const intent = await hooks.build();
     // One signer, one nonce sequence: sign+record+broadcast are serialized per Submitter.
     const signed = await this.serialized(async () => {
       let gas = intent.gas;
       if (gas === undefined) {
         try {
-          gas = await this.rpc("estimateGas", () =>
-            this.client.estimateGas({ account: this.account.address, to: intent.to, data: intent.data, value: intent.value }),
+          gas = await this.rpc(
+            "estimateGas",
+            () => this.client.estimateGas({ account: this.account.address, to: intent.to, data: intent.data, value: intent.value }),
+            signal,
           );
           gas = (gas * 125n) / 100n;
         } catch (e) {
@@ -188,10 +191,12 @@ export class Submitter {
           return { revert: e };
         }
       }
-      const nonce = await this.rpc("getTransactionCount", () =>
-        this.client.getTransactionCount({ address: this.account.address, blockTag: "pending" }),
+      const nonce = await this.rpc(
+        "getTransactionCount",
+        () => this.client.getTransactionCount({ address: this.account.address, blockTag: "pending" }),
+        signal,
       );
-      const fees = await this.rpc("estimateFeesPerGas", () => this.client.estimateFeesPerGas());
+      const fees = await this.rpc("estimateFeesPerGas", () => this.client.estimateFeesPerGas(), signal);
       const raw = await this.account.signTransaction({
         chainId: this.opts.chainId,
         type: "eip1559",
@@ -205,18 +210,18 @@ export class Submitter {
       });
       const txHash = keccak256(raw);
       if (!(await hooks.record({ state: "submitting", txHash, nonce, rawTx: raw }))) throw new LostJobError();
-      await this.broadcast(raw);
+      await this.broadcast(raw, signal);
       await hooks.record({ state: "submitted", txHash, nonce, rawTx: raw });
       this.log.info("transaction sent", { chainId: this.opts.chainId, txHash, nonce, to: intent.to });
       return { txHash, raw };
     });
     if ("revert" in signed) return this.classifyRevert(signed.revert, intent);
-    return this.waitFor(signed.txHash, signed.raw, hooks, intent);
+    return this.waitFor(signed.txHash, signed.raw, hooks, intent, signal);
   }
 
-  private async broadcast(raw: Hex): Promise<void> {
+  private async broadcast(raw: Hex, signal?: AbortSignal): Promise<void> {
     try {
-      await this.rpc("sendRawTransaction", () => this.client.sendRawTransaction({ serializedTransaction: raw }));
+      await this.rpc("sendRawTransaction", () => this.client.sendRawTransaction({ serializedTransaction: raw }), signal);
     } catch (e) {
       if (alreadyKnown(e)) return; // the node has it (or mined it): the wait loop sorts it out
       throw e;
@@ -224,45 +229,45 @@ export class Submitter {
   }
 
   /** Wait until the tx is mined with enough confirmations; re-broadcast the same bytes if it vanishes. */
-  private async waitFor(hash: Hex, raw: Hex | null, hooks: SubmissionHooks, intent?: TxIntent): Promise<SubmitOutcome> {
+  private async waitFor(hash: Hex, raw: Hex | null, hooks: SubmissionHooks, intent?: TxIntent, signal?: AbortSignal): Promise<SubmitOutcome> {
     const pollMs = this.opts.pollMs ?? 500;
     let missingSince: number | undefined;
     for (;;) {
-      const receipt = await this.rpc("getTransactionReceipt", () => this.client.getTransactionReceipt({ hash }).catch(notFound));
-      if (receipt) return this.finish(receipt, hooks, intent);
-      const tx = await this.rpc("getTransaction", () => this.client.getTransaction({ hash }).catch(notFound));
+      const receipt = await this.rpc("getTransactionReceipt", () => this.client.getTransactionReceipt({ hash }).catch(notFound), signal);
+      if (receipt) return this.finish(receipt, hooks, intent, signal);
+      const tx = await this.rpc("getTransaction", () => this.client.getTransaction({ hash }).catch(notFound), signal);
       if (tx) missingSince = undefined;
       else {
         missingSince ??= Date.now();
         if (Date.now() - missingSince > (this.opts.missingRebroadcastMs ?? 15_000)) {
-          if (await this.rpc("alreadyDone", hooks.alreadyDone)) return { status: "confirmed", how: "already-done", txHash: hash };
-          const latest = await this.rpc("getTransactionCount", () => this.client.getTransactionCount({ address: this.account.address, blockTag: "latest" }));
+          if (await this.rpc("alreadyDone", hooks.alreadyDone, signal)) return { status: "confirmed", how: "already-done", txHash: hash };
+          const latest = await this.rpc("getTransactionCount", () => this.client.getTransactionCount({ address: this.account.address, blockTag: "latest" }), signal);
           const mine = raw ? Number(parseTransaction(raw).nonce) : -1;
-          if (!raw || latest > mine) return this.sendFresh(hooks); // nonce taken by another tx, work not done
-          await this.broadcast(raw);
+          if (!raw || latest > mine) return this.sendFresh(hooks, signal); // nonce taken by another tx, work not done
+          await this.broadcast(raw, signal);
           missingSince = undefined;
         }
       }
-      await sleep(pollMs);
+      await sleep(pollMs, signal);
     }
   }
 
-  private async finish(receipt: TransactionReceipt, hooks: SubmissionHooks, intent?: TxIntent): Promise<SubmitOutcome> {
+  private async finish(receipt: TransactionReceipt, hooks: SubmissionHooks, intent?: TxIntent, signal?: AbortSignal): Promise<SubmitOutcome> {
     const pollMs = this.opts.pollMs ?? 500;
     // confirmations: the receipt's block counts as one
     for (;;) {
-      const head = await this.rpc("getBlockNumber", () => this.client.getBlockNumber({ cacheTime: 0 }));
+      const head = await this.rpc("getBlockNumber", () => this.client.getBlockNumber({ cacheTime: 0 }), signal);
       if (head - receipt.blockNumber + 1n >= BigInt(this.opts.confirmations)) break;
-      await sleep(pollMs);
+      await sleep(pollMs, signal);
     }
     // re-read after confirmations: a reorg may have dropped or moved it
-    const again = await this.rpc("getTransactionReceipt", () => this.client.getTransactionReceipt({ hash: receipt.transactionHash }).catch(notFound));
-    if (!again) return this.waitFor(receipt.transactionHash, null, hooks, intent);
+    const again = await this.rpc("getTransactionReceipt", () => this.client.getTransactionReceipt({ hash: receipt.transactionHash }).catch(notFound), signal);
+    if (!again) return this.waitFor(receipt.transactionHash, null, hooks, intent, signal);
     if (again.status === "success") {
       return { status: "confirmed", how: "mined", txHash: again.transactionHash, gasUsed: again.gasUsed, blockNumber: again.blockNumber };
     }
     // reverted on chain: find out why by replaying the call at that block
-    if (await this.rpc("alreadyDone", hooks.alreadyDone)) {
+    if (await this.rpc("alreadyDone", hooks.alreadyDone, signal)) {
       return { status: "confirmed", how: "already-done", txHash: again.transactionHash, detail: "tx reverted but the work is done on chain" };
     }
     let reason = "reverted";

@@ -3,17 +3,33 @@
 // statements, atomic even with several processes on the same file (busy_timeout waits).
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { createRequire } from "node:module";
+import type { DatabaseSync as DatabaseSyncT, SQLInputValue } from "node:sqlite";
 import { encodeJson, PRIORITY, type Job, type JobPatch, type JobState, type NewJob } from "../jobs.ts";
 import { COLUMNS, createTableSql, emptyCounts, INDEX_SQL, patchColumns, rowToJob, runnableWhere, TABLE } from "./schema.ts";
 import type { ClaimFilter, Clock, JobStore, ListFilter } from "./types.ts";
 
+/** Load node:sqlite without its one-time ExperimentalWarning on stderr (our logs are JSON lines). */
+function loadSqlite(): typeof import("node:sqlite") {
+  const emit = process.emitWarning;
+  process.emitWarning = ((w: string | Error, ...rest: unknown[]) => {
+    if (String((w as Error)?.message ?? w).includes("SQLite is an experimental feature")) return;
+    return (emit as (...a: unknown[]) => void).call(process, w, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return createRequire(import.meta.url)("node:sqlite");
+  } finally {
+    process.emitWarning = emit;
+  }
+}
+
 export class SqliteJobStore implements JobStore {
   readonly backend = "sqlite";
-  private db: DatabaseSync;
+  private db: DatabaseSyncT;
 
   constructor(readonly file: string, private clock: Clock = Date.now) {
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    const { DatabaseSync } = loadSqlite();
     this.db = new DatabaseSync(file);
     this.db.exec("PRAGMA journal_mode = WAL");
     this.db.exec("PRAGMA synchronous = NORMAL");

@@ -1,0 +1,87 @@
+// Prometheus metrics (prom-client, own registry) and the loopback HTTP server that serves
+// `/metrics` and `/healthz`. Health is OK while the planner has polled Home successfully
+// recently and the job store answers.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { JOB_STATES, type JobState } from "./jobs.ts";
+
+export class RelayerMetrics {
+  readonly registry = new Registry();
+  readonly jobs = new Gauge({ name: "olzk_relayer_jobs", help: "Jobs in the store by state (queue depth)", labelNames: ["state"], registers: [this.registry] });
+  readonly proofs = new Counter({ name: "olzk_relayer_proofs_total", help: "Proofs generated", labelNames: ["kind"], registers: [this.registry] });
+  readonly proofSeconds = new Histogram({
+    name: "olzk_relayer_proof_seconds", help: "Proof generation time", labelNames: ["kind"],
+    buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 40, 80], registers: [this.registry],
+  });
+  readonly submissions = new Counter({
+    name: "olzk_relayer_submissions_total", help: "Jobs finished on an Away chain by outcome (mined, already-done, done-error, failed)",
+    labelNames: ["chain", "kind", "outcome"], registers: [this.registry],
+  });
+  readonly failures = new Counter({ name: "olzk_relayer_failures_total", help: "Job attempts that ended in an error (retried or permanent)", labelNames: ["kind", "permanent"], registers: [this.registry] });
+  readonly rpcRetries = new Counter({ name: "olzk_relayer_rpc_retries_total", help: "RPC/HTTP calls retried after a transient fault", labelNames: ["target"], registers: [this.registry] });
+  readonly homeHeight = new Gauge({ name: "olzk_relayer_home_height", help: "Latest Home height seen", registers: [this.registry] });
+  readonly awayHeight = new Gauge({ name: "olzk_relayer_away_proven_height", help: "Latest Home height proven to the Away light client", labelNames: ["chain"], registers: [this.registry] });
+  readonly lag = new Gauge({ name: "olzk_relayer_lag_blocks", help: "Latest Home height minus latest height proven to the Away chain", labelNames: ["chain"], registers: [this.registry] });
+  readonly planned = new Counter({ name: "olzk_relayer_jobs_planned_total", help: "Jobs inserted by the planner", labelNames: ["kind"], registers: [this.registry] });
+  readonly polls = new Counter({ name: "olzk_relayer_polls_total", help: "Planner polls by result", labelNames: ["result"], registers: [this.registry] });
+
+  constructor(defaultMetrics = false) {
+    if (defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: "olzk_relayer_" });
+  }
+
+  setCounts(counts: Record<JobState, number>): void {
+    for (const s of JOB_STATES) this.jobs.set({ state: s }, counts[s] ?? 0);
+  }
+}
+
+export interface Health {
+  ok: boolean;
+  [k: string]: unknown;
+}
+
+export interface MetricsServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startMetricsServer(
+  metrics: RelayerMetrics,
+  health: () => Promise<Health>,
+  host: string,
+  port: number,
+): Promise<MetricsServer> {
+  const server: Server = createServer(async (req, res) => {
+    try {
+      const path = (req.url ?? "/").split("?")[0];
+      if (path === "/metrics") {
+        const body = await metrics.registry.metrics();
+        res.writeHead(200, { "content-type": metrics.registry.contentType }).end(body);
+      } else if (path === "/healthz") {
+        const h = await health();
+        res.writeHead(h.ok ? 200 : 503, { "content-type": "application/json" }).end(
+          JSON.stringify(h, (_k, v) => (typeof v === "bigint" ? v.toString() : v)),
+        );
+      } else {
+        res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /healthz or /metrics\n");
+      }
+    } catch (e) {
+      res.writeHead(500, { "content-type": "text/plain" }).end(`${(e as Error).message}\n`);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${actual}`,
+    port: actual,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}

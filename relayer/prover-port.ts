@@ -1,0 +1,28 @@
+// ProverPort over prover/ (snarkjs Groth16 with its on-disk proof cache): header quorum
+// proofs of signed headers, settlement proofs of the material the Home source assembled.
+// Loaded lazily so a worker that never proves does not load snarkjs.
+import type { SignedHeader } from "../home/model/header.ts";
+import type { Groth16Calldata, ProverPort, SettlementMaterial } from "./ports.ts";
+
+export interface ProverPortOptions {
+  profile?: string;
+  network?: string;
+  buildDir?: string;
+  cacheDir?: string | false;
+}
+
+export function defaultProver(opts: ProverPortOptions = {}): ProverPort {
+  const load = () => import("../prover/prover.ts");
+  return {
+    async proveHeader(sh: unknown): Promise<Groth16Calldata> {
+      const { proveHeaderQuorum } = await load();
+      const r = await proveHeaderQuorum(sh as SignedHeader, opts);
+      return { proof: r.calldata.proof, pub: r.calldata.pubSignals };
+    },
+    async proveSettlement(m: SettlementMaterial): Promise<Groth16Calldata> {
+      const { proveSettlement } = await load();
+      const r = await proveSettlement(m.proverArgs as Parameters<typeof proveSettlement>[0], opts);
+      return { proof: r.calldata.proof, pub: r.calldata.pubSignals };
+    },
+  };
+}

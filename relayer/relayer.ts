@@ -1,0 +1,203 @@
+// The relayer service: a planner loop that follows Home and inserts jobs, `concurrency`
+// worker loops that claim and execute jobs, the metrics/health server, and a clean
+// shutdown (stop planning, let workers release their claims, close the store).
+// `startRelayer(config)` is the programmatic entry point used by `olzk relay` and `npm start`.
+import { backoffDelay, sleep } from "./backoff.ts";
+import type { AwayChainConfig, RelayerConfig } from "./config.ts";
+import { executeJob, type AwayRuntime } from "./executor.ts";
+import type { JobState } from "./jobs.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { RelayerMetrics, startMetricsServer, type MetricsServer } from "./metrics.ts";
+import { plan } from "./planner.ts";
+import type { AwayPort, AwayView, HomeSource, HomeView, ProverPort } from "./ports.ts";
+import { openJobStore } from "./store/open.ts";
+import type { JobStore } from "./store/types.ts";
+import { Submitter } from "./submit.ts";
+
+export interface RelayerDeps {
+  /** Home API client (default: HTTP client of config.homeUrl). */
+  home?: HomeSource;
+  /** Prover (default: prover/ package). */
+  prover?: ProverPort;
+  /** Away port per chain (default: viem contracts client from the chain's addresses file). */
+  awayPort?: (chain: AwayChainConfig) => AwayPort | Promise<AwayPort>;
+  store?: JobStore;
+  log?: Logger;
+  metrics?: RelayerMetrics;
+  /** Run the planner (default true). A worker-only process sets false. */
+  plan?: boolean;
+  /** Run workers (default true). */
+  work?: boolean;
+}
+
+export interface Relayer {
+  readonly store: JobStore;
+  readonly metrics: RelayerMetrics;
+  readonly workerId: string;
+  /** URL of the metrics/health server, when enabled. */
+  readonly metricsUrl: string | undefined;
+  /** Run one planner pass now (returns how many jobs were inserted). */
+  pollOnce(): Promise<number>;
+  /** Last views the planner saw. */
+  lastViews(): { home?: HomeView; aways: AwayView[] };
+  /** Resolves when every job is terminal and nothing new was planned on the last poll. */
+  idle(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}): Promise<Relayer> {
+  const log = deps.log ?? createLogger({ level: config.logLevel, base: { service: "relayer", worker: config.workerId } });
+  const metrics = deps.metrics ?? new RelayerMetrics(true);
+  const store = deps.store ?? (await openJobStore(config.database, config.dataDir));
+  const home = deps.home ?? (await import("./home-http.ts")).httpHomeSource(config.homeUrl, { onRetry: () => metrics.rpcRetries.inc({ target: "home" }) });
+  let prover = deps.prover;
+  const proverPort = async (): Promise<ProverPort> => (prover ??= (await import("./prover-port.ts")).defaultProver());
+  const lazyProver: ProverPort = {
+    proveHeader: async (sh) => (await proverPort()).proveHeader(sh),
+    proveSettlement: async (m) => (await proverPort()).proveSettlement(m),
+  };
+
+  const aways = new Map<number, AwayRuntime>();
+  for (const c of config.away) {
+    const submitter = new Submitter({
+      chainId: c.chainId, privateKey: c.signerKey, confirmations: c.confirmations, rpcUrl: c.rpcUrl,
+      pollMs: Math.min(1000, config.pollIntervalMs), log, onRpcRetry: () => metrics.rpcRetries.inc({ target: `away:${c.name}` }),
+    });
+    const port = deps.awayPort ? await deps.awayPort(c) : await (await import("./away-viem.ts")).viemAwayPort(c, submitter.client);
+    aways.set(c.chainId, { port, submitter, name: c.name });
+  }
+
+  const shutdown = new AbortController();
+  let lastPollOk = 0;
+  let lastPlanned = -1;
+  let views: { home?: HomeView; aways: AwayView[] } = { aways: [] };
+  let pollFailures = 0;
+
+  const pollOnce = async (): Promise<number> => {
+    const hv = await home.view();
+    const avs: AwayView[] = [];
+    for (const [chainId, a] of aways) {
+      const ids = hv.auctions.filter((x) => x.awayChainId === chainId).map((x) => x.auctionId);
+      const v = await a.port.view(ids);
+      avs.push(v);
+      metrics.awayHeight.set({ chain: a.name }, Number(v.lightClient.latestHeight));
+      metrics.lag.set({ chain: a.name }, Number(hv.latestHeight - (v.lightClient.hasHeaders ? v.lightClient.latestHeight : 0n)));
+    }
+    metrics.homeHeight.set(Number(hv.latestHeight));
+    const jobs = new Map<string, JobState>((await store.list()).map((j) => [j.key, j.state]));
+    const fresh = plan({ home: hv, aways: avs, jobs });
+    const n = fresh.length ? await store.insert(fresh) : 0;
+    for (const j of fresh) metrics.planned.inc({ kind: j.kind });
+    if (n > 0) log.info("planned jobs", { jobs: fresh.map((j) => j.key) });
+    metrics.setCounts(await store.counts());
+    views = { home: hv, aways: avs };
+    lastPollOk = Date.now();
+    lastPlanned = n;
+    return n;
+  };
+
+  const loops: Promise<void>[] = [];
+  if (deps.plan !== false) {
+    loops.push(
+      (async () => {
+        while (!shutdown.signal.aborted) {
+          let wait = config.pollIntervalMs;
+          try {
+            await pollOnce();
+            pollFailures = 0;
+            metrics.polls.inc({ result: "ok" });
+          } catch (e) {
+            pollFailures++;
+            metrics.polls.inc({ result: "error" });
+            wait = Math.max(wait, backoffDelay(pollFailures, config.pollIntervalMs, 30_000));
+            log.warn("poll failed; backing off", { error: (e as Error).message?.split("\n")[0], retryInMs: wait, failures: pollFailures });
+          }
+          await sleep(wait, shutdown.signal).catch(() => {});
+        }
+      })(),
+    );
+  }
+  if (deps.work !== false) {
+    const chainIds = [...aways.keys()];
+    for (let i = 0; i < config.concurrency; i++) {
+      const workerId = config.concurrency === 1 ? config.workerId : `${config.workerId}#${i}`;
+      const edeps = { store, home, prover: lazyProver, aways, metrics, log: log.child({ slot: i }), workerId, leaseMs: config.leaseMs, pollIntervalMs: config.pollIntervalMs };
+      loops.push(
+        (async () => {
+          let storeFailures = 0;
+          while (!shutdown.signal.aborted) {
+            try {
+              const job = await store.claim(workerId, config.leaseMs, { chainIds });
+              storeFailures = 0;
+              if (!job) {
+                await sleep(Math.min(config.pollIntervalMs, 1000), shutdown.signal).catch(() => {});
+                continue;
+              }
+              await executeJob(job, edeps, shutdown.signal);
+              metrics.setCounts(await store.counts());
+            } catch (e) {
+              storeFailures++;
+              log.error("worker loop error", { error: (e as Error).message?.split("\n")[0] });
+              await sleep(backoffDelay(storeFailures, 500, 15_000), shutdown.signal).catch(() => {});
+            }
+          }
+        })(),
+      );
+    }
+  }
+
+  let server: MetricsServer | undefined;
+  if (config.metrics) {
+    server = await startMetricsServer(
+      metrics,
+      async () => {
+        const fresh = Date.now() - lastPollOk < Math.max(5 * config.pollIntervalMs, 15_000);
+        let storeOk = true;
+        let counts: Record<string, number> | undefined;
+        try {
+          counts = await store.counts();
+        } catch {
+          storeOk = false;
+        }
+        return {
+          ok: storeOk && (deps.plan === false || fresh),
+          store: storeOk ? store.backend : "unreachable",
+          lastPollAgeMs: lastPollOk ? Date.now() - lastPollOk : null,
+          homeHeight: views.home?.latestHeight,
+          awayHeights: Object.fromEntries(views.aways.map((a) => [a.chainId, a.lightClient.latestHeight])),
+          jobs: counts,
+        };
+      },
+      config.metrics.host,
+      config.metrics.port,
+    );
+    log.info("metrics listening", { url: server.url });
+  }
+  log.info("relayer started", { store: store.backend, chains: config.away.map((c) => c.chainId), homeUrl: config.homeUrl });
+
+  let closed: Promise<void> | undefined;
+  return {
+    store,
+    metrics,
+    workerId: config.workerId,
+    metricsUrl: server?.url,
+    pollOnce,
+    lastViews: () => views,
+    async idle() {
+      const c = await store.counts();
+      const live = Object.entries(c).filter(([s]) => s !== "confirmed" && s !== "failed").reduce((n, [, v]) => n + v, 0);
+      return live === 0 && lastPlanned === 0;
+    },
+    close() {
+      closed ??= (async () => {
+        log.info("shutting down");
+        shutdown.abort(new Error("shutting down"));
+        await Promise.allSettled(loops);
+        await server?.close();
+        if (!deps.store) await store.close();
+        log.info("stopped");
+      })();
+      return closed;
+    },
+  };
+}
