@@ -14,7 +14,6 @@ const commands: Record<string, Subcommand> = {
   prove: { summary: "prove a Home header or a settlement with Groth16", load: () => import("../prover/cli.ts") },
   verify: { summary: "verify proofs, header chains, collateral bundles and validator sets (verifier-ts)", load: () => import("../verifier-ts/cli.ts") },
   relay: { summary: "run the relayer: follow Home, prove, submit to Away chains", load: () => import("../relayer/cli.ts") },
-  relay: { summary: "run the relayer: follow Home, prove, submit to Away chains", load: () => import("../relayer/cli.ts") },
 };
 
 function usage(): string {
