@@ -9,4 +9,7 @@ function step(cmd, args) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+// Dev-profile Groth16 artifacts (compile, setup, verifiers): built when missing or stale, a
+// quick "cached" pass otherwise. A cold setup takes a few minutes on 2 cores.
+step("node", ["bin/olzk.mjs", "setup", "--profile", "dev"]);
 step("vitest", ["run", ...process.argv.slice(2)]);

@@ -469,7 +469,6 @@ export async function devCeremony(power: number, cacheDir: string, log: (l: stri
 }
 
 /** snarkjs has no type declarations: load it untyped in one place. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function loadSnarkjs(): Promise<any> {
   const name = "snarkjs";
   return import(name);
