@@ -1,0 +1,172 @@
+// Setup pipeline: caching ("cached" on a second run), reproducible dev outputs (a forced
+// re-run gives byte-identical verifiers and vkeys), insecure dev artifacts refused outside dev,
+// and the committed contracts/generated files being exactly what the script generates.
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  GENERATED_DIR,
+  InsecureArtifactsError,
+  SETUP_RECORD,
+  ensureArtifacts,
+  generatedFiles,
+  loadArtifacts,
+  profileCircuits,
+  runSetup,
+  setupRecord,
+  type ArtifactSet,
+  type CircuitSpec,
+} from "../../prover/setup/pipeline.ts";
+import { GENERATED_HEADER } from "../../prover/setup/solidity-verifier.ts";
+import { compileFixture } from "../fixtures/compile-fixture.ts";
+
+const fixture: CircuitSpec = {
+  kind: "preimage",
+  name: "PoseidonPreimage",
+  params: {},
+  contractName: "PreimageVerifier",
+  snarkjsContractName: "SnarkjsPreimageVerifier",
+};
+
+let root: string;
+let first: Record<string, ArtifactSet>;
+let firstLog: string[];
+
+async function listFiles(dir: string, prefix = ""): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) out.push(...(await listFiles(join(dir, e.name), `${prefix}${e.name}/`)));
+    else out.push(`${prefix}${e.name}`);
+  }
+  return out.sort();
+}
+
+function setup(name: string, extra: { force?: boolean; profile?: string; log?: string[] } = {}) {
+  return runSetup({
+    profile: extra.profile ?? "dev",
+    circuits: [fixture],
+    compile: compileFixture,
+    buildDir: join(root, name, "build"),
+    generatedDir: join(root, name, "generated"),
+    ptau: { cacheDir: join(root, "ptau-cache"), download: false, allowCeremony: false },
+    force: extra.force,
+    log: (l) => extra.log?.push(l),
+  });
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "olzk-setup-test-"));
+  firstLog = [];
+  first = await setup("a", { log: firstLog });
+}, 600_000);
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("setup pipeline (fixture circuit)", () => {
+  it("writes artifacts, a manifest marked insecure for dev, and generated files", async () => {
+    const s = first.preimage!;
+    expect(s.manifest.profile).toBe("dev");
+    expect(s.manifest.insecure).toBe(true);
+    expect(s.manifest.nPublic).toBe(2);
+    expect(s.manifest.constraints).toBeGreaterThan(200);
+    expect(s.manifest.ptau.blake2b).toMatch(/^[0-9a-f]{128}$/);
+    expect(s.manifest.contribution.type).toBe("beacon");
+    expect(await listFiles(join(root, "a", "generated"))).toEqual([
+      "PoseidonPreimage.vkey.json",
+      "PreimageVerifier.sol",
+      SETUP_RECORD,
+      "snarkjs/SnarkjsPreimageVerifier.sol",
+    ]);
+    const sol = await readFile(join(root, "a", "generated", "PreimageVerifier.sol"), "utf8");
+    expect(sol).toContain(GENERATED_HEADER);
+    expect(sol).toContain("function verifyProof(uint256[8] calldata proof, uint256[2] calldata pubSignals) external view returns (bool ok)");
+    const plain = await readFile(join(root, "a", "generated", "snarkjs", "SnarkjsPreimageVerifier.sol"), "utf8");
+    expect(plain).toContain("contract SnarkjsPreimageVerifier");
+    expect(plain).not.toContain("contract Groth16Verifier");
+    expect(firstLog.join("\n")).toMatch(/groth16 setup: done/);
+  });
+
+  it("a second run is cached and instant", async () => {
+    const log: string[] = [];
+    const t0 = Date.now();
+    const again = await setup("a", { log });
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(log.join("\n")).toMatch(/PoseidonPreimage\(\): cached/);
+    expect(log.join("\n")).not.toMatch(/groth16 setup/);
+    expect(again.preimage!.manifest.cacheKey).toBe(first.preimage!.manifest.cacheKey);
+  });
+
+  it("a forced run elsewhere reproduces the zkey, vkey and verifiers byte for byte", async () => {
+    const b = await setup("b", { force: true });
+    expect(await readFile(b.preimage!.zkeyPath)).toEqual(await readFile(first.preimage!.zkeyPath));
+    for (const f of await listFiles(join(root, "a", "generated"))) {
+      expect(await readFile(join(root, "b", "generated", f), "utf8"), f).toBe(await readFile(join(root, "a", "generated", f), "utf8"));
+    }
+  }, 600_000);
+
+  it("a changed source changes the cache key", async () => {
+    const other = await runSetup({
+      circuits: [fixture],
+      compile: async (n, p) => ({ ...(await compileFixture(n, p)), sourceHash: "f".repeat(64) }),
+      buildDir: join(root, "a", "build"),
+      generatedDir: join(root, "c", "generated"),
+      ptau: { cacheDir: join(root, "ptau-cache"), download: false, allowCeremony: false },
+      log: () => {},
+    });
+    expect(other.preimage!.manifest.cacheKey).not.toBe(first.preimage!.manifest.cacheKey);
+  }, 600_000);
+});
+
+describe("insecure dev artifacts", () => {
+  it("are loaded for the dev profile and a local network", async () => {
+    const buildDir = join(root, "a", "build");
+    const s = await loadArtifacts("PoseidonPreimage", { profile: "dev", buildDir, network: "hardhat" });
+    expect(s.manifest.insecure).toBe(true);
+  });
+
+  it("are refused for a non-dev profile, even when copied or relabelled", async () => {
+    const buildDir = join(root, "a", "build");
+    await cp(join(buildDir, "dev"), join(buildDir, "prod"), { recursive: true });
+    await expect(loadArtifacts("PoseidonPreimage", { profile: "prod", buildDir })).rejects.toThrow(InsecureArtifactsError);
+    const mpath = join(buildDir, "prod", "PoseidonPreimage", "manifest.json");
+    const m = JSON.parse(await readFile(mpath, "utf8"));
+    await writeFile(mpath, JSON.stringify({ ...m, profile: "prod" }));
+    await expect(loadArtifacts("PoseidonPreimage", { profile: "prod", buildDir })).rejects.toThrow(/refusing INSECURE dev artifacts .* profile 'prod'/);
+  });
+
+  it("are refused for a public network", async () => {
+    const buildDir = join(root, "a", "build");
+    await expect(loadArtifacts("PoseidonPreimage", { profile: "dev", buildDir, network: "sepolia" })).rejects.toThrow(/network 'sepolia'/);
+  });
+
+  it("a non-dev profile refuses an insecure ptau", async () => {
+    await expect(setup("p", { profile: "prod" })).rejects.toThrow(/needs a public ceremony ptau/);
+  });
+});
+
+describe("committed generated files", () => {
+  it("contracts/generated is exactly what olzk setup --profile dev generates", async () => {
+    // ensureArtifacts runs the same script as `olzk setup` (a no-op "cached" pass when build/ is current).
+    const sets = await ensureArtifacts("dev", { generatedDir: join(root, "dev-generated"), log: () => {} });
+    const circuits = await profileCircuits("dev");
+    expect(Object.keys(sets).sort()).toEqual(circuits.map((c) => c.kind).sort());
+    const committed = JSON.parse(await readFile(join(GENERATED_DIR, SETUP_RECORD), "utf8"));
+    for (const [kind, s] of Object.entries(sets)) {
+      // Same sources, parameters, ptau and beacon as the committed files were made from.
+      expect(s.manifest.cacheKey, `${kind}: sources or ptau changed since contracts/generated was committed; run olzk setup and commit`).toBe(
+        committed.circuits[kind].cacheKey,
+      );
+      for (const [name, content] of Object.entries(await generatedFiles(s))) {
+        expect(await readFile(join(GENERATED_DIR, name), "utf8"), name).toBe(content);
+        expect(await readFile(join(root, "dev-generated", name), "utf8"), name).toBe(content);
+      }
+    }
+    expect(await readFile(join(GENERATED_DIR, SETUP_RECORD), "utf8")).toBe(setupRecord("dev", sets));
+    for (const s of Object.values(sets)) {
+      expect(await readFile(join(GENERATED_DIR, `${s.manifest.circuit}.vkey.json`), "utf8")).toBe(await readFile(s.vkeyPath, "utf8"));
+    }
+  }, 900_000);
+});
