@@ -5,6 +5,9 @@
 // tables for the IC points) is computed once per key and reused by every verification.
 import { bn254 } from "@noble/curves/bn254.js";
 import { isOnG2Curve, isInG2Subgroup } from "./bn254G2.ts";
+import { finalExponentiate } from "./finalExp.ts";
+import { eq12, mul12, ONE12, type FlatFp12 } from "./fp12.ts";
+import { millerLoopFlat } from "./millerLoop.ts";
 
 /** BN254 scalar field modulus r: public signals must be below it. */
 export const SCALAR_FIELD_MODULUS =
@@ -45,7 +48,6 @@ export type Groth16Result = { ok: true } | { ok: false; reason: string };
 type G1Point = InstanceType<typeof bn254.G1.Point>;
 type G2Point = InstanceType<typeof bn254.G2.Point>;
 type Precompute = ReturnType<typeof bn254.utils.calcPairingPrecomputes>;
-type Fp12 = ReturnType<typeof bn254.millerLoopBatch>;
 
 /** A verification key parsed, validated and precomputed for fast repeated verification. */
 export interface PreparedVerificationKey {
@@ -54,7 +56,7 @@ export interface PreparedVerificationKey {
   /** IC[0..nPublic] as validated G1 points (with fixed-base tables attached). */
   readonly ic: readonly G1Point[];
   /** Miller-loop value (before final exponentiation) of e(alpha, beta). */
-  readonly alphaBetaMiller: Fp12;
+  readonly alphaBetaMiller: FlatFp12;
   readonly gammaPrecomputes: Precompute;
   readonly deltaPrecomputes: Precompute;
 }
@@ -70,7 +72,7 @@ export class VerificationKeyError extends Error {
 /** Internal: a rejection with a precise reason. */
 class Reject extends Error {}
 
-const { Fp2, Fp12 } = bn254.fields;
+const { Fp2 } = bn254.fields;
 const DECIMAL = /^[0-9]{1,80}$/;
 
 function parseScalar(v: unknown, what: string, modulus: bigint): bigint {
@@ -159,7 +161,7 @@ export function prepareVerificationKey(vk: SnarkjsVerificationKey | PreparedVeri
     const gamma = parseG2(vk.vk_gamma_2, "vk_gamma_2");
     const delta = parseG2(vk.vk_delta_2, "vk_delta_2");
     const a = alpha.toAffine();
-    const alphaBetaMiller = bn254.millerLoopBatch([[bn254.utils.calcPairingPrecomputes(beta), a.x, a.y]]);
+    const alphaBetaMiller = millerLoopFlat([[bn254.utils.calcPairingPrecomputes(beta), a.x, a.y]]);
     const out: PreparedVerificationKey = {
       kind: "olzk.groth16.prepared",
       nPublic: vk.nPublic,
@@ -224,8 +226,8 @@ export function checkGroth16(
       const x = vkX.toAffine();
       pairs.push([key.gammaPrecomputes, x.x, x.y]);
     }
-    const miller = Fp12.mul(bn254.millerLoopBatch(pairs), key.alphaBetaMiller);
-    if (!Fp12.eql(Fp12.finalExponentiate(miller), Fp12.ONE)) throw new Reject("pairing check failed");
+    const miller = mul12(millerLoopFlat(pairs), key.alphaBetaMiller);
+    if (!eq12(finalExponentiate(miller), ONE12)) throw new Reject("pairing check failed");
     return { ok: true };
   } catch (e) {
     if (e instanceof Reject) return { ok: false, reason: e.message };
