@@ -6,6 +6,7 @@ import { calculateWitness, compileCircuit, type CompiledCircuit } from "../../ci
 import { PROFILES } from "../../circuits/profiles.ts";
 import {
   FIELD_MODULUS,
+  checkSignedHeader,
   TAG_HEADER,
   headerHash,
   packMeta,
@@ -276,5 +277,45 @@ describe("HeaderQuorum and the field modulus", () => {
     expect(wa[1]).toBe(BigInt(input.meta as string));
     // A verifier must therefore reject public signals >= r (snarkjs, Solidity and verifier-ts do;
     // tested at proof level in the prover tests).
+  });
+});
+
+describe("HeaderQuorum and the model agree", () => {
+  it("on every signer subset of a 4-slot set: the circuit accepts exactly when checkSignedHeader does", async () => {
+    const set = validatorSet(N, [10n, 20n, 30n, 40n]);
+    let accepted = 0;
+    for (let mask = 0; mask < 1 << N; mask++) {
+      const signers = [0, 1, 2, 3].filter((i) => (mask >> i) & 1);
+      const sh = signedHeader(set, signers);
+      const input = headerQuorumInput(sh);
+      if (checkSignedHeader(sh).ok) {
+        await accept(input);
+        accepted++;
+      } else {
+        await reject(input, IN_QUORUM);
+      }
+    }
+    expect(accepted).toBe(5); // {0,1,2,3}, {1,2,3}, {0,2,3}, {0,1,3}, {2,3}: more than 66.7 of 100
+  });
+
+  it("changing any model-computed value breaks the witness (except the ignored signature of an unsigned slot)", async () => {
+    const sh = signedHeader(validatorSet(N, [10n, 20n, 30n, null]), [1, 2]);
+    const input = headerQuorumInput(sh);
+    await accept(input);
+    let mutations = 0;
+    for (const [k, v] of Object.entries(input)) {
+      const values = Array.isArray(v) ? v : [v];
+      for (let i = 0; i < values.length; i++) {
+        const unsignedSig = ["R8x", "R8y", "S"].includes(k) && !sh.signed[i];
+        const bad = clone(input);
+        const next = (BigInt(values[i]!) + 1n).toString();
+        if (Array.isArray(v)) (bad[k] as string[])[i] = next;
+        else bad[k] = next;
+        if (unsignedSig) await accept(bad);
+        else await reject(bad);
+        mutations++;
+      }
+    }
+    expect(mutations).toBe(9 + 7 * N);
   });
 });
