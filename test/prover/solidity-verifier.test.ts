@@ -67,7 +67,7 @@ beforeAll(async () => {
 
 /** Our ABI takes proof as uint256[8]; snarkjs's takes (pA, pB, pC) in the same order. */
 function args(v: Deployed, proof: bigint[], pub: bigint[]): unknown[] {
-  const fn = v.abi.find((x) => x.type === "function" && x.name === "verifyProof") as { inputs: unknown[] };
+  const fn = v.abi.find((x) => x.type === "function" && x.name === "verifyProof") as unknown as { inputs: unknown[] };
   if (fn.inputs.length === 2) return [proof, pub];
   const p = proof;
   return [[p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]], pub];
