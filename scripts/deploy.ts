@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import {
   createPublicClient,
   createWalletClient,
+  getAddress,
   http,
   type Abi,
   type Account,
@@ -155,7 +156,7 @@ async function deploy(
   } as Parameters<WalletClient["deployContract"]>[0]);
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`deploying ${name} failed (tx ${hash})`);
-  return { address: receipt.contractAddress, block: receipt.blockNumber };
+  return { address: getAddress(receipt.contractAddress), block: receipt.blockNumber };
 }
 
 /**
@@ -193,7 +194,7 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
   ]);
   const settlementAbi = artifact("AtomicSettlement").abi;
   const read = (functionName: "escrow" | "registry") =>
-    publicClient.readContract({ address: settlement.address, abi: settlementAbi, functionName }) as Promise<Address>;
+    publicClient.readContract({ address: settlement.address, abi: settlementAbi, functionName }).then((a) => getAddress(a as Address));
   const [escrow, registry] = await Promise.all([read("escrow"), read("registry")]);
 
   let tokens: Record<string, Address> | undefined;

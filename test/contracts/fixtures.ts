@@ -7,6 +7,7 @@ import { network } from "hardhat";
 import { expect } from "vitest";
 import {
   encodeAbiParameters,
+  getAddress,
   keccak256,
   maxUint256,
   toFunctionSelector,
@@ -101,7 +102,7 @@ export interface Stack {
 /** Deploys everything (deterministic addresses) and creates two TestBorrower market makers. */
 export async function deployStack(chain: Chain): Promise<Stack> {
   const { viem, publicClient, wallets } = chain;
-  const account = Object.fromEntries(ROLES.map((r, i) => [r, wallets[i]!.account!.address])) as Record<Role, Address>;
+  const account = Object.fromEntries(ROLES.map((r, i) => [r, getAddress(wallets[i]!.account!.address)])) as Record<Role, Address>;
   const wallet = Object.fromEntries(ROLES.map((r, i) => [r, wallets[i]!])) as Record<Role, WalletClient>;
   const addresses = await deployAll(
     { publicClient, walletClient: wallet.deployer },
@@ -138,8 +139,8 @@ export async function deployStack(chain: Chain): Promise<Stack> {
       usdc: addresses.tokens!.USDC!,
       auctioneer: account.auctioneer,
       borrowerAuctioneer: account.borrowerAuctioneer,
-      mm1: mm1.address,
-      mm2: mm2.address,
+      mm1: getAddress(mm1.address),
+      mm2: getAddress(mm2.address),
       w1: account.w1,
       w2: account.w2,
     },

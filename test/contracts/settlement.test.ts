@@ -1,0 +1,303 @@
+// AtomicSettlement, AuctionEscrow and LPRegistry with real Settlement proofs against a header
+// proven into HomeLightClient: mode 1 and mode 2 with exact balances (reference-doc worked checks),
+// receipts at the documented storage slot, every rejection, escrow refund and default receipts.
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { encodeAbiParameters, encodeFunctionData, hexToBigInt, keccak256, type Address } from "viem";
+import {
+  balances,
+  buildScenario,
+  connectChain,
+  deployStack,
+  expectRevert,
+  fundScenario,
+  mappingSlot,
+  send,
+  settleArgs,
+  type Scenario,
+  type Stack,
+} from "./fixtures.ts";
+import { DAY, E18, E6, HOUR } from "./home-scenario.ts";
+
+const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+const Behaviour = { Repay: 0, NoRepay: 1, WrongReturn: 2, Reenter: 3 } as const;
+
+let s: Stack;
+let sc: Scenario;
+let snap: string;
+
+beforeAll(async () => {
+  const chain = await connectChain();
+  s = await deployStack(chain);
+  sc = await buildScenario(s);
+  await fundScenario(s, sc);
+  snap = await chain.snapshot();
+}, 900_000);
+
+beforeEach(async () => {
+  await s.chain.revert(snap);
+  snap = await s.chain.snapshot();
+});
+
+const settle = (name: string, role: "w2" | "deployer" = "w2") => send(s, role, s.settlement, "settle", [...settleArgs(sc, name)]);
+const trySettle = (args: readonly unknown[]) => s.settlement.write.settle(args, { account: s.wallet.w2.account });
+
+async function capital(lp: Address, asset: Address): Promise<bigint> {
+  return s.registry.read.capitalOf([lp, asset]);
+}
+
+/** The protocol keeps nothing: settlement holds no tokens, the registry holds exactly the LPs' capital. */
+async function expectNoProtocolTake(): Promise<void> {
+  const lps = [s.account.carol, s.account.alice, s.account.bob, s.account.dave];
+  for (const token of [s.usdc, s.weth]) {
+    expect(await token.read.balanceOf([s.settlement.address])).toBe(0n);
+    let sum = 0n;
+    for (const lp of lps) sum += await capital(lp, token.address);
+    expect(await token.read.balanceOf([s.registry.address])).toBe(sum);
+  }
+}
+
+describe("AtomicSettlement mode 1 (market makers borrow to bid)", () => {
+  it("reference check: 100 ETH at 1,990 USDC, LP at 0.10% ends with 199,199 USDC", async () => {
+    const who = { auctioneer: s.account.auctioneer, mm1: s.mm1.address, escrow: s.escrow.address };
+    const usdc0 = await balances(s.usdc, who);
+    const weth0 = await balances(s.weth, who);
+    expect(await capital(s.account.carol, s.usdc.address)).toBe(199_000n * E6);
+
+    const rc = await settle("mode1One");
+
+    const usdc1 = await balances(s.usdc, who);
+    const weth1 = await balances(s.weth, who);
+    expect(await capital(s.account.carol, s.usdc.address)).toBe(199_199n * E6);
+    expect(usdc1.auctioneer! - usdc0.auctioneer!).toBe(199_000n * E6);
+    expect(usdc0.mm1! - usdc1.mm1!).toBe(199_199n * E6);
+    expect(weth1.mm1! - weth0.mm1!).toBe(100n * E18);
+    expect(weth0.escrow! - weth1.escrow!).toBe(100n * E18);
+    expect(weth1.auctioneer).toBe(weth0.auctioneer);
+    // The cheaper LP (Dave, 0.08%) had too little capital; the others are untouched.
+    expect(await capital(s.account.dave, s.usdc.address)).toBe(50_000n * E6);
+    await expectNoProtocolTake();
+
+    const loans = await s.settlement.getEvents.Loan({}, { blockHash: rc.blockHash });
+    expect(loans).toHaveLength(1);
+    expect(loans[0].args).toMatchObject({ auctionId: 1n, lp: s.account.carol, borrower: s.parties.mm1, principal: 199_000n * E6, rateBps: 10, repaid: 199_199n * E6 });
+    const callbacks = await s.mm1.getEvents.Borrowed({}, { blockHash: rc.blockHash });
+    expect(callbacks[0].args).toMatchObject({ initiator: s.account.w2, token: s.parties.usdc, amount: 199_000n * E6, fee: 199n * E6 });
+    expect(await s.settlement.read.lockConsumed([11n])).toBe(true);
+  });
+
+  it("several fills: two borrowers (cheapest LP with enough capital) and one self-funded bidder; unsold rest returns", async () => {
+    const who = { auctioneer: s.account.auctioneer, mm1: s.mm1.address, mm2: s.mm2.address, w1: s.account.w1, escrow: s.escrow.address };
+    const usdc0 = await balances(s.usdc, who);
+    const weth0 = await balances(s.weth, who);
+    await settle("mode1Several");
+    const usdc1 = await balances(s.usdc, who);
+    const weth1 = await balances(s.weth, who);
+    // Dave (0.08%) lends both: 8,000 + 6.4 and 6,000 + 4.8 USDC.
+    expect(await capital(s.account.dave, s.usdc.address)).toBe(50_000n * E6 + 6_400_000n + 4_800_000n);
+    expect(usdc1.auctioneer! - usdc0.auctioneer!).toBe(18_000n * E6);
+    expect(usdc0.mm1! - usdc1.mm1!).toBe(8_000n * E6 + 6_400_000n);
+    expect(usdc0.mm2! - usdc1.mm2!).toBe(6_000n * E6 + 4_800_000n);
+    expect(usdc0.w1! - usdc1.w1!).toBe(4_000n * E6);
+    expect(weth1.mm1! - weth0.mm1!).toBe(4n * E18);
+    expect(weth1.mm2! - weth0.mm2!).toBe(3n * E18);
+    expect(weth1.w1! - weth0.w1!).toBe(2n * E18);
+    expect(weth1.auctioneer! - weth0.auctioneer!).toBe(1n * E18);
+    expect(weth0.escrow! - weth1.escrow!).toBe(10n * E18);
+    expect(await s.settlement.read.lockConsumed([21n])).toBe(true);
+    expect(await s.settlement.read.lockConsumed([22n])).toBe(true);
+    await expectNoProtocolTake();
+  });
+
+  it("writes the receipt at the documented slot (outcome | recordedAt << 8), readable with eth_getProof", async () => {
+    const rc = await settle("mode1One");
+    const block = await s.chain.publicClient.getBlock({ blockNumber: rc.blockNumber });
+    const expected = 1n | (block.timestamp << 8n);
+    expect(await s.settlement.read.receipts([1n])).toBe(expected);
+    const slot = mappingSlot(1n);
+    const raw = await s.chain.rpc("eth_getStorageAt", [s.settlement.address, slot, "latest"]);
+    expect(hexToBigInt(raw)).toBe(expected);
+    const proof = await s.chain.rpc("eth_getProof", [s.settlement.address, [slot], "latest"]);
+    expect(hexToBigInt(proof.storageProof[0].value)).toBe(expected);
+    // Escrow slot 0: the deposit commitment Home acknowledges.
+    const r = sc.cases.mode1Several!.result;
+    const commitment = keccak256(
+      encodeAbiParameters([{ type: "uint64" }, { type: "address" }, { type: "address" }, { type: "uint256" }], [r.auctionId, r.auctioneer, r.sellAsset, r.sellAmount]),
+    );
+    expect(await s.chain.rpc("eth_getStorageAt", [s.escrow.address, mappingSlot(r.auctionId), "latest"])).toBe(commitment);
+  });
+});
+
+describe("AtomicSettlement mode 2 (auctioneer borrowed the sell asset)", () => {
+  it("reference check: 100,000 USDC at 0.0005 ETH/USDC, LP at 0.15% receives 50.075 ETH", async () => {
+    const who = { auctioneer: s.account.borrowerAuctioneer, w1: s.account.w1 };
+    const usdc0 = await balances(s.usdc, who);
+    const weth0 = await balances(s.weth, who);
+    await settle("mode2One");
+    const usdc1 = await balances(s.usdc, who);
+    const weth1 = await balances(s.weth, who);
+    // Alice is the cheapest LP that has 100,000 USDC and accepts WETH (Carol and Dave do not accept it, Bob has too little).
+    expect(await capital(s.account.alice, s.usdc.address)).toBe(0n);
+    expect(await capital(s.account.alice, s.weth.address)).toBe(50_075n * 10n ** 15n);
+    expect(usdc1.w1! - usdc0.w1!).toBe(100_000n * E6);
+    expect(weth0.w1! - weth1.w1!).toBe(50n * E18);
+    // The winner's 50 ETH went to the LP; the auctioneer covers the 0.075 ETH of interest.
+    expect(weth0.auctioneer! - weth1.auctioneer!).toBe(75n * 10n ** 15n);
+    expect(usdc1.auctioneer).toBe(usdc0.auctioneer);
+    expect(await s.settlement.read.lockConsumed([31n])).toBe(true);
+    await expectNoProtocolTake();
+  });
+
+  it("several fills: LP repaid ceil((principal + interest) * price), winners paid for what they bought", async () => {
+    const who = { auctioneer: s.account.borrowerAuctioneer, w1: s.account.w1, w2: s.account.w2 };
+    const usdc0 = await balances(s.usdc, who);
+    const weth0 = await balances(s.weth, who);
+    await settle("mode2Several", "deployer");
+    const usdc1 = await balances(s.usdc, who);
+    const weth1 = await balances(s.weth, who);
+    // Bob (0.12%, accepts WETH, 50,000 USDC) lends 50,000: debt 50,060 USDC = 25.03 WETH.
+    expect(await capital(s.account.bob, s.usdc.address)).toBe(0n);
+    expect(await capital(s.account.bob, s.weth.address)).toBe(25_030n * 10n ** 15n);
+    expect(usdc1.w1! - usdc0.w1!).toBe(30_000n * E6);
+    expect(usdc1.w2! - usdc0.w2!).toBe(20_000n * E6);
+    expect(weth0.w1! - weth1.w1!).toBe(15n * E18);
+    expect(weth0.w2! - weth1.w2!).toBe(10n * E18);
+    expect(weth0.auctioneer! - weth1.auctioneer!).toBe(30n * 10n ** 15n);
+    await expectNoProtocolTake();
+  });
+
+  it("reverts when the auctioneer cannot cover the interest shortfall", async () => {
+    await send(s, "borrowerAuctioneer", s.weth, "approve", [s.settlement.address, 0n]);
+    await expectRevert(trySettle(settleArgs(sc, "mode2One")), "TransferFailed(address)");
+    expect(await s.settlement.read.receipts([3n])).toBe(0n);
+    expect(await capital(s.account.alice, s.usdc.address)).toBe(100_000n * E6);
+  });
+});
+
+describe("AtomicSettlement rejections", () => {
+  it("replay of an auctionId", async () => {
+    await settle("mode1One");
+    await expectRevert(trySettle(settleArgs(sc, "mode1One")), "ReceiptExists(uint64)");
+  });
+
+  it("reuse of a lockId in another auction", async () => {
+    await settle("mode1One");
+    await expectRevert(trySettle(settleArgs(sc, "lockReuse")), "LockAlreadyConsumed(uint64)");
+  });
+
+  it("unknown header height", async () => {
+    await expectRevert(trySettle(settleArgs(sc, "mode1One", 2n)), "UnknownHeader(uint64)");
+  });
+
+  it("stale header (older than maxStateAge)", async () => {
+    await s.chain.increaseTime(DAY + HOUR);
+    await expectRevert(trySettle(settleArgs(sc, "mode1One")), "StaleHeader(uint64,uint64)");
+  });
+
+  it("leaves bound to another Away chain or another contract", async () => {
+    await expectRevert(trySettle(settleArgs(sc, "otherChain")), "InvalidProof()");
+    await expectRevert(trySettle(settleArgs(sc, "otherContract")), "InvalidProof()");
+    // A proof for this settlement contract does not work at another settlement contract.
+    const other = (await s.chain.viem.deployContract("AtomicSettlement" as never, [
+      s.addresses.lightClient,
+      s.addresses.settlementVerifier,
+      3n * DAY,
+      DAY,
+    ] as never)) as any;
+    await expectRevert(other.write.settle([...settleArgs(sc, "mode1One")]), "InvalidProof()");
+  });
+
+  it("credit limit that does not cover principal plus interest", async () => {
+    await expectRevert(trySettle(settleArgs(sc, "creditTooLow")), "CreditLimitTooLow(uint64,uint256,uint256)");
+  });
+
+  it("expired lockup", async () => {
+    await s.chain.increaseTime(2n * HOUR);
+    await expectRevert(trySettle(settleArgs(sc, "shortLock")), "LockupExpired(uint64,uint64)");
+  });
+
+  it("borrower that does not repay: everything reverts", async () => {
+    const before = await balances(s.usdc, { auctioneer: s.account.auctioneer, mm1: s.mm1.address, registry: s.registry.address });
+    await send(s, "deployer", s.mm1, "setBehaviour", [Behaviour.NoRepay, "0x"]);
+    await expectRevert(trySettle(settleArgs(sc, "mode1One")), "TransferFailed(address)");
+    await send(s, "deployer", s.mm1, "setBehaviour", [Behaviour.WrongReturn, "0x"]);
+    await expectRevert(trySettle(settleArgs(sc, "mode1One")), "CallbackFailed(address)");
+    expect(await balances(s.usdc, { auctioneer: s.account.auctioneer, mm1: s.mm1.address, registry: s.registry.address })).toEqual(before);
+    expect(await s.settlement.read.receipts([1n])).toBe(0n);
+    expect(await s.settlement.read.lockConsumed([11n])).toBe(false);
+    expect(await capital(s.account.carol, s.usdc.address)).toBe(199_000n * E6);
+  });
+
+  it("reentrant borrower", async () => {
+    const reenter = encodeFunctionData({ abi: s.settlement.abi, functionName: "settle", args: [...settleArgs(sc, "mode1Several")] });
+    await send(s, "deployer", s.mm1, "setBehaviour", [Behaviour.Reenter, reenter]);
+    await expectRevert(trySettle(settleArgs(sc, "mode1One")), "Reentrancy()");
+    expect(await s.settlement.read.receipts([1n])).toBe(0n);
+  });
+
+  it("paused light client", async () => {
+    await send(s, "guardian", s.lightClient, "pause", []);
+    await expectRevert(trySettle(settleArgs(sc, "mode1One")), "ClientPaused()");
+    await send(s, "guardian", s.lightClient, "unpause", []);
+    await settle("mode1One");
+  });
+
+  it("tampered proof, result or lockup", async () => {
+    const [height, proof, result, lockups] = settleArgs(sc, "mode1One");
+    const negC = [...proof.slice(0, 7), Q - proof[7]!];
+    await expectRevert(trySettle([height, negC, result, lockups]), "InvalidProof()");
+    await expectRevert(trySettle([height, sc.proofs.mode1Several!.proof, result, lockups]), "InvalidProof()");
+    const otherWinner = { ...result, fills: [{ ...result.fills[0]!, winner: s.mm2.address }] };
+    await expectRevert(trySettle([height, proof, otherWinner, lockups]), "InvalidProof()");
+    const richer = [{ ...lockups[0]!, creditLimit: lockups[0]!.creditLimit * 10n }];
+    await expectRevert(trySettle([height, proof, result, richer]), "InvalidProof()");
+    // Lockups that do not match the result's lockIds are refused before the proof.
+    await expectRevert(trySettle([height, proof, result, []]), "LockupMismatch(uint256)");
+  });
+
+  it("no LP with enough capital at or below the fill's maximum rate", async () => {
+    await send(s, "carol", s.registry, "withdraw", [s.usdc.address, 1n]);
+    await expectRevert(trySettle(settleArgs(sc, "mode1One")), "NoLiquidity(address,uint256,uint16)");
+  });
+});
+
+describe("escrow refunds and default receipts", () => {
+  it("refunds a deposit after the refund delay when no receipt exists", async () => {
+    const before = await s.weth.read.balanceOf([s.account.auctioneer]);
+    await expectRevert(s.escrow.write.refund([10n]), "RefundNotAvailable(uint64)");
+    await s.chain.increaseTime(3n * DAY);
+    await send(s, "w1", s.escrow, "refund", [10n]);
+    expect((await s.weth.read.balanceOf([s.account.auctioneer])) - before).toBe(3n * E18);
+    expect(await s.escrow.read.commitments([10n])).toBe(`0x${"0".repeat(64)}`);
+    await expectRevert(s.escrow.write.refund([10n]), "NoDeposit(uint64)");
+  });
+
+  it("never refunds a settled auction, and only the settlement contract can release", async () => {
+    await settle("mode1Several");
+    await s.chain.increaseTime(3n * DAY);
+    await expectRevert(s.escrow.write.refund([2n]), "NoDeposit(uint64)");
+    const c = await s.escrow.read.commitments([5n]);
+    await expectRevert(s.escrow.write.release([5n, c, s.account.w1, 1n]), "NotSettlement()");
+    await expectRevert(s.registry.write.draw([s.account.carol, s.usdc.address, 1n, s.account.w1]), "NotSettlement()");
+  });
+
+  it("records a default receipt after the deadline; the deposit is then refundable at once", async () => {
+    const args = settleArgs(sc, "defaulting");
+    await expectRevert(s.settlement.write.recordDefault([...args]), "DeadlineNotReached(uint64)");
+    await s.chain.increaseTime(HOUR + 1n);
+    await expectRevert(trySettle(args), "DeadlinePassed(uint64)");
+    const bad = [args[0], [...args[1].slice(0, 7), Q - args[1][7]!], args[2], args[3]];
+    await expectRevert(s.settlement.write.recordDefault(bad), "InvalidProof()");
+
+    const rc = await send(s, "w1", s.settlement, "recordDefault", [...args]);
+    const block = await s.chain.publicClient.getBlock({ blockNumber: rc.blockNumber });
+    const expected = 2n | (block.timestamp << 8n);
+    expect(await s.settlement.read.receipts([11n])).toBe(expected);
+    expect(hexToBigInt(await s.chain.rpc("eth_getStorageAt", [s.settlement.address, mappingSlot(11n), "latest"]))).toBe(expected);
+    expect(await s.settlement.read.lockConsumed([111n])).toBe(true);
+    await expectRevert(s.settlement.write.recordDefault([...args]), "ReceiptExists(uint64)");
+
+    const before = await s.weth.read.balanceOf([s.account.auctioneer]);
+    await send(s, "w2", s.escrow, "refund", [11n]);
+    expect((await s.weth.read.balanceOf([s.account.auctioneer])) - before).toBe(2n * E18);
+  });
+});
