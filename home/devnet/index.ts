@@ -13,6 +13,7 @@ export { clearUniformPrice } from "./clearing.ts";
 export { mappingSlot, escrowDepositWord, httpRpc, type AwayRpc } from "./away-proof.ts";
 export { SignedHeaderListSSZ, MAX_RANGE } from "./server.ts";
 export { toJSON } from "./input.ts";
+export { spawnDevnet, type SpawnedDevnet } from "./spawn.ts";
 
 export interface RunningDevnet {
   url: string;

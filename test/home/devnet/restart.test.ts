@@ -1,50 +1,25 @@
 // Persistence: `olzk devnet` in a child process is killed with SIGKILL and restarted on the
 // same data directory; the chain continues (same history, linked headers, acknowledged
 // actions kept). Also: a clean SIGTERM shutdown and refusing a data dir of another chain.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { keccak256, toHex } from "viem";
+import { spawnDevnet, type SpawnedDevnet } from "../../../home/devnet/spawn.ts";
 
-const root = join(import.meta.dirname, "../../..");
 const dataDir = mkdtempSync(join(tmpdir(), "olzk-devnet-restart-"));
-const children: ChildProcess[] = [];
+const children: SpawnedDevnet[] = [];
 
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+afterAll(async () => {
+  for (const c of children) await c.stop("SIGKILL");
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Started { child: ChildProcess; url: string; output: () => string; exited: Promise<number | null> }
-
-function startDevnetProcess(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [join(root, "bin/olzk.mjs"), "devnet", "--data-dir", dataDir, "--port", "0", "--quiet", ...args], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`devnet did not start:\n${out}`)), 60_000);
-    const onData = () => {
-      const m = /serving (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        child.stdout!.off("data", onData);
-        resolve({ child, url: m[1]!, output: () => out, exited });
-      }
-    };
-    child.stdout!.on("data", onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`devnet exited with ${code}:\n${out}`));
-    });
-  });
+async function startDevnetProcess(args: string[]): Promise<SpawnedDevnet> {
+  const d = await spawnDevnet(["--data-dir", dataDir, "--port", "0", "--quiet", ...args]);
+  children.push(d);
+  return d;
 }
 
 async function json(url: string, init?: RequestInit): Promise<any> {
