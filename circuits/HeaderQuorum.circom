@@ -25,8 +25,9 @@ pragma circom 2.1.0;
 //
 // Callers must enforce: N is a power of two >= 2; public inputs are below r (the verifier
 // rejects non-canonical inputs); the light client checks meta/roots against its own state
-// (chainId, epoch, height ordering, known validatorSetRoot). Distinct keys across slots are a
-// property of the set committed by validatorSetRoot, not checked here.
+// (chainId, epoch, height ordering, known validatorSetRoot). Properties of the set committed by
+// validatorSetRoot, not checked here: keys are distinct across slots and are BabyJubJub points
+// (Home checks attestation keys when it registers them).
 
 include "circomlib/circuits/poseidon.circom";
 include "circomlib/circuits/eddsaposeidon.circom";

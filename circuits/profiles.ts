@@ -18,3 +18,8 @@ export const PROFILES = {
 } as const satisfies Record<string, CircuitProfile>;
 
 export type ProfileName = keyof typeof PROFILES;
+
+/** The compileCircuit parameters of each top-level circuit for a profile. */
+export function circuitParams(profile: CircuitProfile): { HeaderQuorum: { N: number }; Settlement: { depth: number; lockups: number } } {
+  return { HeaderQuorum: { N: profile.N }, Settlement: { depth: profile.depth, lockups: profile.lockups } };
+}
