@@ -2,6 +2,7 @@
 // worker loops that claim and execute jobs, the metrics/health server, and a clean
 // shutdown (stop planning, let workers release their claims, close the store).
 // `startRelayer(config)` is the programmatic entry point used by `olzk relay` and `npm start`.
+import type { PublicClient } from "viem";
 import { backoffDelay, sleep } from "./backoff.ts";
 import type { AwayChainConfig, RelayerConfig } from "./config.ts";
 import { executeJob, type AwayRuntime } from "./executor.ts";
@@ -20,7 +21,7 @@ export interface RelayerDeps {
   /** Prover (default: prover/ package). */
   prover?: ProverPort;
   /** Away port per chain (default: viem contracts client from the chain's addresses file). */
-  awayPort?: (chain: AwayChainConfig) => AwayPort | Promise<AwayPort>;
+  awayPort?: (chain: AwayChainConfig, client: PublicClient) => AwayPort | Promise<AwayPort>;
   store?: JobStore;
   log?: Logger;
   metrics?: RelayerMetrics;
@@ -28,6 +29,8 @@ export interface RelayerDeps {
   plan?: boolean;
   /** Run workers (default true). */
   work?: boolean;
+  /** /healthz reports not ok when the last successful Home poll is older than this (default max(5 polls, 15 s)). */
+  healthStaleMs?: number;
 }
 
 export interface Relayer {
@@ -63,7 +66,7 @@ export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}
       chainId: c.chainId, privateKey: c.signerKey, confirmations: c.confirmations, rpcUrl: c.rpcUrl,
       pollMs: Math.min(1000, config.pollIntervalMs), log, onRpcRetry: () => metrics.rpcRetries.inc({ target: `away:${c.name}` }),
     });
-    const port = deps.awayPort ? await deps.awayPort(c) : await (await import("./away-viem.ts")).viemAwayPort(c, submitter.client);
+    const port = deps.awayPort ? await deps.awayPort(c, submitter.client) : await (await import("./away-viem.ts")).viemAwayPort(c, submitter.client);
     aways.set(c.chainId, { port, submitter, name: c.name });
   }
 
@@ -78,7 +81,15 @@ export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}
     const avs: AwayView[] = [];
     for (const [chainId, a] of aways) {
       const ids = hv.auctions.filter((x) => x.awayChainId === chainId).map((x) => x.auctionId);
-      const v = await a.port.view(ids);
+      let v: AwayView;
+      try {
+        v = await a.port.view(ids);
+      } catch (e) {
+        // one Away chain being down must not stop planning for the others
+        metrics.polls.inc({ result: "away_error" });
+        log.warn("Away chain unreachable; not planning for it this poll", { chainId, error: (e as Error).message?.split("\n")[0] });
+        continue;
+      }
       avs.push(v);
       metrics.awayHeight.set({ chain: a.name }, Number(v.lightClient.latestHeight));
       metrics.lag.set({ chain: a.name }, Number(hv.latestHeight - (v.lightClient.hasHeaders ? v.lightClient.latestHeight : 0n)));
@@ -151,7 +162,7 @@ export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}
     server = await startMetricsServer(
       metrics,
       async () => {
-        const fresh = Date.now() - lastPollOk < Math.max(5 * config.pollIntervalMs, 15_000);
+        const fresh = Date.now() - lastPollOk < (deps.healthStaleMs ?? Math.max(5 * config.pollIntervalMs, 15_000));
         let storeOk = true;
         let counts: Record<string, number> | undefined;
         try {
