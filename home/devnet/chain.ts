@@ -477,6 +477,21 @@ export class DevnetChain extends EventEmitter {
     };
   }
 
+  /**
+   * Everything a Settlement proof of an auction needs, at one height: the result leaf's
+   * proof and the proofs of the lockups it uses, in the circuit's slot order (mode 1: the
+   * fills with lockId != 0 in fill order; mode 2: the auctioneer's lock).
+   */
+  settlementProof(auctionId: bigint, height?: bigint): { result: StateProofResult; lockups: StateProofResult[] } {
+    const result = this.stateProof(KIND_AUCTION_RESULT, auctionId, height);
+    if (!result.proof.included || !result.payload) {
+      throw notFound(`auction ${auctionId} has no result leaf at height ${result.height}`);
+    }
+    const r = result.payload as AuctionResultPayload;
+    const ids = r.mode === 1 ? r.fills.filter((f) => f.lockId !== 0n).map((f) => f.lockId) : [r.auctioneerLockId];
+    return { result, lockups: ids.map((id) => this.stateProof(KIND_LOCKUP, id, result.height)) };
+  }
+
   auctions(): AuctionRecord[] {
     return [...this.state.auctions.values()];
   }

@@ -194,6 +194,24 @@ function routes(chain: DevnetChain): Route[] {
         return { json: auctionJSON(a) };
       },
     },
+    {
+      method: "GET",
+      pattern: /^\/auctions\/([^/]+)\/settlement-proof$/,
+      handler: ({ params, url }) => {
+        const id = decimal(params[0]!, "auctionId");
+        const h = url.searchParams.get("height");
+        const p = chain.settlementProof(id, h === null ? undefined : decimal(h, "height"));
+        return {
+          json: {
+            height: p.result.height,
+            stateRoot: p.result.stateRoot,
+            headerHash: p.result.headerHash,
+            result: proofJSON(p.result),
+            lockups: p.lockups.map(proofJSON),
+          },
+        };
+      },
+    },
     { method: "GET", pattern: /^\/lockups$/, handler: () => ({ json: { lockups: chain.lockups().map(lockupJSON) } }) },
     {
       method: "GET",

@@ -16,7 +16,7 @@ import {
   verifyStateProof,
   type StateProof,
 } from "../../../home/model/index.ts";
-import { startDevnet, SignedHeaderListSSZ, type RunningDevnet } from "../../../home/devnet/index.ts";
+import { bidCommitment, startDevnet, SignedHeaderListSSZ, type RunningDevnet } from "../../../home/devnet/index.ts";
 
 let dn: RunningDevnet;
 const OWNER = keccak256(toHex("owner"));
@@ -123,6 +123,38 @@ describe("devnet HTTP API", () => {
     expect(lk.body).toMatchObject({ lockId: "1", collateral: "1300", heldBy: null });
   });
 
+  it("runs a mode 2 auction over HTTP with Home time warped, and serves its settlement proof", async () => {
+    const t = Math.floor(Date.now() / 1000);
+    const seller = "0x5555555555555555555555555555555555555555";
+    const lk = await post("/actions/lock", { owner: OWNER, borrower: seller, creditAsset: ASSET, collateral: "1300", expiry: t + 7200 });
+    const lockId = lk.body.result.lockId;
+    const created = await post("/actions/create-auction", {
+      auctioneer: seller, sellAsset: ASSET, sellAmount: "500", buyAsset: BORROWER, mode: 2, auctioneerLockId: lockId, auctioneerMaxRateBps: 40,
+      commitDeadline: t + 30, revealDeadline: t + 60, settleDeadline: t + 3600,
+    });
+    expect(created.status).toBe(200);
+    const auctionId = BigInt(created.body.result.auctionId);
+    const bid = { bidder: "0x6666666666666666666666666666666666666666", amount: 600n, limitPrice: 2n * 10n ** 18n, lockId: 0n, maxRateBps: 0, salt: OWNER };
+    const commitment = bidCommitment({ auctionId, ...bid } as any);
+    expect((await post("/actions/commit-bid", { auctionId: String(auctionId), commitment })).status).toBe(200);
+    const reveal = { auctionId: String(auctionId), ...bid, amount: "600", limitPrice: bid.limitPrice.toString(), lockId: "0" };
+    expect((await post("/actions/reveal-bid", reveal)).body.error).toMatch(/reveal phase/);
+    await post("/admin/advance-time", { seconds: 30 });
+    expect((await post("/actions/reveal-bid", reveal)).status).toBe(200);
+    await post("/admin/advance-time", { seconds: 30 });
+    const cl = await post("/actions/clear-auction?wait=1", { auctionId: String(auctionId) });
+    expect(cl.body.result).toMatchObject({ clearingPrice: "2000000000000000000", sold: "500", unsold: "0", fills: 1 });
+    const sp = await get(`/auctions/${auctionId}/settlement-proof`);
+    expect(sp.status).toBe(200);
+    expect(sp.body.result.payload.fills).toEqual([{ winner: bid.bidder, sellAmount: "500", payAmount: "1000", lockId: "0", maxRateBps: 0 }]);
+    expect(sp.body.lockups.map((l: any) => l.id)).toEqual([lockId]);
+    const root = BigInt(cl.body.stateRoot);
+    expect(verifyStateProof(root, proofFromJSON(sp.body.result))).toBe(true);
+    expect(verifyStateProof(root, proofFromJSON(sp.body.lockups[0]))).toBe(true);
+    expect((await get(`/auctions/${auctionId}`)).body.status).toBe("cleared");
+    expect((await get(`/auctions/${auctionId}/settlement-proof?height=1`)).status).toBe(404);
+  });
+
   it("answers bad requests with 4xx JSON errors and applies nothing", async () => {
     const lockups = (await get("/lockups")).body.lockups.length;
     const pending = (await get("/status")).body.pendingLeaves;
@@ -134,7 +166,8 @@ describe("devnet HTTP API", () => {
       [post("/actions/lock", { owner: OWNER, borrower: BORROWER, creditAsset: ASSET, collateral: "-5", expiry: 9999999999 }), 400, /'collateral'/],
       [post("/actions/frobnicate", {}), 404, /unknown action 'frobnicate'/],
       [post("/actions/commit-bid", { auctionId: 42, commitment: OWNER }), 404, /auction 42 not found/],
-      [post("/actions/ack-escrow", { auctionId: 1 }), 404, /auction 1 not found/],
+      [post("/actions/ack-escrow", { auctionId: 77 }), 404, /auction 77 not found/],
+      [post("/actions/ack-escrow", { auctionId: 1 }), 409, /only mode 1 auctions escrow/],
       [get("/state/proof?kind=9&id=1"), 400, /'kind'/],
       [get("/state/proof?kind=1"), 400, /missing query parameter 'id'/],
       [get("/state/proof?kind=1&id=1&height=999"), 404, /no block at height 999/],

@@ -214,6 +214,13 @@ describe("devnet module with a real Away chain", () => {
         [bidderAddr(3), 30n, 45n, 0n, 0],
       ]);
       expect([c.lockup(1n)!.heldBy, c.lockup(2n)!.heldBy]).toEqual([id, null]);
+      // What a Settlement proof needs, at the block sealing the result: lock 1 (the only lock-backed fill).
+      const cleared = c.produceBlock();
+      const sp = c.settlementProof(id);
+      expect(sp.result.height).toBe(cleared.header.height);
+      expect(verifyStateProof(cleared.header.stateRoot, sp.result.proof)).toBe(true);
+      expect(sp.lockups.map((l) => [l.id, l.proof.included, (l.payload as any).status])).toEqual([[1n, true, 1]]);
+      expect(verifyStateProof(cleared.header.stateRoot, sp.lockups[0]!.proof)).toBe(true);
 
       // Receipts: none yet, then settled -> lock 1 released.
       await rejects(c.submit("consume-receipt", { auctionId: id }), 422, /no receipt/);
