@@ -1,8 +1,10 @@
 // Wire formats of the collateral proof bundle: JSON (bigints as decimal strings, addresses
-// and bytes32 as 0x hex, proofs in snarkjs form) and SSZ (@chainsafe/ssz container below,
-// field elements as uint256; the first byte is the format version). Decoders validate
-// shapes and ranges and throw BundleFormatError with a one-line message.
-import { ByteVectorType, ContainerType, ListCompositeType, UintBigintType, UintNumberType, VectorBasicType } from "@chainsafe/ssz";
+// and bytes32 as 0x hex, proofs in snarkjs form) and SSZ bytes of the CollateralBundle
+// container defined with @chainsafe/ssz in bundleSsz.ts (field elements as uint256; the first
+// byte is the format version). The SSZ codec here is written out by hand so the library
+// stays pure TypeScript (importing @chainsafe/ssz instantiates a WebAssembly SHA-256);
+// tests check it produces exactly the bytes of the @chainsafe/ssz container. Decoders
+// validate shapes and ranges and throw BundleFormatError with a one-line message.
 import type { Address, Bytes32 } from "../home/model/leaves.ts";
 import { STATE_DEPTH } from "../home/model/smt.ts";
 import { COLLATERAL_BUNDLE_VERSION, type CollateralBundle } from "./collateral.ts";
@@ -19,56 +21,10 @@ export class BundleFormatError extends Error {
 /** Most header proofs one bundle may carry. */
 export const MAX_BUNDLE_HEADERS = 1024;
 
-const Uint8 = new UintNumberType(1);
-const Uint32 = new UintNumberType(4);
-const Uint64 = new UintBigintType(8);
-const Uint256 = new UintBigintType(32);
-const Bytes20 = new ByteVectorType(20);
-const Bytes32T = new ByteVectorType(32);
-
-/** A Groth16 proof (affine coordinates; G2 as c0, c1) with the 4 HeaderQuorum public inputs. */
-export const HeaderProofSSZ = new ContainerType(
-  {
-    piA: new VectorBasicType(Uint256, 2),
-    piB: new VectorBasicType(Uint256, 4),
-    piC: new VectorBasicType(Uint256, 2),
-    publicSignals: new VectorBasicType(Uint256, 4),
-  },
-  { typeName: "HeaderProof" },
-);
-
-export const CheckpointSSZ = new ContainerType(
-  { chainId: Uint32, epoch: Uint64, validatorSetRoot: Uint256, hasHeight: Uint8, height: Uint64 },
-  { typeName: "Checkpoint" },
-);
-
-export const LockupSSZ = new ContainerType(
-  {
-    lockId: Uint64,
-    owner: Bytes32T,
-    borrower: Bytes20,
-    creditAsset: Bytes20,
-    creditLimit: Uint256,
-    expiry: Uint64,
-    status: Uint8,
-  },
-  { typeName: "Lockup" },
-);
-
-/** Version 1 of the bundle. `version` is the first field, so it is byte 0 of the encoding. */
-export const CollateralBundleSSZ = new ContainerType(
-  {
-    version: Uint8,
-    checkpoint: CheckpointSSZ,
-    headers: new ListCompositeType(HeaderProofSSZ, MAX_BUNDLE_HEADERS),
-    stateHeight: Uint64,
-    lockup: LockupSSZ,
-    awayChainId: Uint64,
-    awayContract: Bytes20,
-    siblings: new VectorBasicType(Uint256, STATE_DEPTH),
-  },
-  { typeName: "CollateralBundle" },
-);
+/** Size in bytes of one HeaderProof element: (2 + 4 + 2 + 4) uint256. */
+const HEADER_PROOF_BYTES = 12 * 32;
+/** Size of the fixed part of the container (the headers list is the only variable field). */
+const FIXED_BYTES = 1 + (4 + 8 + 32 + 1 + 8) + 4 + 8 + (8 + 32 + 20 + 20 + 32 + 8 + 1) + 8 + 20 + 32 * STATE_DEPTH;
 
 // ---------- small helpers ----------
 
@@ -231,94 +187,147 @@ function coords(p: readonly string[] | undefined, n: number, what: string): bigi
   return p.slice(0, n).map((c, i) => big(c, `${what}[${i}]`));
 }
 
+/** SSZ bytes writer/reader for the fixed-size basic types of the container. */
+class Writer {
+  readonly out: Uint8Array;
+  pos = 0;
+  constructor(size: number) {
+    this.out = new Uint8Array(size);
+  }
+  uint(v: bigint | number, bytes: number, what: string): void {
+    let x = BigInt(v);
+    if (x < 0n || x >> BigInt(8 * bytes) !== 0n) throw new BundleFormatError(`${what} does not fit in ${8 * bytes} bits`);
+    for (let i = 0; i < bytes; i++) {
+      this.out[this.pos++] = Number(x & 0xffn);
+      x >>= 8n;
+    }
+  }
+  bytes(b: Uint8Array): void {
+    this.out.set(b, this.pos);
+    this.pos += b.length;
+  }
+}
+
+class Reader {
+  pos = 0;
+  constructor(readonly data: Uint8Array) {}
+  uint(bytes: number): bigint {
+    let x = 0n;
+    for (let i = bytes - 1; i >= 0; i--) x = (x << 8n) | BigInt(this.data[this.pos + i]!);
+    this.pos += bytes;
+    return x;
+  }
+  bytes(n: number): Uint8Array {
+    const b = this.data.slice(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+}
+
+/** SSZ serialization of the CollateralBundle container (see bundleSsz.ts for its definition). */
 export function encodeCollateralBundle(b: CollateralBundle): Uint8Array {
   if (b.version !== COLLATERAL_BUNDLE_VERSION) throw new BundleFormatError(`cannot encode bundle version ${b.version}`);
   if (b.siblings.length !== STATE_DEPTH) throw new BundleFormatError(`siblings must have ${STATE_DEPTH} entries`);
-  const value = {
-    version: b.version,
-    checkpoint: {
-      chainId: b.checkpoint.chainId,
-      epoch: b.checkpoint.epoch,
-      validatorSetRoot: b.checkpoint.validatorSetRoot,
-      hasHeight: b.checkpoint.height !== undefined ? 1 : 0,
-      height: b.checkpoint.height ?? 0n,
-    },
-    headers: b.headers.map((h, i) => {
-      if (h.publicSignals.length !== 4) throw new BundleFormatError(`headers[${i}] must have 4 public signals`);
-      const pb = h.proof.pi_b;
-      if (!pb || pb.length < 2) throw new BundleFormatError(`headers[${i}].pi_b must have 2 coordinates`);
-      return {
-        piA: coords(h.proof.pi_a, 2, `headers[${i}].pi_a`),
-        piB: [...coords(pb[0], 2, `headers[${i}].pi_b[0]`), ...coords(pb[1], 2, `headers[${i}].pi_b[1]`)],
-        piC: coords(h.proof.pi_c, 2, `headers[${i}].pi_c`),
-        publicSignals: h.publicSignals.map((s, k) => big(s, `headers[${i}].publicSignals[${k}]`)),
-      };
-    }),
-    stateHeight: b.stateHeight,
-    lockup: {
-      lockId: b.lockup.lockId,
-      owner: unhex(b.lockup.owner, 32, "lockup.owner"),
-      borrower: unhex(b.lockup.borrower, 20, "lockup.borrower"),
-      creditAsset: unhex(b.lockup.creditAsset, 20, "lockup.creditAsset"),
-      creditLimit: b.lockup.creditLimit,
-      expiry: b.lockup.expiry,
-      status: b.lockup.status,
-    },
-    awayChainId: b.awayChainId,
-    awayContract: unhex(b.awayContract, 20, "awayContract"),
-    siblings: b.siblings,
-  };
-  return CollateralBundleSSZ.serialize(value);
+  if (b.headers.length > MAX_BUNDLE_HEADERS) throw new BundleFormatError(`at most ${MAX_BUNDLE_HEADERS} headers`);
+  const w = new Writer(FIXED_BYTES + b.headers.length * HEADER_PROOF_BYTES);
+  const cp = b.checkpoint;
+  w.uint(b.version, 1, "version");
+  w.uint(cp.chainId, 4, "checkpoint.chainId");
+  w.uint(cp.epoch, 8, "checkpoint.epoch");
+  w.uint(cp.validatorSetRoot, 32, "checkpoint.validatorSetRoot");
+  w.uint(cp.height !== undefined ? 1 : 0, 1, "checkpoint.hasHeight");
+  w.uint(cp.height ?? 0n, 8, "checkpoint.height");
+  w.uint(FIXED_BYTES, 4, "headers offset");
+  w.uint(b.stateHeight, 8, "stateHeight");
+  const l = b.lockup;
+  w.uint(l.lockId, 8, "lockup.lockId");
+  w.bytes(unhex(l.owner, 32, "lockup.owner"));
+  w.bytes(unhex(l.borrower, 20, "lockup.borrower"));
+  w.bytes(unhex(l.creditAsset, 20, "lockup.creditAsset"));
+  w.uint(l.creditLimit, 32, "lockup.creditLimit");
+  w.uint(l.expiry, 8, "lockup.expiry");
+  w.uint(l.status, 1, "lockup.status");
+  w.uint(b.awayChainId, 8, "awayChainId");
+  w.bytes(unhex(b.awayContract, 20, "awayContract"));
+  b.siblings.forEach((x, i) => w.uint(x, 32, `siblings[${i}]`));
+  b.headers.forEach((h, i) => {
+    if (h.publicSignals.length !== 4) throw new BundleFormatError(`headers[${i}] must have 4 public signals`);
+    const pb = h.proof.pi_b;
+    if (!pb || pb.length < 2) throw new BundleFormatError(`headers[${i}].pi_b must have 2 coordinates`);
+    const words = [
+      ...coords(h.proof.pi_a, 2, `headers[${i}].pi_a`),
+      ...coords(pb[0], 2, `headers[${i}].pi_b[0]`),
+      ...coords(pb[1], 2, `headers[${i}].pi_b[1]`),
+      ...coords(h.proof.pi_c, 2, `headers[${i}].pi_c`),
+      ...h.publicSignals.map((s, k) => big(s, `headers[${i}].publicSignals[${k}]`)),
+    ];
+    words.forEach((x) => w.uint(x, 32, `headers[${i}]`));
+  });
+  return w.out;
 }
 
+/** Parse SSZ bytes of the CollateralBundle container (version 1). */
 export function decodeCollateralBundle(bytes: Uint8Array): CollateralBundle {
   if (bytes.length === 0) throw new BundleFormatError("empty bundle");
   if (bytes[0] !== COLLATERAL_BUNDLE_VERSION) {
     throw new BundleFormatError(`SSZ bundle version ${bytes[0]} is not supported (expected ${COLLATERAL_BUNDLE_VERSION})`);
   }
-  let v;
-  try {
-    v = CollateralBundleSSZ.deserialize(bytes);
-  } catch (e) {
-    throw new BundleFormatError(`malformed SSZ bundle: ${(e as Error).message}`);
+  if (bytes.length < FIXED_BYTES) throw new BundleFormatError(`malformed SSZ bundle: ${bytes.length} bytes, the fixed part alone is ${FIXED_BYTES}`);
+  const listBytes = bytes.length - FIXED_BYTES;
+  if (listBytes % HEADER_PROOF_BYTES !== 0 || listBytes / HEADER_PROOF_BYTES > MAX_BUNDLE_HEADERS) {
+    throw new BundleFormatError(`malformed SSZ bundle: ${listBytes} bytes of header proofs is not a whole number (at most ${MAX_BUNDLE_HEADERS}) of ${HEADER_PROOF_BYTES}-byte proofs`);
   }
-  if (v.checkpoint.hasHeight > 1) throw new BundleFormatError("checkpoint.hasHeight must be 0 or 1");
+  const r = new Reader(bytes);
+  const version = Number(r.uint(1));
+  const chainId = Number(r.uint(4));
+  const epoch = r.uint(8);
+  const validatorSetRoot = r.uint(32);
+  const hasHeight = r.uint(1);
+  const height = r.uint(8);
+  if (hasHeight > 1n) throw new BundleFormatError("checkpoint.hasHeight must be 0 or 1");
+  const offset = r.uint(4);
+  if (offset !== BigInt(FIXED_BYTES)) throw new BundleFormatError(`malformed SSZ bundle: headers offset ${offset}, expected ${FIXED_BYTES}`);
+  const stateHeight = r.uint(8);
+  const lockup = {
+    lockId: r.uint(8),
+    owner: hex(r.bytes(32)) as Bytes32,
+    borrower: hex(r.bytes(20)) as Address,
+    creditAsset: hex(r.bytes(20)) as Address,
+    creditLimit: r.uint(32),
+    expiry: r.uint(8),
+    status: Number(r.uint(1)),
+  };
+  const awayChainId = r.uint(8);
+  const awayContract = hex(r.bytes(20)) as Address;
+  const siblings = Array.from({ length: STATE_DEPTH }, () => r.uint(32));
+  const headers: HeaderProofItem[] = [];
   const s = (x: bigint) => x.toString();
-  return {
-    version: v.version,
-    checkpoint: {
-      chainId: v.checkpoint.chainId,
-      epoch: v.checkpoint.epoch,
-      validatorSetRoot: v.checkpoint.validatorSetRoot,
-      ...(v.checkpoint.hasHeight === 1 ? { height: v.checkpoint.height } : {}),
-    },
-    headers: v.headers.map((h) => ({
+  for (let i = 0; i < listBytes / HEADER_PROOF_BYTES; i++) {
+    const w = Array.from({ length: 12 }, () => s(r.uint(32)));
+    headers.push({
       proof: {
-        pi_a: [s(h.piA[0]!), s(h.piA[1]!), "1"],
+        pi_a: [w[0]!, w[1]!, "1"],
         pi_b: [
-          [s(h.piB[0]!), s(h.piB[1]!)],
-          [s(h.piB[2]!), s(h.piB[3]!)],
+          [w[2]!, w[3]!],
+          [w[4]!, w[5]!],
           ["1", "0"],
         ],
-        pi_c: [s(h.piC[0]!), s(h.piC[1]!), "1"],
+        pi_c: [w[6]!, w[7]!, "1"],
         protocol: "groth16",
         curve: "bn128",
       },
-      publicSignals: h.publicSignals.map(s),
-    })),
-    stateHeight: v.stateHeight,
-    lockup: {
-      lockId: v.lockup.lockId,
-      owner: hex(v.lockup.owner) as Bytes32,
-      borrower: hex(v.lockup.borrower) as Address,
-      creditAsset: hex(v.lockup.creditAsset) as Address,
-      creditLimit: v.lockup.creditLimit,
-      expiry: v.lockup.expiry,
-      status: v.lockup.status,
-    },
-    awayChainId: v.awayChainId,
-    awayContract: hex(v.awayContract) as Address,
-    siblings: v.siblings,
+      publicSignals: w.slice(8),
+    });
+  }
+  return {
+    version,
+    checkpoint: { chainId, epoch, validatorSetRoot, ...(hasHeight === 1n ? { height } : {}) },
+    headers,
+    stateHeight,
+    lockup,
+    awayChainId,
+    awayContract,
+    siblings,
   };
 }
 

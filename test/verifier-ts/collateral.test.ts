@@ -6,12 +6,12 @@ import {
   BundleFormatError,
   collateralBundleFromJSON,
   collateralBundleToJSON,
-  CollateralBundleSSZ,
   decodeCollateralBundle,
   encodeCollateralBundle,
   parseCollateralBundle,
 } from "../../verifier-ts/bundle.ts";
-import { checkCollateral, type CollateralQuery } from "../../verifier-ts/collateral.ts";
+import { collateralBundleSSZ } from "../../verifier-ts/bundleSsz.ts";
+import { checkCollateral, type CollateralBundle, type CollateralQuery } from "../../verifier-ts/collateral.ts";
 import { ASSET, AWAY_CHAIN, BORROWER, CHAIN_ID, collateralBundle, headerItem, lockup, SET_A, SET_B, SETTLEMENT, standInVerifier } from "./chainFixtures.ts";
 
 const query: CollateralQuery = {
@@ -122,12 +122,42 @@ describe("collateral bundle encodings", () => {
     const back = decodeCollateralBundle(bytes);
     expect(collateralBundleToJSON(back)).toEqual(collateralBundleToJSON(b));
     expect(encodeCollateralBundle(back)).toEqual(bytes);
-    expect(CollateralBundleSSZ.hashTreeRoot(CollateralBundleSSZ.deserialize(bytes))).toEqual(
-      CollateralBundleSSZ.hashTreeRoot(CollateralBundleSSZ.deserialize(encodeCollateralBundle(back))),
-    );
+    const T = collateralBundleSSZ().CollateralBundle;
+    expect(T.hashTreeRoot(T.deserialize(bytes))).toEqual(T.hashTreeRoot(T.deserialize(encodeCollateralBundle(back))));
     expect(checkCollateral(standInVerifier, back, q).ok).toBe(true);
     expect(parseCollateralBundle(bytes).lockup).toEqual(b.lockup);
     expect(parseCollateralBundle(`  \n${JSON.stringify(collateralBundleToJSON(b))}`).checkpoint).toEqual(b.checkpoint);
+  });
+
+  it("the hand-written SSZ codec writes exactly the bytes of the @chainsafe/ssz container", () => {
+    const T = collateralBundleSSZ().CollateralBundle;
+    const unhex = (h: string) => Uint8Array.from(h.slice(2).match(/../g)!.map((x) => parseInt(x, 16)));
+    const sszValue = (b: CollateralBundle) => ({
+      version: b.version,
+      checkpoint: {
+        chainId: b.checkpoint.chainId,
+        epoch: b.checkpoint.epoch,
+        validatorSetRoot: b.checkpoint.validatorSetRoot,
+        hasHeight: b.checkpoint.height === undefined ? 0 : 1,
+        height: b.checkpoint.height ?? 0n,
+      },
+      headers: b.headers.map((h) => ({
+        piA: h.proof.pi_a.slice(0, 2).map(BigInt),
+        piB: [...h.proof.pi_b[0]!, ...h.proof.pi_b[1]!].map(BigInt),
+        piC: h.proof.pi_c.slice(0, 2).map(BigInt),
+        publicSignals: h.publicSignals.map(BigInt),
+      })),
+      stateHeight: b.stateHeight,
+      lockup: { ...b.lockup, owner: unhex(b.lockup.owner), borrower: unhex(b.lockup.borrower), creditAsset: unhex(b.lockup.creditAsset) },
+      awayChainId: b.awayChainId,
+      awayContract: unhex(b.awayContract),
+      siblings: b.siblings,
+    });
+    for (const b of [collateralBundle(), { ...collateralBundle(), headers: [] }, { ...collateralBundle(), checkpoint: { ...collateralBundle().checkpoint, height: 9n } }]) {
+      const ours = encodeCollateralBundle(b);
+      expect(ours).toEqual(T.serialize(sszValue(b)));
+      expect(collateralBundleToJSON(decodeCollateralBundle(T.serialize(sszValue(b))))).toEqual(collateralBundleToJSON(b));
+    }
   });
 
   it("rejects unknown versions, truncated bytes and malformed JSON with BundleFormatError", () => {
@@ -136,6 +166,11 @@ describe("collateral bundle encodings", () => {
     v2[0] = 2;
     expect(() => decodeCollateralBundle(v2)).toThrow(/version 2 is not supported/);
     expect(() => decodeCollateralBundle(bytes.slice(0, bytes.length - 5))).toThrow(BundleFormatError);
+    expect(() => decodeCollateralBundle(bytes.slice(0, 100))).toThrow(/the fixed part alone/);
+    const badOffset = bytes.slice();
+    badOffset[55] = 0;
+    badOffset[56] = 0;
+    expect(() => decodeCollateralBundle(badOffset)).toThrow(/headers offset/);
     expect(() => parseCollateralBundle("{ not json")).toThrow(/not valid JSON/);
     const json = collateralBundleToJSON(collateralBundle());
     expect(() => collateralBundleFromJSON({ ...json, version: 9 })).toThrow(/version 9/);

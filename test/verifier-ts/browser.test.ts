@@ -1,0 +1,186 @@
+// verifier-ts in a browser: bundles verifier-ts/index.ts with esbuild for the browser (ESM;
+// any `node:` import would fail the build), serves it from 127.0.0.1 and runs Groth16
+// verifications (valid and tampered), a header chain and a collateral check with real
+// HeaderQuorum proofs in headless Chromium (playwright-core, system /usr/bin/chromium).
+// Skips only when Chromium is missing outside CI; in CI (process.env.CI set) it must run.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collateralBundleToJSON } from "../../verifier-ts/bundle.ts";
+import { groth16Vectors, REPO_ROOT, type Groth16Vector } from "../vectors/groth16-vectors.ts";
+import { HQ_AWAY_CHAIN, HQ_BORROWER, HQ_SETTLEMENT, HQ_STATE_TIME_MS, headerQuorumFixture } from "../vectors/headerQuorum-vectors.ts";
+import { terminateSnarkjsCurves } from "../vectors/snarkjs-api.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const haveChromium = existsSync(CHROMIUM);
+const mustRun = Boolean(process.env.CI);
+if (!haveChromium && !mustRun) {
+  console.warn(`browser test skipped: ${CHROMIUM} is missing (install it: apt-get install -y chromium); CI runs it`);
+}
+
+const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>verifier-ts</title></head>
+<body><script type="module">
+import * as v from "/verifier-ts.js";
+window.verifierTs = v;
+window.verifierReady = true;
+</script></body></html>`;
+
+describe.skipIf(!haveChromium && !mustRun)("verifier-ts in headless Chromium", () => {
+  let server: Server;
+  let baseUrl = "";
+  let userDataDir = "";
+  let bundleBytes = 0;
+  let bundleText = "";
+  let vectors: Groth16Vector[] = [];
+  let fixtureJson = "";
+  type Context = Awaited<ReturnType<typeof import("playwright-core").chromium.launchPersistentContext>>;
+  let context: Context | undefined;
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`${CHROMIUM} is missing but CI is set: install chromium (apt-get install -y chromium)`);
+    const esbuild = await import("esbuild");
+    const built = await esbuild.build({
+      entryPoints: [join(REPO_ROOT, "verifier-ts/index.ts")],
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      target: "es2022",
+      write: false,
+      logLevel: "silent",
+    });
+    const js = built.outputFiles[0]!.contents;
+    bundleBytes = js.length;
+    bundleText = new TextDecoder().decode(js);
+
+    vectors = await groth16Vectors();
+    const f = await headerQuorumFixture();
+    await terminateSnarkjsCurves();
+    fixtureJson = JSON.stringify({
+      vkey: f.vkey,
+      checkpoint: { chainId: f.checkpoint.chainId, epoch: f.checkpoint.epoch.toString(), validatorSetRoot: f.checkpoint.validatorSetRoot.toString() },
+      items: f.items,
+      bundle: collateralBundleToJSON(f.bundle),
+      query: {
+        borrower: HQ_BORROWER,
+        minCredit: (100_000n * 10n ** 6n).toString(),
+        awayChainId: HQ_AWAY_CHAIN.toString(),
+        settlementContract: HQ_SETTLEMENT,
+        validUntil: "1790000000",
+        maxAgeSeconds: "60",
+        now: (HQ_STATE_TIME_MS / 1000n + 30n).toString(),
+      },
+    });
+    const vectorsJson = JSON.stringify(vectors);
+
+    server = createServer((req, res) => {
+      const send = (type: string, body: string | Uint8Array) => {
+        res.writeHead(200, { "content-type": type, "cache-control": "no-store" });
+        res.end(body);
+      };
+      if (req.url === "/") send("text/html", PAGE);
+      else if (req.url === "/verifier-ts.js") send("text/javascript", js);
+      else if (req.url === "/vectors.json") send("application/json", vectorsJson);
+      else if (req.url === "/headerQuorum.json") send("application/json", fixtureJson);
+      else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    const { chromium } = await import("playwright-core");
+    userDataDir = mkdtempSync(join(tmpdir(), "olzk-chromium-"));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  async function openPage() {
+    const page = await context!.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(baseUrl + "/");
+    await page.waitForFunction(() => (window as unknown as { verifierReady?: boolean }).verifierReady === true, undefined, { timeout: 30_000 });
+    return { page, errors };
+  }
+
+  it("builds a browser bundle without node: imports", () => {
+    expect(bundleBytes).toBeGreaterThan(10_000);
+    expect(bundleText).not.toMatch(/(from|import)\s*\(?\s*["']node:/);
+    expect(bundleText).not.toMatch(/require\(\s*["'](node:)?(fs|crypto|path|os|worker_threads)["']/);
+    expect(bundleText).not.toMatch(/WebAssembly\./);
+  });
+
+  it("gives every Groth16 vector its expected verdict in the browser", async () => {
+    const { page, errors } = await openPage();
+    const verdicts = await page.evaluate(async () => {
+      const v = (window as unknown as { verifierTs: typeof import("../../verifier-ts/index.ts") }).verifierTs;
+      const vecs = (await (await fetch("/vectors.json")).json()) as Groth16Vector[];
+      const t0 = performance.now();
+      const out = vecs.map((x) => ({ name: `${x.circuit}/${x.name}`, ok: v.verifyGroth16(x.vkey, x.publicSignals, x.proof), expected: x.expected }));
+      return { out, ms: performance.now() - t0, userAgent: navigator.userAgent };
+    });
+    expect(errors).toEqual([]);
+    expect(verdicts.userAgent).toMatch(/HeadlessChrome|Chrome/);
+    expect(verdicts.out.length).toBe(vectors.length);
+    for (const r of verdicts.out) expect(r.ok, r.name).toBe(r.expected);
+    expect(verdicts.out.some((r) => r.ok)).toBe(true);
+    await page.close();
+  });
+
+  it("verifies a real header chain and answers a collateral query in the browser", async () => {
+    const { page, errors } = await openPage();
+    const result = await page.evaluate(async () => {
+      const v = (window as unknown as { verifierTs: typeof import("../../verifier-ts/index.ts") }).verifierTs;
+      const fx = await (await fetch("/headerQuorum.json")).json();
+      const checkpoint = { chainId: fx.checkpoint.chainId, epoch: BigInt(fx.checkpoint.epoch), validatorSetRoot: BigInt(fx.checkpoint.validatorSetRoot) };
+      const chain = v.verifyHeaderChain(fx.vkey, checkpoint, fx.items);
+      const bundle = v.parseCollateralBundle(JSON.stringify(fx.bundle));
+      const ssz = v.encodeCollateralBundle(bundle);
+      const q = fx.query;
+      const query = {
+        checkpoint,
+        borrower: q.borrower,
+        minCredit: BigInt(q.minCredit),
+        awayChainId: BigInt(q.awayChainId),
+        settlementContract: q.settlementContract,
+        validUntil: BigInt(q.validUntil),
+        maxAgeSeconds: BigInt(q.maxAgeSeconds),
+        now: BigInt(q.now),
+      };
+      const ok = v.checkCollateral(fx.vkey, v.decodeCollateralBundle(ssz), query);
+      const tooMuch = v.checkCollateral(fx.vkey, bundle, { ...query, minCredit: 10n ** 30n });
+      return {
+        chainOk: chain.ok,
+        heights: chain.headers.map((h) => h.height.toString()),
+        collateralOk: ok.ok,
+        height: ok.ok ? ok.header.height.toString() : ok.reason,
+        rejected: tooMuch.ok ? "accepted" : tooMuch.code,
+      };
+    });
+    expect(errors).toEqual([]);
+    expect(result).toEqual({ chainOk: true, heights: ["1", "2", "3"], collateralOk: true, height: "3", rejected: "InsufficientCredit" });
+    await page.close();
+  });
+});
