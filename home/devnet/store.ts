@@ -4,7 +4,7 @@
 // then checked against the stored headers' stateRoots. WAL mode with synchronous=FULL:
 // each append is one committed transaction, so a crash (even SIGKILL) loses nothing that
 // was acknowledged and never leaves a half-written row.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
@@ -44,11 +44,42 @@ export interface StoredAction {
   ctx: unknown;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** One devnet per data directory: a LOCK file holding the owner's pid (stale after a crash). */
+function takeDirLock(dataDir: string): string {
+  const file = join(dataDir, "LOCK");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: "wx" });
+      return file;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const pid = Number(readFileSync(file, "utf8").trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new RangeError(`data directory ${dataDir} is in use by another devnet (pid ${pid})`);
+      }
+      rmSync(file, { force: true }); // left by a process that is gone
+    }
+  }
+  throw new RangeError(`could not lock data directory ${dataDir}`);
+}
+
 export class DevnetStore {
   private readonly db: DatabaseSync;
   private readonly stmts: Record<string, StatementSync>;
 
-  private constructor(db: DatabaseSync) {
+  private constructor(
+    db: DatabaseSync,
+    private readonly lockFile: string | null,
+  ) {
     this.db = db;
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = FULL");
@@ -71,9 +102,15 @@ export class DevnetStore {
   /** Opens (creating if needed) `<dataDir>/chain.sqlite`; `null` keeps everything in memory. */
   static open(dataDir: string | null): DevnetStore {
     const { DatabaseSync } = loadSqlite();
-    if (dataDir === null) return new DevnetStore(new DatabaseSync(":memory:"));
+    if (dataDir === null) return new DevnetStore(new DatabaseSync(":memory:"), null);
     mkdirSync(dataDir, { recursive: true });
-    return new DevnetStore(new DatabaseSync(join(dataDir, "chain.sqlite")));
+    const lockFile = takeDirLock(dataDir);
+    try {
+      return new DevnetStore(new DatabaseSync(join(dataDir, "chain.sqlite")), lockFile);
+    } catch (e) {
+      rmSync(lockFile, { force: true });
+      throw e;
+    }
   }
 
   getMeta(key: string): string | undefined {
@@ -140,5 +177,6 @@ export class DevnetStore {
 
   close(): void {
     if (this.db.isOpen) this.db.close();
+    if (this.lockFile) rmSync(this.lockFile, { force: true });
   }
 }

@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { keccak256, toHex } from "viem";
 import { spawnDevnet, type SpawnedDevnet } from "../../../home/devnet/spawn.ts";
+import { DevnetChain } from "../../../home/devnet/chain.ts";
+import { resolveConfig } from "../../../home/devnet/config.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "olzk-devnet-restart-"));
 const children: SpawnedDevnet[] = [];
@@ -75,6 +77,8 @@ describe("devnet persistence", () => {
       expect(proof.payload.creditLimit).toBe(String(Math.floor(((1002 * 100) / 130))));
       expect((await lock(b.url, 3)).result.lockId).toBe("3");
       expect((await json(`${b.url}/lockups`)).lockups).toHaveLength(3);
+      // One devnet per data directory.
+      expect(() => DevnetChain.open(resolveConfig({ dataDir, seed: "restart-test", epochBlocks: 4 }))).toThrow(/in use by another devnet \(pid/);
 
       b.child.kill("SIGTERM");
       expect(await b.exited).toBe(0);
