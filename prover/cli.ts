@@ -66,26 +66,21 @@ function toStateProof(j: any): StateProof {
   return { leafKey: BigInt(j.leafKey), siblings: (j.siblings as string[]).map((s) => BigInt(s)), leaf, included: Boolean(j.included) };
 }
 
-/** Settlement args from the devnet: the result leaf, then its lockups in ENCODING.md slot order, at one height. */
+/**
+ * Settlement args from the devnet's GET /auctions/{id}/settlement-proof: the result leaf and
+ * its lockups (already in the circuit's slot order), all at one height.
+ */
 export async function settlementArgsFromDevnet(base: string, auctionId: bigint, height?: bigint): Promise<SettlementProveArgs> {
-  const at = height === undefined ? "" : `&height=${height}`;
-  const res = await getJSON(base, `/state/proof?kind=2&id=${auctionId}${at}`);
-  if (!res.included || !res.payload) throw new UserError(`auction ${auctionId} has no result leaf in the Home state${height === undefined ? "" : ` at height ${height}`}`);
-  const p = res.payload;
-  const mode = Number(p.mode);
-  const lockIds: bigint[] =
-    mode === 1 ? (p.fills as { lockId: string }[]).map((f) => BigInt(f.lockId)).filter((id) => id !== 0n) : mode === 2 ? [BigInt(p.auctioneerLockId)] : [];
-  const lockups = [];
-  for (const id of lockIds) {
-    const l = await getJSON(base, `/state/proof?kind=1&id=${id}&height=${res.height}`);
-    if (!l.included) throw new UserError(`lockup ${id} of auction ${auctionId} is not in the Home state at height ${res.height}`);
-    lockups.push({ lockId: id, digest: BigInt(l.leaf.payloadDigest), proof: toStateProof(l) });
-  }
+  const r = await getJSON(base, `/auctions/${auctionId}/settlement-proof${height === undefined ? "" : `?height=${height}`}`);
+  if (!r.result?.included || !r.result.leaf) throw new UserError(`auction ${auctionId} has no result leaf in the Home state at height ${r.height}`);
   return {
-    stateRoot: BigInt(res.stateRoot),
-    awayBinding: BigInt(res.leaf.awayBinding),
-    result: { auctionId, digest: BigInt(res.leaf.payloadDigest), proof: toStateProof(res) },
-    lockups,
+    stateRoot: BigInt(r.stateRoot),
+    awayBinding: BigInt(r.result.leaf.awayBinding),
+    result: { auctionId, digest: BigInt(r.result.leaf.payloadDigest), proof: toStateProof(r.result) },
+    lockups: (r.lockups as any[]).map((l) => {
+      if (!l.included || !l.leaf) throw new UserError(`lockup ${l.id} of auction ${auctionId} is not in the Home state at height ${r.height}`);
+      return { lockId: BigInt(l.id), digest: BigInt(l.leaf.payloadDigest), proof: toStateProof(l) };
+    }),
   };
 }
 
