@@ -139,7 +139,10 @@ export class DevnetChain extends EventEmitter {
   /** Every sealed leaf write in order, for proofs at older heights. */
   private readonly changeLog: { height: bigint; write: LeafWrite }[] = [];
   private readonly history = new Map<bigint, { height: bigint; write: LeafWrite }[]>();
-  private historical: { height: bigint; tree: SparseMerkleTree } | null = null;
+  /** Trees as of recent blocks that wrote leaves (height -> tree), for proofs at older heights. */
+  private readonly snapshots = new Map<bigint, SparseMerkleTree>();
+  private rebuilt: { height: bigint; tree: SparseMerkleTree } | null = null;
+  private loading = false;
   private latestBlock!: BlockRecord;
   private readonly recent = new Map<bigint, BlockRecord>();
   private nextSeq = 1;
@@ -218,6 +221,7 @@ export class DevnetChain extends EventEmitter {
     }
     const actions = this.store.actions();
     let ai = 0;
+    this.loading = true;
     let prev: BlockRecord | null = null;
     // Hash linkage is re-checked over the last blocks only (Poseidon per header makes a full
     // check slow on a long chain); every block with actions has its stateRoot re-checked.
@@ -249,6 +253,7 @@ export class DevnetChain extends EventEmitter {
       prev = h >= linkFrom ? block : null;
       if (h === lastHeight) prev = block;
     }
+    this.loading = false;
     if (!prev) throw new CorruptDataError("the data directory has chain settings but no genesis block");
     this.setLatest(prev);
     while (ai < actions.length) {
@@ -275,8 +280,14 @@ export class DevnetChain extends EventEmitter {
   // ---- blocks ----
 
   private applyPendingToTree(height: bigint): void {
-    for (const w of this.pending.values()) {
-      this.tree.set(w.leafKey, w.awayBinding, w.payloadDigest);
+    if (this.pending.size === 0) return;
+    const writes = [...this.pending.values()];
+    this.tree.setMany(writes.map((w) => ({ leafKey: w.leafKey, awayBinding: w.awayBinding, payloadDigest: w.payloadDigest })));
+    if (!this.loading) {
+      this.snapshots.set(height, this.tree.clone());
+      if (this.snapshots.size > 16) this.snapshots.delete(this.snapshots.keys().next().value!);
+    }
+    for (const w of writes) {
       const entry = { height, write: w };
       this.changeLog.push(entry);
       const list = this.history.get(w.leafKey);
@@ -444,17 +455,7 @@ export class DevnetChain extends EventEmitter {
     const h = height ?? latest;
     if (h < 0n || h > latest) throw notFound(`no block at height ${h} (latest is ${latest})`);
     const block = this.block(h)!;
-    let tree: SparseMerkleTree;
-    if (h === latest) tree = this.tree;
-    else if (this.historical?.height === h) tree = this.historical.tree;
-    else {
-      tree = new SparseMerkleTree(STATE_DEPTH);
-      for (const c of this.changeLog) {
-        if (c.height > h) break;
-        tree.set(c.write.leafKey, c.write.awayBinding, c.write.payloadDigest);
-      }
-      this.historical = { height: h, tree };
-    }
+    const tree = this.treeAt(h);
     const key = modelLeafKey(kind, id);
     const proof = tree.prove(key);
     let payload: LeafPayload | null = null;
@@ -475,6 +476,32 @@ export class DevnetChain extends EventEmitter {
       payloadAbi: payload ? bytesToHex(encodePayload(kind, payload)) : null,
       awayContract: contract,
     };
+  }
+
+  /** The state tree as of block h: the live tree, a snapshot, or rebuilt from the change log. */
+  private treeAt(h: bigint): SparseMerkleTree {
+    // The state at h is the state after the last block <= h that wrote leaves.
+    let lastWrite = -1n;
+    for (let i = this.changeLog.length - 1; i >= 0; i--) {
+      if (this.changeLog[i]!.height <= h) {
+        lastWrite = this.changeLog[i]!.height;
+        break;
+      }
+    }
+    const newest = this.changeLog.length ? this.changeLog[this.changeLog.length - 1]!.height : -1n;
+    if (lastWrite === newest) return this.tree;
+    const snap = this.snapshots.get(lastWrite);
+    if (snap) return snap;
+    if (this.rebuilt?.height === lastWrite) return this.rebuilt.tree;
+    const tree = new SparseMerkleTree(STATE_DEPTH);
+    const entries = [];
+    for (const c of this.changeLog) {
+      if (c.height > lastWrite) break;
+      entries.push({ leafKey: c.write.leafKey, awayBinding: c.write.awayBinding, payloadDigest: c.write.payloadDigest });
+    }
+    tree.setMany(entries);
+    this.rebuilt = { height: lastWrite, tree };
+    return tree;
   }
 
   /**
