@@ -51,8 +51,10 @@ export interface ModuleParams {
   awayChainId: bigint;
   settlementAddress: Hex;
   escrowAddress: Hex;
-  /** Most fills an auction result may have (the Settlement circuit's capacity). */
+  /** Most fills an auction result may have. */
   maxFills: number;
+  /** Most fills that borrow against a lockup (the Settlement circuit's K lockup slots). */
+  maxLockFills: number;
 }
 
 export interface LockupRecord {
@@ -393,8 +395,9 @@ export function applyAction(state: ModuleState, params: ModuleParams, type: Acti
       const out = clearUniformPrice(
         a.sellAmount,
         a.reservePrice,
-        a.bids.map((b) => ({ amount: b.amount, limitPrice: b.limitPrice, commitSeq: b.commitSeq, data: b })),
+        a.bids.map((b) => ({ amount: b.amount, limitPrice: b.limitPrice, commitSeq: b.commitSeq, borrows: b.lockId !== 0n, data: b })),
         params.maxFills,
+        params.maxLockFills,
       );
       const fills: Fill[] = out.fills.map((f) => ({
         winner: f.bid.data.bidder,

@@ -162,6 +162,7 @@ export class DevnetChain extends EventEmitter {
       settlementAddress: config.settlementAddress,
       escrowAddress: config.escrowAddress,
       maxFills: config.maxFills,
+      maxLockFills: config.maxLockFills,
     };
     this.priceScaled = parseDecimal18(config.libraPrice, "libra-price");
     this.rpc = config.awayRpc === null ? null : typeof config.awayRpc === "string" ? httpRpc(config.awayRpc) : config.awayRpc;

@@ -5,7 +5,9 @@
 //  - the remaining bids fill in order of limit price, highest first; bids at the same
 //    limit price fill in order of their commit (earlier commit first);
 //  - each bid takes min(its amount, what is left); the last accepted bid may be partially
-//    filled; at most `maxFills` bids are accepted;
+//    filled; at most `maxFills` bids are accepted, and at most `maxBorrowing` of them may
+//    borrow (bids with `borrows`; the Settlement circuit has K lockup slots): a borrowing
+//    bid met after that many are accepted is skipped;
 //  - every fill pays the same price: the lowest limit price among the accepted bids;
 //    payAmount = floor(fill.sellAmount * clearingPrice / PRICE_SCALE);
 //  - whatever is not sold stays with the auctioneer; with no accepted bid the clearing
@@ -19,6 +21,8 @@ export interface ClearingBid<T = unknown> {
   limitPrice: bigint;
   /** Commit order (smaller = earlier). */
   commitSeq: number;
+  /** The bid borrows against a lockup (counts against maxBorrowing). */
+  borrows?: boolean;
   /** Caller data carried through to the fill (bidder, lockId, ...). */
   data: T;
 }
@@ -36,14 +40,25 @@ export interface ClearingOutcome<T = unknown> {
   unsold: bigint;
 }
 
-export function clearUniformPrice<T>(sellAmount: bigint, reservePrice: bigint, bids: ClearingBid<T>[], maxFills: number): ClearingOutcome<T> {
+export function clearUniformPrice<T>(
+  sellAmount: bigint,
+  reservePrice: bigint,
+  bids: ClearingBid<T>[],
+  maxFills: number,
+  maxBorrowing: number = Number.MAX_SAFE_INTEGER,
+): ClearingOutcome<T> {
   const eligible = bids
     .filter((b) => b.amount > 0n && b.limitPrice >= reservePrice)
     .sort((a, b) => (a.limitPrice === b.limitPrice ? a.commitSeq - b.commitSeq : a.limitPrice > b.limitPrice ? -1 : 1));
   const taken: { bid: ClearingBid<T>; sellAmount: bigint }[] = [];
   let remaining = sellAmount;
+  let borrowing = 0;
   for (const bid of eligible) {
     if (remaining === 0n || taken.length >= maxFills) break;
+    if (bid.borrows) {
+      if (borrowing >= maxBorrowing) continue;
+      borrowing++;
+    }
     const take = bid.amount < remaining ? bid.amount : remaining;
     taken.push({ bid, sellAmount: take });
     remaining -= take;

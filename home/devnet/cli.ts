@@ -26,6 +26,7 @@ const options = {
     "libra-price": { type: "string" },
     "collateral-ratio": { type: "string" },
     "max-fills": { type: "string" },
+    "max-lock-fills": { type: "string" },
     quiet: { type: "boolean", short: "q" },
 } as const;
 
@@ -55,6 +56,7 @@ const spec: CommandSpec<typeof options> = {
     "libra-price": `LIBRA price in credit-asset base units per LIBRA base unit, decimal (default ${d.libraPrice})`,
     "collateral-ratio": `collateral ratio in percent: creditLimit = collateralValue * 100 / ratio (default ${d.collateralRatioPercent})`,
     "max-fills": `most fills per auction result (default ${d.maxFills})`,
+    "max-lock-fills": `most fills that borrow against a lockup: the Settlement circuit's K, dev 2, prod 4 (default ${d.maxLockFills})`,
     quiet: "print only the URL, not each block",
   },
   notes: `The HTTP API is described in home/devnet/API.md; the chain's rules in home/devnet/README.md.
@@ -102,6 +104,7 @@ export function configFromArgs(argv: string[]): DevnetConfig | null {
     libraPrice: s("libra-price") ?? d.libraPrice,
     collateralRatioPercent: intOption("collateral-ratio", s("collateral-ratio"), d.collateralRatioPercent),
     maxFills: intOption("max-fills", s("max-fills"), d.maxFills, 1),
+    maxLockFills: intOption("max-lock-fills", s("max-lock-fills"), d.maxLockFills, 1),
   };
   if (s("powers") !== undefined) {
     partial.powers = s("powers")!.split(",").map((p) => parseBig("powers", p.trim(), 0n));

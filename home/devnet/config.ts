@@ -40,8 +40,10 @@ export interface DevnetConfig {
   /** LIBRA price: credit-asset base units per LIBRA base unit, as a decimal string (up to 18 decimals). */
   libraPrice: string;
   collateralRatioPercent: number;
-  /** Most fills per auction result (the Settlement circuit's capacity). */
+  /** Most fills per auction result. */
   maxFills: number;
+  /** Most lock-backed (borrowing) fills per mode 1 result: the Settlement circuit's K (dev 2, prod 4). */
+  maxLockFills: number;
   /** Progress lines (blocks, epochs); default: none. */
   log?: (line: string) => void;
 }
@@ -70,6 +72,7 @@ export function defaultConfig(): DevnetConfig {
     libraPrice: "1",
     collateralRatioPercent: 130,
     maxFills: 8,
+    maxLockFills: 2,
   };
 }
 
@@ -99,6 +102,7 @@ export function resolveConfig(partial: Partial<DevnetConfig>): DevnetConfig {
   if (parseDecimal18(c.libraPrice, "libra-price") === 0n) fail("libra-price must be above 0");
   if (!Number.isInteger(c.collateralRatioPercent) || c.collateralRatioPercent < 100) fail("collateral-ratio must be a whole percentage of at least 100");
   if (!Number.isInteger(c.maxFills) || c.maxFills < 1) fail("max-fills must be at least 1");
+  if (!Number.isInteger(c.maxLockFills) || c.maxLockFills < 1) fail("max-lock-fills must be at least 1");
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) fail("port must be 0..65535");
   return c;
 }
@@ -123,5 +127,6 @@ export function chainIdentity(c: DevnetConfig): Record<string, string> {
     settlementAddress: c.settlementAddress,
     escrowAddress: c.escrowAddress,
     maxFills: String(c.maxFills),
+    maxLockFills: String(c.maxLockFills),
   };
 }

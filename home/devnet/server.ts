@@ -129,6 +129,7 @@ function routes(chain: DevnetChain): Route[] {
             libraPrice: c.libraPrice,
             collateralRatioPercent: c.collateralRatioPercent,
             maxFills: c.maxFills,
+            maxLockFills: c.maxLockFills,
             pendingLeaves: chain.pendingLeaves,
           },
         };

@@ -38,6 +38,13 @@ describe("uniform-price clearing", () => {
     expect(capped.unsold).toBe(80n);
   });
 
+  it("skips borrowing bids beyond the lockup slots, letting later bids fill", () => {
+    const b = (name: string, amount: bigint, price: number, seq: number, borrows: boolean): ClearingBid<string> => ({ ...bid(name, amount, price, seq), borrows });
+    const out = clearUniformPrice(100n, 0n, [b("l1", 30n, 5, 1, true), b("l2", 30n, 4, 2, true), b("l3", 30n, 3, 3, true), b("own", 50n, 2, 4, false)], 8, 2);
+    expect(out.fills.map((f) => [f.bid.data, f.sellAmount])).toEqual([["l1", 30n], ["l2", 30n], ["own", 40n]]);
+    expect(out.clearingPrice).toBe(P(2));
+  });
+
   it("rounds payAmount down", () => {
     const out = clearUniformPrice(3n, 0n, [bid("a", 3n, 0.333, 1)], 8);
     expect(out.fills[0]!.payAmount).toBe((3n * P(0.333)) / PRICE_SCALE);

@@ -10,17 +10,17 @@ describe("olzk devnet flags", () => {
       "--epoch-blocks", "6", "--block-ms", "0", "--offline", "1,3@2", "--data-dir", "/tmp/x", "--port", "0",
       "--away-chain-id", "42161", "--settlement-address", "0x5e77000000000000000000000000000000000001",
       "--escrow-address", "0xe5c0000000000000000000000000000000000001", "--away-rpc", "http://127.0.0.1:9",
-      "--confirmations", "2", "--libra-price", "0.25", "--collateral-ratio", "150", "--max-fills", "4",
+      "--confirmations", "2", "--libra-price", "0.25", "--collateral-ratio", "150", "--max-fills", "4", "--max-lock-fills", "4",
     ])!;
     expect(c).toMatchObject({
       seed: "s", homeChainId: 7, capacity: 8, active: 5, powers: [1n, 2n, 3n, 4n, 5n], epochBlocks: 6, blockMs: 0,
       offline: [{ slot: 1 }, { slot: 3, epoch: 2n }], dataDir: "/tmp/x", port: 0, awayChainId: 42161n,
       settlementAddress: "0x5E77000000000000000000000000000000000001", awayRpc: "http://127.0.0.1:9",
-      confirmations: 2, libraPrice: "0.25", collateralRatioPercent: 150, maxFills: 4,
+      confirmations: 2, libraPrice: "0.25", collateralRatioPercent: 150, maxFills: 4, maxLockFills: 4,
     });
     expect(configFromArgs(["--memory"])!.dataDir).toBeNull();
     const d = configFromArgs([])!;
-    expect([d.capacity, d.active, d.epochBlocks, d.blockMs, d.port, d.collateralRatioPercent]).toEqual([4, 4, 10, 1000, 8645, 130]);
+    expect([d.capacity, d.active, d.epochBlocks, d.blockMs, d.port, d.collateralRatioPercent, d.maxLockFills]).toEqual([4, 4, 10, 1000, 8645, 130, 2]);
   });
 
   it("reports mistakes as one-line user errors", () => {
