@@ -120,3 +120,35 @@ describe("devnet chain", () => {
     expect(Number(b.header.timestampMs)).toBeGreaterThanOrEqual(t1);
   });
 });
+
+describe("devnet block timer", () => {
+  it("produces blocks on its interval and answers ?wait=1 once the action's block is sealed", async () => {
+    const { startDevnet } = await import("../../../home/devnet/index.ts");
+    const dn = await startDevnet({ dataDir: null, port: 0, blockMs: 100 });
+    try {
+      const res = await fetch(`${dn.url}/actions/lock?wait=1`, {
+        method: "POST",
+        body: JSON.stringify({
+          owner: `0x${"ab".repeat(32)}`,
+          borrower: "0x3333333333333333333333333333333333333333",
+          creditAsset: "0x4444444444444444444444444444444444444444",
+          collateral: "130",
+          expiry: Math.floor(Date.now() / 1000) + 600,
+        }),
+      });
+      const body = (await res.json()) as any;
+      expect(body.sealed).toBe(true);
+      const b = dn.chain.block(BigInt(body.height))!;
+      expect(body.stateRoot).toBe(b.header.stateRoot.toString());
+      const h0 = dn.chain.latest.header.height;
+      await new Promise((r) => setTimeout(r, 450));
+      expect(dn.chain.latest.header.height - h0).toBeGreaterThanOrEqual(2n);
+    } finally {
+      await dn.close();
+    }
+    // Closed: no more blocks.
+    const h = dn.chain.latest.header.height;
+    await new Promise((r) => setTimeout(r, 250));
+    expect(dn.chain.latest.header.height).toBe(h);
+  });
+});
