@@ -141,7 +141,8 @@ describe("devnet block timer", () => {
       const b = dn.chain.block(BigInt(body.height))!;
       expect(body.stateRoot).toBe(b.header.stateRoot.toString());
       const h0 = dn.chain.latest.header.height;
-      await new Promise((r) => setTimeout(r, 450));
+      const t0 = Date.now();
+      while (dn.chain.latest.header.height < h0 + 2n && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
       expect(dn.chain.latest.header.height - h0).toBeGreaterThanOrEqual(2n);
     } finally {
       await dn.close();
