@@ -1,18 +1,25 @@
 // Side-by-side timing of verifier-ts (`verifyGroth16`) and `snarkjs.groth16.verify` on the
 // same proof. `benchGroth16Verify` is reusable (bench:e2e records its result as verifyMs);
 // run directly (`npx tsx bench/groth16-verify.ts [vkey.json proof.json public.json]`) it
-// times the verifier-ts fixture circuit, or the given files, and prints one JSON line.
+// times the fixture circuit and the dev HeaderQuorum and Settlement proofs (or the given
+// files) and prints one JSON line per proof.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { prepareVerificationKey, verifyGroth16, type SnarkjsProof, type SnarkjsVerificationKey } from "../verifier-ts/groth16.ts";
 import { buildToyCircuit, proveToy } from "../test/vectors/groth16-vectors.ts";
+import { headerQuorumFixture } from "../test/vectors/headerQuorum-vectors.ts";
+import { settlementProof } from "../test/vectors/settlement-vectors.ts";
 import { loadSnarkjs, terminateSnarkjsCurves } from "../test/vectors/snarkjs-api.ts";
 
 export interface VerifyTimings {
-  /** Median ms per verification, key already prepared (the steady state of an integrator). */
+  /** Median ms per verification, key already prepared and warmed up (the steady state of an integrator). */
   verifierTs: number;
   /** Median ms per `snarkjs.groth16.verify` call, after a warm-up call (curve already built). */
   snarkjs: number;
+  /** Median CPU ms (user + system, all threads of the process) per verifier-ts verification. */
+  verifierTsCpu: number;
+  /** Median CPU ms (user + system, all threads, so snarkjs's workers count) per snarkjs verification. */
+  snarkjsCpu: number;
   /** One-off ms of `prepareVerificationKey` for this key. */
   verifierTsPrepare: number;
   /** ms of verifier-ts's first call including preparation (cold start). */
@@ -30,7 +37,7 @@ export async function benchGroth16Verify(
   vkey: SnarkjsVerificationKey,
   publicSignals: string[],
   proof: SnarkjsProof,
-  iterations = 15,
+  iterations = 31,
 ): Promise<VerifyTimings> {
   const snarkjs = await loadSnarkjs();
   const vkCopy = structuredClone(vkey);
@@ -42,20 +49,34 @@ export async function benchGroth16Verify(
   const verifierTsPrepare = performance.now() - t;
   if (!cold || !(await snarkjs.groth16.verify(vkey, publicSignals, proof))) throw new Error("benchmark proof does not verify");
   const key = prepareVerificationKey(vkey);
+  // Warm-up (JIT for verifier-ts, curve workers for snarkjs), not timed.
+  for (let i = 0; i < 10; i++) {
+    verifyGroth16(key, publicSignals, proof);
+    await snarkjs.groth16.verify(vkey, publicSignals, proof);
+  }
   const ours: number[] = [];
   const theirs: number[] = [];
+  const oursCpu: number[] = [];
+  const theirsCpu: number[] = [];
+  const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
   for (let i = 0; i < iterations; i++) {
+    let c = process.cpuUsage();
     t = performance.now();
     if (!verifyGroth16(key, publicSignals, proof)) throw new Error("verifier-ts rejected");
     ours.push(performance.now() - t);
+    oursCpu.push(cpuMs(process.cpuUsage(c)));
+    c = process.cpuUsage();
     t = performance.now();
     if (!(await snarkjs.groth16.verify(vkey, publicSignals, proof))) throw new Error("snarkjs rejected");
     theirs.push(performance.now() - t);
+    theirsCpu.push(cpuMs(process.cpuUsage(c)));
   }
   const round = (x: number) => Math.round(x * 100) / 100;
   return {
     verifierTs: round(median(ours)),
     snarkjs: round(median(theirs)),
+    verifierTsCpu: round(median(oursCpu)),
+    snarkjsCpu: round(median(theirsCpu)),
     verifierTsPrepare: round(verifierTsPrepare),
     verifierTsCold: round(verifierTsCold),
     iterations,
@@ -63,18 +84,23 @@ export async function benchGroth16Verify(
 }
 
 async function main(argv: string[]): Promise<void> {
-  let vkey: SnarkjsVerificationKey, proof: SnarkjsProof, signals: string[], label: string;
+  const cases: { label: string; vkey: SnarkjsVerificationKey; proof: SnarkjsProof; signals: string[] }[] = [];
   if (argv.length === 3) {
     const read = (f: string) => JSON.parse(readFileSync(f, "utf8")) as unknown;
-    [vkey, proof, signals] = [read(argv[0]!) as SnarkjsVerificationKey, read(argv[1]!) as SnarkjsProof, read(argv[2]!) as string[]];
-    label = argv[1]!;
+    cases.push({ label: argv[1]!, vkey: read(argv[0]!) as SnarkjsVerificationKey, proof: read(argv[1]!) as SnarkjsProof, signals: read(argv[2]!) as string[] });
   } else {
     const toy = await buildToyCircuit();
     const p = await proveToy(toy, { a: 3n, b: 11n, c: 5n, d: 7n });
-    [vkey, proof, signals, label] = [toy.vkey, p.proof, p.publicSignals, "verifier-ts fixture (3 public signals)"];
+    cases.push({ label: "fixture circuit", vkey: toy.vkey, proof: p.proof, signals: p.publicSignals });
+    const hq = await headerQuorumFixture();
+    cases.push({ label: "HeaderQuorum (dev)", vkey: hq.vkey, proof: hq.items[1]!.proof, signals: hq.items[1]!.publicSignals.map(String) });
+    const st = await settlementProof();
+    cases.push({ label: "Settlement (dev)", vkey: st.vkey, proof: st.proof, signals: st.publicSignals });
   }
-  const r = await benchGroth16Verify(vkey, signals, proof);
-  console.log(JSON.stringify({ proof: label, nPublic: vkey.nPublic, ...r }));
+  for (const c of cases) {
+    const r = await benchGroth16Verify(c.vkey, c.signals, c.proof);
+    console.log(JSON.stringify({ proof: c.label, nPublic: c.vkey.nPublic, ...r }));
+  }
   await terminateSnarkjsCurves();
 }
 

@@ -53,7 +53,7 @@ type Precompute = ReturnType<typeof bn254.utils.calcPairingPrecomputes>;
 export interface PreparedVerificationKey {
   readonly kind: "olzk.groth16.prepared";
   readonly nPublic: number;
-  /** IC[0..nPublic] as validated G1 points (with fixed-base tables attached). */
+  /** IC[0..nPublic] as validated G1 points (fixed-base tables attached from the second use on). */
   readonly ic: readonly G1Point[];
   /** Miller-loop value (before final exponentiation) of e(alpha, beta). */
   readonly alphaBetaMiller: FlatFp12;
@@ -136,7 +136,21 @@ function parseG2(v: unknown, what: string, fast = false): G2Point {
 }
 
 // Window for the fixed-base tables of the IC points: 2^(W-1) points per window, 254/W windows.
+// Tables cost more than one plain multiplication, so they are built when a key is used a
+// second time: a one-shot verification (a browser page) does not pay for them.
 const IC_WINDOW = 6;
+const tablesBuilt = new WeakSet<PreparedVerificationKey>();
+const usedOnce = new WeakSet<PreparedVerificationKey>();
+
+function icTablesOnRepeatUse(key: PreparedVerificationKey): void {
+  if (tablesBuilt.has(key)) return;
+  if (!usedOnce.has(key)) {
+    usedOnce.add(key);
+    return;
+  }
+  for (const p of key.ic) p.precompute(IC_WINDOW, false);
+  tablesBuilt.add(key);
+}
 
 const prepared = new WeakMap<object, PreparedVerificationKey>();
 
@@ -155,7 +169,7 @@ export function prepareVerificationKey(vk: SnarkjsVerificationKey | PreparedVeri
     if (vk.curve !== "bn128" && vk.curve !== "bn254") throw new Reject(`curve must be bn128, got ${String(vk.curve)}`);
     if (!Number.isSafeInteger(vk.nPublic) || vk.nPublic < 0) throw new Reject("nPublic must be a non-negative integer");
     if (!Array.isArray(vk.IC) || vk.IC.length !== vk.nPublic + 1) throw new Reject("IC must have nPublic + 1 points");
-    const ic = vk.IC.map((p, i) => parseG1(p, `IC[${i}]`).precompute(IC_WINDOW, false));
+    const ic = vk.IC.map((p, i) => parseG1(p, `IC[${i}]`));
     const alpha = parseG1(vk.vk_alpha_1, "vk_alpha_1");
     const beta = parseG2(vk.vk_beta_2, "vk_beta_2");
     const gamma = parseG2(vk.vk_gamma_2, "vk_gamma_2");
@@ -208,6 +222,7 @@ export function checkGroth16(
     const B = parseG2(proof.pi_b, "pi_b", true);
     const C = parseG1(proof.pi_c, "pi_c");
 
+    icTablesOnRepeatUse(key);
     let vkX = key.ic[0]!;
     for (let i = 0; i < signals.length; i++) {
       const s = signals[i]!;
