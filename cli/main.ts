@@ -14,6 +14,7 @@ const commands: Record<string, Subcommand> = {
   prove: { summary: "prove a Home header or a settlement with Groth16", load: () => import("../prover/cli.ts") },
   verify: { summary: "verify proofs, header chains, collateral bundles and validator sets (verifier-ts)", load: () => import("../verifier-ts/cli.ts") },
   relay: { summary: "run the relayer: follow Home, prove, submit to Away chains", load: () => import("../relayer/cli.ts") },
+  deploy: { summary: "deploy the Away contracts to an EVM JSON-RPC and write their addresses", load: () => import("../scripts/deploy.ts") },
 };
 
 function usage(): string {

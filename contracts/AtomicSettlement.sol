@@ -18,8 +18,8 @@ import {ReentrancyGuard} from "./lib/ReentrancyGuard.sol";
 ///         the Settlement proof opens the result leaf and the lockup leaves it uses (all bound to this
 ///         contract on this chain) in the header's stateRoot; the contract recomputes every public input.
 ///         Mode 1: each fill with a lockId borrows its payAmount of the buy asset from the cheapest LP
-///         (registry.bestOffer, rate capped by the fill), pays the auctioneer, receives its sell amount from
-///         the escrow, gets an ERC-3156 callback, then repays principal plus interest. Mode 2: the LP lends
+///         (registry.bestOffer, rate capped by the fill) to pay the auctioneer, gets an ERC-3156 callback
+///         (its sell amount from the escrow already delivered), then repays principal plus interest. Mode 2: the LP lends
 ///         the sold amount of the sell asset to the winners and is repaid in the buy asset at the clearing
 ///         price; the auctioneer keeps the rest or covers a shortfall. Anything short reverts everything.
 ///         The receipt (slot 0) is what Home releases or slashes collateral against.
@@ -213,34 +213,30 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
     // ---------------------------------------------------------------- mode 1
 
     function _settleMode1(ResultPayload calldata r, LockupPayload[] calldata lockups) private {
-        uint64 id = r.auctionId;
-        bytes32 commitment = keccak256(abi.encode(id, r.auctioneer, r.sellAsset, r.sellAmount));
         Fill[] calldata fills = r.fills;
-        uint256 slot;
-        for (uint256 i; i < fills.length; ++i) {
-            Fill calldata f = fills[i];
-            if (f.lockId == 0) {
-                r.buyAsset.safeTransferFrom(f.winner, r.auctioneer, f.payAmount);
-                escrow.release(id, commitment, f.winner, f.sellAmount);
-            } else {
-                _mode1Loan(r, f, i, lockups[slot++], commitment);
-            }
+        uint256 n = fills.length;
+        // Deliver the sell asset to every winner and the unsold rest to the auctioneer, in one escrow call.
+        address[] memory to = new address[](n);
+        uint256[] memory amounts = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            to[i] = fills[i].winner;
+            amounts[i] = fills[i].sellAmount;
         }
-        escrow.close(id, commitment);
+        escrow.release(r.auctionId, r.auctioneer, r.sellAsset, r.sellAmount, to, amounts);
+        // Then collect each payment: from the winner's own funds, or through an LP loan.
+        uint256 slot;
+        for (uint256 i; i < n; ++i) {
+            Fill calldata f = fills[i];
+            if (f.lockId == 0) r.buyAsset.safeTransferFrom(f.winner, r.auctioneer, f.payAmount);
+            else _mode1Loan(r, f, i, lockups[slot++]);
+        }
     }
 
-    /// @dev Borrow payAmount from the cheapest LP, pay the auctioneer, deliver, call back, repay the LP.
-    function _mode1Loan(
-        ResultPayload calldata r,
-        Fill calldata f,
-        uint256 index,
-        LockupPayload calldata lock,
-        bytes32 commitment
-    ) private {
+    /// @dev Borrow payAmount from the cheapest LP, pay the auctioneer, call back, repay the LP.
+    function _mode1Loan(ResultPayload calldata r, Fill calldata f, uint256 index, LockupPayload calldata lock) private {
         (address lp, uint256 owed) = _openMode1Loan(r, f, lock);
         address asset = r.buyAsset;
         registry.draw(lp, asset, f.payAmount, r.auctioneer);
-        escrow.release(r.auctionId, commitment, f.winner, f.sellAmount);
         _callBorrower(f.winner, asset, f.payAmount, owed - f.payAmount, abi.encode(r.auctionId, index));
         asset.safeTransferFrom(f.winner, address(registry), owed);
         registry.credit(lp, asset, owed);

@@ -9,33 +9,23 @@ import {ReentrancyGuard} from "./lib/ReentrancyGuard.sol";
 
 /// @title AuctionEscrow
 /// @notice Holds the sell asset of a mode-1 auction between the auctioneer's deposit and settlement.
-///         Home acknowledges a deposit by reading slot 0 (`commitments`) with eth_getProof. Only the
-///         AtomicSettlement contract that deployed this escrow can release funds, and only against the
-///         commitment of a proven result. Refunds go to the depositor once the auction defaulted, or
+///         Storage slot 0 (`commitments`) is keccak256(abi.encode(auctionId, depositor, asset, amount)),
+///         which Home reads with eth_getProof to acknowledge the deposit; the commitment is the only
+///         record of depositor, asset and amount (callers restate them and the escrow checks them against
+///         it). Only the AtomicSettlement contract that deployed this escrow can release a deposit, in
+///         one call, against a proven result. Refunds go to the depositor once the auction defaulted, or
 ///         `refundDelay` seconds after the deposit if no receipt exists; Home must choose settleDeadline
-///         before depositedAt + refundDelay.
+///         before depositedAt + refundDelay. An auctionId can hold one deposit, ever.
 contract AuctionEscrow is IAuctionEscrow, ReentrancyGuard {
     using SafeTransfer for address;
 
-    uint8 private constant STATE_NONE = 0;
-    uint8 private constant STATE_HELD = 1;
-    uint8 private constant STATE_CLOSED = 2;
-    uint8 private constant STATE_REFUNDED = 3;
     uint8 private constant OUTCOME_DEFAULTED = 2;
 
     /// @inheritdoc IAuctionEscrow
-    /// @dev Storage slot 0 (ENCODING.md): keccak256(abi.encode(uint64 auctionId, address depositor, address asset, uint256 amount)).
+    /// @dev Storage slot 0 (ENCODING.md). 0 when there is no deposit, after a refund and after settlement.
     mapping(uint64 auctionId => bytes32) public commitments;
-
-    struct Deposit {
-        address depositor;
-        uint64 depositedAt;
-        uint8 state;
-        address asset;
-        uint256 remaining;
-    }
-
-    mapping(uint64 auctionId => Deposit) private _deposits;
+    /// @inheritdoc IAuctionEscrow
+    mapping(uint64 auctionId => uint64) public depositedAt;
 
     /// @inheritdoc IAuctionEscrow
     address public immutable settlement;
@@ -49,25 +39,14 @@ contract AuctionEscrow is IAuctionEscrow, ReentrancyGuard {
         refundDelay = refundDelay_;
     }
 
-    modifier onlySettlement() {
-        if (msg.sender != settlement) revert NotSettlement();
-        _;
-    }
-
     /// @inheritdoc IAuctionEscrow
     function deposit(uint64 auctionId, address asset, uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
-        if (_deposits[auctionId].state != STATE_NONE) revert DepositExists(auctionId);
+        if (depositedAt[auctionId] != 0) revert DepositExists(auctionId);
         if (IAtomicSettlement(settlement).receipts(auctionId) != 0) revert AuctionClosed(auctionId);
         bytes32 commitment = keccak256(abi.encode(auctionId, msg.sender, asset, amount));
         commitments[auctionId] = commitment;
-        _deposits[auctionId] = Deposit({
-            depositor: msg.sender,
-            depositedAt: uint64(block.timestamp),
-            state: STATE_HELD,
-            asset: asset,
-            remaining: amount
-        });
+        depositedAt[auctionId] = uint64(block.timestamp);
         uint256 before = IERC20(asset).balanceOf(address(this));
         asset.safeTransferFrom(msg.sender, address(this), amount);
         if (IERC20(asset).balanceOf(address(this)) - before != amount) revert UnexpectedTransferAmount();
@@ -75,57 +54,43 @@ contract AuctionEscrow is IAuctionEscrow, ReentrancyGuard {
     }
 
     /// @inheritdoc IAuctionEscrow
-    function release(uint64 auctionId, bytes32 commitment, address to, uint256 amount) external onlySettlement {
-        Deposit storage d = _held(auctionId, commitment);
-        uint256 remaining = d.remaining;
-        if (amount > remaining) revert InsufficientDeposit(auctionId);
-        d.remaining = remaining - amount;
-        d.asset.safeTransfer(to, amount);
-        emit Released(auctionId, to, amount);
-    }
-
-    /// @inheritdoc IAuctionEscrow
-    function close(uint64 auctionId, bytes32 commitment) external onlySettlement {
-        Deposit storage d = _held(auctionId, commitment);
-        uint256 rest = d.remaining;
-        d.state = STATE_CLOSED;
-        if (rest != 0) {
-            d.remaining = 0;
-            d.asset.safeTransfer(d.depositor, rest);
+    function release(
+        uint64 auctionId,
+        address depositor,
+        address asset,
+        uint256 amount,
+        address[] calldata to,
+        uint256[] calldata amounts
+    ) external {
+        if (msg.sender != settlement) revert NotSettlement();
+        _consume(auctionId, depositor, asset, amount);
+        uint256 left = amount;
+        for (uint256 i; i < to.length; ++i) {
+            uint256 a = amounts[i];
+            if (a > left) revert InsufficientDeposit(auctionId);
+            left -= a;
+            if (a != 0) asset.safeTransfer(to[i], a);
         }
-        emit Closed(auctionId, rest);
+        if (left != 0) asset.safeTransfer(depositor, left);
+        emit Released(auctionId, amount - left, left);
     }
 
     /// @inheritdoc IAuctionEscrow
-    function refund(uint64 auctionId) external nonReentrant {
-        Deposit storage d = _deposits[auctionId];
-        if (d.state != STATE_HELD) revert NoDeposit(auctionId);
+    function refund(uint64 auctionId, address depositor, address asset, uint256 amount) external nonReentrant {
         uint256 receipt = IAtomicSettlement(settlement).receipts(auctionId);
         bool defaulted = uint8(receipt) == OUTCOME_DEFAULTED;
-        bool timedOut = receipt == 0 && block.timestamp >= uint256(d.depositedAt) + refundDelay;
+        bool timedOut = receipt == 0 && block.timestamp >= uint256(depositedAt[auctionId]) + refundDelay;
         if (!defaulted && !timedOut) revert RefundNotAvailable(auctionId);
-        uint256 amount = d.remaining;
-        address depositor = d.depositor;
-        d.state = STATE_REFUNDED;
-        d.remaining = 0;
-        delete commitments[auctionId];
-        d.asset.safeTransfer(depositor, amount);
+        _consume(auctionId, depositor, asset, amount);
+        asset.safeTransfer(depositor, amount);
         emit Refunded(auctionId, depositor, amount);
     }
 
-    /// @notice Deposit details of `auctionId` (state: 0 none, 1 held, 2 closed by settlement, 3 refunded).
-    function depositOf(uint64 auctionId)
-        external
-        view
-        returns (address depositor, address asset, uint256 remaining, uint64 depositedAt, uint8 state)
-    {
-        Deposit storage d = _deposits[auctionId];
-        return (d.depositor, d.asset, d.remaining, d.depositedAt, d.state);
-    }
-
-    function _held(uint64 auctionId, bytes32 commitment) private view returns (Deposit storage d) {
-        d = _deposits[auctionId];
-        if (d.state != STATE_HELD) revert NoDeposit(auctionId);
-        if (commitments[auctionId] != commitment) revert CommitmentMismatch(auctionId);
+    /// @dev Checks the restated deposit against the commitment and clears it (the deposit is spent).
+    function _consume(uint64 auctionId, address depositor, address asset, uint256 amount) private {
+        bytes32 stored = commitments[auctionId];
+        if (stored == 0) revert NoDeposit(auctionId);
+        if (stored != keccak256(abi.encode(auctionId, depositor, asset, amount))) revert CommitmentMismatch(auctionId);
+        delete commitments[auctionId];
     }
 }

@@ -18,10 +18,18 @@ contract LPRegistry is ILPRegistry, ReentrancyGuard {
     uint256 public constant MAX_LENDERS_PER_ASSET = 64;
     uint16 private constant BPS = 10_000;
 
+    /// @dev One slot per (LP, asset).
     struct Offer {
-        uint256 capital;
+        uint128 capital;
         uint16 rateBps;
         bool listed; // set by setOffer; only listed offers are lent from
+        uint32 listIndex; // position in _listings[asset] once listed
+    }
+
+    /// @dev One slot per listed LP: bestOffer reads a candidate's capital only when its rate beats the best so far.
+    struct Listing {
+        address lp;
+        uint16 rateBps;
     }
 
     /// @inheritdoc ILPRegistry
@@ -29,7 +37,7 @@ contract LPRegistry is ILPRegistry, ReentrancyGuard {
 
     mapping(address lp => mapping(address asset => Offer)) private _offers;
     mapping(address lp => mapping(address asset => mapping(address repayAsset => bool))) private _accepts;
-    mapping(address asset => address[]) private _lenders;
+    mapping(address asset => Listing[]) private _listings;
 
     /// @param settlement_ The AtomicSettlement contract allowed to draw and credit.
     constructor(address settlement_) {
@@ -44,7 +52,7 @@ contract LPRegistry is ILPRegistry, ReentrancyGuard {
     /// @inheritdoc ILPRegistry
     function deposit(address asset, uint256 amount) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
-        _offers[msg.sender][asset].capital += amount;
+        _offers[msg.sender][asset].capital += _u128(amount);
         uint256 before = IERC20(asset).balanceOf(address(this));
         asset.safeTransferFrom(msg.sender, address(this), amount);
         if (IERC20(asset).balanceOf(address(this)) - before != amount) revert UnexpectedTransferAmount();
@@ -57,7 +65,7 @@ contract LPRegistry is ILPRegistry, ReentrancyGuard {
         Offer storage o = _offers[msg.sender][asset];
         uint256 capital = o.capital;
         if (amount > capital) revert InsufficientCapital(msg.sender, asset, capital, amount);
-        o.capital = capital - amount;
+        o.capital = uint128(capital - amount);
         asset.safeTransfer(msg.sender, amount);
         emit CapitalWithdrawn(msg.sender, asset, amount);
     }
@@ -66,11 +74,14 @@ contract LPRegistry is ILPRegistry, ReentrancyGuard {
     function setOffer(address asset, uint16 rateBps, address[] calldata repayAssets) external {
         if (rateBps > BPS) revert RateTooHigh(rateBps);
         Offer storage o = _offers[msg.sender][asset];
+        Listing[] storage listings = _listings[asset];
         if (!o.listed) {
-            address[] storage lenders = _lenders[asset];
-            if (lenders.length >= MAX_LENDERS_PER_ASSET) revert TooManyLenders(asset);
-            lenders.push(msg.sender);
+            if (listings.length >= MAX_LENDERS_PER_ASSET) revert TooManyLenders(asset);
             o.listed = true;
+            o.listIndex = uint32(listings.length);
+            listings.push(Listing({lp: msg.sender, rateBps: rateBps}));
+        } else {
+            listings[o.listIndex].rateBps = rateBps;
         }
         o.rateBps = rateBps;
         for (uint256 i; i < repayAssets.length; ++i) {
@@ -91,15 +102,16 @@ contract LPRegistry is ILPRegistry, ReentrancyGuard {
         view
         returns (address lp, uint16 rateBps)
     {
-        address[] storage lenders = _lenders[asset];
-        uint256 n = lenders.length;
+        Listing[] storage listings = _listings[asset];
+        uint256 n = listings.length;
         uint256 best = type(uint256).max;
         bool sameAsset = repayAsset == asset;
         for (uint256 i; i < n; ++i) {
-            address candidate = lenders[i];
-            Offer storage o = _offers[candidate][asset];
-            uint16 rate = o.rateBps;
-            if (rate >= best || o.capital < amount) continue;
+            Listing memory l = listings[i];
+            uint16 rate = l.rateBps;
+            if (rate >= best) continue;
+            address candidate = l.lp;
+            if (_offers[candidate][asset].capital < amount) continue;
             if (!sameAsset && !_accepts[candidate][asset][repayAsset]) continue;
             best = rate;
             lp = candidate;
@@ -112,14 +124,14 @@ contract LPRegistry is ILPRegistry, ReentrancyGuard {
         Offer storage o = _offers[lp][asset];
         uint256 capital = o.capital;
         if (amount > capital) revert InsufficientCapital(lp, asset, capital, amount);
-        o.capital = capital - amount;
+        o.capital = uint128(capital - amount);
         asset.safeTransfer(to, amount);
         emit Lent(lp, asset, amount, to);
     }
 
     /// @inheritdoc ILPRegistry
     function credit(address lp, address asset, uint256 amount) external onlySettlement {
-        _offers[lp][asset].capital += amount;
+        _offers[lp][asset].capital += _u128(amount);
         emit Repaid(lp, asset, amount);
     }
 
@@ -140,7 +152,16 @@ contract LPRegistry is ILPRegistry, ReentrancyGuard {
     }
 
     /// @inheritdoc ILPRegistry
-    function lendersOf(address asset) external view returns (address[] memory) {
-        return _lenders[asset];
+    function lendersOf(address asset) external view returns (address[] memory lps) {
+        Listing[] storage listings = _listings[asset];
+        lps = new address[](listings.length);
+        for (uint256 i; i < lps.length; ++i) {
+            lps[i] = listings[i].lp;
+        }
+    }
+
+    function _u128(uint256 x) private pure returns (uint128) {
+        if (x > type(uint128).max) revert AmountTooLarge(x);
+        return uint128(x);
     }
 }

@@ -132,7 +132,7 @@ async function clientsFor(target: string, privateKey?: Hex): Promise<Clients> {
   let account: Account | Address;
   if (privateKey) account = privateKeyToAccount(privateKey);
   else {
-    const accounts = (await publicClient.request({ method: "eth_accounts" })) as Address[];
+    const accounts = (await publicClient.request({ method: "eth_accounts" } as never)) as Address[];
     if (!accounts[0]) throw new UserError(`${target} has no unlocked account: pass a private key`);
     account = accounts[0];
   }
@@ -237,16 +237,16 @@ const spec = {
   summary: "deploy the Away contracts (light client, verifiers, settlement, escrow, LP registry) to an EVM chain",
   usage: "--genesis-root <root> [--rpc <url>] [--home-chain-id <n>] [--genesis-epoch <n>] [--out <file>]",
   options: {
-    rpc: { type: "string" },
-    "home-chain-id": { type: "string" },
-    "genesis-epoch": { type: "string" },
-    "genesis-root": { type: "string" },
-    guardian: { type: "string" },
-    "refund-delay": { type: "string" },
-    "max-state-age": { type: "string" },
-    "history-size": { type: "string" },
-    "test-tokens": { type: "boolean" },
-    out: { type: "string" },
+    rpc: { type: "string" as const },
+    "home-chain-id": { type: "string" as const },
+    "genesis-epoch": { type: "string" as const },
+    "genesis-root": { type: "string" as const },
+    guardian: { type: "string" as const },
+    "refund-delay": { type: "string" as const },
+    "max-state-age": { type: "string" as const },
+    "history-size": { type: "string" as const },
+    "test-tokens": { type: "boolean" as const },
+    out: { type: "string" as const },
   },
   help: {
     rpc: `Away JSON-RPC URL (default ${DEFAULT_RPC_URL}, or env OLZK_AWAY_RPC)`,

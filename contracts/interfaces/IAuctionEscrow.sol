@@ -4,26 +4,25 @@ pragma solidity ^0.8.28;
 /// @title IAuctionEscrow
 /// @notice Holds the sell asset of mode-1 auctions. Storage slot 0 is
 ///         `mapping(uint64 auctionId => bytes32)` = keccak256(abi.encode(auctionId, depositor, asset, amount)),
-///         read by Home with eth_getProof to acknowledge the deposit (ENCODING.md).
+///         read by Home with eth_getProof to acknowledge the deposit (ENCODING.md); it is cleared when the
+///         deposit is released by a settlement or refunded.
 interface IAuctionEscrow {
     /// @notice The auctioneer deposited the sell asset of `auctionId`.
     event Deposited(uint64 indexed auctionId, address indexed depositor, address asset, uint256 amount, bytes32 commitment);
-    /// @notice The settlement contract released part of the deposit to `to`.
-    event Released(uint64 indexed auctionId, address indexed to, uint256 amount);
-    /// @notice The settlement contract closed the deposit; `returned` (unsold rest) went back to the depositor.
-    event Closed(uint64 indexed auctionId, uint256 returned);
+    /// @notice A settlement released the deposit: `delivered` to the winners, `returned` (unsold) to the depositor.
+    event Released(uint64 indexed auctionId, uint256 delivered, uint256 returned);
     /// @notice The deposit went back to the depositor.
     event Refunded(uint64 indexed auctionId, address indexed depositor, uint256 amount);
 
-    /// @notice A deposit already exists for this auctionId.
+    /// @notice This auctionId already had a deposit.
     error DepositExists(uint64 auctionId);
     /// @notice The auction already has a receipt; nothing can be deposited for it.
     error AuctionClosed(uint64 auctionId);
-    /// @notice No open deposit matches the auction.
+    /// @notice No deposit is held for the auction.
     error NoDeposit(uint64 auctionId);
-    /// @notice The deposit does not match the proven result (depositor, asset or amount).
+    /// @notice Depositor, asset or amount differ from the deposit's commitment.
     error CommitmentMismatch(uint64 auctionId);
-    /// @notice The release exceeds what is left of the deposit.
+    /// @notice The payouts exceed the deposit.
     error InsufficientDeposit(uint64 auctionId);
     /// @notice Refund conditions are not met yet.
     error RefundNotAvailable(uint64 auctionId);
@@ -37,19 +36,27 @@ interface IAuctionEscrow {
     /// @notice Deposits `amount` of `asset` (caller is the auctioneer) for `auctionId`. Needs an allowance.
     function deposit(uint64 auctionId, address asset, uint256 amount) external;
 
-    /// @notice Sends `amount` of the deposit to `to` (settlement contract only).
-    /// @param commitment keccak256(abi.encode(auctionId, auctioneer, sellAsset, sellAmount)) of the proven result.
-    function release(uint64 auctionId, bytes32 commitment, address to, uint256 amount) external;
-
-    /// @notice Ends the deposit after a settlement and returns the unsold rest to the depositor (settlement only).
-    function close(uint64 auctionId, bytes32 commitment) external;
+    /// @notice Pays out a deposit for a proven result (settlement contract only): `amounts[i]` to `to[i]`,
+    ///         the rest back to the depositor. depositor/asset/amount must match the commitment.
+    function release(
+        uint64 auctionId,
+        address depositor,
+        address asset,
+        uint256 amount,
+        address[] calldata to,
+        uint256[] calldata amounts
+    ) external;
 
     /// @notice Returns the deposit to the depositor when the auction defaulted, or when no receipt exists
-    ///         `refundDelay` seconds after the deposit. Anyone may call; funds only go to the depositor.
-    function refund(uint64 auctionId) external;
+    ///         `refundDelay` seconds after the deposit. Anyone may call (with the deposit's details, e.g.
+    ///         from the Deposited event); funds only go to the depositor.
+    function refund(uint64 auctionId, address depositor, address asset, uint256 amount) external;
 
-    /// @notice Deposit commitment (slot 0 mapping); 0 when none or after a refund.
+    /// @notice Deposit commitment (slot 0 mapping); 0 when none, after settlement or after a refund.
     function commitments(uint64 auctionId) external view returns (bytes32);
+
+    /// @notice Deposit time of `auctionId` (0 if it never had a deposit).
+    function depositedAt(uint64 auctionId) external view returns (uint64);
 
     /// @notice Seconds after a deposit from which it can be refunded if no receipt exists.
     function refundDelay() external view returns (uint64);

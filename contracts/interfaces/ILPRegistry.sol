@@ -26,6 +26,8 @@ interface ILPRegistry {
     error RateTooHigh(uint16 rateBps);
     /// @notice Too many LPs for one asset.
     error TooManyLenders(address asset);
+    /// @notice Capital is tracked in 128 bits per LP and asset.
+    error AmountTooLarge(uint256 amount);
     /// @notice Amount is zero.
     error ZeroAmount();
     /// @notice The token moved a different amount than requested (fee-on-transfer tokens are not supported).

@@ -5,8 +5,9 @@ import {IERC3156FlashBorrower} from "../interfaces/IERC3156FlashBorrower.sol";
 import {IERC20} from "../interfaces/IERC20.sol";
 
 /// @title TestBorrower
-/// @notice A market maker's settlement callback for tests: repays, refuses to repay, returns a wrong
-///         value, or re-enters the settlement contract, as configured.
+/// @notice A market maker's settlement callback for tests: repays (approving the settlement in the
+///         callback unless a standing approval covers it), refuses to repay, returns a wrong value, or
+///         re-enters the settlement contract, as configured.
 contract TestBorrower is IERC3156FlashBorrower {
     /// @notice What the callback does.
     enum Behaviour {
@@ -42,7 +43,8 @@ contract TestBorrower is IERC3156FlashBorrower {
         emit BehaviourSet(b);
     }
 
-    /// @notice Approves `spender` for `amount` of `token` (for fills paid from the borrower's own funds).
+    /// @notice Approves `spender` for `amount` of `token` (a standing approval of the settlement contract
+    ///         makes the callback skip its own approve).
     function approveToken(address token, address spender, uint256 amount) external {
         IERC20(token).approve(spender, amount);
     }
@@ -63,7 +65,9 @@ contract TestBorrower is IERC3156FlashBorrower {
                 }
             }
         }
-        if (b != Behaviour.NoRepay) IERC20(token).approve(msg.sender, amount + fee);
+        if (b != Behaviour.NoRepay && IERC20(token).allowance(address(this), msg.sender) < amount + fee) {
+            IERC20(token).approve(msg.sender, amount + fee);
+        }
         if (b == Behaviour.WrongReturn) return bytes32(0);
         return keccak256("ERC3156FlashBorrower.onFlashLoan");
     }

@@ -4,7 +4,6 @@
 // (same accounts, same nonces), so the Home leaves and therefore the cached proofs are identical on
 // every run. Also: revert matching by custom error, storage-slot helpers, time travel, snapshots.
 import { network } from "hardhat";
-import { expect } from "vitest";
 import {
   encodeAbiParameters,
   getAddress,
@@ -72,7 +71,7 @@ export async function connectChain(): Promise<Chain> {
     },
     snapshot: () => rpc("evm_snapshot") as Promise<string>,
     async revert(id) {
-      expect(await rpc("evm_revert", [id])).toBe(true);
+      if ((await rpc("evm_revert", [id])) !== true) throw new Error(`evm_revert ${id} failed`);
     },
   };
 }
@@ -116,8 +115,8 @@ export async function deployStack(chain: Chain): Promise<Stack> {
   );
   const at = (name: string, address: Address) => viem.getContractAt(name as never, address) as Promise<Instance>;
   const settlement = await at("AtomicSettlement", addresses.settlement);
-  const mm1 = await viem.deployContract("TestBorrower" as never, [addresses.settlement] as never);
-  const mm2 = await viem.deployContract("TestBorrower" as never, [addresses.settlement] as never);
+  const mm1 = (await viem.deployContract("TestBorrower" as never, [addresses.settlement] as never)) as Instance;
+  const mm2 = (await viem.deployContract("TestBorrower" as never, [addresses.settlement] as never)) as Instance;
   const stack: Stack = {
     chain,
     addresses,
@@ -152,7 +151,7 @@ export async function deployStack(chain: Chain): Promise<Stack> {
 export async function send(s: Stack, role: Role, contract: Instance, fn: string, args: unknown[]) {
   const hash = await contract.write[fn](args, { account: s.wallet[role].account });
   const receipt = await s.chain.publicClient.waitForTransactionReceipt({ hash });
-  expect(receipt.status).toBe("success");
+  if (receipt.status !== "success") throw new Error(`${fn} by ${role} failed (tx ${hash})`);
   return receipt;
 }
 
@@ -202,6 +201,12 @@ export async function fundScenario(s: Stack, sc: Scenario): Promise<void> {
   }
   await send(s, "borrowerAuctioneer", weth, "mint", [s.account.borrowerAuctioneer, 1n * E18]);
   await send(s, "borrowerAuctioneer", weth, "approve", [settlement.address, maxUint256]);
+  // Every actor already holds a little of both tokens, as active market participants do (so gas
+  // figures do not include first-time balance slots).
+  for (const a of [s.account.auctioneer, s.account.borrowerAuctioneer, s.account.w1, s.account.w2, s.mm1.address, s.mm2.address]) {
+    await send(s, "deployer", usdc, "mint", [a, 1n]);
+    await send(s, "deployer", weth, "mint", [a, 1n]);
+  }
   await send(s, "deployer", usdc, "mint", [s.mm1.address, 199_199n * E6]);
   await send(s, "deployer", usdc, "mint", [s.mm2.address, 20_000n * E6]);
 

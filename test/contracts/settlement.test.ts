@@ -263,20 +263,28 @@ describe("AtomicSettlement rejections", () => {
 describe("escrow refunds and default receipts", () => {
   it("refunds a deposit after the refund delay when no receipt exists", async () => {
     const before = await s.weth.read.balanceOf([s.account.auctioneer]);
-    await expectRevert(s.escrow.write.refund([10n]), "RefundNotAvailable(uint64)");
+    const deposit = [10n, s.account.auctioneer, s.parties.weth, 3n * E18] as const;
+    await expectRevert(s.escrow.write.refund([...deposit]), "RefundNotAvailable(uint64)");
     await s.chain.increaseTime(3n * DAY);
-    await send(s, "w1", s.escrow, "refund", [10n]);
+    await expectRevert(s.escrow.write.refund([10n, s.account.w1, s.parties.weth, 3n * E18]), "CommitmentMismatch(uint64)");
+    await expectRevert(s.escrow.write.refund([10n, s.account.auctioneer, s.parties.weth, 4n * E18]), "CommitmentMismatch(uint64)");
+    await send(s, "w1", s.escrow, "refund", [...deposit]);
     expect((await s.weth.read.balanceOf([s.account.auctioneer])) - before).toBe(3n * E18);
     expect(await s.escrow.read.commitments([10n])).toBe(`0x${"0".repeat(64)}`);
-    await expectRevert(s.escrow.write.refund([10n]), "NoDeposit(uint64)");
+    await expectRevert(s.escrow.write.refund([...deposit]), "NoDeposit(uint64)");
+    // One deposit per auctionId, ever.
+    await expectRevert(s.escrow.write.deposit([10n, s.parties.weth, 1n], { account: s.wallet.auctioneer.account }), "DepositExists(uint64)");
   });
 
   it("never refunds a settled auction, and only the settlement contract can release", async () => {
     await settle("mode1Several");
+    expect(await s.escrow.read.commitments([2n])).toBe(`0x${"0".repeat(64)}`);
     await s.chain.increaseTime(3n * DAY);
-    await expectRevert(s.escrow.write.refund([2n]), "NoDeposit(uint64)");
-    const c = await s.escrow.read.commitments([5n]);
-    await expectRevert(s.escrow.write.release([5n, c, s.account.w1, 1n]), "NotSettlement()");
+    await expectRevert(s.escrow.write.refund([2n, s.account.auctioneer, s.parties.weth, 10n * E18]), "RefundNotAvailable(uint64)");
+    await expectRevert(
+      s.escrow.write.release([5n, s.account.auctioneer, s.parties.weth, 1n * E18, [s.account.w1], [1n * E18]]),
+      "NotSettlement()",
+    );
     await expectRevert(s.registry.write.draw([s.account.carol, s.usdc.address, 1n, s.account.w1]), "NotSettlement()");
   });
 
@@ -297,7 +305,7 @@ describe("escrow refunds and default receipts", () => {
     await expectRevert(s.settlement.write.recordDefault([...args]), "ReceiptExists(uint64)");
 
     const before = await s.weth.read.balanceOf([s.account.auctioneer]);
-    await send(s, "w2", s.escrow, "refund", [11n]);
+    await send(s, "w2", s.escrow, "refund", [11n, s.account.auctioneer, s.parties.weth, 2n * E18]);
     expect((await s.weth.read.balanceOf([s.account.auctioneer])) - before).toBe(2n * E18);
   });
 });
