@@ -46,7 +46,7 @@ export const DEV_BEACON = {
 };
 
 /** Bumped when the pipeline's output format changes, so caches are invalidated. */
-const PIPELINE_VERSION = 1;
+const PIPELINE_VERSION = 2;
 
 export const BUILD_DIR = join(REPO_ROOT, "build", "setup");
 export const GENERATED_DIR = join(REPO_ROOT, "contracts", "generated");
@@ -58,7 +58,10 @@ export interface ArtifactManifest {
   params: Record<string, number>;
   insecure: boolean;
   cacheKey: string;
+  /** Hash of the circuit sources (circuits/build.ts) of the latest compile that hit this key. */
   sourceHash: string;
+  /** sha256 of the .r1cs: what the zkey depends on (comment-only source edits keep it). */
+  r1csSha256: string;
   constraints: number;
   nPublic: number;
   ptau: { file: string; blake2b: string; power: number; source: string; insecure: boolean };
@@ -185,7 +188,7 @@ export function setupRecord(profile: string, sets: Record<string, ArtifactSet>):
       params: m.params,
       constraints: m.constraints,
       nPublic: m.nPublic,
-      sourceHash: m.sourceHash,
+      r1csSha256: m.r1csSha256,
       cacheKey: m.cacheKey,
       ptau: { file: m.ptau.file, blake2b: m.ptau.blake2b, power: m.ptau.power },
       contribution: m.contribution,
@@ -224,12 +227,16 @@ async function setupCircuit(
   const contribution: ArtifactManifest["contribution"] = beacon
     ? { type: "beacon", ...DEV_BEACON }
     : { type: "random", name: "olzk setup random contribution", contributions: 1 };
+  // The zkey depends on the constraint system, the ptau and the contribution: key the cache on
+  // the r1cs bytes (a function of sources + parameters), so edits that leave the r1cs unchanged
+  // (comments, formatting) stay cached; the witness wasm is refreshed from the compile.
+  const r1csSha256 = sha256(await readFile(compiled.r1csPath));
   const cacheKey = sha256(
     JSON.stringify({
       v: PIPELINE_VERSION,
       circuit: spec.name,
       params: spec.params,
-      sourceHash: compiled.sourceHash,
+      r1cs: r1csSha256,
       ptau: ptau.blake2b,
       contribution: beacon ? contribution : "random",
       snarkjs: SNARKJS_VERSION,
@@ -240,6 +247,11 @@ async function setupCircuit(
   if (!opts.force) {
     const cached = await readManifest(dir);
     if (cached && cached.cacheKey === cacheKey && [set.r1csPath, set.wasmPath, set.zkeyPath, set.vkeyPath].every(existsSync)) {
+      if (cached.sourceHash !== compiled.sourceHash) {
+        await copyFile(compiled.wasmPath, set.wasmPath);
+        cached.sourceHash = compiled.sourceHash;
+        await writeFile(join(dir, "manifest.json"), JSON.stringify(cached, null, 2) + "\n");
+      }
       log(`setup ${label}: cached (${relative(REPO_ROOT, dir)})`);
       return { ...set, manifest: cached };
     }
@@ -274,6 +286,7 @@ async function setupCircuit(
     insecure: profile === "dev" || ptau.insecure,
     cacheKey,
     sourceHash: compiled.sourceHash,
+    r1csSha256,
     constraints: nConstraints,
     nPublic,
     ptau: { file: ptau.path.split("/").pop()!, blake2b: ptau.blake2b, power: ptau.power, source: ptau.source, insecure: ptau.insecure },
@@ -328,7 +341,7 @@ export async function generatedFiles(set: ArtifactSet): Promise<Record<string, s
   const vk = JSON.parse(vkText) as Groth16VerificationKey;
   const notes = [
     `Circuit ${m.circuit}(${Object.entries(m.params).map(([k, v]) => `${k}=${v}`).join(", ")}), profile ${m.profile}${m.insecure ? " (INSECURE dev setup)" : ""}.`,
-    `Circuit source hash ${m.sourceHash}; ptau ${m.ptau.file} blake2b ${m.ptau.blake2b.slice(0, 16)}...`,
+    `r1cs sha256 ${m.r1csSha256}; ptau ${m.ptau.file} blake2b ${m.ptau.blake2b.slice(0, 16)}...`,
   ];
   const ours = generateSolidityVerifier(vk, m.contractName, { notes });
   const snarkjs = await loadSnarkjs();

@@ -107,16 +107,29 @@ describe("setup pipeline (fixture circuit)", () => {
     }
   }, 600_000);
 
-  it("a changed source changes the cache key", async () => {
-    const other = await runSetup({
+  it("a comment-only source change stays cached; a changed constraint system does not", async () => {
+    const log: string[] = [];
+    const same = await runSetup({
       circuits: [fixture],
       compile: async (n, p) => ({ ...(await compileFixture(n, p)), sourceHash: "f".repeat(64) }),
       buildDir: join(root, "a", "build"),
       generatedDir: join(root, "c", "generated"),
       ptau: { cacheDir: join(root, "ptau-cache"), download: false, allowCeremony: false },
+      log: (l) => log.push(l),
+    });
+    expect(log.join("\n")).toMatch(/cached/);
+    expect(same.preimage!.manifest.cacheKey).toBe(first.preimage!.manifest.cacheKey);
+    expect(same.preimage!.manifest.sourceHash).toBe("f".repeat(64));
+    const wide = await runSetup({
+      circuits: [fixture],
+      compile: async () => compileFixture("PoseidonPreimageWide"),
+      buildDir: join(root, "a", "build"),
+      generatedDir: join(root, "c", "generated"),
+      ptau: { cacheDir: join(root, "ptau-cache"), download: false, allowCeremony: false },
       log: () => {},
     });
-    expect(other.preimage!.manifest.cacheKey).not.toBe(first.preimage!.manifest.cacheKey);
+    expect(wide.preimage!.manifest.cacheKey).not.toBe(first.preimage!.manifest.cacheKey);
+    expect(wide.preimage!.manifest.r1csSha256).not.toBe(first.preimage!.manifest.r1csSha256);
   }, 600_000);
 });
 
