@@ -167,12 +167,12 @@ async function deploy(
 export async function deployAll(target: string | Clients, opts: DeployOptions): Promise<DeployedAddresses> {
   const clients = typeof target === "string" ? await clientsFor(target, opts.privateKey) : target;
   const { publicClient, walletClient } = clients;
-  const deployer = walletClient.account?.address;
-  if (!deployer) throw new Error("wallet client has no account");
+  if (!walletClient.account) throw new Error("wallet client has no account");
+  const deployer = getAddress(walletClient.account.address);
   if (!Number.isInteger(opts.homeChainId) || opts.homeChainId < 0 || opts.homeChainId >= 2 ** 32) {
     throw new UserError(`homeChainId must be a u32, got ${opts.homeChainId}`);
   }
-  const guardian = opts.guardian ?? deployer;
+  const guardian = getAddress(opts.guardian ?? deployer);
   const refundDelay = opts.refundDelay ?? DEFAULT_REFUND_DELAY;
   const maxStateAge = opts.maxStateAge ?? DEFAULT_MAX_STATE_AGE;
 
