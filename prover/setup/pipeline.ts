@@ -246,8 +246,19 @@ async function setupCircuit(
   const set = artifactPaths(dir);
   if (!opts.force) {
     const cached = await readManifest(dir);
-    if (cached && cached.cacheKey === cacheKey && [set.r1csPath, set.wasmPath, set.zkeyPath, set.vkeyPath].every(existsSync)) {
-      if (cached.sourceHash !== compiled.sourceHash) {
+    const complete = [set.r1csPath, set.wasmPath, set.zkeyPath, set.vkeyPath].every(existsSync);
+    // Artifacts from an older pipeline version are reused when their content matches exactly.
+    const sameContent = async (m: ArtifactManifest) =>
+      m.ptau.blake2b === ptau.blake2b &&
+      JSON.stringify(m.contribution) === JSON.stringify(contribution) &&
+      (beacon || m.contribution.type === "random") &&
+      m.snarkjsVersion === SNARKJS_VERSION &&
+      JSON.stringify(m.params) === JSON.stringify(spec.params) &&
+      sha256(await readFile(set.r1csPath)) === r1csSha256;
+    if (cached && complete && (cached.cacheKey === cacheKey || (await sameContent(cached)))) {
+      if (cached.cacheKey !== cacheKey || cached.sourceHash !== compiled.sourceHash) {
+        cached.cacheKey = cacheKey;
+        cached.r1csSha256 = r1csSha256;
         await copyFile(compiled.wasmPath, set.wasmPath);
         cached.sourceHash = compiled.sourceHash;
         await writeFile(join(dir, "manifest.json"), JSON.stringify(cached, null, 2) + "\n");
