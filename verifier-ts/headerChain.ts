@@ -169,6 +169,9 @@ export function verifyHeaderChain(
     if (setRoot !== cursor.validatorSetRoot) {
       return fail("WrongValidatorSet", i, `item ${i}: validatorSetRoot ${setRoot} is not the set of epoch ${cursor.epoch}`);
     }
+    if (nextSetRoot !== 0n && m.epoch === MASK64) {
+      return fail("MalformedMeta", i, `item ${i}: epoch ${m.epoch} cannot end (epoch + 1 does not fit in u64)`);
+    }
     const r = check(item.publicSignals, item.proof);
     if (!r.ok) return fail("InvalidProof", i, `item ${i}: invalid HeaderQuorum proof (${r.reason})`);
 

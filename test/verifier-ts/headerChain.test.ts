@@ -98,6 +98,13 @@ describe("verifyHeaderChain", () => {
     expect(reject([short]).code).toBe("MalformedItem");
   });
 
+  it("rejects ending the last representable epoch", () => {
+    const max = (1n << 64n) - 1n;
+    const r = reject([headerItem({ epoch: max, height: 1n, setRoot: SET_A, nextSetRoot: SET_B })], { ...checkpoint, epoch: max });
+    expect(r.code).toBe("MalformedMeta");
+    expect(verifyHeaderChain(standInVerifier, { ...checkpoint, epoch: max }, [headerItem({ epoch: max, height: 1n, setRoot: SET_A })]).ok).toBe(true);
+  });
+
   it("rejects an invalid proof after the cheap checks pass", () => {
     const r = reject([headerItem({ epoch: 3n, height: 1n, setRoot: SET_A }), headerItem({ epoch: 3n, height: 2n, setRoot: SET_A, valid: false })]);
     expect(r.code).toBe("InvalidProof");
