@@ -61,6 +61,8 @@ export async function run(argv: string[]): Promise<number> {
       stopping = true;
       clearInterval(onceTimer);
       await r.close();
+      // snarkjs keeps worker threads alive after proving: do not let them hold the process open
+      setTimeout(() => process.exit(code), 200).unref();
       resolve(code);
     };
     process.once("SIGTERM", () => void stop(0));
