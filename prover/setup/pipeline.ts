@@ -217,7 +217,9 @@ async function setupCircuit(
   const nPublic = Number(info.nPubInputs) + Number(info.nOutputs);
   const nConstraints = Number(info.nConstraints);
   const power = requiredPower(nConstraints, nPublic);
-  const ptau = await resolvePtau({ ...opts.ptau, power, log });
+  // A local single-party ceremony only makes sense where an insecure ptau is acceptable.
+  const ceremonyOk = profile === "dev" || Boolean(opts.allowInsecurePtau);
+  const ptau = await resolvePtau({ ...opts.ptau, allowCeremony: ceremonyOk && opts.ptau?.allowCeremony !== false, power, log });
   if (ptau.insecure && profile !== "dev" && !opts.allowInsecurePtau) {
     throw new InsecureArtifactsError(
       `profile '${profile}' needs a public ceremony ptau, but ${ptau.path} (${ptau.source}) is not one; pass --ptau with a Hermez file or --allow-insecure-ptau`,
