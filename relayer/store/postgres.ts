@@ -56,9 +56,18 @@ export class PostgresJobStore implements JobStore {
   async list(filter: ListFilter = {}): Promise<Job[]> {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (filter.states?.length) (args.push(filter.states), where.push(`state = ANY($${args.length})`));
-    if (filter.kind) (args.push(filter.kind), where.push(`kind = $${args.length}`));
-    if (filter.chainId !== undefined) (args.push(filter.chainId), where.push(`chain_id = $${args.length}`));
+    if (filter.states?.length) {
+      args.push(filter.states);
+      where.push(`state = ANY($${args.length})`);
+    }
+    if (filter.kind) {
+      args.push(filter.kind);
+      where.push(`kind = $${args.length}`);
+    }
+    if (filter.chainId !== undefined) {
+      args.push(filter.chainId);
+      where.push(`chain_id = $${args.length}`);
+    }
     const r = await this.pool.query(
       `SELECT * FROM ${TABLE}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY priority, created_at, key`,
       args,
@@ -75,8 +84,14 @@ export class PostgresJobStore implements JobStore {
     const now = this.clock();
     const args: unknown[] = [workerId, now + leaseMs, now];
     const extra: string[] = [];
-    if (filter.chainIds?.length) (args.push(filter.chainIds), extra.push(`j.chain_id = ANY($${args.length})`));
-    if (filter.kinds?.length) (args.push(filter.kinds), extra.push(`j.kind = ANY($${args.length})`));
+    if (filter.chainIds?.length) {
+      args.push(filter.chainIds);
+      extra.push(`j.chain_id = ANY($${args.length})`);
+    }
+    if (filter.kinds?.length) {
+      args.push(filter.kinds);
+      extra.push(`j.kind = ANY($${args.length})`);
+    }
     const r = await this.pool.query(
       `WITH c AS (
          SELECT j.key FROM ${TABLE} j WHERE ${runnableWhere("$3")}${extra.map((e) => ` AND ${e}`).join("")}
@@ -101,8 +116,12 @@ export class PostgresJobStore implements JobStore {
     const cols = patchColumns(patch);
     const args: unknown[] = cols.map(([, v]) => v);
     const sets = cols.map(([c], i) => `${c} = $${i + 1}`);
-    args.push(now), sets.push(`updated_at = $${args.length}`);
-    if (leaseMs !== undefined) (args.push(now + leaseMs), sets.push(`lease_until = $${args.length}`));
+    args.push(now);
+    sets.push(`updated_at = $${args.length}`);
+    if (leaseMs !== undefined) {
+      args.push(now + leaseMs);
+      sets.push(`lease_until = $${args.length}`);
+    }
     args.push(key, workerId);
     const r = await this.pool.query(
       `UPDATE ${TABLE} SET ${sets.join(", ")} WHERE key = $${args.length - 1} AND owner = $${args.length}`,
@@ -115,7 +134,8 @@ export class PostgresJobStore implements JobStore {
     const cols = patchColumns(patch);
     const args: unknown[] = cols.map(([, v]) => v);
     const sets = cols.map(([c], i) => `${c} = $${i + 1}`);
-    args.push(this.clock()), sets.push(`updated_at = $${args.length}`, "owner = NULL", "lease_until = NULL");
+    args.push(this.clock());
+    sets.push(`updated_at = $${args.length}`, "owner = NULL", "lease_until = NULL");
     if (patch.state === undefined) sets.push("state = CASE WHEN state = 'claimed' THEN 'pending' ELSE state END");
     args.push(key, workerId);
     const r = await this.pool.query(

@@ -73,8 +73,14 @@ export class SqliteJobStore implements JobStore {
       where.push(`state IN (${filter.states.map(() => "?").join(",")})`);
       args.push(...filter.states);
     }
-    if (filter.kind) (where.push("kind = ?"), args.push(filter.kind));
-    if (filter.chainId !== undefined) (where.push("chain_id = ?"), args.push(filter.chainId));
+    if (filter.kind) {
+      where.push("kind = ?");
+      args.push(filter.kind);
+    }
+    if (filter.chainId !== undefined) {
+      where.push("chain_id = ?");
+      args.push(filter.chainId);
+    }
     const sql = `SELECT * FROM ${TABLE}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY priority, created_at, key`;
     return this.db.prepare(sql).all(...args).map(rowToJob);
   }
@@ -87,8 +93,14 @@ export class SqliteJobStore implements JobStore {
     const now = this.clock();
     const extra: string[] = [];
     const args: SQLInputValue[] = [];
-    if (filter.chainIds?.length) (extra.push(`j.chain_id IN (${filter.chainIds.map(() => "?").join(",")})`), args.push(...filter.chainIds));
-    if (filter.kinds?.length) (extra.push(`j.kind IN (${filter.kinds.map(() => "?").join(",")})`), args.push(...filter.kinds));
+    if (filter.chainIds?.length) {
+      extra.push(`j.chain_id IN (${filter.chainIds.map(() => "?").join(",")})`);
+      args.push(...filter.chainIds);
+    }
+    if (filter.kinds?.length) {
+      extra.push(`j.kind IN (${filter.kinds.map(() => "?").join(",")})`);
+      args.push(...filter.kinds);
+    }
     const sql = `UPDATE ${TABLE} SET owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?,
         state = CASE WHEN state = 'pending' THEN 'claimed' ELSE state END
       WHERE key = (SELECT j.key FROM ${TABLE} j WHERE ${runnableWhere("?")}${extra.map((e) => ` AND ${e}`).join("")}
@@ -111,7 +123,10 @@ export class SqliteJobStore implements JobStore {
     const cols = patchColumns(patch);
     const sets = [...cols.map(([c]) => `${c} = ?`), "updated_at = ?"];
     const args = [...cols.map(([, v]) => v as SQLInputValue), now];
-    if (leaseMs !== undefined) (sets.push("lease_until = ?"), args.push(now + leaseMs));
+    if (leaseMs !== undefined) {
+      sets.push("lease_until = ?");
+      args.push(now + leaseMs);
+    }
     const r = this.db.prepare(`UPDATE ${TABLE} SET ${sets.join(", ")} WHERE key = ? AND owner = ?`).run(...args, key, workerId);
     return Number(r.changes) === 1;
   }
