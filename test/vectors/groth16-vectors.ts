@@ -49,6 +49,13 @@ export interface ToyCircuit {
 
 const TOY_SOURCE = "test/fixtures/verifier-ts/Toy.circom";
 
+/** Write a cache file so that concurrent test workers never read a half-written one. */
+export function writeFileAtomic(path: string, content: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}
+
 /** Compile and set up the fixture circuit once (cached under build/verifier-ts by source hash). */
 export async function buildToyCircuit(): Promise<ToyCircuit> {
   const src = readFileSync(join(REPO_ROOT, TOY_SOURCE));

@@ -4,7 +4,7 @@
 // (prover/setup, cached under build/setup). The proofs are cached under build/verifier-ts
 // by verification-key hash, so only the first run pays for proving.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { blsKeyFromSeed, signBinding } from "../../home/model/bls.ts";
 import { derivePublicKey } from "../../home/model/eddsa.ts";
@@ -17,7 +17,7 @@ import { ensureArtifacts, loadArtifacts, type ArtifactSet } from "../../prover/s
 import type { CollateralBundle } from "../../verifier-ts/collateral.ts";
 import type { SnarkjsProof, SnarkjsVerificationKey } from "../../verifier-ts/groth16.ts";
 import type { Checkpoint, HeaderProofItem } from "../../verifier-ts/headerChain.ts";
-import { REPO_ROOT, tamperedVariants, type Groth16Vector } from "./groth16-vectors.ts";
+import { REPO_ROOT, tamperedVariants, writeFileAtomic, type Groth16Vector } from "./groth16-vectors.ts";
 import { loadSnarkjs } from "./snarkjs-api.ts";
 
 export const HQ_CHAIN_ID = 77;
@@ -118,7 +118,7 @@ export async function headerQuorumFixture(): Promise<HeaderQuorumFixture> {
       items.push({ proof: proof as SnarkjsProof, publicSignals });
     }
     mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(cacheFile, JSON.stringify(items));
+    writeFileAtomic(cacheFile, JSON.stringify(items));
   }
   const checkpoint: Checkpoint = { chainId: HQ_CHAIN_ID, epoch: 0n, validatorSetRoot: rootA };
   return {

@@ -2,14 +2,14 @@
 // tree with one auction result and one lockup bound to an AtomicSettlement contract, proven
 // with snarkjs and cached under build/verifier-ts by verification-key hash.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { awayBinding, fieldDigest, KIND_AUCTION_RESULT, KIND_LOCKUP, leafKey } from "../../home/model/leaves.ts";
 import { SparseMerkleTree } from "../../home/model/smt.ts";
 import { settlementInput } from "../../prover/inputs/settlement.ts";
 import { ensureArtifacts, loadArtifacts, type ArtifactSet } from "../../prover/setup/pipeline.ts";
 import type { SnarkjsProof, SnarkjsVerificationKey } from "../../verifier-ts/groth16.ts";
-import { REPO_ROOT, tamperedVariants, type Groth16Vector } from "./groth16-vectors.ts";
+import { REPO_ROOT, tamperedVariants, writeFileAtomic, type Groth16Vector } from "./groth16-vectors.ts";
 import { loadSnarkjs } from "./snarkjs-api.ts";
 
 export async function settlementProof(): Promise<{ vkey: SnarkjsVerificationKey; proof: SnarkjsProof; publicSignals: string[] }> {
@@ -48,7 +48,7 @@ export async function settlementProof(): Promise<{ vkey: SnarkjsVerificationKey;
   const snarkjs = await loadSnarkjs();
   const { proof, publicSignals } = await snarkjs.groth16.fullProve(input, art.wasmPath, art.zkeyPath);
   mkdirSync(join(REPO_ROOT, "build/verifier-ts"), { recursive: true });
-  writeFileSync(cacheFile, JSON.stringify({ proof, publicSignals }));
+  writeFileAtomic(cacheFile, JSON.stringify({ proof, publicSignals }));
   return { vkey, proof, publicSignals };
 }
 
