@@ -1,14 +1,16 @@
 // End-to-end relay loop with every real component: the Home devnet (HTTP API), a Hardhat EDR
 // Away chain over HTTP, the deployed contracts (deploy script), the Groth16 prover (dev
 // artifacts, proof cache) and the relayer service with its SQLite store. A mode 2 auction
-// clears on Home three epochs in; the relayer rotates the light client epoch by epoch, proves
-// the header and the settlement, and submits it. Nobody lends on Away, so settle reverts with
-// NoLiquidity (a permanent failure); after the deadline the relayer records the default, then
-// carries the receipt back to Home, which checks it with eth_getProof and slashes the lockup.
+// pair clears on Home three epochs in; the relayer rotates the light client epoch by epoch,
+// proves the header and both settlements, and submits them. The funded one (an LP lends the
+// sell asset, the winner pays) settles and its receipt releases the lockup on Home. For the
+// other nobody lends, so settle reverts with NoLiquidity (a permanent failure); after the
+// deadline the relayer records the default and carries that receipt back to Home, which checks
+// it with eth_getProof and slashes the lockup.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { keccak256, toHex, type Hex } from "viem";
+import { encodeFunctionData, keccak256, parseAbi, toHex, type Address, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevnet, type RunningDevnet } from "../../home/devnet/index.ts";
 import { DevnetChain } from "../../home/devnet/chain.ts";
@@ -25,6 +27,16 @@ const RELAYER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6
 const PRICE_SCALE = 10n ** 18n;
 const OWNER = keccak256(toHex("e2e home owner"));
 const bidder = (i: number) => `0x${(0x3000 + i).toString(16).padStart(40, "0")}` as Hex;
+// unlocked hardhat accounts playing the funded auction's parties on Away
+const LP = "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65" as Address; // #4
+const WINNER = "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc" as Address; // #5
+const AUCTIONEER = "0x976ea74026e726554db657fa54763abd0c3a0aa9" as Address; // #6
+const TOKEN_ABI = parseAbi([
+  "function mint(address to, uint256 amount)",
+  "function approve(address spender, uint256 amount) returns (bool)",
+  "function balanceOf(address) view returns (uint256)",
+]);
+const REGISTRY_ABI = parseAbi(["function deposit(address asset, uint256 amount)", "function setOffer(address asset, uint16 rateBps, address[] repayAssets)"]);
 
 let rpc: EdrRpc;
 let dn: RunningDevnet;
@@ -40,6 +52,36 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+async function send(from: Address, to: Address, data: Hex): Promise<void> {
+  const hash = await rpc.request("eth_sendTransaction", [{ from, to, data }]);
+  for (;;) {
+    const r = await rpc.request("eth_getTransactionReceipt", [hash]);
+    if (r) {
+      if (r.status !== "0x1") throw new Error(`setup tx to ${to} reverted`);
+      return;
+    }
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}
+const balanceOf = async (token: Address, who: Address) =>
+  BigInt(await rpc.request("eth_call", [{ to: token, data: encodeFunctionData({ abi: TOKEN_ABI, functionName: "balanceOf", args: [who] }) }, "latest"]));
+
+/** Sealed-bid mode 2 auction on Home: the auctioneer's lockup backs borrowing the sell asset. */
+async function mode2Auction(c: RunningDevnet["chain"], o: { auctioneer: Hex; winner: Hex; sell: Address; buy: Address; settleIn: number; salt: string }) {
+  const now = () => Math.floor(c.nowMs() / 1000);
+  const lock = await c.submit("lock", { owner: OWNER, borrower: o.auctioneer, creditAsset: o.sell, collateral: "1300", expiry: now() + 86_400 });
+  const lockId = lock.result.lockId as bigint;
+  const created = await c.submit("create-auction", {
+    auctioneer: o.auctioneer, sellAsset: o.sell, sellAmount: "100", buyAsset: o.buy, mode: 2, auctioneerLockId: lockId.toString(),
+    auctioneerMaxRateBps: 30, reservePrice: (PRICE_SCALE / 2n).toString(),
+    commitDeadline: now() + 10, revealDeadline: now() + 20, settleDeadline: now() + o.settleIn,
+  });
+  const auctionId = created.result.auctionId as bigint;
+  const bid = { auctionId, bidder: o.winner, amount: 100n, limitPrice: PRICE_SCALE, lockId: 0n, maxRateBps: 0, salt: keccak256(toHex(o.salt)) as Hex };
+  await c.submit("commit-bid", { auctionId: auctionId.toString(), commitment: bidCommitment(bid) });
+  return { auctionId, lockId, bid };
 }
 
 beforeAll(async () => {
@@ -66,27 +108,33 @@ afterAll(async () => {
 });
 
 describe("relay loop against the devnet, an EDR Away chain and the deployed contracts", () => {
-  it("rotates, proves, fails the unfunded settlement, records the default and carries the receipt home", async () => {
+  it("rotates, proves, settles the funded auction, fails the unfunded one, records its default and carries both receipts home", async () => {
     const c = dn.chain;
     const usdc = addresses.tokens!.USDC;
     const weth = addresses.tokens!.WETH;
     // Three epochs of blocks (10 per epoch): the light client must rotate 0 -> 1 -> 2 first.
     for (let i = 0; i < 21; i++) c.produceBlock();
-    const now = () => Math.floor(c.nowMs() / 1000);
-    const lock = await c.submit("lock", { owner: OWNER, borrower: bidder(0), creditAsset: usdc, collateral: "1300", expiry: now() + 86_400 });
-    const lockId = lock.result.lockId as bigint;
-    const created = await c.submit("create-auction", {
-      auctioneer: bidder(0), sellAsset: usdc, sellAmount: "100", buyAsset: weth, mode: 2, auctioneerLockId: lockId.toString(),
-      auctioneerMaxRateBps: 30, reservePrice: (PRICE_SCALE / 2n).toString(),
-      commitDeadline: now() + 10, revealDeadline: now() + 20, settleDeadline: now() + 120,
-    });
-    const auctionId = created.result.auctionId as bigint;
-    const bid = { auctionId, bidder: bidder(1), amount: 100n, limitPrice: PRICE_SCALE, lockId: 0n, maxRateBps: 0, salt: keccak256(toHex("s1")) as Hex };
-    await c.submit("commit-bid", { auctionId: auctionId.toString(), commitment: bidCommitment(bid) });
+    // the funded auction's Away side: an LP lends USDC at 10 bps against WETH, the winner pays WETH
+    await send(LP, usdc, encodeFunctionData({ abi: TOKEN_ABI, functionName: "mint", args: [LP, 1_000n] }));
+    await send(LP, usdc, encodeFunctionData({ abi: TOKEN_ABI, functionName: "approve", args: [addresses.registry, 1_000n] }));
+    await send(LP, addresses.registry, encodeFunctionData({ abi: REGISTRY_ABI, functionName: "deposit", args: [usdc, 1_000n] }));
+    await send(LP, addresses.registry, encodeFunctionData({ abi: REGISTRY_ABI, functionName: "setOffer", args: [usdc, 10, [weth]] }));
+    for (const who of [WINNER, AUCTIONEER]) {
+      await send(who, weth, encodeFunctionData({ abi: TOKEN_ABI, functionName: "mint", args: [who, 1_000n] }));
+      await send(who, weth, encodeFunctionData({ abi: TOKEN_ABI, functionName: "approve", args: [addresses.settlement, 1_000n] }));
+    }
+    // the unfunded auction sells WETH, which nobody lends: its settle reverts with NoLiquidity
+    const funded = await mode2Auction(c, { auctioneer: AUCTIONEER, winner: WINNER, sell: usdc, buy: weth, settleIn: 3600, salt: "f" });
+    const unfunded = await mode2Auction(c, { auctioneer: bidder(0), winner: bidder(1), sell: weth, buy: usdc, settleIn: 120, salt: "u" });
+    const auctionId = unfunded.auctionId;
+    const lockId = unfunded.lockId;
     c.advanceTime(10);
-    await c.submit("reveal-bid", { auctionId: auctionId.toString(), bidder: bid.bidder, amount: "100", limitPrice: bid.limitPrice.toString(), lockId: "0", maxRateBps: 0, salt: bid.salt });
+    for (const a of [funded, unfunded]) {
+      const b = a.bid;
+      await c.submit("reveal-bid", { auctionId: a.auctionId.toString(), bidder: b.bidder, amount: "100", limitPrice: b.limitPrice.toString(), lockId: "0", maxRateBps: 0, salt: b.salt });
+    }
     c.advanceTime(10);
-    await c.submit("clear-auction", { auctionId: auctionId.toString() });
+    for (const a of [funded, unfunded]) await c.submit("clear-auction", { auctionId: a.auctionId.toString() });
     const sealed = c.produceBlock();
     expect(sealed.header.epoch).toBe(2n);
 
@@ -113,6 +161,13 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     const lc = r.lastViews().aways[0]!.lightClient;
     expect(lc.epoch).toBe(2n);
 
+    // the funded auction settled on Away, and its receipt released the lockup on Home
+    await until("the funded receipt to reach Home", async () => (await r.store.get(`receipt:31337:${funded.auctionId}`))?.state === "confirmed");
+    expect((await r.store.get(`settle:31337:${funded.auctionId}`))?.state).toBe("confirmed");
+    expect(await balanceOf(usdc, WINNER)).toBe(100n); // delivered the borrowed sell asset
+    expect(c.auction(funded.auctionId)!.status).toBe("settled");
+    expect(c.lockup(funded.lockId)!.payload.status).toBe(2); // released
+
     // past the deadline on the Away chain: the relayer records the default, then Home consumes the receipt
     await rpc.request("evm_increaseTime", [600]);
     await rpc.request("evm_mine", []);
@@ -129,6 +184,8 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     expect(metrics).toMatch(/olzk_relayer_proofs_total\{kind="rotation"\} 2/);
     expect(metrics).toMatch(/olzk_relayer_submissions_total\{chain="local",kind="default",outcome="mined"\} 1/);
     expect(metrics).toMatch(/olzk_relayer_jobs\{state="failed"\} 1/);
+    expect(metrics).toMatch(/olzk_relayer_submissions_total\{chain="local",kind="settle",outcome="mined"\} 1/);
+    expect(metrics).toMatch(/olzk_relayer_proofs_total\{kind="settle"\} 2/);
     const health = await fetch(`${r.metricsUrl}/healthz`);
     expect(health.status).toBe(200);
     expect((await health.json()).ok).toBe(true);
