@@ -213,7 +213,7 @@ export async function fundScenario(s: Stack, sc: Scenario): Promise<void> {
   // Mode-1 deposits: every mode-1 case that reaches the escrow, plus auction 10 (never auctioned).
   await send(s, "auctioneer", weth, "mint", [s.account.auctioneer, 1_000n * E18]);
   await send(s, "auctioneer", weth, "approve", [escrow.address, maxUint256]);
-  for (const name of ["mode1One", "mode1Several", "lockReuse", "creditTooLow", "shortLock", "defaulting"]) {
+  for (const name of ["mode1One", "mode1Several", "lockReuse", "creditTooLow", "shortLock", "defaulting", "wrongBorrower", "releasedLock", "wrongCreditAsset"]) {
     const r = sc.cases[name]!.result;
     await send(s, "auctioneer", escrow, "deposit", [r.auctionId, r.sellAsset, r.sellAmount]);
   }

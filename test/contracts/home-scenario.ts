@@ -247,6 +247,24 @@ export function settlementCases(p: AwayParties): Record<string, SettlementCase> 
       mode1(9n, 1n * E18, PRICE_1990, [fill(p.mm2, 1n * E18, PRICE_1990, 91n, 15)]),
       [lockup(91n, p.mm2, p.usdc, 5_000n * E6, T0 + HOUR)],
     ),
+    // Lockup of another borrower (mm1) backing mm2's fill.
+    wrongBorrower: c(
+      "wrongBorrower",
+      mode1(12n, 1n * E18, PRICE_1990, [fill(p.mm2, 1n * E18, PRICE_1990, 121n, 15)]),
+      [lockup(121n, p.mm1, p.usdc, 5_000n * E6, expiry)],
+    ),
+    // Lockup already released on Home (status 2).
+    releasedLock: c(
+      "releasedLock",
+      mode1(13n, 1n * E18, PRICE_1990, [fill(p.mm2, 1n * E18, PRICE_1990, 131n, 15)]),
+      [{ ...lockup(131n, p.mm2, p.usdc, 5_000n * E6, expiry), status: 2 }],
+    ),
+    // Credit line in WETH while the loan is in USDC.
+    wrongCreditAsset: c(
+      "wrongCreditAsset",
+      mode1(14n, 1n * E18, PRICE_1990, [fill(p.mm2, 1n * E18, PRICE_1990, 141n, 15)]),
+      [lockup(141n, p.mm2, p.weth, 5_000n * E18, expiry)],
+    ),
     // Settlement deadline one hour after T0 (default receipt).
     defaulting: c(
       "defaulting",

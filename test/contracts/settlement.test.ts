@@ -210,6 +210,12 @@ describe("AtomicSettlement rejections", () => {
     await expectRevert(trySettle(settleArgs(sc, "creditTooLow")), "CreditLimitTooLow(uint64,uint256,uint256)");
   });
 
+  it("lockup of another borrower, not locked, or in another credit asset", async () => {
+    await expectRevert(trySettle(settleArgs(sc, "wrongBorrower")), "WrongBorrower(uint64)");
+    await expectRevert(trySettle(settleArgs(sc, "releasedLock")), "LockupNotLocked(uint64)");
+    await expectRevert(trySettle(settleArgs(sc, "wrongCreditAsset")), "WrongCreditAsset(uint64)");
+  });
+
   it("expired lockup", async () => {
     await s.chain.increaseTime(2n * HOUR);
     await expectRevert(trySettle(settleArgs(sc, "shortLock")), "LockupExpired(uint64,uint64)");
