@@ -1,9 +1,10 @@
 // Setup pipeline: caching ("cached" on a second run), reproducible dev outputs (a forced
 // re-run gives byte-identical verifiers and vkeys), insecure dev artifacts refused outside dev,
 // and the committed contracts/generated files being exactly what the script generates.
+import { execFileSync } from "node:child_process";
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   GENERATED_DIR,
@@ -18,6 +19,7 @@ import {
   type ArtifactSet,
   type CircuitSpec,
 } from "../../prover/setup/pipeline.ts";
+import { REPO_ROOT } from "../../prover/setup/ptau.ts";
 import { GENERATED_HEADER } from "../../prover/setup/solidity-verifier.ts";
 import { compileFixture } from "../fixtures/compile-fixture.ts";
 
@@ -160,26 +162,39 @@ describe("insecure dev artifacts", () => {
   });
 });
 
+/**
+ * A committed file's content: from git HEAD when this is a git checkout (`olzk setup`, run by
+ * npm test before vitest, rewrites the working-tree copies), else the working tree.
+ */
+async function committed(path: string): Promise<string> {
+  const rel = relative(REPO_ROOT, path);
+  try {
+    return execFileSync("git", ["show", `HEAD:${rel}`], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 1 << 26 });
+  } catch {
+    return readFile(path, "utf8");
+  }
+}
+
 describe("committed generated files", () => {
-  it("contracts/generated is exactly what olzk setup --profile dev generates", async () => {
+  it("contracts/generated (as committed) is exactly what olzk setup --profile dev generates", async () => {
     // ensureArtifacts runs the same script as `olzk setup` (a no-op "cached" pass when build/ is current).
     const sets = await ensureArtifacts("dev", { generatedDir: join(root, "dev-generated"), log: () => {} });
     const circuits = await profileCircuits("dev");
     expect(Object.keys(sets).sort()).toEqual(circuits.map((c) => c.kind).sort());
-    const committed = JSON.parse(await readFile(join(GENERATED_DIR, SETUP_RECORD), "utf8"));
+    const record = JSON.parse(await committed(join(GENERATED_DIR, SETUP_RECORD)));
     for (const [kind, s] of Object.entries(sets)) {
       // Same sources, parameters, ptau and beacon as the committed files were made from.
       expect(s.manifest.cacheKey, `${kind}: sources or ptau changed since contracts/generated was committed; run olzk setup and commit`).toBe(
-        committed.circuits[kind].cacheKey,
+        record.circuits[kind].cacheKey,
       );
       for (const [name, content] of Object.entries(await generatedFiles(s))) {
-        expect(await readFile(join(GENERATED_DIR, name), "utf8"), name).toBe(content);
+        expect(await committed(join(GENERATED_DIR, name)), name).toBe(content);
         expect(await readFile(join(root, "dev-generated", name), "utf8"), name).toBe(content);
       }
     }
-    expect(await readFile(join(GENERATED_DIR, SETUP_RECORD), "utf8")).toBe(setupRecord("dev", sets));
+    expect(await committed(join(GENERATED_DIR, SETUP_RECORD))).toBe(setupRecord("dev", sets));
     for (const s of Object.values(sets)) {
-      expect(await readFile(join(GENERATED_DIR, `${s.manifest.circuit}.vkey.json`), "utf8")).toBe(await readFile(s.vkeyPath, "utf8"));
+      expect(await committed(join(GENERATED_DIR, `${s.manifest.circuit}.vkey.json`))).toBe(await readFile(s.vkeyPath, "utf8"));
     }
   }, 900_000);
 });
