@@ -21,6 +21,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { parseCommand, UserError } from "../cli/args.ts";
+import { FIELD_MODULUS } from "../home/model/field.ts";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
@@ -283,13 +284,15 @@ export async function run(argv: string[]): Promise<number> {
   const key = process.env.OLZK_DEPLOYER_KEY;
   if (key !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(key)) throw new UserError("OLZK_DEPLOYER_KEY must be a 0x-prefixed 32-byte hex key");
   const homeChainId = Number(bigOption("home-chain-id", v["home-chain-id"], 1n));
+  const genesisRoot = bigOption("genesis-root", v["genesis-root"]);
+  if (genesisRoot === 0n || genesisRoot >= FIELD_MODULUS) throw new UserError("--genesis-root must be a nonzero field element (below r)");
   const out = resolve(v.out ?? DEFAULT_OUT);
   let result: DeployedAddresses;
   try {
     result = await deployAll(rpc, {
       homeChainId,
       genesisEpoch: bigOption("genesis-epoch", v["genesis-epoch"], 0n),
-      genesisValidatorSetRoot: bigOption("genesis-root", v["genesis-root"]),
+      genesisValidatorSetRoot: genesisRoot,
       guardian: guardian as Address | undefined,
       refundDelay: bigOption("refund-delay", v["refund-delay"], DEFAULT_REFUND_DELAY),
       maxStateAge: bigOption("max-state-age", v["max-state-age"], DEFAULT_MAX_STATE_AGE),

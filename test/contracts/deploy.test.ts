@@ -59,6 +59,7 @@ describe("olzk deploy", () => {
     await expect(run(["--rpc", rpc.url, "--genesis-root", "abc"])).rejects.toThrow(/genesis-root/);
     await expect(run(["--rpc", rpc.url, "--genesis-root", "5", "--guardian", "0x12"])).rejects.toThrow(/guardian/);
     await expect(run(["--bogus"])).rejects.toThrow(UserError);
+    await expect(run(["--rpc", rpc.url, "--genesis-root", "0"])).rejects.toThrow(/nonzero field element/);
     await expect(run(["--rpc", "http://127.0.0.1:9", "--genesis-root", "5", "--out", join(dir, "x.json")])).rejects.toThrow(/cannot reach/);
   });
 
