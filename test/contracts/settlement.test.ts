@@ -17,6 +17,7 @@ import {
   type Stack,
 } from "./fixtures.ts";
 import { DAY, E18, E6, HOUR } from "./home-scenario.ts";
+import { checkEscrowDeposit, readSettlementReceipt } from "../../home/devnet/away-proof.ts";
 
 const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 const Behaviour = { Repay: 0, NoRepay: 1, WrongReturn: 2, Reenter: 3 } as const;
@@ -118,6 +119,17 @@ describe("AtomicSettlement mode 1 (market makers borrow to bid)", () => {
     expect(hexToBigInt(raw)).toBe(expected);
     const proof = await s.chain.rpc("eth_getProof", [s.settlement.address, [slot], "latest"]);
     expect(hexToBigInt(proof.storageProof[0].value)).toBe(expected);
+    // What Home does with it: a verified eth_getProof read (account and storage proofs checked).
+    const homeRead = await readSettlementReceipt({ request: (m, p) => s.chain.rpc(m, p) }, s.settlement.address, 1n, 0);
+    expect(homeRead.outcome).toBe(1);
+    expect(homeRead.recordedAt).toBe(block.timestamp);
+    const mode1Several = sc.cases.mode1Several!.result;
+    await checkEscrowDeposit({ request: (m, p) => s.chain.rpc(m, p) }, s.escrow.address, {
+      auctionId: mode1Several.auctionId,
+      depositor: mode1Several.auctioneer,
+      asset: mode1Several.sellAsset,
+      amount: mode1Several.sellAmount,
+    }, 0);
     // Escrow slot 0: the deposit commitment Home acknowledges.
     const r = sc.cases.mode1Several!.result;
     const commitment = keccak256(
