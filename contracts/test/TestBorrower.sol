@@ -3,18 +3,21 @@ pragma solidity 0.8.37;
 
 import {IERC3156FlashBorrower} from "../interfaces/IERC3156FlashBorrower.sol";
 import {IERC20} from "../interfaces/IERC20.sol";
+import {TestSwap} from "./TestSwap.sol";
 
 /// @title TestBorrower
 /// @notice A market maker's settlement callback for tests: repays (approving the settlement in the
-///         callback unless a standing approval covers it), refuses to repay, returns a wrong value, or
-///         re-enters the settlement contract, as configured.
+///         callback unless a standing approval covers it), sells what it just won on a swap desk and
+///         repays from the proceeds, refuses to repay, returns a wrong value, or re-enters the
+///         settlement contract, as configured.
 contract TestBorrower is IERC3156FlashBorrower {
     /// @notice What the callback does.
     enum Behaviour {
         Repay,
         NoRepay,
         WrongReturn,
-        Reenter
+        Reenter,
+        SwapThenRepay
     }
 
     /// @notice The callback ran.
@@ -29,14 +32,15 @@ contract TestBorrower is IERC3156FlashBorrower {
     address public immutable settlement;
     /// @notice Current behaviour.
     Behaviour public behaviour;
-    /// @notice Calldata sent back to the settlement contract in Reenter mode.
+    /// @notice Reenter: calldata sent back to the settlement contract. SwapThenRepay:
+    ///         abi.encode(TestSwap desk, address tokenIn, uint256 amountIn).
     bytes public reentry;
 
     constructor(address settlement_) {
         settlement = settlement_;
     }
 
-    /// @notice Sets the behaviour and, for Reenter, the calldata to send to the settlement contract.
+    /// @notice Sets the behaviour and its parameters (see `reentry`).
     function setBehaviour(Behaviour b, bytes calldata reentry_) external {
         behaviour = b;
         reentry = reentry_;
@@ -47,6 +51,11 @@ contract TestBorrower is IERC3156FlashBorrower {
     ///         makes the callback skip its own approve).
     function approveToken(address token, address spender, uint256 amount) external {
         IERC20(token).approve(spender, amount);
+    }
+
+    /// @notice Moves tokens out of the borrower (test setup).
+    function transferToken(address token, address to, uint256 amount) external {
+        IERC20(token).transfer(to, amount);
     }
 
     /// @inheritdoc IERC3156FlashBorrower
@@ -64,6 +73,11 @@ contract TestBorrower is IERC3156FlashBorrower {
                     revert(add(ret, 32), mload(ret))
                 }
             }
+        }
+        if (b == Behaviour.SwapThenRepay) {
+            (TestSwap desk, address tokenIn, uint256 amountIn) = abi.decode(reentry, (TestSwap, address, uint256));
+            IERC20(tokenIn).approve(address(desk), amountIn);
+            desk.swap(tokenIn, token, amountIn);
         }
         if (b != Behaviour.NoRepay && IERC20(token).allowance(address(this), msg.sender) < amount + fee) {
             IERC20(token).approve(msg.sender, amount + fee);

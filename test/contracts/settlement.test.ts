@@ -20,7 +20,7 @@ import { DAY, E18, E6, HOUR } from "./home-scenario.ts";
 import { checkEscrowDeposit, readSettlementReceipt } from "../../home/devnet/away-proof.ts";
 
 const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
-const Behaviour = { Repay: 0, NoRepay: 1, WrongReturn: 2, Reenter: 3 } as const;
+const Behaviour = { Repay: 0, NoRepay: 1, WrongReturn: 2, Reenter: 3, SwapThenRepay: 4 } as const;
 
 let s: Stack;
 let sc: Scenario;
@@ -84,6 +84,28 @@ describe("AtomicSettlement mode 1 (market makers borrow to bid)", () => {
     const callbacks = await s.mm1.getEvents.Borrowed({}, { blockHash: rc.blockHash });
     expect(callbacks[0].args).toMatchObject({ initiator: s.account.w2, token: s.parties.usdc, amount: 199_000n * E6, fee: 199n * E6 });
     expect(await s.settlement.read.lockConsumed([11n])).toBe(true);
+  });
+
+  it("flash pattern: a market maker with no USDC sells the won ETH inside the callback and repays", async () => {
+    // The market maker parks its USDC elsewhere: it keeps 1 base unit.
+    const parked = (await s.usdc.read.balanceOf([s.mm1.address])) - 1n;
+    await send(s, "deployer", s.mm1, "transferToken", [s.parties.usdc, s.account.deployer, parked]);
+    const desk = (await s.chain.viem.deployContract("TestSwap" as never)) as any;
+    await send(s, "deployer", desk, "setPrice", [s.parties.weth, s.parties.usdc, 2000n * E6]); // 2,000 USDC/ETH
+    await send(s, "deployer", s.usdc, "mint", [desk.address, 200_000n * E6]);
+    const cfg = encodeAbiParameters([{ type: "address" }, { type: "address" }, { type: "uint256" }], [desk.address, s.parties.weth, 100n * E18]);
+    await send(s, "deployer", s.mm1, "setBehaviour", [Behaviour.SwapThenRepay, cfg]);
+    const weth0 = await s.weth.read.balanceOf([s.mm1.address]);
+    const auctioneer0 = await s.usdc.read.balanceOf([s.account.auctioneer]);
+
+    await settle("mode1One");
+
+    // Sold 100 ETH for 200,000 USDC, repaid 199,199: keeps 801 USDC (plus its 1 base unit).
+    expect(await s.usdc.read.balanceOf([s.mm1.address])).toBe(801n * E6 + 1n);
+    expect(await s.weth.read.balanceOf([s.mm1.address])).toBe(weth0);
+    expect(await capital(s.account.carol, s.usdc.address)).toBe(199_199n * E6);
+    expect((await s.usdc.read.balanceOf([s.account.auctioneer])) - auctioneer0).toBe(199_000n * E6);
+    await expectNoProtocolTake();
   });
 
   it("several fills: two borrowers (cheapest LP with enough capital) and one self-funded bidder; unsold rest returns", async () => {
