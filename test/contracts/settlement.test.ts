@@ -295,8 +295,16 @@ describe("AtomicSettlement rejections", () => {
   });
 
   it("no LP with enough capital at or below the fill's maximum rate", async () => {
+    const snapInner = await s.chain.snapshot();
     await send(s, "carol", s.registry, "withdraw", [s.usdc.address, 1n]);
     await expectRevert(trySettle(settleArgs(sc, "mode1One")), "NoLiquidity(address,uint256,uint16)");
+    await s.chain.revert(snapInner);
+    // Capital is there, but the cheapest LP now charges 0.16% > the proven 0.15% cap.
+    await send(s, "carol", s.registry, "setOffer", [s.usdc.address, 16, []]);
+    await expectRevert(trySettle(settleArgs(sc, "mode1One")), "NoLiquidity(address,uint256,uint16)");
+    // Mode 2: the only LP able to lend 100,000 USDC against WETH raises its rate above the 0.20% cap.
+    await send(s, "alice", s.registry, "setOffer", [s.usdc.address, 25, []]);
+    await expectRevert(trySettle(settleArgs(sc, "mode2One")), "NoLiquidity(address,uint256,uint16)");
   });
 });
 
