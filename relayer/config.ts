@@ -39,6 +39,8 @@ export interface RelayerConfig {
   /** Jobs run at once by this process. */
   concurrency: number;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Prover options: artifact profile (default "dev") and proof cache directory (default build/proofs). */
+  prover: { profile?: string; cacheDir?: string };
   away: AwayChainConfig[];
 }
 
@@ -90,6 +92,8 @@ const ENV = {
   concurrency: "OLZK_RELAYER_CONCURRENCY",
   logLevel: "OLZK_RELAYER_LOG_LEVEL",
   awayChains: "OLZK_RELAYER_AWAY_CHAINS",
+  proverProfile: "OLZK_RELAYER_PROVER_PROFILE",
+  proverCacheDir: "OLZK_RELAYER_PROVER_CACHE_DIR",
 } as const;
 
 /** Per-chain env var name, e.g. awayEnv(31337, "RPC_URL") = OLZK_AWAY_31337_RPC_URL. */
@@ -104,7 +108,7 @@ export function awayEnv(chainId: number | string, what: string): string {
 export function resolveConfig(raw: unknown, env: Env = process.env, baseDir = process.cwd()): RelayerConfig {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError("config must be a JSON object");
   const r = raw as Record<string, any>;
-  const known = ["homeUrl", "dataDir", "database", "pollIntervalMs", "metrics", "workerId", "leaseMs", "concurrency", "logLevel", "away"];
+  const known = ["homeUrl", "dataDir", "database", "pollIntervalMs", "metrics", "workerId", "leaseMs", "concurrency", "logLevel", "prover", "away"];
   for (const k of Object.keys(r)) {
     if (!known.includes(k) && !k.startsWith("$") && k !== "comment") throw new ConfigError(`unknown config key '${k}' (known: ${known.join(", ")})`);
   }
@@ -141,6 +145,15 @@ export function resolveConfig(raw: unknown, env: Env = process.env, baseDir = pr
 
   const logLevel = (env[ENV.logLevel] || r.logLevel || "info") as RelayerConfig["logLevel"];
   if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new ConfigError(`logLevel must be debug, info, warn or error, got '${logLevel}'`);
+
+  expectType(r.prover, "object", "prover");
+  const pr = (r.prover ?? {}) as Record<string, unknown>;
+  for (const k of Object.keys(pr)) if (!["profile", "cacheDir"].includes(k)) throw new ConfigError(`unknown key 'prover.${k}' (known: profile, cacheDir)`);
+  expectType(pr.profile, "string", "prover.profile");
+  expectType(pr.cacheDir, "string", "prover.cacheDir");
+  const profile = env[ENV.proverProfile] || (pr.profile as string | undefined);
+  const cacheDirRaw = env[ENV.proverCacheDir] || (pr.cacheDir as string | undefined);
+  const prover = { ...(profile ? { profile } : {}), ...(cacheDirRaw ? { cacheDir: path(cacheDirRaw) } : {}) };
 
   // Away chains: from the file's `away` array, plus chains named only in the environment.
   if (r.away !== undefined && !Array.isArray(r.away)) throw new ConfigError("away must be an array of chain objects");
@@ -198,7 +211,7 @@ export function resolveConfig(raw: unknown, env: Env = process.env, baseDir = pr
   const dup = away.find((a, i) => away.findIndex((b) => b.chainId === a.chainId) !== i);
   if (dup) throw new ConfigError(`Away chain ${dup.chainId} is configured twice`);
 
-  return { homeUrl, dataDir, database, pollIntervalMs, metrics, workerId, leaseMs, concurrency, logLevel, away };
+  return { homeUrl, dataDir, database, pollIntervalMs, metrics, workerId, leaseMs, concurrency, logLevel, prover, away };
 }
 
 /** Read a config file (JSON) and resolve it with the environment; relative paths are relative to the file. */

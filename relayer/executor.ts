@@ -32,6 +32,23 @@ export interface ExecutorDeps {
   pollIntervalMs: number;
   /** Permanent (non-revert) errors tolerated before a job is marked failed. */
   maxAttempts?: number;
+  /** Progress callback (the main job prints progress and measures latency with it). */
+  onEvent?: (e: JobEvent) => void;
+}
+
+/** What happened to a job, for progress displays and latency measurements. */
+export type JobEvent =
+  | { type: "proved"; key: string; kind: Job["kind"]; chainId: number; seconds: number }
+  | { type: "sent"; key: string; kind: Job["kind"]; chainId: number; txHash: string }
+  | { type: "confirmed"; key: string; kind: Job["kind"]; chainId: number; how: string; txHash?: string; gasUsed?: bigint; blockNumber?: bigint; detail?: string }
+  | { type: "failed"; key: string; kind: Job["kind"]; chainId: number; reason: string };
+
+function emit(d: ExecutorDeps, e: JobEvent): void {
+  try {
+    d.onEvent?.(e);
+  } catch {
+    /* a display callback must not break the job */
+  }
 }
 
 /** Thrown inside a job to put it back for later (not an error). */
@@ -82,11 +99,13 @@ export async function executeJob(job: Job, d: ExecutorDeps, shutdown: AbortSigna
     if (outcome.status === "confirmed") {
       await finish({ state: "confirmed", lastError: null });
       log.info("job confirmed", { how: outcome.how, txHash: outcome.txHash, gasUsed: outcome.gasUsed, detail: outcome.detail });
+      emit(d, { type: "confirmed", key: job.key, kind: job.kind, chainId: job.chainId, how: outcome.how, txHash: outcome.txHash, gasUsed: outcome.gasUsed, blockNumber: outcome.blockNumber, detail: outcome.detail });
       return "confirmed";
     }
     await finish({ state: "failed", lastError: outcome.reason });
     d.metrics.failures.inc({ kind: job.kind, permanent: "true" });
     log.error("job failed", { reason: outcome.reason, txHash: outcome.txHash });
+    emit(d, { type: "failed", key: job.key, kind: job.kind, chainId: job.chainId, reason: outcome.reason });
     return "failed";
   } catch (e) {
     if (lost || e instanceof LostJobError) {
@@ -99,7 +118,8 @@ export async function executeJob(job: Job, d: ExecutorDeps, shutdown: AbortSigna
       return "released";
     }
     if (e instanceof Defer) {
-      await d.store.release(job.key, d.workerId, { notBefore: Date.now() + e.delayMs, lastError: e.reason });
+      // waiting is not an attempt: give back the one the claim counted
+      await d.store.release(job.key, d.workerId, { notBefore: Date.now() + e.delayMs, lastError: e.reason, attempts: Math.max(0, job.attempts - 1) });
       log.debug("job deferred", { reason: e.reason });
       return "released";
     }
@@ -111,6 +131,7 @@ export async function executeJob(job: Job, d: ExecutorDeps, shutdown: AbortSigna
       await d.store.update(job.key, d.workerId, { state: "failed", lastError: msg });
       await d.store.release(job.key, d.workerId, { state: "failed" });
       log.error("job failed", { error: msg, attempts: job.attempts });
+      emit(d, { type: "failed", key: job.key, kind: job.kind, chainId: job.chainId, reason: msg });
       return "failed";
     }
     const delay = backoffDelay(job.attempts, 500, 30_000);
@@ -145,6 +166,7 @@ async function runPhases(
         record: async (r) => {
           try {
             await update({ state: r.state, txHash: r.txHash, nonce: r.nonce, rawTx: r.rawTx });
+            if (r.state === "submitted") emit(d, { type: "sent", key: job.key, kind: job.kind, chainId: job.chainId, txHash: r.txHash });
             return true;
           } catch (e) {
             if (e instanceof LostJobError) return false;
@@ -185,6 +207,7 @@ async function runPhases(
       d.metrics.proofSeconds.observe({ kind: job.kind }, secs);
       await update({ state: "proved", proof: calldata });
       log.info("header proved", { height, seconds: Number(secs.toFixed(3)) });
+      emit(d, { type: "proved", key: job.key, kind: job.kind, chainId: job.chainId, seconds: secs });
     }
     const cd = calldata;
     const out = await submitVia(() => ({ ...port.headerTx(cd), doneErrors: HEADER_DONE_ERRORS }), done);
@@ -212,6 +235,7 @@ async function runPhases(
     stored = { material, calldata };
     await update({ state: "proved", proof: stored });
     log.info("settlement proved", { auctionId, height: material.height, seconds: Number(secs.toFixed(3)) });
+    emit(d, { type: "proved", key: job.key, kind: job.kind, chainId: job.chainId, seconds: secs });
   }
   const s = stored;
   const out = await submitVia(

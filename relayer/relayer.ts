@@ -5,8 +5,7 @@
 import type { PublicClient } from "viem";
 import { backoffDelay, sleep } from "./backoff.ts";
 import type { AwayChainConfig, RelayerConfig } from "./config.ts";
-import { executeJob, type AwayRuntime } from "./executor.ts";
-import type { JobState } from "./jobs.ts";
+import { executeJob, type AwayRuntime, type JobEvent } from "./executor.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { RelayerMetrics, startMetricsServer, type MetricsServer } from "./metrics.ts";
 import { plan } from "./planner.ts";
@@ -31,6 +30,8 @@ export interface RelayerDeps {
   work?: boolean;
   /** /healthz reports not ok when the last successful Home poll is older than this (default max(5 polls, 15 s)). */
   healthStaleMs?: number;
+  /** Progress of jobs (proved, sent, confirmed, failed) and planning, e.g. for a terminal display. */
+  onEvent?: (e: JobEvent | { type: "planned"; keys: string[] }) => void;
 }
 
 export interface Relayer {
@@ -53,8 +54,9 @@ export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}
   const metrics = deps.metrics ?? new RelayerMetrics(true);
   const store = deps.store ?? (await openJobStore(config.database, config.dataDir));
   const home = deps.home ?? (await import("./home-http.ts")).httpHomeSource(config.homeUrl, { onRetry: () => metrics.rpcRetries.inc({ target: "home" }) });
+  const proverOpts = { profile: config.prover.profile, cacheDir: config.prover.cacheDir };
   let prover = deps.prover;
-  const proverPort = async (): Promise<ProverPort> => (prover ??= (await import("./prover-port.ts")).defaultProver());
+  const proverPort = async (): Promise<ProverPort> => (prover ??= (await import("./prover-port.ts")).defaultProver(proverOpts));
   const lazyProver: ProverPort = {
     proveHeader: async (sh) => (await proverPort()).proveHeader(sh),
     proveSettlement: async (m) => (await proverPort()).proveSettlement(m),
@@ -95,11 +97,18 @@ export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}
       metrics.lag.set({ chain: a.name }, Number(hv.latestHeight - (v.lightClient.hasHeaders ? v.lightClient.latestHeight : 0n)));
     }
     metrics.homeHeight.set(Number(hv.latestHeight));
-    const jobs = new Map<string, JobState>((await store.list()).map((j) => [j.key, j.state]));
+    const jobs = await store.states();
     const fresh = plan({ home: hv, aways: avs, jobs });
     const n = fresh.length ? await store.insert(fresh) : 0;
     for (const j of fresh) metrics.planned.inc({ kind: j.kind });
-    if (n > 0) log.info("planned jobs", { jobs: fresh.map((j) => j.key) });
+    if (n > 0) {
+      log.info("planned jobs", { jobs: fresh.map((j) => j.key) });
+      try {
+        deps.onEvent?.({ type: "planned", keys: fresh.map((j) => j.key) });
+      } catch {
+        /* display only */
+      }
+    }
     metrics.setCounts(await store.counts());
     views = { home: hv, aways: avs };
     lastPollOk = Date.now();
@@ -132,7 +141,7 @@ export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}
     const chainIds = [...aways.keys()];
     for (let i = 0; i < config.concurrency; i++) {
       const workerId = config.concurrency === 1 ? config.workerId : `${config.workerId}#${i}`;
-      const edeps = { store, home, prover: lazyProver, aways, metrics, log: log.child({ slot: i }), workerId, leaseMs: config.leaseMs, pollIntervalMs: config.pollIntervalMs };
+      const edeps = { store, home, prover: lazyProver, aways, metrics, log: log.child({ slot: i }), workerId, leaseMs: config.leaseMs, pollIntervalMs: config.pollIntervalMs, onEvent: deps.onEvent };
       loops.push(
         (async () => {
           let storeFailures = 0;

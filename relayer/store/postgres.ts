@@ -80,6 +80,11 @@ export class PostgresJobStore implements JobStore {
     return new Set(r.rows.map((x) => String(x.key)));
   }
 
+  async states(): Promise<Map<string, JobState>> {
+    const r = await this.pool.query(`SELECT key, state FROM ${TABLE}`);
+    return new Map(r.rows.map((x) => [String(x.key), x.state as JobState]));
+  }
+
   async claim(workerId: string, leaseMs: number, filter: ClaimFilter = {}): Promise<Job | undefined> {
     const now = this.clock();
     const args: unknown[] = [workerId, now + leaseMs, now];

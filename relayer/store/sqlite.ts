@@ -89,6 +89,10 @@ export class SqliteJobStore implements JobStore {
     return new Set(this.db.prepare(`SELECT key FROM ${TABLE}`).all().map((r) => String(r.key)));
   }
 
+  async states(): Promise<Map<string, JobState>> {
+    return new Map(this.db.prepare(`SELECT key, state FROM ${TABLE}`).all().map((r) => [String(r.key), String(r.state) as JobState]));
+  }
+
   async claim(workerId: string, leaseMs: number, filter: ClaimFilter = {}): Promise<Job | undefined> {
     const now = this.clock();
     const extra: string[] = [];

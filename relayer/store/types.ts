@@ -22,8 +22,10 @@ export interface JobStore {
   insert(jobs: NewJob[]): Promise<number>;
   get(key: string): Promise<Job | undefined>;
   list(filter?: ListFilter): Promise<Job[]>;
-  /** All keys (the planner's view of the table). */
+  /** All keys. */
   keys(): Promise<Set<string>>;
+  /** key -> state of every job (the planner's view of the table; no proofs loaded). */
+  states(): Promise<Map<string, JobState>>;
   /**
    * Atomically take the next runnable job: not terminal, not owned (or its lease expired),
    * `notBefore` passed, dependency confirmed. Sets owner + lease, bumps attempts, and moves

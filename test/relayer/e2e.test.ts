@@ -145,7 +145,9 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
       },
       { E2E_KEY: RELAYER_KEY },
     );
-    relayer = await startRelayer(config, { log: silentLogger });
+    const events: { at: number; e: any }[] = [];
+    const sealedAt = Date.now();
+    relayer = await startRelayer(config, { log: silentLogger, onEvent: (e) => events.push({ at: Date.now(), e }) });
     const r = relayer;
 
     const settle = await until("the settle job to finish", async () => {
@@ -180,6 +182,20 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     expect(c.auction(auctionId)!.status).toBe("defaulted");
     expect(c.lockup(lockId)!.payload.status).toBe(3); // slashed
 
+    // progress events: proofs, the settlement's gas, latency from the Home block to the mined settlement
+    const settled = events.find((x) => x.e.type === "confirmed" && x.e.key === `settle:31337:${funded.auctionId}`)!;
+    expect(settled.e.how).toBe("mined");
+    expect(settled.e.gasUsed).toBeGreaterThan(0n);
+    expect(events.filter((x) => x.e.type === "proved").map((x) => x.e.kind).sort()).toEqual(["default", "header", "rotation", "rotation", "settle", "settle"]);
+    console.log(
+      JSON.stringify({
+        latencySeconds: (settled.at - sealedAt) / 1000,
+        settleGas: String(settled.e.gasUsed),
+        headerGas: events.filter((x) => x.e.type === "confirmed" && x.e.kind !== "settle" && x.e.gasUsed).map((x) => String(x.e.gasUsed)),
+        proofSeconds: events.filter((x) => x.e.type === "proved").map((x) => `${x.e.kind}:${x.e.seconds.toFixed(1)}`),
+      }),
+    );
+
     const metrics = await (await fetch(`${r.metricsUrl}/metrics`)).text();
     expect(metrics).toMatch(/olzk_relayer_proofs_total\{kind="rotation"\} 2/);
     expect(metrics).toMatch(/olzk_relayer_submissions_total\{chain="local",kind="default",outcome="mined"\} 1/);
@@ -189,5 +205,5 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     const health = await fetch(`${r.metricsUrl}/healthz`);
     expect(health.status).toBe(200);
     expect((await health.json()).ok).toBe(true);
-  });
+  }, 600_000);
 });

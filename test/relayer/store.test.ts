@@ -64,6 +64,7 @@ describe.each(backends)("JobStore on %s", (_name, factory) => {
       expect(await s.insert([job("header", 1, 5), job("settle", 1, 7)])).toBe(0);
       expect(await s.insert([job("header", 1, 5), job("header", 1, 6)])).toBe(1);
       expect([...(await s.keys())].sort()).toEqual(["header:1:5", "header:1:6", "settle:1:7"]);
+      expect(await s.states()).toEqual(new Map([["header:1:5", "pending"], ["header:1:6", "pending"], ["settle:1:7", "pending"]]));
       const c = await s.counts();
       expect(c.pending).toBe(3);
       expect(c.confirmed).toBe(0);
