@@ -75,10 +75,13 @@ export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}
   const shutdown = new AbortController();
   let lastPollOk = 0;
   let lastPlanned = -1;
+  let lastPollStart = 0;
+  let lastWorkAt = 0;
   let views: { home?: HomeView; aways: AwayView[] } = { aways: [] };
   let pollFailures = 0;
 
   const pollOnce = async (): Promise<number> => {
+    const started = Date.now();
     const hv = await home.view();
     const avs: AwayView[] = [];
     for (const [chainId, a] of aways) {
@@ -113,6 +116,7 @@ export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}
     views = { home: hv, aways: avs };
     lastPollOk = Date.now();
     lastPlanned = n;
+    lastPollStart = started;
     return n;
   };
 
@@ -154,6 +158,7 @@ export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}
                 continue;
               }
               await executeJob(job, edeps, shutdown.signal);
+              lastWorkAt = Date.now();
               metrics.setCounts(await store.counts());
             } catch (e) {
               storeFailures++;
@@ -206,7 +211,8 @@ export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}
     async idle() {
       const c = await store.counts();
       const live = Object.entries(c).filter(([s]) => s !== "confirmed" && s !== "failed").reduce((n, [, v]) => n + v, 0);
-      return live === 0 && lastPlanned === 0;
+      // idle = nothing live, and a poll that started after the last job finished planned nothing
+      return live === 0 && (deps.plan === false || (lastPlanned === 0 && lastPollStart > lastWorkAt));
     },
     close() {
       closed ??= (async () => {

@@ -125,6 +125,12 @@ describe("relayer service", () => {
     expect(Number(/olzk_relayer_polls_total\{result="error"\} (\d+)/.exec(m)?.[1])).toBeGreaterThan(0);
     expect(m).toMatch(/olzk_relayer_lag_blocks\{chain="local"\} 0/);
     expect((await fetch(`${r.metricsUrl}/healthz`)).status).toBe(200);
+    await until("the relayer to be idle (what `olzk relay --once` waits for)", () => r.idle(), 5_000);
+    home.addAuction(3n, 26n);
+    await r.pollOnce();
+    expect(await r.idle()).toBe(false); // new work planned
+    await until("idle again", () => r.idle(), 20_000);
+    expect(home.auctions[2]!.receiptConsumed).toBe(true);
     await r.close();
   });
 
