@@ -103,6 +103,7 @@ export async function executeJob(job: Job, d: ExecutorDeps, shutdown: AbortSigna
       return "confirmed";
     }
     await finish({ state: "failed", lastError: outcome.reason });
+    await failDependents(job, d, outcome.reason, log);
     d.metrics.failures.inc({ kind: job.kind, permanent: "true" });
     log.error("job failed", { reason: outcome.reason, txHash: outcome.txHash });
     emit(d, { type: "failed", key: job.key, kind: job.kind, chainId: job.chainId, reason: outcome.reason });
@@ -130,6 +131,7 @@ export async function executeJob(job: Job, d: ExecutorDeps, shutdown: AbortSigna
     if (permanent) {
       await d.store.update(job.key, d.workerId, { state: "failed", lastError: msg });
       await d.store.release(job.key, d.workerId, { state: "failed" });
+      await failDependents(job, d, msg, log);
       log.error("job failed", { error: msg, attempts: job.attempts });
       emit(d, { type: "failed", key: job.key, kind: job.kind, chainId: job.chainId, reason: msg });
       return "failed";
@@ -141,6 +143,15 @@ export async function executeJob(job: Job, d: ExecutorDeps, shutdown: AbortSigna
   } finally {
     clearInterval(beat);
     shutdown.removeEventListener("abort", onShutdown);
+  }
+}
+
+async function failDependents(job: Job, d: ExecutorDeps, reason: string, log: Logger): Promise<void> {
+  try {
+    const keys = await d.store.failDependents(job.key, reason);
+    if (keys.length) log.warn("failed the jobs waiting on this one", { dependents: keys });
+  } catch (e) {
+    log.warn("could not fail dependents", { error: (e as Error).message });
   }
 }
 

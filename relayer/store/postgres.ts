@@ -150,6 +150,20 @@ export class PostgresJobStore implements JobStore {
     return r.rowCount === 1;
   }
 
+  async failDependents(key: string, reason: string): Promise<string[]> {
+    const failed: string[] = [];
+    for (let frontier = [key]; frontier.length > 0; ) {
+      const r = await this.pool.query(
+        `UPDATE ${TABLE} SET state = 'failed', last_error = $1 || ' (dependency ' || depends_on || ' failed)', updated_at = $2
+         WHERE depends_on = ANY($3) AND owner IS NULL AND state NOT IN ('confirmed','failed') RETURNING key`,
+        [reason, this.clock(), frontier],
+      );
+      frontier = r.rows.map((x) => String(x.key));
+      failed.push(...frontier);
+    }
+    return failed;
+  }
+
   async counts(): Promise<Record<JobState, number>> {
     const out = emptyCounts();
     const r = await this.pool.query(`SELECT state, COUNT(*)::int AS n FROM ${TABLE} GROUP BY state`);

@@ -146,6 +146,23 @@ export class SqliteJobStore implements JobStore {
     return Number(r.changes) === 1;
   }
 
+  async failDependents(key: string, reason: string): Promise<string[]> {
+    const failed: string[] = [];
+    const stmt = this.db.prepare(
+      `UPDATE ${TABLE} SET state = 'failed', last_error = ?, updated_at = ?
+       WHERE depends_on = ? AND owner IS NULL AND state NOT IN ('confirmed','failed') RETURNING key`,
+    );
+    for (let frontier = [key]; frontier.length > 0; ) {
+      const next: string[] = [];
+      for (const k of frontier) {
+        for (const r of stmt.all(`${reason} (dependency ${k} failed)`, this.clock(), k)) next.push(String(r.key));
+      }
+      failed.push(...next);
+      frontier = next;
+    }
+    return failed;
+  }
+
   async counts(): Promise<Record<JobState, number>> {
     const out = emptyCounts();
     for (const r of this.db.prepare(`SELECT state, COUNT(*) AS n FROM ${TABLE} GROUP BY state`).all()) {

@@ -38,6 +38,11 @@ export interface JobStore {
   update(key: string, workerId: string, patch: JobPatch, leaseMs?: number): Promise<boolean>;
   /** Give the job up (optionally with a patch); `claimed` goes back to `pending`. */
   release(key: string, workerId: string, patch?: JobPatch): Promise<boolean>;
+  /**
+   * A job failed for good: fail every unowned, not yet terminal job that (transitively) waits
+   * on it, so nothing stays blocked forever. Returns the keys failed.
+   */
+  failDependents(key: string, reason: string): Promise<string[]>;
   /** Number of jobs per state (every state present, 0 when none). */
   counts(): Promise<Record<JobState, number>>;
   close(): Promise<void>;

@@ -177,6 +177,30 @@ describe.each(backends)("JobStore on %s", (_name, factory) => {
     }
   });
 
+  it("fails the jobs that wait (transitively) on a failed job, but not owned or finished ones", async () => {
+    const s = await (await factory()).open();
+    try {
+      await s.insert([
+        job("rotation", 1, 2),
+        job("header", 1, 30, { dependsOn: "rotation:1:2" }),
+        job("settle", 1, 1, { dependsOn: "header:1:30" }),
+        job("settle", 1, 2, { dependsOn: "header:1:30" }),
+        job("settle", 1, 3),
+      ]);
+      expect((await s.claim("A", 10_000))?.key).toBe("rotation:1:2");
+      await s.update("rotation:1:2", "A", { state: "failed", lastError: "reverted: WrongEpoch" });
+      await s.release("rotation:1:2", "A");
+      expect((await s.failDependents("rotation:1:2", "reverted: WrongEpoch")).sort()).toEqual(["header:1:30", "settle:1:1", "settle:1:2"]);
+      const settle = await s.get("settle:1:1");
+      expect(settle?.state).toBe("failed");
+      expect(settle?.lastError).toBe("reverted: WrongEpoch (dependency header:1:30 failed)");
+      expect((await s.get("settle:1:3"))?.state).toBe("pending");
+      expect(await s.failDependents("settle:1:3", "x")).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
   it("lists by state, kind and chain", async () => {
     const s = await (await factory()).open();
     try {
