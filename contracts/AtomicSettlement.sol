@@ -35,8 +35,10 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
     /// @dev Slot 1: consumed lockIds, one bit each (word lockId >> 8, bit lockId & 255).
     mapping(uint64 word => uint256) private _consumedLocks;
 
-    /// @notice Lockup slots of the Settlement circuit (dev profile K = 2).
-    uint256 public constant LOCK_SLOTS = 2;
+    /// @notice Lockup slots K of the Settlement circuit the verifier was generated for (dev 2, prod 4).
+    uint256 public immutable lockSlots;
+    /// @dev Selector of `verifyProof(uint256[8],uint256[3+K])` (the array size is part of the signature).
+    bytes4 private immutable _verifySelector;
     uint256 private constant PRICE_SCALE = 1e18;
     uint256 private constant BPS = 10_000;
     uint256 private constant OUTCOME_SETTLED = 1;
@@ -46,7 +48,7 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
 
     /// @notice Light client whose stored headers back the proofs.
     IHomeLightClient public immutable lightClient;
-    /// @notice Settlement Groth16 verifier.
+    /// @notice Settlement Groth16 verifier (ISettlementVerifier for K = 2; same shape with 3 + K inputs otherwise).
     ISettlementVerifier public immutable verifier;
     /// @notice Escrow of mode-1 sell assets (deployed by this contract).
     IAuctionEscrow public immutable escrow;
@@ -56,13 +58,23 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
     uint64 public immutable maxStateAge;
 
     /// @param lightClient_ The HomeLightClient.
-    /// @param verifier_ The Settlement verifier (K = 2).
+    /// @param verifier_ The Settlement verifier, `verifyProof(uint256[8], uint256[3 + lockSlots_])`.
+    /// @param lockSlots_ The circuit's lockup slots K (1..9).
     /// @param refundDelay Seconds after an escrow deposit from which it can be refunded without a receipt.
     /// @param maxStateAge_ Maximum age in seconds of the header a settlement uses.
-    constructor(IHomeLightClient lightClient_, ISettlementVerifier verifier_, uint64 refundDelay, uint64 maxStateAge_) {
-        if (address(lightClient_).code.length == 0 || address(verifier_).code.length == 0 || maxStateAge_ == 0) {
-            revert InvalidConfig();
-        }
+    constructor(
+        IHomeLightClient lightClient_,
+        ISettlementVerifier verifier_,
+        uint8 lockSlots_,
+        uint64 refundDelay,
+        uint64 maxStateAge_
+    ) {
+        if (
+            address(lightClient_).code.length == 0 || address(verifier_).code.length == 0 || maxStateAge_ == 0
+                || lockSlots_ == 0 || lockSlots_ > 9
+        ) revert InvalidConfig();
+        lockSlots = lockSlots_;
+        _verifySelector = _verifySelectorFor(3 + uint256(lockSlots_));
         if (block.chainid >> 64 != 0) revert ChainIdTooLarge();
         lightClient = lightClient_;
         verifier = verifier_;
@@ -158,7 +170,7 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
     // ---------------------------------------------------------------- proof
 
     /// @dev Lockups must be the result's lockIds in slot order (ENCODING.md) and fills must be consistent.
-    function _checkShape(ResultPayload calldata r, LockupPayload[] calldata lockups) private pure {
+    function _checkShape(ResultPayload calldata r, LockupPayload[] calldata lockups) private view {
         Fill[] calldata fills = r.fills;
         uint256 price = r.clearingPrice;
         uint256 sold;
@@ -184,10 +196,11 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
         }
         if (sold > r.sellAmount) revert InvalidFill(fills.length);
         if (slot != lockups.length) revert LockupMismatch(slot);
-        if (slot > LOCK_SLOTS) revert TooManyLockups(slot);
+        if (slot > lockSlots) revert TooManyLockups(slot);
     }
 
-    /// @dev Rebuilds [stateRoot, awayBinding, resultDigest, lockDigest0, lockDigest1] and verifies the proof.
+    /// @dev Rebuilds [stateRoot, awayBinding, resultDigest, lockDigest[0..K-1]] (unused slots 0) and
+    ///      verifies the proof.
     function _verify(
         uint64 height,
         uint256[8] calldata proof,
@@ -197,17 +210,26 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
     ) private view {
         (uint256 stateRoot, uint64 headerTime) = lightClient.provenState(height);
         if (requireFresh && uint256(headerTime) + maxStateAge < block.timestamp) revert StaleHeader(height, headerTime);
-        uint256[5] memory pub;
+        uint256[] memory pub = new uint256[](3 + lockSlots);
         pub[0] = stateRoot;
         pub[1] = awayBinding();
         pub[2] = resultDigest(r);
         for (uint256 j; j < lockups.length; ++j) {
             pub[3 + j] = lockupDigest(lockups[j]);
         }
-        for (uint256 i; i < 5; ++i) {
+        for (uint256 i; i < pub.length; ++i) {
             if (pub[i] >= Field.R) revert InvalidProof();
         }
-        if (!verifier.verifyProof(proof, pub)) revert InvalidProof();
+        // verifyProof(uint256[8], uint256[3 + K]): both static arrays, encoded in place after the selector.
+        (bool ok, bytes memory ret) = address(verifier).staticcall(abi.encodePacked(_verifySelector, proof, pub));
+        if (!ok || ret.length != 32 || abi.decode(ret, (uint256)) != 1) revert InvalidProof();
+    }
+
+    function _verifySelectorFor(uint256 nPub) private pure returns (bytes4) {
+        bytes memory digits = nPub < 10
+            ? abi.encodePacked(bytes1(uint8(48 + nPub)))
+            : abi.encodePacked(bytes1(uint8(48 + nPub / 10)), bytes1(uint8(48 + nPub % 10)));
+        return bytes4(keccak256(abi.encodePacked("verifyProof(uint256[8],uint256[", digits, "])")));
     }
 
     // ---------------------------------------------------------------- mode 1

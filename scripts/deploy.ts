@@ -72,6 +72,17 @@ export function artifact(name: ContractName): Artifact {
   return loadArtifact(SOURCES[name], name);
 }
 
+/** K of the committed Settlement verifier (contracts/generated/setup.json), 2 when unknown. */
+export function generatedLockSlots(): number {
+  try {
+    const setup = JSON.parse(readFileSync(join(REPO_ROOT, "contracts", "generated", "setup.json"), "utf8"));
+    const k = setup?.circuits?.settlement?.params?.lockups;
+    return Number.isInteger(k) && k > 0 ? k : 2;
+  } catch {
+    return 2;
+  }
+}
+
 export interface DeployOptions {
   /** Home chain id (u32) the light client follows. */
   homeChainId: number;
@@ -83,6 +94,8 @@ export interface DeployOptions {
   refundDelay?: bigint;
   maxStateAge?: bigint;
   historySize?: bigint;
+  /** Settlement circuit lockup slots K (default: contracts/generated/setup.json, else 2). */
+  lockSlots?: number;
   /** Also deploy two mintable test tokens (devnet only). */
   testTokens?: boolean;
   /** Write the addresses JSON here (nothing written when undefined). */
@@ -105,6 +118,7 @@ export interface DeployedAddresses {
   refundDelay: string;
   maxStateAge: string;
   historySize: string;
+  lockSlots: number;
   headerVerifier: Address;
   settlementVerifier: Address;
   lightClient: Address;
@@ -187,9 +201,11 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
     guardian,
     opts.historySize ?? DEFAULT_HISTORY_SIZE,
   ]);
+  const lockSlots = opts.lockSlots ?? generatedLockSlots();
   const settlement = await deploy(clients, "AtomicSettlement", [
     lightClient.address,
     settlementVerifier.address,
+    lockSlots,
     refundDelay,
     maxStateAge,
   ]);
@@ -218,6 +234,7 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
     refundDelay: refundDelay.toString(),
     maxStateAge: maxStateAge.toString(),
     historySize: (opts.historySize ?? DEFAULT_HISTORY_SIZE).toString(),
+    lockSlots,
     headerVerifier: headerVerifier.address,
     settlementVerifier: settlementVerifier.address,
     lightClient: lightClient.address,

@@ -76,7 +76,7 @@ interface IAtomicSettlement {
     error InvalidResult();
     /// @notice The lockups passed do not match the result's lockIds in slot order.
     error LockupMismatch(uint256 slot);
-    /// @notice More lockups than the circuit's K slots.
+    /// @notice More lockups than the circuit's K slots (lockSlots).
     error TooManyLockups(uint256 count);
     /// @notice The lockup's borrower is not the party that borrows.
     error WrongBorrower(uint64 lockId);
@@ -128,6 +128,9 @@ interface IAtomicSettlement {
 
     /// @notice Receipt of `auctionId`: outcome | (recordedAt << 8); 0 when none.
     function receipts(uint64 auctionId) external view returns (uint256);
+
+    /// @notice Lockup slots K of the Settlement circuit (its verifier takes 3 + K public inputs).
+    function lockSlots() external view returns (uint256);
 
     /// @notice Whether `lockId` has been consumed on this chain.
     function lockConsumed(uint64 lockId) external view returns (bool);

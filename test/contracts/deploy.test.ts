@@ -46,6 +46,8 @@ describe("deployAll", () => {
     expect(await read("HomeLightClient", a.lightClient, "historySize")).toBe(8n);
     expect(await read("AtomicSettlement", a.settlement, "lightClient")).toBe(a.lightClient);
     expect(await read("AtomicSettlement", a.settlement, "verifier")).toBe(a.settlementVerifier);
+    expect(await read("AtomicSettlement", a.settlement, "lockSlots")).toBe(2n);
+    expect(file.lockSlots).toBe(2);
     expect(await read("AuctionEscrow", a.escrow, "settlement")).toBe(a.settlement);
     expect(await read("LPRegistry", a.registry, "settlement")).toBe(a.settlement);
     expect(await read("AtomicSettlement", a.settlement, "awayBinding")).toBe((31337n << 160n) | BigInt(a.settlement));

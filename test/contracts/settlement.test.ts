@@ -234,10 +234,20 @@ describe("AtomicSettlement rejections", () => {
     const other = (await s.chain.viem.deployContract("AtomicSettlement" as never, [
       s.addresses.lightClient,
       s.addresses.settlementVerifier,
+      2,
       3n * DAY,
       DAY,
     ] as never)) as any;
     await expectRevert(other.write.settle([...settleArgs(sc, "mode1One")]), "InvalidProof()");
+  });
+
+  it("lockSlots is configurable (K = 3 deploys, its proofs are not the dev ones); K = 0 is refused", async () => {
+    const k3 = (await s.chain.viem.deployContract("AtomicSettlement" as never, [s.addresses.lightClient, s.addresses.settlementVerifier, 3, 3n * DAY, DAY] as never)) as any;
+    expect(await k3.read.lockSlots()).toBe(3n);
+    await expectRevert(k3.write.settle([...settleArgs(sc, "mode1One")]), "InvalidProof()");
+    await expect(
+      s.chain.viem.deployContract("AtomicSettlement" as never, [s.addresses.lightClient, s.addresses.settlementVerifier, 0, 3n * DAY, DAY] as never),
+    ).rejects.toThrow();
   });
 
   it("credit limit that does not cover principal plus interest", async () => {
