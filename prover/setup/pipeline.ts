@@ -147,14 +147,19 @@ async function defaultCompile(name: string, params: Record<string, number>): Pro
   return mod.compileCircuit(name, params);
 }
 
-/** Console progress for steps that take more than a few seconds. */
+/** Console progress for steps that take more than a few seconds (quick steps print nothing). */
 function timed<T>(log: (l: string) => void, label: string, f: () => Promise<T>): Promise<T> {
   const t0 = Date.now();
-  log(`${label}...`);
+  let shown = false;
+  const first = setTimeout(() => {
+    shown = true;
+    log(`${label}...`);
+  }, 2000);
   const timer = setInterval(() => log(`${label}... ${Math.round((Date.now() - t0) / 1000)} s`), 10_000);
   return f().finally(() => {
+    clearTimeout(first);
     clearInterval(timer);
-    log(`${label}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    if (shown) log(`${label}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   });
 }
 
