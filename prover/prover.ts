@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { SignedHeader } from "../home/model/index.ts";
 import { headerQuorumInput } from "./inputs/headerQuorum.ts";
 import { settlementInput, type SettlementInputArgs } from "./inputs/settlement.ts";
-import { ensureArtifacts, loadArtifacts, type ArtifactSet } from "./setup/pipeline.ts";
+import { GENERATED_DIR, ensureArtifacts, loadArtifacts, type ArtifactSet } from "./setup/pipeline.ts";
 import { REPO_ROOT, loadSnarkjs } from "./setup/ptau.ts";
 import { FIELD_Q, FIELD_R, proofToCalldata } from "./setup/solidity-verifier.ts";
 
@@ -184,6 +184,24 @@ export async function proveSettlement(args: SettlementProveArgs, opts: ProveOpti
 }
 
 /**
+ * The verification key of a circuit: from the profile's build artifacts, or for the dev profile
+ * without artifacts, the committed contracts/generated/<Circuit>.vkey.json.
+ */
+export async function loadVerificationKey(
+  circuit: CircuitName,
+  opts: Pick<ProveOptions, "profile" | "network" | "buildDir"> = {},
+): Promise<Record<string, any>> {
+  const profile = opts.profile ?? "dev";
+  try {
+    const art = await loadArtifacts(circuit, { profile, network: opts.network, buildDir: opts.buildDir });
+    return JSON.parse(await readFile(art.vkeyPath, "utf8"));
+  } catch (e) {
+    if (profile !== "dev" || !/no artifacts for/.test((e as Error).message)) throw e;
+    return JSON.parse(await readFile(join(GENERATED_DIR, `${circuit}.vkey.json`), "utf8"));
+  }
+}
+
+/**
  * Verify a proof with snarkjs and the exported verification key of the profile's artifacts.
  * Public signals must be canonical field elements (< r) and proof coordinates < q.
  */
@@ -191,11 +209,10 @@ export async function verifyWithSnarkjs(
   kind: ProofKind | CircuitName,
   proof: Groth16Proof,
   publicSignals: (string | bigint)[],
-  opts: Pick<ProveOptions, "profile" | "network" | "buildDir"> = {},
+  opts: Pick<ProveOptions, "profile" | "network" | "buildDir"> & { vkey?: Record<string, unknown> } = {},
 ): Promise<boolean> {
   const circuit = circuitOf(kind);
-  const art = await loadArtifacts(circuit, { profile: opts.profile ?? "dev", network: opts.network, buildDir: opts.buildDir });
-  const vk = JSON.parse(await readFile(art.vkeyPath, "utf8"));
+  const vk = opts.vkey ?? (await loadVerificationKey(circuit, opts));
   if (publicSignals.length !== vk.nPublic) return false;
   const pub: bigint[] = [];
   for (const s of publicSignals) {

@@ -40,6 +40,14 @@ describe("HeaderQuorum proofs", () => {
     expect(header.calldata.pubSignals).toEqual(header.publicSignals.map(BigInt));
   });
 
+  it("verifies with the committed vkey when no build artifacts exist (dev)", async () => {
+    const buildDir = join(cacheDir, "no-artifacts");
+    expect(await verifyWithSnarkjs("headerQuorum", header.proof, header.publicSignals, { buildDir })).toBe(true);
+    const pub = [...header.publicSignals];
+    pub[0] = (BigInt(pub[0]!) ^ 1n).toString();
+    expect(await verifyWithSnarkjs("headerQuorum", header.proof, pub, { buildDir })).toBe(false);
+  });
+
   it("a tampered public signal fails", async () => {
     for (let i = 0; i < 4; i++) {
       const pub = [...header.publicSignals];
