@@ -18,6 +18,7 @@ import { validatorSetRoot } from "../../home/model/index.ts";
 import { SqliteJobStore } from "../../relayer/store/sqlite.ts";
 import { deployAll } from "../../scripts/deploy.ts";
 import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
+import { ensureContractsBuilt } from "./ensure-built.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const RELAYER_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6"; // hardhat #3
@@ -60,6 +61,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 beforeAll(async () => {
+  await ensureContractsBuilt();
   rpc = await startEdrRpc();
   const probe = DevnetChain.open(resolveDevnetConfig({ dataDir: null, blockMs: 0, port: 0 }));
   const genesisRoot = validatorSetRoot(probe.validatorSet(0n)!);

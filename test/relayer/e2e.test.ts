@@ -22,6 +22,7 @@ import { startRelayer, type Relayer } from "../../relayer/relayer.ts";
 import { silentLogger } from "../../relayer/log.ts";
 import { deployAll } from "../../scripts/deploy.ts";
 import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
+import { ensureContractsBuilt } from "./ensure-built.ts";
 
 const RELAYER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"; // hardhat #1
 const PRICE_SCALE = 10n ** 18n;
@@ -85,6 +86,7 @@ async function mode2Auction(c: RunningDevnet["chain"], o: { auctioneer: Hex; win
 }
 
 beforeAll(async () => {
+  await ensureContractsBuilt();
   rpc = await startEdrRpc();
   // The devnet's validator sets are deterministic from its seed: read the genesis root first.
   const probe = DevnetChain.open(resolveDevnetConfig({ dataDir: null, blockMs: 0, port: 0 }));
