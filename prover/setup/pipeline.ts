@@ -172,12 +172,54 @@ export async function runSetup(opts: SetupOptions = {}): Promise<Record<string, 
   const buildDir = opts.buildDir ?? BUILD_DIR;
   const generatedDir = opts.generatedDir ?? (profile === "dev" ? GENERATED_DIR : join(buildDir, profile, "generated"));
   const out: Record<string, ArtifactSet> = {};
-  for (const spec of circuits) {
-    out[spec.kind] = await setupCircuit(spec, { ...opts, profile, log, compile, buildDir });
-    await writeGenerated(out[spec.kind]!, generatedDir);
+  const unlock = await lockDir(join(buildDir, `${profile}.lock`), log);
+  try {
+    for (const spec of circuits) {
+      out[spec.kind] = await setupCircuit(spec, { ...opts, profile, log, compile, buildDir });
+      await writeGenerated(out[spec.kind]!, generatedDir);
+    }
+    await writeIfChanged(join(generatedDir, SETUP_RECORD), setupRecord(profile, out));
+  } finally {
+    await unlock();
   }
-  await writeIfChanged(join(generatedDir, SETUP_RECORD), setupRecord(profile, out));
   return out;
+}
+
+/**
+ * A cross-process lock (a directory holding the owner's pid), so two processes (e.g. two test
+ * files) never set up the same profile at once; a lock whose owner died is taken over.
+ */
+async function lockDir(path: string, log: (l: string) => void): Promise<() => Promise<void>> {
+  await mkdir(join(path, ".."), { recursive: true });
+  let waited = false;
+  for (;;) {
+    try {
+      await mkdir(path);
+      await writeFile(join(path, "pid"), String(process.pid));
+      return () => rm(path, { recursive: true, force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    const pid = Number(await readFile(join(path, "pid"), "utf8").catch(() => "0"));
+    let alive = pid > 0;
+    if (alive) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+    }
+    if (!alive) {
+      // Owner gone (or still writing its pid): give a fresh lock a moment before taking it over.
+      await new Promise((r) => setTimeout(r, 500));
+      const again = Number(await readFile(join(path, "pid"), "utf8").catch(() => "0"));
+      if (again === pid) await rm(path, { recursive: true, force: true });
+      continue;
+    }
+    if (!waited) log(`setup: waiting for process ${pid}, which is setting up the same artifacts`);
+    waited = true;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 /** Name of the committed record of what the generated files were made from. */

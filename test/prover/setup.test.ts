@@ -135,6 +135,18 @@ describe("setup pipeline (fixture circuit)", () => {
   }, 600_000);
 });
 
+describe("concurrent setups", () => {
+  it("two setups of the same profile take turns (lock) and agree", async () => {
+    const logs: string[][] = [[], []];
+    const [x, y] = await Promise.all(logs.map((log) => setup("concurrent", { log })));
+    expect(x!.preimage!.manifest.cacheKey).toBe(y!.preimage!.manifest.cacheKey);
+    const all = logs.flat().join("\n");
+    expect(all).toMatch(/waiting for process \d+/);
+    expect(all).toMatch(/cached/);
+    expect(await readFile(x!.preimage!.zkeyPath)).toEqual(await readFile(join(root, "b", "build", "dev", "PoseidonPreimage", "circuit_final.zkey")));
+  }, 600_000);
+});
+
 describe("insecure dev artifacts", () => {
   it("are loaded for the dev profile and a local network", async () => {
     const buildDir = join(root, "a", "build");
