@@ -1,5 +1,99 @@
-// `olzk start`: the main job. For now it starts the Home devnet with its defaults.
+// `olzk start` (`npm start`): the main job. Starts the embedded default stack (Home devnet,
+// a local Hardhat Away chain, the deployed contracts and the relayer), walks through a mode 1
+// and a mode 2 settlement with progress, balances, gas and latency, then keeps the stack
+// serving until Ctrl-C. `--once` exits after the walkthrough and prints a JSON summary last.
+import { rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { intOption, parseCommand, type CommandSpec } from "./args.ts";
+import { runScenario, type ScenarioContext } from "./scenario.ts";
+import { startStack } from "./stack.ts";
+import { releaseSnarkjs } from "../prover/setup/pipeline.ts";
+
+const options = {
+  once: { type: "boolean" },
+  "data-dir": { type: "string" },
+  "home-port": { type: "string" },
+  "away-port": { type: "string" },
+  "block-ms": { type: "string" },
+  "epoch-blocks": { type: "string" },
+  "no-scenario": { type: "boolean" },
+} as const;
+
+const spec: CommandSpec<typeof options> = {
+  name: "start",
+  summary: "run the main job: Home devnet + local Away chain + contracts + relayer, then a mode 1 and a mode 2 settlement",
+  usage: "[--once] [--data-dir DIR] [--home-port P] [--away-port P] [--block-ms MS] [--epoch-blocks K]",
+  options,
+  help: {
+    once: "exit after the walkthrough (exit code 0 on success) and print a one-line JSON summary last",
+    "data-dir": "where this run keeps its state (default ./data/start; cleared at start, since the Away chain is new each run)",
+    "home-port": "Home devnet HTTP port on 127.0.0.1 (default 8645; 0 = any free port)",
+    "away-port": "Hardhat node JSON-RPC port on 127.0.0.1 (default 8545; 0 = any free port)",
+    "block-ms": "Home block interval in ms (default 1000)",
+    "epoch-blocks": "Home blocks per epoch (default 30)",
+    "no-scenario": "only start the stack and serve (no walkthrough)",
+  },
+  notes: "The stack runs on loopback only. The relayer's JSON log is written to <data-dir>/relayer.log.",
+};
+
 export async function run(argv: string[]): Promise<number | void> {
-  const devnet = await import("../home/devnet/cli.ts");
-  return devnet.run(argv);
+  const parsed = parseCommand(spec, argv);
+  if (!parsed) return 0;
+  const v = parsed.values;
+  const once = v.once ?? false;
+  const dataDir = resolve(v["data-dir"] ?? join("data", "start"));
+  const t0 = Date.now();
+  let quiet = false;
+  const log = (line: string) => {
+    if (!quiet) console.log(line);
+  };
+  const events: ScenarioContext["events"] = [];
+
+  rmSync(dataDir, { recursive: true, force: true });
+  const stack = await startStack({
+    dataDir,
+    homePort: intOption("home-port", v["home-port"], 8645),
+    awayPort: intOption("away-port", v["away-port"], 8545),
+    blockMs: intOption("block-ms", v["block-ms"], 1000, 100),
+    epochBlocks: intOption("epoch-blocks", v["epoch-blocks"], 30, 2),
+    libraPrice: "26",
+    log,
+    onRelayerEvent: (e) => {
+      events.push({ at: Date.now(), e });
+      if (e.type === "proved") log(`  [relayer] proved ${e.key} in ${e.seconds.toFixed(1)} s`);
+      else if (e.type === "confirmed") log(`  [relayer] ${e.key} done (${e.how}${e.gasUsed !== undefined ? `, gas ${e.gasUsed}` : ""})`);
+      else if (e.type === "failed") log(`  [relayer] ${e.key} FAILED: ${e.reason}`);
+    },
+  });
+
+  let stopping = false;
+  const stop = async (code: number, lastLine?: string) => {
+    if (stopping) return;
+    stopping = true;
+    quiet = true;
+    await stack.close();
+    await releaseSnarkjs();
+    if (lastLine) console.log(lastLine);
+    process.exit(code);
+  };
+  process.once("SIGINT", () => void stop(130));
+  process.once("SIGTERM", () => void stop(143));
+
+  try {
+    if (!v["no-scenario"]) {
+      const summary = await runScenario({ awayRpc: stack.awayRpc, addresses: stack.addresses, devnet: stack.devnet, relayer: stack.relayer, log, events });
+      log(`\nwalkthrough finished in ${Math.round((Date.now() - t0) / 1000)} s`);
+      if (once) {
+        await stop(0, JSON.stringify({ ...summary, seconds: Math.round((Date.now() - t0) / 1000) }));
+        return 0;
+      }
+    }
+  } catch (e) {
+    console.error(`olzk start: ${(e as Error).message}`);
+    await stop(1);
+    return 1;
+  }
+  log(`\nserving: Home ${stack.homeUrl}  Away ${stack.awayRpc}  relayer metrics ${stack.metricsUrl}/metrics`);
+  log("press Ctrl-C to stop");
+  await new Promise(() => {});
 }

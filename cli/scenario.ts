@@ -1,0 +1,381 @@
+// The main job's walkthrough on a running stack (cli/stack.ts), following the reference
+// lending flows (shared/reference/p2p-margin-lending.md):
+//   mode 1: an LP deposits 199,000 USDC at 0.10%; a market maker locks LIBRA on Home; an
+//           auctioneer escrows 100 WETH on Away; the auction clears on Home at 1,990 USDC/ETH;
+//           the relayer proves and settles (the market maker borrows, is paid the WETH, sells it
+//           on a swap desk inside its callback and repays the LP); the receipt releases the
+//           collateral on Home.
+//   mode 2: a user locks LIBRA, auctions 100,000 USDC borrowed from an LP at 0.15% for WETH;
+//           two market makers buy at 0.0005 ETH/USDC; the LP is repaid 50.075 WETH.
+// Every Away transaction of the actors is a real transaction on the Hardhat node (unlocked
+// dev accounts); the relayer's own transactions are signed by its key.
+import {
+  createPublicClient,
+  createWalletClient,
+  encodeAbiParameters,
+  formatUnits,
+  http,
+  keccak256,
+  parseAbi,
+  toHex,
+  type Address,
+  type Hex,
+  type PublicClient,
+  type WalletClient,
+} from "viem";
+import { bidCommitment } from "../home/devnet/index.ts";
+import type { RunningDevnet } from "../home/devnet/index.ts";
+import { loadArtifact, type DeployedAddresses } from "../scripts/deploy.ts";
+import type { JobEvent } from "../relayer/executor.ts";
+import type { Relayer } from "../relayer/relayer.ts";
+
+const PRICE_SCALE = 10n ** 18n;
+const USDC = (n: number | bigint) => BigInt(n) * 10n ** 6n;
+const WETH = (n: number | bigint) => BigInt(n) * 10n ** 18n;
+/** LIBRA has 6 decimals on the devnet. */
+const LIBRA = (n: number | bigint) => BigInt(n) * 10n ** 6n;
+
+const TOKEN_ABI = parseAbi([
+  "function mint(address to, uint256 amount)",
+  "function approve(address spender, uint256 amount) returns (bool)",
+  "function transfer(address to, uint256 amount) returns (bool)",
+  "function balanceOf(address) view returns (uint256)",
+]);
+const REGISTRY_ABI = parseAbi([
+  "function deposit(address asset, uint256 amount)",
+  "function setOffer(address asset, uint16 rateBps, address[] repayAssets)",
+  "function capitalOf(address lp, address asset) view returns (uint256)",
+]);
+const ESCROW_ABI = parseAbi(["function deposit(uint64 auctionId, address asset, uint256 amount)"]);
+const SWAP_ABI = parseAbi(["function setPrice(address tokenIn, address tokenOut, uint256 price)"]);
+const BORROWER_ABI = parseAbi(["function setBehaviour(uint8 b, bytes reentry)"]);
+
+/** Hardhat's default dev accounts (unlocked on the node) playing the actors. */
+const ACTORS = {
+  lpCarol: "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc",
+  auctioneer: "0x90f79bf6eb2c4f870365e785982e1f101e93b906",
+  marketMaker: "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65",
+  user: "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc",
+  mm1: "0x976ea74026e726554db657fa54763abd0c3a0aa9",
+  mm2: "0x14dc79964da2c08b23698b3d3cc7ca32193d9955",
+  lpAlice: "0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f",
+} as const satisfies Record<string, Address>;
+
+export interface SettlementReport {
+  mode: 1 | 2;
+  auctionId: string;
+  clearingPrice: string;
+  settleTx: string;
+  settleGas: string;
+  /** Seconds from the Home block holding the result being sealed to the settlement mined on Away. */
+  latencySeconds: number;
+  collateralStatus: string;
+  balances: Record<string, { before: string; after: string }>;
+}
+
+export interface ScenarioSummary {
+  ok: true;
+  mode1: SettlementReport;
+  mode2: SettlementReport;
+  relayerGas: Record<string, string>;
+  proofSeconds: Record<string, number>;
+}
+
+export interface ScenarioContext {
+  awayRpc: string;
+  addresses: DeployedAddresses;
+  devnet: RunningDevnet;
+  relayer: Relayer;
+  log: (line: string) => void;
+  /** Relayer progress events, fed by the stack. */
+  events: { at: number; e: JobEvent | { type: "planned"; keys: string[] } }[];
+}
+
+class Away {
+  readonly pub: PublicClient;
+  readonly wallet: WalletClient;
+  constructor(url: string) {
+    this.pub = createPublicClient({ transport: http(url) });
+    this.wallet = createWalletClient({ transport: http(url) });
+  }
+  async send(from: Address, to: Address, abi: any, functionName: string, args: unknown[]): Promise<void> {
+    const hash = await this.wallet.writeContract({ account: from, chain: null, address: to, abi, functionName, args });
+    const r = await this.pub.waitForTransactionReceipt({ hash, pollingInterval: 100 });
+    if (r.status !== "success") throw new Error(`${functionName} on ${to} reverted`);
+  }
+  async deploy(from: Address, source: string, name: string, args: unknown[]): Promise<Address> {
+    const { abi, bytecode } = loadArtifact(source, name);
+    const hash = await this.wallet.deployContract({ account: from, chain: null, abi, bytecode, args });
+    const r = await this.pub.waitForTransactionReceipt({ hash, pollingInterval: 100 });
+    if (!r.contractAddress) throw new Error(`deploying ${name} failed`);
+    return r.contractAddress;
+  }
+  balance(token: Address, who: Address): Promise<bigint> {
+    return this.pub.readContract({ address: token, abi: TOKEN_ABI, functionName: "balanceOf", args: [who] });
+  }
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, log: (l: string) => void, timeoutMs = 600_000): Promise<T> {
+  const t0 = Date.now();
+  let lastNote = t0;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    if (Date.now() - lastNote > 10_000) {
+      log(`  ... still waiting for ${what} (${Math.round((Date.now() - t0) / 1000)} s)`);
+      lastNote = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const homeNow = (dn: RunningDevnet) => Math.floor(dn.chain.nowMs() / 1000);
+
+/** Waits (in real time, printing a countdown) until Home time passes `t` (unix seconds). */
+async function waitHomeTime(dn: RunningDevnet, t: number, what: string, log: (l: string) => void): Promise<void> {
+  const left = t - homeNow(dn);
+  if (left >= 0) log(`  waiting ${left + 1} s for ${what}...`);
+  await until(what, async () => homeNow(dn) > t, log);
+}
+
+interface AuctionPlan {
+  auctioneer: Address;
+  sellAsset: Address;
+  sellAmount: bigint;
+  buyAsset: Address;
+  mode: 1 | 2;
+  auctioneerLockId?: bigint;
+  auctioneerMaxRateBps?: number;
+  bids: { bidder: Address; amount: bigint; limitPrice: bigint; lockId: bigint; maxRateBps: number }[];
+}
+
+/** Creates an auction on Home and returns its id and deadlines (escrow, if any, comes next). */
+async function createAuction(dn: RunningDevnet, p: AuctionPlan) {
+  const now = homeNow(dn);
+  const deadlines = { commitDeadline: now + 4, revealDeadline: now + 8, settleDeadline: now + 3600 };
+  const created = await dn.chain.submit("create-auction", {
+    auctioneer: p.auctioneer,
+    sellAsset: p.sellAsset,
+    sellAmount: p.sellAmount.toString(),
+    buyAsset: p.buyAsset,
+    mode: p.mode,
+    reservePrice: "0",
+    ...(p.mode === 2 ? { auctioneerLockId: p.auctioneerLockId!.toString(), auctioneerMaxRateBps: p.auctioneerMaxRateBps } : {}),
+    ...deadlines,
+  });
+  return { auctionId: created.result.auctionId as bigint, ...deadlines };
+}
+
+/** Sealed bids: commit, wait for the reveal window, reveal, wait, clear. Returns the clearing result. */
+async function runAuction(ctx: ScenarioContext, p: AuctionPlan, a: { auctionId: bigint; commitDeadline: number; revealDeadline: number }) {
+  const { devnet: dn, log } = ctx;
+  const bids = p.bids.map((b, i) => ({ ...b, auctionId: a.auctionId, salt: keccak256(toHex(`salt ${a.auctionId} ${i}`)) as Hex }));
+  for (const b of bids) await dn.chain.submit("commit-bid", { auctionId: a.auctionId.toString(), commitment: bidCommitment(b) });
+  log(`  ${bids.length} sealed bid(s) committed on Home`);
+  await waitHomeTime(dn, a.commitDeadline, "the reveal window", log);
+  for (const b of bids) {
+    await dn.chain.submit("reveal-bid", {
+      auctionId: a.auctionId.toString(),
+      bidder: b.bidder,
+      amount: b.amount.toString(),
+      limitPrice: b.limitPrice.toString(),
+      lockId: b.lockId.toString(),
+      maxRateBps: b.maxRateBps,
+      salt: b.salt,
+    });
+  }
+  log(`  bids revealed`);
+  await waitHomeTime(dn, a.revealDeadline, "the end of the reveal window", log);
+  const cleared = await dn.chain.submit("clear-auction", { auctionId: a.auctionId.toString() });
+  return { clearingPrice: cleared.result.clearingPrice as bigint, height: BigInt(cleared.height) };
+}
+
+/** Waits for the relayer to settle the auction on Away and for Home to consume the receipt. */
+async function awaitSettlement(ctx: ScenarioContext, auctionId: bigint, resultHeight: bigint) {
+  const { devnet: dn, relayer, log, events } = ctx;
+  const chainId = ctx.addresses.chainId;
+  const sealed = await until("the Home block with the result", async () => {
+    const latest = dn.chain.latest;
+    return latest && latest.header.height >= resultHeight ? dn.chain.block(resultHeight) : undefined;
+  }, log);
+  const finalAt = Number(sealed!.header.timestampMs);
+  log(`  result is in Home block ${resultHeight}; the relayer proves the header and the settlement...`);
+  const key = `settle:${chainId}:${auctionId}`;
+  const job = await until(`the relayer to settle auction ${auctionId}`, async () => {
+    const j = await relayer.store.get(key);
+    return j && (j.state === "confirmed" || j.state === "failed") ? j : undefined;
+  }, log);
+  if (job.state !== "confirmed") throw new Error(`settlement of auction ${auctionId} failed: ${job.lastError}`);
+  const confirmed = events.find((x) => x.e.type === "confirmed" && x.e.key === key);
+  const ev = confirmed?.e as Extract<JobEvent, { type: "confirmed" }> | undefined;
+  const block = await new Away(ctx.awayRpc).pub.getBlock({ blockNumber: ev?.blockNumber ?? (await new Away(ctx.awayRpc).pub.getBlockNumber()) });
+  // Away block timestamps are whole seconds: latency = mined block time - Home block time.
+  const latencySeconds = Math.max(0, (Number(block.timestamp) * 1000 - finalAt) / 1000);
+  log(`  settled on Away in tx ${job.txHash} (gas ${ev?.gasUsed ?? "?"}), ${latencySeconds.toFixed(1)} s after the Home block`);
+  await until("Home to consume the receipt", async () => (await relayer.store.get(`receipt:${chainId}:${auctionId}`))?.state === "confirmed", log);
+  return { txHash: job.txHash ?? "", gasUsed: ev?.gasUsed ?? 0n, latencySeconds };
+}
+
+type Watch = [label: string, token: Address, holder: Address, decimals: number, read?: () => Promise<bigint>];
+
+async function snapshot(away: Away, watch: Watch[]): Promise<bigint[]> {
+  return Promise.all(watch.map(([, token, holder, , read]) => (read ? read() : away.balance(token, holder))));
+}
+
+function balanceTable(watch: Watch[], before: bigint[], after: bigint[], log: (l: string) => void) {
+  const out: SettlementReport["balances"] = {};
+  const w = Math.max(...watch.map(([l]) => l.length));
+  for (let i = 0; i < watch.length; i++) {
+    const [label, , , dec] = watch[i]!;
+    const b = formatUnits(before[i]!, dec);
+    const a = formatUnits(after[i]!, dec);
+    const d = after[i]! - before[i]!;
+    log(`    ${label.padEnd(w)}  ${b.padStart(14)} -> ${a.padStart(14)}  (${d >= 0n ? "+" : ""}${formatUnits(d, dec)})`);
+    out[label] = { before: before[i]!.toString(), after: after[i]!.toString() };
+  }
+  return out;
+}
+
+export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary> {
+  const { devnet: dn, log, addresses } = ctx;
+  const away = new Away(ctx.awayRpc);
+  const usdc = addresses.tokens!.USDC!;
+  const weth = addresses.tokens!.WETH!;
+  const owner = (name: string) => keccak256(toHex(`home account ${name}`));
+  const expiry = () => homeNow(dn) + 86_400;
+  // LP capital (and what LPs are repaid) stays in the registry until the LP withdraws it.
+  const capital = (lp: Address, asset: Address) =>
+    away.pub.readContract({ address: addresses.registry, abi: REGISTRY_ABI, functionName: "capitalOf", args: [lp, asset] });
+
+  // ---------------------------------------------------------------- mode 1
+  log("\n== Mode 1: a market maker borrows to bid (100 WETH at 1,990 USDC, LP at 0.10%) ==");
+  await away.send(ACTORS.lpCarol, usdc, TOKEN_ABI, "mint", [ACTORS.lpCarol, USDC(199_000)]);
+  await away.send(ACTORS.lpCarol, usdc, TOKEN_ABI, "approve", [addresses.registry, USDC(199_000)]);
+  await away.send(ACTORS.lpCarol, addresses.registry, REGISTRY_ABI, "deposit", [usdc, USDC(199_000)]);
+  await away.send(ACTORS.lpCarol, addresses.registry, REGISTRY_ABI, "setOffer", [usdc, 10, [usdc]]);
+  log("  LP Carol deposited 199,000 USDC in the LP registry at 10 bps per loan (repaid in USDC)");
+
+  // The market maker is a contract (ERC-3156 borrower) that sells the won WETH on a swap desk at
+  // 2,000 USDC/ETH inside the settlement callback and repays the LP from the proceeds.
+  const desk = await away.deploy(ACTORS.marketMaker, "test/TestSwap.sol", "TestSwap", []);
+  await away.send(ACTORS.marketMaker, desk, SWAP_ABI, "setPrice", [weth, usdc, (USDC(2000) * PRICE_SCALE) / WETH(1)]);
+  await away.send(ACTORS.marketMaker, usdc, TOKEN_ABI, "mint", [desk, USDC(250_000)]);
+  const mm = await away.deploy(ACTORS.marketMaker, "test/TestBorrower.sol", "TestBorrower", [addresses.settlement]);
+  await away.send(ACTORS.marketMaker, mm, BORROWER_ABI, "setBehaviour", [
+    4, // SwapThenRepay
+    encodeAbiParameters([{ type: "address" }, { type: "address" }, { type: "uint256" }], [desk, weth, WETH(100)]),
+  ]);
+  log(`  market maker contract ${mm} (sells won WETH at 2,000 USDC on a swap desk inside its callback)`);
+
+  const lock1 = await dn.chain.submit("lock", { owner: owner("market maker"), borrower: mm, creditAsset: usdc, collateral: LIBRA(10_000).toString(), expiry: expiry() });
+  log(`  Home: market maker locked 10,000 LIBRA -> lockId ${lock1.result.lockId}, credit limit ${formatUnits(lock1.result.creditLimit as bigint, 6)} USDC`);
+
+  const plan1: AuctionPlan = {
+    auctioneer: ACTORS.auctioneer,
+    sellAsset: weth,
+    sellAmount: WETH(100),
+    buyAsset: usdc,
+    mode: 1,
+    bids: [{ bidder: mm, amount: WETH(100), limitPrice: (USDC(1990) * PRICE_SCALE) / WETH(1), lockId: lock1.result.lockId as bigint, maxRateBps: 10 }],
+  };
+  const a1 = await createAuction(dn, plan1);
+  log(`  Home: auction ${a1.auctionId} created (sell 100 WETH for USDC, sealed bids)`);
+  await away.send(ACTORS.auctioneer, weth, TOKEN_ABI, "mint", [ACTORS.auctioneer, WETH(100)]);
+  await away.send(ACTORS.auctioneer, weth, TOKEN_ABI, "approve", [addresses.escrow, WETH(100)]);
+  await away.send(ACTORS.auctioneer, addresses.escrow, ESCROW_ABI, "deposit", [a1.auctionId, weth, WETH(100)]);
+  await dn.chain.submit("ack-escrow", { auctionId: a1.auctionId.toString() });
+  log("  auctioneer escrowed 100 WETH on Away; Home checked the deposit with eth_getProof and acknowledged it");
+
+  const watch1: Watch[] = [
+    ["auctioneer WETH", weth, ACTORS.auctioneer, 18],
+    ["auctioneer USDC", usdc, ACTORS.auctioneer, 6],
+    ["market maker WETH", weth, mm, 18],
+    ["market maker USDC", usdc, mm, 6],
+    ["LP Carol capital USDC", usdc, ACTORS.lpCarol, 6, () => capital(ACTORS.lpCarol, usdc)],
+    ["settlement contract USDC", usdc, addresses.settlement, 6],
+  ];
+  const before1 = await snapshot(away, watch1);
+  const cleared1 = await runAuction(ctx, plan1, a1);
+  log(`  Home: auction cleared at ${formatUnits((cleared1.clearingPrice * WETH(1)) / PRICE_SCALE, 6)} USDC/ETH`);
+  const s1 = await awaitSettlement(ctx, a1.auctionId, cleared1.height);
+  const after1 = await snapshot(away, watch1);
+  const status1 = dn.chain.lockup(lock1.result.lockId as bigint)!.payload.status;
+  log(`  Home: receipt consumed, lockup ${lock1.result.lockId} status ${status1 === 2 ? "released" : status1}`);
+  log("  balances (before -> after):");
+  const bal1 = balanceTable(watch1, before1, after1, log);
+
+  // ---------------------------------------------------------------- mode 2
+  log("\n== Mode 2: a user borrows 100,000 USDC to auction it for WETH (LP at 0.15%, repaid in WETH) ==");
+  await away.send(ACTORS.lpAlice, usdc, TOKEN_ABI, "mint", [ACTORS.lpAlice, USDC(100_000)]);
+  await away.send(ACTORS.lpAlice, usdc, TOKEN_ABI, "approve", [addresses.registry, USDC(100_000)]);
+  await away.send(ACTORS.lpAlice, addresses.registry, REGISTRY_ABI, "deposit", [usdc, USDC(100_000)]);
+  await away.send(ACTORS.lpAlice, addresses.registry, REGISTRY_ABI, "setOffer", [usdc, 15, [usdc, weth]]);
+  log("  LP Alice deposited 100,000 USDC at 15 bps, accepting USDC or WETH as repayment");
+  const lock2 = await dn.chain.submit("lock", { owner: owner("user"), borrower: ACTORS.user, creditAsset: usdc, collateral: LIBRA(10_000).toString(), expiry: expiry() });
+  log(`  Home: user locked 10,000 LIBRA -> lockId ${lock2.result.lockId}, credit limit ${formatUnits(lock2.result.creditLimit as bigint, 6)} USDC`);
+  // Winners pay in WETH; the user covers the interest shortfall (0.075 WETH) from its own WETH.
+  for (const who of [ACTORS.mm1, ACTORS.mm2]) {
+    await away.send(who, weth, TOKEN_ABI, "mint", [who, WETH(25)]);
+    await away.send(who, weth, TOKEN_ABI, "approve", [addresses.settlement, WETH(25)]);
+  }
+  await away.send(ACTORS.user, weth, TOKEN_ABI, "mint", [ACTORS.user, WETH(1)]);
+  await away.send(ACTORS.user, weth, TOKEN_ABI, "approve", [addresses.settlement, WETH(1)]);
+  const price2 = (WETH(1) * PRICE_SCALE) / 2000n / USDC(1); // 0.0005 ETH per USDC
+  const plan2: AuctionPlan = {
+    auctioneer: ACTORS.user,
+    sellAsset: usdc,
+    sellAmount: USDC(100_000),
+    buyAsset: weth,
+    mode: 2,
+    auctioneerLockId: lock2.result.lockId as bigint,
+    auctioneerMaxRateBps: 15,
+    bids: [
+      { bidder: ACTORS.mm1, amount: USDC(50_000), limitPrice: price2, lockId: 0n, maxRateBps: 0 },
+      { bidder: ACTORS.mm2, amount: USDC(50_000), limitPrice: price2, lockId: 0n, maxRateBps: 0 },
+    ],
+  };
+  const a2 = await createAuction(dn, plan2);
+  log(`  Home: auction ${a2.auctionId} created (sell 100,000 borrowed USDC for WETH)`);
+  const watch2: Watch[] = [
+    ["user WETH", weth, ACTORS.user, 18],
+    ["MM1 WETH", weth, ACTORS.mm1, 18],
+    ["MM1 USDC", usdc, ACTORS.mm1, 6],
+    ["MM2 WETH", weth, ACTORS.mm2, 18],
+    ["MM2 USDC", usdc, ACTORS.mm2, 6],
+    ["LP Alice capital WETH", weth, ACTORS.lpAlice, 18, () => capital(ACTORS.lpAlice, weth)],
+    ["LP Alice capital USDC", usdc, ACTORS.lpAlice, 6, () => capital(ACTORS.lpAlice, usdc)],
+  ];
+  const before2 = await snapshot(away, watch2);
+  const cleared2 = await runAuction(ctx, plan2, a2);
+  log(`  Home: auction cleared at ${formatUnits((cleared2.clearingPrice * USDC(1)) / PRICE_SCALE, 18)} WETH per USDC`);
+  const s2 = await awaitSettlement(ctx, a2.auctionId, cleared2.height);
+  const after2 = await snapshot(away, watch2);
+  const status2 = dn.chain.lockup(lock2.result.lockId as bigint)!.payload.status;
+  log(`  Home: receipt consumed, lockup ${lock2.result.lockId} status ${status2 === 2 ? "released" : status2}`);
+  log("  balances (before -> after):");
+  const bal2 = balanceTable(watch2, before2, after2, log);
+
+  const relayerGas: Record<string, string> = {};
+  const proofSeconds: Record<string, number> = {};
+  for (const { e } of ctx.events) {
+    if (e.type === "confirmed" && e.gasUsed !== undefined) relayerGas[e.key] = e.gasUsed.toString();
+    if (e.type === "proved") proofSeconds[e.key] = Math.round(e.seconds * 100) / 100;
+  }
+  log("\n  relayer transactions (gas):");
+  for (const [k, g] of Object.entries(relayerGas)) log(`    ${k.padEnd(28)} ${g}`);
+  const statusName = (s: number) => (s === 2 ? "released" : s === 3 ? "slashed" : String(s));
+  return {
+    ok: true,
+    mode1: {
+      mode: 1, auctionId: a1.auctionId.toString(), clearingPrice: cleared1.clearingPrice.toString(), settleTx: s1.txHash,
+      settleGas: s1.gasUsed.toString(), latencySeconds: s1.latencySeconds, collateralStatus: statusName(status1), balances: bal1,
+    },
+    mode2: {
+      mode: 2, auctionId: a2.auctionId.toString(), clearingPrice: cleared2.clearingPrice.toString(), settleTx: s2.txHash,
+      settleGas: s2.gasUsed.toString(), latencySeconds: s2.latencySeconds, collateralStatus: statusName(status2), balances: bal2,
+    },
+    relayerGas,
+    proofSeconds,
+  };
+}

@@ -1,0 +1,185 @@
+// The embedded default stack of the main job, all real and on loopback: a Hardhat node as the
+// Away chain (child process), the contracts deployed to it, the Home devnet and the relayer
+// (in process). Everything is started in order and stopped in reverse by `close()`.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { startDevnet, type RunningDevnet } from "../home/devnet/index.ts";
+import { DevnetChain } from "../home/devnet/chain.ts";
+import { resolveConfig as resolveDevnetConfig, type DevnetConfig } from "../home/devnet/config.ts";
+import { validatorSetRoot } from "../home/model/index.ts";
+import { ensureArtifacts } from "../prover/setup/pipeline.ts";
+import { resolveConfig as resolveRelayerConfig } from "../relayer/config.ts";
+import { startRelayer, type Relayer, type RelayerDeps } from "../relayer/relayer.ts";
+import { createLogger } from "../relayer/log.ts";
+import { artifactPath, deployAll, SOURCES, type DeployedAddresses } from "../scripts/deploy.ts";
+import { REPO_ROOT } from "../circuits/build.ts";
+
+/** Hardhat's well-known dev account #1: the relayer's signer on the local Away chain. */
+const RELAYER_DEV_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
+export interface StackOptions {
+  dataDir: string;
+  /** Ports on 127.0.0.1; 0 picks free ones. */
+  awayPort: number;
+  homePort: number;
+  blockMs: number;
+  epochBlocks: number;
+  /** LIBRA price in credit-asset base units per LIBRA base unit. */
+  libraPrice: string;
+  log: (line: string) => void;
+  onRelayerEvent?: RelayerDeps["onEvent"];
+}
+
+export interface Stack {
+  awayRpc: string;
+  homeUrl: string;
+  metricsUrl: string;
+  addresses: DeployedAddresses;
+  devnet: RunningDevnet;
+  relayer: Relayer;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function rpc(url: string, method: string, params: unknown[] = []): Promise<any> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}
+
+/** Starts `hardhat node` on loopback and waits until it answers JSON-RPC. */
+async function startAwayNode(port: number, log: (l: string) => void): Promise<{ url: string; child: ChildProcess }> {
+  const bin = join(REPO_ROOT, "node_modules", ".bin", "hardhat");
+  const child = spawn(bin, ["node", "--hostname", "127.0.0.1", "--port", String(port)], {
+    cwd: REPO_ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => (output = (output + d).slice(-4000)));
+  child.stderr!.on("data", (d) => (output = (output + d).slice(-4000)));
+  const url = `http://127.0.0.1:${port}`;
+  const t0 = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`hardhat node exited (${child.exitCode}):\n${output}`);
+    try {
+      await rpc(url, "eth_chainId");
+      break;
+    } catch {
+      if (Date.now() - t0 > 60_000) {
+        child.kill("SIGKILL");
+        throw new Error(`hardhat node did not answer on ${url} within 60 s:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  // Blocks every second as well as per transaction, so confirmations advance.
+  await rpc(url, "evm_setIntervalMining", [1000]);
+  log(`Away chain: Hardhat node on ${url} (chainId ${Number(await rpc(url, "eth_chainId"))})`);
+  return { url, child };
+}
+
+function ensureContractsBuilt(log: (l: string) => void): void {
+  const needed = Object.entries(SOURCES).map(([name, src]) => artifactPath(src, name));
+  if (needed.every((p) => existsSync(p))) return;
+  log("compiling contracts (hardhat build)...");
+  const r = spawnSync(join(REPO_ROOT, "node_modules", ".bin", "hardhat"), ["build", "--quiet"], { cwd: REPO_ROOT, stdio: "inherit" });
+  if (r.status !== 0) throw new Error("hardhat build failed");
+}
+
+export async function startStack(o: StackOptions): Promise<Stack> {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const c of cleanups.reverse()) await c();
+  };
+  try {
+    mkdirSync(o.dataDir, { recursive: true });
+    o.log("checking circuit artifacts (olzk setup; instant when cached)...");
+    await ensureArtifacts("dev", { log: (m) => o.log(`  setup: ${m}`) });
+    ensureContractsBuilt(o.log);
+
+    const away = await startAwayNode(o.awayPort || (await freePort()), o.log);
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          if (away.child.exitCode !== null) return resolve();
+          away.child.once("exit", () => resolve());
+          away.child.kill("SIGTERM");
+        }),
+    );
+    const awayChainId = BigInt(await rpc(away.url, "eth_chainId"));
+
+    // The light client's trusted genesis is the devnet's epoch-0 validator set (deterministic from the seed).
+    const devnetConfig: Partial<DevnetConfig> = {
+      dataDir: join(o.dataDir, "home"),
+      port: o.homePort,
+      blockMs: o.blockMs,
+      epochBlocks: o.epochBlocks,
+      libraPrice: o.libraPrice,
+      awayRpc: away.url,
+      awayChainId,
+      confirmations: 0,
+    };
+    const probe = DevnetChain.open(resolveDevnetConfig({ ...devnetConfig, dataDir: null }));
+    const genesisRoot = validatorSetRoot(probe.validatorSet(0n)!);
+    const homeChainId = probe.config.homeChainId;
+    probe.close();
+
+    const addressesFile = join(o.dataDir, "away-addresses.json");
+    const addresses = await deployAll(away.url, {
+      homeChainId,
+      genesisEpoch: 0n,
+      genesisValidatorSetRoot: genesisRoot,
+      testTokens: true,
+      out: addressesFile,
+      rpcUrl: away.url,
+    });
+    o.log(`contracts deployed: light client ${addresses.lightClient}, settlement ${addresses.settlement}`);
+
+    const devnet = await startDevnet({ ...devnetConfig, settlementAddress: addresses.settlement, escrowAddress: addresses.escrow });
+    cleanups.push(() => devnet.close());
+    o.log(`Home devnet: ${devnet.url} (block every ${o.blockMs} ms, epoch every ${o.epochBlocks} blocks)`);
+
+    const relayerConfig = resolveRelayerConfig(
+      {
+        homeUrl: devnet.url,
+        dataDir: join(o.dataDir, "relayer"),
+        pollIntervalMs: 500,
+        metrics: { port: 0 },
+        logLevel: "warn",
+        away: [{ name: "local", chainId: Number(awayChainId), rpcUrl: away.url, addressesFile, signerKeyEnv: "OLZK_RELAYER_KEY", confirmations: 1 }],
+      },
+      { ...process.env, OLZK_RELAYER_KEY: process.env.OLZK_RELAYER_KEY ?? RELAYER_DEV_KEY },
+    );
+    const logFile = join(o.dataDir, "relayer.log");
+    const logStream = createWriteStream(logFile, { flags: "a" });
+    cleanups.push(() => new Promise<void>((resolve) => logStream.end(resolve)));
+    const relayer = await startRelayer(relayerConfig, {
+      log: createLogger({ level: "info", base: { service: "relayer" }, write: (line) => logStream.write(line + "\n") }),
+      onEvent: o.onRelayerEvent,
+    });
+    cleanups.push(() => relayer.close());
+    o.log(`relayer: metrics ${relayer.metricsUrl}/metrics, health ${relayer.metricsUrl}/healthz, log ${logFile}`);
+
+    return { awayRpc: away.url, homeUrl: devnet.url, metricsUrl: relayer.metricsUrl!, addresses, devnet, relayer, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
