@@ -5,9 +5,9 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 600_000,
-    // Proof generation and Hardhat are CPU heavy; two cores, so run files one or two at a time.
-    fileParallelism: true,
-    maxWorkers: 2,
+    // Proof generation (snarkjs already uses every core), Hardhat nodes and PostgreSQL are CPU
+    // heavy and some tests measure timeouts: run files one at a time so they stay deterministic.
+    fileParallelism: false,
     pool: "forks",
   },
 });

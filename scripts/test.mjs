@@ -12,4 +12,6 @@ function step(cmd, args) {
 // Dev-profile Groth16 artifacts (compile, setup, verifiers): built when missing or stale, a
 // quick "cached" pass otherwise. A cold setup takes a few minutes on 2 cores.
 step("node", ["bin/olzk.mjs", "setup", "--profile", "dev"]);
+// Contract artifacts (solc-js, offline) for the contract, relayer and end-to-end tests.
+step("hardhat", ["build", "--quiet"]);
 step("vitest", ["run", ...process.argv.slice(2)]);

@@ -1,0 +1,70 @@
+// End-to-end test of the main job exactly as a user runs it: `olzk start --once` as a child
+// process (Hardhat node, deployed contracts, Home devnet, relayer, real proofs), then the
+// one-line JSON summary it prints last is checked against the reference lending numbers.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../circuits/build.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "olzk-start-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function runStart(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, "bin", "olzk.mjs"), "start", ...args], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const USDC = (n: bigint) => n * 10n ** 6n;
+const WETH = 10n ** 18n;
+const delta = (b: { before: string; after: string }) => BigInt(b.after) - BigInt(b.before);
+
+describe("npm start -- --once", () => {
+  it("settles mode 1 and mode 2 end to end and prints a JSON summary last", async () => {
+    const r = await runStart(["--once", "--home-port", "0", "--away-port", "0", "--data-dir", join(dir, "run")]);
+    expect(r.code, r.stderr + r.stdout.slice(-3000)).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    const summary = JSON.parse(lines[lines.length - 1]!);
+    expect(summary.ok).toBe(true);
+
+    // Mode 1 (reference: 100 ETH at 1,990 USDC, LP at 0.10%): the LP's 199,000 USDC become 199,199.
+    const m1 = summary.mode1.balances;
+    expect(BigInt(m1["LP Carol capital USDC"].after)).toBe(USDC(199_199n));
+    expect(delta(m1["auctioneer USDC"])).toBe(USDC(199_000n));
+    // The market maker sold the 100 WETH at 2,000 inside its callback and kept the spread.
+    expect(delta(m1["market maker USDC"])).toBe(USDC(200_000n - 199_199n));
+    expect(delta(m1["settlement contract USDC"])).toBe(0n);
+    expect(summary.mode1.collateralStatus).toBe("released");
+
+    // Mode 2 (reference: 100,000 USDC at 0.0005 ETH/USDC, LP at 0.15%): the LP is repaid 50.075 WETH.
+    const m2 = summary.mode2.balances;
+    expect(delta(m2["LP Alice capital WETH"])).toBe((50_075n * WETH) / 1000n);
+    expect(delta(m2["LP Alice capital USDC"])).toBe(-USDC(100_000n));
+    expect(delta(m2["MM1 USDC"])).toBe(USDC(50_000n));
+    expect(delta(m2["MM2 WETH"])).toBe(-25n * WETH);
+    expect(delta(m2["user WETH"])).toBe(-(75n * WETH) / 1000n);
+    expect(summary.mode2.collateralStatus).toBe("released");
+
+    for (const m of [summary.mode1, summary.mode2]) {
+      expect(m.settleTx).toMatch(/^0x[0-9a-f]{64}$/);
+      expect(Number(m.settleGas)).toBeGreaterThan(100_000);
+      expect(m.latencySeconds).toBeGreaterThan(0);
+    }
+    // Progress was shown along the way.
+    expect(r.stdout).toContain("== Mode 1");
+    expect(r.stdout).toMatch(/\[relayer\] proved header:/);
+  }, 900_000);
+
+  it("rejects a bad flag with one clear line", async () => {
+    const r = await runStart(["--block-ms", "fast"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("olzk start: --block-ms must be a whole number, got 'fast'");
+  });
+});
