@@ -8,7 +8,7 @@ interface Subcommand {
 }
 
 const commands: Record<string, Subcommand> = {
-  start: { summary: "run the main job (embedded devnet stack)", load: () => import("./start.ts") },
+  start: { summary: "run the main job: devnet + Away chain + contracts + relayer, then a mode 1 and a mode 2 settlement", load: () => import("./start.ts") },
   devnet: { summary: "run the Home (Open Libra) devnet with its HTTP API", load: () => import("../home/devnet/cli.ts") },
   setup: { summary: "compile circuits and run the Groth16 trusted setup (cached)", load: () => import("../prover/setup/cli.ts") },
   prove: { summary: "prove a Home header or a settlement with Groth16", load: () => import("../prover/cli.ts") },
