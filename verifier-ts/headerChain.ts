@@ -13,6 +13,7 @@ import {
   type SnarkjsProof,
   type SnarkjsVerificationKey,
 } from "./groth16.ts";
+import { unpackMeta } from "../home/model/header.ts";
 
 /** A trusted starting point: the validator set root of an epoch of a Home chain. */
 export interface Checkpoint {
@@ -77,18 +78,15 @@ export type HeaderChainResult =
 /** Checks one HeaderQuorum proof; the default is Groth16 with the HeaderQuorum key. */
 export type HeaderProofVerifier = (publicSignals: PublicSignals, proof: SnarkjsProof) => Groth16Result;
 
-const MASK32 = (1n << 32n) - 1n;
 const MASK64 = (1n << 64n) - 1n;
 
-/** Split meta = chainId + epoch*2^32 + height*2^96 + timestampMs*2^160; null if meta >= 2^224. */
-export function decodeMeta(meta: bigint): { chainId: number; epoch: bigint; height: bigint; timestampMs: bigint } | null {
-  if (meta < 0n || meta >> 224n !== 0n) return null;
-  return {
-    chainId: Number(meta & MASK32),
-    epoch: (meta >> 32n) & MASK64,
-    height: (meta >> 96n) & MASK64,
-    timestampMs: meta >> 160n,
-  };
+/** Split meta = chainId + epoch*2^32 + height*2^96 + timestampMs*2^160 (the model's unpackMeta); null if meta >= 2^224. */
+export function decodeMeta(meta: bigint): ReturnType<typeof unpackMeta> | null {
+  try {
+    return unpackMeta(meta);
+  } catch {
+    return null;
+  }
 }
 
 function toBig(s: string | bigint): bigint | null {
