@@ -14,6 +14,8 @@ export interface CircuitProfile {
 
 export const PROFILES = {
   dev: { N: 4, depth: 32, lockups: 2, insecure: true },
+  /** dev with a 16-slot validator set (needs the 2^17 dev ptau): the N = 16 end-to-end benchmark. */
+  dev16: { N: 16, depth: 32, lockups: 2, insecure: true },
   prod: { N: 64, depth: 32, lockups: 4, insecure: false },
 } as const satisfies Record<string, CircuitProfile>;
 

@@ -3,9 +3,10 @@
 // contribution, export the verification key, our Solidity verifier and snarkjs's verifier.
 // Artifacts go to build/setup/<profile>/<Circuit>/ with a manifest.json; they are cached by a
 // hash of (circuit sources + parameters + ptau hash + contribution mode), so a second run
-// is instant. The dev profile uses a fixed public beacon as its phase-2 contribution, so its
-// outputs are reproducible byte for byte; its artifacts are marked insecure and refused by
-// loadArtifacts for any other profile or a non-local network.
+// is instant. The dev profiles (dev, dev16: `insecure` in circuits/profiles.ts) use a fixed public
+// beacon as their phase-2 contribution, so their outputs are reproducible byte for byte; their
+// artifacts are marked insecure and refused by loadArtifacts for any non-dev profile or a
+// non-local network. Only dev writes the committed contracts/generated verifiers.
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
@@ -13,7 +14,7 @@ import { join, relative } from "node:path";
 import { REPO_ROOT, loadSnarkjs, requiredPower, resolvePtau, type ResolvePtauOptions, type ResolvedPtau } from "./ptau.ts";
 import { GENERATED_HEADER, generateSolidityVerifier, type Groth16VerificationKey } from "./solidity-verifier.ts";
 
-export type ProfileName = "dev" | "prod";
+export type ProfileName = "dev" | "dev16" | "prod";
 export type CircuitKind = "headerQuorum" | "settlement";
 
 /** Output of circuits/build.ts compileCircuit. */
@@ -111,6 +112,17 @@ export class InsecureArtifactsError extends Error {
 const SNARKJS_VERSION: string = JSON.parse(
   await readFile(join(REPO_ROOT, "node_modules", "snarkjs", "package.json"), "utf8"),
 ).version;
+
+const PROFILES_MODULE = "../../circuits/profiles.ts";
+const PROFILE_TABLE = (await import(PROFILES_MODULE)).PROFILES as Record<string, { insecure?: boolean }> | undefined;
+
+/**
+ * A dev profile (circuits/profiles.ts `insecure: true`, e.g. dev, dev16): single-party beacon
+ * setup, dev ptau allowed, artifacts marked insecure and accepted only on local networks.
+ */
+export function isDevProfile(profile: string): boolean {
+  return profile === "dev" || PROFILE_TABLE?.[profile]?.insecure === true;
+}
 
 function sha256(s: string | Buffer): string {
   return createHash("sha256").update(s).digest("hex");
@@ -265,14 +277,14 @@ async function setupCircuit(
   const nConstraints = Number(info.nConstraints);
   const power = requiredPower(nConstraints, nPublic);
   // A local single-party ceremony only makes sense where an insecure ptau is acceptable.
-  const ceremonyOk = profile === "dev" || Boolean(opts.allowInsecurePtau);
+  const ceremonyOk = isDevProfile(profile) || Boolean(opts.allowInsecurePtau);
   const ptau = await resolvePtau({ ...opts.ptau, allowCeremony: ceremonyOk && opts.ptau?.allowCeremony !== false, power, log });
-  if (ptau.insecure && profile !== "dev" && !opts.allowInsecurePtau) {
+  if (ptau.insecure && !isDevProfile(profile) && !opts.allowInsecurePtau) {
     throw new InsecureArtifactsError(
       `profile '${profile}' needs a public ceremony ptau, but ${ptau.path} (${ptau.source}) is not one; pass --ptau with a Hermez file or --allow-insecure-ptau`,
     );
   }
-  const beacon = profile === "dev";
+  const beacon = isDevProfile(profile);
   const contribution: ArtifactManifest["contribution"] = beacon
     ? { type: "beacon", ...DEV_BEACON }
     : { type: "random", name: "olzk setup random contribution", contributions: 1 };
@@ -343,7 +355,7 @@ async function setupCircuit(
     kind: spec.kind,
     profile,
     params: spec.params,
-    insecure: profile === "dev" || ptau.insecure,
+    insecure: isDevProfile(profile) || ptau.insecure,
     cacheKey,
     sourceHash: compiled.sourceHash,
     r1csSha256,
@@ -447,7 +459,7 @@ export function assertArtifactsAllowed(manifest: ArtifactManifest, profile: stri
   if (manifest.profile !== profile) {
     throw new InsecureArtifactsError(`artifacts of ${manifest.circuit} were built for profile '${manifest.profile}', not '${profile}'`);
   }
-  if (manifest.insecure && profile !== "dev") {
+  if (manifest.insecure && !isDevProfile(profile)) {
     throw new InsecureArtifactsError(`refusing INSECURE dev artifacts of ${manifest.circuit} for profile '${profile}'`);
   }
   if (manifest.insecure && network !== undefined && !LOCAL_NETWORKS.has(network)) {

@@ -12,6 +12,7 @@ import {
   SETUP_RECORD,
   ensureArtifacts,
   generatedFiles,
+  isDevProfile,
   loadArtifacts,
   profileCircuits,
   runSetup,
@@ -167,6 +168,18 @@ describe("insecure dev artifacts", () => {
   it("are refused for a public network", async () => {
     const buildDir = join(root, "a", "build");
     await expect(loadArtifacts("PoseidonPreimage", { profile: "dev", buildDir, network: "sepolia" })).rejects.toThrow(/network 'sepolia'/);
+  });
+
+  it("are accepted for another dev profile (dev16) on a local network only", async () => {
+    expect([isDevProfile("dev"), isDevProfile("dev16"), isDevProfile("prod"), isDevProfile("nope")]).toEqual([true, true, false, false]);
+    const buildDir = join(root, "a", "build");
+    await cp(join(buildDir, "dev"), join(buildDir, "dev16"), { recursive: true });
+    const mpath = join(buildDir, "dev16", "PoseidonPreimage", "manifest.json");
+    const m = JSON.parse(await readFile(mpath, "utf8"));
+    await writeFile(mpath, JSON.stringify({ ...m, profile: "dev16" }));
+    const s = await loadArtifacts("PoseidonPreimage", { profile: "dev16", buildDir, network: "localhost" });
+    expect(s.manifest.insecure).toBe(true);
+    await expect(loadArtifacts("PoseidonPreimage", { profile: "dev16", buildDir, network: "mainnet" })).rejects.toThrow(/network 'mainnet'/);
   });
 
   it("a non-dev profile refuses an insecure ptau", async () => {
