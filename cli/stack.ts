@@ -13,7 +13,7 @@ import { ensureArtifacts } from "../prover/setup/pipeline.ts";
 import { resolveConfig as resolveRelayerConfig } from "../relayer/config.ts";
 import { startRelayer, type Relayer, type RelayerDeps } from "../relayer/relayer.ts";
 import { createLogger } from "../relayer/log.ts";
-import { artifactPath, deployAll, SOURCES, type DeployedAddresses } from "../scripts/deploy.ts";
+import { artifactPath, compileSolidity, deployAll, SOURCES, type DeployedAddresses } from "../scripts/deploy.ts";
 import { REPO_ROOT } from "../circuits/build.ts";
 
 /** Hardhat's well-known dev account #1: the relayer's signer on the local Away chain. */
@@ -30,6 +30,12 @@ export interface StackOptions {
   libraPrice: string;
   log: (line: string) => void;
   onRelayerEvent?: RelayerDeps["onEvent"];
+  /**
+   * Circuit profile (circuits/profiles.ts; default "dev", N = 4). Another profile sets the Home
+   * validator slots to its N, the relayer's prover profile, and deploys the verifiers its setup
+   * generated under build/setup/<profile>/generated (compiled here with solc-js).
+   */
+  profile?: string;
 }
 
 export interface Stack {
@@ -110,9 +116,21 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   };
   try {
     mkdirSync(o.dataDir, { recursive: true });
-    o.log("checking circuit artifacts (olzk setup; instant when cached)...");
-    await ensureArtifacts("dev", { log: (m) => o.log(`  setup: ${m}`) });
+    const profile = o.profile ?? "dev";
+    o.log(`checking circuit artifacts (olzk setup --profile ${profile}; instant when cached)...`);
+    const sets = await ensureArtifacts(profile, { log: (m) => o.log(`  setup: ${m}`) });
     ensureContractsBuilt(o.log);
+    const N = sets.headerQuorum!.manifest.params.N!;
+    const lockups = sets.settlement!.manifest.params.lockups!;
+    // dev's verifiers are the committed contracts/generated ones (Hardhat artifacts); others are compiled here.
+    const generated = join(REPO_ROOT, "build", "setup", profile, "generated");
+    const verifiers =
+      profile === "dev"
+        ? undefined
+        : {
+            HeaderQuorumVerifier: compileSolidity(join(generated, "HeaderQuorumVerifier.sol"), "HeaderQuorumVerifier"),
+            SettlementVerifier: compileSolidity(join(generated, "SettlementVerifier.sol"), "SettlementVerifier"),
+          };
 
     const away = await startAwayNode(o.awayPort || (await freePort()), o.log);
     cleanups.push(
@@ -135,6 +153,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       awayRpc: away.url,
       awayChainId,
       confirmations: 0,
+      ...(profile === "dev" ? {} : { capacity: N, active: N, maxLockFills: lockups }),
     };
     const probe = DevnetChain.open(resolveDevnetConfig({ ...devnetConfig, dataDir: null }));
     const genesisRoot = validatorSetRoot(probe.validatorSet(0n)!);
@@ -149,12 +168,13 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       testTokens: true,
       out: addressesFile,
       rpcUrl: away.url,
+      ...(verifiers ? { verifiers, lockSlots: lockups } : {}),
     });
     o.log(`contracts deployed: light client ${addresses.lightClient}, settlement ${addresses.settlement}`);
 
     const devnet = await startDevnet({ ...devnetConfig, settlementAddress: addresses.settlement, escrowAddress: addresses.escrow });
     cleanups.push(() => devnet.close());
-    o.log(`Home devnet: ${devnet.url} (block every ${o.blockMs} ms, epoch every ${o.epochBlocks} blocks)`);
+    o.log(`Home devnet: ${devnet.url} (${N} validator slots, block every ${o.blockMs} ms, epoch every ${o.epochBlocks} blocks)`);
 
     const relayerConfig = resolveRelayerConfig(
       {
@@ -163,6 +183,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         pollIntervalMs: 500,
         metrics: { port: 0 },
         logLevel: "warn",
+        prover: { profile },
         away: [{ name: "local", chainId: Number(awayChainId), rpcUrl: away.url, addressesFile, signerKeyEnv: "OLZK_RELAYER_KEY", confirmations: 1 }],
       },
       { ...process.env, OLZK_RELAYER_KEY: process.env.OLZK_RELAYER_KEY ?? RELAYER_DEV_KEY },

@@ -4,10 +4,16 @@
 // serving until Ctrl-C. `--once` exits after the walkthrough and prints a JSON summary last.
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { intOption, parseCommand, type CommandSpec } from "./args.ts";
+import { intOption, parseCommand, UserError, type CommandSpec } from "./args.ts";
+import { PROFILES } from "../circuits/profiles.ts";
 import { runScenario, type ScenarioContext } from "./scenario.ts";
 import { startStack } from "./stack.ts";
 import { releaseSnarkjs } from "../prover/setup/pipeline.ts";
+
+/** Profiles the local stack can run: the insecure dev ones (single-party setup, local only). */
+const DEV_PROFILES = Object.entries(PROFILES)
+  .filter(([, p]) => p.insecure)
+  .map(([name]) => name);
 
 const options = {
   once: { type: "boolean" },
@@ -17,12 +23,13 @@ const options = {
   "block-ms": { type: "string" },
   "epoch-blocks": { type: "string" },
   "no-scenario": { type: "boolean" },
+  profile: { type: "string" },
 } as const;
 
 const spec: CommandSpec<typeof options> = {
   name: "start",
   summary: "run the main job: Home devnet + local Away chain + contracts + relayer, then a mode 1 and a mode 2 settlement",
-  usage: "[--once] [--data-dir DIR] [--home-port P] [--away-port P] [--block-ms MS] [--epoch-blocks K]",
+  usage: "[--once] [--data-dir DIR] [--home-port P] [--away-port P] [--block-ms MS] [--epoch-blocks K] [--profile dev|dev16]",
   options,
   help: {
     once: "exit after the walkthrough (exit code 0 on success) and print a one-line JSON summary last",
@@ -32,6 +39,7 @@ const spec: CommandSpec<typeof options> = {
     "block-ms": "Home block interval in ms (default 1000)",
     "epoch-blocks": "Home blocks per epoch (default 30)",
     "no-scenario": "only start the stack and serve (no walkthrough)",
+    profile: "circuit profile: dev (default, 4 validator slots) or dev16 (16 slots; first run sets it up, minutes); local dev setups only",
   },
   notes: "The stack runs on loopback only. The relayer's JSON log is written to <data-dir>/relayer.log.",
 };
@@ -49,6 +57,8 @@ export async function run(argv: string[]): Promise<number | void> {
   };
   const events: ScenarioContext["events"] = [];
 
+  const profile = v.profile ?? "dev";
+  if (!DEV_PROFILES.includes(profile)) throw new UserError(`--profile must be one of ${DEV_PROFILES.join(", ")}, got '${profile}'`);
   rmSync(dataDir, { recursive: true, force: true });
   const stack = await startStack({
     dataDir,
@@ -57,6 +67,7 @@ export async function run(argv: string[]): Promise<number | void> {
     blockMs: intOption("block-ms", v["block-ms"], 1000, 100),
     epochBlocks: intOption("epoch-blocks", v["epoch-blocks"], 30, 2),
     libraPrice: "26",
+    profile,
     log,
     onRelayerEvent: (e) => {
       events.push({ at: Date.now(), e });

@@ -4,6 +4,7 @@
 // Programmatic: `deployAll(rpcUrl | { publicClient, walletClient }, opts)`; CLI: `olzk deploy`.
 import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -55,6 +56,32 @@ export function loadArtifact(source: string, name: string): Artifact {
   return { abi: json.abi, bytecode: json.bytecode };
 }
 
+/**
+ * Compiles one self-contained Solidity file (e.g. a generated verifier outside contracts/) with
+ * solc-js and the Hardhat settings (0.8.37, optimizer 10000 runs, prague); returns contract `name`.
+ */
+export function compileSolidity(file: string, name: string): Artifact {
+  const solc = createRequire(import.meta.url)("solc") as { compile(input: string): string };
+  const input = {
+    language: "Solidity",
+    sources: { [name + ".sol"]: { content: readFileSync(file, "utf8") } },
+    settings: {
+      optimizer: { enabled: true, runs: 10_000 },
+      evmVersion: "prague",
+      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
+    },
+  };
+  const out = JSON.parse(solc.compile(JSON.stringify(input))) as {
+    errors?: { severity: string; formattedMessage: string }[];
+    contracts?: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string } } }>>;
+  };
+  const errors = (out.errors ?? []).filter((e) => e.severity === "error");
+  if (errors.length) throw new Error(`compiling ${file}: ${errors.map((e) => e.formattedMessage).join("\n")}`);
+  const c = out.contracts?.[name + ".sol"]?.[name];
+  if (!c) throw new Error(`${file} has no contract ${name}`);
+  return { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` as Hex };
+}
+
 /** Sources of every contract the deploy script touches (paths under contracts/). */
 export const SOURCES = {
   HeaderQuorumVerifier: "generated/HeaderQuorumVerifier.sol",
@@ -104,6 +131,12 @@ export interface DeployOptions {
   privateKey?: Hex;
   /** Recorded in the JSON for the relayer. */
   rpcUrl?: string;
+  /**
+   * Verifier contracts to deploy instead of the committed (dev profile) Hardhat artifacts, e.g.
+   * the HeaderQuorumVerifier another profile's setup generated under build/setup/<profile>/generated
+   * (see compileSolidity).
+   */
+  verifiers?: Partial<Record<"HeaderQuorumVerifier" | "SettlementVerifier", Artifact>>;
 }
 
 export interface DeployedAddresses {
@@ -160,8 +193,9 @@ async function deploy(
   { publicClient, walletClient }: Clients,
   name: ContractName,
   args: readonly unknown[],
+  override?: Artifact,
 ): Promise<{ address: Address; block: bigint }> {
-  const { abi, bytecode } = artifact(name);
+  const { abi, bytecode } = override ?? artifact(name);
   const hash = await walletClient.deployContract({
     abi,
     bytecode,
@@ -191,8 +225,8 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
   const refundDelay = opts.refundDelay ?? DEFAULT_REFUND_DELAY;
   const maxStateAge = opts.maxStateAge ?? DEFAULT_MAX_STATE_AGE;
 
-  const headerVerifier = await deploy(clients, "HeaderQuorumVerifier", []);
-  const settlementVerifier = await deploy(clients, "SettlementVerifier", []);
+  const headerVerifier = await deploy(clients, "HeaderQuorumVerifier", [], opts.verifiers?.HeaderQuorumVerifier);
+  const settlementVerifier = await deploy(clients, "SettlementVerifier", [], opts.verifiers?.SettlementVerifier);
   const lightClient = await deploy(clients, "HomeLightClient", [
     opts.homeChainId,
     opts.genesisEpoch,
