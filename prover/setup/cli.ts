@@ -17,10 +17,10 @@ const options = {
 const spec: CommandSpec<typeof options> = {
   name: "setup",
   summary: "compile circuits and run the Groth16 trusted setup for a profile",
-  usage: "[--profile dev|prod] [--ptau FILE] [--force]",
+  usage: "[--profile dev|dev16|prod] [--ptau FILE] [--force]",
   options,
   help: {
-    profile: "circuit profile from circuits/profiles.ts (default dev)",
+    profile: "circuit profile from circuits/profiles.ts: dev (N=4), dev16 (N=16; both insecure, local only), prod (N=64) (default dev)",
     ptau: "powers-of-tau file to use (else OLZK_PTAU, cache, ../shared/ptau, download, dev ceremony)",
     "cache-dir": "ptau cache directory (default $OLZK_CACHE_DIR/ptau or ~/.cache/olzk/ptau)",
     force: "ignore cached artifacts and redo the setup",
