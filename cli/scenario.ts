@@ -192,7 +192,7 @@ async function runAuction(ctx: ScenarioContext, p: AuctionPlan, a: { auctionId: 
 }
 
 /** Waits for the relayer to settle the auction on Away and for Home to consume the receipt. */
-async function awaitSettlement(ctx: ScenarioContext, auctionId: bigint, resultHeight: bigint) {
+async function awaitSettlement(ctx: ScenarioContext, away: Away, auctionId: bigint, resultHeight: bigint) {
   const { devnet: dn, relayer, log, events } = ctx;
   const chainId = ctx.addresses.chainId;
   const sealed = await until("the Home block with the result", async () => {
@@ -209,7 +209,7 @@ async function awaitSettlement(ctx: ScenarioContext, auctionId: bigint, resultHe
   if (job.state !== "confirmed") throw new Error(`settlement of auction ${auctionId} failed: ${job.lastError}`);
   const confirmed = events.find((x) => x.e.type === "confirmed" && x.e.key === key);
   const ev = confirmed?.e as Extract<JobEvent, { type: "confirmed" }> | undefined;
-  const block = await new Away(ctx.awayRpc).pub.getBlock({ blockNumber: ev?.blockNumber ?? (await new Away(ctx.awayRpc).pub.getBlockNumber()) });
+  const block = await away.pub.getBlock(ev?.blockNumber !== undefined ? { blockNumber: ev.blockNumber } : {});
   // Away block timestamps are whole seconds: latency = mined block time - Home block time.
   const latencySeconds = Math.max(0, (Number(block.timestamp) * 1000 - finalAt) / 1000);
   log(`  settled on Away in tx ${job.txHash} (gas ${ev?.gasUsed ?? "?"}), ${latencySeconds.toFixed(1)} s after the Home block`);
@@ -298,7 +298,7 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
   const before1 = await snapshot(away, watch1);
   const cleared1 = await runAuction(ctx, plan1, a1);
   log(`  Home: auction cleared at ${formatUnits((cleared1.clearingPrice * WETH(1)) / PRICE_SCALE, 6)} USDC/ETH`);
-  const s1 = await awaitSettlement(ctx, a1.auctionId, cleared1.height);
+  const s1 = await awaitSettlement(ctx, away, a1.auctionId, cleared1.height);
   const after1 = await snapshot(away, watch1);
   const status1 = dn.chain.lockup(lock1.result.lockId as bigint)!.payload.status;
   log(`  Home: receipt consumed, lockup ${lock1.result.lockId} status ${status1 === 2 ? "released" : status1}`);
@@ -349,7 +349,7 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
   const before2 = await snapshot(away, watch2);
   const cleared2 = await runAuction(ctx, plan2, a2);
   log(`  Home: auction cleared at ${formatUnits((cleared2.clearingPrice * USDC(1)) / PRICE_SCALE, 18)} WETH per USDC`);
-  const s2 = await awaitSettlement(ctx, a2.auctionId, cleared2.height);
+  const s2 = await awaitSettlement(ctx, away, a2.auctionId, cleared2.height);
   const after2 = await snapshot(away, watch2);
   const status2 = dn.chain.lockup(lock2.result.lockId as bigint)!.payload.status;
   log(`  Home: receipt consumed, lockup ${lock2.result.lockId} status ${status2 === 2 ? "released" : status2}`);

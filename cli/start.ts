@@ -3,11 +3,12 @@
 // and a mode 2 settlement with progress, balances, gas and latency, then keeps the stack
 // serving until Ctrl-C. `--once` exits after the walkthrough and prints a JSON summary last.
 import { rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { intOption, parseCommand, UserError, type CommandSpec } from "./args.ts";
 import { PROFILES } from "../circuits/profiles.ts";
 import { runScenario, type ScenarioContext } from "./scenario.ts";
-import { startStack } from "./stack.ts";
+import { startStack, type Stack } from "./stack.ts";
 import { releaseSnarkjs } from "../prover/setup/pipeline.ts";
 
 /** Profiles the local stack can run: the insecure dev ones (single-party setup, local only). */
@@ -44,6 +45,16 @@ const spec: CommandSpec<typeof options> = {
   notes: "The stack runs on loopback only. The relayer's JSON log is written to <data-dir>/relayer.log.",
 };
 
+/** A clear error up front when a fixed port is taken (0 means any free port). */
+async function assertPortFree(port: number, flag: string): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", () => reject(new UserError(`port ${port} on 127.0.0.1 is in use: stop what uses it or pass --${flag} 0 for any free port`)));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve()));
+  });
+}
+
 export async function run(argv: string[]): Promise<number | void> {
   const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
@@ -59,23 +70,35 @@ export async function run(argv: string[]): Promise<number | void> {
 
   const profile = v.profile ?? "dev";
   if (!DEV_PROFILES.includes(profile)) throw new UserError(`--profile must be one of ${DEV_PROFILES.join(", ")}, got '${profile}'`);
+  const homePort = intOption("home-port", v["home-port"], 8645);
+  const awayPort = intOption("away-port", v["away-port"], 8545);
+  const blockMs = intOption("block-ms", v["block-ms"], 1000, 100);
+  const epochBlocks = intOption("epoch-blocks", v["epoch-blocks"], 30, 2);
+  await assertPortFree(homePort, "home-port");
+  await assertPortFree(awayPort, "away-port");
   rmSync(dataDir, { recursive: true, force: true });
-  const stack = await startStack({
-    dataDir,
-    homePort: intOption("home-port", v["home-port"], 8645),
-    awayPort: intOption("away-port", v["away-port"], 8545),
-    blockMs: intOption("block-ms", v["block-ms"], 1000, 100),
-    epochBlocks: intOption("epoch-blocks", v["epoch-blocks"], 30, 2),
-    libraPrice: "26",
-    profile,
-    log,
-    onRelayerEvent: (e) => {
-      events.push({ at: Date.now(), e });
-      if (e.type === "proved") log(`  [relayer] proved ${e.key} in ${e.seconds.toFixed(1)} s`);
-      else if (e.type === "confirmed") log(`  [relayer] ${e.key} done (${e.how}${e.gasUsed !== undefined ? `, gas ${e.gasUsed}` : ""})`);
-      else if (e.type === "failed") log(`  [relayer] ${e.key} FAILED: ${e.reason}`);
-    },
-  });
+  let stack: Stack;
+  try {
+    stack = await startStack({
+      dataDir,
+      homePort,
+      awayPort,
+      blockMs,
+      epochBlocks,
+      libraPrice: "26",
+      profile,
+      log,
+      onRelayerEvent: (e) => {
+        events.push({ at: Date.now(), e });
+        if (e.type === "proved") log(`  [relayer] proved ${e.key} in ${e.seconds.toFixed(1)} s`);
+        else if (e.type === "confirmed") log(`  [relayer] ${e.key} done (${e.how}${e.gasUsed !== undefined ? `, gas ${e.gasUsed}` : ""})`);
+        else if (e.type === "failed") log(`  [relayer] ${e.key} FAILED: ${e.reason}`);
+      },
+    });
+  } catch (e) {
+    console.error(`olzk start: could not start the stack: ${(e as Error).message}`);
+    return 1;
+  }
 
   let stopping = false;
   const stop = async (code: number, lastLine?: string) => {

@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../circuits/build.ts";
@@ -61,6 +62,18 @@ describe("npm start -- --once", () => {
     expect(r.stdout).toContain("== Mode 1");
     expect(r.stdout).toMatch(/\[relayer\] proved header:/);
   }, 900_000);
+
+  it("refuses a port that is already taken, before starting anything", async () => {
+    const srv = createServer();
+    const port = await new Promise<number>((res) => srv.listen(0, "127.0.0.1", () => res((srv.address() as AddressInfo).port)));
+    try {
+      const r = await runStart(["--away-port", String(port), "--data-dir", join(dir, "taken")]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(`olzk start: port ${port} on 127.0.0.1 is in use: stop what uses it or pass --away-port 0 for any free port`);
+    } finally {
+      srv.close();
+    }
+  });
 
   it("rejects a bad flag with one clear line", async () => {
     const r = await runStart(["--block-ms", "fast"]);
