@@ -37,8 +37,10 @@ export function isTransient(err: unknown): boolean {
       if (name !== "HttpRequestError" || !(typeof e.status === "number" && e.status < 500 && e.status !== 429)) return true;
     }
     if (name === "LimitExceededRpcError" || name === "ResourceUnavailableRpcError" || name === "InternalRpcError") return true;
-    const msg = String(e.message ?? "");
-    if (/fetch failed|socket hang up|ECONNREFUSED|ECONNRESET|timed? ?out|503|502|504|Service Unavailable|rate limit/i.test(msg)) return true;
+    // Only the first line: viem appends the request body (calldata hex, where "503" and the like
+    // occur by chance) to its messages, and a revert must never look like a gateway error.
+    const msg = String(e.shortMessage ?? e.message ?? "").split("\n")[0]!;
+    if (/fetch failed|socket hang up|ECONNREFUSED|ECONNRESET|timed? ?out|\b(?:502|503|504)\b|Service Unavailable|rate limit/i.test(msg)) return true;
   }
   return false;
 }
