@@ -19,7 +19,7 @@ import { bidCommitment } from "../../home/devnet/auctions-module.ts";
 import { validatorSetRoot } from "../../home/model/index.ts";
 import { resolveConfig } from "../../relayer/config.ts";
 import { startRelayer, type Relayer } from "../../relayer/relayer.ts";
-import { silentLogger } from "../../relayer/log.ts";
+import { createLogger } from "../../relayer/log.ts";
 import { deployAll } from "../../scripts/deploy.ts";
 import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
 import { ensureContractsBuilt } from "./ensure-built.ts";
@@ -45,12 +45,28 @@ let relayer: Relayer | undefined;
 let addresses: Awaited<ReturnType<typeof deployAll>>;
 const dir = mkdtempSync(join(tmpdir(), "olzk-relay-e2e-"));
 
+// The relayer's log (last lines) and job table go into the error of a wait that times out, so a
+// failure in CI says where the relay loop stood.
+const relayerLog: string[] = [];
+const memoryLogger = createLogger({
+  level: "debug",
+  write: (line) => {
+    relayerLog.push(line);
+    if (relayerLog.length > 400) relayerLog.shift();
+  },
+});
+
+async function diagnostics(): Promise<string> {
+  const jobs = relayer ? (await relayer.store.list()).map((j) => `${j.key} ${j.state} attempts=${j.attempts} ${j.lastError ?? ""}`) : [];
+  return `\njobs:\n${jobs.join("\n")}\nlast relayer log lines:\n${relayerLog.slice(-60).join("\n")}`;
+}
+
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 240_000): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = await fn();
     if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}${await diagnostics()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -149,7 +165,7 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     );
     const events: { at: number; e: any }[] = [];
     const sealedAt = Date.now();
-    relayer = await startRelayer(config, { log: silentLogger, onEvent: (e) => events.push({ at: Date.now(), e }) });
+    relayer = await startRelayer(config, { log: memoryLogger, onEvent: (e) => events.push({ at: Date.now(), e }) });
     const r = relayer;
 
     const settle = await until("the settle job to finish", async () => {
