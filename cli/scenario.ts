@@ -237,6 +237,42 @@ function balanceTable(watch: Watch[], before: bigint[], after: bigint[], log: (l
   return out;
 }
 
+const statusName = (s: number) => (s === 2 ? "released" : s === 3 ? "slashed" : String(s));
+
+/**
+ * Runs the sealed-bid auction on Home, waits for the relayer's settlement on Away and Home's
+ * receipt, and reports balances before and after, gas and latency.
+ */
+async function clearAndSettle(
+  ctx: ScenarioContext,
+  away: Away,
+  plan: AuctionPlan,
+  auction: Awaited<ReturnType<typeof createAuction>>,
+  lockId: bigint,
+  watch: Watch[],
+  describePrice: (clearingPrice: bigint) => string,
+): Promise<SettlementReport> {
+  const { devnet: dn, log } = ctx;
+  const before = await snapshot(away, watch);
+  const cleared = await runAuction(ctx, plan, auction);
+  log(`  Home: auction cleared at ${describePrice(cleared.clearingPrice)}`);
+  const s = await awaitSettlement(ctx, away, auction.auctionId, cleared.height);
+  const after = await snapshot(away, watch);
+  const status = statusName(dn.chain.lockup(lockId)!.payload.status);
+  log(`  Home: receipt consumed, lockup ${lockId} status ${status}`);
+  log("  balances (before -> after):");
+  return {
+    mode: plan.mode,
+    auctionId: auction.auctionId.toString(),
+    clearingPrice: cleared.clearingPrice.toString(),
+    settleTx: s.txHash,
+    settleGas: s.gasUsed.toString(),
+    latencySeconds: s.latencySeconds,
+    collateralStatus: status,
+    balances: balanceTable(watch, before, after, log),
+  };
+}
+
 export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary> {
   const { devnet: dn, log, addresses } = ctx;
   const away = new Away(ctx.awayRpc);
@@ -295,15 +331,8 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
     ["LP Carol capital USDC", usdc, ACTORS.lpCarol, 6, () => capital(ACTORS.lpCarol, usdc)],
     ["settlement contract USDC", usdc, addresses.settlement, 6],
   ];
-  const before1 = await snapshot(away, watch1);
-  const cleared1 = await runAuction(ctx, plan1, a1);
-  log(`  Home: auction cleared at ${formatUnits((cleared1.clearingPrice * WETH(1)) / PRICE_SCALE, 6)} USDC/ETH`);
-  const s1 = await awaitSettlement(ctx, away, a1.auctionId, cleared1.height);
-  const after1 = await snapshot(away, watch1);
-  const status1 = dn.chain.lockup(lock1.result.lockId as bigint)!.payload.status;
-  log(`  Home: receipt consumed, lockup ${lock1.result.lockId} status ${status1 === 2 ? "released" : status1}`);
-  log("  balances (before -> after):");
-  const bal1 = balanceTable(watch1, before1, after1, log);
+  const mode1 = await clearAndSettle(ctx, away, plan1, a1, lock1.result.lockId as bigint, watch1,
+    (p) => `${formatUnits((p * WETH(1)) / PRICE_SCALE, 6)} USDC/ETH`);
 
   // ---------------------------------------------------------------- mode 2
   log("\n== Mode 2: a user borrows 100,000 USDC to auction it for WETH (LP at 0.15%, repaid in WETH) ==");
@@ -346,15 +375,8 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
     ["LP Alice capital WETH", weth, ACTORS.lpAlice, 18, () => capital(ACTORS.lpAlice, weth)],
     ["LP Alice capital USDC", usdc, ACTORS.lpAlice, 6, () => capital(ACTORS.lpAlice, usdc)],
   ];
-  const before2 = await snapshot(away, watch2);
-  const cleared2 = await runAuction(ctx, plan2, a2);
-  log(`  Home: auction cleared at ${formatUnits((cleared2.clearingPrice * USDC(1)) / PRICE_SCALE, 18)} WETH per USDC`);
-  const s2 = await awaitSettlement(ctx, away, a2.auctionId, cleared2.height);
-  const after2 = await snapshot(away, watch2);
-  const status2 = dn.chain.lockup(lock2.result.lockId as bigint)!.payload.status;
-  log(`  Home: receipt consumed, lockup ${lock2.result.lockId} status ${status2 === 2 ? "released" : status2}`);
-  log("  balances (before -> after):");
-  const bal2 = balanceTable(watch2, before2, after2, log);
+  const mode2 = await clearAndSettle(ctx, away, plan2, a2, lock2.result.lockId as bigint, watch2,
+    (p) => `${formatUnits((p * USDC(1)) / PRICE_SCALE, 18)} WETH per USDC`);
 
   const relayerGas: Record<string, string> = {};
   const proofSeconds: Record<string, number> = {};
@@ -364,17 +386,10 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
   }
   log("\n  relayer transactions (gas):");
   for (const [k, g] of Object.entries(relayerGas)) log(`    ${k.padEnd(28)} ${g}`);
-  const statusName = (s: number) => (s === 2 ? "released" : s === 3 ? "slashed" : String(s));
   return {
     ok: true,
-    mode1: {
-      mode: 1, auctionId: a1.auctionId.toString(), clearingPrice: cleared1.clearingPrice.toString(), settleTx: s1.txHash,
-      settleGas: s1.gasUsed.toString(), latencySeconds: s1.latencySeconds, collateralStatus: statusName(status1), balances: bal1,
-    },
-    mode2: {
-      mode: 2, auctionId: a2.auctionId.toString(), clearingPrice: cleared2.clearingPrice.toString(), settleTx: s2.txHash,
-      settleGas: s2.gasUsed.toString(), latencySeconds: s2.latencySeconds, collateralStatus: statusName(status2), balances: bal2,
-    },
+    mode1,
+    mode2,
     relayerGas,
     proofSeconds,
   };
