@@ -2,6 +2,8 @@
 // rules as the Away-chain HomeLightClient: headers of the checkpoint's chain only, heights
 // strictly increasing, each header in the current epoch and signed by the current set, and
 // an epoch-ending header (nextValidatorSetRoot != 0) ratcheting to epoch + 1 and its set.
+// Beyond the contract: an empty chain is refused, and a second valid header at a height
+// already accepted is reported as an equivocation rather than as a mere height error.
 // Public inputs: [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot] (ENCODING.md).
 import {
   checkGroth16,
@@ -14,6 +16,7 @@ import {
   type SnarkjsVerificationKey,
 } from "./groth16.ts";
 import { unpackMeta } from "../home/model/header.ts";
+import { describeValue, readUint, type IntegerInput } from "./input.ts";
 
 /** A trusted starting point: the validator set root of an epoch of a Home chain. */
 export interface Checkpoint {
@@ -22,6 +25,14 @@ export interface Checkpoint {
   validatorSetRoot: bigint;
   /** Headers at or below this height are refused (the checkpoint's own height), if given. */
   height?: bigint;
+}
+
+/** A checkpoint as JSON has it (decimal strings or numbers) or as code has it (bigints). */
+export interface CheckpointInput {
+  chainId: IntegerInput;
+  epoch: IntegerInput;
+  validatorSetRoot: IntegerInput;
+  height?: IntegerInput | null;
 }
 
 /** One HeaderQuorum proof. */
@@ -60,14 +71,16 @@ export type HeaderChainErrorCode =
   | "HeightNotIncreasing"
   | "WrongEpoch"
   | "WrongValidatorSet"
-  | "InvalidProof";
+  | "InvalidProof"
+  | "NoHeaders"
+  | "Equivocation";
 
 export type HeaderChainResult =
   | { ok: true; headers: VerifiedHeader[]; cursor: ChainCursor }
   | {
       ok: false;
       code: HeaderChainErrorCode;
-      /** Index of the failing item (-1 for a bad checkpoint). */
+      /** Index of the failing item (-1 when no item is at fault: a bad checkpoint, no items). */
       index: number;
       reason: string;
       /** Headers accepted before the failure. */
@@ -95,6 +108,27 @@ function toBig(s: string | bigint): bigint | null {
   return null;
 }
 
+/** Normalize a checkpoint given as JSON or code; the reason names the first bad field. */
+export function parseCheckpoint(input: unknown): { ok: true; checkpoint: Checkpoint } | { ok: false; reason: string } {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return { ok: false, reason: "checkpoint must be an object" };
+  const c = input as Record<string, unknown>;
+  const chainId = readUint(c.chainId, 32);
+  if (chainId === null) return { ok: false, reason: `checkpoint chainId must be a u32, got ${describeValue(c.chainId)}` };
+  const epoch = readUint(c.epoch, 64);
+  if (epoch === null) return { ok: false, reason: `checkpoint epoch must be a u64, got ${describeValue(c.epoch)}` };
+  const validatorSetRoot = readUint(c.validatorSetRoot, 256, SCALAR_FIELD_MODULUS);
+  if (validatorSetRoot === null || validatorSetRoot === 0n) {
+    return { ok: false, reason: `checkpoint validatorSetRoot must be a non-zero field element, got ${describeValue(c.validatorSetRoot)}` };
+  }
+  const checkpoint: Checkpoint = { chainId: Number(chainId), epoch, validatorSetRoot };
+  if (c.height !== undefined && c.height !== null) {
+    const height = readUint(c.height, 64);
+    if (height === null) return { ok: false, reason: `checkpoint height must be a u64, got ${describeValue(c.height)}` };
+    checkpoint.height = height;
+  }
+  return { ok: true, checkpoint };
+}
+
 /** Build the default proof verifier for a HeaderQuorum verification key (prepared once). */
 export function headerProofVerifier(vkey: SnarkjsVerificationKey | PreparedVerificationKey): HeaderProofVerifier {
   const key = prepareVerificationKey(vkey);
@@ -109,17 +143,23 @@ export function headerProofVerifier(vkey: SnarkjsVerificationKey | PreparedVerif
  */
 export function verifyHeaderChain(
   verifier: SnarkjsVerificationKey | PreparedVerificationKey | HeaderProofVerifier,
-  checkpoint: Checkpoint,
+  checkpointInput: Checkpoint | CheckpointInput,
   items: readonly HeaderProofItem[],
 ): HeaderChainResult {
   const check = typeof verifier === "function" ? verifier : headerProofVerifier(verifier);
   const headers: VerifiedHeader[] = [];
+  const parsed = parseCheckpoint(checkpointInput);
+  const checkpoint = parsed.ok ? parsed.checkpoint : { chainId: 0, epoch: 0n, validatorSetRoot: 0n };
   const cursor: ChainCursor = {
     chainId: checkpoint.chainId,
     epoch: checkpoint.epoch,
     validatorSetRoot: checkpoint.validatorSetRoot,
     height: checkpoint.height ?? null,
   };
+  /** The set root of each epoch the chain has trusted so far (the checkpoint's, then each rotation's). */
+  const setOfEpoch = new Map([[checkpoint.epoch, checkpoint.validatorSetRoot]]);
+  /** Index in `items` of the accepted header at each height. */
+  const itemAtHeight = new Map<bigint, number>();
   const fail = (code: HeaderChainErrorCode, index: number, reason: string): HeaderChainResult => ({
     ok: false,
     code,
@@ -129,16 +169,9 @@ export function verifyHeaderChain(
     cursor: { ...cursor },
   });
 
-  if (!Number.isInteger(checkpoint.chainId) || checkpoint.chainId < 0 || checkpoint.chainId > 0xffffffff) {
-    return fail("BadCheckpoint", -1, "checkpoint chainId must be a u32");
-  }
-  if (typeof checkpoint.epoch !== "bigint" || checkpoint.epoch < 0n || checkpoint.epoch > MASK64) {
-    return fail("BadCheckpoint", -1, "checkpoint epoch must be a u64");
-  }
-  if (typeof checkpoint.validatorSetRoot !== "bigint" || checkpoint.validatorSetRoot <= 0n || checkpoint.validatorSetRoot >= SCALAR_FIELD_MODULUS) {
-    return fail("BadCheckpoint", -1, "checkpoint validatorSetRoot must be a non-zero field element");
-  }
+  if (!parsed.ok) return fail("BadCheckpoint", -1, parsed.reason);
   if (!Array.isArray(items)) return fail("MalformedItem", 0, "header proofs must be an array");
+  if (items.length === 0) return fail("NoHeaders", -1, "no header proofs: a chain must carry at least one header");
 
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
@@ -159,6 +192,10 @@ export function verifyHeaderChain(
       return fail("WrongChainId", i, `item ${i}: header of chain ${m.chainId}, expected chain ${cursor.chainId}`);
     }
     if (cursor.height !== null && m.height <= cursor.height) {
+      const earlier = itemAtHeight.get(m.height);
+      if (earlier !== undefined && isEquivocation(items[earlier]!, item, setOfEpoch.get(m.epoch) === setRoot, check)) {
+        return fail("Equivocation", i, `item ${i}: equivocation: another header at height ${m.height} than item ${earlier}, with a valid proof by the set of epoch ${m.epoch}`);
+      }
       return fail("HeightNotIncreasing", i, `item ${i}: height ${m.height} is not above the last accepted height ${cursor.height}`);
     }
     if (m.epoch !== cursor.epoch) {
@@ -174,11 +211,23 @@ export function verifyHeaderChain(
     if (!r.ok) return fail("InvalidProof", i, `item ${i}: invalid HeaderQuorum proof (${r.reason})`);
 
     headers.push({ ...m, stateRoot, validatorSetRoot: setRoot, nextValidatorSetRoot: nextSetRoot });
+    itemAtHeight.set(m.height, i);
     cursor.height = m.height;
     if (nextSetRoot !== 0n) {
       cursor.epoch = m.epoch + 1n;
       cursor.validatorSetRoot = nextSetRoot;
+      setOfEpoch.set(cursor.epoch, nextSetRoot);
     }
   }
   return { ok: true, headers, cursor: { ...cursor } };
+}
+
+/**
+ * Two items for one height are an equivocation when they are different headers (public
+ * inputs differ: a re-randomized proof of the same header is not) and the later one also
+ * carries a valid proof by the set the chain trusts for its epoch.
+ */
+function isEquivocation(first: HeaderProofItem, second: HeaderProofItem, trustedSet: boolean, check: HeaderProofVerifier): boolean {
+  const same = first.publicSignals.every((s, j) => BigInt(s) === BigInt(second.publicSignals[j]!));
+  return !same && trustedSet && check(second.publicSignals, second.proof).ok;
 }

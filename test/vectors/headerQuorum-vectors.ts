@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { blsKeyFromSeed, signBinding } from "../../home/model/bls.ts";
 import { derivePublicKey } from "../../home/model/eddsa.ts";
-import { headerHash, signHeader, type Header } from "../../home/model/header.ts";
+import { headerHash, signHeader, type Header, type SignedHeader } from "../../home/model/header.ts";
 import { awayBinding, KIND_LOCKUP, leafKey, lockupDigest, type Address, type LockupPayload } from "../../home/model/leaves.ts";
 import { SparseMerkleTree } from "../../home/model/smt.ts";
 import { emptyValidator, validatorSetRoot, type Validator, type ValidatorSet } from "../../home/model/validators.ts";
@@ -32,6 +32,8 @@ export interface HeaderQuorumFixture {
   checkpoint: Checkpoint;
   /** Heights 1, 2 (epoch 0, 2 ends it with set B), 3 (epoch 1, state holds the lockup). */
   items: HeaderProofItem[];
+  /** Another header at height 1 (stateRoot 12 instead of 11), also signed by set A: an equivocation. */
+  equivocation: HeaderProofItem;
   /** Bundle for lockup 42 of HQ_BORROWER, state at height 3. */
   bundle: CollateralBundle;
   setA: ValidatorSet;
@@ -104,27 +106,14 @@ export async function headerQuorumFixture(): Promise<HeaderQuorumFixture> {
     signHeader(h3, B.set, B.keys),
   ];
 
-  const hash = createHash("sha256").update(vkeyText).update(JSON.stringify(signed.map(headerQuorumInput))).digest("hex").slice(0, 16);
-  const cacheDir = join(REPO_ROOT, "build/verifier-ts");
-  const cacheFile = join(cacheDir, `headerQuorum-proofs-${hash}.json`);
-  let items: HeaderProofItem[];
-  if (existsSync(cacheFile)) {
-    items = JSON.parse(readFileSync(cacheFile, "utf8")) as HeaderProofItem[];
-  } else {
-    const snarkjs = await loadSnarkjs();
-    items = [];
-    for (const sh of signed) {
-      const { proof, publicSignals } = await snarkjs.groth16.fullProve(headerQuorumInput(sh), art.wasmPath, art.zkeyPath);
-      items.push({ proof: proof as SnarkjsProof, publicSignals });
-    }
-    mkdirSync(cacheDir, { recursive: true });
-    writeFileAtomic(cacheFile, JSON.stringify(items));
-  }
+  const items = await provenItems(signed, "headerQuorum-proofs", vkeyText, art);
+  const [equivocation] = await provenItems([signHeader({ ...h1, stateRoot: 12n }, A.set, A.keys)], "headerQuorum-equivocation", vkeyText, art);
   const checkpoint: Checkpoint = { chainId: HQ_CHAIN_ID, epoch: 0n, validatorSetRoot: rootA };
   return {
     vkey,
     checkpoint,
     items,
+    equivocation: equivocation!,
     setA: A.set,
     setB: B.set,
     bundle: {
@@ -138,6 +127,23 @@ export async function headerQuorumFixture(): Promise<HeaderQuorumFixture> {
       siblings: tree.prove(key).siblings,
     },
   };
+}
+
+/** HeaderQuorum proofs of signed headers, cached under build/verifier-ts by key and inputs. */
+async function provenItems(signed: SignedHeader[], name: string, vkeyText: string, art: ArtifactSet): Promise<HeaderProofItem[]> {
+  const hash = createHash("sha256").update(vkeyText).update(JSON.stringify(signed.map(headerQuorumInput))).digest("hex").slice(0, 16);
+  const cacheDir = join(REPO_ROOT, "build/verifier-ts");
+  const cacheFile = join(cacheDir, `${name}-${hash}.json`);
+  if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, "utf8")) as HeaderProofItem[];
+  const snarkjs = await loadSnarkjs();
+  const items: HeaderProofItem[] = [];
+  for (const sh of signed) {
+    const { proof, publicSignals } = await snarkjs.groth16.fullProve(headerQuorumInput(sh), art.wasmPath, art.zkeyPath);
+    items.push({ proof: proof as SnarkjsProof, publicSignals });
+  }
+  mkdirSync(cacheDir, { recursive: true });
+  writeFileAtomic(cacheFile, JSON.stringify(items));
+  return items;
 }
 
 /** Valid and tampered variants of the real HeaderQuorum proofs (for snarkjs/Solidity agreement). */
