@@ -6,4 +6,5 @@ export * from "./headerChain.ts";
 export * from "./collateral.ts";
 export * from "./bundle.ts";
 export * from "./validatorSet.ts";
+export type { IntegerInput } from "./input.ts";
 export { verifyBinding, bindingMessage } from "../home/model/bls.ts";
