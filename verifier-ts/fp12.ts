@@ -58,21 +58,29 @@ export function mul12(a: FlatFp12, b: FlatFp12): FlatFp12 {
   const gg = m6(a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5);
   const hh = m6(a6, a7, a8, a9, a10, a11, b6, b7, b8, b9, b10, b11);
   const t = m6(a0 + a6, a1 + a7, a2 + a8, a3 + a9, a4 + a10, a5 + a11, b0 + b6, b1 + b7, b2 + b8, b3 + b9, b4 + b10, b5 + b11);
-  const [g0, g1, g2, g3, g4, g5] = gg as [bigint, bigint, bigint, bigint, bigint, bigint];
-  const [h0, h1, h2, h3, h4, h5] = hh as [bigint, bigint, bigint, bigint, bigint, bigint];
+  return karatsubaCombine(gg, hh, t);
+}
+
+/**
+ * The Fp12 result (reduced) of a Karatsuba product over Fp6: x = a_g b_g, y = a_h b_h,
+ * t = (a_g + a_h)(b_g + b_h) give (x + v y) + (t - x - y) w, with v y = (xi y2, y0, y1).
+ */
+function karatsubaCombine(x: bigint[], y: bigint[], t: bigint[]): FlatFp12 {
+  const [x0, x1, x2, x3, x4, x5] = x as [bigint, bigint, bigint, bigint, bigint, bigint];
+  const [y0, y1, y2, y3, y4, y5] = y as [bigint, bigint, bigint, bigint, bigint, bigint];
   return [
-    red(g0 + 9n * h4 - h5),
-    red(g1 + 9n * h5 + h4),
-    red(g2 + h0),
-    red(g3 + h1),
-    red(g4 + h2),
-    red(g5 + h3),
-    red(t[0]! - g0 - h0),
-    red(t[1]! - g1 - h1),
-    red(t[2]! - g2 - h2),
-    red(t[3]! - g3 - h3),
-    red(t[4]! - g4 - h4),
-    red(t[5]! - g5 - h5),
+    red(x0 + 9n * y4 - y5),
+    red(x1 + 9n * y5 + y4),
+    red(x2 + y0),
+    red(x3 + y1),
+    red(x4 + y2),
+    red(x5 + y3),
+    red(t[0]! - x0 - y0),
+    red(t[1]! - x1 - y1),
+    red(t[2]! - x2 - y2),
+    red(t[3]! - x3 - y3),
+    red(t[4]! - x4 - y4),
+    red(t[5]! - x5 - y5),
   ];
 }
 
@@ -124,22 +132,7 @@ export function mulBy5(
   const B2r = h1r * m1r - h1i * m1i + h2r * m0r - h2i * m0i;
   const B2i = h1r * m1i + h1i * m1r + h2r * m0i + h2i * m0r;
   const C = m6(g0r + h0r, g0i + h0i, g1r + h1r, g1i + h1i, g2r + h2r, g2i + h2i, n0r + m0r, n0i + m0i, n1r + m1r, n1i + m1i, n2r, n2i);
-  const [A0, A1, A2, A3, A4, A5] = A as [bigint, bigint, bigint, bigint, bigint, bigint];
-  // g' = A + v B = (A0 + xi B2, A1 + B0, A2 + B1); h' = C - A - B
-  return [
-    red(A0 + 9n * B2r - B2i),
-    red(A1 + 9n * B2i + B2r),
-    red(A2 + B0r),
-    red(A3 + B0i),
-    red(A4 + B1r),
-    red(A5 + B1i),
-    red(C[0]! - A0 - B0r),
-    red(C[1]! - A1 - B0i),
-    red(C[2]! - A2 - B1r),
-    red(C[3]! - A3 - B1i),
-    red(C[4]! - A4 - B2r),
-    red(C[5]! - A5 - B2i),
-  ];
+  return karatsubaCombine(A, [B0r, B0i, B1r, B1i, B2r, B2i], C);
 }
 
 /**

@@ -130,7 +130,8 @@ export function g2OutsideSubgroup(): string[][] {
   return g2To(twistPointOutsideSubgroup());
 }
 
-function twistPointOutsideSubgroup(): InstanceType<typeof bn254.G2.Point> {
+/** A point of the G2 twist curve outside the r-order subgroup. */
+export function twistPointOutsideSubgroup(): InstanceType<typeof bn254.G2.Point> {
   const { Fp2 } = bn254.fields;
   const b = bn254.G2.Point.CURVE().b;
   for (let k = 1n; ; k++) {
