@@ -19,6 +19,7 @@ const SUBCOMMANDS = {
   chain: "verify HeaderQuorum proofs from a trusted checkpoint through rotations",
   collateral: "check a borrower's collateral from a proof bundle (JSON or SSZ)",
   validators: "check a validator set's BLS bindings and its root",
+  openlibra: "verify Open Libra backups (epoch changes, LedgerInfos, state roots) from a waypoint",
 } as const;
 
 function usage(): string {
@@ -338,6 +339,8 @@ export async function run(argv: string[]): Promise<number | void> {
       return runCollateral(rest);
     case "validators":
       return runValidators(rest);
+    case "openlibra":
+      return (await import("./openlibra/cli.ts")).run(rest);
     default:
       throw new UserError(`unknown check '${sub}' (one of: ${Object.keys(SUBCOMMANDS).join(", ")})`);
   }
