@@ -5,7 +5,7 @@
 import { bls12_381 } from "@noble/curves/bls12-381.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { concatBytes } from "@noble/hashes/utils.js";
-import type { EpochState } from "./bcs.ts";
+import { encodeBcs, LedgerInfo, type EpochState, type LedgerInfoWithSignatures } from "./bcs.ts";
 import { decodePublicKey, decodeSignature } from "./bls.ts";
 import { isSignerBit, totalVotingPower } from "./quorum.ts";
 
@@ -91,4 +91,27 @@ export function encodeSetOpening(state: EpochState, bitmask: Uint8Array, c: SetC
 /** The y-coordinates (48 bytes each, in set order) the contract needs to take a new set from its BCS. */
 export function encodeKeyYs(state: EpochState): Uint8Array {
   return concatBytes(...state.verifier.validatorInfos.map((v) => uncompressedKey(v.publicKey).y));
+}
+
+/** The calldata of OpenLibraLightClient.verifyLedgerInfo / submitEpochChange for a signed LedgerInfo. */
+export interface LedgerInfoCalldata {
+  ledgerInfo: Uint8Array;
+  bitmask: Uint8Array;
+  signature: Uint8Array;
+  setOpening: Uint8Array;
+  /** next_epoch_state's key y-coordinates (empty when the LedgerInfo does not end its epoch). */
+  nextKeyYs: Uint8Array;
+}
+
+/** Calldata for `liws` under `state` (the set of its epoch, whose commitment the contract holds). */
+export function ledgerInfoCalldata(state: EpochState, liws: LedgerInfoWithSignatures): LedgerInfoCalldata {
+  if (liws.signatures.sig === null) throw new RangeError("the LedgerInfo carries no aggregate signature");
+  const next = liws.ledgerInfo.commitInfo.nextEpochState;
+  return {
+    ledgerInfo: encodeBcs(LedgerInfo, liws.ledgerInfo),
+    bitmask: liws.signatures.validatorBitmask,
+    signature: uncompressedSignature(liws.signatures.sig),
+    setOpening: encodeSetOpening(state, liws.signatures.validatorBitmask),
+    nextKeyYs: next ? encodeKeyYs(next) : new Uint8Array(0),
+  };
 }
