@@ -25,6 +25,7 @@ contract OpenLibraLightClient is IOpenLibraLightClient {
     uint256 private constant ABSENT_BYTES = 104; // x 48 | y 48 | voting power u64 BE
     uint256 private constant OPENING_HEADER = 116; // total power u128 | n u32 | aggregate x 48 | y 48
     uint256 private constant MASK125 = (1 << 125) - 1;
+    uint256 private constant G1ADD_GAS = 1_000;
 
     struct Cursor {
         uint64 epoch;
@@ -198,68 +199,106 @@ contract OpenLibraLightClient is IOpenLibraLightClient {
         if (uint8(bitmask[len - 1]) & ((1 << spare) - 1) != 0) revert BitmaskOutOfRange();
     }
 
-    /// @dev Position in the opening and the voting power of the absent validators seen so far.
-    struct Walk {
-        uint256 pos;
-        uint256 absentPower;
-    }
-
     /// @dev Walks the opening group by group (8 validators, one bitmask byte each), recomputing the
     ///      leaves hash and subtracting every absent validator's key from `acc` and power from the total.
+    ///      A group whose validators all signed is its hash; otherwise each signer is its leaf and each
+    ///      absent validator is x | y | power (its leaf is hashed here, its key goes through G1ADD, which
+    ///      checks it is on the curve). Assembly: this loop is most of the non-precompile gas.
     function _openGroups(bytes calldata bitmask, uint256 n, bytes calldata opening, bytes memory acc)
         private
         view
         returns (bytes32 leavesHash, uint256 absentPower)
     {
-        bytes memory groupHashes = new bytes(bitmask.length * 32);
-        Walk memory w = Walk({pos: OPENING_HEADER, absentPower: 0});
-        for (uint256 g; g < bitmask.length; ++g) {
-            bytes32 groupHash = _openGroup(uint8(bitmask[g]), g * 8, n - g * 8 < 8 ? n - g * 8 : 8, opening, acc, w);
-            assembly ("memory-safe") {
-                mstore(add(add(groupHashes, 32), mul(g, 32)), groupHash)
-            }
+        uint256 maskAt;
+        uint256 from;
+        uint256 end;
+        assembly ("memory-safe") {
+            maskAt := bitmask.offset
+            from := add(opening.offset, OPENING_HEADER)
+            end := add(opening.offset, opening.length)
         }
-        if (w.pos != opening.length) revert MalformedSetOpening();
-        return (keccak256(groupHashes), w.absentPower);
+        uint256 bad;
+        (leavesHash, absentPower, bad) = _openGroupsAt(maskAt, bitmask.length, n, from, end, acc);
+        if (bad == 1) revert MalformedSetOpening();
+        if (bad > 1) revert InvalidPublicKey(bad - 2);
     }
 
-    /// @dev The group of `members` validators from `first` at opening[w.pos:]: its hash if all of them
-    ///      signed, else a leaf per signer and x | y | power per absent validator (whose key is subtracted
-    ///      from `acc`).
-    function _openGroup(uint256 bits, uint256 first, uint256 members, bytes calldata opening, bytes memory acc, Walk memory w)
+    /// @dev _openGroups on absolute calldata offsets: the bitmask at maskAt, the groups from `from` to `end`.
+    ///      bad is 1 for a malformed opening, 2 + i for an invalid key of validator i.
+    function _openGroupsAt(uint256 maskAt, uint256 groups, uint256 n, uint256 from, uint256 end, bytes memory acc)
         private
         view
-        returns (bytes32)
+        returns (bytes32 leavesHash, uint256 absentPower, uint256 bad)
     {
-        if (bits == (0xff << (8 - members)) & 0xff) return _take32(opening, w);
-        bytes memory leaves = new bytes(members * 32);
-        for (uint256 k; k < members; ++k) {
-            bytes32 leaf = bits & (0x80 >> k) != 0 ? _take32(opening, w) : _subtractAbsent(opening, acc, first + k, w);
-            assembly ("memory-safe") {
-                mstore(add(add(leaves, 32), mul(k, 32)), leaf)
+        assembly ("memory-safe") {
+            // The absent validator x | y | power at calldata pos: writes its leaf at out and adds (x, p - y)
+            // into the accumulator at accp; ok = 0 when G1ADD refuses the point.
+            function subtractAbsent(pos, accp, out) -> ok, power {
+                calldatacopy(out, pos, 104)
+                power := shr(192, calldataload(add(pos, 96)))
+                let yHi := shr(128, calldataload(add(pos, 48)))
+                let yLo := calldataload(add(pos, 64))
+                if or(yHi, yLo) {
+                    // p = 0x1a0111ea...bacd7 || 0x64774b84...ffaaab (BLS12381.P_HI, P_LO)
+                    let pLo := 0x64774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab
+                    let borrow := gt(yLo, pLo)
+                    yLo := sub(pLo, yLo)
+                    yHi := sub(sub(0x1a0111ea397fe69a4b1ba7b6434bacd7, yHi), borrow)
+                }
+                mstore(add(accp, 128), shr(128, calldataload(pos)))
+                mstore(add(accp, 160), calldataload(add(pos, 16)))
+                mstore(add(accp, 192), yHi)
+                mstore(add(accp, 224), yLo)
+                ok := staticcall(1000, 0x0b, accp, 256, accp, 128)
             }
+            let gh := mload(0x40)
+            let lv := add(gh, mul(groups, 32))
+            mstore(0x40, add(lv, 384)) // group hashes | 8 leaves | a 104-byte scratch
+            let pos := from
+            for { let g := 0 } lt(g, groups) { g := add(g, 1) } {
+                let members := sub(n, mul(g, 8))
+                if gt(members, 8) { members := 8 }
+                let bits := byte(0, calldataload(add(maskAt, g)))
+                if eq(bits, and(shl(sub(8, members), 0xff), 0xff)) {
+                    if gt(add(pos, 32), end) {
+                        bad := 1
+                        break
+                    }
+                    mstore(add(gh, mul(g, 32)), calldataload(pos))
+                    pos := add(pos, 32)
+                    continue
+                }
+                for { let k := 0 } lt(k, members) { k := add(k, 1) } {
+                    switch and(bits, shr(k, 0x80))
+                    case 0 {
+                        if gt(add(pos, 104), end) {
+                            bad := 1
+                            break
+                        }
+                        let ok, power := subtractAbsent(pos, add(acc, 32), add(lv, 256))
+                        if iszero(ok) {
+                            bad := add(2, add(mul(g, 8), k))
+                            break
+                        }
+                        absentPower := add(absentPower, power)
+                        mstore(add(lv, mul(k, 32)), keccak256(add(lv, 256), 104))
+                        pos := add(pos, 104)
+                    }
+                    default {
+                        if gt(add(pos, 32), end) {
+                            bad := 1
+                            break
+                        }
+                        mstore(add(lv, mul(k, 32)), calldataload(pos))
+                        pos := add(pos, 32)
+                    }
+                }
+                if bad { break }
+                mstore(add(gh, mul(g, 32)), keccak256(lv, mul(members, 32)))
+            }
+            if and(iszero(bad), iszero(eq(pos, end))) { bad := 1 }
+            leavesHash := keccak256(gh, mul(groups, 32))
         }
-        return keccak256(leaves);
-    }
-
-    /// @dev The next 32 bytes of the opening.
-    function _take32(bytes calldata opening, Walk memory w) private pure returns (bytes32 v) {
-        uint256 pos = w.pos;
-        if (opening.length < pos + 32) revert MalformedSetOpening();
-        w.pos = pos + 32;
-        v = bytes32(opening[pos:pos + 32]);
-    }
-
-    /// @dev The absent validator x | y | power at opening[w.pos:]: subtracts its key from `acc` and adds its
-    ///      power to `w.absentPower`; returns its leaf.
-    function _subtractAbsent(bytes calldata opening, bytes memory acc, uint256 index, Walk memory w) private view returns (bytes32 leaf) {
-        uint256 pos = w.pos;
-        if (opening.length < pos + ABSENT_BYTES) revert MalformedSetOpening();
-        w.pos = pos + ABSENT_BYTES;
-        leaf = keccak256(opening[pos:pos + ABSENT_BYTES]);
-        w.absentPower += uint64(bytes8(opening[pos + 96:pos + 104]));
-        (uint256 yHi, uint256 yLo) = BLS12381.negate(_hi(opening, pos + 48), _lo(opening, pos + 48));
-        if (!BLS12381.add(acc, _hi(opening, pos), _lo(opening, pos), yHi, yLo)) revert InvalidPublicKey(index);
     }
 
     // ------------------------------------------------------------------ validator sets
@@ -296,48 +335,87 @@ contract OpenLibraLightClient is IOpenLibraLightClient {
         commitment = keccak256(abi.encodePacked(epoch, totalPower, validators, uint128(axh), axl, uint128(ayh), ayl, leavesHash));
     }
 
-    /// @dev The leaves hash and total power of the n BCS validators at b[pos:], summing their keys into `acc`.
+    /// @dev The leaves hash and total power of the n BCS validators at b[pos:] (address 32 | 0x30 | key 48 |
+    ///      power u64 LE), summing their keys into `acc`. Each key must have the compression flag, not the
+    ///      infinity flag, and the sign flag set exactly when its y (from `ys`) is above (p - 1) / 2; G1ADD
+    ///      checks that (x, y) is on the curve with both coordinates below p. So (x, y) is the key's
+    ///      decompression. Assembly, for gas.
     function _hashValidators(bytes calldata b, uint256 pos, uint256 n, bytes calldata ys, bytes memory acc)
         private
         view
         returns (bytes32 leavesHash, uint256 total)
     {
-        bytes memory groupHashes = new bytes(((n + 7) / 8) * 32);
-        bytes memory leaves = new bytes(8 * 32);
-        for (uint256 i; i < n; ++i) {
-            uint256 v = pos + i * VALIDATOR_BCS_BYTES;
-            (bytes32 leaf, uint256 power) = _checkedKeyLeaf(b, v, ys, acc, i);
-            total += power;
-            assembly ("memory-safe") {
-                mstore(add(add(leaves, 32), mul(mod(i, 8), 32)), leaf)
-            }
-            if (i % 8 == 7 || i == n - 1) {
-                assembly ("memory-safe") {
-                    mstore(add(add(groupHashes, 32), mul(div(i, 8), 32)), keccak256(add(leaves, 32), mul(add(mod(i, 8), 1), 32)))
-                }
-            }
+        uint256 first; // calldata offset of the first validator
+        uint256 yFirst; // calldata offset of the first y
+        assembly ("memory-safe") {
+            first := add(b.offset, pos)
+            yFirst := ys.offset
         }
-        leavesHash = keccak256(groupHashes);
+        uint256 bad;
+        (leavesHash, total, bad) = _hashValidatorsAt(first, n, yFirst, acc);
+        if (bad == 1) revert MalformedEpochState();
+        if (bad > 1) revert InvalidPublicKey(bad - 2);
     }
 
-    /// @dev Checks the compressed key of the BCS validator at b[v:] against its y-coordinate ys[48 i:],
-    ///      adds the key to `acc`, returns the validator's leaf and voting power.
-    function _checkedKeyLeaf(bytes calldata b, uint256 v, bytes calldata ys, bytes memory acc, uint256 i)
+    /// @dev _hashValidators on absolute calldata offsets; bad is 1 for malformed BCS, 2 + i for an invalid key i.
+    function _hashValidatorsAt(uint256 first, uint256 n, uint256 yFirst, bytes memory acc)
         private
         view
-        returns (bytes32 leaf, uint256 power)
+        returns (bytes32 leavesHash, uint256 total, uint256 bad)
     {
-        if (uint8(b[v + 32]) != KEY_BYTES) revert MalformedEpochState();
-        power = _u64le(b, v + 81);
-        uint256 hi = _hi(b, v + 33);
-        uint256 flags = hi >> 125; // compressed | infinity | sign
-        uint256 xHi = hi & MASK125;
-        uint256 xLo = _lo(b, v + 33);
-        uint256 yHi = _hi(ys, i * KEY_BYTES);
-        uint256 yLo = _lo(ys, i * KEY_BYTES);
-        if (flags & 6 != 4 || (flags & 1 == 1) != BLS12381.isLargest(yHi, yLo)) revert InvalidPublicKey(i);
-        if (!BLS12381.add(acc, xHi, xLo, yHi, yLo)) revert InvalidPublicKey(i);
-        leaf = keccak256(abi.encodePacked(uint128(xHi), xLo, uint128(yHi), yLo, uint64(power)));
+        assembly ("memory-safe") {
+            // u64 little-endian at calldata v + 81 (the validator's voting power).
+            function powerOf(v) -> power {
+                let w := shr(192, calldataload(add(v, 81)))
+                w := or(shr(8, and(w, 0xFF00FF00FF00FF00)), shl(8, and(w, 0x00FF00FF00FF00FF)))
+                w := or(shr(16, and(w, 0xFFFF0000FFFF0000)), shl(16, and(w, 0x0000FFFF0000FFFF)))
+                power := or(shr(32, w), shl(32, and(w, 0xFFFFFFFF)))
+            }
+            // The flags of the compressed key at calldata v + 33 (compressed | infinity | sign) match y at
+            // calldata y: compressed, not infinity, sign set exactly when y > (p - 1) / 2.
+            function flagsMatch(v, y) -> ok {
+                let flags := shr(5, byte(0, calldataload(add(v, 33))))
+                let yHi := shr(128, calldataload(y))
+                // (p - 1) / 2 = BLS12381.HALF_HI || BLS12381.HALF_LO
+                let hHi := 0x0d0088f51cbff34d258dd3db21a5d66b
+                let largest := or(gt(yHi, hHi), and(eq(yHi, hHi), gt(calldataload(add(y, 16)), 0xb23ba5c279c2895fb39869507b587b120f55ffff58a9ffffdcff7fffffffd555)))
+                ok := and(eq(and(flags, 6), 4), eq(and(flags, 1), largest))
+            }
+            // Adds (x of the key at v + 33, y at calldata y) into the accumulator at accp (G1ADD checks the
+            // point) and writes the leaf preimage x 48 | y 48 | power u64 BE at out.
+            function addKey(v, y, accp, out, power) -> ok {
+                let xHi := and(shr(128, calldataload(add(v, 33))), 0x1fffffffffffffffffffffffffffffff)
+                mstore(add(accp, 128), xHi)
+                mstore(add(accp, 160), calldataload(add(v, 49)))
+                mstore(add(accp, 192), shr(128, calldataload(y)))
+                mstore(add(accp, 224), calldataload(add(y, 16)))
+                ok := staticcall(1000, 0x0b, accp, 256, accp, 128)
+                mstore(out, shl(128, xHi))
+                mstore(add(out, 16), calldataload(add(v, 49)))
+                calldatacopy(add(out, 48), y, 48)
+                mstore(add(out, 96), shl(192, power))
+            }
+            let gh := mload(0x40)
+            let lv := add(gh, mul(div(add(n, 7), 8), 32))
+            mstore(0x40, add(lv, 384)) // group hashes | 8 leaves | a 104-byte leaf preimage
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                let v := add(first, mul(i, VALIDATOR_BCS_BYTES))
+                if iszero(eq(byte(0, calldataload(add(v, 32))), KEY_BYTES)) {
+                    bad := 1
+                    break
+                }
+                let y := add(yFirst, mul(i, KEY_BYTES))
+                let power := powerOf(v)
+                if iszero(and(flagsMatch(v, y), addKey(v, y, add(acc, 32), add(lv, 256), power))) {
+                    bad := add(2, i)
+                    break
+                }
+                total := add(total, power)
+                mstore(add(lv, mul(mod(i, 8), 32)), keccak256(add(lv, 256), ABSENT_BYTES))
+                if or(eq(mod(i, 8), 7), eq(i, sub(n, 1))) { mstore(add(gh, mul(div(i, 8), 32)), keccak256(lv, mul(add(mod(i, 8), 1), 32))) }
+            }
+            leavesHash := keccak256(gh, mul(div(add(n, 7), 8), 32))
+        }
     }
 
     // ------------------------------------------------------------------ calldata helpers
