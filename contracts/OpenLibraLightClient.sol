@@ -95,7 +95,7 @@ contract OpenLibraLightClient is IOpenLibraLightClient {
     {
         uint64 current = _cursor.epoch;
         if (epoch != current) revert WrongEpoch(epoch, current);
-        signedPower = _verifyQuorum(abi.encodePacked(VOUCHER_DOMAIN, epoch, attestationSetRoot), bitmask, signature, setOpening);
+        signedPower = _verifyQuorum(abi.encodePacked(VOUCHER_DOMAIN, epoch, attestationSetRoot), msg.data[0:0], bitmask, signature, setOpening);
     }
 
     /// @inheritdoc IOpenLibraLightClient
@@ -146,14 +146,14 @@ contract OpenLibraLightClient is IOpenLibraLightClient {
         }
         uint64 current = _cursor.epoch;
         if (s.epoch != current) revert WrongEpoch(s.epoch, current);
-        s.signedPower = _verifyQuorum(abi.encodePacked(LEDGER_INFO_SEED, li), bitmask, signature, setOpening);
+        s.signedPower = _verifyQuorum(abi.encodePacked(LEDGER_INFO_SEED), li, bitmask, signature, setOpening);
     }
 
     // ------------------------------------------------------------------ quorum certificates
 
     /// @dev Checks the bitmask shape and the opening against the committed set, then that the signers
-    ///      hold a quorum and their aggregate key (sum of all keys minus the absent ones) verifies `message`.
-    function _verifyQuorum(bytes memory message, bytes calldata bitmask, bytes calldata signature, bytes calldata opening)
+    ///      hold a quorum and their aggregate key (sum of all keys minus the absent ones) verifies `head || tail`.
+    function _verifyQuorum(bytes memory head, bytes calldata tail, bytes calldata bitmask, bytes calldata signature, bytes calldata opening)
         private
         view
         returns (uint256 signedPower)
@@ -161,7 +161,7 @@ contract OpenLibraLightClient is IOpenLibraLightClient {
         if (signature.length != 192) revert InvalidSignature();
         bytes memory acc;
         (acc, signedPower) = _openSet(bitmask, opening);
-        _checkSignature(acc, message, signature);
+        _checkSignature(acc, BLS12381.hashToG2(head, tail), signature);
     }
 
     /// @dev Opens the committed set for `bitmask`: returns the signers' aggregate key (in an
@@ -182,10 +182,11 @@ contract OpenLibraLightClient is IOpenLibraLightClient {
         if (signedPower < quorum) revert InsufficientVotingPower(signedPower, quorum);
     }
 
-    /// @dev The signers' aggregate key (the accumulator's sum) must not be infinity and must verify `signature` over `message`.
-    function _checkSignature(bytes memory acc, bytes memory message, bytes calldata signature) private view {
+    /// @dev The signers' aggregate key (the accumulator's sum) must not be infinity and `signature` must
+    ///      verify under it for the message hashed to `hm`.
+    function _checkSignature(bytes memory acc, bytes memory hm, bytes calldata signature) private view {
         if (BLS12381.sumIsInfinity(acc)) revert SignatureMismatch();
-        (bool valid, bool holds) = BLS12381.pairingCheck(acc, BLS12381.hashToG2(message), signature);
+        (bool valid, bool holds) = BLS12381.pairingCheck(acc, hm, signature);
         if (!valid) revert InvalidSignature();
         if (!holds) revert SignatureMismatch();
     }

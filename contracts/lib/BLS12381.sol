@@ -30,8 +30,7 @@ library BLS12381 {
     uint256 private constant NEG_G1_Y_HI = 0x114d1d6855d545a8aa7d76c8cf2e21f2;
     uint256 private constant NEG_G1_Y_LO = 0x67816aef1db507c96655b9d5caac42364e6f38ba0ecb751bad54dcd6b939c2ca;
 
-    /// @notice Signature DST of the proof-of-possession ciphersuite, 43 bytes.
-    bytes internal constant DST = "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
+    /// @notice The signature DST is BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_ (43 bytes; DST_PRIME_* below).
 
     /// @notice True when the 48-byte big-endian value (hi 16 bytes, lo 32 bytes) is above (p - 1) / 2,
     ///         i.e. the "lexicographically largest" y that sets the sign flag of a compressed point.
@@ -93,52 +92,67 @@ library BLS12381 {
         inf = (a | b | c | d) == 0;
     }
 
-    /// @notice expand_message_xmd(message, DST, 256) with SHA-256 (RFC 9380 section 5.3.1).
-    function expandMessage(bytes memory message) internal pure returns (bytes32[8] memory b) {
-        bytes memory dstPrime = abi.encodePacked(DST, uint8(43));
-        bytes32 b0 = sha256(abi.encodePacked(bytes32(0), bytes32(0), message, uint16(256), uint8(0), dstPrime));
-        b[0] = sha256(abi.encodePacked(b0, uint8(1), dstPrime));
-        for (uint256 i = 1; i < 8; ++i) {
-            b[i] = sha256(abi.encodePacked(b0 ^ b[i - 1], uint8(i + 1), dstPrime));
-        }
-    }
+    /// @dev DST || I2OSP(len(DST), 1) (44 bytes): its first 32 bytes, and the last 12 left-aligned.
+    uint256 private constant DST_PRIME_0 = 0x424c535f5349475f424c53313233383147325f584d443a5348412d3235365f53;
+    uint256 private constant DST_PRIME_1 = 0x5357555f524f5f504f505f2b0000000000000000000000000000000000000000;
 
-    /// @notice OS2IP(hi || lo) mod p, as an EIP-2537 Fp element written at `out` (64 bytes).
-    function reduceInto(bytes32 hi, bytes32 lo, uint256 out) private view {
-        bytes memory input = abi.encodePacked(uint256(64), uint256(1), uint256(48), hi, lo, uint8(1), uint128(P_HI), P_LO);
-        bool ok;
+    /// @notice hash_to_curve(head || tail) on G2 with the signature DST (RFC 9380: expand_message_xmd with
+    ///         SHA-256 to 256 bytes, four elements reduced mod p by MODEXP, MAP_FP2_TO_G2 of each Fp2 pair,
+    ///         G2ADD). Returns 256 bytes, EIP-2537 encoding. Memory-only assembly, for gas.
+    /// @param head Message bytes in memory (e.g. a seed). @param tail The rest of the message, in calldata.
+    function hashToG2(bytes memory head, bytes calldata tail) internal view returns (bytes memory h) {
         assembly ("memory-safe") {
-            mstore(out, 0)
-            ok := staticcall(gas(), 0x05, add(input, 32), mload(input), add(out, 16), 48)
-        }
-        require(ok);
-    }
-
-    /// @notice hash_to_curve(message) on G2 with the signature DST: 256 bytes, EIP-2537 encoding.
-    function hashToG2(bytes memory message) internal view returns (bytes memory h) {
-        bytes32[8] memory u = expandMessage(message);
-        bytes memory fp2 = new bytes(128);
-        h = new bytes(512); // Q0 | Q1, then Q0 + Q1 in the first 256 bytes
-        for (uint256 i; i < 2; ++i) {
-            uint256 f;
-            assembly ("memory-safe") {
-                f := add(fp2, 32)
+            let free := mload(0x40)
+            let headLen := mload(head)
+            let msgLen := add(headLen, tail.length)
+            // b0 = SHA256(Z_pad (64 zero bytes) || msg || I2OSP(256, 2) || I2OSP(0, 1) || DST')
+            mstore(free, 0)
+            mstore(add(free, 32), 0)
+            mcopy(add(free, 64), add(head, 32), headLen)
+            calldatacopy(add(add(free, 64), headLen), tail.offset, tail.length)
+            let q := add(add(free, 64), msgLen)
+            mstore(q, shl(232, 0x010000))
+            mstore(add(q, 3), DST_PRIME_0)
+            mstore(add(q, 35), DST_PRIME_1)
+            if iszero(staticcall(gas(), 0x02, free, add(msgLen, 111), 0, 32)) { revert(0, 0) }
+            let b0 := mload(0)
+            // b_i = SHA256((b0 xor b_{i-1}) || I2OSP(i, 1) || DST'), b_0' = 0; uniform bytes b_1..b_8 at u
+            let u := free
+            let r := add(free, 256)
+            mstore(add(r, 33), DST_PRIME_0)
+            mstore(add(r, 65), DST_PRIME_1)
+            let prev := 0
+            for { let i := 1 } lt(i, 9) { i := add(i, 1) } {
+                mstore(r, xor(b0, prev))
+                mstore8(add(r, 32), i)
+                let out := add(u, mul(sub(i, 1), 32))
+                if iszero(staticcall(gas(), 0x02, r, 77, out, 32)) { revert(0, 0) }
+                prev := mload(out)
             }
-            reduceInto(u[4 * i], u[4 * i + 1], f);
-            reduceInto(u[4 * i + 2], u[4 * i + 3], f + 64);
-            bool ok;
-            assembly ("memory-safe") {
-                ok := staticcall(gas(), 0x11, f, 128, add(add(h, 32), mul(i, 256)), 256)
+            // e_j = OS2IP(u[64j : 64j + 64]) mod p, by MODEXP(base, 1, p); written as 64-byte Fp elements at f
+            let mm := add(free, 384)
+            mstore(mm, 64)
+            mstore(add(mm, 32), 1)
+            mstore(add(mm, 64), 48)
+            mstore8(add(mm, 160), 1)
+            mstore(add(mm, 161), shl(128, P_HI))
+            mstore(add(mm, 177), P_LO)
+            let f := add(free, 640)
+            for { let j := 0 } lt(j, 4) { j := add(j, 1) } {
+                mcopy(add(mm, 96), add(u, mul(j, 64)), 64)
+                let out := add(f, mul(j, 64))
+                mstore(out, 0)
+                if iszero(staticcall(gas(), 0x05, mm, 209, add(out, 16), 48)) { revert(0, 0) }
             }
-            require(ok);
-        }
-        bool added;
-        assembly ("memory-safe") {
-            let p := add(h, 32)
-            added := staticcall(G2ADD_GAS, 0x0d, p, 512, p, 256)
+            // Q0 = map(e0, e1), Q1 = map(e2, e3) (each cofactor-cleared), H = Q0 + Q1
+            h := add(free, 896)
+            let hp := add(h, 32)
+            if iszero(staticcall(gas(), 0x11, f, 128, hp, 256)) { revert(0, 0) }
+            if iszero(staticcall(gas(), 0x11, add(f, 128), 128, add(hp, 256), 256)) { revert(0, 0) }
+            if iszero(staticcall(G2ADD_GAS, 0x0d, hp, 512, hp, 256)) { revert(0, 0) }
             mstore(h, 256)
+            mstore(0x40, add(hp, 512))
         }
-        require(added);
     }
 
     /// @notice Whether the pairing check e(pk, hm) * e(-g1, sig) == 1 holds; `valid` is false when the
