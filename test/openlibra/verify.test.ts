@@ -287,6 +287,28 @@ describe("a synthetic chain built with the package's builder", () => {
   });
 });
 
+describe("browser safety", () => {
+  it("verifier-ts/openlibra bundles for the browser (no node: imports) and the bundle verifies the mainnet LedgerInfo", async () => {
+    const esbuild = await import("esbuild");
+    const built = await esbuild.build({
+      entryPoints: [new URL("../../verifier-ts/openlibra/index.ts", import.meta.url).pathname],
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      target: "es2022",
+      write: false,
+      logLevel: "silent",
+    });
+    const js = built.outputFiles[0]!.text;
+    expect(js).not.toMatch(/from\s*["']node:/);
+    const mod = (await import(`data:text/javascript;base64,${Buffer.from(js).toString("base64")}`)) as typeof import("../../verifier-ts/openlibra/index.ts");
+    const chunk = mod.readEpochEndingChunk(encodeEpochEndingChunk(m.chunk));
+    const ledger = mod.ratchetEpochChain(mod.parseWaypoint(WAYPOINT_116), chunk);
+    const liws = mod.decodeBcs(mod.LedgerInfoWithSignatures, encodeBcs(LedgerInfoWithSignatures, m.li117), "li");
+    expect(mod.verifyLedgerInfo(ledger, liws).epoch).toBe(117n);
+  });
+});
+
 function utf8Concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a);
