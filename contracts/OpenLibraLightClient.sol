@@ -365,40 +365,10 @@ contract OpenLibraLightClient is IOpenLibraLightClient {
         returns (bytes32 leavesHash, uint256 total, uint256 bad)
     {
         assembly ("memory-safe") {
-            // u64 little-endian at calldata v + 81 (the validator's voting power).
-            function powerOf(v) -> power {
-                let w := shr(192, calldataload(add(v, 81)))
-                w := or(shr(8, and(w, 0xFF00FF00FF00FF00)), shl(8, and(w, 0x00FF00FF00FF00FF)))
-                w := or(shr(16, and(w, 0xFFFF0000FFFF0000)), shl(16, and(w, 0x0000FFFF0000FFFF)))
-                power := or(shr(32, w), shl(32, and(w, 0xFFFFFFFF)))
-            }
-            // The flags of the compressed key at calldata v + 33 (compressed | infinity | sign) match y at
-            // calldata y: compressed, not infinity, sign set exactly when y > (p - 1) / 2.
-            function flagsMatch(v, y) -> ok {
-                let flags := shr(5, byte(0, calldataload(add(v, 33))))
-                let yHi := shr(128, calldataload(y))
-                // (p - 1) / 2 = BLS12381.HALF_HI || BLS12381.HALF_LO
-                let hHi := 0x0d0088f51cbff34d258dd3db21a5d66b
-                let largest := or(gt(yHi, hHi), and(eq(yHi, hHi), gt(calldataload(add(y, 16)), 0xb23ba5c279c2895fb39869507b587b120f55ffff58a9ffffdcff7fffffffd555)))
-                ok := and(eq(and(flags, 6), 4), eq(and(flags, 1), largest))
-            }
-            // Adds (x of the key at v + 33, y at calldata y) into the accumulator at accp (G1ADD checks the
-            // point) and writes the leaf preimage x 48 | y 48 | power u64 BE at out.
-            function addKey(v, y, accp, out, power) -> ok {
-                let xHi := and(shr(128, calldataload(add(v, 33))), 0x1fffffffffffffffffffffffffffffff)
-                mstore(add(accp, 128), xHi)
-                mstore(add(accp, 160), calldataload(add(v, 49)))
-                mstore(add(accp, 192), shr(128, calldataload(y)))
-                mstore(add(accp, 224), calldataload(add(y, 16)))
-                ok := staticcall(1000, 0x0b, accp, 256, accp, 128)
-                mstore(out, shl(128, xHi))
-                mstore(add(out, 16), calldataload(add(v, 49)))
-                calldatacopy(add(out, 48), y, 48)
-                mstore(add(out, 96), shl(192, power))
-            }
             let gh := mload(0x40)
-            let lv := add(gh, mul(div(add(n, 7), 8), 32))
+            let lv := add(gh, shl(5, shr(3, add(n, 7))))
             mstore(0x40, add(lv, 384)) // group hashes | 8 leaves | a 104-byte leaf preimage
+            let accp := add(acc, 32)
             for { let i := 0 } lt(i, n) { i := add(i, 1) } {
                 let v := add(first, mul(i, VALIDATOR_BCS_BYTES))
                 if iszero(eq(byte(0, calldataload(add(v, 32))), KEY_BYTES)) {
@@ -406,16 +376,47 @@ contract OpenLibraLightClient is IOpenLibraLightClient {
                     break
                 }
                 let y := add(yFirst, mul(i, KEY_BYTES))
-                let power := powerOf(v)
-                if iszero(and(flagsMatch(v, y), addKey(v, y, add(acc, 32), add(lv, 256), power))) {
+                // the point (x of the compressed key, y) goes into the accumulator's scratch half
+                let xHi := and(shr(128, calldataload(add(v, 33))), MASK125)
+                mstore(add(accp, 128), xHi)
+                mstore(add(accp, 160), calldataload(add(v, 49)))
+                mstore(add(accp, 192), shr(128, calldataload(y)))
+                mstore(add(accp, 224), calldataload(add(y, 16)))
+                {
+                    // flags of the key (compressed | infinity | sign): compressed, not infinity, and the
+                    // sign set exactly when y > (p - 1) / 2 = BLS12381.HALF_HI || BLS12381.HALF_LO
+                    let flags := shr(5, byte(0, calldataload(add(v, 33))))
+                    let yHi := mload(add(accp, 192))
+                    let hHi := 0x0d0088f51cbff34d258dd3db21a5d66b
+                    let largest :=
+                        or(gt(yHi, hHi), and(eq(yHi, hHi), gt(mload(add(accp, 224)), 0xb23ba5c279c2895fb39869507b587b120f55ffff58a9ffffdcff7fffffffd555)))
+                    if iszero(and(eq(and(flags, 6), 4), eq(and(flags, 1), largest))) {
+                        bad := add(2, i)
+                        break
+                    }
+                }
+                // G1ADD checks the point is on the curve with coordinates below p, and adds it
+                if iszero(staticcall(G1ADD_GAS, 0x0b, accp, 256, accp, 128)) {
                     bad := add(2, i)
                     break
                 }
-                total := add(total, power)
-                mstore(add(lv, mul(mod(i, 8), 32)), keccak256(add(lv, 256), ABSENT_BYTES))
-                if or(eq(mod(i, 8), 7), eq(i, sub(n, 1))) { mstore(add(gh, mul(div(i, 8), 32)), keccak256(lv, mul(add(mod(i, 8), 1), 32))) }
+                // voting power: u64 little-endian
+                let w := shr(192, calldataload(add(v, 81)))
+                w := or(shr(8, and(w, 0xFF00FF00FF00FF00)), shl(8, and(w, 0x00FF00FF00FF00FF)))
+                w := or(shr(16, and(w, 0xFFFF0000FFFF0000)), shl(16, and(w, 0x0000FFFF0000FFFF)))
+                w := or(shr(32, w), shl(32, and(w, 0xFFFFFFFF)))
+                total := add(total, w)
+                // leaf = keccak256(x 48 | y 48 | power u64 BE); a group hash every 8 leaves
+                let o := add(lv, 256)
+                mstore(o, shl(128, xHi))
+                mstore(add(o, 16), calldataload(add(v, 49)))
+                calldatacopy(add(o, 48), y, 48)
+                mstore(add(o, 96), shl(192, w))
+                let k := and(i, 7)
+                mstore(add(lv, shl(5, k)), keccak256(o, ABSENT_BYTES))
+                if or(eq(k, 7), eq(i, sub(n, 1))) { mstore(add(gh, shl(5, shr(3, i))), keccak256(lv, shl(5, add(k, 1)))) }
             }
-            leavesHash := keccak256(gh, mul(div(add(n, 7), 8), 32))
+            leavesHash := keccak256(gh, shl(5, shr(3, add(n, 7))))
         }
     }
 
