@@ -103,6 +103,8 @@ contract OpenLibraLightClient is IOpenLibraLightClient {
         external
     {
         verifyVoucher(epoch, attestationSetRoot, bitmask, signature, setOpening);
+        bytes32 vouched = _vouched[epoch];
+        if (vouched != bytes32(0) && vouched != attestationSetRoot) revert ConflictingVoucher(epoch, vouched);
         _vouched[epoch] = attestationSetRoot;
         emit AttestationSetVouched(epoch, attestationSetRoot);
     }

@@ -55,6 +55,8 @@ interface IOpenLibraLightClient {
     error InvalidSignature();
     /// @notice The aggregate signature does not verify.
     error SignatureMismatch();
+    /// @notice A quorum already vouched for another attestation set root in this epoch.
+    error ConflictingVoucher(uint64 epoch, bytes32 vouched);
     /// @notice A constructor argument is invalid.
     error InvalidConfig();
 
@@ -85,7 +87,8 @@ interface IOpenLibraLightClient {
         view
         returns (uint256 signedPower);
 
-    /// @notice Verifies a voucher of the current epoch and records its attestation set root.
+    /// @notice Verifies a voucher of the current epoch and records its attestation set root (once per
+    ///         epoch: a second, different root for the same epoch is refused as an equivocation).
     function submitVoucher(uint64 epoch, bytes32 attestationSetRoot, bytes calldata bitmask, bytes calldata signature, bytes calldata setOpening) external;
 
     /// @notice The commitment of a validator set given as BCS(EpochState) and its keys' y-coordinates:

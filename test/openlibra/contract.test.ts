@@ -218,6 +218,9 @@ describe("vouchers", () => {
     const [ev] = parseEventLogs({ abi: synthetic.abi, logs: rc.logs, eventName: "AttestationSetVouched" as never }) as unknown as { args: Record<string, unknown> }[];
     expect(ev!.args).toMatchObject({ epoch: 7n, attestationSetRoot: toHex(root, { size: 32 }) });
     expect(await synthetic.read.vouchedAttestationSetRoot!([7n])).toBe(toHex(root, { size: 32 }));
+    await mined(await synthetic.write.submitVoucher!([...args(7n, root, v)])); // the same root again: idempotent
+    const equivocation = signVoucher(7n, root + 1n, s.current, allSigners(41));
+    await expectRevert(synthetic.write.submitVoucher!([...args(7n, root + 1n, equivocation)]), "ConflictingVoucher(uint64,bytes32)");
   });
 
   it("refuses another root, too few signers, another epoch, and the wrong set's keys", async () => {

@@ -42,12 +42,3 @@ export class OpenLibraError extends Error {
   }
 }
 
-/** Runs `f`, turning any non-OpenLibraError it throws into one with `code`. */
-export function withCode<T>(code: OpenLibraErrorCode, what: string, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof OpenLibraError) throw e;
-    throw new OpenLibraError(code, `${what}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
