@@ -3,6 +3,7 @@
 // (29 of 41), the state snapshot proof establishes the manifest's root at version 38180075; each
 // check refuses tampered data with its error code. Plus the upstream single-key and PoP BLS vectors,
 // a synthetic two-epoch chain built with the package's own builder, and vouchers.
+import { bls12_381 } from "@noble/curves/bls12-381.js";
 import { sha3_256 } from "@noble/hashes/sha3.js";
 import { hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 import { describe, expect, it } from "vitest";
@@ -248,6 +249,9 @@ describe("BLS vectors (upstream Aptos bls12381.move)", () => {
       ok = false;
     }
     expect(ok).toBe(false);
+    // A rogue pair of keys summing to the identity verifies nothing, whatever the "signature".
+    const neg = bls12_381.G1.Point.fromBytes(pk).negate().toBytes(true);
+    expect(verifyAggregateSignature([pk, neg], utf8ToBytes("Hello Aptos!"), sig)).toBe(false);
   });
   it("proof of possession verifies under the PoP DST and not under the signature DST", () => {
     const popPk = hexToBytes("808864c91ae7a9998b3f5ee71f447840864e56d79838e4785ff5126c51480198df3d972e1e0348c6da80d396983e42d7");

@@ -61,6 +61,7 @@ export function aggregatePublicKeys(keys: readonly Uint8Array[]): G1Point {
 export function verifyAggregateSignature(keys: readonly Uint8Array[], message: Uint8Array, signature: Uint8Array, dst: string = SIGNATURE_DST): boolean {
   const sig = decodeSignature(signature);
   const agg = aggregatePublicKeys(keys);
+  if (agg.is0()) return false; // keys that sum to the identity verify nothing (blst refuses them too)
   return bls.verify(sig, bls.hash(message, dst), agg);
 }
 
