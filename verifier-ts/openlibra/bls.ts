@@ -51,10 +51,11 @@ function bytesToKey(b: Uint8Array): string {
   return s;
 }
 
-/** Sum of public keys (PublicKey::aggregate; keys are trusted to have verified PoPs). */
+/** Sum of public keys (PublicKey::aggregate; keys are trusted to have verified PoPs); may be the identity. */
 export function aggregatePublicKeys(keys: readonly Uint8Array[]): G1Point {
   if (keys.length === 0) throw new OpenLibraError("InsufficientVotingPower", "no signers to aggregate");
-  return bls.aggregatePublicKeys(keys.map(decodePublicKey));
+  // Summed here rather than with noble's aggregatePublicKeys, which throws on an identity sum.
+  return keys.map(decodePublicKey).reduce((a, b) => a.add(b));
 }
 
 /** True when `signature` signs `message` (raw bytes, hashed to G2 with `dst`) under the sum of `keys`. */

@@ -2,11 +2,10 @@
 // uncompressed keys, the set commitment the contract stores, and the calldata it takes (set
 // openings, key y-coordinates, uncompressed signatures). Encoding: circuits/ENCODING.md,
 // "Open Libra anchoring".
-import { bls12_381 } from "@noble/curves/bls12-381.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { concatBytes } from "@noble/hashes/utils.js";
 import { encodeBcs, LedgerInfo, type EpochState, type LedgerInfoWithSignatures } from "./bcs.ts";
-import { decodePublicKey, decodeSignature } from "./bls.ts";
+import { aggregatePublicKeys, decodePublicKey, decodeSignature } from "./bls.ts";
 import { isSignerBit, totalVotingPower } from "./quorum.ts";
 
 const FP_BYTES = 48;
@@ -61,7 +60,7 @@ export function setCommitment(state: EpochState): SetCommitment {
   const groupHashes: Uint8Array[] = [];
   for (let g = 0; g * GROUP < leaves.length; g++) groupHashes.push(keccak_256(concatBytes(...leaves.slice(g * GROUP, g * GROUP + GROUP))));
   const leavesHash = keccak_256(concatBytes(...groupHashes));
-  const agg = bls12_381.longSignatures.aggregatePublicKeys(infos.map((v) => decodePublicKey(v.publicKey)));
+  const agg = aggregatePublicKeys(infos.map((v) => v.publicKey));
   const aggregate = agg.is0() ? { x: new Uint8Array(FP_BYTES), y: new Uint8Array(FP_BYTES) } : { x: be(agg.toAffine().x, FP_BYTES), y: be(agg.toAffine().y, FP_BYTES) };
   const totalPower = totalVotingPower(state.verifier);
   const commitment = keccak_256(concatBytes(be(state.epoch, 8), be(totalPower, 16), be(BigInt(infos.length), 4), aggregate.x, aggregate.y, leavesHash));
