@@ -3,6 +3,7 @@
 //   olzk verify chain       --vkey --checkpoint --headers      HeaderQuorum proofs from a checkpoint
 //   olzk verify collateral  --vkey --checkpoint --bundle ...   a borrower's collateral bundle
 //   olzk verify validators  --set --root                       BLS bindings and root of a set
+//   olzk verify openlibra   --waypoint --epoch-ending ...      real Open Libra backups (verifier-ts/openlibra/cli.ts)
 // Exit code 0 when valid, 1 when invalid, 2 for usage errors; one verdict line (or --json).
 import { readFileSync } from "node:fs";
 import { parseCommand, UserError, type CommandSpec, type Options } from "../cli/args.ts";

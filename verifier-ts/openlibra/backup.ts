@@ -11,11 +11,10 @@ import {
   type TransactionInfoWithProof,
 } from "./bcs.ts";
 import { OpenLibraError } from "./errors.ts";
-import { fromHex, toHex } from "./hash.ts";
+import { bytesEqual, fromHex, toHex } from "./hash.ts";
 import { verifyTransactionInfo } from "./accumulator.ts";
 import { verifyLedgerInfo, type TrustedLedger, type VerifiedLedgerInfo } from "./ratchet.ts";
 import { formatWaypoint, parseWaypoint, waypointOf, waypointsEqual, type Waypoint } from "./waypoint.ts";
-import { bytesEqual } from "./hash.ts";
 
 /** The LedgerInfoWithSignatures records of an epoch-ending chunk, in file order. */
 export function readEpochEndingChunk(bytes: Uint8Array, what = "epoch-ending chunk"): LedgerInfoWithSignatures[] {
