@@ -3,6 +3,7 @@
 //   olzk verify chain       --vkey --checkpoint --headers      HeaderQuorum proofs from a checkpoint
 //   olzk verify collateral  --vkey --checkpoint --bundle ...   a borrower's collateral bundle
 //   olzk verify validators  --set --root                       BLS bindings and root of a set
+//   olzk verify openlibra   --waypoint --epoch-ending ...      real Open Libra backups (verifier-ts/openlibra/cli.ts)
 // Exit code 0 when valid, 1 when invalid, 2 for usage errors; one verdict line (or --json).
 import { readFileSync } from "node:fs";
 import { parseCommand, UserError, type CommandSpec, type Options } from "../cli/args.ts";
@@ -19,6 +20,7 @@ const SUBCOMMANDS = {
   chain: "verify HeaderQuorum proofs from a trusted checkpoint through rotations",
   collateral: "check a borrower's collateral from a proof bundle (JSON or SSZ)",
   validators: "check a validator set's BLS bindings and its root",
+  openlibra: "verify Open Libra backups (epoch changes, LedgerInfos, state roots) from a waypoint",
 } as const;
 
 function usage(): string {
@@ -338,6 +340,8 @@ export async function run(argv: string[]): Promise<number | void> {
       return runCollateral(rest);
     case "validators":
       return runValidators(rest);
+    case "openlibra":
+      return (await import("./openlibra/cli.ts")).run(rest);
     default:
       throw new UserError(`unknown check '${sub}' (one of: ${Object.keys(SUBCOMMANDS).join(", ")})`);
   }
