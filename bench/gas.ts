@@ -20,6 +20,7 @@ import {
 } from "../test/contracts/fixtures.ts";
 import { epochKeys, header } from "../test/contracts/home-scenario.ts";
 import { proveHeader, type Proved } from "../test/contracts/prove.ts";
+import { measureOpenLibraGas, openLibraGasNotes } from "./openlibra-gas.ts";
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), "results", "gas.json");
 
@@ -75,7 +76,11 @@ async function main(): Promise<void> {
   results.verifierOursSettlement = Number(await verifierGas(s, "SettlementVerifier", s.addresses.settlementVerifier, settleProof, false));
   results.verifierSnarkjsSettlement = Number(await verifierGas(s, "SnarkjsSettlementVerifier", snarkjsSettlement.address, settleProof, true));
 
+  // Open Libra consensus verified natively (EIP-2537): its own module, own contracts, same chain.
+  Object.assign(results, await measureOpenLibraGas(chain));
+
   const notes = {
+    ...openLibraGasNotes,
     units: "gas",
     headerUpdate: "HomeLightClient.submitHeader receipt gasUsed, non-epoch-ending header after the first (target < 260k)",
     headerUpdateEpochEnd: "same, epoch-ending header (also writes the next validator set root)",

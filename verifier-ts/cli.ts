@@ -3,6 +3,7 @@
 //   olzk verify chain       --vkey --checkpoint --headers...   HeaderQuorum proofs from a checkpoint
 //   olzk verify collateral  --vkey --checkpoint --bundle ...   a borrower's collateral bundle
 //   olzk verify validators  --set --root                       BLS bindings and root of a set
+//   olzk verify openlibra   --waypoint --epoch-ending ...      real Open Libra backups (verifier-ts/openlibra/cli.ts)
 // Exit codes, the same for every check and file type: 0 valid, 1 invalid, 2 usage error or a
 // file that cannot be read as what it should be, 3 internal error. One line per verdict or
 // error (or one JSON object with --json), never a stack trace.
@@ -29,6 +30,7 @@ const CHECKS: Record<string, VerifyCheck> = {
   chain: { summary: "verify HeaderQuorum proofs from a trusted checkpoint through rotations", run: (a) => runChain(a) },
   collateral: { summary: "check a borrower's collateral from a proof bundle (JSON or SSZ)", run: (a) => runCollateral(a) },
   validators: { summary: "check a validator set's BLS bindings and its root", run: (a) => runValidators(a) },
+  openlibra: { summary: "verify Open Libra backups (epoch changes, LedgerInfos, state roots) from a waypoint", run: async (a) => (await (await import("./openlibra/cli.ts")).run(a)) ?? 0 },
 };
 
 /** Add a check to `olzk verify` (for checks defined outside this file). */
