@@ -65,6 +65,7 @@ describe("the packed verifier-ts package", () => {
   it("ships compiled JavaScript and declarations only, with an exports map", () => {
     const pkg = JSON.parse(readFileSync(join(dir, "node_modules/@olzk/verifier-ts/package.json"), "utf8")) as { exports: Record<string, unknown> };
     expect(pkg.exports["."]).toEqual({ types: "./dist/verifier-ts/index.d.ts", default: "./dist/verifier-ts/index.js" });
+    expect(pkg.exports["./openlibra"]).toEqual({ types: "./dist/verifier-ts/openlibra/index.d.ts", default: "./dist/verifier-ts/openlibra/index.js" });
     const files = execFileSync("find", ["node_modules/@olzk/verifier-ts", "-type", "f"], { cwd: dir, encoding: "utf8" }).split("\n").filter(Boolean);
     expect(files.filter((x) => x.endsWith(".ts") && !x.endsWith(".d.ts"))).toEqual([]);
     expect(files).toContain("node_modules/@olzk/verifier-ts/dist/home/model/leaves.js");
@@ -72,6 +73,11 @@ describe("the packed verifier-ts package", () => {
 
   it("runs the README quick start verbatim with plain node 20 and node 22", () => {
     for (const node of [findNode20(), NODE_22]) expect(run(node, "check.mjs"), node).toBe(VALID);
+  });
+
+  it("loads the openlibra entry point from plain node 20", () => {
+    writeFileSync(join(dir, "ol.mjs"), `import { formatWaypoint, parseWaypoint } from "@olzk/verifier-ts/openlibra";\nconsole.log(formatWaypoint(parseWaypoint("116:${"ab".repeat(32)}")));\n`);
+    expect(run(findNode20(), "ol.mjs")).toBe(`116:${"ab".repeat(32)}`);
   });
 
   it("verifies an SSZ bundle, a header chain and a Groth16 proof from plain node 20", () => {
