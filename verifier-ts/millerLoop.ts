@@ -6,7 +6,8 @@
 // giving 1 + ((c1/c2)(Px/Py) + (c0/c2)(1/Py) v) w. The factor c2 Py lies in Fp2, which the
 // final exponentiation maps to 1, so only pairings (after finalExponentiate) are equal to
 // noble's, not Miller values. Two normalized lines multiply into the 5-coefficient shape
-// of fp12.ts mulBy5, so both fixed pairs cost one multiplication of the accumulator.
+// of fp12.ts mulBy5, so both fixed pairs cost one multiplication of the accumulator per
+// line; so do B's two lines of a step that has an addition.
 // The walk of the variable point also yields [6x+2]B, from which bn254G2.ts decides
 // subgroup membership without a scalar multiplication of its own.
 import { bn254 } from "@noble/curves/bn254.js";
@@ -94,7 +95,6 @@ export function normalizeG1(x: bigint, y: bigint): NormalizedG1 {
 // ---------- the variable point: noble's projective doubling and addition, flat ----------
 
 type F2 = [bigint, bigint];
-const mul2 = (a: Fp2Pair, b: Fp2Pair): F2 => [red(a[0] * b[0] - a[1] * b[1]), red(a[0] * b[1] + a[1] * b[0])];
 const half = (x: bigint): bigint => ((x & 1n) === 0n ? x >> 1n : (x + P) >> 1n);
 const B_TWIST = bn254.G2.Point.CURVE().b;
 /** 3 b' for the twist y^2 = x^3 + b'. */
@@ -104,7 +104,7 @@ const PSI_Y = Fp2.pow(Fp2.NONRESIDUE, (P - 1n) / 2n);
 
 /** psi(x, y) = (conj(x) PSI_X, conj(y) PSI_Y) on affine coordinates. */
 function psiAffine(x: Fp2Pair, y: Fp2Pair): [F2, F2] {
-  return [mul2([x[0], red(-x[1])], [PSI_X.c0, PSI_X.c1]), mul2([y[0], red(-y[1])], [PSI_Y.c0, PSI_Y.c1])];
+  return [mulPair([x[0], red(-x[1])], [PSI_X.c0, PSI_X.c1]), mulPair([y[0], red(-y[1])], [PSI_Y.c0, PSI_Y.c1])];
 }
 
 /** Projective point of the walk (x = X/Z, y = Y/Z). */
@@ -282,6 +282,3 @@ export function millerLoop(variable: VariablePair | null, fixed: FixedPair | nul
   // bn254 has a positive seed: no conjugation (noble: params.xNegative === false).
   return { f: s.f, walk };
 }
-
-/** Number of Miller-loop steps (squarings + 1). */
-export const MILLER_STEPS = ATE_DIGITS.length;
