@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "no
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { benchGroth16Verify, printVerifyTimings, verifyMsOf, type VerifyTimings } from "./groth16-verify.ts";
+import { benchGroth16Verify, printVerifyTimings, VERIFY_NOTE, verifyMsOf, type VerifyTimings } from "./groth16-verify.ts";
 import { REPO_ROOT } from "../prover/setup/ptau.ts";
 import { terminateSnarkjsCurves } from "../test/vectors/snarkjs-api.ts";
 import type { SnarkjsProof, SnarkjsVerificationKey } from "../verifier-ts/groth16.ts";
@@ -173,7 +173,7 @@ async function main() {
     details,
     notes: [
       "One run per N. Mode 2 comes after an epoch boundary, so before its header and settlement the relayer proves and submits the validator-set rotation: most of the mode 2 - mode 1 difference.",
-      "verifyMs: medians (ms) of verifier-ts and snarkjs verifying the same HeaderQuorum N = 4 proof, calls interleaved in one process: warm (prepared key / reused key object), cold (verifierTsCold: the key parsed from JSON text each call) and firstCall (one call in a fresh process, median of several); verifyDetails also has snarkjs cold, CPU medians, ratios, load, and the same for an N = 16 proof (Groth16 verification cost does not depend on N: 4 public signals either way).",
+      VERIFY_NOTE,
     ],
     verifyMs: verify[4] ? verifyMsOf(verify[4]) : null,
     verifyDetails: verify,

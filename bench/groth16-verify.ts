@@ -135,6 +135,10 @@ export async function benchGroth16Verify(
   };
 }
 
+/** The note bench/results/e2e.json carries about verifyMs (written by bench:e2e and bench:verify). */
+export const VERIFY_NOTE =
+  "verifyMs: medians (ms) of verifier-ts and snarkjs verifying the same HeaderQuorum N = 4 proof, calls interleaved in one process: warm (prepared key / reused key object), cold (verifierTsCold: the key parsed from JSON text each call) and firstCall (one call in a fresh process, median of several); verifyDetails has snarkjs cold, CPU medians, ratios and the load (Groth16 verification cost does not depend on N: 4 public signals either way).";
+
 /** `verifyMs` as bench/results/e2e.json records it. */
 export function verifyMsOf(t: VerifyTimings) {
   return { verifierTs: t.verifierTs, verifierTsCold: t.verifierTsCold, snarkjs: t.snarkjs, firstCall: t.firstCall };
@@ -165,6 +169,8 @@ async function main(argv: string[]): Promise<void> {
   const out = join(REPO_ROOT, "bench", "results", "e2e.json");
   const file = existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>) : {};
   file.verifyMs = verifyMsOf(t);
+  const notes = Array.isArray(file.notes) ? (file.notes as string[]).filter((n) => !n.startsWith("verifyMs:")) : [];
+  file.notes = [...notes, VERIFY_NOTE];
   // Keyed by N like bench:e2e's verifyDetails (the fixture's proof is a dev N = 4 one).
   file.verifyDetails = { "4": { proof: label, measuredAt: new Date().toISOString(), node: process.version, by: "npm run bench:verify", ...t } };
   writeFileSync(out, JSON.stringify(file, null, 2) + "\n");
