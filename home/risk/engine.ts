@@ -83,30 +83,35 @@ export function currentRatioBps(state: RiskState, cfg: RiskConfig): number {
   return ratioOfTier(tierOf(state, cfg), cfg);
 }
 
-/** Breaker edges taken in one tick, from `state.breaker` with the new variance `v`. */
-function breakerMoves(state: RiskState, v: bigint, cfg: RiskConfig): { to: BreakerState; reason: string; calmTicks: number }[] {
+interface BreakerMove {
+  to: BreakerState;
+  reason: string;
+  calmTicks: number;
+}
+
+/** Breaker edges taken in one tick, from `state.breaker` with the new variance `v` (a move to the same state only updates calmTicks). */
+function breakerMoves(state: RiskState, v: bigint, cfg: RiskConfig): BreakerMove[] {
   const b = cfg.breaker;
   const at = (bps: number) => v >= varianceOfVolBps(bps);
-  const sigma = formatVolatility(v);
   const pct = (bps: number) => `${formatDecimal(BigInt(bps), 2)}%`;
+  const above = (to: BreakerState, name: string, bps: number): BreakerMove => ({ to, reason: `volatility ${formatVolatility(v)} >= ${name} ${pct(bps)}`, calmTicks: 0 });
+  const below = (to: BreakerState, name: string, bps: number): BreakerMove => ({ to, reason: `volatility ${formatVolatility(v)} < ${name} ${pct(bps)}`, calmTicks: 0 });
   switch (state.breaker) {
-    case "NORMAL": {
+    case "NORMAL":
       if (!at(b.softEnterVolBps)) return [];
-      const soft = { to: "SOFT" as const, reason: `volatility ${sigma} >= soft-enter ${pct(b.softEnterVolBps)}`, calmTicks: 0 };
-      return at(b.hardEnterVolBps) ? [soft, { to: "HARD", reason: `volatility ${sigma} >= hard-enter ${pct(b.hardEnterVolBps)}`, calmTicks: 0 }] : [soft];
-    }
+      if (!at(b.hardEnterVolBps)) return [above("SOFT", "soft-enter", b.softEnterVolBps)];
+      return [above("SOFT", "soft-enter", b.softEnterVolBps), above("HARD", "hard-enter", b.hardEnterVolBps)];
     case "SOFT":
-      if (at(b.hardEnterVolBps)) return [{ to: "HARD", reason: `volatility ${sigma} >= hard-enter ${pct(b.hardEnterVolBps)}`, calmTicks: 0 }];
-      if (!at(b.softExitVolBps)) return [{ to: "NORMAL", reason: `volatility ${sigma} < soft-exit ${pct(b.softExitVolBps)}`, calmTicks: 0 }];
-      return [];
+      if (at(b.hardEnterVolBps)) return [above("HARD", "hard-enter", b.hardEnterVolBps)];
+      return at(b.softExitVolBps) ? [] : [below("NORMAL", "soft-exit", b.softExitVolBps)];
     case "HARD":
-      return at(b.hardExitVolBps) ? [] : [{ to: "RECOVERY", reason: `volatility ${sigma} < hard-exit ${pct(b.hardExitVolBps)}`, calmTicks: 0 }];
+      return at(b.hardExitVolBps) ? [] : [below("RECOVERY", "hard-exit", b.hardExitVolBps)];
     case "RECOVERY": {
-      if (at(b.hardEnterVolBps)) return [{ to: "HARD", reason: `volatility ${sigma} >= hard-enter ${pct(b.hardEnterVolBps)}`, calmTicks: 0 }];
+      if (at(b.hardEnterVolBps)) return [above("HARD", "hard-enter", b.hardEnterVolBps)];
       if (at(b.softExitVolBps)) return [{ to: "RECOVERY", reason: "", calmTicks: 0 }];
       const calm = state.calmTicks + 1;
       if (calm < b.recoveryCalmTicks) return [{ to: "RECOVERY", reason: "", calmTicks: calm }];
-      return [{ to: "NORMAL", reason: `${calm} calm ticks below soft-exit ${pct(b.softExitVolBps)}, volatility ${sigma}`, calmTicks: 0 }];
+      return [{ to: "NORMAL", reason: `${calm} calm ticks below soft-exit ${pct(b.softExitVolBps)}, volatility ${formatVolatility(v)}`, calmTicks: 0 }];
     }
   }
 }
