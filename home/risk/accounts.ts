@@ -113,6 +113,10 @@ export function openNeedValue(book: CollateralBook, account: CollateralAccount, 
   return sum;
 }
 
+function openCreditValue(book: CollateralBook, account: CollateralAccount): bigint {
+  return openLockups(book, account).reduce((s, l) => s + l.creditValue, 0n);
+}
+
 export interface AccountPosition {
   collateral: bigint;
   collateralValue: bigint;
@@ -140,7 +144,6 @@ function withdrawableOf(book: CollateralBook, account: CollateralAccount, libraP
 export function accountPosition(book: CollateralBook, accountId: bigint, risk: RiskState, cfg: RiskConfig): AccountPosition {
   const account = accountOf(book, accountId);
   const value = collateralValue(account.collateral, risk.price, cfg);
-  const open = openLockups(book, account);
   let headroomValue = 0n;
   if (risk.breaker !== "HARD") {
     const needNow = openNeedValue(book, account, lockupTerms(risk, cfg).ratioBps);
@@ -149,8 +152,8 @@ export function accountPosition(book: CollateralBook, accountId: bigint, risk: R
   return {
     collateral: account.collateral,
     collateralValue: value,
-    openLockups: open.length,
-    openCreditValue: open.reduce((s, l) => s + l.creditValue, 0n),
+    openLockups: account.openLockIds.length,
+    openCreditValue: openCreditValue(book, account),
     openNeedValue: openNeedValue(book, account),
     headroomValue,
     withdrawable: withdrawableOf(book, account, risk.price, cfg),
@@ -324,14 +327,13 @@ export function slashLockup(book: CollateralBook, lockId: bigint, risk: RiskStat
 
 export function collateralAccountPayload(book: CollateralBook, accountId: bigint): CollateralAccountPayload {
   const a = accountOf(book, accountId);
-  const open = openLockups(book, a);
   return {
     accountId: a.accountId,
     owner: a.owner,
     collateral: a.collateral,
     slashed: a.slashed,
-    openLockups: open.length,
-    openCreditValue: open.reduce((s, l) => s + l.creditValue, 0n),
+    openLockups: a.openLockIds.length,
+    openCreditValue: openCreditValue(book, a),
     openNeedValue: openNeedValue(book, a),
   };
 }
