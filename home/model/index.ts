@@ -10,3 +10,4 @@ export * from "./header.ts";
 export * from "./smt.ts";
 export * from "./leaves.ts";
 export * from "./ssz.ts";
+export * from "./risk-leaves.ts";
