@@ -161,7 +161,7 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
     }
 
     /// @inheritdoc IAtomicSettlement
-    function lockupDigest(LockupPayload calldata l) public pure returns (uint256) {
+    function lockupDigest(LockupPayload calldata l) public pure virtual returns (uint256) {
         return Field.digest(
             abi.encode(l.lockId, l.owner, l.borrower, l.creditAsset, l.creditLimit, l.expiry, l.status)
         );
