@@ -14,9 +14,9 @@ contract ZeroDigestSettlement is AtomicSettlement {
         IHomeLightClient lightClient_,
         ISettlementVerifier verifier_,
         uint8 lockSlots_,
-        uint64 refundDelay,
-        uint64 maxStateAge_
-    ) AtomicSettlement(lightClient_, verifier_, lockSlots_, refundDelay, maxStateAge_) {}
+        uint64 maxStateAge_,
+        uint256 minLpCapital
+    ) AtomicSettlement(lightClient_, verifier_, lockSlots_, maxStateAge_, minLpCapital) {}
 
     /// @inheritdoc AtomicSettlement
     function lockupDigest(LockupPayload calldata l) public pure override returns (uint256) {

@@ -10,3 +10,5 @@ export * from "./header.ts";
 export * from "./smt.ts";
 export * from "./leaves.ts";
 export * from "./ssz.ts";
+export * from "./rules.ts";
+export * from "./away-storage.ts";

@@ -266,12 +266,12 @@ export class SafetyStack {
     return (await this.home.submit(type, body)).result;
   }
 
-  /** A Home action that must be refused: returns its status and message. */
-  async refused(type: string, body: Record<string, unknown>): Promise<{ status: number; message: string }> {
+  /** A Home action that must be refused: returns its status, code (when it has one) and message. */
+  async refused(type: string, body: Record<string, unknown>): Promise<{ status: number; code?: string; message: string }> {
     try {
       await this.home.submit(type, body);
     } catch (e) {
-      if (e instanceof ApiError) return { status: e.status, message: e.message };
+      if (e instanceof ApiError) return { status: e.status, ...(e.code ? { code: e.code } : {}), message: e.message };
       throw e;
     }
     throw new Error(`Home accepted ${type} ${JSON.stringify(body)}`);
