@@ -44,6 +44,12 @@ describe("npm start -- --once", () => {
     expect(delta(m1["settlement contract USDC"])).toBe(0n);
     expect(summary.mode1.collateralStatus).toBe("released");
 
+    // The refused attack: a self-bid at a near-zero price against LP Alice's own WETH limit.
+    expect(summary.attack.refusedWith).toBe("PriceBelowLpLimit");
+    expect(summary.attack.lpCapitalAfter).toBe(summary.attack.lpCapitalBefore);
+    expect(BigInt(summary.attack.lpCapitalBefore)).toBe(USDC(100_000n));
+    expect(r.stdout).toContain("== Attack: a self-bid against LP Alice, refused by her own price limit ==");
+
     // Mode 2 (reference: 100,000 USDC at 0.0005 ETH/USDC, LP at 0.15%): the LP is repaid 50.075 WETH.
     const m2 = summary.mode2.balances;
     expect(delta(m2["LP Alice capital WETH"])).toBe((50_075n * WETH) / 1000n);
