@@ -342,6 +342,8 @@ export async function run(argv: string[]): Promise<number> {
   const homeChainId = Number(bigOption("home-chain-id", v["home-chain-id"], 1n));
   const genesisRoot = bigOption("genesis-root", v["genesis-root"]);
   if (genesisRoot === 0n || genesisRoot >= FIELD_MODULUS) throw new UserError("--genesis-root must be a nonzero field element (below r)");
+  const minLpCapital = bigOption("min-lp-capital", v["min-lp-capital"], DEFAULT_MIN_LP_CAPITAL);
+  if (minLpCapital === 0n || minLpCapital >> 128n !== 0n) throw new UserError("--min-lp-capital must be from 1 to 2^128 - 1 base units");
   const out = resolve(v.out ?? DEFAULT_OUT);
   let result: DeployedAddresses;
   try {
@@ -350,7 +352,7 @@ export async function run(argv: string[]): Promise<number> {
       genesisEpoch: bigOption("genesis-epoch", v["genesis-epoch"], 0n),
       genesisValidatorSetRoot: genesisRoot,
       guardian: guardian as Address | undefined,
-      minLpCapital: bigOption("min-lp-capital", v["min-lp-capital"], DEFAULT_MIN_LP_CAPITAL),
+      minLpCapital,
       maxStateAge: bigOption("max-state-age", v["max-state-age"], DEFAULT_MAX_STATE_AGE),
       historySize: bigOption("history-size", v["history-size"], DEFAULT_HISTORY_SIZE),
       testTokens: v["test-tokens"] ?? false,
