@@ -294,7 +294,7 @@ async function clearAndSettle(
 
 /**
  * The attack of issue 8 case 1, refused: the attacker borrows 100,000 USDC from the LP to auction
- * them and wins them itself (an accomplice account) at 1e-11 WETH per USDC. The relayer proves and
+ * them and wins them itself (an accomplice account) for 1 wei of WETH. The relayer proves and
  * submits the settlement like any other; the Away contract refuses it with PriceBelowLpLimit and
  * the LP's capital does not move.
  */
@@ -321,10 +321,11 @@ async function refusedSelfBid(
     await away.send(who, o.weth, TOKEN_ABI, "approve", [ctx.addresses.settlement, 10n]);
   }
   const a = await createAuction(dn, plan);
-  log(`  Home: attacker's auction ${a.auctionId}: sell 100,000 USDC borrowed from Alice, reserve 0; its accomplice bids 1e-11 WETH per USDC`);
+  log(`  Home: attacker's auction ${a.auctionId}: sell 100,000 USDC borrowed from Alice, reserve 0; its accomplice bids 1 wei of WETH for all of it`);
   const before = await o.capital();
   const cleared = await runAuction(ctx, plan, a);
-  log(`  Home: cleared at ${formatUnits((cleared.clearingPrice * USDC(1)) / PRICE_SCALE, 18)} WETH per USDC (Alice would be repaid 2 wei of WETH for 100,000 USDC)`);
+  const paid = (plan.sellAmount * cleared.clearingPrice) / PRICE_SCALE;
+  log(`  Home: cleared at ${paid} wei of WETH for 100,000 USDC (Alice would be repaid principal and interest at that price: 2 wei)`);
   const key = `settle:${ctx.addresses.chainId}:${a.auctionId}`;
   const job = await until(`the relayer's settlement attempt of auction ${a.auctionId}`, async () => {
     const j = await relayer.store.get(key);
