@@ -5,11 +5,11 @@
 //           the relayer proves and settles (the market maker borrows, is paid the WETH, sells it
 //           on a swap desk inside its callback and repays the LP); the receipt releases the
 //           collateral on Home.
-//   attack: before lending, LP Alice sets her own minimum price for WETH repayment; an attacker
-//           auctions 100,000 USDC borrowed from her and wins it itself from a second account at a
-//           near-zero price; the settlement refuses it (PriceBelowLpLimit) and Alice keeps every unit.
-//   mode 2: a user locks LIBRA, auctions 100,000 USDC borrowed from Alice at 0.15% for WETH;
+//   mode 2: a user locks LIBRA, auctions 100,000 USDC borrowed from LP Alice at 0.15% for WETH;
 //           two market makers buy at 0.0005 ETH/USDC; the LP is repaid 50.075 WETH.
+//   attack: LP Carol also accepts WETH, at no less than her own minimum price; an attacker
+//           auctions 100,000 USDC borrowed from her and wins it itself from a second account for
+//           1 wei; the settlement refuses it (PriceBelowLpLimit) and Carol keeps every unit.
 // Every Away transaction of the actors is a real transaction on the Hardhat node (unlocked
 // dev accounts); the relayer's own transactions are signed by its key.
 import {
@@ -35,6 +35,8 @@ import type { Relayer } from "../relayer/relayer.ts";
 const PRICE_SCALE = 10n ** 18n;
 const USDC = (n: number | bigint) => BigInt(n) * 10n ** 6n;
 const WETH = (n: number | bigint) => BigInt(n) * 10n ** 18n;
+/** The LPs' own limit for repayment in WETH: 0.00049 WETH per USDC (wei per USDC base unit, times 1e18). */
+const LP_WETH_LIMIT = (10n ** 18n * 49n * 10n ** 18n) / (100_000n * 10n ** 6n);
 /** LIBRA has 6 decimals on the devnet. */
 const LIBRA = (n: number | bigint) => BigInt(n) * 10n ** 6n;
 
@@ -92,8 +94,8 @@ export interface AttackReport {
 export interface ScenarioSummary {
   ok: true;
   mode1: SettlementReport;
-  attack: AttackReport;
   mode2: SettlementReport;
+  attack: AttackReport;
   relayerGas: Record<string, string>;
   proofSeconds: Record<string, number>;
 }
@@ -301,7 +303,7 @@ async function clearAndSettle(
 async function refusedSelfBid(
   ctx: ScenarioContext,
   away: Away,
-  o: { usdc: Address; weth: Address; lp: Address; capital: () => Promise<bigint>; expiry: number },
+  o: { usdc: Address; weth: Address; lp: Address; lpName: string; capital: () => Promise<bigint>; expiry: number },
 ): Promise<AttackReport> {
   const { devnet: dn, log, relayer } = ctx;
   const lock = await dn.chain.submit("lock", { owner: keccak256(toHex("home account attacker")), borrower: ACTORS.attacker, creditAsset: o.usdc, collateral: LIBRA(10_000).toString(), expiry: o.expiry });
@@ -321,11 +323,11 @@ async function refusedSelfBid(
     await away.send(who, o.weth, TOKEN_ABI, "approve", [ctx.addresses.settlement, 10n]);
   }
   const a = await createAuction(dn, plan);
-  log(`  Home: attacker's auction ${a.auctionId}: sell 100,000 USDC borrowed from Alice, reserve 0; its accomplice bids 1 wei of WETH for all of it`);
+  log(`  Home: attacker's auction ${a.auctionId}: sell 100,000 USDC borrowed from ${o.lpName}, reserve 0; its accomplice bids 1 wei of WETH for all of it`);
   const before = await o.capital();
   const cleared = await runAuction(ctx, plan, a);
   const paid = (plan.sellAmount * cleared.clearingPrice) / PRICE_SCALE;
-  log(`  Home: cleared at ${paid} wei of WETH for 100,000 USDC (Alice would be repaid principal and interest at that price: 2 wei)`);
+  log(`  Home: cleared at ${paid} wei of WETH for 100,000 USDC (${o.lpName} would be repaid principal and interest at that price: 2 wei)`);
   const key = `settle:${ctx.addresses.chainId}:${a.auctionId}`;
   const job = await until(`the relayer's settlement attempt of auction ${a.auctionId}`, async () => {
     const j = await relayer.store.get(key);
@@ -334,7 +336,7 @@ async function refusedSelfBid(
   const refusedWith = /\b(PriceBelowLpLimit)\b/.exec(job.lastError ?? "")?.[1];
   if (job.state !== "failed" || !refusedWith) throw new Error(`the self-bid was not refused by the LP's limit: job ${job.state}, ${job.lastError}`);
   const after = await o.capital();
-  log(`  Away refused the settlement: ${refusedWith} (the clearing price is below Alice's own minimum); her capital ${formatUnits(before, 6)} -> ${formatUnits(after, 6)} USDC`);
+  log(`  Away refused the settlement: ${refusedWith} (the clearing price is below ${o.lpName}'s own minimum); her capital ${formatUnits(before, 6)} -> ${formatUnits(after, 6)} USDC`);
   return { auctionId: a.auctionId.toString(), clearingPrice: cleared.clearingPrice.toString(), refusedWith, lpCapitalBefore: before.toString(), lpCapitalAfter: after.toString() };
 }
 
@@ -354,8 +356,9 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
   await away.send(ACTORS.lpCarol, usdc, TOKEN_ABI, "mint", [ACTORS.lpCarol, USDC(199_000)]);
   await away.send(ACTORS.lpCarol, usdc, TOKEN_ABI, "approve", [addresses.registry, USDC(199_000)]);
   await away.send(ACTORS.lpCarol, addresses.registry, REGISTRY_ABI, "deposit", [usdc, USDC(199_000)]);
-  await away.send(ACTORS.lpCarol, addresses.registry, REGISTRY_ABI, "setOffer", [usdc, 10, []]);
-  log("  LP Carol deposited 199,000 USDC in the LP registry at 10 bps per loan (repaid in USDC)");
+  // Repaid in USDC, or in WETH at no less than her own limit of 0.00049 WETH per USDC.
+  await away.send(ACTORS.lpCarol, addresses.registry, REGISTRY_ABI, "setOffer", [usdc, 10, [{ asset: weth, minPrice: LP_WETH_LIMIT }]]);
+  log("  LP Carol deposited 199,000 USDC in the LP registry at 10 bps per loan (repaid in USDC, or in WETH at >= 0.00049 WETH per USDC)");
 
   // The market maker is a contract (ERC-3156 borrower) that sells the won WETH on a swap desk at
   // 2,000 USDC/ETH inside the settlement callback and repays the LP from the proceeds.
@@ -401,19 +404,14 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
   const mode1 = await clearAndSettle(ctx, away, plan1, a1, lock1.result.lockId as bigint, watch1,
     (p) => `${formatUnits((p * WETH(1)) / PRICE_SCALE, 6)} USDC/ETH`);
 
-  // ---------------------------------------------------------------- attack
+  // ---------------------------------------------------------------- mode 2
+  log("\n== Mode 2: a user borrows 100,000 USDC to auction it for WETH (LP at 0.15%, repaid in WETH) ==");
   const price2 = (WETH(1) * PRICE_SCALE) / 2000n / USDC(1); // 0.0005 ETH per USDC
-  const aliceLimit = (WETH(49) * PRICE_SCALE) / USDC(100_000); // 0.00049 ETH per USDC
-  log("\n== Attack: a self-bid against LP Alice, refused by her own price limit ==");
   await away.send(ACTORS.lpAlice, usdc, TOKEN_ABI, "mint", [ACTORS.lpAlice, USDC(100_000)]);
   await away.send(ACTORS.lpAlice, usdc, TOKEN_ABI, "approve", [addresses.registry, USDC(100_000)]);
   await away.send(ACTORS.lpAlice, addresses.registry, REGISTRY_ABI, "deposit", [usdc, USDC(100_000)]);
-  await away.send(ACTORS.lpAlice, addresses.registry, REGISTRY_ABI, "setOffer", [usdc, 15, [{ asset: weth, minPrice: aliceLimit }]]);
+  await away.send(ACTORS.lpAlice, addresses.registry, REGISTRY_ABI, "setOffer", [usdc, 15, [{ asset: weth, minPrice: LP_WETH_LIMIT }]]);
   log("  LP Alice deposited 100,000 USDC at 15 bps, repaid in USDC or in WETH at no less than 0.00049 WETH per USDC");
-  const attack = await refusedSelfBid(ctx, away, { usdc, weth, lp: ACTORS.lpAlice, capital: () => capital(ACTORS.lpAlice, usdc), expiry: expiry() });
-
-  // ---------------------------------------------------------------- mode 2
-  log("\n== Mode 2: a user borrows 100,000 USDC to auction it for WETH (LP at 0.15%, repaid in WETH) ==");
   const lock2 = await dn.chain.submit("lock", { owner: owner("user"), borrower: ACTORS.user, creditAsset: usdc, collateral: LIBRA(10_000).toString(), expiry: expiry() });
   log(`  Home: user locked 10,000 LIBRA -> lockId ${lock2.result.lockId}, credit limit ${formatUnits(lock2.result.creditLimit as bigint, 6)} USDC`);
   // Winners pay in WETH; the user covers the interest shortfall (0.075 WETH) from its own WETH.
@@ -451,6 +449,10 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
   const mode2 = await clearAndSettle(ctx, away, plan2, a2, lock2.result.lockId as bigint, watch2,
     (p) => `${formatUnits((p * USDC(1)) / PRICE_SCALE, 18)} WETH per USDC`);
 
+  // ---------------------------------------------------------------- attack
+  log("\n== Attack: a self-bid against LP Carol, refused by her own price limit ==");
+  const attack = await refusedSelfBid(ctx, away, { usdc, weth, lp: ACTORS.lpCarol, lpName: "Carol", capital: () => capital(ACTORS.lpCarol, usdc), expiry: expiry() });
+
   const relayerGas: Record<string, string> = {};
   const proofSeconds: Record<string, number> = {};
   for (const { e } of ctx.events) {
@@ -462,8 +464,8 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
   return {
     ok: true,
     mode1,
-    attack,
     mode2,
+    attack,
     relayerGas,
     proofSeconds,
   };

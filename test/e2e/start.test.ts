@@ -44,12 +44,6 @@ describe("npm start -- --once", () => {
     expect(delta(m1["settlement contract USDC"])).toBe(0n);
     expect(summary.mode1.collateralStatus).toBe("released");
 
-    // The refused attack: a self-bid at a near-zero price against LP Alice's own WETH limit.
-    expect(summary.attack.refusedWith).toBe("PriceBelowLpLimit");
-    expect(summary.attack.lpCapitalAfter).toBe(summary.attack.lpCapitalBefore);
-    expect(BigInt(summary.attack.lpCapitalBefore)).toBe(USDC(100_000n));
-    expect(r.stdout).toContain("== Attack: a self-bid against LP Alice, refused by her own price limit ==");
-
     // Mode 2 (reference: 100,000 USDC at 0.0005 ETH/USDC, LP at 0.15%): the LP is repaid 50.075 WETH.
     const m2 = summary.mode2.balances;
     expect(delta(m2["LP Alice capital WETH"])).toBe((50_075n * WETH) / 1000n);
@@ -58,6 +52,12 @@ describe("npm start -- --once", () => {
     expect(delta(m2["MM2 WETH"])).toBe(-25n * WETH);
     expect(delta(m2["user WETH"])).toBe(-(75n * WETH) / 1000n);
     expect(summary.mode2.collateralStatus).toBe("released");
+
+    // The refused attack: a self-bid for 1 wei against LP Carol's own WETH limit; her 199,199 USDC stay.
+    expect(summary.attack.refusedWith).toBe("PriceBelowLpLimit");
+    expect(summary.attack.lpCapitalAfter).toBe(summary.attack.lpCapitalBefore);
+    expect(BigInt(summary.attack.lpCapitalBefore)).toBe(USDC(199_199n));
+    expect(r.stdout).toContain("== Attack: a self-bid against LP Carol, refused by her own price limit ==");
 
     for (const m of [summary.mode1, summary.mode2]) {
       expect(m.settleTx).toMatch(/^0x[0-9a-f]{64}$/);
