@@ -11,7 +11,8 @@ import {Field} from "./lib/Field.sol";
 ///         header's stateRoot and timestamp for the last `historySize` headers (a ring), and moves to the next epoch only through the
 ///         epoch-ending header of the current epoch (nextValidatorSetRoot != 0). Heights strictly
 ///         increase, so past epochs, older heights and conflicting headers are rejected. The guardian can
-///         pause and unpause; it cannot write headers or roots.
+///         pause and unpause; it cannot write headers or roots. Every pause interval is logged, and
+///         `pausedDuring` tells settlement how long to extend its deadlines (DESIGN section 11 rule 6).
 contract HomeLightClient is IHomeLightClient {
     uint256 private constant MASK32 = (1 << 32) - 1;
     uint256 private constant MASK64 = (1 << 64) - 1;
@@ -43,9 +44,18 @@ contract HomeLightClient is IHomeLightClient {
         uint256 meta;
     }
 
+    /// @dev A pause interval: [start, end) in block time (end 0 while ongoing) and the paused seconds
+    ///      of all earlier intervals, so pausedDuring is two binary searches.
+    struct Pause {
+        uint64 start;
+        uint64 end;
+        uint64 before;
+    }
+
     Cursor private _cursor;
     uint256 private _setRoot;
     mapping(uint256 index => Entry) private _ring;
+    Pause[] private _pauses;
 
     /// @param homeChainId_ Home chain id (u32) headers must carry.
     /// @param genesisEpoch Trusted epoch to start from.
@@ -118,15 +128,51 @@ contract HomeLightClient is IHomeLightClient {
     /// @inheritdoc IHomeLightClient
     function pause() external {
         if (msg.sender != guardian) revert NotGuardian();
+        if (_cursor.paused) return;
         _cursor.paused = true;
-        emit PausedSet(true);
+        uint256 n = _pauses.length;
+        uint64 before;
+        if (n != 0) {
+            Pause storage last = _pauses[n - 1];
+            before = last.before + (last.end - last.start);
+        }
+        _pauses.push(Pause({start: uint64(block.timestamp), end: 0, before: before}));
+        emit PausedSet(true, uint64(block.timestamp));
     }
 
     /// @inheritdoc IHomeLightClient
     function unpause() external {
         if (msg.sender != guardian) revert NotGuardian();
+        if (!_cursor.paused) return;
         _cursor.paused = false;
-        emit PausedSet(false);
+        _pauses[_pauses.length - 1].end = uint64(block.timestamp);
+        emit PausedSet(false, uint64(block.timestamp));
+    }
+
+    /// @inheritdoc IHomeLightClient
+    function pausedDuring(uint64 from, uint64 to) external view returns (uint64) {
+        if (to <= from) return 0;
+        return _pausedBefore(to) - _pausedBefore(from);
+    }
+
+    /// @inheritdoc IHomeLightClient
+    function pauseCount() external view returns (uint256) {
+        return _pauses.length;
+    }
+
+    /// @dev Paused seconds in [0, t): the last interval starting before t, plus all earlier ones.
+    function _pausedBefore(uint64 t) private view returns (uint64) {
+        uint256 lo;
+        uint256 hi = _pauses.length;
+        while (lo < hi) {
+            uint256 mid = (lo + hi) / 2;
+            if (_pauses[mid].start < t) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo == 0) return 0;
+        Pause memory p = _pauses[lo - 1];
+        uint64 end = p.end == 0 || p.end > t ? t : p.end;
+        return p.before + (end - p.start);
     }
 
     /// @inheritdoc IHomeLightClient

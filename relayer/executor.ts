@@ -1,11 +1,12 @@
 // Runs one claimed job through its phases, resuming from whatever state the row records:
 //   header/rotation: check the light client (stored or superseded -> done), prove the signed
 //     header (or re-use the stored proof), submit HomeLightClient.submitHeader;
-//   settle/default: check the Away receipt (exists -> done), wait until the light client has a
+//   settle/default: check the Away receipt (closed -> done), wait until the light client has a
 //     header at or above the result's height, build the settlement material at that height
 //     and prove it (or re-use the stored proof), submit AtomicSettlement.settle/recordDefault;
 //   receipt: POST the Away receipt to Home so it releases or slashes the collateral.
 // The lease is renewed while the job runs; every write is fenced by ownership.
+import { OUTCOME_OPEN } from "../home/model/leaves.ts";
 import { backoffDelay, isTransient } from "./backoff.ts";
 import type { Job, JobPatch } from "./jobs.ts";
 import type { Logger } from "./log.ts";
@@ -228,8 +229,8 @@ async function runPhases(
   // settle / default
   const auctionId = BigInt(job.payload.auctionId as bigint);
   const minHeight = BigInt(job.payload.minHeight as bigint);
-  const done = async () => (await port.receipt(auctionId)) !== null;
-  if (!job.txHash && (await done())) return { status: "confirmed", how: "already-done", detail: "Away already has a receipt" };
+  const done = async () => ((await port.receipt(auctionId))?.outcome ?? OUTCOME_OPEN) !== OUTCOME_OPEN;
+  if (!job.txHash && (await done())) return { status: "confirmed", how: "already-done", detail: "Away already has a closed receipt" };
   let stored = job.proof as StoredSettlementProof | null;
   if (!stored) {
     const lc = await port.lightClientState();

@@ -3,6 +3,7 @@
 // the executor uses the ports. Real implementations: home-http.ts (devnet HTTP API),
 // away-viem.ts (contracts via viem), prover-port.ts (prover/); tests plug in fakes.
 import type { Address, Hex } from "viem";
+import type { ReceiptWord } from "../home/model/away-storage.ts";
 import type { TxIntent } from "./submit.ts";
 
 /** A cleared auction result on Home, as far as the planner needs it. */
@@ -35,8 +36,11 @@ export interface AwayView {
   lightClient: { epoch: bigint; latestHeight: bigint; hasHeaders: boolean };
   /** Latest block timestamp, unix seconds. */
   nowSec: bigint;
-  /** Receipts present on Away (outcome 1 settled, 2 defaulted), for the auctions asked about. */
-  receipts: Map<bigint, { outcome: number; recordedAt: bigint }>;
+  /**
+   * Receipt words present on Away, for the auctions asked about: outcome 0 open (some fills settled,
+   * the rest may still settle or default), 1 closed with every fill settled, 2 closed with defaults.
+   */
+  receipts: Map<bigint, ReceiptWord>;
 }
 
 /** Proof in snarkjs calldata order (8 words) and its public inputs. */
@@ -77,7 +81,7 @@ export interface AwayPort {
   /** Is a header stored at this height? */
   headerStored(height: bigint): Promise<boolean>;
   lightClientState(): Promise<AwayView["lightClient"]>;
-  receipt(auctionId: bigint): Promise<{ outcome: number; recordedAt: bigint } | null>;
+  receipt(auctionId: bigint): Promise<ReceiptWord | null>;
   headerTx(c: Groth16Calldata): TxIntent;
   settleTx(m: SettlementMaterial, c: Groth16Calldata): TxIntent;
   defaultTx(m: SettlementMaterial, c: Groth16Calldata): TxIntent;

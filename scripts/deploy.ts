@@ -27,8 +27,12 @@ import { FIELD_MODULUS } from "../home/model/field.ts";
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 export const DEFAULT_OUT = join(REPO_ROOT, "data", "away-addresses.json");
-/** Escrow deposits can be refunded this long after deposit when no receipt exists (3 days). */
-export const DEFAULT_REFUND_DELAY = 3n * 24n * 3600n;
+/**
+ * Capital (base units of the lent asset) an LP needs to be listed in the registry: 1 USDC at 6
+ * decimals, dust at 18. Listing is bounded (64 per asset) and a newcomer with more capital takes the
+ * place of the smallest listed LP, so the minimum only keeps empty offers out of the scan.
+ */
+export const DEFAULT_MIN_LP_CAPITAL = 1_000_000n;
 /** Recent headers the light client keeps (its ring is prefilled at deploy: ~45k gas per entry). */
 export const DEFAULT_HISTORY_SIZE = 64n;
 /** A settlement may use a header at most this old (1 day). */
@@ -118,8 +122,9 @@ export interface DeployOptions {
   genesisValidatorSetRoot: bigint;
   /** Pauser of the light client; defaults to the deployer. */
   guardian?: Address;
-  refundDelay?: bigint;
   maxStateAge?: bigint;
+  /** Registry listing minimum (default DEFAULT_MIN_LP_CAPITAL). */
+  minLpCapital?: bigint;
   historySize?: bigint;
   /** Settlement circuit lockup slots K (default: contracts/generated/setup.json, else 2). */
   lockSlots?: number;
@@ -148,8 +153,8 @@ export interface DeployedAddresses {
   homeChainId: number;
   genesisEpoch: string;
   genesisValidatorSetRoot: string;
-  refundDelay: string;
   maxStateAge: string;
+  minLpCapital: string;
   historySize: string;
   lockSlots: number;
   headerVerifier: Address;
@@ -222,7 +227,7 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
     throw new UserError(`homeChainId must be a u32, got ${opts.homeChainId}`);
   }
   const guardian = getAddress(opts.guardian ?? deployer);
-  const refundDelay = opts.refundDelay ?? DEFAULT_REFUND_DELAY;
+  const minLpCapital = opts.minLpCapital ?? DEFAULT_MIN_LP_CAPITAL;
   const maxStateAge = opts.maxStateAge ?? DEFAULT_MAX_STATE_AGE;
 
   const headerVerifier = await deploy(clients, "HeaderQuorumVerifier", [], opts.verifiers?.HeaderQuorumVerifier);
@@ -240,8 +245,8 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
     lightClient.address,
     settlementVerifier.address,
     lockSlots,
-    refundDelay,
     maxStateAge,
+    minLpCapital,
   ]);
   const settlementAbi = artifact("AtomicSettlement").abi;
   const read = (functionName: "escrow" | "registry") =>
@@ -265,8 +270,8 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
     homeChainId: opts.homeChainId,
     genesisEpoch: opts.genesisEpoch.toString(),
     genesisValidatorSetRoot: opts.genesisValidatorSetRoot.toString(),
-    refundDelay: refundDelay.toString(),
     maxStateAge: maxStateAge.toString(),
+    minLpCapital: minLpCapital.toString(),
     historySize: (opts.historySize ?? DEFAULT_HISTORY_SIZE).toString(),
     lockSlots,
     headerVerifier: headerVerifier.address,
@@ -294,7 +299,7 @@ const spec = {
     "genesis-epoch": { type: "string" as const },
     "genesis-root": { type: "string" as const },
     guardian: { type: "string" as const },
-    "refund-delay": { type: "string" as const },
+    "min-lp-capital": { type: "string" as const },
     "max-state-age": { type: "string" as const },
     "history-size": { type: "string" as const },
     "test-tokens": { type: "boolean" as const },
@@ -306,7 +311,7 @@ const spec = {
     "genesis-epoch": "trusted genesis epoch (default 0)",
     "genesis-root": "trusted validator set root of the genesis epoch (decimal or 0x hex field element)",
     guardian: "address allowed to pause the light client (default: the deployer)",
-    "refund-delay": `seconds after an escrow deposit before a refund without receipt (default ${DEFAULT_REFUND_DELAY})`,
+    "min-lp-capital": `capital (lent-asset base units) an LP needs to be listed for bestOffer (default ${DEFAULT_MIN_LP_CAPITAL})`,
     "max-state-age": `maximum age in seconds of the header a settlement uses (default ${DEFAULT_MAX_STATE_AGE})`,
     "history-size": `recent headers the light client keeps (default ${DEFAULT_HISTORY_SIZE})`,
     "test-tokens": "also deploy mintable WETH/USDC test tokens (devnet only)",
@@ -337,6 +342,8 @@ export async function run(argv: string[]): Promise<number> {
   const homeChainId = Number(bigOption("home-chain-id", v["home-chain-id"], 1n));
   const genesisRoot = bigOption("genesis-root", v["genesis-root"]);
   if (genesisRoot === 0n || genesisRoot >= FIELD_MODULUS) throw new UserError("--genesis-root must be a nonzero field element (below r)");
+  const minLpCapital = bigOption("min-lp-capital", v["min-lp-capital"], DEFAULT_MIN_LP_CAPITAL);
+  if (minLpCapital === 0n || minLpCapital >> 128n !== 0n) throw new UserError("--min-lp-capital must be from 1 to 2^128 - 1 base units");
   const out = resolve(v.out ?? DEFAULT_OUT);
   let result: DeployedAddresses;
   try {
@@ -345,7 +352,7 @@ export async function run(argv: string[]): Promise<number> {
       genesisEpoch: bigOption("genesis-epoch", v["genesis-epoch"], 0n),
       genesisValidatorSetRoot: genesisRoot,
       guardian: guardian as Address | undefined,
-      refundDelay: bigOption("refund-delay", v["refund-delay"], DEFAULT_REFUND_DELAY),
+      minLpCapital,
       maxStateAge: bigOption("max-state-age", v["max-state-age"], DEFAULT_MAX_STATE_AGE),
       historySize: bigOption("history-size", v["history-size"], DEFAULT_HISTORY_SIZE),
       testTokens: v["test-tokens"] ?? false,

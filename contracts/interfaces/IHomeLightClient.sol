@@ -9,8 +9,8 @@ interface IHomeLightClient {
     event HeaderSubmitted(uint64 indexed height, uint64 indexed epoch, uint256 stateRoot, uint64 timestampMs);
     /// @notice An epoch-ending header moved the client to `newEpoch` with validator set `validatorSetRoot`.
     event EpochRotated(uint64 indexed newEpoch, uint256 validatorSetRoot, uint64 atHeight);
-    /// @notice The guardian paused or unpaused the client.
-    event PausedSet(bool paused);
+    /// @notice The guardian paused or unpaused the client (at block time `timestamp`).
+    event PausedSet(bool paused, uint64 timestamp);
 
     /// @notice A public input is not a canonical field element (>= r).
     error PublicInputNotInField(uint256 index);
@@ -42,11 +42,19 @@ interface IHomeLightClient {
     /// @param pub [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot] (ENCODING.md).
     function submitHeader(uint256[8] calldata proof, uint256[4] calldata pub) external;
 
-    /// @notice Pauses header submission and settlement reads (guardian only).
+    /// @notice Pauses header submission and settlement reads (guardian only; no-op when paused). Each
+    ///         pause is logged so that settlement windows can be extended by the time it lasted.
     function pause() external;
 
-    /// @notice Resumes the client (guardian only).
+    /// @notice Resumes the client (guardian only; no-op when not paused).
     function unpause() external;
+
+    /// @notice Seconds the client was paused within [from, to] (an ongoing pause counts up to `to`);
+    ///         0 when to <= from. O(log pauses).
+    function pausedDuring(uint64 from, uint64 to) external view returns (uint64);
+
+    /// @notice Number of pause intervals logged.
+    function pauseCount() external view returns (uint256);
 
     /// @notice State root of the proven header at `height` (0 if none, or if it left the history ring).
     function stateRootAt(uint64 height) external view returns (uint256);

@@ -552,7 +552,7 @@ export class DevnetChain extends EventEmitter {
       }
       const read =
         req.kind === "escrow"
-          ? await checkEscrowDeposit(this.rpc, this.params.escrowAddress, req, this.config.confirmations)
+          ? await checkEscrowDeposit(this.rpc, this.params.escrowAddress, { auctionId: req.auctionId, depositor: req.depositor, asset: req.asset, amount: req.amount, refundNotBefore: req.refundNotBefore }, this.config.confirmations)
           : await readSettlementReceipt(this.rpc, this.params.settlementAddress, req.auctionId, this.config.confirmations);
       return { blockNumber: read.blockNumber.toString(), blockHash: read.blockHash, stateRoot: read.stateRoot, slot: read.slot, value: read.value.toString() };
     } catch (e) {

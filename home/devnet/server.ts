@@ -331,7 +331,7 @@ export async function serve(chain: DevnetChain, host: string, port: number, onEr
       send(res, reply.status ?? 200, reply);
     } catch (e) {
       if (e instanceof ApiError) {
-        send(res, e.status, { json: { error: e.message } });
+        send(res, e.status, { json: e.code ? { error: e.message, code: e.code } : { error: e.message } });
       } else {
         onError(e);
         send(res, 500, { json: { error: `internal error: ${(e as Error).message}` } });

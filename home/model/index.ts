@@ -11,3 +11,5 @@ export * from "./smt.ts";
 export * from "./leaves.ts";
 export * from "./ssz.ts";
 export * from "./risk-leaves.ts";
+export * from "./rules.ts";
+export * from "./away-storage.ts";

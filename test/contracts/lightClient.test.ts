@@ -155,6 +155,29 @@ describe("HomeLightClient", () => {
     expect(await s.lightClient.read.currentEpoch()).toBe(1n);
   });
 
+  it("logs every pause interval: pausedDuring counts the paused seconds in a window (an ongoing pause up to its end)", async () => {
+    const at = async () => (await s.chain.publicClient.getBlock()).timestamp;
+    const t0 = await at();
+    await s.chain.rpc("evm_setNextBlockTimestamp", [Number(t0 + 100n)]);
+    await send(s, "guardian", s.lightClient, "pause", []);
+    await send(s, "guardian", s.lightClient, "pause", []); // already paused: no second interval
+    await s.chain.rpc("evm_setNextBlockTimestamp", [Number(t0 + 160n)]);
+    await send(s, "guardian", s.lightClient, "unpause", []);
+    await send(s, "guardian", s.lightClient, "unpause", []); // not paused: nothing
+    await s.chain.rpc("evm_setNextBlockTimestamp", [Number(t0 + 300n)]);
+    await send(s, "guardian", s.lightClient, "pause", []);
+    expect(await s.lightClient.read.pauseCount()).toBe(2n);
+    const during = (from: bigint, to: bigint) => s.lightClient.read.pausedDuring([from, to]);
+    expect(await during(t0, t0 + 100n)).toBe(0n);
+    expect(await during(t0, t0 + 130n)).toBe(30n);
+    expect(await during(t0 + 120n, t0 + 200n)).toBe(40n);
+    expect(await during(t0, t0 + 300n)).toBe(60n);
+    expect(await during(t0, t0 + 400n)).toBe(160n); // the second pause is still on: counted up to 'to'
+    expect(await during(t0 + 400n, t0 + 100n)).toBe(0n);
+    const events = await s.lightClient.getEvents.PausedSet({}, { fromBlock: 0n });
+    expect(events.map((e: any) => [e.args.paused, e.args.timestamp - t0])).toEqual([[true, 100n], [false, 160n], [true, 300n]]);
+  });
+
   it("header update gas stays under the 260k target (epoch-ending headers also write the next set)", async () => {
     const rc = await submit("h1");
     expect(rc.gasUsed).toBeLessThan(260_000n);
