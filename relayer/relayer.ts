@@ -6,7 +6,7 @@
 // `olzk relay` and `npm start`.
 import type { PublicClient } from "viem";
 import { AwayRpc, AwayUnreachableError, faultLine } from "./away-rpc.ts";
-import { backoffDelay, sleep, withRetry } from "./backoff.ts";
+import { backoffDelay, GaveUpError, sleep, withRetry } from "./backoff.ts";
 import { ConfigError, type AwayChainConfig, type RelayerConfig } from "./config.ts";
 import { executeJob, type AwayRuntime, type JobEvent } from "./executor.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -62,8 +62,8 @@ async function checkSigner(signer: TxSigner, chain: AwayChainConfig, timeoutMs: 
       onRetry: (e, _a, delayMs) => log.warn("remote signer unreachable at start; retrying", { chain: chain.name, url: signer.where, error: faultLine(e), retryInMs: delayMs }),
     });
   } catch (e) {
-    if (e instanceof SignerError) throw new ConfigError(`Away chain ${chain.name} (${chain.chainId}): ${(e as Error).message}`);
-    throw new AwayUnreachableError(`Away chain ${chain.name} (${chain.chainId}): remote signer ${signer.where} unreachable: ${faultLine((e as { last?: unknown }).last ?? e)}`);
+    if (e instanceof SignerError) throw new ConfigError(`Away chain ${chain.name} (${chain.chainId}): ${e.message}`);
+    throw new AwayUnreachableError(`Away chain ${chain.name} (${chain.chainId}): remote signer ${signer.where} unreachable: ${faultLine(e instanceof GaveUpError ? e.last : e)}`);
   }
 }
 

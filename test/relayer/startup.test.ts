@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { run } from "../../relayer/cli.ts";
 import { startEdrRpc, type EdrRpc, type Endpoint } from "./edr-rpc.ts";
 import { relayCli } from "./relay-process.ts";
+import { startSignerServer } from "./signer-server.ts";
 
 const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"; // hardhat #1
 const ADDRESS = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
@@ -116,6 +117,22 @@ describe("olzk relay startup", () => {
       c.proc.kill("SIGKILL");
       await late.close();
     }
+  });
+
+  it("refuses a remote signer that does not hold the configured account (exit 2), or does not answer (exit 1)", async () => {
+    const signer = await startSignerServer(KEY);
+    const other = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"; // hardhat #2, not the signer's
+    try {
+      const wrong = relayCli(["--config", configFile({ chainId: 31337, rpcUrl: rpc.url, signerKeyEnv: undefined, remoteSigner: { url: signer.url, address: other } })]);
+      expect(await wrong.exited).toBe(2);
+      expect(lastLine(wrong.output())).toBe(`olzk relay: config: Away chain local (31337): remote signer ${signer.url} does not hold account ${other} (it has ${ADDRESS.toLowerCase()})`);
+    } finally {
+      await signer.close();
+    }
+    const gone = relayCli(["--config", configFile({ chainId: 31337, rpcUrl: rpc.url, signerKeyEnv: undefined, remoteSigner: { url: dead.url, address: ADDRESS } }, { startupTimeoutMs: 1000 })]);
+    expect(await gone.exited).toBe(1);
+    expect(lastLine(gone.output())).toBe(`olzk relay: Away chain local (31337): remote signer ${dead.url} unreachable: HTTP request failed. (ECONNREFUSED)`);
+    expect(logged(gone.output(), "remote signer unreachable at start; retrying").length).toBeGreaterThan(0);
   });
 
   it("--print-config shows each signer's address and where it signs, never a key", async () => {
