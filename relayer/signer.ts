@@ -52,9 +52,10 @@ export async function checkSigned(raw: Hex, tx: TxRequest, address: Address, whe
   } catch (e) {
     throw new SignerError("bad-answer", `signer ${where} returned bytes that are not a signed transaction: ${(e as Error).message.split("\n")[0]}`);
   }
+  // parseTransaction leaves fields that are zero (empty in RLP) undefined
   const got: Record<string, unknown> = {
-    type: p.type, chainId: p.chainId, nonce: p.nonce, to: p.to?.toLowerCase(), data: p.data ?? "0x", value: p.value ?? 0n,
-    gas: p.gas, maxFeePerGas: p.maxFeePerGas, maxPriorityFeePerGas: p.maxPriorityFeePerGas,
+    type: p.type, chainId: p.chainId, nonce: p.nonce ?? 0, to: p.to?.toLowerCase(), data: p.data ?? "0x", value: p.value ?? 0n,
+    gas: p.gas ?? 0n, maxFeePerGas: p.maxFeePerGas ?? 0n, maxPriorityFeePerGas: p.maxPriorityFeePerGas ?? 0n,
   };
   const want: Record<string, unknown> = {
     type: "eip1559", chainId: tx.chainId, nonce: tx.nonce, to: tx.to.toLowerCase(), data: tx.data.toLowerCase(), value: tx.value,

@@ -392,7 +392,7 @@ export class Submitter {
       this.opts.onFeeCapped?.();
       this.log.warn("fee cap limits a fee bump", { txHash: cur.hash, nonce: cur.nonce, maxFeePerGas: r.fees.maxFeePerGas, capWei: this.fees.capWei });
     }
-    const attempt = await this.sign({ to: p.to!, data: p.data ?? "0x", value: p.value ?? 0n, gas: p.gas!, nonce: cur.nonce, ...r.fees }, signal);
+    const attempt = await this.sign({ to: p.to!, data: p.data ?? "0x", value: p.value ?? 0n, gas: p.gas ?? 0n, nonce: cur.nonce, ...r.fees }, signal);
     const next = [...txs, attempt];
     await this.recordAndBroadcast(attempt, from, next, hooks, signal);
     this.opts.onReplaced?.();
