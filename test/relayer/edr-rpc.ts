@@ -15,7 +15,7 @@ export type Fault = "none" | "refuse" | "503" | "hang";
 export interface Endpoint {
   url: string;
   setFault(f: Fault): Promise<void>;
-  /** Requests seen by method (what actually reached the chain through this endpoint). */
+  /** Requests seen by method (what actually reached the chain through this endpoint); "(black-holed)" counts those a hang swallowed. */
   seen: Map<string, number>;
   close(): Promise<void>;
 }
@@ -46,7 +46,10 @@ async function serve(provider: Provider, interceptor: () => ((m: string, p: unkn
         res.writeHead(503, { "content-type": "text/plain" }).end("Service Unavailable");
         return;
       }
-      if (fault === "hang") return;
+      if (fault === "hang") {
+        seen.set("(black-holed)", (seen.get("(black-holed)") ?? 0) + 1);
+        return;
+      }
       const one = async (m: { id: unknown; method: string; params?: unknown[] }) => {
         if (interceptor()?.(m.method, m.params ?? []) === "hold") return new Promise<never>(() => {});
         seen.set(m.method, (seen.get(m.method) ?? 0) + 1);

@@ -125,7 +125,7 @@ describe("transaction layer in the relayer", () => {
       else if (firstByNonce.get(nonce) !== hash && held === undefined) held = hash; // the first replacement
       return held === hash ? "hold" : "pass";
     });
-    const s = spec(away, { rpcUrls: [rpc.url], signerKeyEnv: "K", fees: { bumpAfterMs: 3_000 } }, [[1, 30]]);
+    const s = spec(away, { rpcUrls: [rpc.url], signerKeyEnv: "K", fees: { bumpAfterMs: 5_000 } }, [[1, 30]]);
     const key = "header:31337:30";
     const store = new SqliteJobStore(s.db);
     try {
@@ -144,6 +144,7 @@ describe("transaction layer in the relayer", () => {
       rpc.intercept(undefined);
       expect(recorded.state).toBe("submitting"); // recorded BEFORE broadcast
       expect(recorded.txs[1]!.nonce).toBe(recorded.txs[0]!.nonce);
+      expect(parseTransaction(recorded.txs[1]!.raw as Hex).maxFeePerGas).toBeGreaterThan(parseGwei("40")); // priced for the new base fee
       expect(await rpc.request("eth_getTransactionByHash", [held])).toBeNull(); // the node never saw it
       expect(await rpc.request("eth_getTransactionByHash", [sent.hash])).not.toBeNull(); // the first one waits in the pool
 

@@ -187,6 +187,28 @@ describe("transaction layer", () => {
     expect(await s.run(b.row, b.hooks)).toMatchObject({ status: "confirmed", how: "mined" });
     expect(b.row.txs.map((t) => t.nonce)).toEqual([5]);
     expect(await nonceOf(other.address)).toBe(6);
+    // the other process's transaction holds the nonce in the pool, at a higher fee ("replacement
+    // underpriced"): the job keeps waiting on its nonce, and takes the next one once it is used
+    await rpc.request("evm_setAutomine", [false]);
+    let foreign: Hex | undefined;
+    const c = job(111n, {
+      onRecord: async (r) => {
+        if (r.state !== "submitting" || foreign) return;
+        const raw = await other.signTransaction({ chainId, type: "eip1559", to: "0x000000000000000000000000000000000000dEaD", value: 1n, nonce: r.nonce!, gas: 21_000n, maxFeePerGas: parseGwei("100"), maxPriorityFeePerGas: parseGwei("10") });
+        foreign = await rpc.request("eth_sendRawTransaction", [raw]);
+      },
+    });
+    const outC = s.run(c.row, c.hooks);
+    await until("the refusal", () => m.lines.some((l) => l.msg === "node refused the transaction; it keeps its nonce and is re-broadcast or replaced later" && l.nonce === 6));
+    expect(c.row.state).toBe("submitting"); // not broadcast, so not "submitted"
+    await rpc.request("evm_mine", []); // the other process's transaction takes nonce 6
+    expect((await rpc.request("eth_getTransactionReceipt", [foreign])).status).toBe("0x1");
+    await until("a transaction at the next nonce", () => c.row.txs.length === 2 && c.row.state === "submitted");
+    await rpc.request("evm_mine", []);
+    expect(await outC).toMatchObject({ status: "confirmed", how: "mined", txHash: c.row.txs[1]!.hash });
+    expect(c.row.txs.map((t) => t.nonce)).toEqual([6, 7]);
+    expect((await receipts(c.row.txs)).filter(Boolean)).toHaveLength(1);
+    expect(await once.isDone(111n)).toBe(true);
   });
 
   it("waits for the confirmations, and goes back to waiting when the receipt's block is reorged away", async () => {
@@ -239,11 +261,12 @@ describe("transaction layer", () => {
     // and requests do not wait a timeout each on it
     await rpc.setFault("hang");
     await rpc.request("evm_setAutomine", [true]);
-    const t0 = Date.now();
     const b = job(107n);
     expect(await s.run(b.row, b.hooks)).toMatchObject({ status: "confirmed", how: "mined" });
-    expect(Date.now() - t0).toBeLessThan(5_000);
     expect(second.seen.get("eth_sendRawTransaction")).toBe(1);
+    const requests = [...second.seen.values()].reduce((a, x) => a + x, 0);
+    expect(rpc.seen.get("(black-holed)") ?? 0).toBeLessThanOrEqual(2); // one try per cooldown, not one per request
+    expect(requests).toBeGreaterThan(10);
     await second.close();
   });
 
