@@ -13,7 +13,7 @@ import type { Logger } from "./log.ts";
 import type { RelayerMetrics } from "./metrics.ts";
 import type { AwayPort, Groth16Calldata, HomeSource, ProverPort, SettlementMaterial } from "./ports.ts";
 import type { JobStore } from "./store/types.ts";
-import { LostJobError, type SubmitOutcome, type Submitter, type TxIntent } from "./submit.ts";
+import { LostJobError, minedRecord, type SubmitOutcome, type Submitter, type TxIntent } from "./submit.ts";
 
 export interface AwayRuntime {
   port: AwayPort;
@@ -98,7 +98,7 @@ export async function executeJob(job: Job, d: ExecutorDeps, shutdown: AbortSigna
   try {
     const outcome = await runPhases(job, d, update, local.signal, log);
     if (outcome.status === "confirmed") {
-      await finish({ state: "confirmed", lastError: null });
+      await finish({ state: "confirmed", lastError: null, ...minedRecord(job.txs, outcome.txHash) });
       log.info("job confirmed", { how: outcome.how, txHash: outcome.txHash, gasUsed: outcome.gasUsed, detail: outcome.detail });
       emit(d, { type: "confirmed", key: job.key, kind: job.kind, chainId: job.chainId, how: outcome.how, txHash: outcome.txHash, gasUsed: outcome.gasUsed, blockNumber: outcome.blockNumber, detail: outcome.detail });
       return "confirmed";
@@ -177,7 +177,7 @@ async function runPhases(
       {
         record: async (r) => {
           try {
-            await update({ state: r.state, txHash: r.txHash, nonce: r.nonce, rawTx: r.rawTx });
+            await update({ state: r.state, txHash: r.txHash, nonce: r.nonce, rawTx: r.rawTx, txs: r.txs });
             if (r.state === "submitted") emit(d, { type: "sent", key: job.key, kind: job.kind, chainId: job.chainId, txHash: r.txHash });
             return true;
           } catch (e) {
@@ -255,7 +255,7 @@ async function runPhases(
     done,
   );
   if (out.status === "failed" && job.kind === "default" && /DeadlineNotReached/.test(out.reason)) {
-    await update({ txHash: null, nonce: null, rawTx: null, state: "proved" });
+    await update({ txHash: null, nonce: null, rawTx: null, txs: [], state: "proved" });
     throw new Defer("deadline not reached on the Away chain yet", d.pollIntervalMs * 2);
   }
   return out;
