@@ -1,7 +1,8 @@
 // Powers-of-tau resolution for Groth16 setup (DESIGN section 5), in this exact order:
 //   1. explicit path (`--ptau`) or env OLZK_PTAU;
 //   2. local cache (OLZK_CACHE_DIR/ptau, default ~/.cache/olzk/ptau);
-//   3. `ptau/` in a `shared` directory beside the checkout (../shared/ptau);
+//   3. `ptau/` in a `shared` directory beside the checkout (../shared/ptau; OLZK_SHARED_DIR
+//      points it elsewhere, `none` hides it);
 //   4. download of the public Perpetual Powers of Tau (Hermez) file for that power,
 //      its blake2b-512 checked against the published hash;
 //   5. a local single-party dev ceremony (insecure, slow) with a loud warning.
@@ -82,11 +83,11 @@ export interface ResolvePtauOptions {
   power: number;
   /** `--ptau` flag. */
   explicitPath?: string;
-  /** Environment (OLZK_PTAU, OLZK_CACHE_DIR); default process.env. */
+  /** Environment (OLZK_PTAU, OLZK_CACHE_DIR, OLZK_SHARED_DIR); default process.env. */
   env?: Record<string, string | undefined>;
   /** Cache directory holding .ptau files; default $OLZK_CACHE_DIR/ptau or ~/.cache/olzk/ptau. */
   cacheDir?: string;
-  /** The shared ptau folder; default ../shared/ptau beside the checkout; null disables. */
+  /** The shared ptau folder; default defaultSharedDir(env); null disables. */
   sharedDir?: string | null;
   /** Download step; `false` disables it. */
   download?: false | DownloadOptions;
@@ -115,8 +116,14 @@ export function defaultCacheDir(env: Record<string, string | undefined> = proces
   return join(base, "ptau");
 }
 
-export function defaultSharedDir(): string {
-  return resolve(REPO_ROOT, "..", "shared", "ptau");
+/**
+ * The shared ptau folder: `ptau/` in $OLZK_SHARED_DIR, else in the `shared` directory beside
+ * the checkout (../shared/ptau). OLZK_SHARED_DIR=none hides it (as does a missing folder).
+ */
+export function defaultSharedDir(env: Record<string, string | undefined> = process.env): string | null {
+  const shared = env.OLZK_SHARED_DIR;
+  if (shared === "none") return null;
+  return join(shared ? resolve(shared) : resolve(REPO_ROOT, "..", "shared"), "ptau");
 }
 
 /**
@@ -237,8 +244,8 @@ export async function checkPtauFile(
 
 // ---------------------------------------------------------------- resolution
 
-/** Hashes listed in a folder's README.md table rows (`| name.ptau | ... | <128 hex> |`). */
-async function readmeHashes(dir: string): Promise<Record<string, string>> {
+/** blake2b-512 hashes listed in a folder's README.md table rows (`| name.ptau | ... | <128 hex> |`). */
+export async function readmeHashes(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const text = await readFile(join(dir, "README.md"), "utf8").catch(() => "");
   for (const line of text.split("\n")) {
@@ -297,7 +304,7 @@ export async function resolvePtau(opts: ResolvePtauOptions): Promise<ResolvedPta
   }
 
   // 3. shared folder beside the checkout
-  const sharedDir = opts.sharedDir === undefined ? defaultSharedDir() : opts.sharedDir;
+  const sharedDir = opts.sharedDir === undefined ? defaultSharedDir(env) : opts.sharedDir;
   if (sharedDir) {
     const sharedHashes = { ...(await readmeHashes(sharedDir)), ...extra };
     for (const c of await candidates(sharedDir, min, log)) {

@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   PtauError,
+  REPO_ROOT,
   blake2b512File,
+  defaultSharedDir,
   devCeremony,
   hermezFileName,
   readPtauHeader,
@@ -101,6 +103,20 @@ describe("resolution order", () => {
     const r = await resolvePtau({ ...base, cacheDir: undefined, env: { OLZK_CACHE_DIR: dirs.other } });
     expect(r.source).toBe("cache");
     expect(r.path).toBe(join(dirs.other, "ptau", "x.ptau"));
+  });
+
+  it("OLZK_SHARED_DIR points the shared folder elsewhere; none or a missing folder hides it", async () => {
+    const { dirs, base } = await scenario("sharedenv");
+    await mkdir(join(dirs.other, "ptau"), { recursive: true });
+    const path = await share(join(dirs.other, "ptau"));
+    const r = await resolvePtau({ ...base, sharedDir: undefined, env: { OLZK_SHARED_DIR: dirs.other } });
+    expect(r).toMatchObject({ source: "shared", path });
+    expect(defaultSharedDir({ OLZK_SHARED_DIR: dirs.other })).toBe(join(dirs.other, "ptau"));
+    expect(defaultSharedDir({})).toBe(join(REPO_ROOT, "..", "shared", "ptau"));
+    expect(defaultSharedDir({ OLZK_SHARED_DIR: "none" })).toBeNull();
+    for (const hidden of ["none", join(dirs.other, "missing")]) {
+      await expect(resolvePtau({ ...base, sharedDir: undefined, env: { OLZK_SHARED_DIR: hidden } })).rejects.toThrow(/no powers-of-tau file for 2\^3/);
+    }
   });
 
   it("cache comes before the shared folder, shared before download", async () => {
