@@ -18,6 +18,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
+import { contributeTracker, preparePhase2Tracker, type StepTracker } from "./ceremony-progress.ts";
+import { progress } from "./progress.ts";
 
 /** BN254 base field modulus q, as stored in a ptau header. */
 const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
@@ -327,7 +329,9 @@ export async function resolvePtau(opts: ResolvePtauOptions): Promise<ResolvedPta
       const path = await downloadPtau(min, cacheDir, opts.download ?? {}, log);
       return await result(path, "download");
     } catch (e) {
-      log(`ptau: download failed: ${(e as Error).message}`);
+      // fetch's own message is just "fetch failed"; the reason (DNS, refused, timeout) is its cause.
+      const cause = (e as Error).cause instanceof Error ? ` (${((e as Error).cause as Error).message})` : "";
+      log(`ptau: download failed: ${(e as Error).message}${cause}`);
     }
   }
 
@@ -384,39 +388,27 @@ export async function downloadPtau(
   await mkdir(cacheDir, { recursive: true });
   const tmp = join(cacheDir, `.${name}.${process.pid}.part`);
   const total = Number(res.headers.get("content-length") ?? 0);
-  const bar = progressBar(`ptau: ${name}`, total);
+  const bar = total > 0 ? progress(`ptau: downloading ${name}`, { log }) : undefined;
   let got = 0;
   const h = createHash("blake2b512");
   const body = Readable.fromWeb(res.body as import("node:stream/web").ReadableStream);
   body.on("data", (chunk: Buffer) => {
     got += chunk.length;
     h.update(chunk);
-    bar(got);
+    bar?.update(got / total);
   });
   try {
     await pipeline(body, createWriteStream(tmp));
+    bar?.done();
     const hash = h.digest("hex");
     if (hash !== expected) throw new PtauError(`${url}: blake2b-512 mismatch (got ${hash.slice(0, 16)}..., published ${expected.slice(0, 16)}...)`);
     const dest = join(cacheDir, name);
     await rename(tmp, dest);
     return dest;
   } finally {
+    bar?.stop();
     await rm(tmp, { force: true });
   }
-}
-
-/** A single-line progress bar on stderr (only redraws when the percentage changes). */
-export function progressBar(label: string, total: number): (done: number) => void {
-  let last = -1;
-  return (done: number) => {
-    if (!total) return;
-    const pct = Math.min(100, Math.floor((done * 100) / total));
-    if (pct === last) return;
-    last = pct;
-    const width = 30;
-    const fill = Math.round((pct * width) / 100);
-    process.stderr.write(`\r${label} [${"#".repeat(fill)}${".".repeat(width - fill)}] ${pct}%${pct === 100 ? "\n" : ""}`);
-  };
 }
 
 /**
@@ -440,30 +432,28 @@ export async function devCeremony(power: number, cacheDir: string, log: (l: stri
   const work = join(tmpdir(), `olzk-ceremony-${process.pid}-${Date.now()}`);
   await mkdir(work, { recursive: true });
   const dest = join(cacheDir, `dev-ceremony-bn128-${power}.ptau`);
-  // snarkjs logs one debug line per processed chunk; turn them into a bar over the three phases.
-  const steps = ["new", "contribute", "prepare"] as const;
-  let phase = 0;
-  let ticks = 0;
-  const expectedTicks = 3 * 2 ** Math.max(0, power - 12) + 40;
-  const bar = progressBar("ptau: dev ceremony", 100);
-  const tick = () => {
-    ticks++;
-    bar(Math.min(99, Math.floor(((phase + Math.min(1, ticks / expectedTicks)) * 100) / steps.length)));
-  };
-  const logger = { debug: tick, info: tick, warn: tick, error: (m: string) => log(`ptau: ${m}`) };
+  const [p0, p1, p2] = ["p0.ptau", "p1.ptau", "p2.ptau"].map((f) => join(work, f)) as [string, string, string];
+  const entropy = createHash("sha256").update(crypto.getRandomValues(new Uint8Array(64))).digest("hex");
+  const steps: { name: string; tracker?: StepTracker; run: (logger: SnarkjsLogger) => Promise<unknown> }[] = [
+    { name: "new accumulator", run: async (l) => snarkjs.powersOfTau.newAccumulator(await snarkjs.curves.getCurveFromName("bn128"), power, p0, l) },
+    { name: "contribute", tracker: contributeTracker(power), run: (l) => snarkjs.powersOfTau.contribute(p0, p1, "olzk local dev ceremony", entropy, l) },
+    { name: "prepare phase 2", tracker: preparePhase2Tracker(power), run: (l) => snarkjs.powersOfTau.preparePhase2(p1, p2, l) },
+  ];
   try {
-    const p0 = join(work, "p0.ptau");
-    const p1 = join(work, "p1.ptau");
-    const p2 = join(work, "p2.ptau");
-    await snarkjs.powersOfTau.newAccumulator(await snarkjs.curves.getCurveFromName("bn128"), power, p0, logger);
-    phase = 1;
-    ticks = 0;
-    const entropy = createHash("sha256").update(crypto.getRandomValues(new Uint8Array(64))).digest("hex");
-    await snarkjs.powersOfTau.contribute(p0, p1, "olzk local dev ceremony", entropy, logger);
-    phase = 2;
-    ticks = 0;
-    await snarkjs.powersOfTau.preparePhase2(p1, p2, logger);
-    bar(100);
+    for (const [i, step] of steps.entries()) {
+      const bar = progress(`ptau: dev ceremony 2^${power}, step ${i + 1}/${steps.length} ${step.name}`, { log });
+      const track = (m: string) => {
+        const f = step.tracker?.(m);
+        if (f !== undefined) bar.update(f);
+      };
+      const warn = (m: string) => log(`ptau: snarkjs: ${m}`);
+      try {
+        await step.run({ debug: track, info: track, log: track, warn, error: warn });
+        bar.done();
+      } finally {
+        bar.stop();
+      }
+    }
     const hash = await blake2b512File(p2);
     await rename(p2, dest).catch(async () => {
       await writeFile(dest, await readFile(p2));
@@ -473,6 +463,15 @@ export async function devCeremony(power: number, cacheDir: string, log: (l: stri
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The logger argument of snarkjs's powers-of-tau functions (newAccumulator also calls `log`). */
+interface SnarkjsLogger {
+  debug: (m: string) => void;
+  info: (m: string) => void;
+  log: (m: string) => void;
+  warn: (m: string) => void;
+  error: (m: string) => void;
 }
 
 /** snarkjs has no type declarations: load it untyped in one place. */
