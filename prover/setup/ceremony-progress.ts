@@ -1,6 +1,8 @@
 // How far a snarkjs 0.7.6 powers-of-tau step has got, read from the debug lines it passes to
 // its logger argument. Each tracker takes one message and returns the fraction of the step's
-// work done so far (or undefined when the message says nothing about it).
+// work done so far and what is being worked on (or undefined when the message says nothing).
+// These lines are the only progress points snarkjs gives: in prepare phase 2 the largest FFT
+// (tauG2 at 2^power points, about a quarter of the work) is one step of several minutes.
 //
 // contribute: one line per chunk, `processing: <section>: <i>/<points>`, for tauG1 (2n-1 G1
 //   points), tauG2 (n G2), alphaTauG1 and betaTauG1 (n G1 each), betaTauG2 (1 G2).
@@ -12,7 +14,12 @@
 // Weights (work per unit, measured on 2 cores at 2^12): an FFT of 2^p points costs ~(p+1)*2^p;
 // a G2 point costs ~3.5 times a G1 point; in an FFT the parallel in-chunk levels take ~2/3 of
 // the wall time and the single-threaded join and final scaling the rest.
-export type StepTracker = (message: string) => number | undefined;
+export interface StepProgress {
+  fraction: number;
+  /** The section (and FFT size) being processed, e.g. "tauG2, FFT of 2^15". */
+  detail: string;
+}
+export type StepTracker = (message: string) => StepProgress | undefined;
 
 const G2_COST = 3.5;
 const MIX_SHARE = 2 / 3;
@@ -41,7 +48,7 @@ export function contributeTracker(power: number): StepTracker {
     const m = /^processing: (\w+): (\d+)\/\d+$/.exec(message);
     const start = m ? before.get(m[1]!) : undefined;
     if (!m || start === undefined) return undefined;
-    return (start + Number(m[2]) * groupCost(group.get(m[1]!)!)) / total;
+    return { fraction: (start + Number(m[2]) * groupCost(group.get(m[1]!)!)) / total, detail: m[1]! };
   };
 }
 
@@ -65,22 +72,22 @@ export function preparePhase2Tracker(power: number): StepTracker {
   }
   let mixEnds = 0;
   let unitKey = "";
-  const at = (key: string, within: number) => {
-    const u = units.get(key);
-    return u && (u.before + within * u.weight) / total;
+  const at = (section: string, p: number, within: number): StepProgress | undefined => {
+    const u = units.get(`${section} ${p}`);
+    return u && { fraction: (u.before + within * u.weight) / total, detail: `${section}, FFT of 2^${p}` };
   };
   return (message) => {
-    const section = /^Starting section: (\w+)$/.exec(message);
-    if (section) return at(`${section[1]} 0`, 0);
+    const start = /^Starting section: (\w+)$/.exec(message);
+    if (start) return at(start[1]!, 0, 0);
     const fft = /^(\w+): fft\s+(\d+)\s+(mix end: \d+\/(\d+)|join: )/.exec(message);
     if (!fft) return undefined;
-    const key = `${fft[1]} ${fft[2]}`;
-    if (key !== unitKey) {
-      unitKey = key;
+    const [section, p] = [fft[1]!, Number(fft[2])];
+    if (`${section} ${p}` !== unitKey) {
+      unitKey = `${section} ${p}`;
       mixEnds = 0;
     }
-    if (fft[4] === undefined) return at(key, MIX_SHARE);
+    if (fft[4] === undefined) return at(section, p, MIX_SHARE);
     mixEnds++;
-    return at(key, (MIX_SHARE * mixEnds) / Number(fft[4]));
+    return at(section, p, (MIX_SHARE * mixEnds) / Number(fft[4]));
   };
 }

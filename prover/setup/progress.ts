@@ -14,8 +14,8 @@ export interface ProgressOptions {
 }
 
 export interface Progress {
-  /** The fraction done (0..1) of this step; a smaller value than before is ignored. */
-  update(fraction: number): void;
+  /** The fraction done (0..1) of this step (a smaller value than before is ignored), and what it is doing now. */
+  update(fraction: number, detail?: string): void;
   /** The step finished: 100% and the time it took. */
   done(): void;
   /** The step failed or was abandoned: stop reporting (idempotent, a no-op after done). */
@@ -34,16 +34,18 @@ export function progress(label: string, opts: ProgressOptions): Progress {
   const interactive = opts.interactive ?? Boolean(process.stdout.isTTY && process.stderr.isTTY);
   const t0 = Date.now();
   let fraction = 0;
-  let shownPct = -1;
+  let detail = "";
+  let shown = "";
   let running = true;
   const pct = () => Math.floor(fraction * 100);
   const elapsed = () => formatDuration(Date.now() - t0);
+  const now = () => `${pct()}%${detail ? ` ${detail}` : ""}`;
   const draw = () => {
     const fill = Math.round((pct() * BAR_WIDTH) / 100);
-    process.stderr.write(`\r${label} [${"#".repeat(fill)}${".".repeat(BAR_WIDTH - fill)}] ${pct()}% ${elapsed()}\x1b[K`);
-    shownPct = pct();
+    process.stderr.write(`\r${label} [${"#".repeat(fill)}${".".repeat(BAR_WIDTH - fill)}] ${now()}, ${elapsed()}\x1b[K`);
+    shown = now();
   };
-  const tick = interactive ? draw : () => opts.log(`${label}: ${pct()}% (${elapsed()})`);
+  const tick = interactive ? draw : () => opts.log(`${label}: ${now()} (${elapsed()})`);
   const timer = setInterval(tick, interactive ? 1000 : (opts.intervalMs ?? 5000));
   timer.unref();
   if (interactive) draw();
@@ -57,13 +59,15 @@ export function progress(label: string, opts: ProgressOptions): Progress {
     } else if (line !== null) opts.log(line);
   };
   return {
-    update(f) {
+    update(f, what) {
       if (!running) return;
       fraction = Math.max(fraction, Math.min(0.99, f));
-      if (interactive && pct() !== shownPct) draw();
+      detail = what ?? detail;
+      if (interactive && now() !== shown) draw();
     },
     done() {
       fraction = 1;
+      detail = "";
       end(`${label}: done in ${elapsed()}`);
     },
     stop() {

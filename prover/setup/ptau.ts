@@ -443,8 +443,8 @@ export async function devCeremony(power: number, cacheDir: string, log: (l: stri
     for (const [i, step] of steps.entries()) {
       const bar = progress(`ptau: dev ceremony 2^${power}, step ${i + 1}/${steps.length} ${step.name}`, { log });
       const track = (m: string) => {
-        const f = step.tracker?.(m);
-        if (f !== undefined) bar.update(f);
+        const at = step.tracker?.(m);
+        if (at) bar.update(at.fraction, `(${at.detail})`);
       };
       const warn = (m: string) => log(`ptau: snarkjs: ${m}`);
       try {

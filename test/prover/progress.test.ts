@@ -12,13 +12,14 @@ import { loadSnarkjs } from "../../prover/setup/ptau.ts";
 const POWER = 8;
 let root: string;
 /** The tracker's value after each snarkjs line that moved it, with the line. */
-let contribute: { f: number; m: string }[];
-let prepare: { f: number; m: string }[];
+type Seen = { f: number; detail: string; m: string };
+let contribute: Seen[];
+let prepare: Seen[];
 
-function recorder(tracker: StepTracker, out: { f: number; m: string }[]) {
+function recorder(tracker: StepTracker, out: Seen[]) {
   const rec = (m: string) => {
-    const f = tracker(m);
-    if (f !== undefined) out.push({ f, m });
+    const at = tracker(m);
+    if (at) out.push({ f: at.fraction, detail: at.detail, m });
   };
   return { debug: rec, info: rec, log: rec, warn: rec, error: rec };
 }
@@ -45,7 +46,7 @@ describe("dev ceremony trackers on real snarkjs lines", () => {
     const fs = contribute.map((c) => c.f);
     expect(isRising(fs)).toBe(true);
     expect(fs[0]).toBe(0);
-    expect(contribute.map((c) => /^processing: (\w+)/.exec(c.m)![1])).toEqual(["tauG1", "tauG2", "alphaTauG1", "betaTauG1", "betaTauG2"]);
+    expect(contribute.map((c) => c.detail)).toEqual(["tauG1", "tauG2", "alphaTauG1", "betaTauG1", "betaTauG2"]);
     expect(fs.at(-1)).toBeGreaterThan(0.99);
   });
 
@@ -61,6 +62,9 @@ describe("dev ceremony trackers on real snarkjs lines", () => {
     expect(at("tauG2")).toBeLessThan(0.5);
     expect(at("betaTauG1")).toBeLessThan(0.9);
     expect(fs.at(-1)).toBeGreaterThan(0.95);
+    // It says which FFT it is in: the last one is betaTauG1's at the full power.
+    expect(prepare.map((p) => p.detail)).toContain(`tauG2, FFT of 2^${POWER}`);
+    expect(prepare.at(-1)!.detail).toBe(`betaTauG1, FFT of 2^${POWER}`);
   });
 });
 
@@ -71,7 +75,7 @@ describe("progress reporter", () => {
     const p = progress("ptau: step", { log: (l) => lines.push(l), interactive: false, intervalMs: 40 });
     p.update(0.25);
     await new Promise((r) => setTimeout(r, 150));
-    p.update(0.5);
+    p.update(0.5, "(tauG2)");
     p.update(0.4); // never goes backwards
     await new Promise((r) => setTimeout(r, 60));
     p.done();
@@ -82,7 +86,7 @@ describe("progress reporter", () => {
     expect(lines.length).toBeGreaterThanOrEqual(3);
     expect(lines[0]).toMatch(/^ptau: step: 25% \(\d+ s\)$/);
     expect(lines[1]).toMatch(/^ptau: step: 25% \(\d+ s\)$/);
-    expect(lines.at(-2)).toMatch(/^ptau: step: 50% \(\d+ s\)$/);
+    expect(lines.at(-2)).toMatch(/^ptau: step: 50% \(tauG2\) \(\d+ s\)$/);
     expect(lines.at(-1)).toMatch(/^ptau: step: done in \d+ s$/);
     expect(lines.join("")).not.toContain("\r");
   });
@@ -94,13 +98,15 @@ describe("progress reporter", () => {
     const p = progress("ptau: step", { log: (l) => lines.push(l), interactive: true });
     p.update(0.5);
     p.update(0.5);
+    p.update(0.5, "(tauG1)");
     p.done();
     write.mockRestore();
     expect(lines).toEqual([]);
     expect(writes.map((w) => w.replace(/\x1b\[K$/, ""))).toEqual([
-      "\rptau: step [..............................] 0% 0 s",
-      "\rptau: step [###############...............] 50% 0 s",
-      "\rptau: step [##############################] 100% 0 s",
+      "\rptau: step [..............................] 0%, 0 s",
+      "\rptau: step [###############...............] 50%, 0 s",
+      "\rptau: step [###############...............] 50% (tauG1), 0 s",
+      "\rptau: step [##############################] 100%, 0 s",
       "\n",
     ]);
   });
