@@ -39,13 +39,13 @@ export function progress(label: string, opts: ProgressOptions): Progress {
   let running = true;
   const pct = () => Math.floor(fraction * 100);
   const elapsed = () => formatDuration(Date.now() - t0);
-  const now = () => `${pct()}%${detail ? ` ${detail}` : ""}`;
+  const status = () => `${pct()}%${detail ? ` ${detail}` : ""}`;
   const draw = () => {
     const fill = Math.round((pct() * BAR_WIDTH) / 100);
-    process.stderr.write(`\r${label} [${"#".repeat(fill)}${".".repeat(BAR_WIDTH - fill)}] ${now()}, ${elapsed()}\x1b[K`);
-    shown = now();
+    process.stderr.write(`\r${label} [${"#".repeat(fill)}${".".repeat(BAR_WIDTH - fill)}] ${status()}, ${elapsed()}\x1b[K`);
+    shown = status();
   };
-  const tick = interactive ? draw : () => opts.log(`${label}: ${now()} (${elapsed()})`);
+  const tick = interactive ? draw : () => opts.log(`${label}: ${status()} (${elapsed()})`);
   const timer = setInterval(tick, interactive ? 1000 : (opts.intervalMs ?? 5000));
   timer.unref();
   if (interactive) draw();
@@ -63,7 +63,7 @@ export function progress(label: string, opts: ProgressOptions): Progress {
       if (!running) return;
       fraction = Math.max(fraction, Math.min(0.99, f));
       detail = what ?? detail;
-      if (interactive && now() !== shown) draw();
+      if (interactive && status() !== shown) draw();
     },
     done() {
       fraction = 1;

@@ -422,8 +422,9 @@ export async function devCeremony(power: number, cacheDir: string, log: (l: stri
       banner,
       `!! WARNING: no powers-of-tau file found for 2^${power}. Running a LOCAL SINGLE-PARTY`,
       "!! ceremony. The result is INSECURE (this machine's entropy could forge proofs) and",
-      `!! slow (~18 min for 2^16 on 2 cores). Use it for development only. To avoid it, pass`,
-      `!! --ptau FILE, set OLZK_PTAU, or put ${hermezFileName(power)} into ${cacheDir}.`,
+      "!! slow (2^15 took 27-36 min on 2 busy cores; each extra power doubles it). Use it for",
+      `!! development only. To avoid it, pass --ptau FILE, set OLZK_PTAU, or put`,
+      `!! ${hermezFileName(power)} into ${cacheDir}.`,
       banner,
     ].join("\n"),
   );
