@@ -13,7 +13,9 @@
 //
 // Weights (work per unit, measured on 2 cores at 2^12): an FFT of 2^p points costs ~(p+1)*2^p;
 // a G2 point costs ~3.5 times a G1 point; in an FFT the parallel in-chunk levels take ~2/3 of
-// the wall time and the single-threaded join and final scaling the rest.
+// the wall time and the single-threaded join and final scaling the rest. Checked on a 2^15
+// ceremony at load 8: through 34 min of prepare phase 2 the percentage stayed within ~2 min of
+// the share of time elapsed.
 export interface StepProgress {
   fraction: number;
   /** The section (and FFT size) being processed, e.g. "tauG2, FFT of 2^15". */
