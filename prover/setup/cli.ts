@@ -32,7 +32,8 @@ const spec: CommandSpec<typeof options> = {
 verification_key.json, manifest.json). Generated Solidity verifiers and vkeys: contracts/generated/
 for dev, build/setup/<profile>/generated/ otherwise. The dev profile's phase 2 is a fixed public
 beacon (reproducible, INSECURE); other profiles get a random contribution.
-Environment: OLZK_PTAU (ptau file), OLZK_CACHE_DIR (cache root).`,
+Environment: OLZK_PTAU (ptau file), OLZK_CACHE_DIR (cache root), OLZK_SHARED_DIR (the shared
+folder whose ptau/ is searched, default ../shared beside the checkout; none hides it).`,
 };
 
 export async function run(argv: string[]): Promise<number | void> {
