@@ -1,13 +1,14 @@
 // Setup pipeline: caching ("cached" on a second run), reproducible dev outputs (a forced
-// re-run gives byte-identical verifiers and vkeys), insecure dev artifacts refused outside dev,
-// and the committed contracts/generated files being exactly what the script generates.
+// re-run gives byte-identical verifiers and vkeys), insecure artifacts refused outside local
+// networks, and the committed generated files of both profiles (contracts/generated for dev,
+// contracts/generated/prod for prod) being exactly what the script generates.
 import { execFileSync } from "node:child_process";
 import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  GENERATED_DIR,
+  COMMITTED_GENERATED,
   InsecureArtifactsError,
   SETUP_RECORD,
   ensureArtifacts,
@@ -163,6 +164,9 @@ describe("insecure dev artifacts", () => {
     const m = JSON.parse(await readFile(mpath, "utf8"));
     await writeFile(mpath, JSON.stringify({ ...m, profile: "prod" }));
     await expect(loadArtifacts("PoseidonPreimage", { profile: "prod", buildDir })).rejects.toThrow(/refusing INSECURE dev artifacts .* profile 'prod'/);
+    // Insecure prod artifacts (CI sets prod up from the dev ptau) serve a local network only.
+    expect((await loadArtifacts("PoseidonPreimage", { profile: "prod", buildDir, network: "hardhat" })).manifest.insecure).toBe(true);
+    await expect(loadArtifacts("PoseidonPreimage", { profile: "prod", buildDir, network: "mainnet" })).rejects.toThrow(/network 'mainnet'/);
   });
 
   it("are refused for a public network", async () => {
@@ -182,9 +186,22 @@ describe("insecure dev artifacts", () => {
     await expect(loadArtifacts("PoseidonPreimage", { profile: "dev16", buildDir, network: "mainnet" })).rejects.toThrow(/network 'mainnet'/);
   });
 
-  it("a non-dev profile refuses an insecure ptau", async () => {
+  it("a non-dev profile refuses an insecure ptau, unless allowed: then it gets the reproducible beacon and is marked insecure", async () => {
     await expect(setup("p", { profile: "prod" })).rejects.toThrow(/needs a public ceremony ptau/);
-  });
+    const sets = await runSetup({
+      profile: "prod",
+      circuits: [fixture],
+      compile: compileFixture,
+      buildDir: join(root, "p", "build"),
+      generatedDir: join(root, "p", "generated"),
+      ptau: { cacheDir: join(root, "ptau-cache"), download: false, allowCeremony: false },
+      allowInsecurePtau: true,
+      log: () => {},
+    });
+    expect(sets.preimage!.manifest).toMatchObject({ profile: "prod", insecure: true, contribution: { type: "beacon" } });
+    // Same circuit, same ptau, same beacon: the same zkey as the dev setup.
+    expect(await readFile(sets.preimage!.zkeyPath)).toEqual(await readFile(first.preimage!.zkeyPath));
+  }, 600_000);
 });
 
 /**
@@ -200,26 +217,28 @@ async function committed(path: string): Promise<string> {
   }
 }
 
-describe("committed generated files", () => {
-  it("contracts/generated (as committed) is exactly what olzk setup --profile dev generates", async () => {
-    // ensureArtifacts runs the same script as `olzk setup` (a no-op "cached" pass when build/ is current).
-    const sets = await ensureArtifacts("dev", { generatedDir: join(root, "dev-generated"), log: () => {} });
-    const circuits = await profileCircuits("dev");
+describe.each(["dev", "prod"])("committed generated files (%s)", (profile) => {
+  const dir = COMMITTED_GENERATED[profile]!;
+  it(`${relative(REPO_ROOT, dir)} (as committed) is exactly what olzk setup --profile ${profile} generates`, async () => {
+    // ensureArtifacts runs the same script as `olzk setup` (a no-op "cached" pass when build/ is
+    // current; CI sets prod up from ../shared/ptau, hence allowInsecurePtau).
+    const sets = await ensureArtifacts(profile, { generatedDir: join(root, `${profile}-generated`), allowInsecurePtau: profile === "prod", log: () => {} });
+    const circuits = await profileCircuits(profile);
     expect(Object.keys(sets).sort()).toEqual(circuits.map((c) => c.kind).sort());
-    const record = JSON.parse(await committed(join(GENERATED_DIR, SETUP_RECORD)));
+    const record = JSON.parse(await committed(join(dir, SETUP_RECORD)));
     for (const [kind, s] of Object.entries(sets)) {
       // Same sources, parameters, ptau and beacon as the committed files were made from.
-      expect(s.manifest.cacheKey, `${kind}: sources or ptau changed since contracts/generated was committed; run olzk setup and commit`).toBe(
+      expect(s.manifest.cacheKey, `${kind}: sources or ptau changed since ${relative(REPO_ROOT, dir)} was committed; run olzk setup and commit`).toBe(
         record.circuits[kind].cacheKey,
       );
       for (const [name, content] of Object.entries(await generatedFiles(s))) {
-        expect(await committed(join(GENERATED_DIR, name)), name).toBe(content);
-        expect(await readFile(join(root, "dev-generated", name), "utf8"), name).toBe(content);
+        expect(await committed(join(dir, name)), name).toBe(content);
+        expect(await readFile(join(root, `${profile}-generated`, name), "utf8"), name).toBe(content);
       }
     }
-    expect(await committed(join(GENERATED_DIR, SETUP_RECORD))).toBe(setupRecord("dev", sets));
+    expect(await committed(join(dir, SETUP_RECORD))).toBe(setupRecord(profile, sets));
     for (const s of Object.values(sets)) {
-      expect(await committed(join(GENERATED_DIR, `${s.manifest.circuit}.vkey.json`))).toBe(await readFile(s.vkeyPath, "utf8"));
+      expect(await committed(join(dir, `${s.manifest.circuit}.vkey.json`))).toBe(await readFile(s.vkeyPath, "utf8"));
     }
-  }, 900_000);
+  }, 1_800_000);
 });
