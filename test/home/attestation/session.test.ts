@@ -10,7 +10,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  AttestationError,
   AttestationSigner,
   MemoryNonceStore,
   coordinateSession,
@@ -35,7 +34,9 @@ import {
   type Header,
   type ValidatorSet,
 } from "../../../home/model/index.ts";
+import { codeOf } from "../../fixtures/error-code.ts";
 import { TEST_CHAIN_ID, makeSet, type TestValidator } from "../model/fixtures.ts";
+import { testBytes } from "../model/reference.ts";
 
 const C = TEST_CHAIN_ID;
 const dirs: string[] = [];
@@ -74,31 +75,10 @@ function endpoints(signers: AttestationSigner[]): SignerEndpoint[] {
   return signers.map((s, slot) => ({ slot, commit: () => s.commit(slot), sign: (req) => s.sign(req) }));
 }
 
-/** A deterministic byte stream (xorshift), restartable from its seed: a "broken RNG". */
+/** A deterministic byte stream, restartable from its seed: a "broken RNG". */
 function seededRandom(seed: number): (n: number) => Uint8Array {
-  let x = seed >>> 0 || 1;
-  return (n) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      x ^= x << 13;
-      x >>>= 0;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      x >>>= 0;
-      out[i] = x & 0xff;
-    }
-    return out;
-  };
-}
-
-function codeOf(f: () => unknown): string | null {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof AttestationError) return e.code;
-    throw e;
-  }
-  return null;
+  let calls = 0;
+  return (n) => testBytes(seed * 1000 + calls++, n);
 }
 
 /** A request for slots `slots` with fresh commitments from `signers`. */

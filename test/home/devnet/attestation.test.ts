@@ -12,8 +12,8 @@ import { SqliteNonceStore } from "../../../home/attestation/sqlite-nonce-store.t
 import { DevnetChain } from "../../../home/devnet/chain.ts";
 import { resolveConfig, type DevnetConfig } from "../../../home/devnet/config.ts";
 import { startDevnet } from "../../../home/devnet/index.ts";
+import { codeOf } from "../../fixtures/error-code.ts";
 import {
-  AttestationKeyError,
   FIELD_MODULUS,
   addPoint,
   checkAggregateSignature,
@@ -104,16 +104,6 @@ describe("devnet attestation", () => {
 });
 
 describe("Home's attestation-key registration (the devnet's registry)", () => {
-  const code = (f: () => void) => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof AttestationKeyError) return e.code;
-      throw e;
-    }
-    return null;
-  };
-
   it("refuses a rogue key T - sum(honest) without a valid proof of possession, and small-order, duplicate and negated keys", () => {
     const c = chain({ seed: "att-reg" });
     c.produceBlock();
@@ -123,11 +113,11 @@ describe("Home's attestation-key registration (the devnet's registry)", () => {
     const T = mulBase8(31337n);
     const rogue = addPoint(T, { x: FIELD_MODULUS - sum.x, y: sum.y });
     const fresh = c.sim.identity(99).validator; // a valid record of an identity never seated
-    expect(code(() => c.sim.registry.register({ ...fresh, attestationKey: { Ax: rogue.x, Ay: rogue.y } }))).toBe("InvalidProofOfPossession");
-    expect(code(() => c.sim.registry.register({ ...fresh, attestationKey: { Ax: 0n, Ay: FIELD_MODULUS - 1n } }))).toBe("NotInSubgroup");
-    expect(code(() => c.sim.registry.register({ ...fresh, attestationKey: { Ax: 0n, Ay: 1n } }))).toBe("Identity");
-    expect(code(() => c.sim.registry.register(set.validators[0]!))).toBe("DuplicateKey");
-    expect(code(() => c.sim.registry.register({ ...fresh, proofOfPossession: set.validators[1]!.proofOfPossession }))).toBe("InvalidProofOfPossession");
+    expect(codeOf(() => c.sim.registry.register({ ...fresh, attestationKey: { Ax: rogue.x, Ay: rogue.y } }))).toBe("InvalidProofOfPossession");
+    expect(codeOf(() => c.sim.registry.register({ ...fresh, attestationKey: { Ax: 0n, Ay: FIELD_MODULUS - 1n } }))).toBe("NotInSubgroup");
+    expect(codeOf(() => c.sim.registry.register({ ...fresh, attestationKey: { Ax: 0n, Ay: 1n } }))).toBe("Identity");
+    expect(codeOf(() => c.sim.registry.register(set.validators[0]!))).toBe("DuplicateKey");
+    expect(codeOf(() => c.sim.registry.register({ ...fresh, proofOfPossession: set.validators[1]!.proofOfPossession }))).toBe("InvalidProofOfPossession");
     expect(c.sim.registry.has(fresh.attestationKey)).toBe(true); // identity 99 registered itself when created
   });
 });

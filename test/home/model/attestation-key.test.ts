@@ -21,6 +21,7 @@ import { FIELD_MODULUS, bytesToBigIntBE } from "../../../home/model/field.ts";
 import { type Header, aggregateKey, checkAggregateSignature, headerHash } from "../../../home/model/header.ts";
 import { poseidon } from "../../../home/model/poseidon.ts";
 import { checkValidatorSet, emptyValidator, validatorSetRoot, type Validator, type ValidatorSet } from "../../../home/model/validators.ts";
+import { codeOf } from "../../fixtures/error-code.ts";
 import { TEST_CHAIN_ID, makeSet, makeValidator } from "./fixtures.ts";
 import { refPoseidonBig } from "./reference.ts";
 
@@ -85,39 +86,29 @@ describe("attestation key points", () => {
 });
 
 describe("AttestationKeyRegistry", () => {
-  const code = (f: () => void) => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof AttestationKeyError) return e.code;
-      throw e;
-    }
-    return null;
-  };
-
   it("registers keys with a valid proof of possession and refuses duplicates and negations", () => {
     const reg = new AttestationKeyRegistry(C);
     reg.register(v0.validator);
     reg.register(v1.validator);
     expect(reg.size).toBe(2);
-    expect(code(() => reg.register(v0.validator))).toBe("DuplicateKey");
+    expect(codeOf(() => reg.register(v0.validator))).toBe("DuplicateKey");
     // The negation of a registered key, with a valid proof of possession (its owner knows -a).
     const a = (makeValidatorScalar(0) * (BABYJUB_SUBORDER - 1n)) % BABYJUB_SUBORDER;
     const neg = keyRecordForScalar(a, v1.validator.address);
     expect(neg.attestationKey).toEqual({ Ax: P - v0.validator.attestationKey.Ax, Ay: v0.validator.attestationKey.Ay });
     expect(verifyProofOfPossession(neg.attestationKey, neg.proofOfPossession, neg.address, C)).toBe(true);
-    expect(code(() => reg.register(neg))).toBe("NegatedKey");
+    expect(codeOf(() => reg.register(neg))).toBe("NegatedKey");
     expect(reg.size).toBe(2);
   });
 
   it("refuses a key without a valid proof, a proof for another chain, the identity and small-order keys", () => {
     const reg = new AttestationKeyRegistry(C);
     const v = makeValidator(5, 1n).validator;
-    expect(code(() => reg.register({ ...v, proofOfPossession: v0.validator.proofOfPossession }))).toBe("InvalidProofOfPossession");
-    expect(code(() => reg.register(makeValidator(5, 1n, C + 1).validator))).toBe("InvalidProofOfPossession");
-    expect(code(() => reg.register({ ...v, attestationKey: { Ax: 0n, Ay: 1n } }))).toBe("Identity");
-    expect(code(() => reg.register({ ...v, attestationKey: { Ax: 0n, Ay: P - 1n } }))).toBe("NotInSubgroup");
-    expect(code(() => reg.register({ ...v, attestationKey: { Ax: 1n, Ay: 1n } }))).toBe("NotOnCurve");
+    expect(codeOf(() => reg.register({ ...v, proofOfPossession: v0.validator.proofOfPossession }))).toBe("InvalidProofOfPossession");
+    expect(codeOf(() => reg.register(makeValidator(5, 1n, C + 1).validator))).toBe("InvalidProofOfPossession");
+    expect(codeOf(() => reg.register({ ...v, attestationKey: { Ax: 0n, Ay: 1n } }))).toBe("Identity");
+    expect(codeOf(() => reg.register({ ...v, attestationKey: { Ax: 0n, Ay: P - 1n } }))).toBe("NotInSubgroup");
+    expect(codeOf(() => reg.register({ ...v, attestationKey: { Ax: 1n, Ay: 1n } }))).toBe("NotOnCurve");
     expect(reg.size).toBe(0);
     reg.register(v);
     expect(reg.has(v.attestationKey)).toBe(true);
