@@ -100,13 +100,25 @@ async function connectAway(config: RelayerConfig, deps: RelayerDeps, log: Logger
   return aways;
 }
 
+/** Away chain ids of local dev nodes (Hardhat, EDR, anvil, geth --dev). */
+const LOCAL_CHAIN_IDS = new Set([31337, 1337]);
+
+/**
+ * The network the prover is told it proves for: "local" when every configured Away chain is a
+ * local dev chain, so insecure (dev-ptau) artifacts are accepted only there; otherwise the chain.
+ */
+export function proverNetwork(config: Pick<RelayerConfig, "away">): string {
+  const nonLocal = config.away.find((c) => !LOCAL_CHAIN_IDS.has(c.chainId));
+  return nonLocal ? `chain-${nonLocal.chainId}` : "local";
+}
+
 export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}): Promise<Relayer> {
   const log = deps.log ?? createLogger({ level: config.logLevel, base: { service: "relayer", worker: config.workerId } });
   const metrics = deps.metrics ?? new RelayerMetrics(true);
   const aways = await connectAway(config, deps, log, metrics);
   const store = deps.store ?? (await openJobStore(config.database, config.dataDir));
   const home = deps.home ?? (await import("./home-http.ts")).httpHomeSource(config.homeUrl, { onRetry: () => metrics.rpcRetries.inc({ target: "home" }) });
-  const proverOpts = { profile: config.prover.profile, cacheDir: config.prover.cacheDir };
+  const proverOpts = { profile: config.prover.profile, cacheDir: config.prover.cacheDir, network: proverNetwork(config) };
   let prover = deps.prover;
   const proverPort = async (): Promise<ProverPort> => (prover ??= (await import("./prover-port.ts")).defaultProver(proverOpts));
   const lazyProver: ProverPort = {
