@@ -20,6 +20,13 @@ const config: HardhatUserConfig = {
     sources: "./contracts",
     tests: "./test/contracts",
   },
+  // Solidity property tests (test/contracts/*.t.sol): bounded so `npm test` stays within CI's time.
+  test: {
+    solidity: {
+      fuzz: { runs: 256 },
+      invariant: { runs: 24, depth: 40 },
+    },
+  },
   networks: {
     localhost: { type: "http", url: process.env.OLZK_AWAY_RPC ?? "http://127.0.0.1:8545" },
   },

@@ -5,8 +5,11 @@
 //           the relayer proves and settles (the market maker borrows, is paid the WETH, sells it
 //           on a swap desk inside its callback and repays the LP); the receipt releases the
 //           collateral on Home.
-//   mode 2: a user locks LIBRA, auctions 100,000 USDC borrowed from an LP at 0.15% for WETH;
+//   mode 2: a user locks LIBRA, auctions 100,000 USDC borrowed from LP Alice at 0.15% for WETH;
 //           two market makers buy at 0.0005 ETH/USDC; the LP is repaid 50.075 WETH.
+//   attack: LP Carol also accepts WETH, at no less than her own minimum price; an attacker
+//           auctions 100,000 USDC borrowed from her and wins it itself from a second account for
+//           1 wei; the settlement refuses it (PriceBelowLpLimit) and Carol keeps every unit.
 // Every Away transaction of the actors is a real transaction on the Hardhat node (unlocked
 // dev accounts); the relayer's own transactions are signed by its key.
 import {
@@ -32,6 +35,8 @@ import type { Relayer } from "../relayer/relayer.ts";
 const PRICE_SCALE = 10n ** 18n;
 const USDC = (n: number | bigint) => BigInt(n) * 10n ** 6n;
 const WETH = (n: number | bigint) => BigInt(n) * 10n ** 18n;
+/** The LPs' own limit for repayment in WETH: 0.00049 WETH per USDC (wei per USDC base unit, times 1e18). */
+const LP_WETH_LIMIT = (10n ** 18n * 49n * 10n ** 18n) / (100_000n * 10n ** 6n);
 /** LIBRA has 6 decimals on the devnet. */
 const LIBRA = (n: number | bigint) => BigInt(n) * 10n ** 6n;
 
@@ -42,11 +47,12 @@ const TOKEN_ABI = parseAbi([
   "function balanceOf(address) view returns (uint256)",
 ]);
 const REGISTRY_ABI = parseAbi([
+  "struct RepayTerm { address asset; uint256 minPrice; }",
   "function deposit(address asset, uint256 amount)",
-  "function setOffer(address asset, uint16 rateBps, address[] repayAssets)",
+  "function setOffer(address asset, uint16 rateBps, RepayTerm[] terms)",
   "function capitalOf(address lp, address asset) view returns (uint256)",
 ]);
-const ESCROW_ABI = parseAbi(["function deposit(uint64 auctionId, address asset, uint256 amount)"]);
+const ESCROW_ABI = parseAbi(["function deposit(uint64 auctionId, address asset, uint256 amount, uint64 refundNotBefore)"]);
 const SWAP_ABI = parseAbi(["function setPrice(address tokenIn, address tokenOut, uint256 price)"]);
 const BORROWER_ABI = parseAbi(["function setBehaviour(uint8 b, bytes reentry)"]);
 
@@ -59,6 +65,8 @@ const ACTORS = {
   mm1: "0x976ea74026e726554db657fa54763abd0c3a0aa9",
   mm2: "0x14dc79964da2c08b23698b3d3cc7ca32193d9955",
   lpAlice: "0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f",
+  attacker: "0xa0ee7a142d267c1f36714e4a8f75612f20a79720",
+  attackerAccomplice: "0xbcd4042de499d14e55001ccbb24a551f3b954096",
 } as const satisfies Record<string, Address>;
 
 export interface SettlementReport {
@@ -73,10 +81,21 @@ export interface SettlementReport {
   balances: Record<string, { before: string; after: string }>;
 }
 
+/** The refused attack of the walkthrough: a self-bid against an LP's own price limit. */
+export interface AttackReport {
+  auctionId: string;
+  clearingPrice: string;
+  /** Custom error the Away settlement refused with. */
+  refusedWith: string;
+  lpCapitalBefore: string;
+  lpCapitalAfter: string;
+}
+
 export interface ScenarioSummary {
   ok: true;
   mode1: SettlementReport;
   mode2: SettlementReport;
+  attack: AttackReport;
   relayerGas: Record<string, string>;
   proofSeconds: Record<string, number>;
 }
@@ -147,6 +166,8 @@ interface AuctionPlan {
   mode: 1 | 2;
   auctioneerLockId?: bigint;
   auctioneerMaxRateBps?: number;
+  /** Mode 2: the LP the auction borrows from. */
+  lp?: Address;
   bids: { bidder: Address; amount: bigint; limitPrice: bigint; lockId: bigint; maxRateBps: number }[];
 }
 
@@ -161,7 +182,7 @@ async function createAuction(dn: RunningDevnet, p: AuctionPlan) {
     buyAsset: p.buyAsset,
     mode: p.mode,
     reservePrice: "0",
-    ...(p.mode === 2 ? { auctioneerLockId: p.auctioneerLockId!.toString(), auctioneerMaxRateBps: p.auctioneerMaxRateBps } : {}),
+    ...(p.mode === 2 ? { auctioneerLockId: p.auctioneerLockId!.toString(), auctioneerMaxRateBps: p.auctioneerMaxRateBps, lp: p.lp } : {}),
     ...deadlines,
   });
   return { auctionId: created.result.auctionId as bigint, ...deadlines };
@@ -273,6 +294,52 @@ async function clearAndSettle(
   };
 }
 
+/**
+ * The attack of issue 8 case 1, refused: the attacker borrows 100,000 USDC from the LP to auction
+ * them and wins them itself (an accomplice account) for 1 wei of WETH. The relayer proves and
+ * submits the settlement like any other; the Away contract refuses it with PriceBelowLpLimit and
+ * the LP's capital does not move.
+ */
+async function refusedSelfBid(
+  ctx: ScenarioContext,
+  away: Away,
+  o: { usdc: Address; weth: Address; lp: Address; lpName: string; capital: () => Promise<bigint>; expiry: number },
+): Promise<AttackReport> {
+  const { devnet: dn, log, relayer } = ctx;
+  const lock = await dn.chain.submit("lock", { owner: keccak256(toHex("home account attacker")), borrower: ACTORS.attacker, creditAsset: o.usdc, collateral: LIBRA(10_000).toString(), expiry: o.expiry });
+  const plan: AuctionPlan = {
+    auctioneer: ACTORS.attacker,
+    sellAsset: o.usdc,
+    sellAmount: USDC(100_000),
+    buyAsset: o.weth,
+    mode: 2,
+    auctioneerLockId: lock.result.lockId as bigint,
+    auctioneerMaxRateBps: 15,
+    lp: o.lp,
+    bids: [{ bidder: ACTORS.attackerAccomplice, amount: USDC(100_000), limitPrice: 10n ** 7n, lockId: 0n, maxRateBps: 0 }],
+  };
+  for (const who of [ACTORS.attacker, ACTORS.attackerAccomplice]) {
+    await away.send(who, o.weth, TOKEN_ABI, "mint", [who, 10n]);
+    await away.send(who, o.weth, TOKEN_ABI, "approve", [ctx.addresses.settlement, 10n]);
+  }
+  const a = await createAuction(dn, plan);
+  log(`  Home: attacker's auction ${a.auctionId}: sell 100,000 USDC borrowed from ${o.lpName}, reserve 0; its accomplice bids 1 wei of WETH for all of it`);
+  const before = await o.capital();
+  const cleared = await runAuction(ctx, plan, a);
+  const paid = (plan.sellAmount * cleared.clearingPrice) / PRICE_SCALE;
+  log(`  Home: cleared at ${paid} wei of WETH for 100,000 USDC (${o.lpName} would be repaid principal and interest at that price: 2 wei)`);
+  const key = `settle:${ctx.addresses.chainId}:${a.auctionId}`;
+  const job = await until(`the relayer's settlement attempt of auction ${a.auctionId}`, async () => {
+    const j = await relayer.store.get(key);
+    return j && (j.state === "confirmed" || j.state === "failed") ? j : undefined;
+  }, log);
+  const refusedWith = /\b(PriceBelowLpLimit)\b/.exec(job.lastError ?? "")?.[1];
+  if (job.state !== "failed" || !refusedWith) throw new Error(`the self-bid was not refused by the LP's limit: job ${job.state}, ${job.lastError}`);
+  const after = await o.capital();
+  log(`  Away refused the settlement: ${refusedWith} (the clearing price is below ${o.lpName}'s own minimum); her capital ${formatUnits(before, 6)} -> ${formatUnits(after, 6)} USDC`);
+  return { auctionId: a.auctionId.toString(), clearingPrice: cleared.clearingPrice.toString(), refusedWith, lpCapitalBefore: before.toString(), lpCapitalAfter: after.toString() };
+}
+
 export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary> {
   const { devnet: dn, log, addresses } = ctx;
   const away = new Away(ctx.awayRpc);
@@ -289,8 +356,9 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
   await away.send(ACTORS.lpCarol, usdc, TOKEN_ABI, "mint", [ACTORS.lpCarol, USDC(199_000)]);
   await away.send(ACTORS.lpCarol, usdc, TOKEN_ABI, "approve", [addresses.registry, USDC(199_000)]);
   await away.send(ACTORS.lpCarol, addresses.registry, REGISTRY_ABI, "deposit", [usdc, USDC(199_000)]);
-  await away.send(ACTORS.lpCarol, addresses.registry, REGISTRY_ABI, "setOffer", [usdc, 10, [usdc]]);
-  log("  LP Carol deposited 199,000 USDC in the LP registry at 10 bps per loan (repaid in USDC)");
+  // Repaid in USDC, or in WETH at no less than her own limit of 0.00049 WETH per USDC.
+  await away.send(ACTORS.lpCarol, addresses.registry, REGISTRY_ABI, "setOffer", [usdc, 10, [{ asset: weth, minPrice: LP_WETH_LIMIT }]]);
+  log("  LP Carol deposited 199,000 USDC in the LP registry at 10 bps per loan (repaid in USDC, or in WETH at >= 0.00049 WETH per USDC)");
 
   // The market maker is a contract (ERC-3156 borrower) that sells the won WETH on a swap desk at
   // 2,000 USDC/ETH inside the settlement callback and repays the LP from the proceeds.
@@ -319,9 +387,11 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
   log(`  Home: auction ${a1.auctionId} created (sell 100 WETH for USDC, sealed bids)`);
   await away.send(ACTORS.auctioneer, weth, TOKEN_ABI, "mint", [ACTORS.auctioneer, WETH(100)]);
   await away.send(ACTORS.auctioneer, weth, TOKEN_ABI, "approve", [addresses.escrow, WETH(100)]);
-  await away.send(ACTORS.auctioneer, addresses.escrow, ESCROW_ABI, "deposit", [a1.auctionId, weth, WETH(100)]);
-  await dn.chain.submit("ack-escrow", { auctionId: a1.auctionId.toString() });
-  log("  auctioneer escrowed 100 WETH on Away; Home checked the deposit with eth_getProof and acknowledged it");
+  // Refundable only an hour after the settle deadline (Home refuses an escrow the auctioneer could withdraw in time to spoil the settlement).
+  const refundNotBefore = a1.settleDeadline + 3600;
+  await away.send(ACTORS.auctioneer, addresses.escrow, ESCROW_ABI, "deposit", [a1.auctionId, weth, WETH(100), BigInt(refundNotBefore)]);
+  await dn.chain.submit("ack-escrow", { auctionId: a1.auctionId.toString(), refundNotBefore });
+  log("  auctioneer escrowed 100 WETH on Away (refundable an hour after the settle deadline); Home checked the deposit with eth_getProof and acknowledged it");
 
   const watch1: Watch[] = [
     ["auctioneer WETH", weth, ACTORS.auctioneer, 18],
@@ -336,11 +406,12 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
 
   // ---------------------------------------------------------------- mode 2
   log("\n== Mode 2: a user borrows 100,000 USDC to auction it for WETH (LP at 0.15%, repaid in WETH) ==");
+  const price2 = (WETH(1) * PRICE_SCALE) / 2000n / USDC(1); // 0.0005 ETH per USDC
   await away.send(ACTORS.lpAlice, usdc, TOKEN_ABI, "mint", [ACTORS.lpAlice, USDC(100_000)]);
   await away.send(ACTORS.lpAlice, usdc, TOKEN_ABI, "approve", [addresses.registry, USDC(100_000)]);
   await away.send(ACTORS.lpAlice, addresses.registry, REGISTRY_ABI, "deposit", [usdc, USDC(100_000)]);
-  await away.send(ACTORS.lpAlice, addresses.registry, REGISTRY_ABI, "setOffer", [usdc, 15, [usdc, weth]]);
-  log("  LP Alice deposited 100,000 USDC at 15 bps, accepting USDC or WETH as repayment");
+  await away.send(ACTORS.lpAlice, addresses.registry, REGISTRY_ABI, "setOffer", [usdc, 15, [{ asset: weth, minPrice: LP_WETH_LIMIT }]]);
+  log("  LP Alice deposited 100,000 USDC at 15 bps, repaid in USDC or in WETH at no less than 0.00049 WETH per USDC");
   const lock2 = await dn.chain.submit("lock", { owner: owner("user"), borrower: ACTORS.user, creditAsset: usdc, collateral: LIBRA(10_000).toString(), expiry: expiry() });
   log(`  Home: user locked 10,000 LIBRA -> lockId ${lock2.result.lockId}, credit limit ${formatUnits(lock2.result.creditLimit as bigint, 6)} USDC`);
   // Winners pay in WETH; the user covers the interest shortfall (0.075 WETH) from its own WETH.
@@ -350,7 +421,6 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
   }
   await away.send(ACTORS.user, weth, TOKEN_ABI, "mint", [ACTORS.user, WETH(1)]);
   await away.send(ACTORS.user, weth, TOKEN_ABI, "approve", [addresses.settlement, WETH(1)]);
-  const price2 = (WETH(1) * PRICE_SCALE) / 2000n / USDC(1); // 0.0005 ETH per USDC
   const plan2: AuctionPlan = {
     auctioneer: ACTORS.user,
     sellAsset: usdc,
@@ -359,6 +429,7 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
     mode: 2,
     auctioneerLockId: lock2.result.lockId as bigint,
     auctioneerMaxRateBps: 15,
+    lp: ACTORS.lpAlice,
     bids: [
       { bidder: ACTORS.mm1, amount: USDC(50_000), limitPrice: price2, lockId: 0n, maxRateBps: 0 },
       { bidder: ACTORS.mm2, amount: USDC(50_000), limitPrice: price2, lockId: 0n, maxRateBps: 0 },
@@ -378,6 +449,10 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
   const mode2 = await clearAndSettle(ctx, away, plan2, a2, lock2.result.lockId as bigint, watch2,
     (p) => `${formatUnits((p * USDC(1)) / PRICE_SCALE, 18)} WETH per USDC`);
 
+  // ---------------------------------------------------------------- attack
+  log("\n== Attack: a self-bid against LP Carol, refused by her own price limit ==");
+  const attack = await refusedSelfBid(ctx, away, { usdc, weth, lp: ACTORS.lpCarol, lpName: "Carol", capital: () => capital(ACTORS.lpCarol, usdc), expiry: expiry() });
+
   const relayerGas: Record<string, string> = {};
   const proofSeconds: Record<string, number> = {};
   for (const { e } of ctx.events) {
@@ -390,6 +465,7 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
     ok: true,
     mode1,
     mode2,
+    attack,
     relayerGas,
     proofSeconds,
   };

@@ -11,42 +11,58 @@ import {AuctionEscrow} from "./AuctionEscrow.sol";
 import {LPRegistry} from "./LPRegistry.sol";
 import {Field} from "./lib/Field.sol";
 import {SafeTransfer} from "./lib/SafeTransfer.sol";
+import {SettlementRules} from "./lib/SettlementRules.sol";
 import {ReentrancyGuard} from "./lib/ReentrancyGuard.sol";
 
 /// @title AtomicSettlement
-/// @notice Settles a Home auction result proven against a stored light-client header, in one transaction:
+/// @notice Settles a Home auction result proven against a stored light-client header, fill by fill:
 ///         the Settlement proof opens the result leaf and the lockup leaves it uses (all bound to this
 ///         contract on this chain) in the header's stateRoot; the contract recomputes every public input.
-///         Mode 1: each fill with a lockId borrows its payAmount of the buy asset from the cheapest LP
-///         (registry.bestOffer, rate capped by the fill) to pay the auctioneer, gets an ERC-3156 callback
-///         (its sell amount from the escrow already delivered), then repays principal plus interest. Mode 2: the LP lends
-///         the sold amount of the sell asset to the winners and is repaid in the buy asset at the clearing
-///         price; the auctioneer keeps the rest or covers a shortfall. Anything short reverts everything.
-///         The receipt (slot 0) is what Home releases or slashes collateral against.
+///         Each fill settles atomically or not at all, in isolation from the others (DESIGN section 11
+///         rule 2), and the receipt (slot 0) records which fills settled, so Home releases or slashes
+///         each lockup for its owner's own outcome.
+///         Mode 1: a fill with a lockId borrows its payAmount of the buy asset from the cheapest LP
+///         (registry.bestOffer, rate capped by the fill) to pay the auctioneer, receives its sell amount
+///         from the escrow, gets an ERC-3156 callback, then repays principal plus interest; with no LP
+///         offer it pays from its own funds, as fills without a lockId do. Mode 2: the LP the auction
+///         names lends each fill's sell amount to its winner, under the LP's own terms (active offer,
+///         rate <= the auctioneer's cap, a minimum repayment price <= the clearing price); the winner
+///         pays the buy asset, the LP is owed principal plus interest at the clearing price, and the
+///         auctioneer pays the difference (or keeps the surplus). Only the auctioneer's own failed payment
+///         blames it.
 /// @dev Anyone may call settle/recordDefault: parties, amounts and rate caps are all proven, the LP is
-///      chosen by the registry, funds only move between the proven parties and the chosen LP. Borrowers
-///      must check `msg.sender == settlement` in their callback, not the initiator.
+///      chosen by the registry (mode 1) or named by the proven result and checked against its own terms
+///      (mode 2), funds only move between the proven parties and that LP. Borrowers must check
+///      `msg.sender == settlement` in their callback, not the initiator.
 contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
     using SafeTransfer for address;
 
     /// @inheritdoc IAtomicSettlement
-    /// @dev Storage slot 0 (ENCODING.md): outcome | (recordedAt << 8). Must stay the first state variable.
+    /// @dev Storage slot 0 (ENCODING.md): outcome | recordedAt << 8 | settledMask << 72 | auctioneerBlamed << 136.
+    ///      Must stay the first state variable.
     mapping(uint64 auctionId => uint256) public receipts;
     /// @dev Slot 1: consumed lockIds, one bit each (word lockId >> 8, bit lockId & 255).
     mapping(uint64 word => uint256) private _consumedLocks;
+    /// @dev The caller of settle, passed to ERC-3156 callbacks (also from isolated fill steps).
+    address private transient _initiator;
 
     /// @notice Lockup slots K of the Settlement circuit the verifier was generated for (dev 2, prod 4).
     uint256 public immutable lockSlots;
     /// @dev Selector of `verifyProof(uint256[8],uint256[3+K])` (the array size is part of the signature).
     bytes4 private immutable _verifySelector;
-    uint256 private constant PRICE_SCALE = 1e18;
-    uint256 private constant BPS = 10_000;
+    uint256 private constant MAX_FILLS = 64;
+    uint256 private constant MASK64 = (1 << 64) - 1;
+    uint256 private constant OUTCOME_OPEN = 0;
     uint256 private constant OUTCOME_SETTLED = 1;
     uint256 private constant OUTCOME_DEFAULTED = 2;
+    uint256 private constant BLAMED = 1 << 136;
+    uint256 private constant FILL_SETTLED = 0;
+    uint256 private constant FILL_AUCTIONEER_FAILED = 1;
+    uint256 private constant FILL_FAILED = 2;
     uint8 private constant STATUS_LOCKED = 1;
     bytes32 private constant CALLBACK_SUCCESS = keccak256("ERC3156FlashBorrower.onFlashLoan");
 
-    /// @notice Light client whose stored headers back the proofs.
+    /// @notice Light client whose stored headers back the proofs and whose pause log extends deadlines.
     IHomeLightClient public immutable lightClient;
     /// @notice Settlement Groth16 verifier (ISettlementVerifier for K = 2; same shape with 3 + K inputs otherwise).
     ISettlementVerifier public immutable verifier;
@@ -60,14 +76,14 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
     /// @param lightClient_ The HomeLightClient.
     /// @param verifier_ The Settlement verifier, `verifyProof(uint256[8], uint256[3 + lockSlots_])`.
     /// @param lockSlots_ The circuit's lockup slots K (1..9).
-    /// @param refundDelay Seconds after an escrow deposit from which it can be refunded without a receipt.
     /// @param maxStateAge_ Maximum age in seconds of the header a settlement uses.
+    /// @param minLpCapital Capital (lent-asset base units) an LP needs to be listed in the registry.
     constructor(
         IHomeLightClient lightClient_,
         ISettlementVerifier verifier_,
         uint8 lockSlots_,
-        uint64 refundDelay,
-        uint64 maxStateAge_
+        uint64 maxStateAge_,
+        uint256 minLpCapital
     ) {
         if (
             address(lightClient_).code.length == 0 || address(verifier_).code.length == 0 || maxStateAge_ == 0
@@ -79,8 +95,8 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
         lightClient = lightClient_;
         verifier = verifier_;
         maxStateAge = maxStateAge_;
-        escrow = new AuctionEscrow(address(this), refundDelay);
-        registry = new LPRegistry(address(this));
+        escrow = new AuctionEscrow(address(this), lightClient_);
+        registry = new LPRegistry(address(this), minLpCapital);
     }
 
     // ---------------------------------------------------------------- entry points
@@ -93,17 +109,20 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
         LockupPayload[] calldata lockups
     ) external nonReentrant {
         uint64 id = result.auctionId;
-        if (receipts[id] != 0) revert ReceiptExists(id);
-        if (block.timestamp > result.settleDeadline) revert DeadlinePassed(result.settleDeadline);
+        uint256 word = receipts[id];
+        if (uint8(word) != OUTCOME_OPEN) revert ReceiptExists(id);
+        // Fast path: before settleDeadline the pause log is not read.
+        if (block.timestamp > result.settleDeadline) {
+            uint256 ext = _extension(result.clearedAt);
+            if (!SettlementRules.withinWindow(result.settleDeadline, block.timestamp, ext)) {
+                revert DeadlinePassed(result.settleDeadline + ext);
+            }
+        }
         _checkShape(result, lockups);
         _verify(height, proof, result, lockups, true);
-
-        uint256 receipt = OUTCOME_SETTLED | (block.timestamp << 8);
-        receipts[id] = receipt;
+        _initiator = msg.sender;
+        uint256 receipt = _settleOpenFills(result, lockups, word);
         emit Settled(id, result.mode, height, receipt);
-
-        if (result.mode == 1) _settleMode1(result, lockups);
-        else _settleMode2(result, lockups[0]);
     }
 
     /// @inheritdoc IAtomicSettlement
@@ -114,19 +133,42 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
         LockupPayload[] calldata lockups
     ) external nonReentrant {
         uint64 id = result.auctionId;
-        if (receipts[id] != 0) revert ReceiptExists(id);
-        if (block.timestamp <= result.settleDeadline) revert DeadlineNotReached(result.settleDeadline);
+        uint256 word = receipts[id];
+        if (uint8(word) != OUTCOME_OPEN) revert ReceiptExists(id);
+        uint256 ext = block.timestamp > result.settleDeadline ? _extension(result.clearedAt) : 0;
+        if (SettlementRules.withinWindow(result.settleDeadline, block.timestamp, ext)) {
+            revert DeadlineNotReached(result.settleDeadline + ext);
+        }
         _checkShape(result, lockups);
-        _verify(height, proof, result, lockups, false);
+        _verify(height, proof, result, lockups, false); // reverts ClientPaused while paused
 
-        uint256 receipt = OUTCOME_DEFAULTED | (block.timestamp << 8);
+        uint256 mask = (word >> 72) & MASK64;
+        if (result.mode == 1) {
+            // The lockups of unsettled fills back nothing here again; Home slashes them.
+            Fill[] calldata fills = result.fills;
+            for (uint256 i; i < fills.length; ++i) {
+                uint64 lockId = fills[i].lockId;
+                if (lockId != 0 && (mask >> i) & 1 == 0 && !lockConsumed(lockId)) _consume(lockId, id);
+            }
+        } else if (word & BLAMED != 0 && !lockConsumed(result.auctioneerLockId)) {
+            _consume(result.auctioneerLockId, id);
+        }
+        uint256 receipt = OUTCOME_DEFAULTED | (block.timestamp << 8) | (word & ((MASK64 << 72) | BLAMED));
         receipts[id] = receipt;
         emit Defaulted(id, height, receipt);
-        // The result's lockups can never back a loan here again.
-        for (uint256 j; j < lockups.length; ++j) {
-            uint64 lockId = lockups[j].lockId;
-            if (!lockConsumed(lockId)) _consume(lockId, id);
-        }
+        if (result.mode == 1) _closeEscrow(result);
+    }
+
+    /// @inheritdoc IAtomicSettlement
+    function settleFill(
+        ResultPayload calldata result,
+        LockupPayload[] calldata lockups,
+        uint256 index,
+        uint256 slot,
+        uint16 lpRate
+    ) external returns (bool auctioneerFailed) {
+        if (msg.sender != address(this)) revert OnlySelf();
+        return _settleFill(result, lockups, index, slot, lpRate, false);
     }
 
     // ---------------------------------------------------------------- views
@@ -154,14 +196,16 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
                 r.mode,
                 r.auctioneerLockId,
                 r.auctioneerMaxRateBps,
+                r.lp,
                 r.settleDeadline,
+                r.clearedAt,
                 r.fills
             )
         );
     }
 
     /// @inheritdoc IAtomicSettlement
-    function lockupDigest(LockupPayload calldata l) public pure returns (uint256) {
+    function lockupDigest(LockupPayload calldata l) public pure virtual returns (uint256) {
         return Field.digest(
             abi.encode(l.lockId, l.owner, l.borrower, l.creditAsset, l.creditLimit, l.expiry, l.status)
         );
@@ -172,13 +216,14 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
     /// @dev Lockups must be the result's lockIds in slot order (ENCODING.md) and fills must be consistent.
     function _checkShape(ResultPayload calldata r, LockupPayload[] calldata lockups) private view {
         Fill[] calldata fills = r.fills;
+        if (fills.length > MAX_FILLS) revert TooManyFills(fills.length);
         uint256 price = r.clearingPrice;
         uint256 sold;
         uint256 slot;
         if (r.mode == 1) {
-            if (r.auctioneerLockId != 0) revert InvalidResult();
+            if (r.auctioneerLockId != 0 || r.lp != address(0)) revert InvalidResult();
         } else if (r.mode == 2) {
-            if (r.auctioneerLockId == 0) revert InvalidResult();
+            if (r.auctioneerLockId == 0 || r.lp == address(0)) revert InvalidResult();
             if (lockups.length == 0 || lockups[0].lockId != r.auctioneerLockId) revert LockupMismatch(0);
             slot = 1;
         } else {
@@ -186,7 +231,7 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
         }
         for (uint256 i; i < fills.length; ++i) {
             Fill calldata f = fills[i];
-            if (f.payAmount != f.sellAmount * price / PRICE_SCALE) revert InvalidFill(i);
+            if (f.payAmount != f.sellAmount * price / SettlementRules.PRICE_SCALE) revert InvalidFill(i);
             sold += f.sellAmount;
             if (f.lockId != 0) {
                 if (r.mode == 2) revert InvalidResult();
@@ -200,7 +245,7 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
     }
 
     /// @dev Rebuilds [stateRoot, awayBinding, resultDigest, lockDigest[0..K-1]] (unused slots 0) and
-    ///      verifies the proof.
+    ///      verifies the proof. A used digest of 0 would read as an unused slot to the circuit: refused.
     function _verify(
         uint64 height,
         uint256[8] calldata proof,
@@ -214,8 +259,11 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
         pub[0] = stateRoot;
         pub[1] = awayBinding();
         pub[2] = resultDigest(r);
+        if (pub[2] == 0) revert ZeroDigest(2);
         for (uint256 j; j < lockups.length; ++j) {
-            pub[3 + j] = lockupDigest(lockups[j]);
+            uint256 d = lockupDigest(lockups[j]);
+            if (d == 0) revert ZeroDigest(3 + j);
+            pub[3 + j] = d;
         }
         for (uint256 i; i < pub.length; ++i) {
             if (pub[i] >= Field.R) revert InvalidProof();
@@ -232,115 +280,261 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
         return bytes4(keccak256(abi.encodePacked("verifyProof(uint256[8],uint256[", digits, "])")));
     }
 
-    // ---------------------------------------------------------------- mode 1
+    // ---------------------------------------------------------------- fills
 
-    function _settleMode1(ResultPayload calldata r, LockupPayload[] calldata lockups) private {
-        Fill[] calldata fills = r.fills;
-        uint256 n = fills.length;
-        // Deliver the sell asset to every winner and the unsold rest to the auctioneer, in one escrow call.
-        address[] memory to = new address[](n);
-        uint256[] memory amounts = new uint256[](n);
-        for (uint256 i; i < n; ++i) {
-            to[i] = fills[i].winner;
-            amounts[i] = fills[i].sellAmount;
-        }
-        escrow.release(r.auctionId, r.auctioneer, r.sellAsset, r.sellAmount, to, amounts);
-        // Then collect each payment: from the winner's own funds, or through an LP loan.
-        uint256 slot;
-        for (uint256 i; i < n; ++i) {
-            Fill calldata f = fills[i];
-            if (f.lockId == 0) r.buyAsset.safeTransferFrom(f.winner, r.auctioneer, f.payAmount);
-            else _mode1Loan(r, f, i, lockups[slot++]);
-        }
-    }
-
-    /// @dev Borrow payAmount from the cheapest LP, pay the auctioneer, call back, repay the LP.
-    function _mode1Loan(ResultPayload calldata r, Fill calldata f, uint256 index, LockupPayload calldata lock) private {
-        (address lp, uint256 owed) = _openMode1Loan(r, f, lock);
-        address asset = r.buyAsset;
-        registry.draw(lp, asset, f.payAmount, r.auctioneer);
-        _callBorrower(f.winner, asset, f.payAmount, owed - f.payAmount, abi.encode(r.auctionId, index));
-        asset.safeTransferFrom(f.winner, address(registry), owed);
-        registry.credit(lp, asset, owed);
-    }
-
-    /// @dev Picks the LP, checks and consumes the fill's lockup; returns the LP and principal plus interest.
-    function _openMode1Loan(ResultPayload calldata r, Fill calldata f, LockupPayload calldata lock)
+    /// @dev Attempts the open fills, writes and returns the new receipt word, and returns the rest of a
+    ///      mode-1 escrow when the receipt closed.
+    function _settleOpenFills(ResultPayload calldata r, LockupPayload[] calldata lockups, uint256 word)
         private
-        returns (address lp, uint256 owed)
+        returns (uint256 receipt)
     {
+        uint256 n = r.fills.length;
+        Progress memory p = Progress({mask: (word >> 72) & MASK64, blamed: word & BLAMED != 0, escrowClosed: false, firstError: ""});
+        if (n != 0) {
+            uint16 rate;
+            if (r.mode == 2) rate = _checkMode2(r, lockups[0], p.mask != 0);
+            _attemptFills(r, lockups, p, rate);
+        }
+        bool closed = p.mask == _allFills(n);
+        receipt = (closed ? OUTCOME_SETTLED : OUTCOME_OPEN) | (block.timestamp << 8) | (p.mask << 72)
+            | (p.blamed ? BLAMED : 0);
+        receipts[r.auctionId] = receipt;
+        if (closed && r.mode == 1 && !p.escrowClosed) _closeEscrow(r);
+    }
+
+    /// @dev What a settle call changed so far: settled bits, the auctioneer's blame, whether the escrow
+    ///      was closed by the last fill, the first fill error.
+    struct Progress {
+        uint256 mask;
+        bool blamed;
+        bool escrowClosed;
+        bytes firstError;
+    }
+
+    /// @dev Attempts every open fill. A single open fill (auctioneer not blamed) runs in this frame, so
+    ///      its revert is the call's revert; otherwise each runs in an isolated self-call and a failure
+    ///      leaves it open. Reverts with the first fill's error when nothing changed.
+    function _attemptFills(ResultPayload calldata r, LockupPayload[] calldata lockups, Progress memory p, uint16 rate)
+        private
+    {
+        uint256 mask = p.mask;
+        bool blamed = p.blamed;
+        bool direct = _openFills(mask, r.fills.length) == 1 && !blamed;
+        uint256 slot;
+        for (uint256 i; i < r.fills.length; ++i) {
+            if ((mask >> i) & 1 == 0) {
+                (uint256 outcome, bytes memory reason) = _attemptFill(r, lockups, i, slot, rate, direct);
+                _record(r, p, i, outcome, reason, direct);
+            }
+            if (r.mode == 1 && r.fills[i].lockId != 0) ++slot;
+        }
+        if (p.mask == mask && p.blamed == blamed) {
+            bytes memory err = p.firstError;
+            if (err.length == 0) revert AuctioneerPaymentMissing(r.auctionId); // (also: a failure without revert data)
+            assembly {
+                revert(add(err, 32), mload(err))
+            }
+        }
+    }
+
+    /// @dev Folds one attempt's outcome into the progress.
+    function _record(
+        ResultPayload calldata r,
+        Progress memory p,
+        uint256 i,
+        uint256 outcome,
+        bytes memory reason,
+        bool direct
+    ) private {
+        if (outcome == FILL_SETTLED) {
+            p.mask |= 1 << i;
+            p.blamed = false;
+            p.escrowClosed = direct && r.mode == 1;
+        } else if (outcome == FILL_AUCTIONEER_FAILED) {
+            p.blamed = true;
+            emit AuctioneerPaymentFailed(r.auctionId, i);
+        } else {
+            if (p.firstError.length == 0) p.firstError = reason;
+            // A winner's failed payment comes after the auctioneer's step: that step passed.
+            if (r.mode == 2 && reason.length >= 4 && bytes4(reason) == PaymentFailed.selector) p.blamed = false;
+            emit FillFailed(r.auctionId, i, reason);
+        }
+    }
+
+    /// @dev One fill, in this frame (`direct`) or in an isolated self-call whose revert is caught.
+    function _attemptFill(
+        ResultPayload calldata r,
+        LockupPayload[] calldata lockups,
+        uint256 i,
+        uint256 slot,
+        uint16 rate,
+        bool direct
+    ) private returns (uint256 outcome, bytes memory reason) {
+        bool auctioneerFailed;
+        if (direct) {
+            auctioneerFailed = _settleFill(r, lockups, i, slot, rate, true);
+        } else {
+            try this.settleFill(r, lockups, i, slot, rate) returns (bool failed) {
+                auctioneerFailed = failed;
+            } catch (bytes memory err) {
+                return (FILL_FAILED, err);
+            }
+        }
+        outcome = auctioneerFailed ? FILL_AUCTIONEER_FAILED : FILL_SETTLED;
+    }
+
+    function _openFills(uint256 mask, uint256 n) private pure returns (uint256 open) {
+        for (uint256 i; i < n; ++i) {
+            if ((mask >> i) & 1 == 0) ++open;
+        }
+    }
+
+    /// @dev Settles fill `i` or reverts; returns true (having moved nothing) when mode 2's auctioneer
+    ///      payment failed. `closing`: it is the last open fill, so the escrow returns the rest with it.
+    function _settleFill(
+        ResultPayload calldata r,
+        LockupPayload[] calldata lockups,
+        uint256 i,
+        uint256 slot,
+        uint16 rate,
+        bool closing
+    ) private returns (bool auctioneerFailed) {
+        if (r.mode == 1) {
+            _mode1Fill(r, lockups, i, slot, closing);
+            return false;
+        }
+        return _mode2Fill(r, lockups[0], i, rate);
+    }
+
+    /// @dev Mode 1: deliver the fill's sell amount from the escrow, then the payment: an LP loan when the
+    ///      fill has a lockup and an LP offers the loan at or below its rate cap, else the winner's own funds.
+    function _mode1Fill(ResultPayload calldata r, LockupPayload[] calldata lockups, uint256 i, uint256 slot, bool closing)
+        private
+    {
+        Fill calldata f = r.fills[i];
+        escrow.release(r.auctionId, r.auctioneer, r.sellAsset, r.sellAmount, f.winner, f.sellAmount, closing);
+        if (f.lockId != 0) {
+            (address lp, uint16 rate) = registry.bestOffer(r.buyAsset, f.payAmount);
+            if (lp != address(0) && rate <= f.maxRateBps) {
+                _mode1Loan(r, f, i, lockups[slot], lp, rate);
+                return;
+            }
+        }
+        _pay(r.buyAsset, f.winner, r.auctioneer, f.payAmount, i);
+    }
+
+    /// @dev Borrow payAmount from `lp` against the fill's lockup, pay the auctioneer, call back, repay the LP.
+    function _mode1Loan(
+        ResultPayload calldata r,
+        Fill calldata f,
+        uint256 i,
+        LockupPayload calldata lock,
+        address lp,
+        uint16 rate
+    ) private {
         address asset = r.buyAsset;
         uint256 principal = f.payAmount;
-        uint16 rate;
-        (lp, rate) = registry.bestOffer(asset, principal, asset);
-        if (lp == address(0) || rate > f.maxRateBps) revert NoLiquidity(asset, principal, f.maxRateBps);
-        owed = principal + _ceilDiv(principal * rate, BPS);
-        _useLockup(lock, f.winner, asset, owed, r.auctionId);
+        uint256 owed = SettlementRules.creditNeeded(principal, rate);
+        _checkLockup(lock, f.winner, asset, owed, r.clearedAt);
+        if (lockConsumed(lock.lockId)) revert LockAlreadyConsumed(lock.lockId);
+        _consume(lock.lockId, r.auctionId);
+        registry.draw(lp, asset, principal, r.auctioneer);
+        _callBorrower(f.winner, asset, principal, owed - principal, abi.encode(r.auctionId, i));
+        _pay(asset, f.winner, address(registry), owed, i);
+        registry.credit(lp, asset, owed);
         emit Loan(r.auctionId, lp, f.winner, asset, principal, rate, asset, owed);
     }
 
     function _callBorrower(address borrower, address asset, uint256 principal, uint256 fee, bytes memory data)
         private
     {
-        bytes32 ok = IERC3156FlashBorrower(borrower).onFlashLoan(msg.sender, asset, principal, fee, data);
+        bytes32 ok = IERC3156FlashBorrower(borrower).onFlashLoan(_initiator, asset, principal, fee, data);
         if (ok != CALLBACK_SUCCESS) revert CallbackFailed(borrower);
     }
 
-    // ---------------------------------------------------------------- mode 2
-
-    function _settleMode2(ResultPayload calldata r, LockupPayload calldata lock) private {
-        Fill[] calldata fills = r.fills;
-        uint256 principal;
-        for (uint256 i; i < fills.length; ++i) {
-            principal += fills[i].sellAmount;
-        }
-        (address lp, uint16 rate) = registry.bestOffer(r.sellAsset, principal, r.buyAsset);
-        if (lp == address(0) || rate > r.auctioneerMaxRateBps) {
-            revert NoLiquidity(r.sellAsset, principal, r.auctioneerMaxRateBps);
-        }
-        uint256 debt = principal + _ceilDiv(principal * rate, BPS);
-        _useLockup(lock, r.auctioneer, r.sellAsset, debt, r.auctionId);
-        uint256 owed = _ceilDiv(debt * r.clearingPrice, PRICE_SCALE);
-        _deliverAndRepayMode2(r, lp, owed);
-        emit Loan(r.auctionId, lp, r.auctioneer, r.sellAsset, principal, rate, r.buyAsset, owed);
-    }
-
-    /// @dev Lends each fill's sell amount to its winner, collects the winners' payments, repays the LP
-    ///      `owed` of the buy asset and gives the auctioneer the rest (or pulls the shortfall from it).
-    function _deliverAndRepayMode2(ResultPayload calldata r, address lp, uint256 owed) private {
-        Fill[] calldata fills = r.fills;
-        address buyAsset = r.buyAsset;
-        uint256 collected;
-        for (uint256 i; i < fills.length; ++i) {
-            Fill calldata f = fills[i];
-            registry.draw(lp, r.sellAsset, f.sellAmount, f.winner);
-            buyAsset.safeTransferFrom(f.winner, address(this), f.payAmount);
-            collected += f.payAmount;
-        }
-        if (collected >= owed) {
-            if (owed != 0) buyAsset.safeTransfer(address(registry), owed);
-            if (collected > owed) buyAsset.safeTransfer(r.auctioneer, collected - owed);
-        } else {
-            if (collected != 0) buyAsset.safeTransfer(address(registry), collected);
-            buyAsset.safeTransferFrom(r.auctioneer, address(registry), owed - collected);
-        }
-        registry.credit(lp, buyAsset, owed);
-    }
-
-    // ---------------------------------------------------------------- lockups
-
-    /// @dev Checks a lockup against the loan it backs and consumes its lockId.
-    function _useLockup(LockupPayload calldata l, address borrower, address asset, uint256 owed, uint64 auctionId)
+    /// @dev Mode 2, per call: the named LP's terms (LP-side failures blame nobody) and the auctioneer's
+    ///      lockup against the whole loan. `started`: a fill of this auction already consumed the lockup.
+    function _checkMode2(ResultPayload calldata r, LockupPayload calldata lock, bool started)
         private
+        view
+        returns (uint16 rate)
     {
+        address lp = r.lp;
+        bool active;
+        uint256 minPrice;
+        (active, rate, minPrice) = registry.terms(lp, r.sellAsset, r.buyAsset);
+        if (!active) revert LpOfferMissing(lp);
+        if (rate > r.auctioneerMaxRateBps) revert LpRateAboveCap(lp, rate, r.auctioneerMaxRateBps);
+        if (minPrice == 0) revert RepayAssetNotAccepted(lp, r.buyAsset);
+        if (r.clearingPrice < minPrice) revert PriceBelowLpLimit(lp, r.clearingPrice, minPrice);
+        uint256 sold;
+        for (uint256 i; i < r.fills.length; ++i) {
+            sold += r.fills[i].sellAmount;
+        }
+        _checkLockup(lock, r.auctioneer, r.sellAsset, SettlementRules.creditNeeded(sold, rate), r.clearedAt);
+        if (!started && lockConsumed(lock.lockId)) revert LockAlreadyConsumed(lock.lockId);
+    }
+
+    /// @dev Mode 2, one fill: the auctioneer's share first (nothing is moved when it fails), then the LP
+    ///      lends the sell amount to the winner, the winner pays, the LP is credited what it is owed.
+    function _mode2Fill(ResultPayload calldata r, LockupPayload calldata lock, uint256 i, uint16 rate)
+        private
+        returns (bool auctioneerFailed)
+    {
+        Fill calldata f = r.fills[i];
+        uint256 owed = SettlementRules.mode2Owed(f.sellAmount, rate, r.clearingPrice);
+        uint256 pay = f.payAmount;
+        address reg = address(registry);
+        if (owed > pay && !_tryPay(r.buyAsset, r.auctioneer, reg, owed - pay)) return true;
+        registry.draw(r.lp, r.sellAsset, f.sellAmount, f.winner);
+        if (pay > owed) {
+            _pay(r.buyAsset, f.winner, reg, owed, i);
+            _pay(r.buyAsset, f.winner, r.auctioneer, pay - owed, i);
+        } else if (pay != 0) {
+            _pay(r.buyAsset, f.winner, reg, pay, i);
+        }
+        registry.credit(r.lp, r.buyAsset, owed);
+        if (!lockConsumed(lock.lockId)) _consume(lock.lockId, r.auctionId);
+        emit Loan(r.auctionId, r.lp, r.auctioneer, r.sellAsset, f.sellAmount, rate, r.buyAsset, owed);
+        return false;
+    }
+
+    /// @dev A payment by the fill's winner: reverts PaymentFailed when it fails.
+    function _pay(address token, address from, address to, uint256 amount, uint256 i) private {
+        if (!_tryPay(token, from, to, amount)) revert PaymentFailed(i, from);
+    }
+
+    /// @dev transferFrom that reports failure, except a failure by exhausted gas (the caller's doing,
+    ///      not the payer's), which reverts InsufficientGas so that nobody is blamed for it.
+    function _tryPay(address token, address from, address to, uint256 amount) private returns (bool ok) {
+        uint256 g = gasleft();
+        ok = token.tryTransferFrom(from, to, amount);
+        if (!ok && gasleft() <= g / 63) revert InsufficientGas();
+    }
+
+    function _closeEscrow(ResultPayload calldata r) private {
+        escrow.release(r.auctionId, r.auctioneer, r.sellAsset, r.sellAmount, address(0), 0, true);
+    }
+
+    // ---------------------------------------------------------------- lockups and time
+
+    /// @dev Checks a lockup against the loan it backs (not its consumption).
+    function _checkLockup(
+        LockupPayload calldata l,
+        address borrower,
+        address asset,
+        uint256 needed,
+        uint64 clearedAt
+    ) private view {
         uint64 lockId = l.lockId;
         if (l.borrower != borrower) revert WrongBorrower(lockId);
         if (l.status != STATUS_LOCKED) revert LockupNotLocked(lockId);
         if (l.creditAsset != asset) revert WrongCreditAsset(lockId);
-        if (l.creditLimit < owed) revert CreditLimitTooLow(lockId, l.creditLimit, owed);
-        if (l.expiry <= block.timestamp) revert LockupExpired(lockId, l.expiry);
-        if (lockConsumed(lockId)) revert LockAlreadyConsumed(lockId);
-        _consume(lockId, auctionId);
+        if (l.creditLimit < needed) revert CreditLimitTooLow(lockId, l.creditLimit, needed);
+        if (block.timestamp >= l.expiry) {
+            uint256 ext = _extension(clearedAt);
+            if (!SettlementRules.lockUsable(l.expiry, block.timestamp, ext)) revert LockupExpired(lockId, l.expiry + ext);
+        }
     }
 
     function _consume(uint64 lockId, uint64 auctionId) private {
@@ -348,7 +542,12 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
         emit LockConsumed(lockId, auctionId);
     }
 
-    function _ceilDiv(uint256 a, uint256 b) private pure returns (uint256) {
-        return a == 0 ? 0 : (a - 1) / b + 1;
+    /// @dev Seconds the light client was paused since the result cleared: deadlines and lock expiries move by it.
+    function _extension(uint64 clearedAt) private view returns (uint256) {
+        return lightClient.pausedDuring(clearedAt, uint64(block.timestamp));
+    }
+
+    function _allFills(uint256 n) private pure returns (uint256) {
+        return n == 0 ? 0 : type(uint256).max >> (256 - n);
     }
 }

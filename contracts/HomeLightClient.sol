@@ -7,11 +7,14 @@ import {Field} from "./lib/Field.sol";
 
 /// @title HomeLightClient
 /// @notice Follows the Home chain from a trusted genesis validator set. Each accepted header carries a
-///         HeaderQuorum proof (a quorum of the current epoch's set signed it); the client stores the
+///         header proof (a quorum of the current epoch's set attested it): an AggregatedHeaderQuorum proof,
+///         or a per-validator HeaderQuorum proof where this client has that verifier; the caller says which,
+///         and both are checked against the same validator-set commitment. The client stores the
 ///         header's stateRoot and timestamp for the last `historySize` headers (a ring), and moves to the next epoch only through the
 ///         epoch-ending header of the current epoch (nextValidatorSetRoot != 0). Heights strictly
 ///         increase, so past epochs, older heights and conflicting headers are rejected. The guardian can
-///         pause and unpause; it cannot write headers or roots.
+///         pause and unpause; it cannot write headers or roots. Every pause interval is logged, and
+///         `pausedDuring` tells settlement how long to extend its deadlines (DESIGN section 11 rule 6).
 contract HomeLightClient is IHomeLightClient {
     uint256 private constant MASK32 = (1 << 32) - 1;
     uint256 private constant MASK64 = (1 << 64) - 1;
@@ -20,8 +23,10 @@ contract HomeLightClient is IHomeLightClient {
     uint32 public immutable homeChainId;
     /// @inheritdoc IHomeLightClient
     address public immutable guardian;
-    /// @notice HeaderQuorum Groth16 verifier.
-    IHeaderQuorumVerifier public immutable verifier;
+    /// @notice AggregatedHeaderQuorum Groth16 verifier (HeaderProof.Aggregated).
+    IHeaderQuorumVerifier public immutable aggregatedVerifier;
+    /// @notice Per-validator HeaderQuorum Groth16 verifier (HeaderProof.PerValidator); address(0) when not deployed.
+    IHeaderQuorumVerifier public immutable perValidatorVerifier;
 
     /// @notice Number of most recent headers kept (a ring indexed by height % historySize).
     uint64 public immutable historySize;
@@ -43,14 +48,24 @@ contract HomeLightClient is IHomeLightClient {
         uint256 meta;
     }
 
+    /// @dev A pause interval: [start, end) in block time (end 0 while ongoing) and the paused seconds
+    ///      of all earlier intervals, so pausedDuring is two binary searches.
+    struct Pause {
+        uint64 start;
+        uint64 end;
+        uint64 before;
+    }
+
     Cursor private _cursor;
     uint256 private _setRoot;
     mapping(uint256 index => Entry) private _ring;
+    Pause[] private _pauses;
 
     /// @param homeChainId_ Home chain id (u32) headers must carry.
     /// @param genesisEpoch Trusted epoch to start from.
     /// @param genesisValidatorSetRoot Trusted validator set root of `genesisEpoch`.
-    /// @param verifier_ HeaderQuorum verifier.
+    /// @param aggregatedVerifier_ AggregatedHeaderQuorum verifier.
+    /// @param perValidatorVerifier_ HeaderQuorum verifier of the same set commitment, or address(0) for none.
     /// @param guardian_ Account that may pause and unpause.
     /// @param historySize_ Recent headers kept for settlement (older ones are overwritten). Every ring
     ///        slot is written once here, so header updates only ever rewrite nonzero slots (cheaper).
@@ -58,17 +73,20 @@ contract HomeLightClient is IHomeLightClient {
         uint32 homeChainId_,
         uint64 genesisEpoch,
         uint256 genesisValidatorSetRoot,
-        IHeaderQuorumVerifier verifier_,
+        IHeaderQuorumVerifier aggregatedVerifier_,
+        IHeaderQuorumVerifier perValidatorVerifier_,
         address guardian_,
         uint64 historySize_
     ) {
         if (
-            genesisValidatorSetRoot == 0 || genesisValidatorSetRoot >= Field.R || address(verifier_).code.length == 0
+            genesisValidatorSetRoot == 0 || genesisValidatorSetRoot >= Field.R || address(aggregatedVerifier_).code.length == 0
+                || (address(perValidatorVerifier_) != address(0) && address(perValidatorVerifier_).code.length == 0)
                 || guardian_ == address(0) || historySize_ == 0 || historySize_ > 4096
         ) revert InvalidConfig();
         homeChainId = homeChainId_;
         guardian = guardian_;
-        verifier = verifier_;
+        aggregatedVerifier = aggregatedVerifier_;
+        perValidatorVerifier = perValidatorVerifier_;
         historySize = historySize_;
         _cursor = Cursor({epoch: genesisEpoch, nextHeight: 0, paused: false, initialized: true});
         _setRoot = genesisValidatorSetRoot;
@@ -79,7 +97,7 @@ contract HomeLightClient is IHomeLightClient {
     }
 
     /// @inheritdoc IHomeLightClient
-    function submitHeader(uint256[8] calldata proof, uint256[4] calldata pub) external {
+    function submitHeader(HeaderProof kind, uint256[8] calldata proof, uint256[4] calldata pub) external {
         Cursor memory c = _cursor;
         if (c.paused) revert ClientPaused();
         for (uint256 i; i < 4; ++i) {
@@ -100,7 +118,9 @@ contract HomeLightClient is IHomeLightClient {
         }
         if (epoch != c.epoch) revert WrongEpoch(epoch, c.epoch);
         if (pub[2] != _setRoot) revert WrongValidatorSet();
-        if (!verifier.verifyProof(proof, pub)) revert InvalidProof();
+        IHeaderQuorumVerifier v = kind == HeaderProof.Aggregated ? aggregatedVerifier : perValidatorVerifier;
+        if (address(v) == address(0)) revert VerifierUnavailable(kind);
+        if (!v.verifyProof(proof, pub)) revert InvalidProof();
 
         Entry storage e = _ring[height % historySize];
         e.stateRoot = pub[1];
@@ -115,18 +135,59 @@ contract HomeLightClient is IHomeLightClient {
         _cursor = c;
     }
 
+    /// @notice The verifier of one kind of header proof (address(0) for a kind this client does not accept).
+    function verifierOf(HeaderProof kind) external view returns (IHeaderQuorumVerifier) {
+        return kind == HeaderProof.Aggregated ? aggregatedVerifier : perValidatorVerifier;
+    }
+
     /// @inheritdoc IHomeLightClient
     function pause() external {
         if (msg.sender != guardian) revert NotGuardian();
+        if (_cursor.paused) return;
         _cursor.paused = true;
-        emit PausedSet(true);
+        uint256 n = _pauses.length;
+        uint64 before;
+        if (n != 0) {
+            Pause storage last = _pauses[n - 1];
+            before = last.before + (last.end - last.start);
+        }
+        _pauses.push(Pause({start: uint64(block.timestamp), end: 0, before: before}));
+        emit PausedSet(true, uint64(block.timestamp));
     }
 
     /// @inheritdoc IHomeLightClient
     function unpause() external {
         if (msg.sender != guardian) revert NotGuardian();
+        if (!_cursor.paused) return;
         _cursor.paused = false;
-        emit PausedSet(false);
+        _pauses[_pauses.length - 1].end = uint64(block.timestamp);
+        emit PausedSet(false, uint64(block.timestamp));
+    }
+
+    /// @inheritdoc IHomeLightClient
+    function pausedDuring(uint64 from, uint64 to) external view returns (uint64) {
+        if (to <= from) return 0;
+        return _pausedBefore(to) - _pausedBefore(from);
+    }
+
+    /// @inheritdoc IHomeLightClient
+    function pauseCount() external view returns (uint256) {
+        return _pauses.length;
+    }
+
+    /// @dev Paused seconds in [0, t): the last interval starting before t, plus all earlier ones.
+    function _pausedBefore(uint64 t) private view returns (uint64) {
+        uint256 lo;
+        uint256 hi = _pauses.length;
+        while (lo < hi) {
+            uint256 mid = (lo + hi) / 2;
+            if (_pauses[mid].start < t) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo == 0) return 0;
+        Pause memory p = _pauses[lo - 1];
+        uint64 end = p.end == 0 || p.end > t ? t : p.end;
+        return p.before + (end - p.start);
     }
 
     /// @inheritdoc IHomeLightClient

@@ -3,12 +3,13 @@
 // Addresses come from the deploy script's JSON (scripts/deploy.ts: lightClient, settlement, chainId).
 import { readFileSync } from "node:fs";
 import { encodeFunctionData, parseAbi, type Address, type PublicClient } from "viem";
+import { decodeReceiptWord, type ReceiptWord } from "../home/model/away-storage.ts";
 import type { AwayChainConfig } from "./config.ts";
 import { ConfigError } from "./config.ts";
 import type { AwayPort, AwayView, Groth16Calldata, SettlementMaterial } from "./ports.ts";
 
 export const LIGHT_CLIENT_ABI = parseAbi([
-  "function submitHeader(uint256[8] proof, uint256[4] pub)",
+  "function submitHeader(uint8 kind, uint256[8] proof, uint256[4] pub)",
   "function stateRootAt(uint64 height) view returns (uint256)",
   "function currentEpoch() view returns (uint64)",
   "function latestHeight() view returns (uint64)",
@@ -21,32 +22,44 @@ export const LIGHT_CLIENT_ABI = parseAbi([
   "error ConflictingHeader(uint64 height)",
   "error HeightNotIncreasing(uint64 height, uint64 latest)",
   "error InvalidProof()",
+  "error VerifierUnavailable(uint8 kind)",
   "error ClientPaused()",
   "error UnknownHeader(uint64 height)",
 ]);
 
+/** IHomeLightClient.HeaderProof: which verifier submitHeader uses. */
+export const HEADER_PROOF_KIND = { aggregated: 0, perValidator: 1 } as const;
+
 export const SETTLEMENT_ABI = parseAbi([
   "struct Fill { address winner; uint256 sellAmount; uint256 payAmount; uint64 lockId; uint16 maxRateBps; }",
-  "struct ResultPayload { uint64 auctionId; address auctioneer; address sellAsset; uint256 sellAmount; address buyAsset; uint256 clearingPrice; uint8 mode; uint64 auctioneerLockId; uint16 auctioneerMaxRateBps; uint64 settleDeadline; Fill[] fills; }",
+  "struct ResultPayload { uint64 auctionId; address auctioneer; address sellAsset; uint256 sellAmount; address buyAsset; uint256 clearingPrice; uint8 mode; uint64 auctioneerLockId; uint16 auctioneerMaxRateBps; address lp; uint64 settleDeadline; uint64 clearedAt; Fill[] fills; }",
   "struct LockupPayload { uint64 lockId; bytes32 owner; address borrower; address creditAsset; uint256 creditLimit; uint64 expiry; uint8 status; }",
   "function settle(uint64 height, uint256[8] proof, ResultPayload result, LockupPayload[] lockups)",
   "function recordDefault(uint64 height, uint256[8] proof, ResultPayload result, LockupPayload[] lockups)",
   "function receipts(uint64 auctionId) view returns (uint256)",
   "error ReceiptExists(uint64 auctionId)",
   "error LockAlreadyConsumed(uint64 lockId)",
-  "error DeadlinePassed(uint64 settleDeadline)",
-  "error DeadlineNotReached(uint64 settleDeadline)",
+  "error DeadlinePassed(uint256 extendedDeadline)",
+  "error DeadlineNotReached(uint256 extendedDeadline)",
   "error StaleHeader(uint64 height, uint64 headerTimestamp)",
   "error InvalidProof()",
+  "error ZeroDigest(uint256 publicInput)",
   "error InvalidResult()",
+  "error TooManyFills(uint256 count)",
   "error LockupMismatch(uint256 slot)",
   "error TooManyLockups(uint256 count)",
   "error WrongBorrower(uint64 lockId)",
   "error LockupNotLocked(uint64 lockId)",
   "error WrongCreditAsset(uint64 lockId)",
   "error CreditLimitTooLow(uint64 lockId, uint256 creditLimit, uint256 owed)",
-  "error LockupExpired(uint64 lockId, uint64 expiry)",
-  "error NoLiquidity(address asset, uint256 amount, uint16 maxRateBps)",
+  "error LockupExpired(uint64 lockId, uint256 extendedExpiry)",
+  "error LpOfferMissing(address lp)",
+  "error LpRateAboveCap(address lp, uint16 rateBps, uint16 maxRateBps)",
+  "error RepayAssetNotAccepted(address lp, address repayAsset)",
+  "error PriceBelowLpLimit(address lp, uint256 clearingPrice, uint256 minPrice)",
+  "error PaymentFailed(uint256 fillIndex, address payer)",
+  "error AuctioneerPaymentMissing(uint64 auctionId)",
+  "error InsufficientGas()",
   "error InvalidFill(uint256 index)",
   "error CallbackFailed(address borrower)",
   "error ClientPaused()",
@@ -97,7 +110,7 @@ export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient)
   };
   const receipt = async (auctionId: bigint) => {
     const w = await read<bigint>(a.settlement, SETTLEMENT_ABI, "receipts", [auctionId]);
-    return w === 0n ? null : { outcome: Number(w & 0xffn), recordedAt: w >> 8n };
+    return w === 0n ? null : decodeReceiptWord(w);
   };
   const settleArgs = (m: SettlementMaterial, c: Groth16Calldata) => [m.height, proof8(c), m.result, m.lockups] as const;
   return {
@@ -110,7 +123,7 @@ export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient)
     },
     async view(auctionIds) {
       const [lc, block] = await Promise.all([lightClientState(), client.getBlock({ blockTag: "latest" })]);
-      const receipts = new Map<bigint, { outcome: number; recordedAt: bigint }>();
+      const receipts = new Map<bigint, ReceiptWord>();
       for (const id of auctionIds) {
         const r = await receipt(id);
         if (r) receipts.set(id, r);
@@ -118,11 +131,12 @@ export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient)
       return { chainId: chain.chainId, settlement: a.settlement, lightClient: lc, nowSec: block.timestamp, receipts };
     },
     headerTx(c) {
-      if (c.pub.length !== 4) throw new Error(`HeaderQuorum has 4 public inputs, got ${c.pub.length}`);
+      if (c.pub.length !== 4) throw new Error(`a header proof has 4 public inputs, got ${c.pub.length}`);
+      const kind = HEADER_PROOF_KIND[c.kind ?? "aggregated"];
       return {
         to: a.lightClient,
         abi: LIGHT_CLIENT_ABI,
-        data: encodeFunctionData({ abi: LIGHT_CLIENT_ABI, functionName: "submitHeader", args: [proof8(c), c.pub as unknown as readonly [bigint, bigint, bigint, bigint]] }),
+        data: encodeFunctionData({ abi: LIGHT_CLIENT_ABI, functionName: "submitHeader", args: [kind, proof8(c), c.pub as unknown as readonly [bigint, bigint, bigint, bigint]] }),
       };
     },
     settleTx(m, c) {

@@ -2,7 +2,8 @@
 // environment variable). Exits cleanly on SIGTERM/SIGINT: stops planning, releases the
 // current claims, closes the database.
 import { parseCommand, UserError } from "../cli/args.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { AwayUnreachableError } from "./away-rpc.ts";
+import { ConfigError, loadConfig, printableConfig } from "./config.ts";
 import { startRelayer } from "./relayer.ts";
 
 const spec = {
@@ -19,12 +20,15 @@ const spec = {
     config: "JSON config file (environment variables override it; see relayer/README.md)",
     role: "all (default): plan and work; planner: only plan jobs; worker: only run jobs (several workers can share a PostgreSQL queue)",
     once: "exit 0 once every job is done and a poll plans nothing new (exit 1 if any job failed)",
-    "print-config": "print the resolved configuration (signer keys redacted) and exit",
+    "print-config": "print the resolved configuration and exit: each chain's signer by address (the account to fund), never a key",
   },
   notes: `Environment: OLZK_RELAYER_HOME_URL, OLZK_RELAYER_DATA_DIR, OLZK_RELAYER_DATABASE (sqlite | postgres://...),
 OLZK_RELAYER_POLL_MS, OLZK_RELAYER_METRICS_HOST/PORT, OLZK_RELAYER_WORKER_ID, OLZK_RELAYER_LEASE_MS,
 OLZK_RELAYER_CONCURRENCY, OLZK_RELAYER_LOG_LEVEL, OLZK_RELAYER_AWAY_CHAINS (comma list of chain ids),
-and per chain OLZK_AWAY_<chainId>_RPC_URL / _ADDRESSES / _SIGNER_KEY / _CONFIRMATIONS.
+OLZK_RELAYER_STARTUP_TIMEOUT_MS, and per chain OLZK_AWAY_<chainId>_RPC_URL (comma list: failover) / _ADDRESSES /
+_SIGNER_KEY (or _SIGNER_URL + _SIGNER_ADDRESS for a remote signer) / _CONFIRMATIONS / _FEE_CAP_GWEI / _BUMP_AFTER_MS.
+Exit codes: 0 done or stopped, 1 a job failed (--once) or an Away chain unreachable at start, 2 a config mistake
+(also an RPC serving another chain id than the config's).
 Endpoints: GET /healthz, GET /metrics on the metrics port (loopback only).`,
 } as const;
 
@@ -42,8 +46,7 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }
   if (values["print-config"]) {
-    const shown = { ...config, away: config.away.map((a) => ({ ...a, signerKey: `<redacted, from ${a.signerKeySource}>` })) };
-    console.log(JSON.stringify(shown, null, 2));
+    console.log(JSON.stringify(printableConfig(config), null, 2));
     return 0;
   }
   let relayer;
@@ -51,6 +54,10 @@ export async function run(argv: string[]): Promise<number> {
     relayer = await startRelayer(config, { plan: role !== "worker", work: role !== "planner" });
   } catch (e) {
     if (e instanceof ConfigError) throw new UserError(`config: ${e.message}`);
+    if (e instanceof AwayUnreachableError) {
+      console.error(`olzk relay: ${e.message}`);
+      return 1;
+    }
     throw e;
   }
   const r = relayer;

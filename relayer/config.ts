@@ -4,6 +4,9 @@
 // in relayer/README.md.
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
+import { getAddress, isAddress, parseGwei, type Address, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { DEFAULT_FEES, type FeeConfig } from "./fees.ts";
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -12,18 +15,39 @@ export class ConfigError extends Error {
   }
 }
 
+/** Who signs a chain's transactions: a key in this process, or a remote JSON-RPC signer. */
+export type SignerConfig =
+  | {
+      kind: "key";
+      /** 0x-prefixed 32-byte private key (never printed). */
+      key: Hex;
+      /** Where it came from, for messages: an env var name or "config". */
+      source: string;
+      /** The account it signs for (derived from the key). */
+      address: Address;
+    }
+  | {
+      kind: "remote";
+      /** JSON-RPC endpoint answering eth_signTransaction (Web3Signer, ...). */
+      url: string;
+      /** The account it signs for, as configured (checked against every signature). */
+      address: Address;
+    };
+
 export interface AwayChainConfig {
   /** Label used in logs and metrics (defaults to the chainId). */
   name: string;
-  rpcUrl: string;
+  /** JSON-RPC URLs in order of preference (failover to the next when one fails). */
+  rpcUrls: string[];
+  /** Timeout of one RPC request (ms). */
+  rpcTimeoutMs: number;
   chainId: number;
   /** Path of the deploy script's addresses JSON. */
   addressesFile: string;
-  /** 0x-prefixed 32-byte private key of the submitting account (resolved from signerKeyEnv when given). */
-  signerKey: `0x${string}`;
-  /** Name of the env var the key came from (for messages), or "config". */
-  signerKeySource: string;
+  signer: SignerConfig;
   confirmations: number;
+  /** Fee estimation, replacement and cap. */
+  fees: FeeConfig;
 }
 
 export interface RelayerConfig {
@@ -41,6 +65,8 @@ export interface RelayerConfig {
   logLevel: "debug" | "info" | "warn" | "error";
   /** Prover options: artifact profile (default "dev") and proof cache directory (default build/proofs). */
   prover: { profile?: string; cacheDir?: string };
+  /** How long startup waits for each Away chain's RPC to answer before refusing to start (ms; 0 = one try). */
+  startupTimeoutMs: number;
   away: AwayChainConfig[];
 }
 
@@ -94,6 +120,7 @@ const ENV = {
   awayChains: "OLZK_RELAYER_AWAY_CHAINS",
   proverProfile: "OLZK_RELAYER_PROVER_PROFILE",
   proverCacheDir: "OLZK_RELAYER_PROVER_CACHE_DIR",
+  startupTimeoutMs: "OLZK_RELAYER_STARTUP_TIMEOUT_MS",
 } as const;
 
 /** Per-chain env var name, e.g. awayEnv(31337, "RPC_URL") = OLZK_AWAY_31337_RPC_URL. */
@@ -108,7 +135,7 @@ export function awayEnv(chainId: number | string, what: string): string {
 export function resolveConfig(raw: unknown, env: Env = process.env, baseDir = process.cwd()): RelayerConfig {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError("config must be a JSON object");
   const r = raw as Record<string, any>;
-  const known = ["homeUrl", "dataDir", "database", "pollIntervalMs", "metrics", "workerId", "leaseMs", "concurrency", "logLevel", "prover", "away"];
+  const known = ["homeUrl", "dataDir", "database", "pollIntervalMs", "metrics", "workerId", "leaseMs", "concurrency", "logLevel", "prover", "startupTimeoutMs", "away"];
   for (const k of Object.keys(r)) {
     if (!known.includes(k) && !k.startsWith("$") && k !== "comment") throw new ConfigError(`unknown config key '${k}' (known: ${known.join(", ")})`);
   }
@@ -128,6 +155,8 @@ export function resolveConfig(raw: unknown, env: Env = process.env, baseDir = pr
   const pollIntervalMs = intFrom(env[ENV.pollIntervalMs], ENV.pollIntervalMs, 50) ?? intFrom(r.pollIntervalMs, "pollIntervalMs", 50) ?? 2000;
   const leaseMs = intFrom(env[ENV.leaseMs], ENV.leaseMs, 1000) ?? intFrom(r.leaseMs, "leaseMs", 1000) ?? 60_000;
   const concurrency = intFrom(env[ENV.concurrency], ENV.concurrency, 1, 64) ?? intFrom(r.concurrency, "concurrency", 1, 64) ?? 1;
+  const startupTimeoutMs =
+    intFrom(env[ENV.startupTimeoutMs], ENV.startupTimeoutMs, 0, 3_600_000) ?? intFrom(r.startupTimeoutMs, "startupTimeoutMs", 0, 3_600_000) ?? 30_000;
 
   expectType(r.metrics, "object", "metrics");
   let metrics: RelayerConfig["metrics"] = null;
@@ -166,52 +195,158 @@ export function resolveConfig(raw: unknown, env: Env = process.env, baseDir = pr
   }
   if (entries.length === 0) throw new ConfigError(`at least one Away chain is required (config 'away' or env ${ENV.awayChains})`);
 
-  const away: AwayChainConfig[] = entries.map((a, i) => {
-    const where = `away[${i}]`;
-    const chainId = intFrom(a.chainId, `${where}.chainId`, 1, 2 ** 53 - 1);
-    if (chainId === undefined) throw new ConfigError(`${where}.chainId is required`);
-    const known = ["name", "rpcUrl", "chainId", "addressesFile", "signerKeyEnv", "signerKey", "confirmations"];
-    for (const k of Object.keys(a)) if (!known.includes(k)) throw new ConfigError(`unknown key '${where}.${k}' (known: ${known.join(", ")})`);
-    const e = (w: string) => env[awayEnv(chainId, w)];
-    const rpcUrl = urlFrom(e("RPC_URL"), awayEnv(chainId, "RPC_URL"), ["http:", "https:"]) ?? urlFrom(a.rpcUrl, `${where}.rpcUrl`, ["http:", "https:"]);
-    if (!rpcUrl) throw new ConfigError(`${where}.rpcUrl is required (or env ${awayEnv(chainId, "RPC_URL")})`);
-    expectType(a.addressesFile, "string", `${where}.addressesFile`);
-    const addressesFile = e("ADDRESSES") || a.addressesFile;
-    if (!addressesFile) throw new ConfigError(`${where}.addressesFile is required (the deploy script's JSON; or env ${awayEnv(chainId, "ADDRESSES")})`);
-    const confirmations = intFrom(e("CONFIRMATIONS"), awayEnv(chainId, "CONFIRMATIONS"), 1, 1000) ?? intFrom(a.confirmations, `${where}.confirmations`, 1, 1000) ?? 1;
-    expectType(a.signerKeyEnv, "string", `${where}.signerKeyEnv`);
-    expectType(a.signerKey, "string", `${where}.signerKey`);
-    let signerKey: string | undefined;
-    let signerKeySource: string;
-    if (e("SIGNER_KEY")) {
-      signerKey = e("SIGNER_KEY");
-      signerKeySource = awayEnv(chainId, "SIGNER_KEY");
-    } else if (a.signerKeyEnv) {
-      signerKey = env[a.signerKeyEnv];
-      signerKeySource = a.signerKeyEnv;
-      if (!signerKey) throw new ConfigError(`${where}.signerKeyEnv names ${a.signerKeyEnv}, which is not set`);
-    } else {
-      signerKey = a.signerKey;
-      signerKeySource = "config";
-    }
-    if (!signerKey) throw new ConfigError(`${where}: a signer key is required (${where}.signerKeyEnv naming an env var, or env ${awayEnv(chainId, "SIGNER_KEY")})`);
-    if (!signerKey.startsWith("0x")) signerKey = `0x${signerKey}`;
-    if (!KEY_RE.test(signerKey)) throw new ConfigError(`${where}: the signer key from ${signerKeySource} is not a 32-byte hex private key`);
-    expectType(a.name, "string", `${where}.name`);
-    return {
-      name: a.name || String(chainId),
-      rpcUrl,
-      chainId,
-      addressesFile: path(addressesFile),
-      signerKey: signerKey as `0x${string}`,
-      signerKeySource,
-      confirmations,
-    };
-  });
+  const away: AwayChainConfig[] = entries.map((a, i) => awayChain(a, i, env, path));
   const dup = away.find((a, i) => away.findIndex((b) => b.chainId === a.chainId) !== i);
   if (dup) throw new ConfigError(`Away chain ${dup.chainId} is configured twice`);
 
-  return { homeUrl, dataDir, database, pollIntervalMs, metrics, workerId, leaseMs, concurrency, logLevel, prover, away };
+  return { homeUrl, dataDir, database, pollIntervalMs, metrics, workerId, leaseMs, concurrency, logLevel, prover, startupTimeoutMs, away };
+}
+
+const AWAY_KEYS = ["name", "rpcUrl", "rpcUrls", "rpcTimeoutMs", "chainId", "addressesFile", "signerKeyEnv", "signerKey", "remoteSigner", "confirmations", "fees"];
+
+function awayChain(a: Record<string, any>, i: number, env: Env, path: (p: string) => string): AwayChainConfig {
+  const where = `away[${i}]`;
+  const chainId = intFrom(a.chainId, `${where}.chainId`, 1, 2 ** 53 - 1);
+  if (chainId === undefined) throw new ConfigError(`${where}.chainId is required`);
+  for (const k of Object.keys(a)) if (!AWAY_KEYS.includes(k)) throw new ConfigError(`unknown key '${where}.${k}' (known: ${AWAY_KEYS.join(", ")})`);
+  const e = (w: string) => env[awayEnv(chainId, w)];
+  const rpcUrls = rpcUrlsFrom(a, where, e("RPC_URL"), awayEnv(chainId, "RPC_URL"));
+  const rpcTimeoutMs = intFrom(a.rpcTimeoutMs, `${where}.rpcTimeoutMs`, 100, 600_000) ?? 10_000;
+  expectType(a.addressesFile, "string", `${where}.addressesFile`);
+  const addressesFile = e("ADDRESSES") || a.addressesFile;
+  if (!addressesFile) throw new ConfigError(`${where}.addressesFile is required (the deploy script's JSON; or env ${awayEnv(chainId, "ADDRESSES")})`);
+  const confirmations = intFrom(e("CONFIRMATIONS"), awayEnv(chainId, "CONFIRMATIONS"), 1, 1000) ?? intFrom(a.confirmations, `${where}.confirmations`, 1, 1000) ?? 1;
+  expectType(a.name, "string", `${where}.name`);
+  return {
+    name: a.name || String(chainId),
+    rpcUrls,
+    rpcTimeoutMs,
+    chainId,
+    addressesFile: path(addressesFile),
+    signer: signerFrom(a, where, env, chainId),
+    confirmations,
+    fees: feesFrom(a.fees, `${where}.fees`, env, chainId),
+  };
+}
+
+/** `rpcUrls` (array) or `rpcUrl` (one URL); the env var, a comma-separated list, replaces both. */
+function rpcUrlsFrom(a: Record<string, any>, where: string, envValue: string | undefined, envName: string): string[] {
+  const http = ["http:", "https:"];
+  let urls: string[];
+  if (envValue) urls = envValue.split(",").map((u, j) => urlFrom(u.trim(), `${envName}[${j}]`, http)!);
+  else {
+    if (a.rpcUrl !== undefined && a.rpcUrls !== undefined) throw new ConfigError(`${where}: give rpcUrls or rpcUrl, not both`);
+    if (a.rpcUrls !== undefined && (!Array.isArray(a.rpcUrls) || a.rpcUrls.length === 0)) {
+      throw new ConfigError(`${where}.rpcUrls must be a non-empty array of URLs, got ${JSON.stringify(a.rpcUrls)}`);
+    }
+    urls = a.rpcUrls !== undefined ? (a.rpcUrls as unknown[]).map((u, j) => urlFrom(u, `${where}.rpcUrls[${j}]`, http)!) : [urlFrom(a.rpcUrl, `${where}.rpcUrl`, http)!];
+  }
+  urls = urls.filter(Boolean);
+  if (urls.length === 0) throw new ConfigError(`${where}.rpcUrls (or rpcUrl) is required (or env ${envName})`);
+  const dup = urls.find((u, j) => urls.indexOf(u) !== j);
+  if (dup) throw new ConfigError(`${where}: RPC URL ${dup} is listed twice`);
+  return urls;
+}
+
+/**
+ * Exactly one signer: a private key (env OLZK_AWAY_<id>_SIGNER_KEY, or the env var named by
+ * `signerKeyEnv`, or `signerKey`), or a remote signer (`remoteSigner: {url, address}`, or env
+ * OLZK_AWAY_<id>_SIGNER_URL and _SIGNER_ADDRESS).
+ */
+function signerFrom(a: Record<string, any>, where: string, env: Env, chainId: number): SignerConfig {
+  const e = (w: string) => env[awayEnv(chainId, w)];
+  expectType(a.signerKeyEnv, "string", `${where}.signerKeyEnv`);
+  expectType(a.signerKey, "string", `${where}.signerKey`);
+  expectType(a.remoteSigner, "object", `${where}.remoteSigner`);
+  const rs = (a.remoteSigner ?? {}) as Record<string, unknown>;
+  for (const k of Object.keys(rs)) if (!["url", "address"].includes(k)) throw new ConfigError(`unknown key '${where}.remoteSigner.${k}' (known: url, address)`);
+  const remoteUrl = urlFrom(e("SIGNER_URL"), awayEnv(chainId, "SIGNER_URL"), ["http:", "https:"]) ?? urlFrom(rs.url, `${where}.remoteSigner.url`, ["http:", "https:"]);
+  const keySet = Boolean(e("SIGNER_KEY") || a.signerKeyEnv || a.signerKey);
+  if (remoteUrl || a.remoteSigner !== undefined) {
+    if (keySet) throw new ConfigError(`${where}: configure either a signer key or a remote signer, not both`);
+    if (!remoteUrl) throw new ConfigError(`${where}.remoteSigner.url is required (or env ${awayEnv(chainId, "SIGNER_URL")})`);
+    const raw = e("SIGNER_ADDRESS") || rs.address;
+    const whereAddr = e("SIGNER_ADDRESS") ? awayEnv(chainId, "SIGNER_ADDRESS") : `${where}.remoteSigner.address`;
+    if (raw === undefined || raw === "") throw new ConfigError(`${whereAddr} is required: the account the remote signer signs for`);
+    if (typeof raw !== "string" || !isAddress(raw)) throw new ConfigError(`${whereAddr} must be an address (0x + 40 hex digits, checksummed if mixed case), got ${JSON.stringify(raw)}`);
+    return { kind: "remote", url: remoteUrl, address: getAddress(raw) };
+  }
+  let key: string | undefined;
+  let source: string;
+  if (e("SIGNER_KEY")) {
+    key = e("SIGNER_KEY");
+    source = awayEnv(chainId, "SIGNER_KEY");
+  } else if (a.signerKeyEnv) {
+    key = env[a.signerKeyEnv];
+    source = a.signerKeyEnv;
+    if (!key) throw new ConfigError(`${where}.signerKeyEnv names ${a.signerKeyEnv}, which is not set`);
+  } else {
+    key = a.signerKey;
+    source = "config";
+  }
+  if (!key) {
+    throw new ConfigError(
+      `${where}: a signer is required (${where}.signerKeyEnv naming an env var, env ${awayEnv(chainId, "SIGNER_KEY")}, or ${where}.remoteSigner)`,
+    );
+  }
+  if (!key.startsWith("0x")) key = `0x${key}`;
+  if (!KEY_RE.test(key)) throw new ConfigError(`${where}: the signer key from ${source} is not a 32-byte hex private key`);
+  let address: Address;
+  try {
+    address = privateKeyToAccount(key as Hex).address;
+  } catch {
+    throw new ConfigError(`${where}: the signer key from ${source} is not a valid secp256k1 private key`);
+  }
+  return { kind: "key", key: key as Hex, source, address };
+}
+
+const GWEI_RE = /^\d+(\.\d{1,9})?$/;
+
+function gweiFrom(v: unknown, where: string): bigint | undefined {
+  if (v === undefined || v === "") return undefined;
+  // numbers in gwei may be tiny (1e-9): written out with 9 decimals, not in exponent form
+  const s = typeof v === "number" && Number.isFinite(v) && v >= 0 ? v.toFixed(9).replace(/\.?0+$/, "") : v;
+  if (typeof s !== "string" || !GWEI_RE.test(s.trim())) throw new ConfigError(`${where} must be an amount in gwei (up to 9 decimals), got ${JSON.stringify(v)}`);
+  return parseGwei(s.trim());
+}
+
+const FEE_KEYS = ["capGwei", "bumpAfterMs", "bumpPercent", "priorityPercentile", "historyBlocks", "baseFeeMarginPercent", "minPriorityFeeGwei"];
+
+function feesFrom(v: unknown, where: string, env: Env, chainId: number): FeeConfig {
+  expectType(v, "object", where);
+  const f = (v ?? {}) as Record<string, unknown>;
+  for (const k of Object.keys(f)) if (!FEE_KEYS.includes(k)) throw new ConfigError(`unknown key '${where}.${k}' (known: ${FEE_KEYS.join(", ")})`);
+  const capEnv = awayEnv(chainId, "FEE_CAP_GWEI");
+  const bumpEnv = awayEnv(chainId, "BUMP_AFTER_MS");
+  const capWei = gweiFrom(env[capEnv], capEnv) ?? gweiFrom(f.capGwei, `${where}.capGwei`) ?? DEFAULT_FEES.capWei;
+  if (capWei <= 0n) throw new ConfigError(`${where}.capGwei must be above 0`);
+  const minPriorityFeeWei = gweiFrom(f.minPriorityFeeGwei, `${where}.minPriorityFeeGwei`) ?? DEFAULT_FEES.minPriorityFeeWei;
+  if (minPriorityFeeWei > capWei) throw new ConfigError(`${where}.minPriorityFeeGwei is above the fee cap (${where}.capGwei)`);
+  return {
+    capWei,
+    bumpAfterMs: intFrom(env[bumpEnv], bumpEnv, 100, 86_400_000) ?? intFrom(f.bumpAfterMs, `${where}.bumpAfterMs`, 100, 86_400_000) ?? DEFAULT_FEES.bumpAfterMs,
+    bumpPercent: intFrom(f.bumpPercent, `${where}.bumpPercent`, 10, 1000) ?? DEFAULT_FEES.bumpPercent,
+    priorityPercentile: intFrom(f.priorityPercentile, `${where}.priorityPercentile`, 0, 100) ?? DEFAULT_FEES.priorityPercentile,
+    historyBlocks: intFrom(f.historyBlocks, `${where}.historyBlocks`, 1, 1024) ?? DEFAULT_FEES.historyBlocks,
+    baseFeeMarginPercent: intFrom(f.baseFeeMarginPercent, `${where}.baseFeeMarginPercent`, 0, 1000) ?? DEFAULT_FEES.baseFeeMarginPercent,
+    minPriorityFeeWei,
+  };
+}
+
+/** The config as `--print-config` shows it: signers by address and origin, never a key; fees in gwei. */
+export function printableConfig(c: RelayerConfig): unknown {
+  const gwei = (wei: bigint) => `${wei / 10n ** 9n}${wei % 10n ** 9n ? `.${(wei % 10n ** 9n).toString().padStart(9, "0").replace(/0+$/, "")}` : ""}`;
+  return {
+    ...c,
+    away: c.away.map(({ signer, fees, ...a }) => ({
+      ...a,
+      signer: signer.kind === "key" ? { kind: "key", address: signer.address, key: `<redacted, from ${signer.source}>` } : { kind: "remote", address: signer.address, url: signer.url },
+      fees: {
+        capGwei: gwei(fees.capWei), bumpAfterMs: fees.bumpAfterMs, bumpPercent: fees.bumpPercent, priorityPercentile: fees.priorityPercentile,
+        historyBlocks: fees.historyBlocks, baseFeeMarginPercent: fees.baseFeeMarginPercent, minPriorityFeeGwei: gwei(fees.minPriorityFeeWei),
+      },
+    })),
+  };
 }
 
 /** Read a config file (JSON) and resolve it with the environment; relative paths are relative to the file. */

@@ -1,18 +1,19 @@
 // Runs one claimed job through its phases, resuming from whatever state the row records:
 //   header/rotation: check the light client (stored or superseded -> done), prove the signed
 //     header (or re-use the stored proof), submit HomeLightClient.submitHeader;
-//   settle/default: check the Away receipt (exists -> done), wait until the light client has a
+//   settle/default: check the Away receipt (closed -> done), wait until the light client has a
 //     header at or above the result's height, build the settlement material at that height
 //     and prove it (or re-use the stored proof), submit AtomicSettlement.settle/recordDefault;
 //   receipt: POST the Away receipt to Home so it releases or slashes the collateral.
 // The lease is renewed while the job runs; every write is fenced by ownership.
+import { OUTCOME_OPEN } from "../home/model/leaves.ts";
 import { backoffDelay, isTransient } from "./backoff.ts";
 import type { Job, JobPatch } from "./jobs.ts";
 import type { Logger } from "./log.ts";
 import type { RelayerMetrics } from "./metrics.ts";
 import type { AwayPort, Groth16Calldata, HomeSource, ProverPort, SettlementMaterial } from "./ports.ts";
 import type { JobStore } from "./store/types.ts";
-import { LostJobError, type SubmitOutcome, type Submitter, type TxIntent } from "./submit.ts";
+import { LostJobError, minedRecord, type SubmitOutcome, type Submitter, type TxIntent } from "./submit.ts";
 
 export interface AwayRuntime {
   port: AwayPort;
@@ -97,7 +98,7 @@ export async function executeJob(job: Job, d: ExecutorDeps, shutdown: AbortSigna
   try {
     const outcome = await runPhases(job, d, update, local.signal, log);
     if (outcome.status === "confirmed") {
-      await finish({ state: "confirmed", lastError: null });
+      await finish({ state: "confirmed", lastError: null, ...minedRecord(job.txs, outcome.txHash) });
       log.info("job confirmed", { how: outcome.how, txHash: outcome.txHash, gasUsed: outcome.gasUsed, detail: outcome.detail });
       emit(d, { type: "confirmed", key: job.key, kind: job.kind, chainId: job.chainId, how: outcome.how, txHash: outcome.txHash, gasUsed: outcome.gasUsed, blockNumber: outcome.blockNumber, detail: outcome.detail });
       return "confirmed";
@@ -176,7 +177,7 @@ async function runPhases(
       {
         record: async (r) => {
           try {
-            await update({ state: r.state, txHash: r.txHash, nonce: r.nonce, rawTx: r.rawTx });
+            await update({ state: r.state, txHash: r.txHash, nonce: r.nonce, rawTx: r.rawTx, txs: r.txs });
             if (r.state === "submitted") emit(d, { type: "sent", key: job.key, kind: job.kind, chainId: job.chainId, txHash: r.txHash });
             return true;
           } catch (e) {
@@ -228,8 +229,8 @@ async function runPhases(
   // settle / default
   const auctionId = BigInt(job.payload.auctionId as bigint);
   const minHeight = BigInt(job.payload.minHeight as bigint);
-  const done = async () => (await port.receipt(auctionId)) !== null;
-  if (!job.txHash && (await done())) return { status: "confirmed", how: "already-done", detail: "Away already has a receipt" };
+  const done = async () => ((await port.receipt(auctionId))?.outcome ?? OUTCOME_OPEN) !== OUTCOME_OPEN;
+  if (!job.txHash && (await done())) return { status: "confirmed", how: "already-done", detail: "Away already has a closed receipt" };
   let stored = job.proof as StoredSettlementProof | null;
   if (!stored) {
     const lc = await port.lightClientState();
@@ -254,7 +255,7 @@ async function runPhases(
     done,
   );
   if (out.status === "failed" && job.kind === "default" && /DeadlineNotReached/.test(out.reason)) {
-    await update({ txHash: null, nonce: null, rawTx: null, state: "proved" });
+    await update({ txHash: null, nonce: null, rawTx: null, txs: [], state: "proved" });
     throw new Defer("deadline not reached on the Away chain yet", d.pollIntervalMs * 2);
   }
   return out;

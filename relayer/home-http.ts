@@ -14,7 +14,7 @@ const KIND_AUCTION_RESULT = 2;
 const TWO_160 = 1n << 160n;
 
 export class HomeHttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly code?: string) {
     super(message);
     this.name = "HomeHttpError";
   }
@@ -44,7 +44,7 @@ export function resultFromJSON(j: any): AuctionResultPayload {
   return {
     auctionId: BigInt(j.auctionId), auctioneer: j.auctioneer, sellAsset: j.sellAsset, sellAmount: BigInt(j.sellAmount),
     buyAsset: j.buyAsset, clearingPrice: BigInt(j.clearingPrice), mode: Number(j.mode), auctioneerLockId: BigInt(j.auctioneerLockId),
-    auctioneerMaxRateBps: Number(j.auctioneerMaxRateBps), settleDeadline: BigInt(j.settleDeadline),
+    auctioneerMaxRateBps: Number(j.auctioneerMaxRateBps), lp: j.lp, settleDeadline: BigInt(j.settleDeadline), clearedAt: BigInt(j.clearedAt),
     fills: (j.fills as any[]).map((f): Fill => ({ winner: f.winner, sellAmount: BigInt(f.sellAmount), payAmount: BigInt(f.payAmount), lockId: BigInt(f.lockId), maxRateBps: Number(f.maxRateBps) })),
   };
 }
@@ -77,12 +77,15 @@ export function httpHomeSource(baseUrl: string, opts: { timeoutMs?: number; onRe
         });
         if (!res.ok) {
           let msg = `${res.status}`;
+          let code: string | undefined;
           try {
-            msg = (await res.json()).error ?? msg;
+            const body = await res.json();
+            msg = body.error ?? msg;
+            code = typeof body.code === "string" ? body.code : undefined;
           } catch {
             /* not JSON */
           }
-          const err = new HomeHttpError(res.status, `Home ${init.method ?? "GET"} ${path}: ${res.status} ${msg}`);
+          const err = new HomeHttpError(res.status, `Home ${init.method ?? "GET"} ${path}: ${res.status} ${msg}`, code);
           (err as any).status = res.status;
           throw err;
         }
@@ -162,9 +165,9 @@ export function httpHomeSource(baseUrl: string, opts: { timeoutMs?: number; onRe
         await call(`/actions/consume-receipt?wait=1`, { method: "POST", body: JSON.stringify({ auctionId: auctionId.toString() }) });
         return "consumed";
       } catch (e) {
-        if (e instanceof HomeHttpError && e.status === 409 && /already consumed/.test(e.message)) return "already";
-        if (e instanceof HomeHttpError && (e.status === 422 || e.status === 502)) {
-          // Home could not see the receipt on Away yet (confirmations) or its Away RPC failed: retry later
+        if (e instanceof HomeHttpError && e.code === "receipt-consumed") return "already";
+        if (e instanceof HomeHttpError && (e.status === 422 || e.status === 502 || e.code === "receipt-open")) {
+          // Home could not see the (closed) receipt on Away yet (confirmations) or its Away RPC failed: retry later
           (e as any).status = 503;
         }
         throw e;

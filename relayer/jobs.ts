@@ -17,7 +17,7 @@ export const JOB_STATES = [
   "claimed", // a worker took it
   "proving", // proof generation under way
   "proved", // proof stored in the row
-  "submitting", // tx signed; hash + nonce + raw tx recorded BEFORE broadcast
+  "submitting", // tx signed (a first one or a replacement); recorded in `txs` (and hash/nonce/raw) BEFORE broadcast
   "submitted", // broadcast accepted by the node; waiting for confirmations
   "confirmed", // done (mined with enough confirmations, or found already done on chain)
   "failed", // permanent failure (revert with an unknown reason, bad input); lastError says why
@@ -39,12 +39,29 @@ export interface NewJob {
   priority?: number;
 }
 
+/**
+ * One signed transaction of a job, recorded before it is broadcast. A job has several when a
+ * stuck transaction was replaced (same nonce, higher fee) or when its nonce was taken by
+ * another transaction (new nonce); at most one of them can ever be mined.
+ */
+export interface TxAttempt {
+  hash: string;
+  nonce: number;
+  /** The signed transaction (EIP-2718 bytes, hex): enough to re-broadcast or replace it. */
+  raw: string;
+  /** When it was signed (ms since epoch); a replacement is due `bumpAfterMs` later. */
+  at: number;
+}
+
 export interface Job extends Required<NewJob> {
   state: JobState;
   proof: unknown | null;
+  /** The latest signed transaction (the last entry of `txs`), or the mined one once confirmed. */
   txHash: string | null;
   nonce: number | null;
   rawTx: string | null;
+  /** Every transaction signed for this job, oldest first. */
+  txs: TxAttempt[];
   attempts: number;
   lastError: string | null;
   owner: string | null;
@@ -56,7 +73,7 @@ export interface Job extends Required<NewJob> {
 
 /** Fields a worker may change on a job it owns. */
 export type JobPatch = Partial<
-  Pick<Job, "state" | "proof" | "txHash" | "nonce" | "rawTx" | "attempts" | "lastError" | "notBefore" | "payload">
+  Pick<Job, "state" | "proof" | "txHash" | "nonce" | "rawTx" | "txs" | "attempts" | "lastError" | "notBefore" | "payload">
 >;
 
 export const PRIORITY: Record<JobKind, number> = { rotation: 10, header: 20, settle: 30, default: 40, receipt: 50 };

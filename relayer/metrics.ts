@@ -19,6 +19,9 @@ export class RelayerMetrics {
     labelNames: ["chain", "kind", "outcome"], registers: [this.registry],
   });
   readonly failures = new Counter({ name: "olzk_relayer_failures_total", help: "Job attempts that ended in an error (retried or permanent)", labelNames: ["kind", "permanent"], registers: [this.registry] });
+  readonly replacements = new Counter({ name: "olzk_relayer_tx_replacements_total", help: "Transactions replaced on their nonce with a higher fee", labelNames: ["chain"], registers: [this.registry] });
+  readonly feeCapHits = new Counter({ name: "olzk_relayer_fee_cap_hits_total", help: "Fees the per-chain cap limited, or fee bumps it stopped", labelNames: ["chain"], registers: [this.registry] });
+  readonly rpcFailovers = new Counter({ name: "olzk_relayer_rpc_failovers_total", help: "Away RPC requests moved from one configured URL to another", labelNames: ["chain"], registers: [this.registry] });
   readonly rpcRetries = new Counter({ name: "olzk_relayer_rpc_retries_total", help: "RPC/HTTP calls retried after a transient fault", labelNames: ["target"], registers: [this.registry] });
   readonly homeHeight = new Gauge({ name: "olzk_relayer_home_height", help: "Latest Home height seen", registers: [this.registry] });
   readonly awayHeight = new Gauge({ name: "olzk_relayer_away_proven_height", help: "Latest Home height proven to the Away light client", labelNames: ["chain"], registers: [this.registry] });

@@ -1,14 +1,17 @@
 // The planner: a pure function of (Home view, Away views, job table) -> new jobs.
 // Per Away chain, for each cleared auction bound to that chain's AtomicSettlement:
-// - a receipt on Away not yet consumed on Home -> `receipt` job (carry it back);
-// - before the deadline, no settle job yet -> `settle` job;
-// - after the deadline (Away clock), unsettled, no live settle job -> `default` job;
+// - a closed receipt on Away not yet consumed on Home -> `receipt` job (carry it back);
+// - before the deadline, no settle job yet -> `settle` job (an open receipt, with some fills
+//   settled, still takes settle attempts for the rest);
+// - after the deadline (Away clock), not closed, no live settle job -> `default` job (the Away
+//   contract extends the deadline by pauses and answers DeadlineNotReached until then);
 // - a settle/default job needs a proven header at or above the result's height: if the light
 //   client is behind, plan the header (one, at the highest height needed) and, when that
 //   height is in a later epoch, the epoch-ending headers (`rotation` jobs) of every epoch from
 //   the client's current one, each depending on the previous so they land in order.
 // Job keys are deterministic, so running the planner twice on the same inputs plans nothing new.
-import { jobKey, type JobState, type NewJob } from "./jobs.ts";
+import { OUTCOME_OPEN } from "../home/model/leaves.ts";
+import { jobKey, TERMINAL_STATES, type JobState, type NewJob } from "./jobs.ts";
 import type { AwayView, HomeView } from "./ports.ts";
 
 export interface PlanInput {
@@ -49,7 +52,7 @@ export function plan(input: PlanInput): NewJob[] {
     for (const a of input.home.auctions) {
       if (a.awayChainId !== chainId || a.awayContract.toLowerCase() !== away.settlement.toLowerCase()) continue;
       const receipt = away.receipts.get(a.auctionId);
-      if (receipt) {
+      if (receipt && receipt.outcome !== OUTCOME_OPEN) {
         if (!a.receiptConsumed) {
           add({
             key: jobKey("receipt", chainId, a.auctionId), kind: "receipt", chainId, subject: String(a.auctionId),
@@ -63,7 +66,7 @@ export function plan(input: PlanInput): NewJob[] {
       const pastDeadline = away.nowSec > a.settleDeadline;
       if (!pastDeadline) {
         if (settleState === undefined) wanted.push({ kind: "settle", auctionId: a.auctionId, minHeight: a.height });
-      } else if (!input.jobs.has(jobKey("default", chainId, a.auctionId)) && (settleState === undefined || settleState === "failed")) {
+      } else if (!input.jobs.has(jobKey("default", chainId, a.auctionId)) && (settleState === undefined || TERMINAL_STATES.includes(settleState))) {
         wanted.push({ kind: "default", auctionId: a.auctionId, minHeight: a.height });
       }
     }

@@ -3,6 +3,7 @@
 // the executor uses the ports. Real implementations: home-http.ts (devnet HTTP API),
 // away-viem.ts (contracts via viem), prover-port.ts (prover/); tests plug in fakes.
 import type { Address, Hex } from "viem";
+import type { ReceiptWord } from "../home/model/away-storage.ts";
 import type { TxIntent } from "./submit.ts";
 
 /** A cleared auction result on Home, as far as the planner needs it. */
@@ -35,14 +36,25 @@ export interface AwayView {
   lightClient: { epoch: bigint; latestHeight: bigint; hasHeaders: boolean };
   /** Latest block timestamp, unix seconds. */
   nowSec: bigint;
-  /** Receipts present on Away (outcome 1 settled, 2 defaulted), for the auctions asked about. */
-  receipts: Map<bigint, { outcome: number; recordedAt: bigint }>;
+  /**
+   * Receipt words present on Away, for the auctions asked about: outcome 0 open (some fills settled,
+   * the rest may still settle or default), 1 closed with every fill settled, 2 closed with defaults.
+   */
+  receipts: Map<bigint, ReceiptWord>;
 }
 
 /** Proof in snarkjs calldata order (8 words) and its public inputs. */
 export interface Groth16Calldata {
   proof: bigint[];
   pub: bigint[];
+}
+
+/**
+ * A header proof: of the aggregated attestation circuit, or of the per-validator fallback (the
+ * light client's submitHeader is told which). Rows stored before `kind` existed read as "aggregated".
+ */
+export interface HeaderCalldata extends Groth16Calldata {
+  kind?: "aggregated" | "perValidator";
 }
 
 /** Everything a settlement (or default) proof and transaction need, at one Home height. */
@@ -57,7 +69,7 @@ export interface SettlementMaterial {
 
 export interface HomeSource {
   view(): Promise<HomeView>;
-  /** Signed header at `height` (as the prover's proveHeaderQuorum takes it). */
+  /** Signed header at `height`, with its aggregate signature when Home made one (as the prover's proveHeader takes it). */
   signedHeader(height: bigint): Promise<unknown>;
   /** Leaves, payloads and state proofs of one auction's settlement at `height`. */
   settlementMaterial(auctionId: bigint, height: bigint, chainId: number): Promise<SettlementMaterial>;
@@ -66,7 +78,8 @@ export interface HomeSource {
 }
 
 export interface ProverPort {
-  proveHeader(signedHeader: unknown): Promise<Groth16Calldata>;
+  /** Aggregated proof when the header carries an aggregate signature, else the per-validator one where the profile has it. */
+  proveHeader(signedHeader: unknown): Promise<HeaderCalldata>;
   proveSettlement(material: SettlementMaterial): Promise<Groth16Calldata>;
 }
 
@@ -77,8 +90,8 @@ export interface AwayPort {
   /** Is a header stored at this height? */
   headerStored(height: bigint): Promise<boolean>;
   lightClientState(): Promise<AwayView["lightClient"]>;
-  receipt(auctionId: bigint): Promise<{ outcome: number; recordedAt: bigint } | null>;
-  headerTx(c: Groth16Calldata): TxIntent;
+  receipt(auctionId: bigint): Promise<ReceiptWord | null>;
+  headerTx(c: HeaderCalldata): TxIntent;
   settleTx(m: SettlementMaterial, c: Groth16Calldata): TxIntent;
   defaultTx(m: SettlementMaterial, c: Groth16Calldata): TxIntent;
 }

@@ -1,10 +1,13 @@
-// The relayer service: a planner loop that follows Home and inserts jobs, `concurrency`
-// worker loops that claim and execute jobs, the metrics/health server, and a clean
-// shutdown (stop planning, let workers release their claims, close the store).
-// `startRelayer(config)` is the programmatic entry point used by `olzk relay` and `npm start`.
+// The relayer service: a startup check of every Away chain (its RPC serves the configured
+// chain id, a remote signer holds its account; refuse to start otherwise), a planner loop
+// that follows Home and inserts jobs, `concurrency` worker loops that claim and execute jobs,
+// the metrics/health server, and a clean shutdown (stop planning, let workers release their
+// claims, close the store). `startRelayer(config)` is the programmatic entry point used by
+// `olzk relay` and `npm start`.
 import type { PublicClient } from "viem";
-import { backoffDelay, sleep } from "./backoff.ts";
-import type { AwayChainConfig, RelayerConfig } from "./config.ts";
+import { AwayRpc, AwayUnreachableError, faultLine } from "./away-rpc.ts";
+import { backoffDelay, GaveUpError, sleep, withRetry } from "./backoff.ts";
+import { ConfigError, type AwayChainConfig, type RelayerConfig } from "./config.ts";
 import { executeJob, type AwayRuntime, type JobEvent } from "./executor.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { RelayerMetrics, startMetricsServer, type MetricsServer } from "./metrics.ts";
@@ -12,6 +15,7 @@ import { plan } from "./planner.ts";
 import type { AwayPort, AwayView, HomeSource, HomeView, ProverPort } from "./ports.ts";
 import { openJobStore } from "./store/open.ts";
 import type { JobStore } from "./store/types.ts";
+import { SignerError, signerFor, type TxSigner } from "./signer.ts";
 import { Submitter } from "./submit.ts";
 
 export interface RelayerDeps {
@@ -49,28 +53,78 @@ export interface Relayer {
   close(): Promise<void>;
 }
 
+/** A remote signer must answer (within the startup timeout) and hold its account. */
+async function checkSigner(signer: TxSigner, chain: AwayChainConfig, timeoutMs: number, log: Logger): Promise<void> {
+  if (!signer.check) return;
+  try {
+    await withRetry(() => signer.check!(), {
+      maxAttempts: Infinity, deadline: Date.now() + timeoutMs, baseMs: 250, maxMs: 5_000,
+      onRetry: (e, _a, delayMs) => log.warn("remote signer unreachable at start; retrying", { chain: chain.name, url: signer.where, error: faultLine(e), retryInMs: delayMs }),
+    });
+  } catch (e) {
+    if (e instanceof SignerError) throw new ConfigError(`Away chain ${chain.name} (${chain.chainId}): ${e.message}`);
+    throw new AwayUnreachableError(`Away chain ${chain.name} (${chain.chainId}): remote signer ${signer.where} unreachable: ${faultLine(e instanceof GaveUpError ? e.last : e)}`);
+  }
+}
+
+/**
+ * Check and connect every Away chain: refuse to start (ConfigError) when a URL serves another
+ * chain id or a remote signer does not hold its account, and (AwayUnreachableError) when no
+ * URL of a chain, or its remote signer, answers within `startupTimeoutMs`. Then the nonce is
+ * synced from the chain and the signer's address and balance logged (the account to fund).
+ */
+async function connectAway(config: RelayerConfig, deps: RelayerDeps, log: Logger, metrics: RelayerMetrics): Promise<Map<number, AwayRuntime>> {
+  const aways = new Map<number, AwayRuntime>();
+  for (const c of config.away) {
+    const chain = { chain: c.name };
+    const rpc = new AwayRpc({ chainId: c.chainId, name: c.name, urls: c.rpcUrls, timeoutMs: c.rpcTimeoutMs, log, onFailover: () => metrics.rpcFailovers.inc(chain) });
+    await rpc.preflight(config.startupTimeoutMs);
+    const signer = signerFor(c.signer);
+    await checkSigner(signer, c, config.startupTimeoutMs, log);
+    const submitter = new Submitter({
+      chainId: c.chainId, name: c.name, signer, confirmations: c.confirmations, fees: c.fees, transport: rpc.transport,
+      pollMs: Math.min(1000, config.pollIntervalMs), log,
+      onRpcRetry: () => metrics.rpcRetries.inc({ target: `away:${c.name}` }),
+      onReplaced: () => metrics.replacements.inc(chain),
+      onFeeCapped: () => metrics.feeCapHits.inc(chain),
+    });
+    const port = deps.awayPort ? await deps.awayPort(c, submitter.client) : await (await import("./away-viem.ts")).viemAwayPort(c, submitter.client);
+    const { pending } = await submitter.syncNonce("start");
+    const balance = await submitter.rpc("getBalance", () => submitter.client.getBalance({ address: signer.address }));
+    log.info("Away chain ready", {
+      chain: c.name, chainId: c.chainId, rpc: rpc.currentUrl, rpcUrls: c.rpcUrls, signer: signer.address, signerKind: signer.kind,
+      ...(signer.kind === "remote" ? { signerUrl: signer.where } : {}), balanceWei: balance, nonce: pending,
+    });
+    aways.set(c.chainId, { port, submitter, name: c.name });
+  }
+  return aways;
+}
+
+/** Away chain ids of local dev nodes (Hardhat, EDR, anvil, geth --dev). */
+const LOCAL_CHAIN_IDS = new Set([31337, 1337]);
+
+/**
+ * The network the prover is told it proves for: "local" when every configured Away chain is a
+ * local dev chain, so insecure (dev-ptau) artifacts are accepted only there; otherwise the chain.
+ */
+export function proverNetwork(config: Pick<RelayerConfig, "away">): string {
+  const nonLocal = config.away.find((c) => !LOCAL_CHAIN_IDS.has(c.chainId));
+  return nonLocal ? `chain-${nonLocal.chainId}` : "local";
+}
+
 export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}): Promise<Relayer> {
   const log = deps.log ?? createLogger({ level: config.logLevel, base: { service: "relayer", worker: config.workerId } });
   const metrics = deps.metrics ?? new RelayerMetrics(true);
+  const aways = await connectAway(config, deps, log, metrics);
   const store = deps.store ?? (await openJobStore(config.database, config.dataDir));
   const home = deps.home ?? (await import("./home-http.ts")).httpHomeSource(config.homeUrl, { onRetry: () => metrics.rpcRetries.inc({ target: "home" }) });
-  const proverOpts = { profile: config.prover.profile, cacheDir: config.prover.cacheDir };
+  const proverOpts = { profile: config.prover.profile, cacheDir: config.prover.cacheDir, network: proverNetwork(config) };
   let prover = deps.prover;
   const proverPort = async (): Promise<ProverPort> => (prover ??= (await import("./prover-port.ts")).defaultProver(proverOpts));
   const lazyProver: ProverPort = {
     proveHeader: async (sh) => (await proverPort()).proveHeader(sh),
     proveSettlement: async (m) => (await proverPort()).proveSettlement(m),
   };
-
-  const aways = new Map<number, AwayRuntime>();
-  for (const c of config.away) {
-    const submitter = new Submitter({
-      chainId: c.chainId, privateKey: c.signerKey, confirmations: c.confirmations, rpcUrl: c.rpcUrl,
-      pollMs: Math.min(1000, config.pollIntervalMs), log, onRpcRetry: () => metrics.rpcRetries.inc({ target: `away:${c.name}` }),
-    });
-    const port = deps.awayPort ? await deps.awayPort(c, submitter.client) : await (await import("./away-viem.ts")).viemAwayPort(c, submitter.client);
-    aways.set(c.chainId, { port, submitter, name: c.name });
-  }
 
   const shutdown = new AbortController();
   let lastPollOk = 0;
@@ -198,7 +252,10 @@ export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}
     );
     log.info("metrics listening", { url: server.url });
   }
-  log.info("relayer started", { store: store.backend, chains: config.away.map((c) => c.chainId), homeUrl: config.homeUrl });
+  log.info("relayer started", {
+    store: store.backend, homeUrl: config.homeUrl,
+    chains: config.away.map((c) => ({ chainId: c.chainId, name: c.name, signer: c.signer.address })),
+  });
 
   let closed: Promise<void> | undefined;
   return {

@@ -1,8 +1,9 @@
-// Deploys the Away-chain contract set (HeaderQuorum and Settlement verifiers, HomeLightClient,
+// Deploys the Away-chain contract set (the header verifiers: AggregatedHeaderQuorum and, where the
+// profile has it, the per-validator HeaderQuorum; the Settlement verifier; HomeLightClient,
 // AtomicSettlement, which itself deploys AuctionEscrow and LPRegistry) to any EVM JSON-RPC with viem,
 // and writes the addresses (+ chainId, deploy block) to a JSON file the relayer reads.
 // Programmatic: `deployAll(rpcUrl | { publicClient, walletClient }, opts)`; CLI: `olzk deploy`.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
@@ -27,8 +28,12 @@ import { FIELD_MODULUS } from "../home/model/field.ts";
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 export const DEFAULT_OUT = join(REPO_ROOT, "data", "away-addresses.json");
-/** Escrow deposits can be refunded this long after deposit when no receipt exists (3 days). */
-export const DEFAULT_REFUND_DELAY = 3n * 24n * 3600n;
+/**
+ * Capital (base units of the lent asset) an LP needs to be listed in the registry: 1 USDC at 6
+ * decimals, dust at 18. Listing is bounded (64 per asset) and a newcomer with more capital takes the
+ * place of the smallest listed LP, so the minimum only keeps empty offers out of the scan.
+ */
+export const DEFAULT_MIN_LP_CAPITAL = 1_000_000n;
 /** Recent headers the light client keeps (its ring is prefilled at deploy: ~45k gas per entry). */
 export const DEFAULT_HISTORY_SIZE = 64n;
 /** A settlement may use a header at most this old (1 day). */
@@ -84,6 +89,7 @@ export function compileSolidity(file: string, name: string): Artifact {
 
 /** Sources of every contract the deploy script touches (paths under contracts/). */
 export const SOURCES = {
+  AggregatedHeaderQuorumVerifier: "generated/AggregatedHeaderQuorumVerifier.sol",
   HeaderQuorumVerifier: "generated/HeaderQuorumVerifier.sol",
   SettlementVerifier: "generated/SettlementVerifier.sol",
   HomeLightClient: "HomeLightClient.sol",
@@ -99,10 +105,32 @@ export function artifact(name: ContractName): Artifact {
   return loadArtifact(SOURCES[name], name);
 }
 
-/** K of the committed Settlement verifier (contracts/generated/setup.json), 2 when unknown. */
-export function generatedLockSlots(): number {
+/**
+ * The verifiers of a circuit profile's setup, for DeployOptions.verifiers: none for dev (the
+ * committed contracts/generated Hardhat artifacts), else compiled here with solc-js from the
+ * profile's generated directory (contracts/generated/prod for prod, build/setup/<profile>/generated
+ * otherwise); no per-validator verifier when the profile's setup made none.
+ */
+export async function profileVerifiers(profile: string): Promise<DeployOptions["verifiers"]> {
+  if (profile === "dev") return undefined;
+  const { contractPrefix, generatedDirFor } = await import("../prover/setup/pipeline.ts");
+  const dir = generatedDirFor(profile);
+  const prefix = contractPrefix(profile);
+  const compile = (name: string): Artifact | null => {
+    const file = join(dir, `${prefix}${name}.sol`);
+    if (!existsSync(file)) return null;
+    return compileSolidity(file, `${prefix}${name}`);
+  };
+  const aggregated = compile("AggregatedHeaderQuorumVerifier");
+  const settlement = compile("SettlementVerifier");
+  if (!aggregated || !settlement) throw new UserError(`no generated verifiers for profile ${profile} in ${dir}: run olzk setup --profile ${profile}`);
+  return { AggregatedHeaderQuorumVerifier: aggregated, HeaderQuorumVerifier: compile("HeaderQuorumVerifier"), SettlementVerifier: settlement };
+}
+
+/** K of a generated Settlement verifier (setup.json of `dir`, default the committed dev contracts/generated), 2 when unknown. */
+export function generatedLockSlots(dir: string = join(REPO_ROOT, "contracts", "generated")): number {
   try {
-    const setup = JSON.parse(readFileSync(join(REPO_ROOT, "contracts", "generated", "setup.json"), "utf8"));
+    const setup = JSON.parse(readFileSync(join(dir, "setup.json"), "utf8"));
     const k = setup?.circuits?.settlement?.params?.lockups;
     return Number.isInteger(k) && k > 0 ? k : 2;
   } catch {
@@ -118,8 +146,9 @@ export interface DeployOptions {
   genesisValidatorSetRoot: bigint;
   /** Pauser of the light client; defaults to the deployer. */
   guardian?: Address;
-  refundDelay?: bigint;
   maxStateAge?: bigint;
+  /** Registry listing minimum (default DEFAULT_MIN_LP_CAPITAL). */
+  minLpCapital?: bigint;
   historySize?: bigint;
   /** Settlement circuit lockup slots K (default: contracts/generated/setup.json, else 2). */
   lockSlots?: number;
@@ -133,10 +162,14 @@ export interface DeployOptions {
   rpcUrl?: string;
   /**
    * Verifier contracts to deploy instead of the committed (dev profile) Hardhat artifacts, e.g.
-   * the HeaderQuorumVerifier another profile's setup generated under build/setup/<profile>/generated
-   * (see compileSolidity).
+   * the verifiers another profile's setup generated (see profileVerifiers). `HeaderQuorumVerifier:
+   * null` deploys no per-validator verifier (the light client then accepts aggregated proofs only).
    */
-  verifiers?: Partial<Record<"HeaderQuorumVerifier" | "SettlementVerifier", Artifact>>;
+  verifiers?: {
+    AggregatedHeaderQuorumVerifier?: Artifact;
+    HeaderQuorumVerifier?: Artifact | null;
+    SettlementVerifier?: Artifact;
+  };
 }
 
 export interface DeployedAddresses {
@@ -148,11 +181,14 @@ export interface DeployedAddresses {
   homeChainId: number;
   genesisEpoch: string;
   genesisValidatorSetRoot: string;
-  refundDelay: string;
   maxStateAge: string;
+  minLpCapital: string;
   historySize: string;
   lockSlots: number;
-  headerVerifier: Address;
+  /** AggregatedHeaderQuorum verifier. */
+  aggregatedHeaderVerifier: Address;
+  /** Per-validator HeaderQuorum verifier, null when the profile has none. */
+  perValidatorHeaderVerifier: Address | null;
   settlementVerifier: Address;
   lightClient: Address;
   settlement: Address;
@@ -222,16 +258,19 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
     throw new UserError(`homeChainId must be a u32, got ${opts.homeChainId}`);
   }
   const guardian = getAddress(opts.guardian ?? deployer);
-  const refundDelay = opts.refundDelay ?? DEFAULT_REFUND_DELAY;
+  const minLpCapital = opts.minLpCapital ?? DEFAULT_MIN_LP_CAPITAL;
   const maxStateAge = opts.maxStateAge ?? DEFAULT_MAX_STATE_AGE;
 
-  const headerVerifier = await deploy(clients, "HeaderQuorumVerifier", [], opts.verifiers?.HeaderQuorumVerifier);
+  const aggregatedVerifier = await deploy(clients, "AggregatedHeaderQuorumVerifier", [], opts.verifiers?.AggregatedHeaderQuorumVerifier);
+  const perValidator = opts.verifiers?.HeaderQuorumVerifier;
+  const perValidatorVerifier = perValidator === null ? null : await deploy(clients, "HeaderQuorumVerifier", [], perValidator);
   const settlementVerifier = await deploy(clients, "SettlementVerifier", [], opts.verifiers?.SettlementVerifier);
   const lightClient = await deploy(clients, "HomeLightClient", [
     opts.homeChainId,
     opts.genesisEpoch,
     opts.genesisValidatorSetRoot,
-    headerVerifier.address,
+    aggregatedVerifier.address,
+    perValidatorVerifier?.address ?? "0x0000000000000000000000000000000000000000",
     guardian,
     opts.historySize ?? DEFAULT_HISTORY_SIZE,
   ]);
@@ -240,8 +279,8 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
     lightClient.address,
     settlementVerifier.address,
     lockSlots,
-    refundDelay,
     maxStateAge,
+    minLpCapital,
   ]);
   const settlementAbi = artifact("AtomicSettlement").abi;
   const read = (functionName: "escrow" | "registry") =>
@@ -259,17 +298,18 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
   const out: DeployedAddresses = {
     chainId: await publicClient.getChainId(),
     rpcUrl: opts.rpcUrl ?? (typeof target === "string" ? target : undefined),
-    deployBlock: headerVerifier.block.toString(),
+    deployBlock: aggregatedVerifier.block.toString(),
     deployer,
     guardian,
     homeChainId: opts.homeChainId,
     genesisEpoch: opts.genesisEpoch.toString(),
     genesisValidatorSetRoot: opts.genesisValidatorSetRoot.toString(),
-    refundDelay: refundDelay.toString(),
     maxStateAge: maxStateAge.toString(),
+    minLpCapital: minLpCapital.toString(),
     historySize: (opts.historySize ?? DEFAULT_HISTORY_SIZE).toString(),
     lockSlots,
-    headerVerifier: headerVerifier.address,
+    aggregatedHeaderVerifier: aggregatedVerifier.address,
+    perValidatorHeaderVerifier: perValidatorVerifier?.address ?? null,
     settlementVerifier: settlementVerifier.address,
     lightClient: lightClient.address,
     settlement: settlement.address,
@@ -287,14 +327,15 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
 const spec = {
   name: "deploy",
   summary: "deploy the Away contracts (light client, verifiers, settlement, escrow, LP registry) to an EVM chain",
-  usage: "--genesis-root <root> [--rpc <url>] [--home-chain-id <n>] [--genesis-epoch <n>] [--out <file>]",
+  usage: "--genesis-root <root> [--rpc <url>] [--profile dev|prod] [--home-chain-id <n>] [--genesis-epoch <n>] [--out <file>]",
   options: {
     rpc: { type: "string" as const },
+    profile: { type: "string" as const },
     "home-chain-id": { type: "string" as const },
     "genesis-epoch": { type: "string" as const },
     "genesis-root": { type: "string" as const },
     guardian: { type: "string" as const },
-    "refund-delay": { type: "string" as const },
+    "min-lp-capital": { type: "string" as const },
     "max-state-age": { type: "string" as const },
     "history-size": { type: "string" as const },
     "test-tokens": { type: "boolean" as const },
@@ -302,11 +343,12 @@ const spec = {
   },
   help: {
     rpc: `Away JSON-RPC URL (default ${DEFAULT_RPC_URL}, or env OLZK_AWAY_RPC)`,
+    profile: "circuit profile whose generated verifiers to deploy (default dev; prod: contracts/generated/prod, aggregated header proofs only)",
     "home-chain-id": "Home chain id the light client follows (default 1)",
     "genesis-epoch": "trusted genesis epoch (default 0)",
     "genesis-root": "trusted validator set root of the genesis epoch (decimal or 0x hex field element)",
     guardian: "address allowed to pause the light client (default: the deployer)",
-    "refund-delay": `seconds after an escrow deposit before a refund without receipt (default ${DEFAULT_REFUND_DELAY})`,
+    "min-lp-capital": `capital (lent-asset base units) an LP needs to be listed for bestOffer (default ${DEFAULT_MIN_LP_CAPITAL})`,
     "max-state-age": `maximum age in seconds of the header a settlement uses (default ${DEFAULT_MAX_STATE_AGE})`,
     "history-size": `recent headers the light client keeps (default ${DEFAULT_HISTORY_SIZE})`,
     "test-tokens": "also deploy mintable WETH/USDC test tokens (devnet only)",
@@ -337,7 +379,14 @@ export async function run(argv: string[]): Promise<number> {
   const homeChainId = Number(bigOption("home-chain-id", v["home-chain-id"], 1n));
   const genesisRoot = bigOption("genesis-root", v["genesis-root"]);
   if (genesisRoot === 0n || genesisRoot >= FIELD_MODULUS) throw new UserError("--genesis-root must be a nonzero field element (below r)");
+  const minLpCapital = bigOption("min-lp-capital", v["min-lp-capital"], DEFAULT_MIN_LP_CAPITAL);
+  if (minLpCapital === 0n || minLpCapital >> 128n !== 0n) throw new UserError("--min-lp-capital must be from 1 to 2^128 - 1 base units");
   const out = resolve(v.out ?? DEFAULT_OUT);
+  const profile = v.profile ?? "dev";
+  if (!/^[a-z0-9_-]+$/.test(profile)) throw new UserError(`--profile: bad profile name '${profile}'`);
+  const verifiers = await profileVerifiers(profile);
+  const { generatedDirFor } = await import("../prover/setup/pipeline.ts");
+  const lockSlots = generatedLockSlots(generatedDirFor(profile));
   let result: DeployedAddresses;
   try {
     result = await deployAll(rpc, {
@@ -345,12 +394,14 @@ export async function run(argv: string[]): Promise<number> {
       genesisEpoch: bigOption("genesis-epoch", v["genesis-epoch"], 0n),
       genesisValidatorSetRoot: genesisRoot,
       guardian: guardian as Address | undefined,
-      refundDelay: bigOption("refund-delay", v["refund-delay"], DEFAULT_REFUND_DELAY),
+      minLpCapital,
       maxStateAge: bigOption("max-state-age", v["max-state-age"], DEFAULT_MAX_STATE_AGE),
       historySize: bigOption("history-size", v["history-size"], DEFAULT_HISTORY_SIZE),
       testTokens: v["test-tokens"] ?? false,
       privateKey: key as Hex | undefined,
       rpcUrl: rpc,
+      verifiers,
+      lockSlots,
       out,
     });
   } catch (e) {

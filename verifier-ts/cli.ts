@@ -14,7 +14,7 @@ import type { ValidatorSet } from "../home/model/validators.ts";
 import { BundleFormatError, parseCollateralBundle } from "./bundle.ts";
 import { checkCollateral, type CollateralBundle } from "./collateral.ts";
 import { checkGroth16, prepareVerificationKey, VerificationKeyError, type SnarkjsProof, type SnarkjsVerificationKey } from "./groth16.ts";
-import { parseCheckpoint, verifyHeaderChain, type Checkpoint, type HeaderProofItem } from "./headerChain.ts";
+import { parseCheckpoint, verifyHeaderChain, type Checkpoint, type HeaderProofItem, type HeaderVerifiers } from "./headerChain.ts";
 import { textOf } from "./input.ts";
 import { checkValidatorSetBindings } from "./validatorSet.ts";
 
@@ -27,9 +27,9 @@ export interface VerifyCheck {
 /** The checks, one line each; a check that lives in another module loads it lazily in `run`. */
 const CHECKS: Record<string, VerifyCheck> = {
   proof: { summary: "verify a Groth16 proof (snarkjs JSON) against a verification key", run: (a) => runProof(a) },
-  chain: { summary: "verify HeaderQuorum proofs from a trusted checkpoint through rotations", run: (a) => runChain(a) },
+  chain: { summary: "verify header proofs (aggregated or per-validator) from a trusted checkpoint through rotations", run: (a) => runChain(a) },
   collateral: { summary: "check a borrower's collateral from a proof bundle (JSON or SSZ)", run: (a) => runCollateral(a) },
-  validators: { summary: "check a validator set's BLS bindings and its root", run: (a) => runValidators(a) },
+  validators: { summary: "check a validator set: attestation keys (proofs of possession, subgroup, no duplicates), BLS bindings and its root", run: (a) => runValidators(a) },
   openlibra: { summary: "verify Open Libra backups (epoch changes, LedgerInfos, state roots) from a waypoint", run: async (a) => (await (await import("./openlibra/cli.ts")).run(a)) ?? 0 },
 };
 
@@ -116,13 +116,18 @@ function loadCheckpoint(path: string): Checkpoint {
   return r.checkpoint;
 }
 
-/** Header proofs of one file: an array of { proof, publicSignals }, { headers: [...] }, or one proof as `olzk prove header` writes it. */
+/** `olzk prove header` names the per-validator circuit's proofs kind "headerQuorum"; the chain calls them "perValidator". */
+function headerItem(x: unknown): HeaderProofItem {
+  return (isObject(x) && x.kind === "headerQuorum" ? { ...x, kind: "perValidator" } : x) as HeaderProofItem;
+}
+
+/** Header proofs of one file: an array of { kind, proof, publicSignals }, { headers: [...] }, or one proof as `olzk prove header` writes it. */
 function loadHeaderItems(path: string): HeaderProofItem[] {
   const json = readJson(path, "headers");
-  if (Array.isArray(json)) return json as HeaderProofItem[];
-  if (isObject(json) && Array.isArray(json.headers)) return json.headers as HeaderProofItem[];
-  if (isObject(json) && "proof" in json && "publicSignals" in json) return [json as unknown as HeaderProofItem];
-  throw new UserError(`headers file '${path}': expected an array of { proof, publicSignals }, { headers: [...] } or one { proof, publicSignals } (olzk prove header --out)`);
+  if (Array.isArray(json)) return json.map(headerItem);
+  if (isObject(json) && Array.isArray(json.headers)) return json.headers.map(headerItem);
+  if (isObject(json) && "proof" in json && "publicSignals" in json) return [headerItem(json)];
+  throw new UserError(`headers file '${path}': expected an array of { kind, proof, publicSignals }, { headers: [...] } or one proof (olzk prove header --out)`);
 }
 
 function loadBundle(path: string): CollateralBundle {
@@ -208,8 +213,22 @@ async function runProof(argv: string[]): Promise<number> {
   });
 }
 
+/** The header verification keys of --vkey (aggregated) and --per-validator-vkey (optional). */
+function headerVerifiers(v: { vkey?: string; "per-validator-vkey"?: string }, cmd: string): HeaderVerifiers {
+  return {
+    aggregated: loadVkey(required(v.vkey, "vkey", cmd)),
+    ...(v["per-validator-vkey"] !== undefined ? { perValidator: loadVkey(v["per-validator-vkey"]) } : {}),
+  };
+}
+
+const headerKeyHelp = {
+  vkey: "AggregatedHeaderQuorum verification key (for header proofs of kind aggregated)",
+  "per-validator-vkey": "HeaderQuorum verification key (for kind perValidator; without it such proofs are refused)",
+};
+
 const chainOptions = {
   vkey: { type: "string" },
+  "per-validator-vkey": { type: "string" },
   checkpoint: { type: "string" },
   headers: { type: "string", multiple: true },
   ...jsonOpt,
@@ -219,12 +238,12 @@ async function runChain(argv: string[]): Promise<number> {
   const spec: CommandSpec<typeof chainOptions> = {
     name: "verify chain",
     summary: CHECKS.chain.summary,
-    usage: "--vkey <headerQuorum-vkey.json> --checkpoint <checkpoint.json> --headers <headers.json> [--headers <more.json>]... [--json]",
+    usage: "--vkey <aggregated-vkey.json> [--per-validator-vkey <vkey.json>] --checkpoint <checkpoint.json> --headers <headers.json> [--headers <more.json>]... [--json]",
     options: chainOptions,
     help: {
-      vkey: "HeaderQuorum verification key",
+      ...headerKeyHelp,
       checkpoint: "trusted checkpoint JSON { chainId, epoch, validatorSetRoot, height? }",
-      headers: "header proofs in order: a JSON array of { proof, publicSignals }, { headers: [...] }, or one proof as olzk prove header writes it; repeat for more files",
+      headers: 'header proofs in order: a JSON array of { kind: "aggregated" | "perValidator", proof, publicSignals }, { headers: [...] }, or one proof as olzk prove header writes it; repeat for more files',
       json: "print one JSON object",
     },
     notes: EXIT_CODES,
@@ -232,11 +251,11 @@ async function runChain(argv: string[]): Promise<number> {
   const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const v = parsed.values;
-  const vkey = loadVkey(required(v.vkey, "vkey", "chain"));
+  const verifiers = headerVerifiers(v, "chain");
   const checkpoint = loadCheckpoint(required(v.checkpoint, "checkpoint", "chain"));
   if (!v.headers?.length) throw new UserError("--headers is required (see olzk verify chain --help)");
   const items = v.headers.flatMap(loadHeaderItems);
-  const r = verifyHeaderChain(vkey, checkpoint, items);
+  const r = verifyHeaderChain(verifiers, checkpoint, items);
   const last = r.headers[r.headers.length - 1];
   const line = r.ok
     ? `${r.headers.length} headers verified${last ? `, latest height ${last.height}` : ""}; now at epoch ${r.cursor.epoch}`
@@ -250,6 +269,7 @@ async function runChain(argv: string[]): Promise<number> {
 
 const collateralOptions = {
   vkey: { type: "string" },
+  "per-validator-vkey": { type: "string" },
   checkpoint: { type: "string" },
   bundle: { type: "string" },
   borrower: { type: "string" },
@@ -268,10 +288,10 @@ async function runCollateral(argv: string[]): Promise<number> {
     name: "verify collateral",
     summary: CHECKS.collateral.summary,
     usage:
-      "--vkey <vkey.json> --checkpoint <checkpoint.json> --bundle <bundle.json|bundle.ssz> --borrower 0x.. --min-credit N --chain-id N --contract 0x.. --valid-until T --max-age S [--now T] [--json]",
+      "--vkey <aggregated-vkey.json> [--per-validator-vkey <vkey.json>] --checkpoint <checkpoint.json> --bundle <bundle.json|bundle.ssz> --borrower 0x.. --min-credit N --chain-id N --contract 0x.. --valid-until T --max-age S [--now T] [--json]",
     options: collateralOptions,
     help: {
-      vkey: "HeaderQuorum verification key",
+      ...headerKeyHelp,
       checkpoint: "trusted checkpoint JSON { chainId, epoch, validatorSetRoot, height? }; the bundle must start from it",
       bundle: "collateral proof bundle, JSON or SSZ bytes (told apart by content)",
       borrower: "Away address that must be the lockup's borrower",
@@ -290,7 +310,7 @@ async function runCollateral(argv: string[]): Promise<number> {
   if (!parsed) return 0;
   const v = parsed.values;
   const cmd = "collateral";
-  const vkey = loadVkey(required(v.vkey, "vkey", cmd));
+  const verifiers = headerVerifiers(v, cmd);
   const checkpoint = loadCheckpoint(required(v.checkpoint, "checkpoint", cmd));
   const query = {
     checkpoint,
@@ -304,7 +324,7 @@ async function runCollateral(argv: string[]): Promise<number> {
     ...(v["credit-asset"] !== undefined ? { creditAsset: addressArg(v["credit-asset"], "credit-asset") } : {}),
   };
   const bundle = loadBundle(required(v.bundle, "bundle", cmd));
-  const r = checkCollateral(vkey, bundle, query);
+  const r = checkCollateral(verifiers, bundle, query);
   if (r.ok) {
     return verdict(
       v.json ?? false,
@@ -320,6 +340,7 @@ async function runCollateral(argv: string[]): Promise<number> {
 const validatorOptions = {
   set: { type: "string" },
   root: { type: "string" },
+  "home-chain-id": { type: "string" },
   ...jsonOpt,
 } as const satisfies Options;
 
@@ -327,11 +348,12 @@ async function runValidators(argv: string[]): Promise<number> {
   const spec: CommandSpec<typeof validatorOptions> = {
     name: "verify validators",
     summary: CHECKS.validators.summary,
-    usage: "--set <set.json|set.ssz> --root <validatorSetRoot> [--json]",
+    usage: "--set <set.json|set.ssz> --root <validatorSetRoot> --home-chain-id N [--json]",
     options: validatorOptions,
     help: {
       set: "validator set: SSZ bytes, JSON (Home model validatorSetToJSON), or the devnet's GET /validator-sets/:epoch reply",
       root: "the validatorSetRoot it must hash to, e.g. from a verified header (decimal or 0x hex)",
+      "home-chain-id": "Home chain id the attestation keys' proofs of possession must be for (u32)",
       json: "print one JSON object",
     },
     notes: EXIT_CODES,
@@ -341,8 +363,10 @@ async function runValidators(argv: string[]): Promise<number> {
   const v = parsed.values;
   const path = required(v.set, "set", "validators");
   const root = bigArg(required(v.root, "root", "validators"), "root");
+  const homeChainId = bigArg(required(v["home-chain-id"], "home-chain-id", "validators"), "home-chain-id");
+  if (homeChainId >= 1n << 32n) throw new UserError(`--home-chain-id must be a u32, got ${homeChainId}`);
   const set = loadValidatorSet(path);
-  const r = checkValidatorSetBindings(set, root);
+  const r = checkValidatorSetBindings(set, root, Number(homeChainId));
   const line = r.ok ? `${r.boundSlots} bound validators, total power ${r.totalPower}, root ${r.root}` : r.reason;
   return verdict(v.json ?? false, r.ok, line, { ...r });
 }

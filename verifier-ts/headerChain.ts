@@ -1,10 +1,12 @@
-// Verification of a chain of HeaderQuorum proofs from a trusted checkpoint, with the same
-// rules as the Away-chain HomeLightClient: headers of the checkpoint's chain only, heights
-// strictly increasing, each header in the current epoch and signed by the current set, and
-// an epoch-ending header (nextValidatorSetRoot != 0) ratcheting to epoch + 1 and its set.
+// Verification of a chain of header proofs from a trusted checkpoint, with the same rules as
+// the Away-chain HomeLightClient: headers of the checkpoint's chain only, heights strictly
+// increasing, each header in the current epoch and attested by the current set, and an
+// epoch-ending header (nextValidatorSetRoot != 0) ratcheting to epoch + 1 and its set. Each
+// item says which circuit its proof is of (AggregatedHeaderQuorum or the per-validator
+// HeaderQuorum, over the same set commitment) and is checked with that circuit's key.
 // Beyond the contract: an empty chain is refused, and a second valid header at a height
 // already accepted is reported as an equivocation rather than as a mere height error.
-// Public inputs: [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot] (ENCODING.md).
+// Public inputs of both: [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot] (ENCODING.md).
 import {
   checkGroth16,
   prepareVerificationKey,
@@ -35,8 +37,13 @@ export interface CheckpointInput {
   height?: IntegerInput | null;
 }
 
-/** One HeaderQuorum proof. */
+/** Which header circuit a proof is of. */
+export type HeaderProofKind = "aggregated" | "perValidator";
+export const HEADER_PROOF_KINDS: readonly HeaderProofKind[] = ["aggregated", "perValidator"];
+
+/** One header proof. */
 export interface HeaderProofItem {
+  kind: HeaderProofKind;
   proof: SnarkjsProof;
   publicSignals: PublicSignals;
 }
@@ -71,6 +78,7 @@ export type HeaderChainErrorCode =
   | "HeightNotIncreasing"
   | "WrongEpoch"
   | "WrongValidatorSet"
+  | "VerifierUnavailable"
   | "InvalidProof"
   | "NoHeaders"
   | "Equivocation";
@@ -88,8 +96,14 @@ export type HeaderChainResult =
       cursor: ChainCursor;
     };
 
-/** Checks one HeaderQuorum proof; the default is Groth16 with the HeaderQuorum key. */
+/** Checks one header proof; the default is Groth16 with that circuit's key. */
 export type HeaderProofVerifier = (publicSignals: PublicSignals, proof: SnarkjsProof) => Groth16Result;
+
+/** A verification key (raw or prepared) or a ready verifier function. */
+export type HeaderVerifierSpec = SnarkjsVerificationKey | PreparedVerificationKey | HeaderProofVerifier;
+
+/** The verifier of each kind of header proof; a kind left out is refused (VerifierUnavailable). */
+export type HeaderVerifiers = Partial<Record<HeaderProofKind, HeaderVerifierSpec>>;
 
 const MASK64 = (1n << 64n) - 1n;
 
@@ -129,11 +143,21 @@ export function parseCheckpoint(input: unknown): { ok: true; checkpoint: Checkpo
   return { ok: true, checkpoint };
 }
 
-/** Build the default proof verifier for a HeaderQuorum verification key (prepared once). */
+/** Build the default proof verifier for a header circuit's verification key (prepared once). */
 export function headerProofVerifier(vkey: SnarkjsVerificationKey | PreparedVerificationKey): HeaderProofVerifier {
   const key = prepareVerificationKey(vkey);
-  if (key.nPublic !== 4) throw new RangeError(`a HeaderQuorum key has 4 public inputs, this one has ${key.nPublic}`);
+  if (key.nPublic !== 4) throw new RangeError(`a header circuit key has 4 public inputs, this one has ${key.nPublic}`);
   return (signals, proof) => checkGroth16(key, signals, proof);
+}
+
+/** The verifier function of each kind given (keys are prepared once). */
+export function headerProofVerifiers(verifiers: HeaderVerifiers): Partial<Record<HeaderProofKind, HeaderProofVerifier>> {
+  const out: Partial<Record<HeaderProofKind, HeaderProofVerifier>> = {};
+  for (const kind of HEADER_PROOF_KINDS) {
+    const v = verifiers[kind];
+    if (v !== undefined) out[kind] = typeof v === "function" ? v : headerProofVerifier(v);
+  }
+  return out;
 }
 
 /**
@@ -141,12 +165,8 @@ export function headerProofVerifier(vkey: SnarkjsVerificationKey | PreparedVerif
  * (error codes named like the HomeLightClient's custom errors). Never throws for bad input;
  * throws VerificationKeyError/RangeError only for an unusable verification key.
  */
-export function verifyHeaderChain(
-  verifier: SnarkjsVerificationKey | PreparedVerificationKey | HeaderProofVerifier,
-  checkpointInput: Checkpoint | CheckpointInput,
-  items: readonly HeaderProofItem[],
-): HeaderChainResult {
-  const check = typeof verifier === "function" ? verifier : headerProofVerifier(verifier);
+export function verifyHeaderChain(verifiers: HeaderVerifiers, checkpointInput: Checkpoint | CheckpointInput, items: readonly HeaderProofItem[]): HeaderChainResult {
+  const checks = headerProofVerifiers(verifiers);
   const headers: VerifiedHeader[] = [];
   const parsed = parseCheckpoint(checkpointInput);
   const checkpoint = parsed.ok ? parsed.checkpoint : { chainId: 0, epoch: 0n, validatorSetRoot: 0n };
@@ -175,8 +195,8 @@ export function verifyHeaderChain(
 
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    if (typeof item !== "object" || item === null || !Array.isArray(item.publicSignals) || item.publicSignals.length !== 4) {
-      return fail("MalformedItem", i, `item ${i} must be { proof, publicSignals: [4 values] }`);
+    if (typeof item !== "object" || item === null || !Array.isArray(item.publicSignals) || item.publicSignals.length !== 4 || !HEADER_PROOF_KINDS.includes(item.kind)) {
+      return fail("MalformedItem", i, `item ${i} must be { kind: "aggregated" | "perValidator", proof, publicSignals: [4 values] }`);
     }
     const pub = item.publicSignals.map(toBig);
     for (let j = 0; j < 4; j++) {
@@ -193,7 +213,7 @@ export function verifyHeaderChain(
     }
     if (cursor.height !== null && m.height <= cursor.height) {
       const earlier = itemAtHeight.get(m.height);
-      if (earlier !== undefined && isEquivocation(items[earlier]!, item, setOfEpoch.get(m.epoch) === setRoot, check)) {
+      if (earlier !== undefined && isEquivocation(items[earlier]!, item, setOfEpoch.get(m.epoch) === setRoot, checks[item.kind as HeaderProofKind])) {
         return fail("Equivocation", i, `item ${i}: equivocation: another header at height ${m.height} than item ${earlier}, with a valid proof by the set of epoch ${m.epoch}`);
       }
       return fail("HeightNotIncreasing", i, `item ${i}: height ${m.height} is not above the last accepted height ${cursor.height}`);
@@ -207,8 +227,10 @@ export function verifyHeaderChain(
     if (nextSetRoot !== 0n && m.epoch === MASK64) {
       return fail("MalformedMeta", i, `item ${i}: epoch ${m.epoch} cannot end (epoch + 1 does not fit in u64)`);
     }
+    const check = checks[item.kind as HeaderProofKind];
+    if (!check) return fail("VerifierUnavailable", i, `item ${i}: no verification key for ${item.kind} header proofs was given`);
     const r = check(item.publicSignals, item.proof);
-    if (!r.ok) return fail("InvalidProof", i, `item ${i}: invalid HeaderQuorum proof (${r.reason})`);
+    if (!r.ok) return fail("InvalidProof", i, `item ${i}: invalid ${item.kind} header proof (${r.reason})`);
 
     headers.push({ ...m, stateRoot, validatorSetRoot: setRoot, nextValidatorSetRoot: nextSetRoot });
     itemAtHeight.set(m.height, i);
@@ -225,9 +247,10 @@ export function verifyHeaderChain(
 /**
  * Two items for one height are an equivocation when they are different headers (public
  * inputs differ: a re-randomized proof of the same header is not) and the later one also
- * carries a valid proof by the set the chain trusts for its epoch.
+ * carries a valid proof (of its kind, with that kind's key) by the set the chain trusts for
+ * its epoch.
  */
-function isEquivocation(first: HeaderProofItem, second: HeaderProofItem, trustedSet: boolean, check: HeaderProofVerifier): boolean {
+function isEquivocation(first: HeaderProofItem, second: HeaderProofItem, trustedSet: boolean, check: HeaderProofVerifier | undefined): boolean {
   const same = first.publicSignals.every((s, j) => BigInt(s) === BigInt(second.publicSignals[j]!));
-  return !same && trustedSet && check(second.publicSignals, second.proof).ok;
+  return !same && trustedSet && check !== undefined && check(second.publicSignals, second.proof).ok;
 }

@@ -34,7 +34,7 @@ export function describeValue(v: unknown): string {
 /** The bytes as text (a UTF-8 byte order mark dropped), or null if they are not UTF-8 text. */
 export function textOf(bytes: Uint8Array): string | null {
   for (const b of bytes) {
-    // Control characters other than tab, LF and CR never occur in JSON text; SSZ bundles start with one (version 1).
+    // Control characters other than tab, LF and CR never occur in JSON text; SSZ bundles start with one (the version byte, 2 today).
     if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return null;
   }
   try {

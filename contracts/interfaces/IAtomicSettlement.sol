@@ -2,10 +2,11 @@
 pragma solidity ^0.8.28;
 
 /// @title IAtomicSettlement
-/// @notice Settles one proven Home auction result per call (mode 1: market makers borrow to bid; mode 2:
-///         the auctioneer borrowed the sell asset) and records receipts Home reads with eth_getProof:
-///         storage slot 0 is `mapping(uint64 auctionId => uint256)` = outcome | (recordedAt << 8),
-///         outcome 1 settled, 2 defaulted (ENCODING.md).
+/// @notice Settles proven Home auction results fill by fill (mode 1: market makers borrow to bid; mode 2:
+///         the auctioneer borrowed the sell asset from the LP the auction names) and records receipts
+///         Home reads with eth_getProof. Storage slot 0 is `mapping(uint64 auctionId => uint256)` =
+///         outcome (bits 0-7) | recordedAt (8-71) | settledMask (72-135) | auctioneerBlamed (bit 136);
+///         outcome 0 open, 1 closed with every fill settled, 2 closed with defaults (ENCODING.md).
 interface IAtomicSettlement {
     /// @notice One winning fill of an auction result (ENCODING.md field order).
     struct Fill {
@@ -27,7 +28,9 @@ interface IAtomicSettlement {
         uint8 mode;
         uint64 auctioneerLockId;
         uint16 auctioneerMaxRateBps;
+        address lp;
         uint64 settleDeadline;
+        uint64 clearedAt;
         Fill[] fills;
     }
 
@@ -42,9 +45,13 @@ interface IAtomicSettlement {
         uint8 status;
     }
 
-    /// @notice A proven result was settled at Home height `height`.
+    /// @notice A settle call changed the receipt of `auctionId` (fills settled, or the auctioneer's blame bit).
     event Settled(uint64 indexed auctionId, uint8 mode, uint64 height, uint256 receipt);
-    /// @notice A lockup backed a loan and can never be used again on this chain.
+    /// @notice A fill could not settle in this call and stays open (retry until the extended deadline).
+    event FillFailed(uint64 indexed auctionId, uint256 fillIndex, bytes reason);
+    /// @notice Mode 2: the auctioneer's own payment to the LP failed for fill `fillIndex`.
+    event AuctioneerPaymentFailed(uint64 indexed auctionId, uint256 fillIndex);
+    /// @notice A lockup backed a loan (or defaulted) and can never be used by another auction on this chain.
     event LockConsumed(uint64 indexed lockId, uint64 indexed auctionId);
     /// @notice An LP lent `principal` of `asset` for a settlement; it is owed `repaid` of `repayAsset`.
     event Loan(
@@ -57,23 +64,27 @@ interface IAtomicSettlement {
         address repayAsset,
         uint256 repaid
     );
-    /// @notice A proven result passed its deadline unsettled; default receipt recorded.
+    /// @notice A proven result passed its (extended) deadline with fills unsettled; the receipt closed with defaults.
     event Defaulted(uint64 indexed auctionId, uint64 height, uint256 receipt);
 
-    /// @notice The auction already has a receipt (settled or defaulted).
+    /// @notice The auction's receipt is closed (every fill settled, or defaulted).
     error ReceiptExists(uint64 auctionId);
     /// @notice The lockup was already consumed on this chain.
     error LockAlreadyConsumed(uint64 lockId);
-    /// @notice The settlement deadline has passed (settle) or not yet passed (recordDefault).
-    error DeadlinePassed(uint64 settleDeadline);
-    /// @notice See DeadlinePassed.
-    error DeadlineNotReached(uint64 settleDeadline);
+    /// @notice The (extended) settlement deadline has passed.
+    error DeadlinePassed(uint256 extendedDeadline);
+    /// @notice The (extended) settlement deadline has not passed yet.
+    error DeadlineNotReached(uint256 extendedDeadline);
     /// @notice The header backing the proof is older than maxStateAge.
     error StaleHeader(uint64 height, uint64 headerTimestamp);
     /// @notice The settlement proof does not verify for the recomputed public inputs.
     error InvalidProof();
-    /// @notice The result's mode or lockup fields are inconsistent.
+    /// @notice A used public input slot (result or lockup digest) is 0, which the circuit reads as unused.
+    error ZeroDigest(uint256 publicInput);
+    /// @notice The result's mode, lockup or LP fields are inconsistent.
     error InvalidResult();
+    /// @notice More fills than the receipt's 64 settled bits.
+    error TooManyFills(uint256 count);
     /// @notice The lockups passed do not match the result's lockIds in slot order.
     error LockupMismatch(uint256 slot);
     /// @notice More lockups than the circuit's K slots (lockSlots).
@@ -86,10 +97,24 @@ interface IAtomicSettlement {
     error WrongCreditAsset(uint64 lockId);
     /// @notice The lockup's credit limit does not cover principal plus interest.
     error CreditLimitTooLow(uint64 lockId, uint256 creditLimit, uint256 owed);
-    /// @notice The lockup expired.
-    error LockupExpired(uint64 lockId, uint64 expiry);
-    /// @notice No LP offers the loan at or below the proven maximum rate.
-    error NoLiquidity(address asset, uint256 amount, uint16 maxRateBps);
+    /// @notice The lockup expired (its expiry is extended by the paused time since clearing).
+    error LockupExpired(uint64 lockId, uint256 extendedExpiry);
+    /// @notice Mode 2: the named LP has no active offer for the sell asset.
+    error LpOfferMissing(address lp);
+    /// @notice Mode 2: the named LP's rate is above the auctioneer's proven maximum.
+    error LpRateAboveCap(address lp, uint16 rateBps, uint16 maxRateBps);
+    /// @notice Mode 2: the named LP does not accept repayment in the buy asset.
+    error RepayAssetNotAccepted(address lp, address repayAsset);
+    /// @notice Mode 2: the clearing price is below the minimum repayment price the LP set itself.
+    error PriceBelowLpLimit(address lp, uint256 clearingPrice, uint256 minPrice);
+    /// @notice A winner's payment (own funds, or repayment of its loan) failed.
+    error PaymentFailed(uint256 fillIndex, address payer);
+    /// @notice Mode 2: the auctioneer's payment to the LP failed again and nothing else changed.
+    error AuctioneerPaymentMissing(uint64 auctionId);
+    /// @notice A payment ran out of gas: the caller gave the transaction too little (nobody is blamed).
+    error InsufficientGas();
+    /// @notice settleFill is an internal step (external only for isolation).
+    error OnlySelf();
     /// @notice A fill's payAmount is not floor(sellAmount * clearingPrice / 1e18), or fills exceed sellAmount.
     error InvalidFill(uint256 index);
     /// @notice The borrower's callback did not return the ERC-3156 magic value.
@@ -99,9 +124,12 @@ interface IAtomicSettlement {
     /// @notice A constructor argument is invalid.
     error InvalidConfig();
 
-    /// @notice Settles a proven auction result atomically: loans, payments, deliveries, LP repayment,
-    ///         or reverts everything. Anyone may call: every amount and party is fixed by the proof and
-    ///         the LP is chosen by the registry at the proven rate cap.
+    /// @notice Attempts every open fill of a proven auction result, each in isolation: a fill settles
+    ///         atomically (loan, payment, delivery, LP repayment) or stays open for a later call; the
+    ///         others are unaffected. Closes the receipt (outcome 1) when the last fill settles and then
+    ///         returns the unsold rest of a mode-1 escrow. Reverts with the first fill's error when the
+    ///         call changes nothing. Works until settleDeadline plus the light client's paused time since
+    ///         the result cleared. Anyone may call: parties, amounts and rate caps are fixed by the proof.
     /// @param height Home height of a header stored in the light client whose stateRoot the proof opens.
     /// @param proof Settlement Groth16 proof (snarkjs calldata order).
     /// @param result The auction result payload.
@@ -113,8 +141,9 @@ interface IAtomicSettlement {
         LockupPayload[] calldata lockups
     ) external;
 
-    /// @notice After result.settleDeadline, records a default receipt for a proven, unsettled result
-    ///         and consumes its lockIds. Anyone may call.
+    /// @notice After the extended deadline, closes an open receipt with defaults (outcome 2): the lockIds
+    ///         of unsettled fills (and of a blamed mode-2 auctioneer) are consumed, for Home to slash; the
+    ///         rest of a mode-1 escrow goes back to the auctioneer. Refused while the client is paused.
     /// @param height Home height whose stateRoot the proof opens.
     /// @param proof Settlement Groth16 proof.
     /// @param result The auction result payload.
@@ -126,7 +155,17 @@ interface IAtomicSettlement {
         LockupPayload[] calldata lockups
     ) external;
 
-    /// @notice Receipt of `auctionId`: outcome | (recordedAt << 8); 0 when none.
+    /// @notice Isolation step of settle (callable only by this contract): settles fill `index` or reverts.
+    /// @return auctioneerFailed True when mode 2's auctioneer payment failed (nothing was moved).
+    function settleFill(
+        ResultPayload calldata result,
+        LockupPayload[] calldata lockups,
+        uint256 index,
+        uint256 slot,
+        uint16 lpRate
+    ) external returns (bool auctioneerFailed);
+
+    /// @notice Receipt word of `auctionId` (layout above); 0 when nothing was recorded.
     function receipts(uint64 auctionId) external view returns (uint256);
 
     /// @notice Lockup slots K of the Settlement circuit (its verifier takes 3 + K public inputs).

@@ -2,15 +2,24 @@
 pragma solidity ^0.8.28;
 
 /// @title IHomeLightClient
-/// @notice Away-chain light client of the Home chain (Open Libra): accepts HeaderQuorum proofs,
+/// @notice Away-chain light client of the Home chain (Open Libra): accepts header proofs (the aggregated
+///         attestation circuit, or the per-validator fallback, over the same validator-set commitment),
 ///         stores per proven header the state root and timestamp, ratchets validator-set epochs.
 interface IHomeLightClient {
+    /// @notice Which header circuit a proof is of. Both have the same public inputs over the same set
+    ///         commitment: AggregatedHeaderQuorum (one signature under the signers' summed keys) and
+    ///         HeaderQuorum (one signature per signer, the non-interactive fallback).
+    enum HeaderProof {
+        Aggregated,
+        PerValidator
+    }
+
     /// @notice A header was proven and stored.
     event HeaderSubmitted(uint64 indexed height, uint64 indexed epoch, uint256 stateRoot, uint64 timestampMs);
     /// @notice An epoch-ending header moved the client to `newEpoch` with validator set `validatorSetRoot`.
     event EpochRotated(uint64 indexed newEpoch, uint256 validatorSetRoot, uint64 atHeight);
-    /// @notice The guardian paused or unpaused the client.
-    event PausedSet(bool paused);
+    /// @notice The guardian paused or unpaused the client (at block time `timestamp`).
+    event PausedSet(bool paused, uint64 timestamp);
 
     /// @notice A public input is not a canonical field element (>= r).
     error PublicInputNotInField(uint256 index);
@@ -28,6 +37,8 @@ interface IHomeLightClient {
     error HeightNotIncreasing(uint64 height, uint64 latest);
     /// @notice The Groth16 proof does not verify.
     error InvalidProof();
+    /// @notice This client has no verifier for this kind of header proof (a profile without the per-validator circuit).
+    error VerifierUnavailable(HeaderProof kind);
     /// @notice The client is paused.
     error ClientPaused();
     /// @notice No header is stored at this height.
@@ -37,16 +48,25 @@ interface IHomeLightClient {
     /// @notice A constructor argument is invalid.
     error InvalidConfig();
 
-    /// @notice Verifies a HeaderQuorum proof for the current epoch and stores the header's state root and timestamp.
+    /// @notice Verifies a header proof for the current epoch and stores the header's state root and timestamp.
+    /// @param kind Which circuit the proof is of (the caller says; it selects the verifier).
     /// @param proof Groth16 proof in snarkjs calldata order.
     /// @param pub [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot] (ENCODING.md).
-    function submitHeader(uint256[8] calldata proof, uint256[4] calldata pub) external;
+    function submitHeader(HeaderProof kind, uint256[8] calldata proof, uint256[4] calldata pub) external;
 
-    /// @notice Pauses header submission and settlement reads (guardian only).
+    /// @notice Pauses header submission and settlement reads (guardian only; no-op when paused). Each
+    ///         pause is logged so that settlement windows can be extended by the time it lasted.
     function pause() external;
 
-    /// @notice Resumes the client (guardian only).
+    /// @notice Resumes the client (guardian only; no-op when not paused).
     function unpause() external;
+
+    /// @notice Seconds the client was paused within [from, to] (an ongoing pause counts up to `to`);
+    ///         0 when to <= from. O(log pauses).
+    function pausedDuring(uint64 from, uint64 to) external view returns (uint64);
+
+    /// @notice Number of pause intervals logged.
+    function pauseCount() external view returns (uint256);
 
     /// @notice State root of the proven header at `height` (0 if none, or if it left the history ring).
     function stateRootAt(uint64 height) external view returns (uint256);

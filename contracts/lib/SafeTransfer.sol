@@ -17,11 +17,18 @@ library SafeTransfer {
         _call(token, abi.encodeCall(IERC20.transferFrom, (from, to, amount)));
     }
 
+    /// @notice transferFrom that reports failure instead of reverting (a missing token, a revert or `false`).
+    function tryTransferFrom(address token, address from, address to, uint256 amount) internal returns (bool) {
+        return _try(token, abi.encodeCall(IERC20.transferFrom, (from, to, amount)));
+    }
+
     function _call(address token, bytes memory data) private {
-        if (token.code.length == 0) revert TransferFailed(token);
+        if (!_try(token, data)) revert TransferFailed(token);
+    }
+
+    function _try(address token, bytes memory data) private returns (bool) {
+        if (token.code.length == 0) return false;
         (bool ok, bytes memory ret) = token.call(data);
-        if (!ok || (ret.length != 0 && (ret.length < 32 || abi.decode(ret, (uint256)) != 1))) {
-            revert TransferFailed(token);
-        }
+        return ok && (ret.length == 0 || (ret.length >= 32 && abi.decode(ret, (uint256)) == 1));
     }
 }

@@ -15,12 +15,24 @@ import {
   LOCK_STATUS_LOCKED,
   LOCK_STATUS_RELEASED,
   LOCK_STATUS_SLASHED,
+  MODE_BORROW_TO_AUCTION,
+  OUTCOME_DEFAULTED,
+  OUTCOME_SETTLED,
+  STATE_DEPTH,
+  allFillsMask,
   auctionResultDigest,
   awayBinding,
+  creditNeeded,
+  decodeReceiptWord,
   escrowAckDigest,
+  expiryCoversDeadline,
   leafKey,
   lockupDigest,
+  maxPayment,
+  nextFreeId,
+  positionOf,
   receiptDigest,
+  refundAfterDeadline,
   type AuctionResultPayload,
   type EscrowAckPayload,
   type Fill,
@@ -99,6 +111,8 @@ export interface AuctionRecord {
   settleDeadline: bigint;
   auctioneerLockId: bigint;
   auctioneerMaxRateBps: number;
+  /** Mode 2: the LP whose terms the auction was created under (zero address in mode 1). */
+  lp: Hex;
   status: AuctionStatus;
   commits: CommitRecord[];
   bids: BidRecord[];
@@ -113,10 +127,30 @@ export interface ModuleState {
   nextCommitSeq: number;
   lockups: Map<bigint, LockupRecord>;
   auctions: Map<bigint, AuctionRecord>;
+  /**
+   * State-tree positions reserved by allocated ids (position -> leafKey): a lock id reserves its
+   * lockup leaf, an auction id its result, escrow-ack and receipt leaves, before any is written.
+   */
+  positions: Map<bigint, bigint>;
 }
 
 export function emptyModuleState(): ModuleState {
-  return { nextLockId: 1n, nextAuctionId: 1n, nextCommitSeq: 1, lockups: new Map(), auctions: new Map() };
+  return { nextLockId: 1n, nextAuctionId: 1n, nextCommitSeq: 1, lockups: new Map(), auctions: new Map(), positions: new Map() };
+}
+
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as Hex;
+const LOCK_KINDS = [KIND_LOCKUP];
+const AUCTION_KINDS = [KIND_AUCTION_RESULT, KIND_ESCROW_ACK, KIND_RECEIPT];
+
+/**
+ * Allocates the next id whose leaves (of `kinds`) land on free state-tree positions and reserves
+ * them: an id that collides is skipped, so Home never gets stuck on a taken position (rule 7).
+ */
+function allocateId(state: ModuleState, start: bigint, kinds: number[]): bigint {
+  const keysOf = (id: bigint) => kinds.map((k) => leafKey(k, id));
+  const id = nextFreeId(start, (i) => keysOf(i).map((key) => positionOf(key, STATE_DEPTH)), (p) => state.positions.has(p));
+  for (const key of keysOf(id)) state.positions.set(positionOf(key, STATE_DEPTH), key);
+  return id;
 }
 
 export type LeafPayload = LockupPayload | AuctionResultPayload | EscrowAckPayload | ReceiptPayload;
@@ -184,14 +218,32 @@ function lockOf(state: ModuleState, id: bigint, field: string): LockupRecord {
   return l;
 }
 
-/** Checks that a lock can back a new obligation until `until` (unix seconds). */
-function checkUsableLock(l: LockupRecord, field: string, who: Hex, whoField: string, asset: Hex, assetField: string, until: bigint): void {
+/**
+ * Checks that a lock can back a loan of up to `principal` at up to `rateBps` in an auction whose
+ * settlement window ends at `settleDeadline` (the same rules Away applies: home/model/rules.ts).
+ */
+function checkUsableLock(
+  l: LockupRecord,
+  field: string,
+  who: { addr: Hex; field: string },
+  asset: { addr: Hex; field: string },
+  loan: { principal: bigint; rateBps: number; settleDeadline: bigint },
+): void {
   const id = l.payload.lockId;
   if (l.payload.status !== LOCK_STATUS_LOCKED) throw conflict(`${field} ${id} is not locked (status ${l.payload.status})`);
   if (l.heldBy !== null) throw conflict(`${field} ${id} already backs auction ${l.heldBy}`);
-  if (!same(l.payload.borrower, who)) throw unprocessable(`${field} ${id} belongs to borrower ${l.payload.borrower}, not ${whoField} ${who}`);
-  if (!same(l.payload.creditAsset, asset)) throw unprocessable(`${field} ${id} gives credit in ${l.payload.creditAsset}, not in ${assetField} ${asset}`);
-  if (l.payload.expiry < until) throw unprocessable(`${field} ${id} expires at ${l.payload.expiry}, before the settle deadline ${until}`);
+  if (!same(l.payload.borrower, who.addr)) throw unprocessable(`${field} ${id} belongs to borrower ${l.payload.borrower}, not ${who.field} ${who.addr}`);
+  if (!same(l.payload.creditAsset, asset.addr)) throw unprocessable(`${field} ${id} gives credit in ${l.payload.creditAsset}, not in ${asset.field} ${asset.addr}`);
+  if (!expiryCoversDeadline(l.payload.expiry, loan.settleDeadline)) {
+    throw unprocessable(`${field} ${id} expires at ${l.payload.expiry}; it must expire after the settle deadline ${loan.settleDeadline}`, "lock-expires-too-early");
+  }
+  const needed = creditNeeded(loan.principal, loan.rateBps);
+  if (l.payload.creditLimit < needed) {
+    throw unprocessable(
+      `insufficient credit: ${field} ${id} has credit limit ${l.payload.creditLimit}, the loan needs ${needed} (principal up to ${loan.principal} plus interest at up to ${loan.rateBps} bps)`,
+      "credit-too-low",
+    );
+  }
 }
 
 function leaf(params: ModuleParams, kind: number, id: bigint, payload: LeafPayload): LeafWrite {
@@ -210,7 +262,7 @@ function lockLeaf(params: ModuleParams, l: LockupRecord): LeafWrite {
 
 /** What an Away-checked action needs read from the Away chain (checked before any RPC call). */
 export type AwayRequirement =
-  | { kind: "escrow"; auctionId: bigint; depositor: Hex; asset: Hex; amount: bigint }
+  | { kind: "escrow"; auctionId: bigint; depositor: Hex; asset: Hex; amount: bigint; refundNotBefore: bigint }
   | { kind: "receipt"; auctionId: bigint };
 
 /** For ack-escrow / consume-receipt: validates the request against the state and says what to read. */
@@ -218,15 +270,15 @@ export function awayRequirement(state: ModuleState, type: ActionType, rawBody: u
   if (type !== "ack-escrow" && type !== "consume-receipt") return null;
   const body = asObject(rawBody);
   if (type === "ack-escrow") {
-    const a = checkAckEscrow(state, body);
-    return { kind: "escrow", auctionId: a.auctionId, depositor: a.auctioneer, asset: a.sellAsset, amount: a.sellAmount };
+    const { a, refundNotBefore } = checkAckEscrow(state, body);
+    return { kind: "escrow", auctionId: a.auctionId, depositor: a.auctioneer, asset: a.sellAsset, amount: a.sellAmount, refundNotBefore };
   }
   const a = checkConsumeReceipt(state, body);
   return { kind: "receipt", auctionId: a.auctionId };
 }
 
-function checkAckEscrow(state: ModuleState, body: Body): AuctionRecord {
-  onlyFields(body, ["auctionId", "depositor", "asset", "amount"], "ack-escrow");
+function checkAckEscrow(state: ModuleState, body: Body): { a: AuctionRecord; refundNotBefore: bigint } {
+  onlyFields(body, ["auctionId", "refundNotBefore", "depositor", "asset", "amount"], "ack-escrow");
   const a = auctionOf(state, body);
   if (a.mode !== 1) throw conflict(`auction ${a.auctionId} is mode ${a.mode}: only mode 1 auctions escrow the sell asset`);
   if (a.escrowAck) throw conflict(`escrow deposit of auction ${a.auctionId} is already acknowledged`);
@@ -235,13 +287,21 @@ function checkAckEscrow(state: ModuleState, body: Body): AuctionRecord {
   if (body.depositor !== undefined && !same(address(body, "depositor"), a.auctioneer)) throw unprocessable(`depositor must be the auctioneer ${a.auctioneer}`);
   if (body.asset !== undefined && !same(address(body, "asset"), a.sellAsset)) throw unprocessable(`asset must be the sell asset ${a.sellAsset}`);
   if (body.amount !== undefined && uint(body, "amount", 256) !== a.sellAmount) throw unprocessable(`amount must be the sell amount ${a.sellAmount}`);
-  return a;
+  // The deposit must stay in the escrow while the auction can settle (rule 4).
+  const refundNotBefore = uint(body, "refundNotBefore", 64);
+  if (!refundAfterDeadline(refundNotBefore, a.settleDeadline)) {
+    throw unprocessable(
+      `escrow deposit of auction ${a.auctionId} can be refunded from ${refundNotBefore}; it must not be refundable before the settle deadline ${a.settleDeadline} has passed (refundNotBefore > settleDeadline)`,
+      "refund-too-early",
+    );
+  }
+  return { a, refundNotBefore };
 }
 
 function checkConsumeReceipt(state: ModuleState, body: Body): AuctionRecord {
   onlyFields(body, ["auctionId"], "consume-receipt");
   const a = auctionOf(state, body);
-  if (a.receipt) throw conflict(`receipt of auction ${a.auctionId} was already consumed (outcome ${a.receipt.outcome})`);
+  if (a.receipt) throw conflict(`receipt of auction ${a.auctionId} was already consumed (outcome ${a.receipt.outcome})`, "receipt-consumed");
   if (a.status !== "cleared" || !a.result) throw conflict(`auction ${a.auctionId} has no result yet (status ${a.status})`);
   return a;
 }
@@ -261,7 +321,8 @@ export function applyAction(state: ModuleState, params: ModuleParams, type: Acti
       if (expiry <= now) throw badRequest(`expiry ${expiry} is not in the future (Home time ${now})`);
       const creditLimit = creditLimitFor(collateral, ctx.priceScaled, ctx.collateralRatioPercent);
       if (creditLimit === 0n) throw unprocessable(`collateral ${collateral} is worth no credit at the configured LIBRA price`);
-      const lockId = state.nextLockId++;
+      const lockId = allocateId(state, state.nextLockId, LOCK_KINDS);
+      state.nextLockId = lockId + 1n;
       const rec: LockupRecord = {
         payload: { lockId, owner, borrower, creditAsset, creditLimit, expiry, status: LOCK_STATUS_LOCKED },
         collateral,
@@ -287,7 +348,7 @@ export function applyAction(state: ModuleState, params: ModuleParams, type: Acti
     case "create-auction": {
       onlyFields(
         body,
-        ["auctioneer", "sellAsset", "sellAmount", "buyAsset", "mode", "reservePrice", "commitDeadline", "revealDeadline", "settleDeadline", "auctioneerLockId", "auctioneerMaxRateBps"],
+        ["auctioneer", "sellAsset", "sellAmount", "buyAsset", "mode", "reservePrice", "commitDeadline", "revealDeadline", "settleDeadline", "auctioneerLockId", "auctioneerMaxRateBps", "lp"],
         "create-auction",
       );
       const auctioneer = address(body, "auctioneer");
@@ -307,19 +368,25 @@ export function applyAction(state: ModuleState, params: ModuleParams, type: Acti
       const auctioneerLockId = uint(body, "auctioneerLockId", 64, { fallback: 0n });
       const auctioneerMaxRateBps = smallInt(body, "auctioneerMaxRateBps", 16, 0);
       if (auctioneerMaxRateBps > 10000) throw badRequest("auctioneerMaxRateBps must be at most 10000");
-      const auctionId = state.nextAuctionId;
+      const lp = body.lp === undefined ? ZERO_ADDRESS : address(body, "lp");
+      let lockRec: LockupRecord | null = null;
       if (mode === 1) {
-        if (auctioneerLockId !== 0n || auctioneerMaxRateBps !== 0) throw badRequest("mode 1 auctions take no auctioneerLockId / auctioneerMaxRateBps");
+        if (auctioneerLockId !== 0n || auctioneerMaxRateBps !== 0 || !same(lp, ZERO_ADDRESS)) {
+          throw badRequest("mode 1 auctions take no auctioneerLockId / auctioneerMaxRateBps / lp");
+        }
       } else {
         if (auctioneerLockId === 0n) throw badRequest("mode 2 auctions need auctioneerLockId (the auctioneer's lockup backing the LP loan)");
-        const l = lockOf(state, auctioneerLockId, "auctioneerLockId");
-        checkUsableLock(l, "auctioneerLockId", auctioneer, "auctioneer", sellAsset, "sellAsset", settleDeadline);
-        if (l.payload.creditLimit < sellAmount) {
-          throw unprocessable(`insufficient credit: auctioneerLockId ${auctioneerLockId} has credit limit ${l.payload.creditLimit}, the LP loan can be ${sellAmount}`);
-        }
-        l.heldBy = auctionId;
+        if (same(lp, ZERO_ADDRESS)) throw badRequest("mode 2 auctions need lp: the Away LP whose terms (rate, minimum price for the buy asset) the loan is taken under");
+        lockRec = lockOf(state, auctioneerLockId, "auctioneerLockId");
+        checkUsableLock(lockRec, "auctioneerLockId", { addr: auctioneer, field: "auctioneer" }, { addr: sellAsset, field: "sellAsset" }, {
+          principal: sellAmount,
+          rateBps: auctioneerMaxRateBps,
+          settleDeadline,
+        });
       }
-      state.nextAuctionId++;
+      const auctionId = allocateId(state, state.nextAuctionId, AUCTION_KINDS);
+      state.nextAuctionId = auctionId + 1n;
+      if (lockRec) lockRec.heldBy = auctionId;
       state.auctions.set(auctionId, {
         auctionId,
         auctioneer,
@@ -333,6 +400,7 @@ export function applyAction(state: ModuleState, params: ModuleParams, type: Acti
         settleDeadline,
         auctioneerLockId,
         auctioneerMaxRateBps,
+        lp,
         status: "open",
         commits: [],
         bids: [],
@@ -374,11 +442,11 @@ export function applyAction(state: ModuleState, params: ModuleParams, type: Acti
       if (a.mode === 2 && (lockId !== 0n || maxRateBps !== 0)) throw unprocessable("bids in mode 2 auctions pay from own funds: lockId and maxRateBps must be 0");
       if (lockId !== 0n) {
         const l = lockOf(state, lockId, "lockId");
-        checkUsableLock(l, "lockId", bidder, "bidder", a.buyAsset, "buyAsset", a.settleDeadline);
-        const maxPay = (amount * limitPrice) / PRICE_SCALE;
-        if (l.payload.creditLimit < maxPay) {
-          throw unprocessable(`insufficient credit: lockId ${lockId} has credit limit ${l.payload.creditLimit}, the bid may pay up to ${maxPay}`);
-        }
+        checkUsableLock(l, "lockId", { addr: bidder, field: "bidder" }, { addr: a.buyAsset, field: "buyAsset" }, {
+          principal: maxPayment(amount, limitPrice),
+          rateBps: maxRateBps,
+          settleDeadline: a.settleDeadline,
+        });
         l.heldBy = a.auctionId;
       }
       c.revealed = true;
@@ -392,10 +460,13 @@ export function applyAction(state: ModuleState, params: ModuleParams, type: Acti
       if (a.status !== "open") throw conflict(`auction ${a.auctionId} is already ${a.status}`);
       if (now < a.revealDeadline) throw conflict(`auction ${a.auctionId} cannot clear before its reveal deadline ${a.revealDeadline} (Home time ${now})`);
       if (a.mode === 1 && !a.escrowAck) throw conflict(`auction ${a.auctionId}: the sell asset's escrow deposit is not acknowledged yet (ack-escrow)`);
+      // Cleared at or after its settle deadline, a result could only default: it gets no fills, so
+      // no winner's collateral is at stake without a chance to settle.
+      const expired = now >= a.settleDeadline;
       const out = clearUniformPrice(
         a.sellAmount,
         a.reservePrice,
-        a.bids.map((b) => ({ amount: b.amount, limitPrice: b.limitPrice, commitSeq: b.commitSeq, borrows: b.lockId !== 0n, data: b })),
+        expired ? [] : a.bids.map((b) => ({ amount: b.amount, limitPrice: b.limitPrice, commitSeq: b.commitSeq, borrows: b.lockId !== 0n, data: b })),
         params.maxFills,
         params.maxLockFills,
       );
@@ -420,22 +491,24 @@ export function applyAction(state: ModuleState, params: ModuleParams, type: Acti
         mode: a.mode,
         auctioneerLockId: a.auctioneerLockId,
         auctioneerMaxRateBps: a.auctioneerMaxRateBps,
+        lp: a.lp,
         settleDeadline: a.settleDeadline,
+        clearedAt: now,
         fills,
       };
       a.result = result;
       a.status = "cleared";
       return {
-        result: { auctionId: a.auctionId, clearingPrice: out.clearingPrice, sold: out.sold, unsold: out.unsold, fills: fills.length },
+        result: { auctionId: a.auctionId, clearingPrice: out.clearingPrice, sold: out.sold, unsold: out.unsold, fills: fills.length, expired },
         writes: [leaf(params, KIND_AUCTION_RESULT, a.auctionId, result)],
       };
     }
 
     case "ack-escrow": {
-      const a = checkAckEscrow(state, body);
+      const { a, refundNotBefore } = checkAckEscrow(state, body);
       const ev = ctx.evidence;
       if (!ev) throw new Error("ack-escrow applied without Away evidence");
-      const payload: EscrowAckPayload = { auctionId: a.auctionId, depositor: a.auctioneer, asset: a.sellAsset, amount: a.sellAmount };
+      const payload: EscrowAckPayload = { auctionId: a.auctionId, depositor: a.auctioneer, asset: a.sellAsset, amount: a.sellAmount, refundNotBefore };
       a.escrowAck = payload;
       return { result: { auctionId: a.auctionId, awayBlock: ev.blockNumber }, writes: [leaf(params, KIND_ESCROW_ACK, a.auctionId, payload)] };
     }
@@ -444,24 +517,56 @@ export function applyAction(state: ModuleState, params: ModuleParams, type: Acti
       const a = checkConsumeReceipt(state, body);
       const ev = ctx.evidence;
       if (!ev) throw new Error("consume-receipt applied without Away evidence");
-      const word = BigInt(ev.value);
-      const outcome = Number(word & 0xffn);
-      const recordedAt = word >> 8n;
-      if (outcome !== 1 && outcome !== 2) throw unprocessable(`receipt outcome ${outcome} is neither 1 (settled) nor 2 (defaulted)`);
-      const receipt: ReceiptPayload = { auctionId: a.auctionId, outcome, recordedAt };
-      const status = outcome === 1 ? LOCK_STATUS_RELEASED : LOCK_STATUS_SLASHED;
+      const receipt = receiptFromWord(a, BigInt(ev.value));
       const writes: LeafWrite[] = [leaf(params, KIND_RECEIPT, a.auctionId, receipt)];
-      const touched: bigint[] = [];
-      for (const l of state.lockups.values()) {
-        if (l.heldBy !== a.auctionId) continue;
+      const released: bigint[] = [];
+      const slashed: bigint[] = [];
+      for (const [lockId, slash] of lockOutcomes(a.result!, receipt)) {
+        const l = state.lockups.get(lockId);
+        if (!l || l.heldBy !== a.auctionId) continue;
         l.heldBy = null;
-        l.payload.status = status;
-        touched.push(l.payload.lockId);
+        l.payload.status = slash ? LOCK_STATUS_SLASHED : LOCK_STATUS_RELEASED;
+        (slash ? slashed : released).push(lockId);
         writes.push(lockLeaf(params, l));
       }
       a.receipt = receipt;
-      a.status = outcome === 1 ? "settled" : "defaulted";
-      return { result: { auctionId: a.auctionId, outcome, recordedAt, lockups: touched, lockStatus: status }, writes };
+      a.status = receipt.outcome === OUTCOME_SETTLED ? "settled" : "defaulted";
+      return {
+        result: { auctionId: a.auctionId, outcome: receipt.outcome, recordedAt: receipt.recordedAt, settledMask: receipt.settledMask, auctioneerBlamed: receipt.auctioneerBlamed, released, slashed },
+        writes,
+      };
     }
   }
+}
+
+/** The receipt Home records from a verified Away word: only a closed, well-formed one. */
+function receiptFromWord(a: AuctionRecord, word: bigint): ReceiptPayload {
+  const r = a.result!;
+  let w;
+  try {
+    w = decodeReceiptWord(word);
+  } catch (e) {
+    throw unprocessable(`receipt of auction ${a.auctionId}: ${(e as Error).message}`, "receipt-invalid");
+  }
+  if (w.outcome !== OUTCOME_SETTLED && w.outcome !== OUTCOME_DEFAULTED) {
+    if (w.outcome === 0) {
+      throw conflict(`receipt of auction ${a.auctionId} is still open on Away (fills settled so far: mask ${w.settledMask}); Home consumes it once it is closed`, "receipt-open");
+    }
+    throw unprocessable(`receipt of auction ${a.auctionId} has unknown outcome ${w.outcome}`, "receipt-invalid");
+  }
+  const all = allFillsMask(r.fills.length);
+  if ((w.settledMask & ~all) !== 0n || (w.outcome === OUTCOME_SETTLED && (w.settledMask !== all || w.auctioneerBlamed))) {
+    throw unprocessable(`receipt of auction ${a.auctionId} does not fit its ${r.fills.length} fills (outcome ${w.outcome}, mask ${w.settledMask})`, "receipt-invalid");
+  }
+  return { auctionId: a.auctionId, outcome: w.outcome, recordedAt: w.recordedAt, settledMask: w.settledMask, auctioneerBlamed: w.auctioneerBlamed };
+}
+
+/**
+ * What each lockup of a result gets from its closed receipt (rule 2): a fill's lockup is released
+ * when its fill settled and slashed when it did not; the mode-2 auctioneer's lockup is slashed only
+ * when the auctioneer's own payment failed. Returns [lockId, slash] pairs.
+ */
+export function lockOutcomes(r: AuctionResultPayload, receipt: ReceiptPayload): [bigint, boolean][] {
+  if (r.mode === MODE_BORROW_TO_AUCTION) return [[r.auctioneerLockId, receipt.auctioneerBlamed]];
+  return r.fills.flatMap((f, i): [bigint, boolean][] => (f.lockId === 0n ? [] : [[f.lockId, ((receipt.settledMask >> BigInt(i)) & 1n) === 0n]]));
 }

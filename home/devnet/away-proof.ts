@@ -3,7 +3,15 @@
 // the storage proof against that account's storageRoot (mpt.ts). The devnet uses it to
 // acknowledge AuctionEscrow deposits and consume AtomicSettlement receipts
 // (circuits/ENCODING.md, "Away storage read by Home").
-import { encodeAbiParameters, hexToBytes, keccak256, type Hex } from "viem";
+import { hexToBytes, type Hex } from "viem";
+import {
+  decodeReceiptWord,
+  escrowCommitment,
+  escrowCommitmentSlot,
+  receiptSlot,
+  type EscrowDeposit,
+  type ReceiptWord,
+} from "../model/index.ts";
 import { verifyAccountProof, verifyStorageProof, MptProofError } from "./mpt.ts";
 
 /** The Away chain's JSON-RPC, as far as Home needs it. */
@@ -54,28 +62,6 @@ export function httpRpc(url: string, timeoutMs = 15_000): AwayRpc {
       return body.result;
     },
   };
-}
-
-/** Storage slot of key `k` in a `mapping(uint64 => ...)` declared at slot `base`. */
-export function mappingSlot(key: bigint, base = 0n): Hex {
-  return keccak256(encodeAbiParameters([{ type: "uint64" }, { type: "uint256" }], [key, base]));
-}
-
-/** AuctionEscrow's stored word for a deposit: keccak256(abi.encode(auctionId, depositor, asset, amount)). */
-export function escrowDepositWord(auctionId: bigint, depositor: Hex, asset: Hex, amount: bigint): bigint {
-  return BigInt(
-    keccak256(
-      encodeAbiParameters(
-        [{ type: "uint64" }, { type: "address" }, { type: "address" }, { type: "uint256" }],
-        [auctionId, depositor, asset, amount],
-      ),
-    ),
-  );
-}
-
-/** AtomicSettlement's stored word: outcome | (recordedAt << 8). */
-export function decodeReceiptWord(word: bigint): { outcome: number; recordedAt: bigint } {
-  return { outcome: Number(word & 0xffn), recordedAt: word >> 8n };
 }
 
 export interface VerifiedStorageRead {
@@ -154,37 +140,34 @@ export async function checkChainId(rpc: AwayRpc, expected: bigint): Promise<void
   if (got !== expected) throw new AwayProofError(`Away RPC serves chain ${got}, the devnet is configured for chain ${expected}`);
 }
 
-export interface EscrowDeposit {
-  auctionId: bigint;
-  depositor: Hex;
-  asset: Hex;
-  amount: bigint;
-}
-
-/** Verifies that AuctionEscrow holds exactly this deposit; returns the verified read. */
+/** Verifies that AuctionEscrow holds exactly this deposit under the depositor's key; returns the verified read. */
 export async function checkEscrowDeposit(rpc: AwayRpc, escrow: Hex, d: EscrowDeposit, confirmations: number): Promise<VerifiedStorageRead> {
-  const read = await readVerifiedStorage(rpc, escrow, mappingSlot(d.auctionId), confirmations);
-  if (read.value === 0n) throw new AwayProofError(`AuctionEscrow ${escrow} holds no deposit for auction ${d.auctionId} at Away block ${read.blockNumber}`);
-  const expected = escrowDepositWord(d.auctionId, d.depositor, d.asset, d.amount);
-  if (read.value !== expected) {
+  const read = await readVerifiedStorage(rpc, escrow, escrowCommitmentSlot(d.auctionId, d.depositor), confirmations);
+  if (read.value === 0n) {
+    throw new AwayProofError(`AuctionEscrow ${escrow} holds no deposit by ${d.depositor} for auction ${d.auctionId} at Away block ${read.blockNumber}`);
+  }
+  if (read.value !== escrowCommitment(d)) {
     throw new AwayProofError(
-      `AuctionEscrow deposit for auction ${d.auctionId} does not match (depositor ${d.depositor}, asset ${d.asset}, amount ${d.amount}) at Away block ${read.blockNumber}`,
+      `AuctionEscrow deposit by ${d.depositor} for auction ${d.auctionId} does not match (asset ${d.asset}, amount ${d.amount}, refundNotBefore ${d.refundNotBefore}) at Away block ${read.blockNumber}`,
     );
   }
   return read;
 }
 
-/** Reads and verifies AtomicSettlement's receipt for an auction; throws if there is none. */
+/** Reads and verifies AtomicSettlement's receipt word for an auction (open or closed); throws if there is none. */
 export async function readSettlementReceipt(
   rpc: AwayRpc,
   settlement: Hex,
   auctionId: bigint,
   confirmations: number,
-): Promise<VerifiedStorageRead & { outcome: number; recordedAt: bigint }> {
-  const read = await readVerifiedStorage(rpc, settlement, mappingSlot(auctionId), confirmations);
+): Promise<VerifiedStorageRead & ReceiptWord> {
+  const read = await readVerifiedStorage(rpc, settlement, receiptSlot(auctionId), confirmations);
   if (read.value === 0n) throw new AwayProofError(`AtomicSettlement ${settlement} has no receipt for auction ${auctionId} at Away block ${read.blockNumber}`);
-  const { outcome, recordedAt } = decodeReceiptWord(read.value);
-  if (outcome !== 1 && outcome !== 2) throw new AwayProofError(`receipt for auction ${auctionId} has unknown outcome ${outcome}`);
-  if (recordedAt >> 64n !== 0n) throw new AwayProofError(`receipt for auction ${auctionId} has recordedAt wider than 64 bits`);
-  return { ...read, outcome, recordedAt };
+  let w: ReceiptWord;
+  try {
+    w = decodeReceiptWord(read.value);
+  } catch (e) {
+    throw new AwayProofError(`receipt for auction ${auctionId} is not a receipt word: ${(e as Error).message}`);
+  }
+  return { ...read, ...w };
 }

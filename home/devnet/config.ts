@@ -1,6 +1,7 @@
 // Configuration of the Home devnet: defaults, validation, and the part of it that
 // defines the chain (persisted with the data so a restart cannot silently change it).
 import { getAddress, isAddress, type Hex } from "viem";
+import { MAX_FILLS } from "../model/rules.ts";
 import type { AwayRpc } from "./away-proof.ts";
 
 export interface OfflineRule {
@@ -101,7 +102,7 @@ export function resolveConfig(partial: Partial<DevnetConfig>): DevnetConfig {
   parseDecimal18(c.libraPrice, "libra-price");
   if (parseDecimal18(c.libraPrice, "libra-price") === 0n) fail("libra-price must be above 0");
   if (!Number.isInteger(c.collateralRatioPercent) || c.collateralRatioPercent < 100) fail("collateral-ratio must be a whole percentage of at least 100");
-  if (!Number.isInteger(c.maxFills) || c.maxFills < 1) fail("max-fills must be at least 1");
+  if (!Number.isInteger(c.maxFills) || c.maxFills < 1 || c.maxFills > MAX_FILLS) fail(`max-fills must be 1..${MAX_FILLS} (the receipt keeps one settled bit per fill)`);
   if (!Number.isInteger(c.maxLockFills) || c.maxLockFills < 1) fail("max-lock-fills must be at least 1");
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) fail("port must be 0..65535");
   return c;
@@ -117,6 +118,8 @@ export function parseDecimal18(s: string, what: string): bigint {
 /** The settings that define the chain's history; a data directory refuses a different set. */
 export function chainIdentity(c: DevnetConfig): Record<string, string> {
   return {
+    // The validator-set commitment and key registration rules (ENCODING.md); older data directories used a Merkle root.
+    attestation: "poseidon-chain-set-v1+pop",
     seed: c.seed,
     homeChainId: String(c.homeChainId),
     capacity: String(c.capacity),

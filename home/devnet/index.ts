@@ -10,7 +10,7 @@ export { DevnetChain, type BlockInfo, type SubmitResult, type StateProofResult }
 export { resolveConfig, defaultConfig, type DevnetConfig, type OfflineRule } from "./config.ts";
 export { bidCommitment, creditLimitFor, ACTION_TYPES, type ActionType } from "./auctions-module.ts";
 export { clearUniformPrice } from "./clearing.ts";
-export { mappingSlot, escrowDepositWord, httpRpc, type AwayRpc } from "./away-proof.ts";
+export { httpRpc, type AwayRpc } from "./away-proof.ts";
 export { SignedHeaderListSSZ, MAX_RANGE } from "./server.ts";
 export { toJSON } from "./input.ts";
 export { spawnDevnet, type SpawnedDevnet } from "./spawn.ts";

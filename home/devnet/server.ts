@@ -56,6 +56,7 @@ function blockJSON(chain: DevnetChain, b: BlockInfo) {
     quorum: b.quorum,
     signedPower: b.signedPower,
     totalPower: b.totalPower,
+    aggregated: b.aggregate !== null,
     signedHeader: signedHeaderToJSON(chain.signedHeader(b)),
   };
 }
@@ -255,6 +256,22 @@ function routes(chain: DevnetChain): Route[] {
     },
     {
       method: "POST",
+      pattern: /^\/admin\/attestation$/,
+      handler: async ({ body }) => {
+        const b = (await body()) as Record<string, unknown>;
+        const usage = 'body must be { "aggregate"?: true | false, "dropouts"?: [slot, ...] }';
+        if (typeof b !== "object" || b === null || Object.keys(b).some((k) => k !== "aggregate" && k !== "dropouts")) throw badRequest(usage);
+        if (b.aggregate !== undefined && typeof b.aggregate !== "boolean") throw badRequest(usage);
+        if (b.dropouts !== undefined && !(Array.isArray(b.dropouts) && b.dropouts.every((s) => Number.isInteger(s)))) throw badRequest(usage);
+        try {
+          return { json: chain.setAttestationControls({ ...(b.aggregate !== undefined ? { aggregate: b.aggregate as boolean } : {}), ...(b.dropouts !== undefined ? { dropouts: b.dropouts as number[] } : {}) }) };
+        } catch (e) {
+          throw badRequest((e as Error).message);
+        }
+      },
+    },
+    {
+      method: "POST",
       pattern: /^\/admin\/advance-time$/,
       handler: async ({ body }) => {
         const b = (await body()) as { seconds?: unknown };
@@ -331,7 +348,7 @@ export async function serve(chain: DevnetChain, host: string, port: number, onEr
       send(res, reply.status ?? 200, reply);
     } catch (e) {
       if (e instanceof ApiError) {
-        send(res, e.status, { json: { error: e.message } });
+        send(res, e.status, { json: e.code ? { error: e.message, code: e.code } : { error: e.message } });
       } else {
         onError(e);
         send(res, 500, { json: { error: `internal error: ${(e as Error).message}` } });

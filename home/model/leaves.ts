@@ -22,6 +22,8 @@ export const LOCK_STATUS_RELEASED = 2;
 export const LOCK_STATUS_SLASHED = 3;
 export const MODE_BORROW_TO_BID = 1;
 export const MODE_BORROW_TO_AUCTION = 2;
+/** Receipt outcomes (ENCODING.md "Away storage read by Home"): 0 open, 1 every fill settled, 2 closed with defaults. */
+export const OUTCOME_OPEN = 0;
 export const OUTCOME_SETTLED = 1;
 export const OUTCOME_DEFAULTED = 2;
 
@@ -86,7 +88,11 @@ export interface AuctionResultPayload {
   mode: number;
   auctioneerLockId: bigint;
   auctioneerMaxRateBps: number;
+  /** Mode 2: the LP whose terms the auction was created under (it lends the sell asset); mode 1: zero address. */
+  lp: Address;
   settleDeadline: bigint;
+  /** Home time (unix seconds) the auction cleared; Away extends deadlines by the light client's paused time since. */
+  clearedAt: bigint;
   fills: Fill[];
 }
 
@@ -95,13 +101,18 @@ export interface EscrowAckPayload {
   depositor: Address;
   asset: Address;
   amount: bigint;
+  refundNotBefore: bigint;
 }
 
 export interface ReceiptPayload {
   auctionId: bigint;
-  /** 1 settled, 2 defaulted. */
+  /** 1 every fill settled, 2 closed with defaults. */
   outcome: number;
   recordedAt: bigint;
+  /** Bit i set: fill i settled (its lockup released); clear with outcome 2: defaulted. */
+  settledMask: bigint;
+  /** Mode 2: the auctioneer's own step failed last (its lockup is slashed). */
+  auctioneerBlamed: boolean;
 }
 
 /** ABI parameter lists of the payloads (viem format), in ENCODING.md order. */
@@ -125,7 +136,9 @@ export const AUCTION_RESULT_ABI = [
   { name: "mode", type: "uint8" },
   { name: "auctioneerLockId", type: "uint64" },
   { name: "auctioneerMaxRateBps", type: "uint16" },
+  { name: "lp", type: "address" },
   { name: "settleDeadline", type: "uint64" },
+  { name: "clearedAt", type: "uint64" },
   {
     name: "fills",
     type: "tuple[]",
@@ -144,12 +157,15 @@ export const ESCROW_ACK_ABI = [
   { name: "depositor", type: "address" },
   { name: "asset", type: "address" },
   { name: "amount", type: "uint256" },
+  { name: "refundNotBefore", type: "uint64" },
 ] as const;
 
 export const RECEIPT_ABI = [
   { name: "auctionId", type: "uint64" },
   { name: "outcome", type: "uint8" },
   { name: "recordedAt", type: "uint64" },
+  { name: "settledMask", type: "uint64" },
+  { name: "auctioneerBlamed", type: "bool" },
 ] as const;
 
 function hexBytes(hex: `0x${string}`): Uint8Array {
@@ -174,7 +190,9 @@ export function encodeAuctionResult(p: AuctionResultPayload): Uint8Array {
       p.mode,
       p.auctioneerLockId,
       p.auctioneerMaxRateBps,
+      p.lp,
       p.settleDeadline,
+      p.clearedAt,
       p.fills.map((f) => ({
         winner: f.winner,
         sellAmount: f.sellAmount,
@@ -187,11 +205,11 @@ export function encodeAuctionResult(p: AuctionResultPayload): Uint8Array {
 }
 
 export function encodeEscrowAck(p: EscrowAckPayload): Uint8Array {
-  return hexBytes(encodeAbiParameters(ESCROW_ACK_ABI, [p.auctionId, p.depositor, p.asset, p.amount]));
+  return hexBytes(encodeAbiParameters(ESCROW_ACK_ABI, [p.auctionId, p.depositor, p.asset, p.amount, p.refundNotBefore]));
 }
 
 export function encodeReceipt(p: ReceiptPayload): Uint8Array {
-  return hexBytes(encodeAbiParameters(RECEIPT_ABI, [p.auctionId, p.outcome, p.recordedAt]));
+  return hexBytes(encodeAbiParameters(RECEIPT_ABI, [p.auctionId, p.outcome, p.recordedAt, p.settledMask, p.auctioneerBlamed]));
 }
 
 export function lockupDigest(p: LockupPayload): bigint {

@@ -5,14 +5,14 @@
 // worker's clock (keep machines NTP-synced; leases of tens of seconds absorb small skew).
 import pg from "pg";
 import { encodeJson, PRIORITY, type Job, type JobPatch, type JobState, type NewJob } from "../jobs.ts";
-import { COLUMNS, createTableSql, emptyCounts, INDEX_SQL, patchColumns, rowToJob, runnableWhere, TABLE } from "./schema.ts";
+import { BACKFILL_TXS_SQL, COLUMNS, createTableSql, emptyCounts, INDEX_SQL, patchColumns, rowToJob, runnableWhere, TABLE } from "./schema.ts";
 import type { ClaimFilter, Clock, JobStore, ListFilter } from "./types.ts";
 
 export class PostgresJobStore implements JobStore {
   readonly backend = "postgres";
   private constructor(private pool: pg.Pool, private clock: Clock) {}
 
-  /** Connect and create the table if needed. */
+  /** Connect, and create the table or migrate one made by an earlier version. */
   static async open(url: string, clock: Clock = Date.now, poolSize = 4): Promise<PostgresJobStore> {
     const pool = new pg.Pool({ connectionString: url, max: poolSize });
     pool.on("error", () => {}); // idle client errors surface on the next query instead
@@ -22,6 +22,8 @@ export class PostgresJobStore implements JobStore {
     try {
       await c.query("SELECT pg_advisory_lock(7465221)");
       await c.query(createTableSql("BIGINT"));
+      await c.query(`ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS txs TEXT`);
+      await c.query(BACKFILL_TXS_SQL);
       await c.query(INDEX_SQL);
     } finally {
       await c.query("SELECT pg_advisory_unlock(7465221)").catch(() => {});
@@ -37,7 +39,7 @@ export class PostgresJobStore implements JobStore {
     const tuples = jobs.map((j, i) => {
       rows.push(
         j.key, j.kind, j.chainId, j.subject, "pending", encodeJson(j.payload), j.dependsOn ?? null,
-        j.priority ?? PRIORITY[j.kind], null, null, null, null, 0, null, null, null, 0, now, now,
+        j.priority ?? PRIORITY[j.kind], null, null, null, null, 0, null, null, null, 0, now, now, null,
       );
       return `(${COLUMNS.map((_, c) => `$${i * COLUMNS.length + c + 1}`).join(",")})`;
     });

@@ -1,12 +1,13 @@
-// Table layout shared by the SQLite and PostgreSQL job stores, and the row <-> Job mapping.
-import { decodeJson, encodeJson, JOB_STATES, type Job, type JobKind, type JobPatch, type JobState } from "../jobs.ts";
+// Table layout shared by the SQLite and PostgreSQL job stores, the row <-> Job mapping, and
+// the migration of databases created by earlier versions.
+import { decodeJson, encodeJson, JOB_STATES, type Job, type JobKind, type JobPatch, type JobState, type TxAttempt } from "../jobs.ts";
 
 export const TABLE = "relayer_jobs";
 
 /** Column list in insert order. */
 export const COLUMNS = [
   "key", "kind", "chain_id", "subject", "state", "payload", "depends_on", "priority", "proof", "tx_hash",
-  "nonce", "raw_tx", "attempts", "last_error", "owner", "lease_until", "not_before", "created_at", "updated_at",
+  "nonce", "raw_tx", "attempts", "last_error", "owner", "lease_until", "not_before", "created_at", "updated_at", "txs",
 ] as const;
 
 export function createTableSql(bigint: string): string {
@@ -29,9 +30,21 @@ export function createTableSql(bigint: string): string {
     lease_until ${bigint},
     not_before ${bigint} NOT NULL DEFAULT 0,
     created_at ${bigint} NOT NULL,
-    updated_at ${bigint} NOT NULL
+    updated_at ${bigint} NOT NULL,
+    txs TEXT
   )`;
 }
+
+/**
+ * Migration 1 (transaction replacement): the `txs` column holds every transaction signed for
+ * a job as a JSON array of TxAttempt. Databases made before it have only the latest
+ * transaction in tx_hash/nonce/raw_tx; this copies it into `txs` (plain string concatenation,
+ * valid in both SQLite and PostgreSQL; hashes and raw bytes are hex, nothing to escape).
+ * `ADD COLUMN` itself is run by each store (SQLite has no IF NOT EXISTS for it).
+ */
+export const BACKFILL_TXS_SQL = `UPDATE ${TABLE}
+  SET txs = '[{"hash":"' || tx_hash || '","nonce":' || nonce || ',"raw":"' || raw_tx || '","at":' || updated_at || '}]'
+  WHERE txs IS NULL AND tx_hash IS NOT NULL AND nonce IS NOT NULL AND raw_tx IS NOT NULL`;
 
 export const INDEX_SQL = `CREATE INDEX IF NOT EXISTS ${TABLE}_runnable ON ${TABLE} (state, priority, created_at)`;
 
@@ -53,6 +66,7 @@ export function rowToJob(r: Row): Job {
     txHash: (r.tx_hash as string | null) ?? null,
     nonce: num(r.nonce),
     rawTx: (r.raw_tx as string | null) ?? null,
+    txs: decodeJson<TxAttempt[]>(r.txs as string | null) ?? [],
     attempts: Number(r.attempts),
     lastError: (r.last_error as string | null) ?? null,
     owner: (r.owner as string | null) ?? null,
@@ -75,6 +89,7 @@ export function patchColumns(p: JobPatch): [string, unknown][] {
   if (p.txHash !== undefined) out.push(["tx_hash", p.txHash]);
   if (p.nonce !== undefined) out.push(["nonce", p.nonce]);
   if (p.rawTx !== undefined) out.push(["raw_tx", p.rawTx]);
+  if (p.txs !== undefined) out.push(["txs", encodeJson(p.txs)]);
   if (p.attempts !== undefined) out.push(["attempts", p.attempts]);
   if (p.lastError !== undefined) out.push(["last_error", p.lastError]);
   if (p.notBefore !== undefined) out.push(["not_before", p.notBefore]);

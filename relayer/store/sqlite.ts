@@ -6,7 +6,7 @@ import { dirname } from "node:path";
 import { createRequire } from "node:module";
 import type { DatabaseSync as DatabaseSyncT, SQLInputValue } from "node:sqlite";
 import { encodeJson, PRIORITY, type Job, type JobPatch, type JobState, type NewJob } from "../jobs.ts";
-import { COLUMNS, createTableSql, emptyCounts, INDEX_SQL, patchColumns, rowToJob, runnableWhere, TABLE } from "./schema.ts";
+import { BACKFILL_TXS_SQL, COLUMNS, createTableSql, emptyCounts, INDEX_SQL, patchColumns, rowToJob, runnableWhere, TABLE } from "./schema.ts";
 import type { ClaimFilter, Clock, JobStore, ListFilter } from "./types.ts";
 
 /** Load node:sqlite without its one-time ExperimentalWarning on stderr (our logs are JSON lines). */
@@ -35,7 +35,25 @@ export class SqliteJobStore implements JobStore {
     this.db.exec("PRAGMA synchronous = NORMAL");
     this.db.exec("PRAGMA busy_timeout = 5000");
     this.db.exec(createTableSql("INTEGER"));
+    this.migrate();
     this.db.exec(INDEX_SQL);
+  }
+
+  /** Bring a file made by an earlier version up to date (one writer at a time: BEGIN IMMEDIATE). */
+  private migrate(): void {
+    const hasTxs = () => this.db.prepare(`PRAGMA table_info(${TABLE})`).all().some((c) => c.name === "txs");
+    if (hasTxs()) return;
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      if (!hasTxs()) {
+        this.db.exec(`ALTER TABLE ${TABLE} ADD COLUMN txs TEXT`);
+        this.db.exec(BACKFILL_TXS_SQL);
+      }
+      this.db.exec("COMMIT");
+    } catch (e) {
+      this.db.exec("ROLLBACK");
+      throw e;
+    }
   }
 
   async insert(jobs: NewJob[]): Promise<number> {
@@ -49,7 +67,7 @@ export class SqliteJobStore implements JobStore {
       for (const j of jobs) {
         const r = stmt.run(
           j.key, j.kind, j.chainId, j.subject, "pending", encodeJson(j.payload), j.dependsOn ?? null,
-          j.priority ?? PRIORITY[j.kind], null, null, null, null, 0, null, null, null, 0, now, now,
+          j.priority ?? PRIORITY[j.kind], null, null, null, null, 0, null, null, null, 0, now, now, null,
         );
         n += Number(r.changes);
       }

@@ -65,7 +65,9 @@ function result(auctionId: bigint, mode: number, lockIds: bigint[]): AuctionResu
     mode,
     auctioneerLockId: mode === 2 ? lockIds[0]! : 0n,
     auctioneerMaxRateBps: mode === 2 ? 50 : 0,
+    lp: mode === 2 ? "0x00000000000000000000000000000000000001a2" : "0x0000000000000000000000000000000000000000",
     settleDeadline: 1_800_000_000n,
+    clearedAt: 1_799_990_000n,
     fills:
       mode === 1
         ? lockIds.map((lockId, i) => ({ winner: `0x00000000000000000000000000000000000000f${i}` as const, sellAmount: 100n, payAmount: 200n, lockId, maxRateBps: 30 }))

@@ -1,18 +1,28 @@
 // The contracts compute exactly the ENCODING.md values the Home model computes: auction-result and
 // lockup payload digests (keccak256(abi.encode(...)) mod r) including edge values, awayBinding,
-// and the escrow deposit commitment at slot 0.
+// the escrow deposit commitment at slot 0 (keyed by auction and depositor), and the settlement
+// rules of home/model/rules.ts (SettlementRules via RulesHarness) on shared vectors with boundaries.
 import { beforeAll, describe, expect, it } from "vitest";
 import { hexToBigInt, keccak256, maxUint256, type Address } from "viem";
 import {
   auctionResultDigest,
   awayBinding,
+  creditNeeded,
   encodeEscrowAck,
+  escrowCommitment,
+  escrowCommitmentSlot,
+  expiryCoversDeadline,
+  interestFor,
+  lockUsableAt,
   lockupDigest,
+  mode2Owed,
+  refundAfterDeadline,
+  withinSettleWindow,
   type AuctionResultPayload,
   type LockupPayload,
 } from "../../home/model/index.ts";
-import { connectChain, deployStack, mappingSlot, send, type Stack } from "./fixtures.ts";
-import { settlementCases } from "./home-scenario.ts";
+import { connectChain, deployStack, send, type Stack } from "./fixtures.ts";
+import { settlementCases, T0 } from "./home-scenario.ts";
 
 let s: Stack;
 beforeAll(async () => {
@@ -34,7 +44,9 @@ function edgeResults(): AuctionResultPayload[] {
     mode: 255,
     auctioneerLockId: U64,
     auctioneerMaxRateBps: 65535,
+    lp: A2,
     settleDeadline: U64,
+    clearedAt: U64 - 1n,
     fills: [],
   };
   const fill = (i: number) => ({ winner: i % 2 ? A1 : A2, sellAmount: BigInt(i) * 10n ** 30n, payAmount: maxUint256 - BigInt(i), lockId: U64 - BigInt(i), maxRateBps: 65535 - i });
@@ -63,13 +75,56 @@ describe("ENCODING.md conformance of the contracts", () => {
     expect(await s.settlement.read.awayBinding()).toBe(awayBinding(31337n, s.addresses.settlement));
   });
 
-  it("escrow slot 0 holds keccak256 of the escrow-ack payload encoding", async () => {
+  it("escrow slot 0 holds keccak256 of the escrow-ack payload encoding, at [auctionId][depositor]", async () => {
     await send(s, "auctioneer", s.weth, "mint", [s.account.auctioneer, 5n]);
     await send(s, "auctioneer", s.weth, "approve", [s.escrow.address, 5n]);
-    await send(s, "auctioneer", s.escrow, "deposit", [42n, s.parties.weth, 5n]);
-    const expected = keccak256(encodeEscrowAck({ auctionId: 42n, depositor: s.account.auctioneer, asset: s.parties.weth, amount: 5n }));
-    expect(await s.escrow.read.commitments([42n])).toBe(expected);
-    const raw = await s.chain.rpc("eth_getStorageAt", [s.escrow.address, mappingSlot(42n), "latest"]);
+    const refundNotBefore = T0 + 86_400n;
+    await send(s, "auctioneer", s.escrow, "deposit", [42n, s.parties.weth, 5n, refundNotBefore]);
+    const ack = { auctionId: 42n, depositor: s.account.auctioneer, asset: s.parties.weth, amount: 5n, refundNotBefore };
+    const expected = keccak256(encodeEscrowAck(ack));
+    expect(hexToBigInt(expected)).toBe(escrowCommitment(ack));
+    expect(await s.escrow.read.commitments([42n, s.account.auctioneer])).toBe(expected);
+    const raw = await s.chain.rpc("eth_getStorageAt", [s.escrow.address, escrowCommitmentSlot(42n, s.account.auctioneer), "latest"]);
     expect(hexToBigInt(raw)).toBe(hexToBigInt(expected));
+  });
+});
+
+describe("settlement rules: SettlementRules.sol and home/model/rules.ts agree", () => {
+  let rules: any;
+  beforeAll(async () => {
+    rules = await s.chain.viem.deployContract("RulesHarness" as never);
+  });
+  const principals = [0n, 1n, 9_999n, 10_000n, 10_001n, 199_000n * 10n ** 6n, 10n ** 30n];
+  const rates = [0, 1, 10, 15, 9_999, 10_000];
+  const prices = [0n, 1n, 10n ** 7n, 5n * 10n ** 26n, 10n ** 18n, 1990n * 10n ** 6n];
+
+  it("credit needed, interest and what a mode-2 LP is owed", async () => {
+    for (const p of principals) {
+      for (const r of rates) {
+        expect(await rules.read.creditNeeded([p, BigInt(r)]), `${p} at ${r}`).toBe(creditNeeded(p, r));
+        expect(await rules.read.interest([p, BigInt(r)])).toBe(interestFor(p, r));
+        for (const price of prices) expect(await rules.read.mode2Owed([p, BigInt(r), price]), `${p} ${r} ${price}`).toBe(mode2Owed(p, r, price));
+      }
+    }
+    // The reference numbers: 199,000 USDC at 0.10% -> 199,199; 100,000 USDC at 0.15% at 0.0005 ETH/USDC -> 50.075 WETH.
+    expect(creditNeeded(199_000n * 10n ** 6n, 10)).toBe(199_199n * 10n ** 6n);
+    expect(mode2Owed(100_000n * 10n ** 6n, 15, 5n * 10n ** 26n)).toBe(50_075n * 10n ** 15n);
+  });
+
+  it("lock usability and the settlement window at their boundaries, with and without a pause extension", async () => {
+    const T = 1_900_000_000n;
+    for (const ext of [0n, 1n, 3_600n]) {
+      for (const t of [T - 1n, T, T + 1n, T + ext - 1n, T + ext, T + ext + 1n]) {
+        expect(await rules.read.lockUsable([T, t, ext]), `expiry ${T} t ${t} ext ${ext}`).toBe(lockUsableAt(T, t, ext));
+        expect(await rules.read.withinWindow([T, t, ext]), `deadline ${T} t ${t} ext ${ext}`).toBe(withinSettleWindow(T, t, ext));
+      }
+    }
+    // Home's margins make the last second of the window usable: expiry > deadline, refund > deadline.
+    const deadline = T;
+    expect(expiryCoversDeadline(deadline, deadline)).toBe(false);
+    expect(expiryCoversDeadline(deadline + 1n, deadline)).toBe(true);
+    expect(withinSettleWindow(deadline, deadline) && lockUsableAt(deadline + 1n, deadline)).toBe(true);
+    expect(await rules.read.lockUsable([deadline + 1n, deadline, 0n])).toBe(true);
+    expect(refundAfterDeadline(deadline, deadline)).toBe(false);
   });
 });

@@ -5,13 +5,10 @@
 // every run. Also: revert matching by custom error, storage-slot helpers, time travel, snapshots.
 import { network } from "hardhat";
 import {
-  encodeAbiParameters,
   getAddress,
-  keccak256,
   maxUint256,
   toFunctionSelector,
   type Address,
-  type Hex,
   type PublicClient,
   type WalletClient,
 } from "viem";
@@ -24,12 +21,13 @@ import {
   epochKeys,
   header,
   HOME_CHAIN_ID,
+  LP_MIN_PRICE_WETH,
   settlementCases,
   T0,
   type AwayParties,
   type SettlementCase,
 } from "./home-scenario.ts";
-import { proveHeader, proveSettlement, type Proved } from "./prove.ts";
+import { proveHeader, proveSettlement, type Proved, type ProvedHeader } from "./prove.ts";
 
 type Conn = Awaited<ReturnType<typeof network.connect>>;
 type Viem = Conn["viem"];
@@ -142,6 +140,8 @@ export async function deployStack(chain: Chain): Promise<Stack> {
       mm2: getAddress(mm2.address),
       w1: account.w1,
       w2: account.w2,
+      lpAlice: account.alice,
+      lpBob: account.bob,
     },
   };
   return stack;
@@ -161,7 +161,7 @@ export interface Scenario {
   proofs: Record<string, Proved>;
   /** Header (epoch 0, height 1) committing to the scenario state, and its proof. */
   stateHeight: bigint;
-  stateHeaderProof: Proved;
+  stateHeaderProof: ProvedHeader;
 }
 
 /** Builds the Home state for the deployed stack and proves its header and every settlement case. */
@@ -176,14 +176,15 @@ export async function buildScenario(s: Stack): Promise<Scenario> {
 
 /**
  * Funds and wires the actors: LPs (Carol 0.10% with 199,000 USDC; Alice 0.15% with 100,000 USDC,
- * accepts WETH; Bob 0.12% with 50,000 USDC, accepts WETH; Dave 0.08% with 50,000 USDC), bidders with
+ * accepts WETH at 0.0004 ETH/USDC or more; Bob 0.12% with 50,000 USDC, same WETH limit; Dave 0.08%
+ * with 50,000 USDC), bidders with
  * WETH/USDC and allowances to the settlement, market makers holding enough USDC to repay, the
  * mode-1 auctioneer's escrow deposits, and the scenario header stored in the light client.
  */
 export async function fundScenario(s: Stack, sc: Scenario): Promise<void> {
   const { usdc, weth, registry, escrow, settlement, lightClient } = s;
   const lp = async (role: Role, rate: number, amount: bigint, accepts: Address[]) => {
-    await send(s, role, registry, "setOffer", [usdc.address, rate, accepts]);
+    await send(s, role, registry, "setOffer", [usdc.address, rate, accepts.map((asset) => ({ asset, minPrice: LP_MIN_PRICE_WETH }))]);
     await send(s, role, usdc, "mint", [s.account[role], amount]);
     await send(s, role, usdc, "approve", [registry.address, amount]);
     await send(s, role, registry, "deposit", [usdc.address, amount]);
@@ -215,12 +216,15 @@ export async function fundScenario(s: Stack, sc: Scenario): Promise<void> {
   await send(s, "auctioneer", weth, "approve", [escrow.address, maxUint256]);
   for (const name of ["mode1One", "mode1Several", "lockReuse", "creditTooLow", "shortLock", "defaulting", "wrongBorrower", "releasedLock", "wrongCreditAsset"]) {
     const r = sc.cases[name]!.result;
-    await send(s, "auctioneer", escrow, "deposit", [r.auctionId, r.sellAsset, r.sellAmount]);
+    await send(s, "auctioneer", escrow, "deposit", [r.auctionId, r.sellAsset, r.sellAmount, REFUND_NOT_BEFORE]);
   }
-  await send(s, "auctioneer", escrow, "deposit", [10n, weth.address, 3n * E18]);
+  await send(s, "auctioneer", escrow, "deposit", [10n, weth.address, 3n * E18, REFUND_NOT_BEFORE]);
 
-  await send(s, "deployer", lightClient, "submitHeader", [sc.stateHeaderProof.proof, sc.stateHeaderProof.pub]);
+  await send(s, "deployer", lightClient, "submitHeader", [sc.stateHeaderProof.kind, sc.stateHeaderProof.proof, sc.stateHeaderProof.pub]);
 }
+
+/** refundNotBefore of the scenario's escrow deposits: 3 days after T0, a day after the settle deadlines. */
+export const REFUND_NOT_BEFORE = T0 + 3n * 24n * 3600n;
 
 /** settle() arguments of a case, as viem wants them. */
 export function settleArgs(sc: Scenario, name: string, height = sc.stateHeight) {
@@ -262,10 +266,7 @@ export async function expectRevert(p: Promise<unknown>, sig: string): Promise<vo
   if (!hit) throw new Error(`expected revert ${sig} (${selector}); got: ${info.names.join(",")} ${info.raws.join(",")}\n${info.text.slice(0, 1500)}`);
 }
 
-/** Storage slot of key `k` in a `mapping(uint64 => ...)` at slot 0 (ENCODING.md). */
-export function mappingSlot(k: bigint, slot = 0n): Hex {
-  return keccak256(encodeAbiParameters([{ type: "uint64" }, { type: "uint256" }], [k, slot]));
-}
+export { mappingSlot } from "../../home/model/index.ts";
 
 /** Token balances of several accounts at once. */
 export async function balances(token: Instance, who: Record<string, Address>): Promise<Record<string, bigint>> {

@@ -15,8 +15,8 @@ import {
   KIND_LOCKUP,
   leafKey,
   lockupDigest,
+  makeProofOfPossession,
   signBinding,
-  signHeader,
   validatorSetRoot,
   type Address,
   type AuctionResultPayload,
@@ -25,6 +25,7 @@ import {
   type SignedHeader,
   type ValidatorSet,
 } from "../../home/model/index.ts";
+import { attestHeader } from "../fixtures/attest.ts";
 
 /** Home chain id of the scenario. */
 export const HOME_CHAIN_ID = 7;
@@ -48,7 +49,7 @@ export interface EpochKeys {
   privateKeys: Uint8Array[];
 }
 
-/** Four validators with powers 1..4 for `epoch`, each with a BLS binding (keys differ per epoch). */
+/** Four validators with powers 1..4 for `epoch`, each with a BLS binding and a proof of possession (keys differ per epoch). */
 export function validatorSet(epoch: bigint): EpochKeys {
   const privateKeys: Uint8Array[] = [];
   const validators = Array.from({ length: N }, (_, i) => {
@@ -64,6 +65,7 @@ export function validatorSet(epoch: bigint): EpochKeys {
       address,
       blsPublicKey: bls.publicKey,
       bindingSignature: signBinding(bls.secretKey, attestationKey, address),
+      proofOfPossession: makeProofOfPossession(prv, address, HOME_CHAIN_ID),
     };
   });
   const set: ValidatorSet = { epoch, capacity: N, validators };
@@ -77,9 +79,9 @@ export function epochKeys(epoch: bigint): EpochKeys {
   return k;
 }
 
-/** Signs a header with the slots of `keys` whose index is in `signers` (default: all, a quorum). */
+/** Signs a header in both schemes with the slots of `keys` whose index is in `signers` (default: all, a quorum). */
 export function sign(h: Header, keys: EpochKeys, signers: number[] = [0, 1, 2, 3]): SignedHeader {
-  return signHeader(h, keys.set, keys.privateKeys.map((k, i) => (signers.includes(i) ? k : null)));
+  return attestHeader(h, keys.set, keys.privateKeys.map((k, i) => (signers.includes(i) ? k : null)));
 }
 
 export interface HeaderSpec {
@@ -126,6 +128,9 @@ export interface AwayParties {
   /** EOA bidders paying from their own funds. */
   w1: Address;
   w2: Address;
+  /** LPs named by the mode-2 results (Alice lends 100,000 USDC against WETH, Bob 50,000). */
+  lpAlice: Address;
+  lpBob: Address;
 }
 
 export const E18 = 10n ** 18n;
@@ -135,6 +140,11 @@ export const PRICE_1990 = 1990n * E6;
 export const PRICE_2000 = 2000n * E6;
 /** 0.0005 ETH per USDC: wei per USDC base unit, times 1e18. */
 export const PRICE_0_0005 = 5n * 10n ** 8n * E18;
+/** The mode-2 LPs' own limit for repayment in WETH: 0.0004 ETH per USDC. */
+export const LP_MIN_PRICE_WETH = 4n * 10n ** 8n * E18;
+/** Home time the scenario's results cleared (a minute before T0). */
+export const CLEARED_AT = T0 - 60n;
+const ZERO = "0x0000000000000000000000000000000000000000" as Address;
 
 export interface SettlementCase {
   name: string;
@@ -170,10 +180,12 @@ export function settlementCases(p: AwayParties): Record<string, SettlementCase> 
     mode: 1,
     auctioneerLockId: 0n,
     auctioneerMaxRateBps: 0,
+    lp: ZERO,
     settleDeadline,
+    clearedAt: CLEARED_AT,
     fills,
   });
-  const mode2 = (auctionId: bigint, sellAmount: bigint, lockId: bigint, fills: ReturnType<typeof fill>[]): AuctionResultPayload => ({
+  const mode2 = (auctionId: bigint, sellAmount: bigint, lockId: bigint, lp: Address, fills: ReturnType<typeof fill>[]): AuctionResultPayload => ({
     auctionId,
     auctioneer: p.borrowerAuctioneer,
     sellAsset: p.usdc,
@@ -183,7 +195,9 @@ export function settlementCases(p: AwayParties): Record<string, SettlementCase> 
     mode: 2,
     auctioneerLockId: lockId,
     auctioneerMaxRateBps: 20,
+    lp,
     settleDeadline: deadline,
+    clearedAt: CLEARED_AT,
     fills,
   });
   const c = (name: string, result: AuctionResultPayload, lockups: LockupPayload[], binding = bind): SettlementCase => ({
@@ -209,12 +223,12 @@ export function settlementCases(p: AwayParties): Record<string, SettlementCase> 
     // Reference doc, mode 2: 100,000 USDC sold at 0.0005 ETH/USDC, LP at 0.15% repaid 50.075 ETH.
     mode2One: c(
       "mode2One",
-      mode2(3n, 100_000n * E6, 31n, [fill(p.w1, 100_000n * E6, PRICE_0_0005, 0n, 0)]),
+      mode2(3n, 100_000n * E6, 31n, p.lpAlice, [fill(p.w1, 100_000n * E6, PRICE_0_0005, 0n, 0)]),
       [lockup(31n, p.borrowerAuctioneer, p.usdc, 120_000n * E6, expiry)],
     ),
     mode2Several: c(
       "mode2Several",
-      mode2(4n, 60_000n * E6, 41n, [
+      mode2(4n, 60_000n * E6, 41n, p.lpBob, [
         fill(p.w1, 30_000n * E6, PRICE_0_0005, 0n, 0),
         fill(p.w2, 20_000n * E6, PRICE_0_0005, 0n, 0),
       ]),

@@ -1,7 +1,8 @@
-// LPRegistry on its own: best offer (cheapest with enough capital that accepts the repayment
-// asset; ties to the earliest listed), capital accounting, and its access rules.
+// LPRegistry on its own: best offer (cheapest listed LP with enough capital; ties to the earliest
+// listed), repayment terms with the LP's own minimum price, listing (capital >= minCapital, bounded,
+// removable, outbid on a full list), capital accounting, and its access rules.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { numberToHex, type Address } from "viem";
+import { getAddress, maxUint256, numberToHex, type Address } from "viem";
 import { connectChain, deployStack, expectRevert, send, type Role, type Stack } from "./fixtures.ts";
 import { E6 } from "./home-scenario.ts";
 
@@ -19,15 +20,16 @@ beforeEach(async () => {
   snap = await s.chain.snapshot();
 });
 
+const terms = (accepts: Address[]) => accepts.map((asset) => ({ asset, minPrice: 1n }));
 async function lp(role: Role, rate: number, amount: bigint, accepts: Address[] = []) {
-  await send(s, role, s.registry, "setOffer", [s.parties.usdc, rate, accepts]);
+  await send(s, role, s.registry, "setOffer", [s.parties.usdc, rate, terms(accepts)]);
   if (amount > 0n) {
     await send(s, role, s.usdc, "mint", [s.account[role], amount]);
     await send(s, role, s.usdc, "approve", [s.registry.address, amount]);
     await send(s, role, s.registry, "deposit", [s.parties.usdc, amount]);
   }
 }
-const best = (amount: bigint, repay: Address = s.parties.usdc) => s.registry.read.bestOffer([s.parties.usdc, amount, repay]);
+const best = (amount: bigint) => s.registry.read.bestOffer([s.parties.usdc, amount]);
 
 describe("LPRegistry.bestOffer", () => {
   it("is the cheapest offer with enough capital; none -> (0, 0)", async () => {
@@ -52,15 +54,18 @@ describe("LPRegistry.bestOffer", () => {
     expect(await s.registry.read.lendersOf([s.parties.usdc])).toEqual([s.account.alice, s.account.carol]);
   });
 
-  it("needs the LP to accept the repayment asset (its own asset always)", async () => {
+  it("keeps each LP's minimum price per repayment asset (its own asset always accepted)", async () => {
     await lp("carol", 10, 1_000n * E6);
-    await lp("alice", 15, 1_000n * E6, [s.parties.weth]);
-    expect(await best(1n, s.parties.weth)).toEqual([s.account.alice, 15]);
+    await send(s, "alice", s.registry, "setOffer", [s.parties.usdc, 15, [{ asset: s.parties.weth, minPrice: 7n }]]);
+    expect(await s.registry.read.terms([s.account.alice, s.parties.usdc, s.parties.weth])).toEqual([true, 15, 7n]);
     expect(await s.registry.read.accepts([s.account.carol, s.parties.usdc, s.parties.usdc])).toBe(true);
-    await send(s, "alice", s.registry, "setRepayAsset", [s.parties.usdc, s.parties.weth, false]);
-    expect(await best(1n, s.parties.weth)).toEqual([ZERO, 0]);
-    await send(s, "carol", s.registry, "setRepayAsset", [s.parties.usdc, s.parties.weth, true]);
-    expect(await best(1n, s.parties.weth)).toEqual([s.account.carol, 10]);
+    expect(await s.registry.read.accepts([s.account.carol, s.parties.usdc, s.parties.weth])).toBe(false);
+    await send(s, "alice", s.registry, "setRepayTerm", [s.parties.usdc, s.parties.weth, 0n]);
+    expect(await s.registry.read.accepts([s.account.alice, s.parties.usdc, s.parties.weth])).toBe(false);
+    await expectRevert(
+      s.registry.write.setRepayTerm([s.parties.usdc, s.parties.usdc, 1n], { account: s.wallet.alice.account }),
+      "RepayAssetIsLentAsset(address)",
+    );
   });
 
   it("capital without a listed offer is never lent", async () => {
@@ -91,16 +96,49 @@ describe("LPRegistry capital and access", () => {
     await expectRevert(s.registry.write.credit([s.account.carol, s.parties.usdc, 1n], { account: s.wallet.carol.account }), "NotSettlement()");
   });
 
-  it("caps the number of LPs per asset", async () => {
+  it("lists only LPs with an active offer and at least minCapital; withdrawing below it or removeOffer delists", async () => {
+    const min = (await s.registry.read.minCapital()) as bigint;
+    await send(s, "bob", s.registry, "setOffer", [s.parties.usdc, 5, []]);
+    expect(await s.registry.read.lendersOf([s.parties.usdc])).toEqual([]); // no capital: not listed
+    await lp("carol", 10, min);
+    expect(await s.registry.read.lendersOf([s.parties.usdc])).toEqual([s.account.carol]);
+    await send(s, "carol", s.registry, "withdraw", [s.parties.usdc, 1n]);
+    expect(await s.registry.read.offerOf([s.account.carol, s.parties.usdc])).toEqual([10, true, false]);
+    expect(await best(1n)).toEqual([ZERO, 0]);
+    await lp("alice", 12, 5n * min);
+    await send(s, "alice", s.registry, "removeOffer", [s.parties.usdc]);
+    expect(await s.registry.read.lendersOf([s.parties.usdc])).toEqual([]);
+    expect(await s.registry.read.capitalOf([s.account.alice, s.parties.usdc])).toBe(5n * min);
+  });
+
+  it("bounds the listing at 64: a newcomer with more capital takes the smallest one's place, dust is refused", async () => {
     const max = Number(await s.registry.read.MAX_LENDERS_PER_ASSET());
-    for (let i = 0; i < max + 1; i++) {
-      const addr = numberToHex(0x10000n + BigInt(i), { size: 20 }) as Address;
+    const min = (await s.registry.read.minCapital()) as bigint;
+    const addrs: Address[] = [];
+    for (let i = 0; i < max; i++) {
+      const addr = getAddress(numberToHex(0x10000n + BigInt(i), { size: 20 })) as Address;
+      addrs.push(addr);
       await s.chain.rpc("hardhat_impersonateAccount", [addr]);
       await s.chain.rpc("hardhat_setBalance", [addr, "0xde0b6b3a7640000"]);
-      const call = s.registry.write.setOffer([s.parties.usdc, 5, []], { account: addr });
-      if (i < max) await s.chain.publicClient.waitForTransactionReceipt({ hash: await call });
-      else await expectRevert(call, "TooManyLenders(address)");
+      await s.usdc.write.mint([addr, min + BigInt(i)]);
+      await s.usdc.write.approve([s.registry.address, maxUint256], { account: addr });
+      await s.registry.write.deposit([s.parties.usdc, min + BigInt(i)], { account: addr });
+      await s.chain.publicClient.waitForTransactionReceipt({ hash: await s.registry.write.setOffer([s.parties.usdc, 5, []], { account: addr }) });
     }
     expect((await s.registry.read.lendersOf([s.parties.usdc])).length).toBe(max);
+    // Not more capital than the smallest listed (min): refused.
+    await send(s, "carol", s.usdc, "mint", [s.account.carol, min]);
+    await send(s, "carol", s.usdc, "approve", [s.registry.address, maxUint256]);
+    await send(s, "carol", s.registry, "deposit", [s.parties.usdc, min]);
+    await expectRevert(s.registry.write.setOffer([s.parties.usdc, 10, []], { account: s.wallet.carol.account }), "ListFull(address,uint256)");
+    // More capital: takes the smallest listing's place.
+    await send(s, "carol", s.usdc, "mint", [s.account.carol, 1_000n * E6]);
+    await send(s, "carol", s.registry, "deposit", [s.parties.usdc, 1_000n * E6]);
+    await send(s, "carol", s.registry, "setOffer", [s.parties.usdc, 10, []]);
+    const listed = (await s.registry.read.lendersOf([s.parties.usdc])) as Address[];
+    expect(listed.length).toBe(max);
+    expect(listed[0]).toBe(s.account.carol);
+    expect(listed).not.toContain(addrs[0]);
+    expect(await best(1_000n * E6)).toEqual([s.account.carol, 10]);
   });
 });

@@ -2,7 +2,7 @@
 // proven into HomeLightClient: mode 1 and mode 2 with exact balances (reference-doc worked checks),
 // receipts at the documented storage slot, every rejection, escrow refund and default receipts.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { encodeAbiParameters, encodeFunctionData, hexToBigInt, keccak256, type Address } from "viem";
+import { encodeAbiParameters, encodeFunctionData, hexToBigInt, keccak256, maxUint256, type Address } from "viem";
 import {
   balances,
   buildScenario,
@@ -11,13 +11,15 @@ import {
   expectRevert,
   fundScenario,
   mappingSlot,
+  REFUND_NOT_BEFORE,
   send,
   settleArgs,
   type Scenario,
   type Stack,
 } from "./fixtures.ts";
-import { DAY, E18, E6, HOUR } from "./home-scenario.ts";
+import { DAY, E18, E6, HOUR, PRICE_0_0005 } from "./home-scenario.ts";
 import { checkEscrowDeposit, readSettlementReceipt } from "../../home/devnet/away-proof.ts";
+import { decodeReceiptWord, encodeReceiptWord, escrowCommitment, escrowCommitmentSlot } from "../../home/model/index.ts";
 
 const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 const Behaviour = { Repay: 0, NoRepay: 1, WrongReturn: 2, Reenter: 3, SwapThenRepay: 4 } as const;
@@ -131,10 +133,10 @@ describe("AtomicSettlement mode 1 (market makers borrow to bid)", () => {
     await expectNoProtocolTake();
   });
 
-  it("writes the receipt at the documented slot (outcome | recordedAt << 8), readable with eth_getProof", async () => {
+  it("writes the receipt at the documented slot (outcome | recordedAt << 8 | settledMask << 72), readable with eth_getProof", async () => {
     const rc = await settle("mode1One");
     const block = await s.chain.publicClient.getBlock({ blockNumber: rc.blockNumber });
-    const expected = 1n | (block.timestamp << 8n);
+    const expected = encodeReceiptWord({ outcome: 1, recordedAt: block.timestamp, settledMask: 1n, auctioneerBlamed: false });
     expect(await s.settlement.read.receipts([1n])).toBe(expected);
     const slot = mappingSlot(1n);
     const raw = await s.chain.rpc("eth_getStorageAt", [s.settlement.address, slot, "latest"]);
@@ -143,21 +145,19 @@ describe("AtomicSettlement mode 1 (market makers borrow to bid)", () => {
     expect(hexToBigInt(proof.storageProof[0].value)).toBe(expected);
     // What Home does with it: a verified eth_getProof read (account and storage proofs checked).
     const homeRead = await readSettlementReceipt({ request: (m, p) => s.chain.rpc(m, p) }, s.settlement.address, 1n, 0);
-    expect(homeRead.outcome).toBe(1);
-    expect(homeRead.recordedAt).toBe(block.timestamp);
-    const mode1Several = sc.cases.mode1Several!.result;
-    await checkEscrowDeposit({ request: (m, p) => s.chain.rpc(m, p) }, s.escrow.address, {
-      auctionId: mode1Several.auctionId,
-      depositor: mode1Several.auctioneer,
-      asset: mode1Several.sellAsset,
-      amount: mode1Several.sellAmount,
-    }, 0);
-    // Escrow slot 0: the deposit commitment Home acknowledges.
+    expect([homeRead.outcome, homeRead.recordedAt, homeRead.settledMask, homeRead.auctioneerBlamed]).toEqual([1, block.timestamp, 1n, false]);
     const r = sc.cases.mode1Several!.result;
+    const deposit = { auctionId: r.auctionId, depositor: r.auctioneer, asset: r.sellAsset, amount: r.sellAmount, refundNotBefore: REFUND_NOT_BEFORE };
+    await checkEscrowDeposit({ request: (m, p) => s.chain.rpc(m, p) }, s.escrow.address, deposit, 0);
+    // Escrow slot 0, keyed by auction and depositor: the deposit commitment Home acknowledges.
     const commitment = keccak256(
-      encodeAbiParameters([{ type: "uint64" }, { type: "address" }, { type: "address" }, { type: "uint256" }], [r.auctionId, r.auctioneer, r.sellAsset, r.sellAmount]),
+      encodeAbiParameters(
+        [{ type: "uint64" }, { type: "address" }, { type: "address" }, { type: "uint256" }, { type: "uint64" }],
+        [r.auctionId, r.auctioneer, r.sellAsset, r.sellAmount, REFUND_NOT_BEFORE],
+      ),
     );
-    expect(await s.chain.rpc("eth_getStorageAt", [s.escrow.address, mappingSlot(r.auctionId), "latest"])).toBe(commitment);
+    expect(await s.chain.rpc("eth_getStorageAt", [s.escrow.address, escrowCommitmentSlot(r.auctionId, r.auctioneer), "latest"])).toBe(commitment);
+    expect(BigInt(commitment)).toBe(escrowCommitment(deposit));
   });
 });
 
@@ -169,7 +169,7 @@ describe("AtomicSettlement mode 2 (auctioneer borrowed the sell asset)", () => {
     await settle("mode2One");
     const usdc1 = await balances(s.usdc, who);
     const weth1 = await balances(s.weth, who);
-    // Alice is the cheapest LP that has 100,000 USDC and accepts WETH (Carol and Dave do not accept it, Bob has too little).
+    // Alice is the LP the result names; the clearing price is above her own WETH limit.
     expect(await capital(s.account.alice, s.usdc.address)).toBe(0n);
     expect(await capital(s.account.alice, s.weth.address)).toBe(50_075n * 10n ** 15n);
     expect(usdc1.w1! - usdc0.w1!).toBe(100_000n * E6);
@@ -188,7 +188,7 @@ describe("AtomicSettlement mode 2 (auctioneer borrowed the sell asset)", () => {
     await settle("mode2Several", "deployer");
     const usdc1 = await balances(s.usdc, who);
     const weth1 = await balances(s.weth, who);
-    // Bob (0.12%, accepts WETH, 50,000 USDC) lends 50,000: debt 50,060 USDC = 25.03 WETH.
+    // Bob (named; 0.12%, accepts WETH, 50,000 USDC) lends 50,000: debt 50,060 USDC = 25.03 WETH.
     expect(await capital(s.account.bob, s.usdc.address)).toBe(0n);
     expect(await capital(s.account.bob, s.weth.address)).toBe(25_030n * 10n ** 15n);
     expect(usdc1.w1! - usdc0.w1!).toBe(30_000n * E6);
@@ -199,11 +199,23 @@ describe("AtomicSettlement mode 2 (auctioneer borrowed the sell asset)", () => {
     await expectNoProtocolTake();
   });
 
-  it("reverts when the auctioneer cannot cover the interest shortfall", async () => {
+  it("an auctioneer that cannot cover the interest is blamed; nothing moves, the fill stays open, the default slashes only it", async () => {
     await send(s, "borrowerAuctioneer", s.weth, "approve", [s.settlement.address, 0n]);
-    await expectRevert(trySettle(settleArgs(sc, "mode2One")), "TransferFailed(address)");
-    expect(await s.settlement.read.receipts([3n])).toBe(0n);
+    const w1 = await s.weth.read.balanceOf([s.account.w1]);
+    const rc = await settle("mode2One");
+    const word = decodeReceiptWord(await s.settlement.read.receipts([3n]));
+    expect([word.outcome, word.settledMask, word.auctioneerBlamed]).toEqual([0, 0n, true]);
+    expect((await s.settlement.getEvents.AuctioneerPaymentFailed({}, { blockHash: rc.blockHash }))[0].args).toMatchObject({ auctionId: 3n, fillIndex: 0n });
     expect(await capital(s.account.alice, s.usdc.address)).toBe(100_000n * E6);
+    expect(await s.weth.read.balanceOf([s.account.w1])).toBe(w1);
+    expect(await s.settlement.read.lockConsumed([31n])).toBe(false);
+    // Failing again changes nothing: the call reverts.
+    await expectRevert(trySettle(settleArgs(sc, "mode2One")), "AuctioneerPaymentMissing(uint64)");
+    await s.chain.increaseTime(2n * DAY);
+    await send(s, "w1", s.settlement, "recordDefault", [...settleArgs(sc, "mode2One")]);
+    const closed = decodeReceiptWord(await s.settlement.read.receipts([3n]));
+    expect([closed.outcome, closed.settledMask, closed.auctioneerBlamed]).toEqual([2, 0n, true]);
+    expect(await s.settlement.read.lockConsumed([31n])).toBe(true);
   });
 });
 
@@ -235,18 +247,18 @@ describe("AtomicSettlement rejections", () => {
       s.addresses.lightClient,
       s.addresses.settlementVerifier,
       2,
-      3n * DAY,
       DAY,
+      E6,
     ] as never)) as any;
     await expectRevert(other.write.settle([...settleArgs(sc, "mode1One")]), "InvalidProof()");
   });
 
   it("lockSlots is configurable (K = 3 deploys, its proofs are not the dev ones); K = 0 is refused", async () => {
-    const k3 = (await s.chain.viem.deployContract("AtomicSettlement" as never, [s.addresses.lightClient, s.addresses.settlementVerifier, 3, 3n * DAY, DAY] as never)) as any;
+    const k3 = (await s.chain.viem.deployContract("AtomicSettlement" as never, [s.addresses.lightClient, s.addresses.settlementVerifier, 3, DAY, E6] as never)) as any;
     expect(await k3.read.lockSlots()).toBe(3n);
     await expectRevert(k3.write.settle([...settleArgs(sc, "mode1One")]), "InvalidProof()");
     await expect(
-      s.chain.viem.deployContract("AtomicSettlement" as never, [s.addresses.lightClient, s.addresses.settlementVerifier, 0, 3n * DAY, DAY] as never),
+      s.chain.viem.deployContract("AtomicSettlement" as never, [s.addresses.lightClient, s.addresses.settlementVerifier, 0, DAY, E6] as never),
     ).rejects.toThrow();
   });
 
@@ -268,7 +280,7 @@ describe("AtomicSettlement rejections", () => {
   it("borrower that does not repay: everything reverts", async () => {
     const before = await balances(s.usdc, { auctioneer: s.account.auctioneer, mm1: s.mm1.address, registry: s.registry.address });
     await send(s, "deployer", s.mm1, "setBehaviour", [Behaviour.NoRepay, "0x"]);
-    await expectRevert(trySettle(settleArgs(sc, "mode1One")), "TransferFailed(address)");
+    await expectRevert(trySettle(settleArgs(sc, "mode1One")), "PaymentFailed(uint256,address)");
     await send(s, "deployer", s.mm1, "setBehaviour", [Behaviour.WrongReturn, "0x"]);
     await expectRevert(trySettle(settleArgs(sc, "mode1One")), "CallbackFailed(address)");
     expect(await balances(s.usdc, { auctioneer: s.account.auctioneer, mm1: s.mm1.address, registry: s.registry.address })).toEqual(before);
@@ -304,66 +316,95 @@ describe("AtomicSettlement rejections", () => {
     await expectRevert(trySettle([height, proof, result, []]), "LockupMismatch(uint256)");
   });
 
-  it("no LP with enough capital at or below the fill's maximum rate", async () => {
+  it("no LP with enough capital at or below the fill's maximum rate: the winner pays from its own funds", async () => {
     const snapInner = await s.chain.snapshot();
     await send(s, "carol", s.registry, "withdraw", [s.usdc.address, 1n]);
-    await expectRevert(trySettle(settleArgs(sc, "mode1One")), "NoLiquidity(address,uint256,uint16)");
+    // mm1 holds 199,199 USDC but has not approved the settlement: its own-funds payment fails.
+    await expectRevert(trySettle(settleArgs(sc, "mode1One")), "PaymentFailed(uint256,address)");
+    await send(s, "deployer", s.mm1, "approveToken", [s.usdc.address, s.settlement.address, maxUint256]);
+    const mm1 = await s.usdc.read.balanceOf([s.mm1.address]);
+    await settle("mode1One");
+    expect(mm1 - (await s.usdc.read.balanceOf([s.mm1.address]))).toBe(199_000n * E6);
+    expect(await s.settlement.read.lockConsumed([11n])).toBe(false); // nothing was borrowed against it
     await s.chain.revert(snapInner);
-    // Capital is there, but the cheapest LP now charges 0.16% > the proven 0.15% cap.
-    await send(s, "carol", s.registry, "setOffer", [s.usdc.address, 16, []]);
-    await expectRevert(trySettle(settleArgs(sc, "mode1One")), "NoLiquidity(address,uint256,uint16)");
-    // Mode 2: the only LP able to lend 100,000 USDC against WETH raises its rate above the 0.20% cap.
+    // Mode 2: the named LP raises its rate above the 0.20% cap; removes its offer; refuses the price.
     await send(s, "alice", s.registry, "setOffer", [s.usdc.address, 25, []]);
-    await expectRevert(trySettle(settleArgs(sc, "mode2One")), "NoLiquidity(address,uint256,uint16)");
+    await expectRevert(trySettle(settleArgs(sc, "mode2One")), "LpRateAboveCap(address,uint16,uint16)");
+    await send(s, "alice", s.registry, "removeOffer", [s.usdc.address]);
+    await expectRevert(trySettle(settleArgs(sc, "mode2One")), "LpOfferMissing(address)");
+    await send(s, "alice", s.registry, "setOffer", [s.usdc.address, 15, [{ asset: s.weth.address, minPrice: PRICE_0_0005 + 1n }]]);
+    await expectRevert(trySettle(settleArgs(sc, "mode2One")), "PriceBelowLpLimit(address,uint256,uint256)");
+    await send(s, "alice", s.registry, "setRepayTerm", [s.usdc.address, s.weth.address, 0n]);
+    await expectRevert(trySettle(settleArgs(sc, "mode2One")), "RepayAssetNotAccepted(address,address)");
+    expect(await capital(s.account.alice, s.usdc.address)).toBe(100_000n * E6);
   });
 });
 
 describe("escrow refunds and default receipts", () => {
-  it("refunds a deposit after the refund delay when no receipt exists", async () => {
+  it("refunds a deposit from refundNotBefore (extended by pauses since the deposit), to the depositor only", async () => {
     const before = await s.weth.read.balanceOf([s.account.auctioneer]);
     const deposit = [10n, s.account.auctioneer, s.parties.weth, 3n * E18] as const;
-    await expectRevert(s.escrow.write.refund([...deposit]), "RefundNotAvailable(uint64)");
-    await s.chain.increaseTime(3n * DAY);
-    await expectRevert(s.escrow.write.refund([10n, s.account.w1, s.parties.weth, 3n * E18]), "CommitmentMismatch(uint64)");
+    await expectRevert(s.escrow.write.refund([...deposit]), "RefundNotAvailable(uint64,uint256)");
+    // A pause of one hour moves the refund time by one hour.
+    await send(s, "guardian", s.lightClient, "pause", []);
+    await s.chain.increaseTime(HOUR);
+    await send(s, "guardian", s.lightClient, "unpause", []);
+    const now = await s.chain.now();
+    await s.chain.increaseTime(REFUND_NOT_BEFORE - now + 10n);
+    await expectRevert(s.escrow.write.refund([...deposit]), "RefundNotAvailable(uint64,uint256)");
+    await s.chain.increaseTime(HOUR);
+    await expectRevert(s.escrow.write.refund([10n, s.account.w1, s.parties.weth, 3n * E18]), "NoDeposit(uint64)");
     await expectRevert(s.escrow.write.refund([10n, s.account.auctioneer, s.parties.weth, 4n * E18]), "CommitmentMismatch(uint64)");
     await send(s, "w1", s.escrow, "refund", [...deposit]);
     expect((await s.weth.read.balanceOf([s.account.auctioneer])) - before).toBe(3n * E18);
-    expect(await s.escrow.read.commitments([10n])).toBe(`0x${"0".repeat(64)}`);
+    expect(await s.escrow.read.commitments([10n, s.account.auctioneer])).toBe(`0x${"0".repeat(64)}`);
     await expectRevert(s.escrow.write.refund([...deposit]), "NoDeposit(uint64)");
-    // One deposit per auctionId, ever.
-    await expectRevert(s.escrow.write.deposit([10n, s.parties.weth, 1n], { account: s.wallet.auctioneer.account }), "DepositExists(uint64)");
   });
 
-  it("never refunds a settled auction, and only the settlement contract can release", async () => {
-    await settle("mode1Several");
-    expect(await s.escrow.read.commitments([2n])).toBe(`0x${"0".repeat(64)}`);
-    await s.chain.increaseTime(3n * DAY);
-    await expectRevert(s.escrow.write.refund([2n, s.account.auctioneer, s.parties.weth, 10n * E18]), "RefundNotAvailable(uint64)");
+  it("keys deposits by depositor: another account's deposit under the same auctionId occupies only its own key", async () => {
+    await send(s, "w1", s.weth, "approve", [s.escrow.address, maxUint256]);
+    await send(s, "w1", s.escrow, "deposit", [10n, s.parties.weth, 1n, REFUND_NOT_BEFORE]);
     await expectRevert(
-      s.escrow.write.release([5n, s.account.auctioneer, s.parties.weth, 1n * E18, [s.account.w1], [1n * E18]]),
+      s.escrow.write.deposit([10n, s.parties.weth, 1n, REFUND_NOT_BEFORE], { account: s.wallet.auctioneer.account }),
+      "DepositExists(uint64,address)",
+    );
+    await expectRevert(
+      s.escrow.write.deposit([15n, s.parties.weth, 1n, 1n], { account: s.wallet.auctioneer.account }),
+      "RefundTimeInPast(uint64)",
+    );
+    expect(await s.escrow.read.commitments([10n, s.account.w1])).not.toBe(`0x${"0".repeat(64)}`);
+  });
+
+  it("a closed receipt returns the rest of the escrow at once; only the settlement contract can release", async () => {
+    const weth0 = await s.weth.read.balanceOf([s.account.auctioneer]);
+    await settle("mode1Several");
+    expect(await s.escrow.read.commitments([2n, s.account.auctioneer])).toBe(`0x${"0".repeat(64)}`);
+    expect((await s.weth.read.balanceOf([s.account.auctioneer])) - weth0).toBe(E18);
+    await s.chain.increaseTime(4n * DAY);
+    await expectRevert(s.escrow.write.refund([2n, s.account.auctioneer, s.parties.weth, 10n * E18]), "NoDeposit(uint64)");
+    await expectRevert(
+      s.escrow.write.release([5n, s.account.auctioneer, s.parties.weth, 1n * E18, s.account.w1, 1n * E18, false]),
       "NotSettlement()",
     );
     await expectRevert(s.registry.write.draw([s.account.carol, s.usdc.address, 1n, s.account.w1]), "NotSettlement()");
   });
 
-  it("records a default receipt after the deadline; the deposit is then refundable at once", async () => {
+  it("records a default receipt after the deadline; the rest of the escrow goes back with it", async () => {
     const args = settleArgs(sc, "defaulting");
-    await expectRevert(s.settlement.write.recordDefault([...args]), "DeadlineNotReached(uint64)");
+    await expectRevert(s.settlement.write.recordDefault([...args]), "DeadlineNotReached(uint256)");
     await s.chain.increaseTime(HOUR + 1n);
-    await expectRevert(trySettle(args), "DeadlinePassed(uint64)");
+    await expectRevert(trySettle(args), "DeadlinePassed(uint256)");
     const bad = [args[0], [...args[1].slice(0, 7), Q - args[1][7]!], args[2], args[3]];
     await expectRevert(s.settlement.write.recordDefault(bad), "InvalidProof()");
 
+    const before = await s.weth.read.balanceOf([s.account.auctioneer]);
     const rc = await send(s, "w1", s.settlement, "recordDefault", [...args]);
     const block = await s.chain.publicClient.getBlock({ blockNumber: rc.blockNumber });
-    const expected = 2n | (block.timestamp << 8n);
+    const expected = encodeReceiptWord({ outcome: 2, recordedAt: block.timestamp, settledMask: 0n, auctioneerBlamed: false });
     expect(await s.settlement.read.receipts([11n])).toBe(expected);
     expect(hexToBigInt(await s.chain.rpc("eth_getStorageAt", [s.settlement.address, mappingSlot(11n), "latest"]))).toBe(expected);
     expect(await s.settlement.read.lockConsumed([111n])).toBe(true);
     await expectRevert(s.settlement.write.recordDefault([...args]), "ReceiptExists(uint64)");
-
-    const before = await s.weth.read.balanceOf([s.account.auctioneer]);
-    await send(s, "w2", s.escrow, "refund", [11n, s.account.auctioneer, s.parties.weth, 2n * E18]);
     expect((await s.weth.read.balanceOf([s.account.auctioneer])) - before).toBe(2n * E18);
   });
 });

@@ -53,6 +53,12 @@ describe("npm start -- --once", () => {
     expect(delta(m2["user WETH"])).toBe(-(75n * WETH) / 1000n);
     expect(summary.mode2.collateralStatus).toBe("released");
 
+    // The refused attack: a self-bid for 1 wei against LP Carol's own WETH limit; her 199,199 USDC stay.
+    expect(summary.attack.refusedWith).toBe("PriceBelowLpLimit");
+    expect(summary.attack.lpCapitalAfter).toBe(summary.attack.lpCapitalBefore);
+    expect(BigInt(summary.attack.lpCapitalBefore)).toBe(USDC(199_199n));
+    expect(r.stdout).toContain("== Attack: a self-bid against LP Carol, refused by her own price limit ==");
+
     for (const m of [summary.mode1, summary.mode2]) {
       expect(m.settleTx).toMatch(/^0x[0-9a-f]{64}$/);
       expect(Number(m.settleGas)).toBeGreaterThan(100_000);

@@ -82,7 +82,7 @@ beforeAll(async () => {
   const lock = await c.submit("lock", { owner: keccak256(toHex("crash owner")), borrower: bidder(0), creditAsset: usdc, collateral: "1300", expiry: now() + 86_400 });
   const created = await c.submit("create-auction", {
     auctioneer: bidder(0), sellAsset: usdc, sellAmount: "100", buyAsset: addresses.tokens!.WETH, mode: 2,
-    auctioneerLockId: String(lock.result.lockId), auctioneerMaxRateBps: 30, reservePrice: (PRICE_SCALE / 2n).toString(),
+    auctioneerLockId: String(lock.result.lockId), auctioneerMaxRateBps: 30, reservePrice: (PRICE_SCALE / 2n).toString(), lp: bidder(2),
     commitDeadline: now() + 10, revealDeadline: now() + 20, settleDeadline: now() + 3600,
   });
   const auctionId = created.result.auctionId as bigint;
@@ -154,7 +154,7 @@ describe("relayer crash and restart (kill -9)", () => {
       });
       expect(done.txHash).toBe(pending.txHash); // same transaction, not a second one
       expect(done.attempts).toBeGreaterThanOrEqual(3);
-      // the settlement that follows reverts in simulation (no LP liquidity): nothing more is sent
+      // the settlement that follows reverts in simulation (the named LP has no offer): nothing more is sent
       await until("the settle job to finish", async () => {
         const s = await store.get(`settle:31337:${dn.chain.auctions()[0]!.auctionId}`);
         return s?.state === "failed" || s?.state === "confirmed";

@@ -2,11 +2,15 @@
 // Away chain over HTTP, the deployed contracts (deploy script), the Groth16 prover (dev
 // artifacts, proof cache) and the relayer service with its SQLite store. A mode 2 auction
 // pair clears on Home three epochs in; the relayer rotates the light client epoch by epoch,
-// proves the header and both settlements, and submits them. The funded one (an LP lends the
-// sell asset, the winner pays) settles and its receipt releases the lockup on Home. For the
-// other nobody lends, so settle reverts with NoLiquidity (a permanent failure); after the
-// deadline the relayer records the default and carries that receipt back to Home, which checks
-// it with eth_getProof and slashes the lockup.
+// proves the header and both settlements, and submits them. The funded one (the named LP lends
+// the sell asset, the winner pays) settles and its receipt releases the lockup on Home. The other
+// names an LP without an offer, so settle reverts with LpOfferMissing (a permanent failure); after
+// the deadline the relayer records the default and carries that receipt back to Home, which
+// checks it with eth_getProof and releases the auctioneer's lockup: the failure was the LP side's,
+// not the auctioneer's (DESIGN section 11 rule 2).
+// Epoch 0's blocks carry no aggregate signature (the devnet's aggregation switch is off), so its
+// rotation is proved with the per-validator fallback circuit; every later header with the
+// aggregated circuit.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,7 +41,11 @@ const TOKEN_ABI = parseAbi([
   "function approve(address spender, uint256 amount) returns (bool)",
   "function balanceOf(address) view returns (uint256)",
 ]);
-const REGISTRY_ABI = parseAbi(["function deposit(address asset, uint256 amount)", "function setOffer(address asset, uint16 rateBps, address[] repayAssets)"]);
+const REGISTRY_ABI = parseAbi([
+  "struct RepayTerm { address asset; uint256 minPrice; }",
+  "function deposit(address asset, uint256 amount)",
+  "function setOffer(address asset, uint16 rateBps, RepayTerm[] terms)",
+]);
 
 let rpc: EdrRpc;
 let dn: RunningDevnet;
@@ -86,13 +94,13 @@ const balanceOf = async (token: Address, who: Address) =>
   BigInt(await rpc.request("eth_call", [{ to: token, data: encodeFunctionData({ abi: TOKEN_ABI, functionName: "balanceOf", args: [who] }) }, "latest"]));
 
 /** Sealed-bid mode 2 auction on Home: the auctioneer's lockup backs borrowing the sell asset. */
-async function mode2Auction(c: RunningDevnet["chain"], o: { auctioneer: Hex; winner: Hex; sell: Address; buy: Address; settleIn: number; salt: string }) {
+async function mode2Auction(c: RunningDevnet["chain"], o: { auctioneer: Hex; winner: Hex; lp: Address; sell: Address; buy: Address; settleIn: number; salt: string }) {
   const now = () => Math.floor(c.nowMs() / 1000);
   const lock = await c.submit("lock", { owner: OWNER, borrower: o.auctioneer, creditAsset: o.sell, collateral: "1300", expiry: now() + 86_400 });
   const lockId = lock.result.lockId as bigint;
   const created = await c.submit("create-auction", {
     auctioneer: o.auctioneer, sellAsset: o.sell, sellAmount: "100", buyAsset: o.buy, mode: 2, auctioneerLockId: lockId.toString(),
-    auctioneerMaxRateBps: 30, reservePrice: (PRICE_SCALE / 2n).toString(),
+    auctioneerMaxRateBps: 30, reservePrice: (PRICE_SCALE / 2n).toString(), lp: o.lp,
     commitDeadline: now() + 10, revealDeadline: now() + 20, settleDeadline: now() + o.settleIn,
   });
   const auctionId = created.result.auctionId as bigint;
@@ -131,19 +139,24 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     const usdc = addresses.tokens!.USDC;
     const weth = addresses.tokens!.WETH;
     // Three epochs of blocks (10 per epoch): the light client must rotate 0 -> 1 -> 2 first.
-    for (let i = 0; i < 21; i++) c.produceBlock();
+    // Epoch 0 (heights 1..9) without aggregate signatures: its rotation needs the fallback.
+    c.setAttestationControls({ aggregate: false });
+    for (let i = 0; i < 9; i++) c.produceBlock();
+    c.setAttestationControls({ aggregate: true });
+    for (let i = 0; i < 12; i++) c.produceBlock();
+    expect([c.block(9n)!.aggregate, c.block(19n)!.aggregate === null]).toEqual([null, false]);
     // the funded auction's Away side: an LP lends USDC at 10 bps against WETH, the winner pays WETH
     await send(LP, usdc, encodeFunctionData({ abi: TOKEN_ABI, functionName: "mint", args: [LP, 1_000n] }));
     await send(LP, usdc, encodeFunctionData({ abi: TOKEN_ABI, functionName: "approve", args: [addresses.registry, 1_000n] }));
     await send(LP, addresses.registry, encodeFunctionData({ abi: REGISTRY_ABI, functionName: "deposit", args: [usdc, 1_000n] }));
-    await send(LP, addresses.registry, encodeFunctionData({ abi: REGISTRY_ABI, functionName: "setOffer", args: [usdc, 10, [weth]] }));
+    await send(LP, addresses.registry, encodeFunctionData({ abi: REGISTRY_ABI, functionName: "setOffer", args: [usdc, 10, [{ asset: weth, minPrice: PRICE_SCALE / 2n }]] }));
     for (const who of [WINNER, AUCTIONEER]) {
       await send(who, weth, encodeFunctionData({ abi: TOKEN_ABI, functionName: "mint", args: [who, 1_000n] }));
       await send(who, weth, encodeFunctionData({ abi: TOKEN_ABI, functionName: "approve", args: [addresses.settlement, 1_000n] }));
     }
-    // the unfunded auction sells WETH, which nobody lends: its settle reverts with NoLiquidity
-    const funded = await mode2Auction(c, { auctioneer: AUCTIONEER, winner: WINNER, sell: usdc, buy: weth, settleIn: 3600, salt: "f" });
-    const unfunded = await mode2Auction(c, { auctioneer: bidder(0), winner: bidder(1), sell: weth, buy: usdc, settleIn: 120, salt: "u" });
+    // the unfunded auction names an LP with no offer: its settle reverts with LpOfferMissing
+    const funded = await mode2Auction(c, { auctioneer: AUCTIONEER, winner: WINNER, lp: LP, sell: usdc, buy: weth, settleIn: 3600, salt: "f" });
+    const unfunded = await mode2Auction(c, { auctioneer: bidder(0), winner: bidder(1), lp: bidder(2), sell: weth, buy: usdc, settleIn: 120, salt: "u" });
     const auctionId = unfunded.auctionId;
     const lockId = unfunded.lockId;
     c.advanceTime(10);
@@ -173,13 +186,20 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
       return j && (j.state === "failed" || j.state === "confirmed") ? j : undefined;
     });
     expect(settle.state).toBe("failed");
-    expect(settle.lastError).toMatch(/NoLiquidity/);
+    expect(settle.lastError).toMatch(/LpOfferMissing/);
     // rotations happened in order, then the header at the result's height
     for (const k of ["rotation:31337:0", "rotation:31337:1", `header:31337:${sealed.header.height}`]) {
       expect((await r.store.get(k))?.state, k).toBe("confirmed");
     }
     const lc = r.lastViews().aways[0]!.lightClient;
     expect(lc.epoch).toBe(2n);
+    // The per-validator fallback where Home made no aggregate, the aggregated circuit elsewhere.
+    const kindOf = async (k: string) => ((await r.store.get(k))?.proof as { kind?: string } | null)?.kind;
+    expect([await kindOf("rotation:31337:0"), await kindOf("rotation:31337:1"), await kindOf(`header:31337:${sealed.header.height}`)]).toEqual([
+      "perValidator",
+      "aggregated",
+      "aggregated",
+    ]);
 
     // the funded auction settled on Away, and its receipt released the lockup on Home
     await until("the funded receipt to reach Home", async () => (await r.store.get(`receipt:31337:${funded.auctionId}`))?.state === "confirmed");
@@ -198,7 +218,7 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     expect(def.txHash).toMatch(/^0x[0-9a-f]{64}$/);
     await until("Home to consume the receipt", async () => (await r.store.get(`receipt:31337:${auctionId}`))?.state === "confirmed");
     expect(c.auction(auctionId)!.status).toBe("defaulted");
-    expect(c.lockup(lockId)!.payload.status).toBe(3); // slashed
+    expect(c.lockup(lockId)!.payload.status).toBe(2); // released: not the auctioneer's failure
 
     // progress events: proofs, the settlement's gas, latency from the Home block to the mined settlement
     const settled = events.find((x) => x.e.type === "confirmed" && x.e.key === `settle:31337:${funded.auctionId}`)!;

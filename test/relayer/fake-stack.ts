@@ -1,6 +1,7 @@
 // Test doubles for service-level relayer tests: an in-memory Home (with an outage switch),
 // an instant prover that counts calls, and an AwayPort over a small contract on EDR that
 // mimics the light client and the settlement's receipts (and their "already done" errors).
+import { decodeReceiptWord } from "../../home/model/away-storage.ts";
 import { encodeFunctionData, type Abi, type Address, type Hex, type PublicClient } from "viem";
 import type { AwayPort, Groth16Calldata, HomeAuction, HomeSource, HomeView, ProverPort, SettlementMaterial } from "../../relayer/ports.ts";
 import { compile, type EdrRpc } from "./edr-rpc.ts";
@@ -114,7 +115,7 @@ export function fakeAwayPort(contract: FakeAwayContract, client: PublicClient): 
   const lightClientState = async () => ({ epoch: 0n, latestHeight: await read<bigint>("latestHeight"), hasHeaders: await read<boolean>("hasHeaders") });
   const receipt = async (id: bigint) => {
     const w = await read<bigint>("receipts", [id]);
-    return w === 0n ? null : { outcome: Number(w & 0xffn), recordedAt: w >> 8n };
+    return w === 0n ? null : decodeReceiptWord(w);
   };
   return {
     chainId: 31337,

@@ -111,7 +111,8 @@ describe("planner", () => {
 
   it("carries receipts back to Home until Home has consumed them", () => {
     const lc = { epoch: 3n, latestHeight: 31n, hasHeaders: true };
-    const receipts = new Map([[1n, { outcome: 1, recordedAt: 777n }], [2n, { outcome: 2, recordedAt: 778n }]]);
+    const r = (outcome: number, recordedAt: bigint) => ({ outcome, recordedAt, settledMask: outcome === 1 ? 1n : 0n, auctioneerBlamed: false });
+    const receipts = new Map([[1n, r(1, 777n)], [2n, r(2, 778n)], [3n, r(0, 779n)]]);
     const jobs = plan({
       home: home([auction(1n, 30n), auction(2n, 30n, { receiptConsumed: true })]),
       aways: [away(lc, { receipts })],
@@ -119,6 +120,14 @@ describe("planner", () => {
     });
     expect(brief(jobs)).toEqual(["receipt:31337:1"]);
     expect(jobs[0].payload).toEqual({ auctionId: 1n, outcome: 1 });
+  });
+
+  it("an open receipt (some fills settled) is not carried home: past the deadline it gets a default", () => {
+    const lc = { epoch: 3n, latestHeight: 31n, hasHeaders: true };
+    const receipts = new Map([[1n, { outcome: 0, recordedAt: 777n, settledMask: 1n, auctioneerBlamed: false }]]);
+    const settled = new Map([["settle:31337:1", "confirmed" as const]]);
+    expect(plan({ home: home([auction(1n, 30n)]), aways: [away(lc, { receipts })], jobs: settled })).toEqual([]);
+    expect(brief(plan({ home: home([auction(1n, 30n)]), aways: [away(lc, { receipts, nowSec: 1_001n })], jobs: settled }))).toEqual(["default:31337:1"]);
   });
 
   it("plans per Away chain independently", () => {

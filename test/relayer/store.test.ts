@@ -33,24 +33,48 @@ async function freshPgUrl(): Promise<string> {
   return server.url.replace(/\/postgres$/, `/${name}`);
 }
 
-type Factory = (clock?: Clock) => Promise<{ open: (clock?: Clock) => Promise<JobStore> }>;
+/** A fresh database of one backend: open a store on it, or run raw SQL (to build an old schema). */
+type Factory = (clock?: Clock) => Promise<{ open: (clock?: Clock) => Promise<JobStore>; sql: (statements: string[]) => Promise<void> }>;
 
 const backends: [string, Factory][] = [
   [
     "sqlite",
     async () => {
       const file = join(tmp, `s${++dbCounter}.sqlite`);
-      return { open: async (clock?: Clock) => new SqliteJobStore(file, clock) };
+      return {
+        open: async (clock?: Clock) => new SqliteJobStore(file, clock),
+        async sql(statements) {
+          const { DatabaseSync } = await import("node:sqlite");
+          const db = new DatabaseSync(file);
+          for (const st of statements) db.exec(st);
+          db.close();
+        },
+      };
     },
   ],
   [
     "postgres",
     async () => {
       const url = await freshPgUrl();
-      return { open: (clock?: Clock) => PostgresJobStore.open(url, clock) };
+      return {
+        open: (clock?: Clock) => PostgresJobStore.open(url, clock),
+        async sql(statements) {
+          const c = new pg.Client({ connectionString: url });
+          await c.connect();
+          for (const st of statements) await c.query(st);
+          await c.end();
+        },
+      };
     },
   ],
 ];
+
+/** The table as the first version created it (before `txs`), to test the migration. */
+const V0_TABLE = `CREATE TABLE relayer_jobs (
+  key TEXT PRIMARY KEY, kind TEXT NOT NULL, chain_id INTEGER NOT NULL, subject TEXT NOT NULL, state TEXT NOT NULL,
+  payload TEXT NOT NULL, depends_on TEXT, priority INTEGER NOT NULL, proof TEXT, tx_hash TEXT, nonce INTEGER, raw_tx TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, owner TEXT, lease_until BIGINT, not_before BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)`;
 
 function job(kind: NewJob["kind"], chainId: number, subject: number | bigint, extra: Partial<NewJob> = {}): NewJob {
   return { key: jobKey(kind, chainId, subject), kind, chainId, subject: String(subject), payload: { n: BigInt(subject) }, ...extra };
@@ -198,6 +222,36 @@ describe.each(backends)("JobStore on %s", (_name, factory) => {
       expect(await s.failDependents("settle:1:3", "x")).toEqual([]);
     } finally {
       await s.close();
+    }
+  });
+
+  it("records every transaction of a job, and migrates a database made before that, keeping its in-flight transaction", async () => {
+    const f = await factory();
+    await f.sql([
+      V0_TABLE,
+      `INSERT INTO relayer_jobs (key, kind, chain_id, subject, state, payload, priority, tx_hash, nonce, raw_tx, attempts, created_at, updated_at)
+       VALUES ('header:9:5', 'header', 9, '5', 'submitting', '{}', 20, '0xaa', 7, '0x02f8', 1, 100, 1234),
+              ('header:9:6', 'header', 9, '6', 'pending', '{}', 20, NULL, NULL, NULL, 0, 100, 100)`,
+    ]);
+    const s = await f.open();
+    try {
+      const old = await s.get("header:9:5");
+      expect(old).toMatchObject({ state: "submitting", txHash: "0xaa", nonce: 7, rawTx: "0x02f8", txs: [{ hash: "0xaa", nonce: 7, raw: "0x02f8", at: 1234 }] });
+      expect((await s.get("header:9:6"))?.txs).toEqual([]);
+      // the claimed worker appends a replacement; both stay recorded
+      expect((await s.claim("W", 10_000))?.key).toBe("header:9:5");
+      const txs = [...old!.txs, { hash: "0xbb", nonce: 7, raw: "0x02f9", at: 5678 }];
+      expect(await s.update("header:9:5", "W", { state: "submitting", txHash: "0xbb", nonce: 7, rawTx: "0x02f9", txs })).toBe(true);
+      expect((await s.get("header:9:5"))?.txs).toEqual(txs);
+      expect(await s.update("header:9:5", "other", { txs: [] })).toBe(false); // fenced like every write
+    } finally {
+      await s.close();
+    }
+    const again = await f.open(); // a second open migrates nothing twice
+    try {
+      expect((await again.get("header:9:5"))?.txs.map((t) => t.hash)).toEqual(["0xaa", "0xbb"]);
+    } finally {
+      await again.close();
     }
   });
 

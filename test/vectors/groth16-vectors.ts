@@ -3,7 +3,7 @@
 // A contracts test reuses them: `const vs = await groth16Vectors()`, then for each vector
 // with `solidityEncodable` call the verifier with `toSolidityCalldata(v)` and expect
 // `v.expected`. Vectors come from a tiny fixture circuit built and cached under build/
-// (circom2 + snarkjs setup with the shared dev ptau); `tamperedVariants` turns any valid
+// (circom2 + snarkjs setup with the committed test ptau); `tamperedVariants` turns any valid
 // (vkey, proof, signals) triple, e.g. a real HeaderQuorum proof, into the same family.
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -17,10 +17,10 @@ import {
   type SnarkjsProof,
   type SnarkjsVerificationKey,
 } from "../../verifier-ts/groth16.ts";
+import { fixturePtau } from "../fixtures/fixture-ptau.ts";
 import { loadSnarkjs } from "./snarkjs-api.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const DEV_PTAU = process.env.OLZK_PTAU ?? "/work/shared/ptau/dev-bn128-16.ptau";
 
 export interface Groth16Vector {
   /** Circuit the proof belongs to, e.g. "toy". */
@@ -59,7 +59,8 @@ export function writeFileAtomic(path: string, content: string): void {
 /** Compile and set up the fixture circuit once (cached under build/verifier-ts by source hash). */
 export async function buildToyCircuit(): Promise<ToyCircuit> {
   const src = readFileSync(join(REPO_ROOT, TOY_SOURCE));
-  const hash = createHash("sha256").update(src).update(DEV_PTAU).digest("hex").slice(0, 16);
+  const ptau = await fixturePtau();
+  const hash = createHash("sha256").update(src).update(ptau.blake2b).digest("hex").slice(0, 16);
   const dir = join(REPO_ROOT, "build/verifier-ts", `toy-${hash}`);
   const done = join(dir, "vkey.json");
   if (!existsSync(done)) {
@@ -73,7 +74,7 @@ export async function buildToyCircuit(): Promise<ToyCircuit> {
       { cwd: REPO_ROOT, stdio: "pipe" },
     );
     const snarkjs = await loadSnarkjs();
-    await snarkjs.zKey.newZKey(join(tmp, "Toy.r1cs"), DEV_PTAU, join(tmp, "toy_0.zkey"));
+    await snarkjs.zKey.newZKey(join(tmp, "Toy.r1cs"), ptau.path, join(tmp, "toy_0.zkey"));
     await snarkjs.zKey.beacon(join(tmp, "toy_0.zkey"), join(tmp, "toy.zkey"), "a", "0102030405060708090a", 10);
     await snarkjs.zKey.beacon(join(tmp, "toy_0.zkey"), join(tmp, "other.zkey"), "b", "a0a1a2a3a4a5a6a7a8a9", 10);
     writeFileSync(join(tmp, "other-vkey.json"), JSON.stringify(await snarkjs.zKey.exportVerificationKey(join(tmp, "other.zkey"))));

@@ -12,7 +12,7 @@ import { startDevnet } from "../../home/devnet/index.ts";
 import { validatorSetToJSON } from "../../home/model/ssz.ts";
 import { collateralBundleToJSON, encodeCollateralBundle } from "../../verifier-ts/bundle.ts";
 import { groth16Vectors, type Groth16Vector } from "../vectors/groth16-vectors.ts";
-import { HQ_AWAY_CHAIN, HQ_BORROWER, HQ_SETTLEMENT, HQ_STATE_TIME_MS, headerQuorumFixture, type HeaderQuorumFixture } from "../vectors/headerQuorum-vectors.ts";
+import { HQ_AWAY_CHAIN, HQ_BORROWER, HQ_CHAIN_ID, HQ_SETTLEMENT, HQ_STATE_TIME_MS, headerQuorumFixture, type HeaderQuorumFixture } from "../vectors/headerQuorum-vectors.ts";
 import { terminateSnarkjsCurves } from "../vectors/snarkjs-api.ts";
 
 let dir = "";
@@ -80,12 +80,19 @@ describe("olzk verify proof", () => {
 
 describe("olzk verify chain / collateral / validators", () => {
   const cp = () => file("checkpoint.json", JSON.stringify({ chainId: f.checkpoint.chainId, epoch: "0", validatorSetRoot: f.checkpoint.validatorSetRoot.toString() }));
-  const vk = () => file("hq-vkey.json", JSON.stringify(f.vkey));
+  const vk = () => file("agg-vkey.json", JSON.stringify(f.vkeys.aggregated));
+  const pvk = () => file("hq-vkey.json", JSON.stringify(f.vkeys.perValidator));
 
   it("verifies the real header chain, and rejects it from another checkpoint", async () => {
     const headers = file("headers.json", JSON.stringify(f.items));
     const ok = await olzk("chain", "--vkey", vk(), "--checkpoint", cp(), "--headers", headers);
     expect(ok).toMatchObject({ code: 0, out: "VALID: 3 headers verified, latest height 3; now at epoch 1" });
+    // Per-validator proofs need their own key.
+    const pv = file("pv-headers.json", JSON.stringify(f.perValidatorItems));
+    expect(await olzk("chain", "--vkey", vk(), "--per-validator-vkey", pvk(), "--checkpoint", cp(), "--headers", pv)).toMatchObject({ code: 0 });
+    const noKey = await olzk("chain", "--vkey", vk(), "--checkpoint", cp(), "--headers", pv, "--json");
+    expect(noKey.code).toBe(1);
+    expect(JSON.parse(noKey.out)).toMatchObject({ ok: false, code: "VerifierUnavailable", index: 0 });
     const other = file("cp2.json", JSON.stringify({ chainId: f.checkpoint.chainId, epoch: "0", validatorSetRoot: "5" }));
     const bad = await olzk("chain", "--vkey", vk(), "--checkpoint", other, "--headers", headers, "--json");
     expect(bad.code).toBe(1);
@@ -120,13 +127,19 @@ describe("olzk verify chain / collateral / validators", () => {
     expect(badFlag).toMatchObject({ code: 2, err: "olzk verify: --borrower must be a 20-byte 0x address, got '0x12'" });
   });
 
-  it("checks a validator set file against a root", async () => {
+  it("checks a validator set file against a root, with the attestation-key rules of its Home chain", async () => {
     const set = file("set.json", JSON.stringify(validatorSetToJSON(f.setA)));
-    const ok = await olzk("validators", "--set", set, "--root", f.checkpoint.validatorSetRoot.toString());
+    const chain = ["--home-chain-id", String(HQ_CHAIN_ID)];
+    const ok = await olzk("validators", "--set", set, "--root", f.checkpoint.validatorSetRoot.toString(), ...chain);
     expect(ok).toMatchObject({ code: 0, out: "VALID: 3 bound validators, total power 60, root " + f.checkpoint.validatorSetRoot.toString() });
-    const bad = await olzk("validators", "--set", set, "--root", "0x1234");
+    const bad = await olzk("validators", "--set", set, "--root", "0x1234", ...chain);
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(/^INVALID: validator set root \d+ is not the claimed 4660$/);
+    // The proofs of possession are for one chain.
+    const other = await olzk("validators", "--set", set, "--root", f.checkpoint.validatorSetRoot.toString(), "--home-chain-id", "78", "--json");
+    expect(other.code).toBe(1);
+    expect(JSON.parse(other.out)).toMatchObject({ ok: false, code: "InvalidProofOfPossession", slot: 0 });
+    expect((await olzk("validators", "--set", set, "--root", "1")).code).toBe(2); // --home-chain-id is required
   });
 
   it("accepts the devnet's own GET /validator-sets/:epoch reply, JSON and SSZ", async () => {
@@ -136,7 +149,7 @@ describe("olzk verify chain / collateral / validators", () => {
       const ssz = new Uint8Array(await (await fetch(`${dn.url}/validator-sets/0`, { headers: { accept: "application/octet-stream" } })).arrayBuffer());
       const root = (JSON.parse(json) as { root: string }).root;
       for (const body of [json, ssz]) {
-        const r = await olzk("validators", "--set", file("reply", body), "--root", root);
+        const r = await olzk("validators", "--set", file("reply", body), "--root", root, "--home-chain-id", String(dn.config.homeChainId));
         expect(r.code).toBe(0);
         expect(r.out).toMatch(new RegExp(`^VALID: \\d+ bound validators, total power \\d+, root ${root}$`));
       }
@@ -148,12 +161,15 @@ describe("olzk verify chain / collateral / validators", () => {
 
 describe("olzk verify exit codes", () => {
   const cp = () => file("checkpoint.json", JSON.stringify({ chainId: f.checkpoint.chainId, epoch: "0", validatorSetRoot: f.checkpoint.validatorSetRoot.toString() }));
-  const vk = () => file("hq-vkey.json", JSON.stringify(f.vkey));
+  const vk = () => file("agg-vkey.json", JSON.stringify(f.vkeys.aggregated));
+  const pvk = () => file("hq-vkey.json", JSON.stringify(f.vkeys.perValidator));
 
-  it("verifies the object olzk prove header writes, and refuses an empty header list", async () => {
-    const proveOut = (i: number) => file(`prove-${i}.json`, JSON.stringify({ kind: "header", profile: "dev", ...f.items[i], calldata: {} }));
-    const ok = await olzk("chain", "--vkey", vk(), "--checkpoint", cp(), "--headers", proveOut(0), "--headers", proveOut(1));
-    expect(ok).toMatchObject({ code: 0, out: "VALID: 2 headers verified, latest height 2; now at epoch 1" });
+  it("verifies the objects olzk prove header writes, and refuses an empty header list", async () => {
+    // olzk prove header --per-validator writes kind "headerQuorum"; the aggregated one "aggregated".
+    const proveOut = (i: number) => file(`prove-${i}.json`, JSON.stringify({ ...f.perValidatorItems[i], kind: "headerQuorum", profile: "dev", calldata: {} }));
+    const aggregatedOut = file("prove-agg.json", JSON.stringify({ ...f.items[2], profile: "dev", calldata: {} }));
+    const ok = await olzk("chain", "--vkey", vk(), "--per-validator-vkey", pvk(), "--checkpoint", cp(), "--headers", proveOut(0), "--headers", proveOut(1), "--headers", aggregatedOut);
+    expect(ok).toMatchObject({ code: 0, out: "VALID: 3 headers verified, latest height 3; now at epoch 1" });
     const empty = await olzk("chain", "--vkey", vk(), "--checkpoint", cp(), "--headers", file("empty.json", "[]"));
     expect(empty).toMatchObject({ code: 1, out: "INVALID: NoHeaders: no header proofs: a chain must carry at least one header" });
     const equivocation = await olzk("chain", "--vkey", vk(), "--checkpoint", cp(), "--headers", file("eq.json", JSON.stringify([f.items[0], f.equivocation])));
@@ -162,7 +178,7 @@ describe("olzk verify exit codes", () => {
   });
 
   it("a vkey JSON claiming to be prepared is read as the key it is; a bad one is one line, exit 2", async () => {
-    const claimed = file("claimed.json", JSON.stringify({ ...f.vkey, kind: "olzk.groth16.prepared" }));
+    const claimed = file("claimed.json", JSON.stringify({ ...f.vkeys.aggregated, kind: "olzk.groth16.prepared" }));
     const proof = file("p1.json", JSON.stringify(f.items[1]));
     expect(await olzk("proof", "--vkey", claimed, "--proof", proof)).toMatchObject({ code: 0 });
     const fake = file("fake.json", JSON.stringify({ kind: "olzk.groth16.prepared", nPublic: 4 }));
@@ -188,7 +204,7 @@ describe("olzk verify exit codes", () => {
       ["checkpoint", "checkpoint", ["chain", "--vkey", good.vkey, "--checkpoint", bad, "--headers", good.headers]],
       ["headers", "headers", ["chain", "--vkey", good.vkey, "--checkpoint", good.checkpoint, "--headers", bad]],
       ["bundle", "bundle", ["collateral", "--vkey", good.vkey, "--checkpoint", good.checkpoint, "--bundle", bad, ...query]],
-      ["validator set", "set", ["validators", "--set", bad, "--root", "1"]],
+      ["validator set", "set", ["validators", "--set", bad, "--root", "1", "--home-chain-id", "77"]],
     ];
     for (const [what, , argv] of runs) {
       const r = await olzk(...argv);

@@ -1,7 +1,7 @@
 // verifier-ts as an integrator gets it: `npm pack` (which builds dist/ with tsc), the tarball
 // installed with npm into a scratch folder outside the repository, then the README's quick
 // start run verbatim with plain `node` 20 (the machine's) and 22 (the project's) against real
-// HeaderQuorum proofs; a TypeScript user typechecked against the shipped .d.ts; and the
+// header proofs of both circuits (aggregated and per-validator); a TypeScript user typechecked against the shipped .d.ts; and the
 // installed package bundled for the browser with esbuild and run.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -48,7 +48,9 @@ beforeAll(async () => {
 
   const f = await headerQuorumFixture();
   await terminateSnarkjsCurves();
-  writeFileSync(join(dir, "headerQuorum-vkey.json"), JSON.stringify(f.vkey));
+  writeFileSync(join(dir, "aggregated-vkey.json"), JSON.stringify(f.vkeys.aggregated));
+  writeFileSync(join(dir, "headerQuorum-vkey.json"), JSON.stringify(f.vkeys.perValidator));
+  writeFileSync(join(dir, "per-validator-headers.json"), JSON.stringify(f.perValidatorItems));
   writeFileSync(join(dir, "checkpoint.json"), JSON.stringify({ chainId: f.checkpoint.chainId, epoch: "0", validatorSetRoot: f.checkpoint.validatorSetRoot.toString() }));
   writeFileSync(join(dir, "bundle.json"), JSON.stringify(collateralBundleToJSON(f.bundle)));
   writeFileSync(join(dir, "bundle.ssz"), encodeCollateralBundle(f.bundle));
@@ -80,23 +82,29 @@ describe("the packed verifier-ts package", () => {
     expect(run(findNode20(), "ol.mjs")).toBe(`116:${"ab".repeat(32)}`);
   });
 
-  it("verifies an SSZ bundle, a header chain and a Groth16 proof from plain node 20", () => {
+  it("verifies an SSZ bundle, header chains of both proof kinds and a Groth16 proof from plain node 20", () => {
     writeFileSync(
       join(dir, "more.mjs"),
       `import { readFileSync } from "node:fs";
 import { checkGroth16, checkCollateral, parseCollateralBundle, verifyHeaderChain } from "@olzk/verifier-ts";
-const vkey = JSON.parse(readFileSync("headerQuorum-vkey.json", "utf8"));
-const checkpoint = JSON.parse(readFileSync("checkpoint.json", "utf8"));
+const json = (file) => JSON.parse(readFileSync(file, "utf8"));
+const vkey = json("aggregated-vkey.json");
+const keys = { aggregated: vkey, perValidator: json("headerQuorum-vkey.json") };
+const checkpoint = json("checkpoint.json");
 const bundle = parseCollateralBundle(readFileSync("bundle.ssz"));
-const chain = verifyHeaderChain(vkey, checkpoint, bundle.headers);
+const chain = verifyHeaderChain({ aggregated: vkey }, checkpoint, bundle.headers);
+const perValidator = json("per-validator-headers.json");
+const pv = verifyHeaderChain(keys, checkpoint, perValidator);
+const pvNoKey = verifyHeaderChain({ aggregated: vkey }, checkpoint, perValidator);
 const h = bundle.headers[1];
 const forged = checkGroth16(vkey, [h.publicSignals[0], "5", ...h.publicSignals.slice(2)], h.proof);
-const late = checkCollateral(vkey, bundle, { checkpoint, borrower: "${HQ_BORROWER}", minCredit: 1, awayChainId: "31337",
+const late = checkCollateral(keys, bundle, { checkpoint, borrower: "${HQ_BORROWER}", minCredit: 1, awayChainId: "31337",
   settlementContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3", validUntil: 0, maxAgeSeconds: 60, now: 1800000000 });
-console.log(JSON.stringify({ chain: chain.ok && chain.headers.length, proof: checkGroth16(vkey, h.publicSignals, h.proof).ok, forged: forged.ok || forged.reason, late: late.ok || late.code }));
+console.log(JSON.stringify({ chain: chain.ok && chain.headers.length, perValidator: pv.ok && pv.headers.length, pvNoKey: pvNoKey.ok || pvNoKey.code,
+  proof: checkGroth16(vkey, h.publicSignals, h.proof).ok, forged: forged.ok || forged.reason, late: late.ok || late.code }));
 `,
     );
-    expect(JSON.parse(run(findNode20(), "more.mjs"))).toEqual({ chain: 3, proof: true, forged: "pairing check failed", late: "LockupExpired" });
+    expect(JSON.parse(run(findNode20(), "more.mjs"))).toEqual({ chain: 3, perValidator: 3, pvNoKey: "VerifierUnavailable", proof: true, forged: "pairing check failed", late: "LockupExpired" });
   });
 
   it("types a TypeScript user against the shipped .d.ts", () => {

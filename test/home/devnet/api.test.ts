@@ -130,7 +130,7 @@ describe("devnet HTTP API", () => {
     const lockId = lk.body.result.lockId;
     const created = await post("/actions/create-auction", {
       auctioneer: seller, sellAsset: ASSET, sellAmount: "500", buyAsset: BORROWER, mode: 2, auctioneerLockId: lockId, auctioneerMaxRateBps: 40,
-      commitDeadline: t + 30, revealDeadline: t + 60, settleDeadline: t + 3600,
+      lp: "0x7777777777777777777777777777777777777777", commitDeadline: t + 30, revealDeadline: t + 60, settleDeadline: t + 3600,
     });
     expect(created.status).toBe(200);
     const auctionId = BigInt(created.body.result.auctionId);

@@ -153,13 +153,18 @@ describe("sealed-bid auctions", () => {
   it("writes the auction-result leaf (mode 2) with the uniform price and fills in fill order", async () => {
     const c = chain({ maxFills: 3 });
     const t = nowSec(c);
-    // The auctioneer's lockup: credit in the sell asset covering the LP loan of up to sellAmount.
-    await c.submit("lock", { owner: OWNER, borrower: AUCTIONEER, creditAsset: SELL, collateral: "130", expiry: t + 7200 });
-    await rejects(createAuction(c, { mode: 2 }), 400, /auctioneerLockId/);
-    await rejects(createAuction(c, { mode: 2, auctioneerLockId: "1", sellAmount: "101", auctioneerMaxRateBps: 30 }), 422, /insufficient credit/);
-    const id = await createAuction(c, { mode: 2, auctioneerLockId: "1", auctioneerMaxRateBps: 30 });
+    // The auctioneer's lockup: credit in the sell asset covering the LP loan of up to sellAmount plus
+    // its interest at up to auctioneerMaxRateBps (132 LIBRA -> credit 101 = 100 + ceil(100 * 30 / 10000)).
+    await c.submit("lock", { owner: OWNER, borrower: AUCTIONEER, creditAsset: SELL, collateral: "132", expiry: t + 7200 });
+    const LP = { lp: bidderAddr(9) };
+    await rejects(createAuction(c, { mode: 2, ...LP }), 400, /auctioneerLockId/);
+    await rejects(createAuction(c, { mode: 2, auctioneerLockId: "1", auctioneerMaxRateBps: 30 }), 400, /need lp/);
+    await rejects(createAuction(c, { mode: 1, ...LP }), 400, /no auctioneerLockId \/ auctioneerMaxRateBps \/ lp/);
+    await rejects(createAuction(c, { mode: 2, auctioneerLockId: "1", sellAmount: "101", auctioneerMaxRateBps: 30, ...LP }), 422, /insufficient credit/);
+    await rejects(createAuction(c, { mode: 2, auctioneerLockId: "1", auctioneerMaxRateBps: 101, ...LP }), 422, /the loan needs 102/);
+    const id = await createAuction(c, { mode: 2, auctioneerLockId: "1", auctioneerMaxRateBps: 30, ...LP });
     expect(c.lockup(1n)!.heldBy).toBe(id);
-    await rejects(createAuction(c, { mode: 2, auctioneerLockId: "1", auctioneerMaxRateBps: 30 }), 409, /already backs auction/);
+    await rejects(createAuction(c, { mode: 2, auctioneerLockId: "1", auctioneerMaxRateBps: 30, ...LP }), 409, /already backs auction/);
     const bids = [bid(1, 40n, 150n), bid(2, 30n, 300n), bid(3, 40n, 150n), bid(6, 5n, 100n)];
     for (const b of bids) await c.submit("commit-bid", { auctionId: id, commitment: commitOf(id, b) });
     c.advanceTime(10);
@@ -176,6 +181,8 @@ describe("sealed-bid auctions", () => {
     ]);
     expect(result.auctioneerLockId).toBe(1n);
     expect(result.auctioneerMaxRateBps).toBe(30);
+    expect(result.lp).toBe(bidderAddr(9));
+    expect(result.clearedAt).toBe(BigInt(nowSec(c)));
     const b = c.produceBlock();
     const p = c.stateProof(KIND_AUCTION_RESULT, id);
     expect(p.proof.included).toBe(true);
@@ -191,14 +198,16 @@ describe("sealed-bid auctions", () => {
     await c.submit("lock", { owner: OWNER, borrower: bidderAddr(1), creditAsset: BUY, collateral: "130", expiry: t + 7200 }); // limit 100
     await c.submit("lock", { owner: OWNER, borrower: bidderAddr(2), creditAsset: SELL, collateral: "1300", expiry: t + 7200 }); // wrong asset
     const id = await createAuction(c);
-    const tooBig = bid(1, 100n, 101n, 1n, 100); // may pay 101 > 100
-    const ok = bid(1, 100n, 100n, 1n, 100);
+    const tooBig = bid(1, 100n, 101n, 1n, 0); // may pay 101 > 100
+    const noInterest = bid(1, 100n, 100n, 1n, 1); // may pay 100, plus up to 1 of interest
+    const ok = bid(1, 100n, 100n, 1n, 0);
     const wrongAsset = bid(2, 10n, 100n, 2n);
     const notMine = bid(3, 10n, 100n, 1n);
-    for (const b of [tooBig, ok, wrongAsset, notMine]) await c.submit("commit-bid", { auctionId: id, commitment: commitOf(id, b) });
+    for (const b of [tooBig, noInterest, ok, wrongAsset, notMine]) await c.submit("commit-bid", { auctionId: id, commitment: commitOf(id, b) });
     c.advanceTime(10);
     const before = structuredClone(c.auction(id));
     await rejects(c.submit("reveal-bid", revealBody(id, tooBig)), 422, /insufficient credit/);
+    await rejects(c.submit("reveal-bid", revealBody(id, noInterest)), 422, /the loan needs 101 \(principal up to 100 plus interest at up to 1 bps\)/);
     await rejects(c.submit("reveal-bid", revealBody(id, wrongAsset)), 422, /gives credit in/);
     await rejects(c.submit("reveal-bid", revealBody(id, notMine)), 422, /belongs to borrower/);
     // Nothing was half-applied: the commits are still unrevealed and the lock is free.

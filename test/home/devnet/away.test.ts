@@ -9,9 +9,7 @@ import { keccak256, numberToHex, pad, toHex, type Hex } from "viem";
 import {
   AwayProofError,
   checkEscrowDeposit,
-  escrowDepositWord,
   httpRpc,
-  mappingSlot,
   readSettlementReceipt,
   readVerifiedStorage,
   type AwayRpc,
@@ -25,8 +23,13 @@ import {
   KIND_LOCKUP,
   KIND_RECEIPT,
   PRICE_SCALE,
+  encodeReceiptWord,
   escrowAckDigest,
+  escrowCommitment,
+  escrowCommitmentSlot,
   lockupDigest,
+  mappingSlot,
+  nestedMappingSlot,
   receiptDigest,
   verifyStateProof,
   type AuctionResultPayload,
@@ -38,6 +41,13 @@ const DEPOSITOR = "0x1111111111111111111111111111111111111111" as Hex;
 const SELL = "0x00000000000000000000000000000000000a11ce" as Hex;
 const BUY = "0x00000000000000000000000000000000000000b0" as Hex;
 const OWNER = keccak256(toHex("home-owner"));
+/** refundNotBefore of the test deposits (any value; the module checks it against settleDeadline). */
+const RNB = 2_000_000_000n;
+const deposit = (auctionId: bigint, amount: bigint, refundNotBefore = RNB) => ({ auctionId, depositor: DEPOSITOR, asset: SELL, amount, refundNotBefore });
+const escrowWord = (auctionId: bigint, amount: bigint, refundNotBefore = RNB) => escrowCommitment(deposit(auctionId, amount, refundNotBefore));
+const escrowSlot = (auctionId: bigint) => escrowCommitmentSlot(auctionId, DEPOSITOR);
+const receiptWord = (outcome: number, recordedAt: bigint, settledMask: bigint, auctioneerBlamed = false) =>
+  encodeReceiptWord({ outcome, recordedAt, settledMask, auctioneerBlamed });
 const bidderAddr = (i: number) => `0x${(0x2000 + i).toString(16).padStart(40, "0")}` as Hex;
 
 let provider: { request(a: { method: string; params?: unknown[] }): Promise<unknown> };
@@ -89,28 +99,28 @@ afterAll(async () => {
 
 describe("Away storage proofs (eth_getProof against EDR)", () => {
   it("accepts a deposit stored at its mapping slot, and rejects a wrong amount or a wrong slot", async () => {
-    const word = escrowDepositWord(7n, DEPOSITOR, SELL, 100n);
-    await setWord(ESCROW, mappingSlot(7n), word);
-    const read = await checkEscrowDeposit(rpc, ESCROW, { auctionId: 7n, depositor: DEPOSITOR, asset: SELL, amount: 100n }, 0);
+    const word = escrowWord(7n, 100n);
+    await setWord(ESCROW, escrowSlot(7n), word);
+    const read = await checkEscrowDeposit(rpc, ESCROW, deposit(7n, 100n), 0);
     expect(read.value).toBe(word);
-    expect(read.slot).toBe(keccak256(`0x${"0".repeat(62)}07${"0".repeat(64)}`));
+    // slot 0 is mapping(uint64 => mapping(address => bytes32)): keccak(depositor . keccak(auctionId . 0))
+    const inner = keccak256(`0x${"0".repeat(62)}07${"0".repeat(64)}`);
+    expect(read.slot).toBe(keccak256(`0x${"0".repeat(24)}${DEPOSITOR.slice(2)}${inner.slice(2)}`));
 
-    await expect(checkEscrowDeposit(rpc, ESCROW, { auctionId: 7n, depositor: DEPOSITOR, asset: SELL, amount: 101n }, 0)).rejects.toThrow(
-      /does not match/,
-    );
-    await expect(checkEscrowDeposit(rpc, ESCROW, { auctionId: 8n, depositor: DEPOSITOR, asset: SELL, amount: 100n }, 0)).rejects.toThrow(
-      /holds no deposit/,
-    );
+    await expect(checkEscrowDeposit(rpc, ESCROW, deposit(7n, 101n), 0)).rejects.toThrow(/does not match/);
+    await expect(checkEscrowDeposit(rpc, ESCROW, deposit(7n, 100n, RNB - 1n), 0)).rejects.toThrow(/does not match/);
+    await expect(checkEscrowDeposit(rpc, ESCROW, deposit(8n, 100n), 0)).rejects.toThrow(/holds no deposit/);
+    // Another depositor's key under the same auction is not the auctioneer's deposit.
+    await expect(checkEscrowDeposit(rpc, ESCROW, { ...deposit(7n, 100n), depositor: bidderAddr(1) }, 0)).rejects.toThrow(/holds no deposit/);
     // The right word at a slot of another mapping (base slot 1) is not a deposit.
-    const w9 = escrowDepositWord(9n, DEPOSITOR, SELL, 5n);
-    await setWord(ESCROW, mappingSlot(9n, 1n), w9);
-    await expect(checkEscrowDeposit(rpc, ESCROW, { auctionId: 9n, depositor: DEPOSITOR, asset: SELL, amount: 5n }, 0)).rejects.toThrow(AwayProofError);
+    await setWord(ESCROW, nestedMappingSlot(9n, DEPOSITOR, 1n), escrowWord(9n, 5n));
+    await expect(checkEscrowDeposit(rpc, ESCROW, deposit(9n, 5n), 0)).rejects.toThrow(AwayProofError);
   });
 
   it("does not believe an RPC that lies about the value or answers for another slot", async () => {
-    const good = escrowDepositWord(7n, DEPOSITOR, SELL, 100n);
-    const other = escrowDepositWord(7n, DEPOSITOR, SELL, 999n);
-    await setWord(ESCROW, mappingSlot(11n), other);
+    const good = escrowWord(7n, 100n);
+    const other = escrowWord(7n, 999n);
+    await setWord(ESCROW, escrowSlot(11n), other);
     // Lies in the `value` field only: the checker reads the value from the proof itself.
     const lyingValue: AwayRpc = {
       async request(method, params) {
@@ -119,19 +129,19 @@ describe("Away storage proofs (eth_getProof against EDR)", () => {
         return r;
       },
     };
-    await expect(checkEscrowDeposit(lyingValue, ESCROW, { auctionId: 11n, depositor: DEPOSITOR, asset: SELL, amount: 100n }, 0)).rejects.toThrow(
+    await expect(checkEscrowDeposit(lyingValue, ESCROW, deposit(11n, 100n), 0)).rejects.toThrow(
       /does not match/,
     );
     // Answers with the proof of slot(7) (which holds `good`) when asked for slot(11).
     const wrongSlot: AwayRpc = {
       async request(method, params) {
-        if (method === "eth_getProof") return rpc.request(method, [params[0], [mappingSlot(7n)], params[2]]);
+        if (method === "eth_getProof") return rpc.request(method, [params[0], [escrowSlot(7n)], params[2]]);
         return rpc.request(method, params);
       },
     };
-    const v = await readVerifiedStorage(wrongSlot, ESCROW, mappingSlot(11n), 0).then((r) => r.value, (e) => e);
+    const v = await readVerifiedStorage(wrongSlot, ESCROW, escrowSlot(11n), 0).then((r) => r.value, (e) => e);
     expect(v).not.toBe(good);
-    await expect(checkEscrowDeposit(wrongSlot, ESCROW, { auctionId: 11n, depositor: DEPOSITOR, asset: SELL, amount: 100n }, 0)).rejects.toThrow(
+    await expect(checkEscrowDeposit(wrongSlot, ESCROW, deposit(11n, 100n), 0)).rejects.toThrow(
       AwayProofError,
     );
     // A proof under another block's stateRoot fails the account proof.
@@ -142,19 +152,22 @@ describe("Away storage proofs (eth_getProof against EDR)", () => {
         return r;
       },
     };
-    await expect(readVerifiedStorage(staleRoot, ESCROW, mappingSlot(7n), 0)).rejects.toThrow(/proof rejected/);
+    await expect(readVerifiedStorage(staleRoot, ESCROW, escrowSlot(7n), 0)).rejects.toThrow(/proof rejected/);
   });
 
   it("checks the proof against the block at the confirmation depth, and decodes settlement receipts", async () => {
-    await setWord(SETTLEMENT, mappingSlot(21n), 1n | (1_700_000_000n << 8n));
+    await setWord(SETTLEMENT, mappingSlot(21n), receiptWord(2, 1_700_000_000n, 5n, true));
     const r = await readSettlementReceipt(rpc, SETTLEMENT, 21n, 0);
-    expect([r.outcome, r.recordedAt]).toEqual([1, 1_700_000_000n]);
+    expect([r.outcome, r.recordedAt, r.settledMask, r.auctioneerBlamed]).toEqual([2, 1_700_000_000n, 5n, true]);
     const head = BigInt((await call("eth_blockNumber")) as string);
     expect(r.blockNumber).toBe(head);
     // EDR answers eth_getProof with the head's state whatever block is asked, so a proof
     // for "one block deep" does not verify against that block's stateRoot: it is refused.
     await expect(readSettlementReceipt(rpc, SETTLEMENT, 21n, 1)).rejects.toThrow(/proof rejected.*Away block/);
     await expect(readSettlementReceipt(rpc, SETTLEMENT, 21n, Number(head) + 1)).rejects.toThrow(/fewer than/);
+    // Bits beyond the layout: not a receipt word.
+    await setWord(SETTLEMENT, mappingSlot(22n), 1n << 137n);
+    await expect(readSettlementReceipt(rpc, SETTLEMENT, 22n, 0)).rejects.toThrow(/not a receipt word/);
   });
 });
 
@@ -192,14 +205,20 @@ describe("devnet module with a real Away chain", () => {
       for (const b of bids) await c.submit("commit-bid", { auctionId: id, commitment: bidCommitment({ auctionId: id, ...b }) });
 
       // No deposit on the Away chain yet.
-      await rejects(c.submit("ack-escrow", { auctionId: id }), 422, /holds no deposit/);
-      await setWord(ESCROW, mappingSlot(id), escrowDepositWord(id, DEPOSITOR, SELL, 99n));
-      await rejects(c.submit("ack-escrow", { auctionId: id }), 422, /does not match/);
-      await rejects(c.submit("ack-escrow", { auctionId: id, amount: "99" }), 422, /sell amount/);
-      await setWord(ESCROW, mappingSlot(id), escrowDepositWord(id, DEPOSITOR, SELL, 100n));
-      const ack = await c.submit("ack-escrow", { auctionId: id });
+      const rnb = BigInt(t + 3601);
+      const ackBody = { auctionId: id, refundNotBefore: rnb.toString() };
+      await rejects(c.submit("ack-escrow", ackBody), 422, /holds no deposit/);
+      await setWord(ESCROW, escrowSlot(id), escrowWord(id, 99n, rnb));
+      await rejects(c.submit("ack-escrow", ackBody), 422, /does not match/);
+      await rejects(c.submit("ack-escrow", { ...ackBody, amount: "99" }), 422, /sell amount/);
+      await rejects(c.submit("ack-escrow", { auctionId: id }), 400, /refundNotBefore/);
+      // Refundable in the last second of the settle window: refused before reading Away.
+      const early = await c.submit("ack-escrow", { auctionId: id, refundNotBefore: t + 3600 }).then(() => null, (e) => e);
+      expect([early.status, early.code]).toEqual([422, "refund-too-early"]);
+      await setWord(ESCROW, escrowSlot(id), escrowWord(id, 100n, rnb));
+      const ack = await c.submit("ack-escrow", ackBody);
       expect(ack.leaves).toEqual([expect.objectContaining({ kind: KIND_ESCROW_ACK, id })]);
-      await rejects(c.submit("ack-escrow", { auctionId: id }), 409, /already acknowledged/);
+      await rejects(c.submit("ack-escrow", ackBody), 409, /already acknowledged/);
 
       c.advanceTime(10);
       for (const b of bids) await c.submit("reveal-bid", { auctionId: id, ...b });
@@ -222,16 +241,22 @@ describe("devnet module with a real Away chain", () => {
       expect(sp.lockups.map((l) => [l.id, l.proof.included, (l.payload as any).status])).toEqual([[1n, true, 1]]);
       expect(verifyStateProof(cleared.header.stateRoot, sp.lockups[0]!.proof)).toBe(true);
 
-      // Receipts: none yet, then settled -> lock 1 released.
+      // Receipts: none yet; open (fill 1 settled so far) is not consumed; a mask that does not fit
+      // the 3 fills is refused; closed with every fill settled -> lock 1 released.
       await rejects(c.submit("consume-receipt", { auctionId: id }), 422, /no receipt/);
-      await setWord(SETTLEMENT, mappingSlot(id), 1n | (1_800_000_000n << 8n));
+      await setWord(SETTLEMENT, mappingSlot(id), receiptWord(0, 1_799_999_000n, 2n));
+      const open = await c.submit("consume-receipt", { auctionId: id }).then(() => null, (e) => e);
+      expect([open.status, open.code]).toEqual([409, "receipt-open"]);
+      await setWord(SETTLEMENT, mappingSlot(id), receiptWord(2, 1_799_999_000n, 8n));
+      await rejects(c.submit("consume-receipt", { auctionId: id }), 422, /does not fit its 3 fills/);
+      await setWord(SETTLEMENT, mappingSlot(id), receiptWord(1, 1_800_000_000n, 7n));
       const rc = await c.submit("consume-receipt", { auctionId: id });
-      expect(rc.result).toMatchObject({ outcome: 1, recordedAt: 1_800_000_000n, lockups: [1n], lockStatus: 2 });
+      expect(rc.result).toMatchObject({ outcome: 1, recordedAt: 1_800_000_000n, settledMask: 7n, released: [1n], slashed: [] });
       await rejects(c.submit("consume-receipt", { auctionId: id }), 409, /already consumed/);
       const b = c.produceBlock();
       for (const [kind, digest] of [
-        [KIND_RECEIPT, receiptDigest({ auctionId: id, outcome: 1, recordedAt: 1_800_000_000n })],
-        [KIND_ESCROW_ACK, escrowAckDigest({ auctionId: id, depositor: DEPOSITOR, asset: SELL, amount: 100n })],
+        [KIND_RECEIPT, receiptDigest({ auctionId: id, outcome: 1, recordedAt: 1_800_000_000n, settledMask: 7n, auctioneerBlamed: false })],
+        [KIND_ESCROW_ACK, escrowAckDigest({ auctionId: id, depositor: DEPOSITOR, asset: SELL, amount: 100n, refundNotBefore: rnb })],
         [KIND_LOCKUP, lockupDigest({ ...c.lockup(1n)!.payload })],
       ] as const) {
         const p = c.stateProof(kind, kind === KIND_LOCKUP ? 1n : id);
@@ -245,7 +270,7 @@ describe("devnet module with a real Away chain", () => {
     }
   });
 
-  it("slashes on a default receipt, and refuses an RPC of another chain", async () => {
+  it("mode 2: slashes the auctioneer's lockup only when the receipt blames it, and refuses an RPC of another chain", async () => {
     const c = chain();
     const wrongChain = chain({ awayChainId: 1n });
     try {
@@ -253,7 +278,7 @@ describe("devnet module with a real Away chain", () => {
       await c.submit("lock", { owner: OWNER, borrower: DEPOSITOR, creditAsset: SELL, collateral: "200", expiry: t + 7200 });
       const { result } = await c.submit("create-auction", {
         auctioneer: DEPOSITOR, sellAsset: SELL, sellAmount: "100", buyAsset: BUY, mode: 2, auctioneerLockId: 1, auctioneerMaxRateBps: 50,
-        commitDeadline: t + 10, revealDeadline: t + 20, settleDeadline: t + 3600,
+        lp: bidderAddr(7), commitDeadline: t + 10, revealDeadline: t + 20, settleDeadline: t + 3600,
       });
       const id = result.auctionId as bigint;
       const b = { bidder: bidderAddr(9), amount: 100n, limitPrice: PRICE_SCALE, lockId: 0n, maxRateBps: 0, salt: keccak256(toHex("x")) };
@@ -262,17 +287,35 @@ describe("devnet module with a real Away chain", () => {
       await c.submit("reveal-bid", { auctionId: id, ...b });
       c.advanceTime(10);
       await c.submit("clear-auction", { auctionId: id }); // mode 2: no escrow needed
-      await setWord(SETTLEMENT, mappingSlot(id), 2n | (1_800_000_500n << 8n));
+      await setWord(SETTLEMENT, mappingSlot(id), receiptWord(2, 1_800_000_500n, 0n, true));
       const rc = await c.submit("consume-receipt", { auctionId: id });
-      expect(rc.result).toMatchObject({ outcome: 2, lockups: [1n], lockStatus: 3 });
+      expect(rc.result).toMatchObject({ outcome: 2, auctioneerBlamed: true, released: [], slashed: [1n] });
       expect(c.lockup(1n)!.payload.status).toBe(3);
       expect(c.auction(id)!.status).toBe("defaulted");
+
+      // A default the auctioneer did not cause (winner or LP side): its lockup is released.
+      await c.submit("lock", { owner: OWNER, borrower: DEPOSITOR, creditAsset: SELL, collateral: "200", expiry: t + 7200 });
+      const t1 = sec(c);
+      const second = await c.submit("create-auction", {
+        auctioneer: DEPOSITOR, sellAsset: SELL, sellAmount: "100", buyAsset: BUY, mode: 2, auctioneerLockId: 2, auctioneerMaxRateBps: 50,
+        lp: bidderAddr(7), commitDeadline: t1 + 10, revealDeadline: t1 + 20, settleDeadline: t1 + 3600,
+      });
+      const id2 = second.result.auctionId as bigint;
+      const b2 = { ...b, salt: keccak256(toHex("y")) };
+      await c.submit("commit-bid", { auctionId: id2, commitment: bidCommitment({ auctionId: id2, ...b2 }) });
+      c.advanceTime(10);
+      await c.submit("reveal-bid", { auctionId: id2, ...b2 });
+      c.advanceTime(10);
+      await c.submit("clear-auction", { auctionId: id2 });
+      await setWord(SETTLEMENT, mappingSlot(id2), receiptWord(2, 1_800_000_600n, 0n, false));
+      expect((await c.submit("consume-receipt", { auctionId: id2 })).result).toMatchObject({ outcome: 2, released: [2n], slashed: [] });
+      expect(c.lockup(2n)!.payload.status).toBe(2);
 
       const t2 = sec(wrongChain);
       await wrongChain.submit("create-auction", {
         auctioneer: DEPOSITOR, sellAsset: SELL, sellAmount: "100", buyAsset: BUY, mode: 1, commitDeadline: t2 + 10, revealDeadline: t2 + 20, settleDeadline: t2 + 3600,
       });
-      await rejects(wrongChain.submit("ack-escrow", { auctionId: 1 }), 422, /serves chain 31337/);
+      await rejects(wrongChain.submit("ack-escrow", { auctionId: 1, refundNotBefore: t2 + 3601 }), 422, /serves chain 31337/);
     } finally {
       c.close();
       wrongChain.close();

@@ -63,7 +63,9 @@ const result: AuctionResultPayload = {
   mode: 1,
   auctioneerLockId: 0n,
   auctioneerMaxRateBps: 0,
+  lp: "0x0000000000000000000000000000000000000000",
   settleDeadline: 1_800_000_500n,
+  clearedAt: 1_800_000_100n,
   fills: [
     { winner: A1, sellAmount: 600n * 10n ** 18n, payAmount: 1200n * 10n ** 18n, lockId: 7n, maxRateBps: 250 },
     { winner: A2, sellAmount: 300n * 10n ** 18n, payAmount: 600n * 10n ** 18n, lockId: 0n, maxRateBps: 0 },
@@ -124,8 +126,10 @@ describe("payload encodings (Solidity abi.encode)", () => {
       word(1n),
       word(0n),
       word(0n),
+      word(0n),
       word(result.settleDeadline),
-      word(11n * 32n), // offset of fills: after the 11 head words
+      word(result.clearedAt),
+      word(13n * 32n), // offset of fills: after the 13 head words
     ];
     const tail = [word(3n), ...result.fills.flatMap((f) => [word(f.winner), word(f.sellAmount), word(f.payAmount), word(f.lockId), word(BigInt(f.maxRateBps))])];
     const expected = ("0x" + [...head, ...tail].join("")) as `0x${string}`;
@@ -137,12 +141,12 @@ describe("payload encodings (Solidity abi.encode)", () => {
   });
 
   it("encodes escrow acknowledgements and receipts", () => {
-    const ack = { auctionId: 42n, depositor: A1, asset: A2, amount: 5n * 10n ** 20n };
-    const ackHex = ("0x" + [word(42n), word(A1), word(A2), word(ack.amount)].join("")) as `0x${string}`;
+    const ack = { auctionId: 42n, depositor: A1, asset: A2, amount: 5n * 10n ** 20n, refundNotBefore: 1_800_086_400n };
+    const ackHex = ("0x" + [word(42n), word(A1), word(A2), word(ack.amount), word(ack.refundNotBefore)].join("")) as `0x${string}`;
     expect(bytesToHex(encodeEscrowAck(ack))).toBe(ackHex);
     expect(escrowAckDigest(ack)).toBe(BigInt(keccak256(ackHex)) % FIELD_MODULUS);
-    const receipt = { auctionId: 42n, outcome: 2, recordedAt: 1_800_000_600n };
-    const rHex = ("0x" + [word(42n), word(2n), word(receipt.recordedAt)].join("")) as `0x${string}`;
+    const receipt = { auctionId: 42n, outcome: 2, recordedAt: 1_800_000_600n, settledMask: 5n, auctioneerBlamed: true };
+    const rHex = ("0x" + [word(42n), word(2n), word(receipt.recordedAt), word(5n), word(1n)].join("")) as `0x${string}`;
     expect(bytesToHex(encodeReceipt(receipt))).toBe(rHex);
     expect(receiptDigest(receipt)).toBe(BigInt(keccak256(rHex)) % FIELD_MODULUS);
   });
@@ -150,7 +154,8 @@ describe("payload encodings (Solidity abi.encode)", () => {
   it("refuses values out of their ABI type's range", () => {
     expect(() => encodeLockup({ ...lockup(1n), lockId: 1n << 64n })).toThrow();
     expect(() => encodeLockup({ ...lockup(1n), status: 256 })).toThrow();
-    expect(() => encodeReceipt({ auctionId: 1n, outcome: 1, recordedAt: -1n })).toThrow();
+    expect(() => encodeReceipt({ auctionId: 1n, outcome: 1, recordedAt: -1n, settledMask: 0n, auctioneerBlamed: false })).toThrow();
+    expect(() => encodeReceipt({ auctionId: 1n, outcome: 1, recordedAt: 1n, settledMask: 1n << 64n, auctioneerBlamed: false })).toThrow();
   });
 });
 
