@@ -221,7 +221,7 @@ describe("insecure dev artifacts", () => {
       compile: compileFixture,
       buildDir: join(root, "p", "build"),
       generatedDir: join(root, "p", "generated"),
-      ptau: { cacheDir: join(root, "ptau-cache"), download: false, allowCeremony: false },
+      ptau,
       allowInsecurePtau: true,
       log: () => {},
     });
