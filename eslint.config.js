@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "build/", "artifacts/", "cache/", "coverage/", ".cache/", "contracts/generated/", "**/*.d.ts"] },
+  { ignores: ["node_modules/", "build/", "artifacts/", "cache/", "coverage/", ".cache/", "contracts/generated/", "verifier-ts/dist/", "**/*.d.ts"] },
   ...tseslint.configs.recommended,
   {
     rules: {

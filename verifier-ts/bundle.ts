@@ -10,6 +10,7 @@ import { STATE_DEPTH } from "../home/model/smt.ts";
 import { COLLATERAL_BUNDLE_VERSION, type CollateralBundle } from "./collateral.ts";
 import type { SnarkjsProof } from "./groth16.ts";
 import { HEADER_PROOF_KINDS, type HeaderProofItem } from "./headerChain.ts";
+import { readUint, textOf } from "./input.ts";
 
 export class BundleFormatError extends Error {
   constructor(message: string) {
@@ -44,15 +45,9 @@ function unhex(s: unknown, len: number, what: string): Uint8Array {
 }
 
 function big(v: unknown, what: string, bits = 256): bigint {
-  if (typeof v === "bigint") {
-    if (v >= 0n && v >> BigInt(bits) === 0n) return v;
-  } else if (typeof v === "string" && /^[0-9]{1,80}$/.test(v)) {
-    const x = BigInt(v);
-    if (x >> BigInt(bits) === 0n) return x;
-  } else if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) {
-    return BigInt(v);
-  }
-  throw new BundleFormatError(`${what} must be an unsigned ${bits}-bit integer (decimal string)`);
+  const x = readUint(v, bits);
+  if (x === null) throw new BundleFormatError(`${what} must be an unsigned ${bits}-bit integer (decimal string)`);
+  return x;
 }
 
 function obj(v: unknown, what: string): Record<string, unknown> {
@@ -213,7 +208,10 @@ class Writer {
 
 class Reader {
   pos = 0;
-  constructor(readonly data: Uint8Array) {}
+  readonly data: Uint8Array;
+  constructor(data: Uint8Array) {
+    this.data = data;
+  }
   uint(bytes: number): bigint {
     let x = 0n;
     for (let i = bytes - 1; i >= 0; i--) x = (x << 8n) | BigInt(this.data[this.pos + i]!);
@@ -340,19 +338,18 @@ export function decodeCollateralBundle(bytes: Uint8Array): CollateralBundle {
   };
 }
 
-/** Parse a bundle file's bytes: JSON when it starts with `{` (after whitespace), else SSZ. */
+/**
+ * Parse a bundle file's bytes, typed by content: UTF-8 text (a byte order mark allowed) is
+ * the JSON form, anything else the SSZ form (whose first byte, the version, is not text).
+ */
 export function parseCollateralBundle(data: Uint8Array | string): CollateralBundle {
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  let i = 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
-  if (bytes[i] === 0x7b) {
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(bytes));
-    } catch (e) {
-      throw new BundleFormatError(`bundle is not valid JSON: ${(e as Error).message}`);
-    }
-    return collateralBundleFromJSON(json);
+  const text = typeof data === "string" ? data.replace(/^\uFEFF/, "") : textOf(data);
+  if (text === null) return decodeCollateralBundle(data as Uint8Array);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new BundleFormatError(`bundle is not valid JSON: ${(e as Error).message}`);
   }
-  return decodeCollateralBundle(bytes);
+  return collateralBundleFromJSON(json);
 }

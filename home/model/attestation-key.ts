@@ -36,13 +36,14 @@ export type AttestationKeyErrorCode =
 
 /** A refused attestation key; `code` says which rule, `slot` which slot of a set (if any). */
 export class AttestationKeyError extends Error {
-  constructor(
-    readonly code: AttestationKeyErrorCode,
-    message: string,
-    readonly slot?: number,
-  ) {
+  readonly code: AttestationKeyErrorCode;
+  readonly slot?: number;
+  // Fields declared apart (no parameter properties): verifier-ts compiles this module with erasableSyntaxOnly.
+  constructor(code: AttestationKeyErrorCode, message: string, slot?: number) {
     super(message);
     this.name = "AttestationKeyError";
+    this.code = code;
+    if (slot !== undefined) this.slot = slot;
   }
 }
 
@@ -133,7 +134,11 @@ export class AttestationKeyRegistry {
   /** Registered keys by Ay (a point and its negation share Ay). */
   private readonly byAy = new Map<bigint, PublicKey>();
 
-  constructor(readonly chainId: number) {}
+  readonly chainId: number;
+
+  constructor(chainId: number) {
+    this.chainId = chainId;
+  }
 
   /** Registers v's key; throws AttestationKeyError (nothing registered) when a rule refuses it. */
   register(v: KeyRecord): void {

@@ -128,6 +128,11 @@ function g2To(p: G2): string[][] {
 
 /** A point on the G2 twist curve that is not in the r-order subgroup. */
 export function g2OutsideSubgroup(): string[][] {
+  return g2To(twistPointOutsideSubgroup());
+}
+
+/** A point of the G2 twist curve outside the r-order subgroup. */
+export function twistPointOutsideSubgroup(): InstanceType<typeof bn254.G2.Point> {
   const { Fp2 } = bn254.fields;
   const b = bn254.G2.Point.CURVE().b;
   for (let k = 1n; ; k++) {
@@ -141,8 +146,17 @@ export function g2OutsideSubgroup(): string[][] {
     }
     if (!Fp2.eql(Fp2.sqr(y), rhs)) continue;
     const p = bn254.G2.Point.fromAffine({ x, y });
-    if (!p.isTorsionFree()) return g2To(p);
+    if (!p.isTorsionFree()) return p;
   }
+}
+
+/** A point of order 10069 on the twist (10069 divides the G2 cofactor): B + it is outside G2. */
+export function g2SmallOrderPoint(): InstanceType<typeof bn254.G2.Point> {
+  const h = 2n * BASE_FIELD_MODULUS - SCALAR_FIELD_MODULUS;
+  let acc = bn254.G2.Point.ZERO;
+  let d = twistPointOutsideSubgroup();
+  for (let e = (SCALAR_FIELD_MODULUS * h) / 10069n; e > 0n; e >>= 1n, d = d.double()) if (e & 1n) acc = acc.add(d);
+  return acc;
 }
 
 /**
@@ -178,6 +192,8 @@ export function tamperedVariants(
     v("A not on curve (y+1)", withProof({ pi_a: [proof.pi_a[0]!, ((BigInt(proof.pi_a[1]!) + 1n) % BASE_FIELD_MODULUS).toString(), "1"] }), publicSignals),
     v("tampered B (2B)", withProof({ pi_b: g2To(B.double()) }), publicSignals),
     v("B outside the G2 subgroup", withProof({ pi_b: g2OutsideSubgroup() }), publicSignals),
+    v("B plus a point of order 10069", withProof({ pi_b: g2To(B.add(g2SmallOrderPoint())) }), publicSignals),
+    v("A at infinity (0, 0)", withProof({ pi_a: ["0", "0", "1"] }), publicSignals),
     v("tampered C (C + G)", withProof({ pi_c: g1To(C.add(bn254.G1.Point.BASE)) }), publicSignals),
     v("A and C swapped", withProof({ pi_a: proof.pi_c, pi_c: proof.pi_a }), publicSignals),
     v("public signal 0 + 1", proof, withSignal(0, ((BigInt(publicSignals[0]!) + 1n) % SCALAR_FIELD_MODULUS).toString())),

@@ -38,6 +38,8 @@ export interface HeaderQuorumFixture {
   items: HeaderProofItem[];
   /** Per-validator proofs of the same three headers. */
   perValidatorItems: HeaderProofItem[];
+  /** Another header at height 1 (stateRoot 12 instead of 11), also attested by set A (aggregated proof): an equivocation. */
+  equivocation: HeaderProofItem;
   /** Bundle for lockup 42 of HQ_BORROWER, state at height 3 (aggregated proofs). */
   bundle: CollateralBundle;
   setA: ValidatorSet;
@@ -147,12 +149,14 @@ export async function headerQuorumFixture(): Promise<HeaderQuorumFixture> {
     writeFileAtomic(cacheFile, JSON.stringify(proved));
   }
   const { items, perValidatorItems } = proved;
+  const equivocation = await equivocationItem({ ...h1, stateRoot: 12n }, A, arts.aggregated, vkeyTexts.aggregated);
   const checkpoint: Checkpoint = { chainId: HQ_CHAIN_ID, epoch: 0n, validatorSetRoot: rootA };
   return {
     vkeys,
     checkpoint,
     items,
     perValidatorItems,
+    equivocation,
     setA: A.set,
     setB: B.set,
     bundle: {
@@ -166,6 +170,20 @@ export async function headerQuorumFixture(): Promise<HeaderQuorumFixture> {
       siblings: tree.prove(key).siblings,
     },
   };
+}
+
+/** An aggregated proof of a second header at an already proven height, cached like the others (keyed on its per-validator input). */
+async function equivocationItem(header: Header, set: { set: ValidatorSet; keys: (Uint8Array | null)[] }, art: ArtifactSet, vkeyText: string): Promise<HeaderProofItem> {
+  const signed = attestHeader(header, set.set, set.keys);
+  const hash = createHash("sha256").update(vkeyText).update(JSON.stringify(headerQuorumInput(signed))).digest("hex").slice(0, 16);
+  const cacheFile = join(REPO_ROOT, "build/verifier-ts", `header-equivocation-${hash}.json`);
+  if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, "utf8")) as HeaderProofItem;
+  const snarkjs = await loadSnarkjs();
+  const { proof, publicSignals } = await snarkjs.groth16.fullProve(aggregatedHeaderQuorumInput(signed), art.wasmPath, art.zkeyPath);
+  const item: HeaderProofItem = { kind: "aggregated", proof: proof as SnarkjsProof, publicSignals };
+  mkdirSync(join(REPO_ROOT, "build/verifier-ts"), { recursive: true });
+  writeFileAtomic(cacheFile, JSON.stringify(item));
+  return item;
 }
 
 /** Valid and tampered variants of the real header proofs of both circuits (for snarkjs/Solidity agreement). */

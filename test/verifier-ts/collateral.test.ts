@@ -64,6 +64,60 @@ describe("checkCollateral", () => {
     expect(reason(checkCollateral(STAND_IN, collateralBundle(), { ...query, settlementContract: ASSET }))).toBe("WrongAwayBinding");
   });
 
+  it("refuses a lockup that expires at or before now, also when validUntil is 0", () => {
+    const b = collateralBundle(lockup({ expiry: 1_700_000_100n }));
+    const at = checkCollateral(STAND_IN, b, { ...query, validUntil: 0n });
+    expect(at).toMatchObject({ ok: false, code: "LockupExpired", reason: "lockup 42 expired at 1700000100, at or before now (1700000100)" });
+    const long = checkCollateral(STAND_IN, collateralBundle(lockup({ expiry: 1_600_000_000n })), { ...query, validUntil: 0n });
+    expect(long).toMatchObject({ ok: false, code: "LockupExpired", reason: "lockup 42 expired at 1600000000, at or before now (1700000100)" });
+    expect(checkCollateral(STAND_IN, b, { ...query, validUntil: 0n, now: 1_700_000_099n }).ok).toBe(true);
+  });
+
+  it("takes every query field as a JSON user has it: decimal strings, safe numbers, bigints, a JSON checkpoint", () => {
+    const json = JSON.parse(
+      JSON.stringify({
+        checkpoint: { chainId: CHAIN_ID, epoch: "3", validatorSetRoot: SET_A.toString() },
+        borrower: BORROWER,
+        minCredit: (500n * 10n ** 18n).toString(),
+        awayChainId: 31337,
+        settlementContract: SETTLEMENT,
+        validUntil: 1_750_000_000,
+        maxAgeSeconds: "600",
+        now: 1_700_000_100,
+      }),
+    ) as CollateralQuery;
+    const r = checkCollateral(STAND_IN, collateralBundle(), json);
+    expect(r.ok ? r.ageSeconds : r.reason).toBe(95n);
+  });
+
+  it("names both chains in WrongAwayBinding, whatever type the query's chain id has", () => {
+    const want = `lockup 42 is bound to chain 31337 contract ${SETTLEMENT}, not chain 1 contract ${SETTLEMENT}`;
+    for (const awayChainId of [1, "1", 1n]) {
+      expect(checkCollateral(STAND_IN, collateralBundle(), { ...query, awayChainId })).toMatchObject({ ok: false, code: "WrongAwayBinding", reason: want });
+    }
+  });
+
+  it("answers a bad query field with BadQuery naming it, never by throwing", () => {
+    const bad = (patch: Record<string, unknown>) => {
+      const r = checkCollateral(STAND_IN, collateralBundle(), { ...query, ...patch } as CollateralQuery);
+      return r.ok ? "accepted" : `${r.code}: ${r.reason}`;
+    };
+    const u64 = (name: string, got: string) => `BadQuery: query.${name} must be a u64 (bigint, safe integer number or decimal string), got ${got}`;
+    expect(bad({ now: 1.5 })).toBe(u64("now", "1.5"));
+    expect(bad({ now: "soon" })).toBe(u64("now", '"soon"'));
+    expect(bad({ now: -1n })).toBe(u64("now", "-1n"));
+    expect(bad({ now: 2 ** 60 })).toBe(u64("now", String(2 ** 60)));
+    expect(bad({ validUntil: null })).toBe(u64("validUntil", "null"));
+    expect(bad({ maxAgeSeconds: [] })).toBe(u64("maxAgeSeconds", "an array"));
+    expect(bad({ awayChainId: (1n << 64n).toString() })).toBe(u64("awayChainId", '"18446744073709551616"'));
+    expect(bad({ minCredit: "0x10" })).toBe('BadQuery: query.minCredit must be a u256 (bigint, safe integer number or decimal string), got "0x10"');
+    expect(bad({ borrower: undefined })).toBe("BadQuery: query.borrower must be a 0x address of 20 bytes, got nothing");
+    expect(bad({ settlementContract: "0x1234" })).toBe('BadQuery: query.settlementContract must be a 0x address of 20 bytes, got "0x1234"');
+    expect(bad({ creditAsset: 7 })).toBe("BadQuery: query.creditAsset must be a 0x address of 20 bytes, got 7");
+    expect(bad({ checkpoint: { chainId: CHAIN_ID, epoch: "x", validatorSetRoot: "1" } })).toBe('BadQuery: query.checkpoint epoch must be a u64, got "x"');
+    expect(bad({ checkpoint: undefined })).toBe("BadQuery: query.checkpoint must be an object");
+  });
+
   it("rejects a lockup bound to another contract even if the bundle claims the right one", () => {
     const b = collateralBundle(lockup(), { contract: ASSET });
     expect(reason(checkCollateral(STAND_IN, b, query))).toBe("WrongAwayBinding");
@@ -164,6 +218,16 @@ describe("collateral bundle encodings", () => {
     }
   });
 
+  it("types a file by its content: JSON with a UTF-8 byte order mark or whitespace is JSON, not SSZ", () => {
+    const b = collateralBundle();
+    const text = JSON.stringify(collateralBundleToJSON(b));
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]);
+    expect(parseCollateralBundle(bom).lockup).toEqual(b.lockup);
+    expect(parseCollateralBundle(`\uFEFF${text}`).lockup).toEqual(b.lockup);
+    expect(parseCollateralBundle(new TextEncoder().encode(`\r\n\t ${text}`)).lockup).toEqual(b.lockup);
+    expect(parseCollateralBundle(encodeCollateralBundle(b)).lockup).toEqual(b.lockup);
+  });
+
   it("rejects unknown versions, truncated bytes and malformed JSON with BundleFormatError", () => {
     const bytes = encodeCollateralBundle(collateralBundle());
     const v1 = bytes.slice();
@@ -179,6 +243,7 @@ describe("collateral bundle encodings", () => {
     badOffset[56] = 0;
     expect(() => decodeCollateralBundle(badOffset)).toThrow(/headers offset/);
     expect(() => parseCollateralBundle("{ not json")).toThrow(/not valid JSON/);
+    expect(() => parseCollateralBundle(new TextEncoder().encode("hello"))).toThrow(/^bundle is not valid JSON: /);
     const json = collateralBundleToJSON(collateralBundle());
     expect(() => collateralBundleFromJSON({ ...json, version: 9 })).toThrow(/version 9/);
     expect(() => collateralBundleFromJSON({ ...json, awayContract: "0x1234" })).toThrow(/awayContract must be 0x followed by 40 hex digits/);

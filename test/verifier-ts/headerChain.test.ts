@@ -1,6 +1,7 @@
 // Header-chain rules of verifier-ts (same as HomeLightClient): rotation, wrong set root,
 // past/future epoch, non-increasing height, wrong chain, malformed meta and invalid proofs, and
-// each proof checked with the verifier of its kind (aggregated or per-validator). The proof
+// each proof checked with the verifier of its kind (aggregated or per-validator); beyond the
+// contract: no empty chains, equivocation reported, JSON checkpoints accepted. The proof
 // check is a stand-in here; real Groth16 proofs drive it in headerQuorum.real.test.ts.
 import { describe, expect, it } from "vitest";
 import { verifyHeaderChain, decodeMeta, type Checkpoint } from "../../verifier-ts/headerChain.ts";
@@ -54,9 +55,39 @@ describe("verifyHeaderChain", () => {
     expect(verifyHeaderChain(STAND_IN, checkpoint, [bad])).toMatchObject({ ok: false, code: "MalformedItem", index: 0 });
   });
 
-  it("an empty chain is the checkpoint itself", () => {
+  it("refuses an empty chain: it proves nothing", () => {
     const r = verifyHeaderChain(STAND_IN, { ...checkpoint, height: 10n }, []);
-    expect(r).toEqual({ ok: true, headers: [], cursor: { chainId: CHAIN_ID, epoch: 3n, validatorSetRoot: SET_A, height: 10n } });
+    expect(r).toMatchObject({ ok: false, code: "NoHeaders", index: -1, reason: "no header proofs: a chain must carry at least one header" });
+  });
+
+  it("accepts a checkpoint as JSON has it (decimal strings, numbers) and names a bad field", () => {
+    const items = [headerItem({ epoch: 3n, height: 11n, setRoot: SET_A })];
+    const json = { chainId: String(CHAIN_ID), epoch: "3", validatorSetRoot: SET_A.toString(), height: 10 };
+    const r = verifyHeaderChain(STAND_IN, json, items);
+    expect(r.ok ? r.cursor : r.reason).toEqual({ chainId: CHAIN_ID, epoch: 3n, validatorSetRoot: SET_A, height: 11n });
+    expect(verifyHeaderChain(STAND_IN, { ...json, epoch: 3 }, items).ok).toBe(true);
+    expect(verifyHeaderChain(STAND_IN, { ...json, epoch: "-3" }, items)).toMatchObject({ code: "BadCheckpoint", reason: 'checkpoint epoch must be a u64, got "-3"' });
+    expect(verifyHeaderChain(STAND_IN, { ...json, validatorSetRoot: 1.5 }, items)).toMatchObject({
+      code: "BadCheckpoint",
+      reason: "checkpoint validatorSetRoot must be a non-zero field element, got 1.5",
+    });
+  });
+
+  it("reports two valid, different headers at one height as an equivocation", () => {
+    const h5 = headerItem({ epoch: 3n, height: 5n, setRoot: SET_A });
+    const other = headerItem({ epoch: 3n, height: 5n, setRoot: SET_A, stateRoot: 999n });
+    const r = reject([headerItem({ epoch: 3n, height: 4n, setRoot: SET_A }), h5, other]);
+    expect(r).toMatchObject({ code: "Equivocation", index: 2, reason: "item 2: equivocation: another header at height 5 than item 1, with a valid proof by the set of epoch 3" });
+    // After a rotation at height 5, the next set signing another height-5 header equivocates too.
+    const rot = headerItem({ epoch: 3n, height: 5n, setRoot: SET_A, nextSetRoot: SET_B });
+    expect(reject([rot, headerItem({ epoch: 4n, height: 5n, setRoot: SET_B })]).code).toBe("Equivocation");
+  });
+
+  it("does not call a repeated header, an unproven one or an untrusted set's an equivocation", () => {
+    const h5 = headerItem({ epoch: 3n, height: 5n, setRoot: SET_A });
+    expect(reject([h5, h5]).code).toBe("HeightNotIncreasing");
+    expect(reject([h5, headerItem({ epoch: 3n, height: 5n, setRoot: SET_A, stateRoot: 1n, valid: false })]).code).toBe("HeightNotIncreasing");
+    expect(reject([h5, headerItem({ epoch: 3n, height: 5n, setRoot: SET_C, stateRoot: 1n })]).code).toBe("HeightNotIncreasing");
   });
 
   const reject = (items: ReturnType<typeof headerItem>[], cp: Checkpoint = checkpoint) => {
@@ -133,7 +164,7 @@ describe("verifyHeaderChain", () => {
 
   it("rejects a bad checkpoint", () => {
     expect(reject([], { ...checkpoint, validatorSetRoot: 0n }).code).toBe("BadCheckpoint");
-    expect(reject([], { ...checkpoint, chainId: -1 }).code).toBe("BadCheckpoint");
+    expect(reject([], { ...checkpoint, chainId: -1 }).reason).toBe("checkpoint chainId must be a u32, got -1");
   });
 
   it("decodes meta like the model packs it", () => {

@@ -60,6 +60,17 @@ describe("real header proofs (aggregated and per-validator)", () => {
     }
   });
 
+  it("reports a second real header at height 1, validly signed by the same set, as an equivocation", () => {
+    const r = verifyHeaderChain(f.vkeys, f.checkpoint, [f.items[0]!, f.equivocation]);
+    expect(r).toMatchObject({ ok: false, code: "Equivocation", index: 1, reason: "item 1: equivocation: another header at height 1 than item 0, with a valid proof by the set of epoch 0" });
+    // Whatever circuit proved the first one.
+    expect(verifyHeaderChain(f.vkeys, f.checkpoint, [f.perValidatorItems[0]!, f.equivocation])).toMatchObject({ ok: false, code: "Equivocation" });
+    expect(verifyHeaderChain(f.vkeys, f.checkpoint, [f.equivocation]).ok).toBe(true);
+    // The same conflicting header with a proof that does not verify accuses nobody.
+    const unproven = { ...f.equivocation, proof: f.items[1]!.proof };
+    expect(verifyHeaderChain(f.vkeys, f.checkpoint, [f.items[0]!, unproven])).toMatchObject({ ok: false, code: "HeightNotIncreasing" });
+  });
+
   it("rejects skipping the epoch-ending header", () => {
     const r = verifyHeaderChain(f.vkeys, f.checkpoint, [f.items[0]!, f.items[2]!]);
     expect(r.ok ? null : r.code).toBe("WrongEpoch");
