@@ -202,9 +202,13 @@ export async function runSetup(opts: SetupOptions = {}): Promise<Record<string, 
   const out: Record<string, ArtifactSet> = {};
   const unlock = await lockDir(join(buildDir, `${profile}.lock`), log);
   try {
-    for (const spec of circuits) {
-      out[spec.kind] = await setupCircuit(spec, { ...opts, profile, log, compile, buildDir });
-      await writeGenerated(out[spec.kind]!, generatedDir);
+    const compiled: CompiledForSetup[] = [];
+    for (const spec of circuits) compiled.push(await compileForSetup(spec, compile, log));
+    // Should no ptau be found, one local ceremony of the largest power serves every circuit of the run.
+    const ceremonyPower = Math.max(...compiled.map((c) => c.power));
+    for (const c of compiled) {
+      out[c.spec.kind] = await setupCircuit(c, { ...opts, profile, log, buildDir, ceremonyPower });
+      await writeGenerated(out[c.spec.kind]!, generatedDir);
     }
     await writeIfChanged(join(generatedDir, SETUP_RECORD), setupRecord(profile, out));
   } finally {
@@ -280,21 +284,42 @@ async function writeIfChanged(path: string, content: string): Promise<void> {
   if (old !== content) await writeFile(path, content);
 }
 
-async function setupCircuit(
-  spec: CircuitSpec,
-  opts: SetupOptions & { profile: string; log: (l: string) => void; compile: CompileFn; buildDir: string },
-): Promise<ArtifactSet> {
-  const { profile, log } = opts;
+/** A compiled circuit with the ptau power its setup needs. */
+interface CompiledForSetup {
+  spec: CircuitSpec;
+  label: string;
+  compiled: CompiledCircuit;
+  nPublic: number;
+  nConstraints: number;
+  power: number;
+}
+
+async function compileForSetup(spec: CircuitSpec, compile: CompileFn, log: (l: string) => void): Promise<CompiledForSetup> {
   const label = `${spec.name}(${Object.entries(spec.params).map(([k, v]) => `${k}=${v}`).join(", ")})`;
-  const compiled = await timed(log, `setup ${label}: compile`, () => opts.compile(spec.name, spec.params));
+  const compiled = await timed(log, `setup ${label}: compile`, () => compile(spec.name, spec.params));
   const snarkjs = await loadSnarkjs();
   const info = await snarkjs.r1cs.info(compiled.r1csPath);
   const nPublic = Number(info.nPubInputs) + Number(info.nOutputs);
   const nConstraints = Number(info.nConstraints);
-  const power = requiredPower(nConstraints, nPublic);
+  return { spec, label, compiled, nPublic, nConstraints, power: requiredPower(nConstraints, nPublic) };
+}
+
+async function setupCircuit(
+  c: CompiledForSetup,
+  opts: SetupOptions & { profile: string; log: (l: string) => void; buildDir: string; ceremonyPower: number },
+): Promise<ArtifactSet> {
+  const { profile, log } = opts;
+  const { spec, label, compiled, nPublic, nConstraints, power } = c;
+  const snarkjs = await loadSnarkjs();
   // A local single-party ceremony only makes sense where an insecure ptau is acceptable.
   const ceremonyOk = isDevProfile(profile) || Boolean(opts.allowInsecurePtau);
-  const ptau = await resolvePtau({ ...opts.ptau, allowCeremony: ceremonyOk && opts.ptau?.allowCeremony !== false, power, log });
+  const ptau = await resolvePtau({
+    ...opts.ptau,
+    allowCeremony: ceremonyOk && opts.ptau?.allowCeremony !== false,
+    power,
+    ceremonyPower: opts.ceremonyPower,
+    log,
+  });
   if (ptau.insecure && !isDevProfile(profile) && !opts.allowInsecurePtau) {
     throw new InsecureArtifactsError(
       `profile '${profile}' needs a public ceremony ptau, but ${ptau.path} (${ptau.source}) is not one; pass --ptau with a Hermez file or --allow-insecure-ptau`,

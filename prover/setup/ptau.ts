@@ -95,6 +95,11 @@ export interface ResolvePtauOptions {
   download?: false | DownloadOptions;
   /** Allow the local dev ceremony as a last resort (default true). */
   allowCeremony?: boolean;
+  /**
+   * Power of the dev ceremony when one must be made (at least `power`): a run whose circuits
+   * need several powers makes one file of the largest, which the cache then serves to all.
+   */
+  ceremonyPower?: number;
   /** Extra known hashes by file name (for tests or private ceremonies). */
   knownHashes?: Record<string, string>;
   log?: (line: string) => void;
@@ -341,7 +346,7 @@ export async function resolvePtau(opts: ResolvePtauOptions): Promise<ResolvedPta
       `no powers-of-tau file for 2^${min}: pass --ptau FILE or set OLZK_PTAU, or put ${hermezFileName(min)} in ${cacheDir}`,
     );
   }
-  const path = await devCeremony(min, cacheDir, log);
+  const path = await devCeremony(Math.max(min, opts.ceremonyPower ?? min), cacheDir, log);
   return result(path, "ceremony", await readFile(path + ".blake2b", "utf8").then((s) => s.trim()));
 }
 

@@ -267,4 +267,13 @@ describe("download", () => {
     expect(r.insecure).toBe(true);
     expect(r.path).toBe(join(dirs.cache, "dev-ceremony-bn128-3.ptau"));
   }, 120_000);
+
+  it("makes the ceremony at ceremonyPower when a run needs a larger power later; the cache then serves both", async () => {
+    const { dirs, base } = await scenario("ceremony-max");
+    const offline = { ...base, allowCeremony: true, download: false as const };
+    const first = await resolvePtau({ ...offline, power: 3, ceremonyPower: 5 });
+    expect(first).toMatchObject({ source: "ceremony", power: 5, path: join(dirs.cache, "dev-ceremony-bn128-5.ptau") });
+    // The larger circuit of the same run: no second ceremony.
+    expect(await resolvePtau({ ...offline, power: 5, allowCeremony: false })).toMatchObject({ source: "cache", power: 5, path: first.path });
+  }, 120_000);
 });
