@@ -78,7 +78,7 @@ export async function makeHeaderChain(home: HomeClient, checkpoint: Checkpoint, 
       if (e instanceof RangeError) throw new BundleError("ProofRefused", e.message);
       throw e;
     }
-    say(`  header ${height} proven${r.cached ? " (from the proof cache)" : ""} in ${r.seconds.toFixed(1)} s, hash ${headerHash(h.signed.header).toString(16).slice(0, 12)}...`);
+    say(`  header ${height} (hash ${headerHash(h.signed.header).toString(16).slice(0, 12)}...) ${r.cached ? "from the proof cache" : `proven in ${r.seconds.toFixed(1)} s`}`);
     const { pi_a, pi_b, pi_c, protocol, curve } = r.proof;
     items.push({ kind, proof: { pi_a, pi_b, pi_c, protocol, curve }, publicSignals: r.publicSignals });
   }
