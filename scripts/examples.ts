@@ -94,7 +94,8 @@ collateral ${EXAMPLE.collateral} LIBRA base units (credit ${credit} at the defau
 ${EXAMPLE.expiry} (2100-01-01), sealed in block 1; blocks up to ${EXAMPLE.stateHeight}. The heights, the
 checkpoint, the lockup and its state proof come out the same on every run; header timestamps
 (Home time is the wall clock) and the proofs (fresh randomness) do not, so \`--now\` below is
-the state header's time plus ${EXAMPLE.ageSeconds} s of this run.
+the state header's time plus ${EXAMPLE.ageSeconds} s of this run. Re-run the script after a change to the
+header circuits or the dev setup: the key here is the one these proofs were made with.
 
 ## Check them (from the repository root)
 

@@ -132,14 +132,28 @@ describe("olzk bundle against a real devnet", () => {
     expect(proverStats.fullProveCalls + proverStats.cacheHits).toBe(before);
   });
 
-  it("a header without quorum is named, not proven (runs last: it seals a block)", async () => {
+  it("a header without an aggregate signature is proven with the per-validator HeaderQuorum (seals block 5)", async () => {
+    dn.chain.setAttestationControls({ aggregate: false });
+    dn.chain.produceBlock();
+    dn.chain.setAttestationControls({ aggregate: true });
+    const r = await runOlzk("bundle", "headers", "--home", dn.url, "--from", "0", "--to", "5", "--out", at("pv.json"));
+    expect(r.code).toBe(0);
+    expect(r.progress).toContain("olzk bundle: proving header 5 (3 of 3, perValidator)\n");
+    writeFileSync(at("pv-vkey.json"), JSON.stringify(await loadVerificationKey("HeaderQuorum")));
+    // Height 5 ends epoch 2, so the chain moves to epoch 3.
+    const chain = ["verify", "chain", "--vkey", at("vkey.json"), "--checkpoint", at("checkpoint.json"), "--headers", at("pv.json")];
+    expect(await runOlzk(...chain, "--per-validator-vkey", at("pv-vkey.json"))).toMatchObject({ code: 0, out: "VALID: 3 headers verified, latest height 5; now at epoch 3", err: "" });
+    expect((await runOlzk(...chain)).out).toBe("INVALID: VerifierUnavailable: item 2: no verification key for perValidator header proofs was given");
+  });
+
+  it("a header without quorum is named, not proven (runs last: it seals block 6)", async () => {
     dn.chain.setOffline([0, 1]); // half the power: 3 * signed <= 2 * total
     dn.chain.produceBlock();
     dn.chain.setOffline(null);
-    const r = await runOlzk("bundle", "headers", "--home", dn.url, "--from", "0", "--to", "5");
+    const r = await runOlzk("bundle", "headers", "--home", dn.url, "--from", "0", "--to", "6");
     expect(r).toMatchObject({
       code: 2,
-      err: "olzk bundle: header 5 has no quorum (signed power 2000000 of 4000000): no light client accepts it; choose another height",
+      err: "olzk bundle: header 6 has no quorum (signed power 2000000 of 4000000): no light client accepts it; choose another height",
     });
   });
 });
