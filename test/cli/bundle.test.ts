@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { headerHeightsFor } from "../../bundle/assemble.ts";
 import type { RunningDevnet } from "../../home/devnet/index.ts";
 import { validatorSetRoot } from "../../home/model/validators.ts";
 import { loadVerificationKey, proverStats } from "../../prover/prover.ts";
@@ -44,6 +45,20 @@ const verifyCollateral = (bundle: string) => [
   "--valid-until", "1900000000", "--max-age", "60",
   "--now", (dn.chain.block(EXAMPLE.stateHeight)!.header.timestampMs / 1000n + EXAMPLE.ageSeconds).toString(),
 ];
+
+describe("which headers a chain needs", () => {
+  const cp = (epoch: bigint, height?: bigint) => ({ chainId: 1, epoch, validatorSetRoot: 5n, ...(height !== undefined ? { height } : {}) });
+  it("one epoch-ending header per epoch crossed, then the target", () => {
+    expect(headerHeightsFor(cp(0n), 4n, 2n)).toEqual([1n, 3n, 4n]);
+    expect(headerHeightsFor(cp(2n), 13n, 5n)).toEqual([13n]);
+    expect(headerHeightsFor(cp(2n), 17n, 5n)).toEqual([14n, 17n]);
+    expect(headerHeightsFor(cp(2n), 14n, 5n)).toEqual([14n]);
+  });
+  it("refuses a target before the checkpoint", () => {
+    expect(() => headerHeightsFor(cp(2n), 9n, 5n)).toThrow("height 9 is in epoch 1, before the checkpoint's epoch 2");
+    expect(() => headerHeightsFor(cp(2n, 12n), 12n, 5n)).toThrow("height 12 is not above the checkpoint's height 12");
+  });
+});
 
 describe("olzk bundle against a real devnet", () => {
   it("writes a checkpoint, a header chain and collateral bundles (JSON, SSZ) that olzk verify accepts", async () => {
@@ -114,6 +129,16 @@ describe("olzk bundle against a real devnet", () => {
       expect(help.code).toBe(0);
       expect(help.out).toContain(`Usage: olzk bundle ${sub} --home URL`);
     }
+  });
+
+  it("checkpoints of later epochs; an epoch not announced yet is the Home's 404, one line", async () => {
+    const r = await runOlzk("bundle", "checkpoint", "--home", dn.url, "--epoch", "2");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual({ chainId: dn.config.homeChainId, epoch: "2", validatorSetRoot: validatorSetRoot(dn.chain.validatorSet(2n)!).toString() });
+    expect(await runOlzk("bundle", "checkpoint", "--home", dn.url, "--epoch", "99")).toMatchObject({
+      code: 2,
+      err: "olzk bundle: the Home refused GET /validator-sets/99: HTTP 404 the validator set of epoch 99 is not announced yet (latest block is in epoch 2)",
+    });
   });
 
   it("a checkpoint the Home's headers do not continue is refused before anything is proven", async () => {
