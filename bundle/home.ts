@@ -7,7 +7,7 @@ import type { SignedHeader } from "../home/model/header.ts";
 import type { LockupPayload } from "../home/model/leaves.ts";
 import type { StateProof } from "../home/model/smt.ts";
 import type { ValidatorSet } from "../home/model/validators.ts";
-import { lockupFromJSON, stateProofFromJSON } from "../relayer/home-http.ts";
+import { lockupFromJSON, stateProofFromJSON, type ProofJSON } from "../relayer/home-http.ts";
 import { BundleError } from "./assemble.ts";
 
 export interface HomeStatus {
@@ -101,7 +101,7 @@ export function homeClient(baseUrl: string, opts: { timeoutMs?: number } = {}): 
       const r = await get(path);
       return decode(path, "a state proof", () => ({
         height: BigInt(r.height as string),
-        proof: stateProofFromJSON(r as unknown as Parameters<typeof stateProofFromJSON>[0]),
+        proof: stateProofFromJSON(r as unknown as ProofJSON),
         lockup: r.included && r.payload ? lockupFromJSON(r.payload) : null,
         awayContract: typeof r.awayContract === "string" ? (r.awayContract as `0x${string}`) : null,
       }));
