@@ -20,7 +20,7 @@ export class HomeHttpError extends Error {
   }
 }
 
-interface ProofJSON {
+export interface ProofJSON {
   height: string;
   stateRoot: string;
   leafKey: string;

@@ -9,7 +9,7 @@ import type { Address, Bytes32 } from "../home/model/leaves.ts";
 import { STATE_DEPTH } from "../home/model/smt.ts";
 import { COLLATERAL_BUNDLE_VERSION, type CollateralBundle } from "./collateral.ts";
 import type { SnarkjsProof } from "./groth16.ts";
-import { HEADER_PROOF_KINDS, type HeaderProofItem } from "./headerChain.ts";
+import { HEADER_PROOF_KINDS, type Checkpoint, type HeaderProofItem } from "./headerChain.ts";
 import { readUint, textOf } from "./input.ts";
 
 export class BundleFormatError extends Error {
@@ -87,20 +87,33 @@ export interface CollateralBundleJSON {
   siblings: string[];
 }
 
+export type CheckpointJSON = CollateralBundleJSON["checkpoint"];
+export type HeaderProofItemJSON = CollateralBundleJSON["headers"][number];
+
+/** A checkpoint as JSON: what `olzk verify --checkpoint` reads (parseCheckpoint). */
+export function checkpointToJSON(c: Checkpoint): CheckpointJSON {
+  return {
+    chainId: c.chainId,
+    epoch: c.epoch.toString(),
+    validatorSetRoot: c.validatorSetRoot.toString(),
+    ...(c.height !== undefined ? { height: c.height.toString() } : {}),
+  };
+}
+
+/** A header proof as JSON: one element of what `olzk verify chain --headers` reads. */
+export function headerProofItemToJSON(h: HeaderProofItem): HeaderProofItemJSON {
+  return {
+    kind: h.kind,
+    proof: { pi_a: h.proof.pi_a, pi_b: h.proof.pi_b, pi_c: h.proof.pi_c, protocol: "groth16", curve: "bn128" },
+    publicSignals: h.publicSignals.map((s) => s.toString()),
+  };
+}
+
 export function collateralBundleToJSON(b: CollateralBundle): CollateralBundleJSON {
   return {
     version: b.version,
-    checkpoint: {
-      chainId: b.checkpoint.chainId,
-      epoch: b.checkpoint.epoch.toString(),
-      validatorSetRoot: b.checkpoint.validatorSetRoot.toString(),
-      ...(b.checkpoint.height !== undefined ? { height: b.checkpoint.height.toString() } : {}),
-    },
-    headers: b.headers.map((h) => ({
-      kind: h.kind,
-      proof: { pi_a: h.proof.pi_a, pi_b: h.proof.pi_b, pi_c: h.proof.pi_c, protocol: "groth16", curve: "bn128" },
-      publicSignals: h.publicSignals.map((s) => s.toString()),
-    })),
+    checkpoint: checkpointToJSON(b.checkpoint),
+    headers: b.headers.map(headerProofItemToJSON),
     stateHeight: b.stateHeight.toString(),
     lockup: {
       lockId: b.lockup.lockId.toString(),

@@ -110,7 +110,8 @@ function loadVkey(path: string): SnarkjsVerificationKey {
   return json as SnarkjsVerificationKey;
 }
 
-function loadCheckpoint(path: string): Checkpoint {
+/** A checkpoint JSON file; any problem is one UserError line. */
+export function loadCheckpoint(path: string): Checkpoint {
   const r = parseCheckpoint(readJson(path, "checkpoint"));
   if (!r.ok) throw new UserError(`checkpoint file '${path}': ${r.reason}`);
   return r.checkpoint;

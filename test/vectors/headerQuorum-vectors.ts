@@ -3,10 +3,12 @@
 // lockup), signed in both schemes (a real aggregated session and per-validator signatures) and
 // proven with snarkjs on the dev artifacts of `olzk setup` with both header circuits
 // (AggregatedHeaderQuorum and HeaderQuorum). The proofs are cached under build/verifier-ts by
-// verification-key hash, so only the first run pays for proving.
+// verification-key hash, so only the first run pays for proving. The collateral bundle is put
+// together by bundle/assemble.ts, as `olzk bundle collateral` does.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { assembleCollateralBundle } from "../../bundle/assemble.ts";
 import { makeProofOfPossession } from "../../home/model/attestation-key.ts";
 import { blsKeyFromSeed, signBinding } from "../../home/model/bls.ts";
 import { derivePublicKey } from "../../home/model/eddsa.ts";
@@ -16,7 +18,7 @@ import { SparseMerkleTree } from "../../home/model/smt.ts";
 import { emptyValidator, validatorSetRoot, type Validator, type ValidatorSet } from "../../home/model/validators.ts";
 import { aggregatedHeaderQuorumInput, headerQuorumInput } from "../../prover/inputs/headerQuorum.ts";
 import { ensureArtifacts, loadArtifacts, type ArtifactSet } from "../../prover/setup/pipeline.ts";
-import { COLLATERAL_BUNDLE_VERSION, type CollateralBundle } from "../../verifier-ts/collateral.ts";
+import type { CollateralBundle } from "../../verifier-ts/collateral.ts";
 import type { SnarkjsProof, SnarkjsVerificationKey } from "../../verifier-ts/groth16.ts";
 import type { Checkpoint, HeaderProofItem, HeaderProofKind } from "../../verifier-ts/headerChain.ts";
 import { attestHeader } from "../fixtures/attest.ts";
@@ -159,16 +161,15 @@ export async function headerQuorumFixture(): Promise<HeaderQuorumFixture> {
     equivocation,
     setA: A.set,
     setB: B.set,
-    bundle: {
-      version: COLLATERAL_BUNDLE_VERSION,
+    bundle: assembleCollateralBundle({
       checkpoint,
       headers: items,
       stateHeight: 3n,
       lockup: HQ_LOCKUP,
+      stateProof: tree.prove(key),
       awayChainId: HQ_AWAY_CHAIN,
       awayContract: HQ_SETTLEMENT,
-      siblings: tree.prove(key).siblings,
-    },
+    }),
   };
 }
 
