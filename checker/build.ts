@@ -1,5 +1,5 @@
 // Builds the checker page: index.html (with the offered trust files in its JSON data block),
-// checker.css, and checker.js, which esbuild bundles from page.ts with verifier-ts for the
+// checker.css, favicon.svg, and checker.js, which esbuild bundles from page.ts with verifier-ts for the
 // browser (a classic script, so the built files also work opened from disk). Node only.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -15,7 +15,7 @@ export interface BuiltFile {
   body: Uint8Array;
 }
 
-/** The page's files by name (index.html, checker.js, checker.css). */
+/** The page's files by name (index.html, checker.js, checker.css, favicon.svg). */
 export type BuiltPage = Record<string, BuiltFile>;
 
 /** The offered files as the page's data block; `<` escaped so no text can close the script element. */
@@ -48,6 +48,7 @@ export async function buildCheckerPage(offered: Offered = {}): Promise<BuiltPage
   return {
     "index.html": { type: "text/html; charset=utf-8", body: utf8(html.replace(OFFERED_BLOCK, () => offeredBlock(offered))) },
     "checker.css": { type: "text/css; charset=utf-8", body: readFileSync(join(HERE, "checker.css")) },
+    "favicon.svg": { type: "image/svg+xml", body: readFileSync(join(HERE, "favicon.svg")) },
     "checker.js": { type: "text/javascript; charset=utf-8", body: await bundleScript() },
   };
 }

@@ -32,7 +32,7 @@ const spec: CommandSpec<typeof options> = {
     checkpoint: "trusted checkpoint JSON to offer on the page (visitors may use their own)",
     vkey: "AggregatedHeaderQuorum verification key to offer on the page",
     "per-validator-vkey": "HeaderQuorum verification key to offer on the page",
-    out: "write index.html, checker.js and checker.css to this folder and exit instead of serving",
+    out: "write index.html, checker.js, checker.css and favicon.svg to this folder and exit instead of serving",
   },
   notes: `The page verifies in the browser: the server only serves files and never sees a bundle.
 Offered files are shown with their SHA-256 (compare with sha256sum of your copy).

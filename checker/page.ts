@@ -141,7 +141,7 @@ function facts(r: Extract<CollateralResult, { ok: true }>, now: bigint, maxAge: 
   return [
     ...fact("lockId", "Lock", r.lockId.toString()),
     ...fact("borrower", "Borrower", el("code", {}, r.borrower)),
-    ...fact("credit", "Credit limit", r.creditLimit.toString(), " ", el("span", { class: "unit" }, "base units of "), el("code", { "data-fact": "creditAsset" }, r.creditAsset)),
+    ...fact("credit", "Credit limit", r.creditLimit.toString(), " ", el("span", { class: "unit" }, "base units of "), el("code", {}, r.creditAsset)),
     ...fact("expiry", "Expires", r.expiry.toString(), ` (${utc(r.expiry * 1000n)}, in ${days.toFixed(1)} days)`),
     ...fact("age", "Header age", `${r.ageSeconds} s`, ` (height ${r.header.height}, epoch ${r.header.epoch}, ${utc(r.header.timestampMs)}; at most ${maxAge} s allowed)`),
     ...fact("owner", "Home owner", el("code", {}, r.owner)),
