@@ -28,7 +28,7 @@ type Page = Awaited<ReturnType<Chromium["context"]["newPage"]>>;
 const VIEWPORT = { width: 1280, height: 1100 };
 const NODE = Number(process.versions.node.split(".")[0]) >= 22 ? process.execPath : join(REPO_ROOT, "node_modules/.bin/node");
 const OLZK = join(REPO_ROOT, "bin/olzk.mjs");
-/** Screenshots are kept here (checker/screenshot.png is the VALID one, copied from it). */
+/** Screenshots are kept here (checker/screenshot.png is a copy of valid-verdict.png). */
 const SHOT_DIR = join(REPO_ROOT, "build/checker");
 
 let dir = "";
@@ -323,6 +323,8 @@ describe.skipIf(!runBrowserTests)("olzk verify serve: the checker page in headle
       { index: "2", kind: "aggregated", height: "3", epoch: "1", status: "verified", stateRoot: roots[2], holdsState: true },
     ]);
     validShot = await screenshot(page, "valid.png");
+    // The README's picture, the verdict section alone (checker/screenshot.png is a copy of this file).
+    await page.locator("section:has(#verdict)").screenshot({ path: join(SHOT_DIR, "valid-verdict.png") });
   });
 
   it("tampered bundles are INVALID with their codes; the verdict region of the screenshot turns from green to red", async () => {
