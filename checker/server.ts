@@ -3,6 +3,7 @@
 // security policy allows only this origin's script and style and no connections, so the
 // page cannot send a dropped file anywhere. Node only.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { BuiltPage } from "./build.ts";
 
@@ -39,13 +40,8 @@ function handler(page: BuiltPage) {
 /** Listen on host:port (0 = any free port); rejects with the listen error (EADDRINUSE, EACCES, ...). */
 export async function serveCheckerPage(page: BuiltPage, host: string, port: number): Promise<CheckerServer> {
   const server: Server = createServer(handler(page));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  server.listen(port, host);
+  await once(server, "listening"); // rejects with the server's "error" event
   const addr = server.address() as AddressInfo;
   const shown = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   return {

@@ -6,7 +6,6 @@
 // INVALID with their codes; the visitor's own files replace the offered ones; screenshots
 // of both verdicts are checked (PNG size, the verdict region's colours and that they differ).
 // Then `--out DIR` opened from disk, and the command's usage errors and exit codes.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -14,11 +13,12 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../cli/main.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnServer, type SpawnedServer } from "../../cli/spawn.ts";
 import { collateralBundleToJSON, encodeCollateralBundle } from "../../verifier-ts/bundle.ts";
 import type { CollateralBundle } from "../../verifier-ts/collateral.ts";
 import { launchChromium, runBrowserTests, type Chromium } from "../fixtures/chromium.ts";
+import { runOlzk } from "../fixtures/olzk.ts";
 import { REPO_ROOT } from "../vectors/groth16-vectors.ts";
 import { HQ_AWAY_CHAIN, HQ_BORROWER, HQ_LOCKUP, HQ_SETTLEMENT, HQ_STATE_TIME_MS, headerQuorumFixture, type HeaderQuorumFixture } from "../vectors/headerQuorum-vectors.ts";
 import { terminateSnarkjsCurves } from "../vectors/snarkjs-api.ts";
@@ -26,8 +26,6 @@ import { terminateSnarkjsCurves } from "../vectors/snarkjs-api.ts";
 type Page = Awaited<ReturnType<Chromium["context"]["newPage"]>>;
 
 const VIEWPORT = { width: 1280, height: 1100 };
-const NODE = Number(process.versions.node.split(".")[0]) >= 22 ? process.execPath : join(REPO_ROOT, "node_modules/.bin/node");
-const OLZK = join(REPO_ROOT, "bin/olzk.mjs");
 /** Screenshots are kept here (checker/screenshot.png is a copy of valid-verdict.png). */
 const SHOT_DIR = join(REPO_ROOT, "build/checker");
 
@@ -35,6 +33,7 @@ let dir = "";
 let f: HeaderQuorumFixture;
 const paths: Record<string, string> = {};
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+const olzk = (...argv: string[]) => runOlzk(["verify", ...argv]);
 const hex32 = (v: bigint | string) => `0x${BigInt(v).toString(16).padStart(64, "0")}`;
 
 function file(name: string, content: string | Uint8Array): string {
@@ -212,47 +211,14 @@ async function compareVerdictRegions(browser: Chromium, a: Shot, b: Shot) {
   return { region, ...r };
 }
 
-// ---------- the command as a child process ----------
-
-interface Served {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startServe(args: string[]): Promise<Served> {
-  const child = spawn(NODE, [OLZK, "verify", "serve", ...args], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`olzk verify serve printed no URL within 60 s:\n${out}`));
-    }, 60_000);
-    child.stdout!.on("data", () => {
-      const m = /serving (http:\/\/\S+)/.exec(out);
-      if (!m) return;
-      clearTimeout(timer);
-      resolve({ url: m[1]!, child, output: () => out, exited });
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`olzk verify serve exited with ${code}:\n${out}`));
-    });
-  });
-}
-
 describe.skipIf(!runBrowserTests)("olzk verify serve: the checker page in headless Chromium", () => {
-  let served: Served;
+  let served: SpawnedServer;
   let browser: Chromium;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    served = await startServe(["--port", "0", "--checkpoint", paths["checkpoint.json"]!, "--vkey", paths["aggregated-vkey.json"]!]);
+    served = await spawnServer(["verify", "serve", "--port", "0", "--checkpoint", paths["checkpoint.json"]!, "--vkey", paths["aggregated-vkey.json"]!]);
     browser = await launchChromium({ viewport: VIEWPORT });
     ({ page, errors } = await openChecker(browser, served.url));
   });
@@ -260,8 +226,7 @@ describe.skipIf(!runBrowserTests)("olzk verify serve: the checker page in headle
   afterAll(async () => {
     await browser?.close();
     if (served) {
-      served.child.kill("SIGTERM");
-      expect(await served.exited).toBe(0);
+      expect(await served.stop("SIGTERM")).toBe(0);
       expect(served.output()).toMatch(/olzk verify serve: SIGTERM, shutting down/);
     }
   });
@@ -409,9 +374,9 @@ describe.skipIf(!runBrowserTests)("olzk verify serve: the checker page in headle
 describe.skipIf(!runBrowserTests)("olzk verify serve --out: the page as static files", () => {
   it("writes index.html, checker.js, checker.css and favicon.svg that check a bundle opened from disk with the visitor's own files", async () => {
     const out = join(dir, "site");
-    const r = spawnSync(NODE, [OLZK, "verify", "serve", "--out", out], { cwd: REPO_ROOT, encoding: "utf8" });
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`olzk verify serve: wrote index.html, checker.css, favicon.svg, checker.js to ${out}`);
+    const r = await olzk("serve", "--out", out);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`olzk verify serve: wrote index.html, checker.css, favicon.svg, checker.js to ${out}`);
     const browser = await launchChromium({ viewport: VIEWPORT });
     try {
       const { page, errors } = await openChecker(browser, pathToFileURL(join(out, "index.html")).href);
@@ -432,18 +397,6 @@ describe.skipIf(!runBrowserTests)("olzk verify serve --out: the page as static f
 
 // ---------- usage errors, in process through the CLI entry ----------
 
-async function olzk(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
-  const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
-  try {
-    return { code: await main(["verify", ...argv]), out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 describe("olzk verify serve: usage errors are one line, exit 2", () => {
   it("--help exits 0 and is listed under olzk verify", async () => {
