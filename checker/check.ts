@@ -1,14 +1,18 @@
 // What the page computes when the user asks: the collateral verdict (verifier-ts
 // checkCollateral) and the header chain it relied on (verifyHeaderChain over the bundle's
-// header proofs, from the user's trusted checkpoint), each proof verified once for both.
+// header proofs, from the user's trusted checkpoint). The header proofs are verified first,
+// one at a time with a progress callback between them (so a page can show progress and stay
+// responsive), and both checks then reuse those results: each proof is verified once.
 // No DOM here: page.ts renders the report. Browser-safe: no `node:` imports.
 import {
   checkCollateral,
   headerProofVerifiers,
+  parseCollateralQuery,
   verifyHeaderChain,
   type CollateralResult,
   type Groth16Result,
   type HeaderChainErrorCode,
+  type HeaderProofItem,
   type HeaderProofKind,
   type HeaderProofVerifier,
   type HeaderVerifiers,
@@ -57,9 +61,9 @@ export type CheckReport =
       ms: number;
     };
 
-/** Wraps each verifier so a proof object checked once (by the chain view) is not checked again (by the collateral check). */
-function verifyingOnce(verifiers: HeaderVerifiers): HeaderVerifiers {
-  const out: HeaderVerifiers = {};
+/** Wraps each verifier so a proof object checked once is not checked again (by the chain view and the collateral check). */
+function verifyingOnce(verifiers: HeaderVerifiers): Partial<Record<HeaderProofKind, HeaderProofVerifier>> {
+  const out: Partial<Record<HeaderProofKind, HeaderProofVerifier>> = {};
   for (const [kind, check] of Object.entries(headerProofVerifiers(verifiers)) as [HeaderProofKind, HeaderProofVerifier][]) {
     const seen = new WeakMap<SnarkjsProof, { signals: unknown; result: Groth16Result }>();
     out[kind] = (signals, proof) => {
@@ -73,8 +77,25 @@ function verifyingOnce(verifiers: HeaderVerifiers): HeaderVerifiers {
   return out;
 }
 
+/** Called after each batch of header proofs verified; the check waits for it (a page yields to the browser here). */
+export type Progress = (verified: number, total: number) => Promise<void>;
+
+/** How many header proofs to verify between two progress calls. */
+const PROGRESS_BATCH = 4;
+
+/** Verify each header proof the bundle carries (of a kind with a key), reporting progress; results land in the verifiers' memo. */
+async function verifyHeaderProofs(verifiers: Partial<Record<HeaderProofKind, HeaderProofVerifier>>, items: unknown, progress: Progress): Promise<void> {
+  if (!Array.isArray(items)) return;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as Partial<HeaderProofItem> | null;
+    const check = item && typeof item.kind === "string" ? verifiers[item.kind] : undefined;
+    if (check && Array.isArray(item!.publicSignals)) check(item!.publicSignals, item!.proof as SnarkjsProof);
+    if ((i + 1) % PROGRESS_BATCH === 0 || i === items.length - 1) await progress(i + 1, items.length);
+  }
+}
+
 /** Run the check; `clockSeconds` is used when the `now` field is empty. */
-export function runCheck(files: Partial<SlotValues>, fields: QueryFields, clockSeconds: bigint): CheckReport {
+export async function runCheck(files: Partial<SlotValues>, fields: QueryFields, clockSeconds: bigint, progress: Progress = async () => {}): Promise<CheckReport> {
   for (const slot of ["bundle", "checkpoint", "aggregated"] as const) {
     if (!files[slot]) return { state: "cannot-check", reason: `no ${SLOT_TITLES[slot]}: drop or pick its file` };
   }
@@ -91,10 +112,12 @@ export function runCheck(files: Partial<SlotValues>, fields: QueryFields, clockS
     now,
     ...(fields.creditAsset.trim() !== "" ? { creditAsset: fields.creditAsset.trim() } : {}),
   };
+  const parsed = parseCollateralQuery(query);
+  if (!parsed.ok) return { state: "cannot-check", reason: parsed.reason };
   const t0 = performance.now();
   const verifiers = verifyingOnce(perValidator ? { aggregated, perValidator } : { aggregated });
-  const result = checkCollateral(verifiers, bundle, query);
-  if (!result.ok && result.code === "BadQuery") return { state: "cannot-check", reason: result.reason };
+  await verifyHeaderProofs(verifiers, bundle.headers, progress);
+  const result = checkCollateral(verifiers, bundle, parsed.query);
   const chain = verifyHeaderChain(verifiers, checkpoint, bundle.headers);
   const rows: ChainRow[] = bundle.headers.map((item, index) => {
     const header = chain.headers[index];
@@ -106,7 +129,7 @@ export function runCheck(files: Partial<SlotValues>, fields: QueryFields, clockS
     result,
     chain: rows,
     ...(chain.ok ? {} : { chainFailure: { index: chain.index, code: chain.code, reason: chain.reason } }),
-    now: BigInt(now),
+    now: parsed.query.now,
     ms: performance.now() - t0,
   };
 }

@@ -214,18 +214,28 @@ function start(): void {
     verdict.className = "verdict busy";
     byId("verdict-word").textContent = "CHECKING…";
     byId("verdict-code").textContent = "";
-    byId("verdict-reason").textContent = "verifying the header proofs and the state proof";
-    // Let the browser paint "checking" before the (synchronous) proof verification runs.
-    setTimeout(() => {
+    const reason = byId("verdict-reason");
+    reason.textContent = "verifying the header proofs";
+    const button = byId<HTMLButtonElement>("check");
+    button.disabled = true;
+    // Between batches of proofs, say how far it got and let the browser paint and take input.
+    const progress = async (verified: number, total: number) => {
+      reason.textContent = `verifying the header proofs: ${verified} of ${total}`;
+      await new Promise((r) => setTimeout(r, 0));
+    };
+    const files = values(); // as they are now: a box changed during the check does not mix into it
+    void (async () => {
       let report: CheckReport;
       try {
-        report = runCheck(values(), fields, BigInt(Math.floor(Date.now() / 1000)));
+        await progress(0, files.bundle?.headers.length ?? 0);
+        report = await runCheck(files, fields, BigInt(Math.floor(Date.now() / 1000)), progress);
       } catch (err) {
         report = { state: "cannot-check", reason: `internal error (please report it): ${(err as Error).message}` };
       }
       render(report, fields);
+      button.disabled = false;
       verdict.dataset.run = String(Number(verdict.dataset.run ?? "0") + 1);
-    }, 20);
+    })();
   });
   document.body.dataset.ready = "true";
 }

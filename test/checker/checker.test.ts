@@ -75,6 +75,9 @@ beforeAll(async () => {
   const headers = f.bundle.headers.map((h, i) => (i === 1 ? { ...h, proof: { ...h.proof, pi_c: f.items[0]!.proof.pi_c } } : h));
   file("bad-proof.json", bundleJson({ ...f.bundle, headers }));
   file("per-validator-bundle.ssz", encodeCollateralBundle({ ...f.bundle, headers: f.perValidatorItems }));
+  // 60 more copies of the last header (each its own proof object): many proofs to verify, then HeightNotIncreasing.
+  const copies = Array.from({ length: 60 }, () => ({ ...f.items[2]!, proof: { ...f.items[2]!.proof } }));
+  file("long.json", bundleJson({ ...f.bundle, headers: [...f.items, ...copies] }));
   mkdirSync(SHOT_DIR, { recursive: true });
 });
 
@@ -325,6 +328,26 @@ describe.skipIf(!runBrowserTests)("olzk verify serve: the checker page in headle
     expect(vg! - vr!, `VALID region mean colour ${cmp.meanA.map(Math.round)}`).toBeGreaterThan(40);
     expect(ir! - ig!, `INVALID region mean colour ${cmp.meanB.map(Math.round)}`).toBeGreaterThan(40);
     expect(cmp.differing).toBeGreaterThan(0.5);
+  });
+
+  it("shows progress while it verifies a long bundle's header proofs, yielding to the browser between batches", async () => {
+    await pick(page, "bundle", "long.json");
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+      new MutationObserver(() => seen.push(document.getElementById("verdict-reason")!.textContent!)).observe(document.getElementById("verdict-reason")!, { childList: true, characterData: true, subtree: true });
+    });
+    const v = await check(page);
+    expect([v.word, v.code]).toEqual(["INVALID", "HeaderChain / HeightNotIncreasing"]);
+    expect(v.reason).toBe(`header chain: item 3: height 3 is not above the last accepted height 3 (checked at ${QUERY.now}, given)`);
+    expect(v.chain.map((r) => r.status)).toEqual(["verified", "verified", "verified", "failed", ...Array(59).fill("not reached")]);
+    const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+    const steps = seen.filter((t) => t.startsWith("verifying the header proofs: ")).map((t) => Number(/: (\d+) of 63$/.exec(t)![1]));
+    expect(steps[0]).toBe(0);
+    expect(steps.at(-1)).toBe(63);
+    // Text set twice in one task reaches the observer once: many distinct steps mean the check yielded between batches.
+    expect(steps.length).toBeGreaterThan(10);
+    expect(errors).toEqual([]);
   });
 
   it("takes the visitor's own files over the offered ones: SSZ bundle, a per-validator key, another checkpoint", async () => {
