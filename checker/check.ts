@@ -83,13 +83,11 @@ export type Progress = (verified: number, total: number) => Promise<void>;
 /** How many header proofs to verify between two progress calls. */
 const PROGRESS_BATCH = 4;
 
-/** Verify each header proof the bundle carries (of a kind with a key), reporting progress; results land in the verifiers' memo. */
-async function verifyHeaderProofs(verifiers: Partial<Record<HeaderProofKind, HeaderProofVerifier>>, items: unknown, progress: Progress): Promise<void> {
-  if (!Array.isArray(items)) return;
+/** Verify each header proof (of a kind with a key) in order, reporting progress; the results land in the verifiers' memo. */
+async function verifyHeaderProofs(verifiers: Partial<Record<HeaderProofKind, HeaderProofVerifier>>, items: readonly HeaderProofItem[], progress: Progress): Promise<void> {
   for (let i = 0; i < items.length; i++) {
-    const item = items[i] as Partial<HeaderProofItem> | null;
-    const check = item && typeof item.kind === "string" ? verifiers[item.kind] : undefined;
-    if (check && Array.isArray(item!.publicSignals)) check(item!.publicSignals, item!.proof as SnarkjsProof);
+    const item = items[i]!;
+    verifiers[item.kind]?.(item.publicSignals, item.proof);
     if ((i + 1) % PROGRESS_BATCH === 0 || i === items.length - 1) await progress(i + 1, items.length);
   }
 }
