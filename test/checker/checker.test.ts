@@ -416,10 +416,28 @@ describe.skipIf(!runBrowserTests)("olzk verify serve --out: the page as static f
       await browser.close();
     }
   });
+
+  it("embeds an offered file's text without letting it close the data block or run (opened from disk: no CSP)", async () => {
+    // A valid checkpoint (extra fields are ignored) whose text would end the <script> data block and
+    // inject a script, and carries the $' and $& sequences String.replace expands.
+    const cp = JSON.parse(readFileSync(paths["checkpoint.json"]!, "utf8")) as Record<string, unknown>;
+    const hostile = file("hostile-checkpoint.json", JSON.stringify({ ...cp, note: "$' $& </script><script>document.title = 'injected'</script>" }));
+    const out = join(dir, "hostile-site");
+    expect((await olzk("serve", "--out", out, "--checkpoint", hostile)).code).toBe(0);
+    const browser = await launchChromium({ viewport: VIEWPORT });
+    try {
+      const { page, errors } = await openChecker(browser, pathToFileURL(join(out, "index.html")).href);
+      expect(await page.title()).toBe("olzk collateral checker");
+      expect(await page.getAttribute('.slot[data-slot="checkpoint"]', "data-state")).toBe("offered");
+      expect(await page.textContent('.slot[data-slot="checkpoint"] .status')).toContain(`sha256 ${sha256(readFileSync(hostile))}`);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
 });
 
 // ---------- usage errors, in process through the CLI entry ----------
-
 
 describe("olzk verify serve: usage errors are one line, exit 2", () => {
   it("--help exits 0 and is listed under olzk verify", async () => {
