@@ -206,6 +206,12 @@ function start(): void {
     const f = offered[slot];
     if (f) load(slot, f.name, new TextEncoder().encode(f.text), "offered");
   }
+  // A file dropped beside the boxes would make the browser open it and lose the page: say where it goes instead.
+  window.addEventListener("dragover", (e) => e.preventDefault());
+  window.addEventListener("drop", (e) => {
+    e.preventDefault();
+    if (!(e.target instanceof Element && e.target.closest(".slot"))) byId("drop-hint").textContent = "Drop each file on the box it belongs in (or click a box to pick one).";
+  });
   const form = byId<HTMLFormElement>("query");
   form.addEventListener("submit", (e) => {
     e.preventDefault();

@@ -108,8 +108,8 @@ async function pick(page: Page, slot: string, name: string): Promise<void> {
   await page.waitForSelector(loadedSlot(slot, name));
 }
 
-/** Drops a file on a slot as a drag and drop from the desktop would. */
-async function drop(page: Page, slot: string, name: string): Promise<void> {
+/** Drops a file on an element (a slot's box) as a drag and drop from the desktop would. */
+async function dropOn(page: Page, selector: string, name: string): Promise<void> {
   const b64 = readFileSync(paths[name]!).toString("base64");
   const dataTransfer = await page.evaluateHandle(
     ({ name, b64 }) => {
@@ -119,7 +119,11 @@ async function drop(page: Page, slot: string, name: string): Promise<void> {
     },
     { name, b64 },
   );
-  await page.dispatchEvent(`.slot[data-slot="${slot}"]`, "drop", { dataTransfer });
+  await page.dispatchEvent(selector, "drop", { dataTransfer });
+}
+
+async function drop(page: Page, slot: string, name: string): Promise<void> {
+  await dropOn(page, `.slot[data-slot="${slot}"]`, name);
   await page.waitForSelector(loadedSlot(slot, name));
 }
 
@@ -268,6 +272,13 @@ describe.skipIf(!runBrowserTests)("olzk verify serve: the checker page in headle
   });
 
   let validShot: Shot;
+
+  it("a file dropped beside the boxes goes nowhere, and the page says where it belongs", async () => {
+    await dropOn(page, "header h1", "bundle.json");
+    await page.waitForSelector('#drop-hint:text-is("Drop each file on the box it belongs in (or click a box to pick one).")');
+    expect(page.url()).toBe(served.url);
+    expect(await page.getAttribute('.slot[data-slot="bundle"]', "data-state")).toBe("empty");
+  });
 
   it("a dropped real bundle is VALID with the lockup's borrower, credit, expiry, header age and the chain it relied on", async () => {
     await drop(page, "bundle", "bundle.json");
