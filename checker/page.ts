@@ -30,13 +30,9 @@ function byId<T extends HTMLElement>(id: string): T {
 
 // ---------- the file boxes ----------
 
-function slotStatus(slot: Slot): HTMLElement {
-  return document.querySelector<HTMLElement>(`.slot[data-slot="${slot}"] .status`)!;
-}
-
 function showSlot(slot: Slot, error?: string): void {
   const box = document.querySelector<HTMLElement>(`.slot[data-slot="${slot}"]`)!;
-  const status = slotStatus(slot);
+  const status = box.querySelector<HTMLElement>(".status")!;
   const f = loaded[slot];
   box.dataset.state = error ? "error" : f ? f.source : "empty";
   if (error) status.replaceChildren(el("span", { class: "bad" }, error));
@@ -44,7 +40,7 @@ function showSlot(slot: Slot, error?: string): void {
     status.replaceChildren(
       el("span", { class: "name" }, f.name),
       " ",
-      el("span", { class: "source" }, f.source === "offered" ? "offered by this server" : "your file"),
+      el("span", { class: "source" }, f.source === "offered" ? "offered with this page" : "your file"),
       el("br"),
       el("code", { class: "fingerprint", title: "SHA-256 of the file's bytes (sha256sum)" }, `sha256 ${f.fingerprint}`),
     );
