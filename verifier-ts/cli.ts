@@ -31,6 +31,7 @@ const CHECKS: Record<string, VerifyCheck> = {
   collateral: { summary: "check a borrower's collateral from a proof bundle (JSON or SSZ)", run: (a) => runCollateral(a) },
   validators: { summary: "check a validator set: attestation keys (proofs of possession, subgroup, no duplicates), BLS bindings and its root", run: (a) => runValidators(a) },
   openlibra: { summary: "verify Open Libra backups (epoch changes, LedgerInfos, state roots) from a waypoint", run: async (a) => (await (await import("./openlibra/cli.ts")).run(a)) ?? 0 },
+  serve: { summary: "serve the collateral checker web page (checks run in the browser), or --out DIR to write it as files", run: async (a) => (await import("../checker/cli.ts")).run(a) },
 };
 
 /** Add a check to `olzk verify` (for checks defined outside this file). */

@@ -2,24 +2,17 @@
 // any `node:` import would fail the build), serves it from 127.0.0.1 and runs Groth16
 // verifications (valid and tampered), a header chain and a collateral check with real
 // HeaderQuorum proofs in headless Chromium (playwright-core, system /usr/bin/chromium).
-// Skips only when Chromium is missing outside CI; in CI (process.env.CI set) it must run.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+// Skips only when Chromium is missing outside CI; in CI (process.env.CI set) it must run
+// (test/fixtures/chromium.ts).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collateralBundleToJSON } from "../../verifier-ts/bundle.ts";
+import { launchChromium, runBrowserTests, type Chromium } from "../fixtures/chromium.ts";
 import { groth16Vectors, REPO_ROOT, type Groth16Vector } from "../vectors/groth16-vectors.ts";
 import { HQ_AWAY_CHAIN, HQ_BORROWER, HQ_SETTLEMENT, HQ_STATE_TIME_MS, headerQuorumFixture } from "../vectors/headerQuorum-vectors.ts";
 import { terminateSnarkjsCurves } from "../vectors/snarkjs-api.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-const mustRun = Boolean(process.env.CI);
-if (!haveChromium && !mustRun) {
-  console.warn(`browser test skipped: ${CHROMIUM} is missing (install it: apt-get install -y chromium); CI runs it`);
-}
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>verifier-ts</title></head>
 <body><script type="module">
@@ -28,19 +21,16 @@ window.verifierTs = v;
 window.verifierReady = true;
 </script></body></html>`;
 
-describe.skipIf(!haveChromium && !mustRun)("verifier-ts in headless Chromium", () => {
+describe.skipIf(!runBrowserTests)("verifier-ts in headless Chromium", () => {
   let server: Server;
   let baseUrl = "";
-  let userDataDir = "";
   let bundleBytes = 0;
   let bundleText = "";
   let vectors: Groth16Vector[] = [];
   let fixtureJson = "";
-  type Context = Awaited<ReturnType<typeof import("playwright-core").chromium.launchPersistentContext>>;
-  let context: Context | undefined;
+  let browser: Chromium | undefined;
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing but CI is set: install chromium (apt-get install -y chromium)`);
     const esbuild = await import("esbuild");
     const built = await esbuild.build({
       entryPoints: [join(REPO_ROOT, "verifier-ts/index.ts")],
@@ -93,32 +83,16 @@ describe.skipIf(!haveChromium && !mustRun)("verifier-ts in headless Chromium", (
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    const { chromium } = await import("playwright-core");
-    userDataDir = mkdtempSync(join(tmpdir(), "olzk-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   async function openPage() {
-    const page = await context!.newPage();
+    const page = await browser!.context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(baseUrl + "/");

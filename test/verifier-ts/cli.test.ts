@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../cli/main.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevnet } from "../../home/devnet/index.ts";
 import { validatorSetToJSON } from "../../home/model/ssz.ts";
 import { collateralBundleToJSON, encodeCollateralBundle } from "../../verifier-ts/bundle.ts";
+import { runOlzk } from "../fixtures/olzk.ts";
 import { groth16Vectors, type Groth16Vector } from "../vectors/groth16-vectors.ts";
 import { HQ_AWAY_CHAIN, HQ_BORROWER, HQ_CHAIN_ID, HQ_SETTLEMENT, HQ_STATE_TIME_MS, headerQuorumFixture, type HeaderQuorumFixture } from "../vectors/headerQuorum-vectors.ts";
 import { terminateSnarkjsCurves } from "../vectors/snarkjs-api.ts";
@@ -24,19 +24,7 @@ const file = (name: string, content: string | Uint8Array) => {
   return p;
 };
 
-async function olzk(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
-  const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
-  try {
-    const code = await main(["verify", ...argv]);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const olzk = (...argv: string[]) => runOlzk(["verify", ...argv]);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "olzk-verify-cli-"));
