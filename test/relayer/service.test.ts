@@ -56,7 +56,7 @@ function config(i: number, database: string, extra: Record<string, unknown> = {}
 }
 
 async function start(cfg: RelayerConfig, home: FakeHome, prover: FakeProver, away: FakeAwayContract, extra = {}): Promise<Relayer> {
-  const r = await startRelayer(cfg, { home, prover, awayPort: (_c, client) => fakeAwayPort(away, client), log: silentLogger, healthStaleMs: 1_000, ...extra });
+  const r = await startRelayer(cfg, { home, prover, awayPort: (_c, client) => fakeAwayPort(away, client), log: silentLogger, ...extra });
   running.push(r);
   return r;
 }
