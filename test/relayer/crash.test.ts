@@ -154,10 +154,11 @@ describe("relayer crash and restart (kill -9)", () => {
       });
       expect(done.txHash).toBe(pending.txHash); // same transaction, not a second one
       expect(done.attempts).toBeGreaterThanOrEqual(3);
-      // the settlement that follows reverts in simulation (the named LP has no offer): nothing more is sent
-      await until("the settle job to finish", async () => {
+      // the settlement that follows reverts in simulation (the named LP has no offer, an LP-side cause retried
+      // until the deadline): nothing more is sent
+      await until("the settle job to be refused", async () => {
         const s = await store.get(`settle:31337:${dn.chain.auctions()[0]!.auctionId}`);
-        return s?.state === "failed" || s?.state === "confirmed";
+        return s?.causes.some((c) => c.name === "LpOfferMissing") || s?.state === "confirmed";
       });
       expect(await nonce()).toBe(1); // exactly one transaction from the relayer, ever
 

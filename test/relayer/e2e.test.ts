@@ -7,7 +7,8 @@
 // names an LP without an offer, so settle reverts with LpOfferMissing (a permanent failure); after
 // the deadline the relayer records the default and carries that receipt back to Home, which
 // checks it with eth_getProof and releases the auctioneer's lockup: the failure was the LP side's,
-// not the auctioneer's (DESIGN section 11 rule 2).
+// not the auctioneer's (DESIGN section 11 rule 2). An LP-side refusal can clear (the LP may fund
+// an offer), so the settlement is retried until its deadline, then expires into the default.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -163,7 +164,7 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
 
     const config = resolveConfig(
       {
-        homeUrl: dn.url, dataDir: join(dir, "relayer"), pollIntervalMs: 200, leaseMs: 30_000, metrics: { port: 0 }, logLevel: "warn",
+        homeUrl: dn.url, dataDir: join(dir, "relayer"), pollIntervalMs: 200, leaseMs: 30_000, metrics: { port: 0 }, logLevel: "warn", retry: { maxMs: 5_000 },
         away: [{ name: "local", chainId: 31337, rpcUrl: rpc.url, addressesFile: join(dir, "addresses.json"), signerKeyEnv: "E2E_KEY", confirmations: 1 }],
       },
       { E2E_KEY: RELAYER_KEY },
@@ -173,12 +174,12 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     relayer = await startRelayer(config, { log: memoryLogger, onEvent: (e) => events.push({ at: Date.now(), e }) });
     const r = relayer;
 
-    const settle = await until("the settle job to finish", async () => {
+    const settle = await until("the settle job to be refused", async () => {
       const j = await r.store.get(`settle:31337:${auctionId}`);
-      return j && (j.state === "failed" || j.state === "confirmed") ? j : undefined;
+      return j && (j.causes.length > 0 || j.state === "confirmed") ? j : undefined;
     });
-    expect(settle.state).toBe("failed");
-    expect(settle.lastError).toMatch(/LpOfferMissing/);
+    expect(settle.state).not.toBe("confirmed");
+    expect(settle.causes[0]).toMatchObject({ kind: "revert", name: "LpOfferMissing" });
     // rotations happened in order, then the header at the result's height
     for (const k of ["rotation:31337:0", "rotation:31337:1", `header:31337:${sealed.header.height}`]) {
       expect((await r.store.get(k))?.state, k).toBe("confirmed");
@@ -196,6 +197,12 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     // past the deadline on the Away chain: the relayer records the default, then Home consumes the receipt
     await rpc.request("evm_increaseTime", [600]);
     await rpc.request("evm_mine", []);
+    const expired = await until("the settle job to expire", async () => {
+      const j = await r.store.get(`settle:31337:${auctionId}`);
+      return j && (j.state === "expired" || j.state === "confirmed" || j.state === "failed") ? j : undefined;
+    });
+    expect(expired.state).toBe("expired");
+    expect(expired.lastError).toMatch(/DeadlinePassed.*last failure: reverted: LpOfferMissing/);
     const def = await until("the default job", async () => {
       const j = await r.store.get(`default:31337:${auctionId}`);
       return j?.state === "confirmed" ? j : undefined;
@@ -222,7 +229,9 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     const metrics = await (await fetch(`${r.metricsUrl}/metrics`)).text();
     expect(metrics).toMatch(/olzk_relayer_proofs_total\{kind="rotation"\} 2/);
     expect(metrics).toMatch(/olzk_relayer_submissions_total\{chain="local",kind="default",outcome="mined"\} 1/);
-    expect(metrics).toMatch(/olzk_relayer_jobs\{state="failed"\} 1/);
+    expect(metrics).toMatch(/olzk_relayer_jobs\{state="expired"\} 1/);
+    expect(metrics).toMatch(/olzk_relayer_jobs\{state="failed"\} 0/);
+    expect(metrics).toMatch(/olzk_relayer_retries_total\{kind="settle",cause="LpOfferMissing"\} [1-9]/);
     expect(metrics).toMatch(/olzk_relayer_submissions_total\{chain="local",kind="settle",outcome="mined"\} 1/);
     expect(metrics).toMatch(/olzk_relayer_proofs_total\{kind="settle"\} 2/);
     const health = await fetch(`${r.metricsUrl}/healthz`);

@@ -103,7 +103,7 @@ describe("relayer service", () => {
     const home = new FakeHome();
     home.addAuction(1n, 20n);
     const prover = new FakeProver();
-    const r = await start(config(0, "sqlite"), home, prover, away);
+    const r = await start(config(0, "sqlite", { health: { homeStaleMs: 1_000, checkIntervalMs: 200 } }), home, prover, away);
     await until("auction 1 settled", async () => home.auctions[0]!.receiptConsumed);
     expect((await fetch(`${r.metricsUrl}/healthz`)).status).toBe(200);
 
@@ -123,7 +123,7 @@ describe("relayer service", () => {
     expect(await away.read<bigint>("headerCalls")).toBe(2n);
     const m = await (await fetch(`${r.metricsUrl}/metrics`)).text();
     expect(Number(/olzk_relayer_polls_total\{result="error"\} (\d+)/.exec(m)?.[1])).toBeGreaterThan(0);
-    expect(m).toMatch(/olzk_relayer_lag_blocks\{chain="local"\} 0/);
+    expect(m).toMatch(/olzk_relayer_lag_seconds\{chain="local"\} 0\n/);
     expect((await fetch(`${r.metricsUrl}/healthz`)).status).toBe(200);
     await until("the relayer to be idle (what `olzk relay --once` waits for)", () => r.idle(), 5_000);
     home.addAuction(3n, 26n);

@@ -247,7 +247,7 @@ describe.each(backends)("JobStore on %s", (_name, factory) => {
   });
 
   it("revives a failed job without its transactions, repoints a live one, and never touches an owned one", async () => {
-    let now = 3_000_000;
+    const now = 3_000_000;
     const s = await (await factory()).open(() => now);
     try {
       await s.insert([job("header", 1, 30), job("settle", 1, 1, { dependsOn: "header:1:30" }), job("header", 1, 31)]);
@@ -270,7 +270,7 @@ describe.each(backends)("JobStore on %s", (_name, factory) => {
   });
 
   it("requeues for an operator: a failed job starts over, a waiting one runs now, a claimed or confirmed one is left alone", async () => {
-    let now = 4_000_000;
+    const now = 4_000_000;
     const s = await (await factory()).open(() => now);
     try {
       await s.insert([job("settle", 1, 1), job("settle", 1, 2), job("header", 1, 3)]);
