@@ -4,10 +4,10 @@
 // clears 10 funded mode-2 auctions in one Home block and measures, per auction, the seconds from
 // sealing that block to the relayer's settle job confirmed on Away; settlementsPerMinute is 10
 // over the time to the last one. Runs the default configuration (1 proving slot, 4 submission
-// slots) and 2 proving slots, interleaved as BENCH_RELAYER_RUNS says (default "2,1": provers per
-// run, one fresh stack each), and writes bench/results/relayer.json:
+// slots) and 2 proving slots, one after the other as BENCH_RELAYER_RUNS says (default "1,2":
+// provers per run, one fresh stack each), and writes bench/results/relayer.json:
 //   { settlementsPerMinute, latencySeconds: { p50, p90, max }, provers, machine, loadAverage, runs: [...] }
-// (the top-level numbers are the first run's: 2 provers, the proving limit of 2 cores).
+// (the top-level numbers are the first run's: the default configuration).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -23,7 +23,7 @@ import { E18, E6, LIBRA, PRICE_SCALE, SafetyStack } from "../test/safety/stack.t
 
 const AUCTIONS = 10;
 const RELAYER_KEY: Hex = "0xea6c44ac03bff858b476bba40716402b03e41b8e97e276d1baec7c37d42484a0"; // hardhat #10
-const RUNS = (process.env.BENCH_RELAYER_RUNS ?? "2,1").split(",").map(Number);
+const RUNS = (process.env.BENCH_RELAYER_RUNS ?? "1,2").split(",").map(Number);
 const log = (l: string) => console.error(l);
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const load = () => loadavg().map(round2);

@@ -6,8 +6,8 @@
 //              hole turns it red too), its signer holds at least `minBalanceEth`, and no transaction
 //              of ours has been pending longer than `health.maxPendingTxMs`;
 //   jobs       no unfinished job is older than `health.maxJobAgeMs`.
-// The probes also feed the signer balance and nonce gauges; /healthz answers from the last probe
-// at once, it never waits on an RPC.
+// The probes also feed the signer balance and nonce gauges, and each probe round refreshes the
+// verdict gauges; /healthz answers from the last probe at once, it never waits on an RPC.
 import { formatEther } from "viem";
 import type { AwayRuntime } from "./handlers/types.ts";
 import { isTerminal, JOB_KINDS, type JobState } from "./jobs.ts";
@@ -78,9 +78,10 @@ export class HealthMonitor {
     for (const a of d.aways.values()) d.metrics.minBalance.set({ chain: a.name }, Number(a.minBalanceWei));
   }
 
+  /** Probe, then refresh the verdict gauges (olzk_relayer_up, oldest job and transaction), whether or not /healthz is asked. */
   start(): void {
     const tick = () => {
-      this.running = this.probeAll().finally(() => {
+      this.running = this.probeAll().then(() => this.check()).then(() => {}, (e) => this.d.log.warn("health check failed", { error: (e as Error).message })).finally(() => {
         this.timer = setTimeout(tick, this.d.config.checkIntervalMs);
         this.timer.unref?.();
       });
