@@ -93,7 +93,8 @@ async function main(argv: string[]): Promise<void> {
     const p = await proveToy(toy, { a: 3n, b: 11n, c: 5n, d: 7n });
     cases.push({ label: "fixture circuit", vkey: toy.vkey, proof: p.proof, signals: p.publicSignals });
     const hq = await headerQuorumFixture();
-    cases.push({ label: "HeaderQuorum (dev)", vkey: hq.vkey, proof: hq.items[1]!.proof, signals: hq.items[1]!.publicSignals.map(String) });
+    cases.push({ label: "AggregatedHeaderQuorum (dev)", vkey: hq.vkeys.aggregated, proof: hq.items[1]!.proof, signals: hq.items[1]!.publicSignals.map(String) });
+    cases.push({ label: "HeaderQuorum (dev)", vkey: hq.vkeys.perValidator, proof: hq.perValidatorItems[1]!.proof, signals: hq.perValidatorItems[1]!.publicSignals.map(String) });
     const st = await settlementProof();
     cases.push({ label: "Settlement (dev)", vkey: st.vkey, proof: st.proof, signals: st.publicSignals });
   }

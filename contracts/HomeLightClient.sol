@@ -7,7 +7,9 @@ import {Field} from "./lib/Field.sol";
 
 /// @title HomeLightClient
 /// @notice Follows the Home chain from a trusted genesis validator set. Each accepted header carries a
-///         HeaderQuorum proof (a quorum of the current epoch's set signed it); the client stores the
+///         header proof (a quorum of the current epoch's set attested it): an AggregatedHeaderQuorum proof,
+///         or a per-validator HeaderQuorum proof where this client has that verifier; the caller says which,
+///         and both are checked against the same validator-set commitment. The client stores the
 ///         header's stateRoot and timestamp for the last `historySize` headers (a ring), and moves to the next epoch only through the
 ///         epoch-ending header of the current epoch (nextValidatorSetRoot != 0). Heights strictly
 ///         increase, so past epochs, older heights and conflicting headers are rejected. The guardian can
@@ -21,8 +23,10 @@ contract HomeLightClient is IHomeLightClient {
     uint32 public immutable homeChainId;
     /// @inheritdoc IHomeLightClient
     address public immutable guardian;
-    /// @notice HeaderQuorum Groth16 verifier.
-    IHeaderQuorumVerifier public immutable verifier;
+    /// @notice AggregatedHeaderQuorum Groth16 verifier (HeaderProof.Aggregated).
+    IHeaderQuorumVerifier public immutable aggregatedVerifier;
+    /// @notice Per-validator HeaderQuorum Groth16 verifier (HeaderProof.PerValidator); address(0) when not deployed.
+    IHeaderQuorumVerifier public immutable perValidatorVerifier;
 
     /// @notice Number of most recent headers kept (a ring indexed by height % historySize).
     uint64 public immutable historySize;
@@ -60,7 +64,8 @@ contract HomeLightClient is IHomeLightClient {
     /// @param homeChainId_ Home chain id (u32) headers must carry.
     /// @param genesisEpoch Trusted epoch to start from.
     /// @param genesisValidatorSetRoot Trusted validator set root of `genesisEpoch`.
-    /// @param verifier_ HeaderQuorum verifier.
+    /// @param aggregatedVerifier_ AggregatedHeaderQuorum verifier.
+    /// @param perValidatorVerifier_ HeaderQuorum verifier of the same set commitment, or address(0) for none.
     /// @param guardian_ Account that may pause and unpause.
     /// @param historySize_ Recent headers kept for settlement (older ones are overwritten). Every ring
     ///        slot is written once here, so header updates only ever rewrite nonzero slots (cheaper).
@@ -68,17 +73,20 @@ contract HomeLightClient is IHomeLightClient {
         uint32 homeChainId_,
         uint64 genesisEpoch,
         uint256 genesisValidatorSetRoot,
-        IHeaderQuorumVerifier verifier_,
+        IHeaderQuorumVerifier aggregatedVerifier_,
+        IHeaderQuorumVerifier perValidatorVerifier_,
         address guardian_,
         uint64 historySize_
     ) {
         if (
-            genesisValidatorSetRoot == 0 || genesisValidatorSetRoot >= Field.R || address(verifier_).code.length == 0
+            genesisValidatorSetRoot == 0 || genesisValidatorSetRoot >= Field.R || address(aggregatedVerifier_).code.length == 0
+                || (address(perValidatorVerifier_) != address(0) && address(perValidatorVerifier_).code.length == 0)
                 || guardian_ == address(0) || historySize_ == 0 || historySize_ > 4096
         ) revert InvalidConfig();
         homeChainId = homeChainId_;
         guardian = guardian_;
-        verifier = verifier_;
+        aggregatedVerifier = aggregatedVerifier_;
+        perValidatorVerifier = perValidatorVerifier_;
         historySize = historySize_;
         _cursor = Cursor({epoch: genesisEpoch, nextHeight: 0, paused: false, initialized: true});
         _setRoot = genesisValidatorSetRoot;
@@ -89,7 +97,7 @@ contract HomeLightClient is IHomeLightClient {
     }
 
     /// @inheritdoc IHomeLightClient
-    function submitHeader(uint256[8] calldata proof, uint256[4] calldata pub) external {
+    function submitHeader(HeaderProof kind, uint256[8] calldata proof, uint256[4] calldata pub) external {
         Cursor memory c = _cursor;
         if (c.paused) revert ClientPaused();
         for (uint256 i; i < 4; ++i) {
@@ -110,7 +118,9 @@ contract HomeLightClient is IHomeLightClient {
         }
         if (epoch != c.epoch) revert WrongEpoch(epoch, c.epoch);
         if (pub[2] != _setRoot) revert WrongValidatorSet();
-        if (!verifier.verifyProof(proof, pub)) revert InvalidProof();
+        IHeaderQuorumVerifier v = kind == HeaderProof.Aggregated ? aggregatedVerifier : perValidatorVerifier;
+        if (address(v) == address(0)) revert VerifierUnavailable(kind);
+        if (!v.verifyProof(proof, pub)) revert InvalidProof();
 
         Entry storage e = _ring[height % historySize];
         e.stateRoot = pub[1];
@@ -123,6 +133,11 @@ contract HomeLightClient is IHomeLightClient {
             emit EpochRotated(epoch + 1, pub[3], height);
         }
         _cursor = c;
+    }
+
+    /// @notice The verifier of one kind of header proof (address(0) for a kind this client does not accept).
+    function verifierOf(HeaderProof kind) external view returns (IHeaderQuorumVerifier) {
+        return kind == HeaderProof.Aggregated ? aggregatedVerifier : perValidatorVerifier;
     }
 
     /// @inheritdoc IHomeLightClient

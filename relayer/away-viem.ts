@@ -9,7 +9,7 @@ import { ConfigError } from "./config.ts";
 import type { AwayPort, AwayView, Groth16Calldata, SettlementMaterial } from "./ports.ts";
 
 export const LIGHT_CLIENT_ABI = parseAbi([
-  "function submitHeader(uint256[8] proof, uint256[4] pub)",
+  "function submitHeader(uint8 kind, uint256[8] proof, uint256[4] pub)",
   "function stateRootAt(uint64 height) view returns (uint256)",
   "function currentEpoch() view returns (uint64)",
   "function latestHeight() view returns (uint64)",
@@ -24,9 +24,13 @@ export const LIGHT_CLIENT_ABI = parseAbi([
   "error ConflictingHeader(uint64 height)",
   "error HeightNotIncreasing(uint64 height, uint64 latest)",
   "error InvalidProof()",
+  "error VerifierUnavailable(uint8 kind)",
   "error ClientPaused()",
   "error UnknownHeader(uint64 height)",
 ]);
+
+/** IHomeLightClient.HeaderProof: which verifier submitHeader uses. */
+export const HEADER_PROOF_KIND = { aggregated: 0, perValidator: 1 } as const;
 
 export const SETTLEMENT_ABI = parseAbi([
   "struct Fill { address winner; uint256 sellAmount; uint256 payAmount; uint64 lockId; uint16 maxRateBps; }",
@@ -138,11 +142,12 @@ export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient)
       return { chainId: chain.chainId, settlement: a.settlement, lightClient: lc, nowSec: block.timestamp, receipts };
     },
     headerTx(c) {
-      if (c.pub.length !== 4) throw new Error(`HeaderQuorum has 4 public inputs, got ${c.pub.length}`);
+      if (c.pub.length !== 4) throw new Error(`a header proof has 4 public inputs, got ${c.pub.length}`);
+      const kind = HEADER_PROOF_KIND[c.kind ?? "aggregated"];
       return {
         to: a.lightClient,
         abi: LIGHT_CLIENT_ABI,
-        data: encodeFunctionData({ abi: LIGHT_CLIENT_ABI, functionName: "submitHeader", args: [proof8(c), c.pub as unknown as readonly [bigint, bigint, bigint, bigint]] }),
+        data: encodeFunctionData({ abi: LIGHT_CLIENT_ABI, functionName: "submitHeader", args: [kind, proof8(c), c.pub as unknown as readonly [bigint, bigint, bigint, bigint]] }),
       };
     },
     settleTx(m, c) {

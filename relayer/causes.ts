@@ -29,6 +29,7 @@ type Family =
   | "bad-proof" // the proof did not verify: make it again
   | "epoch" // the light client is at another epoch than the header's
   | "conflict" // the header contradicts what the light client holds or trusts
+  | "no-verifier" // the light client has no verifier for the proof's kind (fixed at deployment)
   | "result-shape" // the proven result or lockups cannot be settled by anyone, ever
   | "party" // an LP, a winner or the auctioneer is not ready (terms, capital, funds, approvals)
   | "gas" // the call ran out of gas
@@ -46,6 +47,7 @@ const FAMILIES: Record<AwayErrorName, Family> = {
   PublicInputNotInField: "bad-proof",
   WrongEpoch: "epoch",
   ConflictingHeader: "conflict",
+  VerifierUnavailable: "no-verifier",
   WrongValidatorSet: "conflict",
   WrongChainId: "conflict",
   MalformedMeta: "conflict",
@@ -98,13 +100,13 @@ const FAMILIES: Record<AwayErrorName, Family> = {
 
 const HEADER_DISPOSITION: Record<Family, Disposition> = {
   paused: "wait", "header-known": "done", "receipt-closed": "wait", "window-closed": "wait", "window-open": "wait",
-  "header-needed": "wait", "bad-proof": "reprove", epoch: "wait", conflict: "fatal", "result-shape": "wait",
+  "header-needed": "wait", "bad-proof": "reprove", epoch: "wait", conflict: "fatal", "no-verifier": "fatal", "result-shape": "wait",
   party: "wait", gas: "wait", other: "wait",
 };
 
 const SETTLE_DISPOSITION: Record<Family, Disposition> = {
   paused: "wait", "header-known": "wait", "receipt-closed": "done", "window-closed": "expired", "window-open": "wait",
-  "header-needed": "reprove", "bad-proof": "reprove", epoch: "wait", conflict: "wait", "result-shape": "fatal",
+  "header-needed": "reprove", "bad-proof": "reprove", epoch: "wait", conflict: "wait", "no-verifier": "wait", "result-shape": "fatal",
   party: "wait", gas: "wait", other: "wait",
 };
 

@@ -3,7 +3,7 @@
 // `default:<chainId>:<auctionId>`, `receipt:<chainId>:<auctionId>`), so planning the same
 // work twice inserts nothing. Each kind has its own payload type (a discriminated union on
 // `kind`), checked when a row is read. Also the JSON codec for bigints stored in job rows.
-import type { Groth16Calldata, SettlementMaterial } from "./ports.ts";
+import type { Groth16Calldata, HeaderCalldata, SettlementMaterial } from "./ports.ts";
 
 export const JOB_KINDS = ["header", "rotation", "settle", "default", "receipt"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -52,8 +52,8 @@ export interface StoredSettlementProof {
 
 /** What each kind stores in `proof` once proved (receipts have none). */
 export interface ProofOf {
-  header: Groth16Calldata;
-  rotation: Groth16Calldata;
+  header: HeaderCalldata;
+  rotation: HeaderCalldata;
   settle: StoredSettlementProof;
   default: StoredSettlementProof;
   receipt: never;

@@ -52,6 +52,14 @@ export interface Groth16Calldata {
   pub: bigint[];
 }
 
+/**
+ * A header proof: of the aggregated attestation circuit, or of the per-validator fallback (the
+ * light client's submitHeader is told which). Rows stored before `kind` existed read as "aggregated".
+ */
+export interface HeaderCalldata extends Groth16Calldata {
+  kind?: "aggregated" | "perValidator";
+}
+
 /** Everything a settlement (or default) proof and transaction need, at one Home height. */
 export interface SettlementMaterial {
   height: bigint;
@@ -65,7 +73,7 @@ export interface SettlementMaterial {
 
 export interface HomeSource {
   view(): Promise<HomeView>;
-  /** Signed header at `height` (as the prover's proveHeaderQuorum takes it). */
+  /** Signed header at `height`, with its aggregate signature when Home made one (as the prover's proveHeader takes it). */
   signedHeader(height: bigint): Promise<SignedHeader>;
   /** Leaves, payloads and state proofs of one auction's settlement at `height`. */
   settlementMaterial(auctionId: bigint, height: bigint, chainId: number): Promise<SettlementMaterial>;
@@ -74,7 +82,8 @@ export interface HomeSource {
 }
 
 export interface ProverPort {
-  proveHeader(signedHeader: SignedHeader): Promise<Groth16Calldata>;
+  /** Aggregated proof when the header carries an aggregate signature, else the per-validator one where the profile has it. */
+  proveHeader(signedHeader: SignedHeader): Promise<HeaderCalldata>;
   proveSettlement(material: SettlementMaterial): Promise<Groth16Calldata>;
 }
 
@@ -98,7 +107,7 @@ export interface AwayPort {
   receipt(auctionId: bigint): Promise<ReceiptWord | null>;
   /** The result's pause-extended deadline, read from the light client's pause log. */
   settlementWindow(result: Pick<AuctionResultPayload, "settleDeadline" | "clearedAt">): Promise<SettlementWindow>;
-  headerTx(c: Groth16Calldata): TxIntent;
+  headerTx(c: HeaderCalldata): TxIntent;
   settleTx(m: SettlementMaterial, c: Groth16Calldata): TxIntent;
   defaultTx(m: SettlementMaterial, c: Groth16Calldata): TxIntent;
 }

@@ -107,10 +107,22 @@ async function connectAway(config: RelayerConfig, deps: RelayerDeps, log: Logger
   return aways;
 }
 
+/** Away chain ids of local dev nodes (Hardhat, EDR, anvil, geth --dev). */
+const LOCAL_CHAIN_IDS = new Set([31337, 1337]);
+
+/**
+ * The network the prover is told it proves for: "local" when every configured Away chain is a
+ * local dev chain, so insecure (dev-ptau) artifacts are accepted only there; otherwise the chain.
+ */
+export function proverNetwork(config: Pick<RelayerConfig, "away">): string {
+  const nonLocal = config.away.find((c) => !LOCAL_CHAIN_IDS.has(c.chainId));
+  return nonLocal ? `chain-${nonLocal.chainId}` : "local";
+}
+
 /** The prover, loaded on first use (a worker that never proves does not load snarkjs). */
 function lazyProver(config: RelayerConfig, given: ProverPort | undefined): ProverPort {
   let prover = given;
-  const get = async (): Promise<ProverPort> => (prover ??= (await import("./prover-port.ts")).defaultProver({ profile: config.prover.profile, cacheDir: config.prover.cacheDir }));
+  const get = async (): Promise<ProverPort> => (prover ??= (await import("./prover-port.ts")).defaultProver({ profile: config.prover.profile, cacheDir: config.prover.cacheDir, network: proverNetwork(config) }));
   return {
     proveHeader: async (sh) => (await get()).proveHeader(sh),
     proveSettlement: async (m) => (await get()).proveSettlement(m),

@@ -9,7 +9,7 @@ import type { Address, Bytes32 } from "../home/model/leaves.ts";
 import { STATE_DEPTH } from "../home/model/smt.ts";
 import { COLLATERAL_BUNDLE_VERSION, type CollateralBundle } from "./collateral.ts";
 import type { SnarkjsProof } from "./groth16.ts";
-import type { HeaderProofItem } from "./headerChain.ts";
+import { HEADER_PROOF_KINDS, type HeaderProofItem } from "./headerChain.ts";
 
 export class BundleFormatError extends Error {
   constructor(message: string) {
@@ -21,8 +21,8 @@ export class BundleFormatError extends Error {
 /** Most header proofs one bundle may carry. */
 export const MAX_BUNDLE_HEADERS = 1024;
 
-/** Size in bytes of one HeaderProof element: (2 + 4 + 2 + 4) uint256. */
-const HEADER_PROOF_BYTES = 12 * 32;
+/** Size in bytes of one HeaderProof element: kind (uint8: 0 aggregated, 1 per-validator), then (2 + 4 + 2 + 4) uint256. */
+const HEADER_PROOF_BYTES = 1 + 12 * 32;
 /** Size of the fixed part of the container (the headers list is the only variable field). */
 const FIXED_BYTES = 1 + (4 + 8 + 32 + 1 + 8) + 4 + 8 + (8 + 32 + 20 + 20 + 32 + 8 + 1) + 8 + 20 + 32 * STATE_DEPTH;
 
@@ -76,7 +76,7 @@ function address(v: unknown, what: string): Address {
 export interface CollateralBundleJSON {
   version: number;
   checkpoint: { chainId: number; epoch: string; validatorSetRoot: string; height?: string };
-  headers: { proof: SnarkjsProof; publicSignals: string[] }[];
+  headers: { kind: HeaderProofItem["kind"]; proof: SnarkjsProof; publicSignals: string[] }[];
   stateHeight: string;
   lockup: {
     lockId: string;
@@ -102,6 +102,7 @@ export function collateralBundleToJSON(b: CollateralBundle): CollateralBundleJSO
       ...(b.checkpoint.height !== undefined ? { height: b.checkpoint.height.toString() } : {}),
     },
     headers: b.headers.map((h) => ({
+      kind: h.kind,
       proof: { pi_a: h.proof.pi_a, pi_b: h.proof.pi_b, pi_c: h.proof.pi_c, protocol: "groth16", curve: "bn128" },
       publicSignals: h.publicSignals.map((s) => s.toString()),
     })),
@@ -159,7 +160,9 @@ export function collateralBundleFromJSON(json: unknown): CollateralBundle {
     },
     headers: headers.map((h, i): HeaderProofItem => {
       const o = obj(h, `headers[${i}]`);
+      if (!HEADER_PROOF_KINDS.includes(o.kind as HeaderProofItem["kind"])) throw new BundleFormatError(`headers[${i}].kind must be "aggregated" or "perValidator"`);
       return {
+        kind: o.kind as HeaderProofItem["kind"],
         proof: proofFromJSON(o.proof, `headers[${i}].proof`),
         publicSignals: arr(o.publicSignals, `headers[${i}].publicSignals`, 4).map((s, k) => big(s, `headers[${i}].publicSignals[${k}]`).toString()),
       };
@@ -254,6 +257,9 @@ export function encodeCollateralBundle(b: CollateralBundle): Uint8Array {
     if (h.publicSignals.length !== 4) throw new BundleFormatError(`headers[${i}] must have 4 public signals`);
     const pb = h.proof.pi_b;
     if (!pb || pb.length < 2) throw new BundleFormatError(`headers[${i}].pi_b must have 2 coordinates`);
+    const kind = HEADER_PROOF_KINDS.indexOf(h.kind);
+    if (kind < 0) throw new BundleFormatError(`headers[${i}].kind must be "aggregated" or "perValidator"`);
+    w.uint(kind, 1, `headers[${i}].kind`);
     const words = [
       ...coords(h.proof.pi_a, 2, `headers[${i}].pi_a`),
       ...coords(pb[0], 2, `headers[${i}].pi_b[0]`),
@@ -303,8 +309,11 @@ export function decodeCollateralBundle(bytes: Uint8Array): CollateralBundle {
   const headers: HeaderProofItem[] = [];
   const s = (x: bigint) => x.toString();
   for (let i = 0; i < listBytes / HEADER_PROOF_BYTES; i++) {
+    const kind = HEADER_PROOF_KINDS[Number(r.uint(1))];
+    if (!kind) throw new BundleFormatError(`malformed SSZ bundle: headers[${i}].kind must be 0 (aggregated) or 1 (per-validator)`);
     const w = Array.from({ length: 12 }, () => s(r.uint(32)));
     headers.push({
+      kind,
       proof: {
         pi_a: [w[0]!, w[1]!, "1"],
         pi_b: [

@@ -12,14 +12,14 @@ import type { ValidatorSet } from "../home/model/validators.ts";
 import { BundleFormatError, parseCollateralBundle } from "./bundle.ts";
 import { checkCollateral, type CollateralBundle } from "./collateral.ts";
 import { checkGroth16, prepareVerificationKey, VerificationKeyError, type SnarkjsProof, type SnarkjsVerificationKey } from "./groth16.ts";
-import { verifyHeaderChain, type Checkpoint, type HeaderProofItem } from "./headerChain.ts";
+import { verifyHeaderChain, type Checkpoint, type HeaderProofItem, type HeaderVerifiers } from "./headerChain.ts";
 import { checkValidatorSetBindings } from "./validatorSet.ts";
 
 const SUBCOMMANDS = {
   proof: "verify a Groth16 proof (snarkjs JSON) against a verification key",
-  chain: "verify HeaderQuorum proofs from a trusted checkpoint through rotations",
+  chain: "verify header proofs (aggregated or per-validator) from a trusted checkpoint through rotations",
   collateral: "check a borrower's collateral from a proof bundle (JSON or SSZ)",
-  validators: "check a validator set's BLS bindings and its root",
+  validators: "check a validator set: attestation keys (proofs of possession, subgroup, no duplicates), BLS bindings and its root",
   openlibra: "verify Open Libra backups (epoch changes, LedgerInfos, state roots) from a waypoint",
 } as const;
 
@@ -150,8 +150,22 @@ const options = {
   ...jsonOpt,
 } as const satisfies Options;
 
+/** The header verification keys of --vkey (aggregated) and --per-validator-vkey (optional). */
+function headerVerifiers(v: { vkey?: string; "per-validator-vkey"?: string }, cmd: string): HeaderVerifiers {
+  return {
+    aggregated: loadVkey(required(v.vkey, "vkey", cmd)),
+    ...(v["per-validator-vkey"] !== undefined ? { perValidator: loadVkey(v["per-validator-vkey"]) } : {}),
+  };
+}
+
+const headerKeyHelp = {
+  vkey: "AggregatedHeaderQuorum verification key (for header proofs of kind aggregated)",
+  "per-validator-vkey": "HeaderQuorum verification key (for kind perValidator; without it such proofs are refused)",
+};
+
 const chainOptions = {
   vkey: { type: "string" },
+  "per-validator-vkey": { type: "string" },
   checkpoint: { type: "string" },
   headers: { type: "string" },
   ...jsonOpt,
@@ -159,7 +173,7 @@ const chainOptions = {
 
 function parseHeaderItems(json: unknown, where: string): HeaderProofItem[] {
   const list = Array.isArray(json) ? json : (json as { headers?: unknown } | null)?.headers;
-  if (!Array.isArray(list)) throw new UserError(`${where}: expected an array of { proof, publicSignals } (or { headers: [...] })`);
+  if (!Array.isArray(list)) throw new UserError(`${where}: expected an array of { kind, proof, publicSignals } (or { headers: [...] })`);
   return list as HeaderProofItem[];
 }
 
@@ -167,26 +181,26 @@ async function runChain(argv: string[]): Promise<number | void> {
   const spec: CommandSpec<typeof chainOptions> = {
     name: "verify chain",
     summary: SUBCOMMANDS.chain,
-    usage: "--vkey <headerQuorum-vkey.json> --checkpoint <checkpoint.json> --headers <headers.json> [--json]",
+    usage: "--vkey <aggregated-vkey.json> [--per-validator-vkey <vkey.json>] --checkpoint <checkpoint.json> --headers <headers.json> [--json]",
     options: chainOptions,
     help: {
-      vkey: "HeaderQuorum verification key",
+      ...headerKeyHelp,
       checkpoint: "trusted checkpoint JSON { chainId, epoch, validatorSetRoot, height? }",
-      headers: "JSON array of { proof, publicSignals } in order (or { headers: [...] })",
+      headers: 'JSON array of { kind: "aggregated" | "perValidator", proof, publicSignals } in order (or { headers: [...] })',
       json: "print one JSON object",
     },
   };
   const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const v = parsed.values;
-  const vkey = loadVkey(required(v.vkey, "vkey", "chain"));
+  const verifiers = headerVerifiers(v, "chain");
   const cpPath = required(v.checkpoint, "checkpoint", "chain");
   const checkpoint = parseCheckpoint(readJson(cpPath, "checkpoint"), cpPath);
   const hPath = required(v.headers, "headers", "chain");
   const items = parseHeaderItems(readJson(hPath, "headers"), hPath);
   let r;
   try {
-    r = verifyHeaderChain(vkey, checkpoint, items);
+    r = verifyHeaderChain(verifiers, checkpoint, items);
   } catch (e) {
     throw new UserError((e as Error).message);
   }
@@ -203,6 +217,7 @@ async function runChain(argv: string[]): Promise<number | void> {
 
 const collateralOptions = {
   vkey: { type: "string" },
+  "per-validator-vkey": { type: "string" },
   checkpoint: { type: "string" },
   bundle: { type: "string" },
   borrower: { type: "string" },
@@ -221,10 +236,10 @@ async function runCollateral(argv: string[]): Promise<number | void> {
     name: "verify collateral",
     summary: SUBCOMMANDS.collateral,
     usage:
-      "--vkey <vkey.json> --checkpoint <checkpoint.json> --bundle <bundle.json|bundle.ssz> --borrower 0x.. --min-credit N --chain-id N --contract 0x.. --valid-until T --max-age S [--now T] [--json]",
+      "--vkey <aggregated-vkey.json> [--per-validator-vkey <vkey.json>] --checkpoint <checkpoint.json> --bundle <bundle.json|bundle.ssz> --borrower 0x.. --min-credit N --chain-id N --contract 0x.. --valid-until T --max-age S [--now T] [--json]",
     options: collateralOptions,
     help: {
-      vkey: "HeaderQuorum verification key",
+      ...headerKeyHelp,
       checkpoint: "trusted checkpoint JSON { chainId, epoch, validatorSetRoot, height? }; the bundle must start from it",
       bundle: "collateral proof bundle, JSON or SSZ bytes (detected from the content)",
       borrower: "Away address that must be the lockup's borrower",
@@ -242,7 +257,7 @@ async function runCollateral(argv: string[]): Promise<number | void> {
   if (!parsed) return 0;
   const v = parsed.values;
   const cmd = "collateral";
-  const vkey = loadVkey(required(v.vkey, "vkey", cmd));
+  const verifiers = headerVerifiers(v, cmd);
   const cpPath = required(v.checkpoint, "checkpoint", cmd);
   const checkpoint = parseCheckpoint(readJson(cpPath, "checkpoint"), cpPath);
   const bundlePath = required(v.bundle, "bundle", cmd);
@@ -272,7 +287,7 @@ async function runCollateral(argv: string[]): Promise<number | void> {
     }
     throw e;
   }
-  const r = checkCollateral(vkey, bundle, query);
+  const r = checkCollateral(verifiers, bundle, query);
   if (r.ok) {
     return verdict(
       v.json ?? false,
@@ -287,6 +302,7 @@ async function runCollateral(argv: string[]): Promise<number | void> {
 const validatorOptions = {
   set: { type: "string" },
   root: { type: "string" },
+  "home-chain-id": { type: "string" },
   ...jsonOpt,
 } as const satisfies Options;
 
@@ -294,11 +310,12 @@ async function runValidators(argv: string[]): Promise<number | void> {
   const spec: CommandSpec<typeof validatorOptions> = {
     name: "verify validators",
     summary: SUBCOMMANDS.validators,
-    usage: "--set <set.json|set.ssz> --root <validatorSetRoot> [--json]",
+    usage: "--set <set.json|set.ssz> --root <validatorSetRoot> --home-chain-id N [--json]",
     options: validatorOptions,
     help: {
       set: "validator set, JSON (Home model validatorSetToJSON) or SSZ bytes",
       root: "the validatorSetRoot it must hash to (decimal or 0x hex)",
+      "home-chain-id": "Home chain id the attestation keys' proofs of possession must be for (u32)",
       json: "print one JSON object",
     },
   };
@@ -307,6 +324,8 @@ async function runValidators(argv: string[]): Promise<number | void> {
   const v = parsed.values;
   const path = required(v.set, "set", "validators");
   const root = bigArg(required(v.root, "root", "validators"), "root");
+  const homeChainId = bigArg(required(v["home-chain-id"], "home-chain-id", "validators"), "home-chain-id");
+  if (homeChainId >= 1n << 32n) throw new UserError(`--home-chain-id must be a u32, got ${homeChainId}`);
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -320,7 +339,7 @@ async function runValidators(argv: string[]): Promise<number | void> {
   } catch (e) {
     return verdict(v.json ?? false, false, `malformed validator set: ${(e as Error).message}`, { reason: (e as Error).message });
   }
-  const r = checkValidatorSetBindings(set, root);
+  const r = checkValidatorSetBindings(set, root, Number(homeChainId));
   const line = r.ok ? `${r.boundSlots} bound validators, total power ${r.totalPower}, root ${r.root}` : r.reason;
   return verdict(v.json ?? false, r.ok, line, { ...r });
 }

@@ -6,25 +6,27 @@
 // Merkle path exactly as circuits/ENCODING.md, via the Home model's helpers).
 import { awayBinding, KIND_LOCKUP, leafKey, LOCK_STATUS_LOCKED, lockupDigest, type Address, type LockupPayload } from "../home/model/leaves.ts";
 import { STATE_DEPTH, verifyStateProof } from "../home/model/smt.ts";
-import type { PreparedVerificationKey, SnarkjsVerificationKey } from "./groth16.ts";
 import {
   verifyHeaderChain,
   type Checkpoint,
   type HeaderChainErrorCode,
   type HeaderProofItem,
-  type HeaderProofVerifier,
+  type HeaderVerifiers,
   type VerifiedHeader,
 } from "./headerChain.ts";
 
-/** Current version of the bundle format (JSON `version` field, first SSZ byte). */
-export const COLLATERAL_BUNDLE_VERSION = 1;
+/**
+ * Current version of the bundle format (JSON `version` field, first SSZ byte). Version 2: each
+ * header proof says its kind (aggregated or per-validator) over the validator-set commitment.
+ */
+export const COLLATERAL_BUNDLE_VERSION = 2;
 
 /** Everything needed to check a lockup off-chain. */
 export interface CollateralBundle {
   version: number;
   /** Trusted starting point of the header chain (the integrator must trust it). */
   checkpoint: Checkpoint;
-  /** HeaderQuorum proofs from the checkpoint, in order. */
+  /** Header proofs from the checkpoint, in order, each with its kind. */
   headers: HeaderProofItem[];
   /** Height of the verified header whose stateRoot holds the lockup leaf. */
   stateHeight: bigint;
@@ -84,12 +86,12 @@ export type CollateralResult =
 const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
- * Answer a CollateralQuery from a bundle. `verifier` is the HeaderQuorum verification key
- * (or a prepared key, or a custom proof checker). Never throws for a bad bundle or query
- * values; the first failing rule is reported with a code and a one-line reason.
+ * Answer a CollateralQuery from a bundle. `verifiers` has the verification key (or a prepared
+ * key, or a custom proof checker) of each header circuit the caller accepts. Never throws for
+ * a bad bundle or query values; the first failing rule is reported with a code and a one-line reason.
  */
 export function checkCollateral(
-  verifier: SnarkjsVerificationKey | PreparedVerificationKey | HeaderProofVerifier,
+  verifiers: HeaderVerifiers,
   bundle: CollateralBundle,
   query: CollateralQuery,
 ): CollateralResult {
@@ -105,7 +107,7 @@ export function checkCollateral(
       reason: `bundle starts from chain ${c.chainId} epoch ${c.epoch} set ${c.validatorSetRoot}, not the trusted checkpoint (chain ${t.chainId} epoch ${t.epoch} set ${t.validatorSetRoot})`,
     };
   }
-  const chain = verifyHeaderChain(verifier, t, bundle.headers);
+  const chain = verifyHeaderChain(verifiers, t, bundle.headers);
   if (!chain.ok) return { ok: false, code: "HeaderChain", chainCode: chain.code, reason: `header chain: ${chain.reason}` };
   const header = chain.headers.find((h) => h.height === bundle.stateHeight);
   if (!header) {

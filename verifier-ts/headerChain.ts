@@ -1,8 +1,10 @@
-// Verification of a chain of HeaderQuorum proofs from a trusted checkpoint, with the same
-// rules as the Away-chain HomeLightClient: headers of the checkpoint's chain only, heights
-// strictly increasing, each header in the current epoch and signed by the current set, and
-// an epoch-ending header (nextValidatorSetRoot != 0) ratcheting to epoch + 1 and its set.
-// Public inputs: [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot] (ENCODING.md).
+// Verification of a chain of header proofs from a trusted checkpoint, with the same rules as
+// the Away-chain HomeLightClient: headers of the checkpoint's chain only, heights strictly
+// increasing, each header in the current epoch and attested by the current set, and an
+// epoch-ending header (nextValidatorSetRoot != 0) ratcheting to epoch + 1 and its set. Each
+// item says which circuit its proof is of (AggregatedHeaderQuorum or the per-validator
+// HeaderQuorum, over the same set commitment) and is checked with that circuit's key.
+// Public inputs of both: [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot] (ENCODING.md).
 import {
   checkGroth16,
   prepareVerificationKey,
@@ -24,8 +26,13 @@ export interface Checkpoint {
   height?: bigint;
 }
 
-/** One HeaderQuorum proof. */
+/** Which header circuit a proof is of. */
+export type HeaderProofKind = "aggregated" | "perValidator";
+export const HEADER_PROOF_KINDS: readonly HeaderProofKind[] = ["aggregated", "perValidator"];
+
+/** One header proof. */
 export interface HeaderProofItem {
+  kind: HeaderProofKind;
   proof: SnarkjsProof;
   publicSignals: PublicSignals;
 }
@@ -60,6 +67,7 @@ export type HeaderChainErrorCode =
   | "HeightNotIncreasing"
   | "WrongEpoch"
   | "WrongValidatorSet"
+  | "VerifierUnavailable"
   | "InvalidProof";
 
 export type HeaderChainResult =
@@ -75,8 +83,14 @@ export type HeaderChainResult =
       cursor: ChainCursor;
     };
 
-/** Checks one HeaderQuorum proof; the default is Groth16 with the HeaderQuorum key. */
+/** Checks one header proof; the default is Groth16 with that circuit's key. */
 export type HeaderProofVerifier = (publicSignals: PublicSignals, proof: SnarkjsProof) => Groth16Result;
+
+/** A verification key (raw or prepared) or a ready verifier function. */
+export type HeaderVerifierSpec = SnarkjsVerificationKey | PreparedVerificationKey | HeaderProofVerifier;
+
+/** The verifier of each kind of header proof; a kind left out is refused (VerifierUnavailable). */
+export type HeaderVerifiers = Partial<Record<HeaderProofKind, HeaderVerifierSpec>>;
 
 const MASK64 = (1n << 64n) - 1n;
 
@@ -95,11 +109,21 @@ function toBig(s: string | bigint): bigint | null {
   return null;
 }
 
-/** Build the default proof verifier for a HeaderQuorum verification key (prepared once). */
+/** Build the default proof verifier for a header circuit's verification key (prepared once). */
 export function headerProofVerifier(vkey: SnarkjsVerificationKey | PreparedVerificationKey): HeaderProofVerifier {
   const key = prepareVerificationKey(vkey);
-  if (key.nPublic !== 4) throw new RangeError(`a HeaderQuorum key has 4 public inputs, this one has ${key.nPublic}`);
+  if (key.nPublic !== 4) throw new RangeError(`a header circuit key has 4 public inputs, this one has ${key.nPublic}`);
   return (signals, proof) => checkGroth16(key, signals, proof);
+}
+
+/** The verifier function of each kind given (keys are prepared once). */
+export function headerProofVerifiers(verifiers: HeaderVerifiers): Partial<Record<HeaderProofKind, HeaderProofVerifier>> {
+  const out: Partial<Record<HeaderProofKind, HeaderProofVerifier>> = {};
+  for (const kind of HEADER_PROOF_KINDS) {
+    const v = verifiers[kind];
+    if (v !== undefined) out[kind] = typeof v === "function" ? v : headerProofVerifier(v);
+  }
+  return out;
 }
 
 /**
@@ -107,12 +131,8 @@ export function headerProofVerifier(vkey: SnarkjsVerificationKey | PreparedVerif
  * (error codes named like the HomeLightClient's custom errors). Never throws for bad input;
  * throws VerificationKeyError/RangeError only for an unusable verification key.
  */
-export function verifyHeaderChain(
-  verifier: SnarkjsVerificationKey | PreparedVerificationKey | HeaderProofVerifier,
-  checkpoint: Checkpoint,
-  items: readonly HeaderProofItem[],
-): HeaderChainResult {
-  const check = typeof verifier === "function" ? verifier : headerProofVerifier(verifier);
+export function verifyHeaderChain(verifiers: HeaderVerifiers, checkpoint: Checkpoint, items: readonly HeaderProofItem[]): HeaderChainResult {
+  const checks = headerProofVerifiers(verifiers);
   const headers: VerifiedHeader[] = [];
   const cursor: ChainCursor = {
     chainId: checkpoint.chainId,
@@ -142,8 +162,8 @@ export function verifyHeaderChain(
 
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    if (typeof item !== "object" || item === null || !Array.isArray(item.publicSignals) || item.publicSignals.length !== 4) {
-      return fail("MalformedItem", i, `item ${i} must be { proof, publicSignals: [4 values] }`);
+    if (typeof item !== "object" || item === null || !Array.isArray(item.publicSignals) || item.publicSignals.length !== 4 || !HEADER_PROOF_KINDS.includes(item.kind)) {
+      return fail("MalformedItem", i, `item ${i} must be { kind: "aggregated" | "perValidator", proof, publicSignals: [4 values] }`);
     }
     const pub = item.publicSignals.map(toBig);
     for (let j = 0; j < 4; j++) {
@@ -170,8 +190,10 @@ export function verifyHeaderChain(
     if (nextSetRoot !== 0n && m.epoch === MASK64) {
       return fail("MalformedMeta", i, `item ${i}: epoch ${m.epoch} cannot end (epoch + 1 does not fit in u64)`);
     }
+    const check = checks[item.kind as HeaderProofKind];
+    if (!check) return fail("VerifierUnavailable", i, `item ${i}: no verification key for ${item.kind} header proofs was given`);
     const r = check(item.publicSignals, item.proof);
-    if (!r.ok) return fail("InvalidProof", i, `item ${i}: invalid HeaderQuorum proof (${r.reason})`);
+    if (!r.ok) return fail("InvalidProof", i, `item ${i}: invalid ${item.kind} header proof (${r.reason})`);
 
     headers.push({ ...m, stateRoot, validatorSetRoot: setRoot, nextValidatorSetRoot: nextSetRoot });
     cursor.height = m.height;

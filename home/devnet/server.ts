@@ -56,6 +56,7 @@ function blockJSON(chain: DevnetChain, b: BlockInfo) {
     quorum: b.quorum,
     signedPower: b.signedPower,
     totalPower: b.totalPower,
+    aggregated: b.aggregate !== null,
     signedHeader: signedHeaderToJSON(chain.signedHeader(b)),
   };
 }
@@ -251,6 +252,22 @@ function routes(chain: DevnetChain): Route[] {
           throw badRequest((e as Error).message);
         }
         return { json: { offline: b.slots } };
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/admin\/attestation$/,
+      handler: async ({ body }) => {
+        const b = (await body()) as Record<string, unknown>;
+        const usage = 'body must be { "aggregate"?: true | false, "dropouts"?: [slot, ...] }';
+        if (typeof b !== "object" || b === null || Object.keys(b).some((k) => k !== "aggregate" && k !== "dropouts")) throw badRequest(usage);
+        if (b.aggregate !== undefined && typeof b.aggregate !== "boolean") throw badRequest(usage);
+        if (b.dropouts !== undefined && !(Array.isArray(b.dropouts) && b.dropouts.every((s) => Number.isInteger(s)))) throw badRequest(usage);
+        try {
+          return { json: chain.setAttestationControls({ ...(b.aggregate !== undefined ? { aggregate: b.aggregate as boolean } : {}), ...(b.dropouts !== undefined ? { dropouts: b.dropouts as number[] } : {}) }) };
+        } catch (e) {
+          throw badRequest((e as Error).message);
+        }
       },
     },
     {

@@ -32,6 +32,8 @@ export interface StoredBlock {
   signed: boolean[];
   /** signatureToJSON per slot. */
   signatures: unknown[];
+  /** aggregateSignatureToJSON of the block's aggregate signature, or null. */
+  aggregate: unknown;
 }
 
 export interface StoredAction {
@@ -84,16 +86,19 @@ export class DevnetStore {
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = FULL");
     db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS blocks (height INTEGER PRIMARY KEY, header TEXT NOT NULL, signed TEXT NOT NULL, signatures TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS blocks (height INTEGER PRIMARY KEY, header TEXT NOT NULL, signed TEXT NOT NULL, signatures TEXT NOT NULL, aggregate TEXT);
       CREATE TABLE IF NOT EXISTS actions (seq INTEGER PRIMARY KEY, height INTEGER NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL, ctx TEXT NOT NULL);`);
+    // A data directory from before aggregate signatures: add the column so the chain identity check can refuse it clearly.
+    const cols = db.prepare("PRAGMA table_info(blocks)").all() as { name: string }[];
+    if (!cols.some((c) => c.name === "aggregate")) db.exec("ALTER TABLE blocks ADD COLUMN aggregate TEXT");
     this.stmts = {
       getMeta: db.prepare("SELECT value FROM meta WHERE key = ?"),
       setMeta: db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
-      putBlock: db.prepare("INSERT INTO blocks (height, header, signed, signatures) VALUES (?, ?, ?, ?)"),
-      getBlock: db.prepare("SELECT height, header, signed, signatures FROM blocks WHERE height = ?"),
-      range: db.prepare("SELECT height, header, signed, signatures FROM blocks WHERE height BETWEEN ? AND ? ORDER BY height"),
-      allBlocks: db.prepare("SELECT height, header, signed, signatures FROM blocks ORDER BY height"),
-      lastBlock: db.prepare("SELECT height, header, signed, signatures FROM blocks ORDER BY height DESC LIMIT 1"),
+      putBlock: db.prepare("INSERT INTO blocks (height, header, signed, signatures, aggregate) VALUES (?, ?, ?, ?, ?)"),
+      getBlock: db.prepare("SELECT height, header, signed, signatures, aggregate FROM blocks WHERE height = ?"),
+      range: db.prepare("SELECT height, header, signed, signatures, aggregate FROM blocks WHERE height BETWEEN ? AND ? ORDER BY height"),
+      allBlocks: db.prepare("SELECT height, header, signed, signatures, aggregate FROM blocks ORDER BY height"),
+      lastBlock: db.prepare("SELECT height, header, signed, signatures, aggregate FROM blocks ORDER BY height DESC LIMIT 1"),
       putAction: db.prepare("INSERT INTO actions (seq, height, type, body, ctx) VALUES (?, ?, ?, ?, ?)"),
       allActions: db.prepare("SELECT seq, height, type, body, ctx FROM actions ORDER BY seq"),
     };
@@ -123,7 +128,7 @@ export class DevnetStore {
   }
 
   appendBlock(b: StoredBlock): void {
-    this.stmts.putBlock!.run(b.height, JSON.stringify(b.header), JSON.stringify(b.signed), JSON.stringify(b.signatures));
+    this.stmts.putBlock!.run(b.height, JSON.stringify(b.header), JSON.stringify(b.signed), JSON.stringify(b.signatures), b.aggregate === null ? null : JSON.stringify(b.aggregate));
   }
 
   appendAction(a: StoredAction): void {
@@ -131,7 +136,13 @@ export class DevnetStore {
   }
 
   private static blockRow(row: any): StoredBlock {
-    return { height: BigInt(row.height), header: JSON.parse(row.header), signed: JSON.parse(row.signed), signatures: JSON.parse(row.signatures) };
+    return {
+      height: BigInt(row.height),
+      header: JSON.parse(row.header),
+      signed: JSON.parse(row.signed),
+      signatures: JSON.parse(row.signatures),
+      aggregate: row.aggregate === null ? null : JSON.parse(row.aggregate),
+    };
   }
 
   block(height: bigint): StoredBlock | undefined {

@@ -556,6 +556,17 @@ export const AWAY_ERRORS_ABI = [
   {
     "inputs": [
       {
+        "internalType": "enum IHomeLightClient.HeaderProof",
+        "name": "kind",
+        "type": "uint8"
+      }
+    ],
+    "name": "VerifierUnavailable",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint64",
         "name": "lockId",
         "type": "uint64"

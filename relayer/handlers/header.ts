@@ -1,4 +1,5 @@
-// Header and rotation jobs: prove a signed Home header (HeaderQuorum) and submit it to the light
+// Header and rotation jobs: prove a signed Home header (AggregatedHeaderQuorum, or the per-validator
+// HeaderQuorum where Home made no aggregate) and submit it, with its proof kind, to the light
 // client. A rotation is the epoch-ending header: the client moves to the next epoch with it.
 // Proving does not wait for the light client (rotations of several epochs are proved ahead);
 // submitting waits until the client is at the header's epoch.

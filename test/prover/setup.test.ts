@@ -1,6 +1,6 @@
 // Setup pipeline on a fixture circuit: caching ("cached" on a second run), reproducible dev
-// outputs (a forced re-run gives byte-identical verifiers and vkeys), insecure dev artifacts
-// refused outside dev. Self-contained: its powers of tau is the committed, hash-checked test
+// outputs (a forced re-run gives byte-identical verifiers and vkeys), insecure artifacts
+// refused outside local networks. Self-contained: its powers of tau is the committed, hash-checked test
 // file (test/fixtures/ptau), so it passes without ../shared, a network or a ceremony (.ci/run
 // also runs it with OLZK_SHARED_DIR=none). The committed dev verifiers: generated.test.ts.
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, truncate, writeFile } from "node:fs/promises";
@@ -191,6 +191,9 @@ describe("insecure dev artifacts", () => {
     const m = JSON.parse(await readFile(mpath, "utf8"));
     await writeFile(mpath, JSON.stringify({ ...m, profile: "prod" }));
     await expect(loadArtifacts("PoseidonPreimage", { profile: "prod", buildDir })).rejects.toThrow(/refusing INSECURE dev artifacts .* profile 'prod'/);
+    // Insecure prod artifacts (CI sets prod up from the dev ptau) serve a local network only.
+    expect((await loadArtifacts("PoseidonPreimage", { profile: "prod", buildDir, network: "hardhat" })).manifest.insecure).toBe(true);
+    await expect(loadArtifacts("PoseidonPreimage", { profile: "prod", buildDir, network: "mainnet" })).rejects.toThrow(/network 'mainnet'/);
   });
 
   it("are refused for a public network", async () => {
@@ -210,7 +213,20 @@ describe("insecure dev artifacts", () => {
     await expect(loadArtifacts("PoseidonPreimage", { profile: "dev16", buildDir, network: "mainnet" })).rejects.toThrow(/network 'mainnet'/);
   });
 
-  it("a non-dev profile refuses an insecure ptau", async () => {
+  it("a non-dev profile refuses an insecure ptau, unless allowed: then it gets the reproducible beacon and is marked insecure", async () => {
     await expect(setup("p", { profile: "prod" })).rejects.toThrow(/needs a public ceremony ptau/);
-  });
+    const sets = await runSetup({
+      profile: "prod",
+      circuits: [fixture],
+      compile: compileFixture,
+      buildDir: join(root, "p", "build"),
+      generatedDir: join(root, "p", "generated"),
+      ptau,
+      allowInsecurePtau: true,
+      log: () => {},
+    });
+    expect(sets.preimage!.manifest).toMatchObject({ profile: "prod", insecure: true, contribution: { type: "beacon" } });
+    // Same circuit, same ptau, same beacon: the same zkey as the dev setup (b's; a's build was rebuilt above).
+    expect(await readFile(sets.preimage!.zkeyPath)).toEqual(await readFile(join(root, "b", "build", "dev", "PoseidonPreimage", "circuit_final.zkey")));
+  }, 600_000);
 });

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, resolveConfig } from "../../relayer/config.ts";
 import { run } from "../../relayer/cli.ts";
+import { proverNetwork } from "../../relayer/relayer.ts";
 import { UserError } from "../../cli/args.ts";
 
 const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
@@ -147,5 +148,14 @@ describe("relayer config", () => {
     expect(() => loadConfig(bad, env)).toThrow(/is not valid JSON/);
     await expect(run(["--config", bad])).rejects.toBeInstanceOf(UserError);
     await expect(run(["--role", "boss"])).rejects.toThrow(/--role must be all, planner or worker/);
+  });
+});
+
+describe("the prover's network", () => {
+  it("is local only when every Away chain is a local dev chain, so insecure (dev-ptau) artifacts never prove for a public chain", () => {
+    const away = (ids: number[]) => ({ away: resolveConfig({ ...base, away: ids.map((chainId) => ({ ...base.away[0]!, chainId })) }, env).away });
+    expect(proverNetwork(away([31337]))).toBe("local");
+    expect(proverNetwork(away([31337, 1337]))).toBe("local");
+    expect(proverNetwork(away([31337, 1]))).toBe("chain-1");
   });
 });

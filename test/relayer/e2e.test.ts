@@ -9,6 +9,9 @@
 // checks it with eth_getProof and releases the auctioneer's lockup: the failure was the LP side's,
 // not the auctioneer's (DESIGN section 11 rule 2). An LP-side refusal can clear (the LP may fund
 // an offer), so the settlement is retried until its deadline, then expires into the default.
+// Epoch 0's blocks carry no aggregate signature (the devnet's aggregation switch is off), so its
+// rotation is proved with the per-validator fallback circuit; every later header with the
+// aggregated circuit.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -137,7 +140,12 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     const usdc = addresses.tokens!.USDC;
     const weth = addresses.tokens!.WETH;
     // Three epochs of blocks (10 per epoch): the light client must rotate 0 -> 1 -> 2 first.
-    for (let i = 0; i < 21; i++) c.produceBlock();
+    // Epoch 0 (heights 1..9) without aggregate signatures: its rotation needs the fallback.
+    c.setAttestationControls({ aggregate: false });
+    for (let i = 0; i < 9; i++) c.produceBlock();
+    c.setAttestationControls({ aggregate: true });
+    for (let i = 0; i < 12; i++) c.produceBlock();
+    expect([c.block(9n)!.aggregate, c.block(19n)!.aggregate === null]).toEqual([null, false]);
     // the funded auction's Away side: an LP lends USDC at 10 bps against WETH, the winner pays WETH
     await send(LP, usdc, encodeFunctionData({ abi: TOKEN_ABI, functionName: "mint", args: [LP, 1_000n] }));
     await send(LP, usdc, encodeFunctionData({ abi: TOKEN_ABI, functionName: "approve", args: [addresses.registry, 1_000n] }));
@@ -186,6 +194,13 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     }
     const lc = r.lastViews().aways[0]!.lightClient;
     expect(lc.epoch).toBe(2n);
+    // The per-validator fallback where Home made no aggregate, the aggregated circuit elsewhere.
+    const kindOf = async (k: string) => ((await r.store.get(k))?.proof as { kind?: string } | null)?.kind;
+    expect([await kindOf("rotation:31337:0"), await kindOf("rotation:31337:1"), await kindOf(`header:31337:${sealed.header.height}`)]).toEqual([
+      "perValidator",
+      "aggregated",
+      "aggregated",
+    ]);
 
     // the funded auction settled on Away, and its receipt released the lockup on Home
     await until("the funded receipt to reach Home", async () => (await r.store.get(`receipt:31337:${funded.auctionId}`))?.state === "confirmed");

@@ -59,9 +59,10 @@ describe.skipIf(!haveChromium && !mustRun)("verifier-ts in headless Chromium", (
     const f = await headerQuorumFixture();
     await terminateSnarkjsCurves();
     fixtureJson = JSON.stringify({
-      vkey: f.vkey,
+      vkeys: f.vkeys,
       checkpoint: { chainId: f.checkpoint.chainId, epoch: f.checkpoint.epoch.toString(), validatorSetRoot: f.checkpoint.validatorSetRoot.toString() },
       items: f.items,
+      perValidatorItems: f.perValidatorItems,
       bundle: collateralBundleToJSON(f.bundle),
       query: {
         borrower: HQ_BORROWER,
@@ -155,11 +156,12 @@ describe.skipIf(!haveChromium && !mustRun)("verifier-ts in headless Chromium", (
       const v = (window as unknown as { verifierTs: typeof import("../../verifier-ts/index.ts") }).verifierTs;
       const fx = await (await fetch("/headerQuorum.json")).json();
       const checkpoint = { chainId: fx.checkpoint.chainId, epoch: BigInt(fx.checkpoint.epoch), validatorSetRoot: BigInt(fx.checkpoint.validatorSetRoot) };
-      const chain = v.verifyHeaderChain(fx.vkey, checkpoint, fx.items);
+      const chain = v.verifyHeaderChain(fx.vkeys, checkpoint, fx.items);
+      const pvChain = v.verifyHeaderChain(fx.vkeys, checkpoint, fx.perValidatorItems);
       const times: number[] = [];
       for (let i = 0; i < 7; i++) {
         const t0 = performance.now();
-        if (!v.verifyGroth16(fx.vkey, fx.items[1].publicSignals, fx.items[1].proof)) throw new Error("rejected");
+        if (!v.verifyGroth16(fx.vkeys.aggregated, fx.items[1].publicSignals, fx.items[1].proof)) throw new Error("rejected");
         times.push(performance.now() - t0);
       }
       times.sort((a, b) => a - b);
@@ -176,10 +178,11 @@ describe.skipIf(!haveChromium && !mustRun)("verifier-ts in headless Chromium", (
         maxAgeSeconds: BigInt(q.maxAgeSeconds),
         now: BigInt(q.now),
       };
-      const ok = v.checkCollateral(fx.vkey, v.decodeCollateralBundle(ssz), query);
-      const tooMuch = v.checkCollateral(fx.vkey, bundle, { ...query, minCredit: 10n ** 30n });
+      const ok = v.checkCollateral(fx.vkeys, v.decodeCollateralBundle(ssz), query);
+      const tooMuch = v.checkCollateral(fx.vkeys, bundle, { ...query, minCredit: 10n ** 30n });
       return {
         chainOk: chain.ok,
+        perValidatorChainOk: pvChain.ok,
         heights: chain.headers.map((h) => h.height.toString()),
         collateralOk: ok.ok,
         height: ok.ok ? ok.header.height.toString() : ok.reason,
@@ -189,9 +192,9 @@ describe.skipIf(!haveChromium && !mustRun)("verifier-ts in headless Chromium", (
     });
     expect(errors).toEqual([]);
     const { medianMs, ...verdicts } = result;
-    console.log(`verifier-ts in Chromium: HeaderQuorum Groth16 verify median ${medianMs.toFixed(1)} ms`);
+    console.log(`verifier-ts in Chromium: AggregatedHeaderQuorum Groth16 verify median ${medianMs.toFixed(1)} ms`);
     expect(medianMs).toBeGreaterThan(0);
-    expect(verdicts).toEqual({ chainOk: true, heights: ["1", "2", "3"], collateralOk: true, height: "3", rejected: "InsufficientCredit" });
+    expect(verdicts).toEqual({ chainOk: true, perValidatorChainOk: true, heights: ["1", "2", "3"], collateralOk: true, height: "3", rejected: "InsufficientCredit" });
     await page.close();
   });
 });

@@ -9,7 +9,7 @@ import { main } from "../../cli/main.ts";
 import { validatorSetToJSON } from "../../home/model/ssz.ts";
 import { collateralBundleToJSON, encodeCollateralBundle } from "../../verifier-ts/bundle.ts";
 import { groth16Vectors, type Groth16Vector } from "../vectors/groth16-vectors.ts";
-import { HQ_AWAY_CHAIN, HQ_BORROWER, HQ_SETTLEMENT, HQ_STATE_TIME_MS, headerQuorumFixture, type HeaderQuorumFixture } from "../vectors/headerQuorum-vectors.ts";
+import { HQ_AWAY_CHAIN, HQ_BORROWER, HQ_CHAIN_ID, HQ_SETTLEMENT, HQ_STATE_TIME_MS, headerQuorumFixture, type HeaderQuorumFixture } from "../vectors/headerQuorum-vectors.ts";
 import { terminateSnarkjsCurves } from "../vectors/snarkjs-api.ts";
 
 let dir = "";
@@ -77,12 +77,19 @@ describe("olzk verify proof", () => {
 
 describe("olzk verify chain / collateral / validators", () => {
   const cp = () => file("checkpoint.json", JSON.stringify({ chainId: f.checkpoint.chainId, epoch: "0", validatorSetRoot: f.checkpoint.validatorSetRoot.toString() }));
-  const vk = () => file("hq-vkey.json", JSON.stringify(f.vkey));
+  const vk = () => file("agg-vkey.json", JSON.stringify(f.vkeys.aggregated));
+  const pvk = () => file("hq-vkey.json", JSON.stringify(f.vkeys.perValidator));
 
   it("verifies the real header chain, and rejects it from another checkpoint", async () => {
     const headers = file("headers.json", JSON.stringify(f.items));
     const ok = await olzk("chain", "--vkey", vk(), "--checkpoint", cp(), "--headers", headers);
     expect(ok).toMatchObject({ code: 0, out: "VALID: 3 headers verified, latest height 3; now at epoch 1" });
+    // Per-validator proofs need their own key.
+    const pv = file("pv-headers.json", JSON.stringify(f.perValidatorItems));
+    expect(await olzk("chain", "--vkey", vk(), "--per-validator-vkey", pvk(), "--checkpoint", cp(), "--headers", pv)).toMatchObject({ code: 0 });
+    const noKey = await olzk("chain", "--vkey", vk(), "--checkpoint", cp(), "--headers", pv, "--json");
+    expect(noKey.code).toBe(1);
+    expect(JSON.parse(noKey.out)).toMatchObject({ ok: false, code: "VerifierUnavailable", index: 0 });
     const other = file("cp2.json", JSON.stringify({ chainId: f.checkpoint.chainId, epoch: "0", validatorSetRoot: "5" }));
     const bad = await olzk("chain", "--vkey", vk(), "--checkpoint", other, "--headers", headers, "--json");
     expect(bad.code).toBe(1);
@@ -112,12 +119,18 @@ describe("olzk verify chain / collateral / validators", () => {
     expect(badFlag).toMatchObject({ code: 2, err: "olzk verify: --borrower must be a 20-byte 0x address, got '0x12'" });
   });
 
-  it("checks a validator set file against a root", async () => {
+  it("checks a validator set file against a root, with the attestation-key rules of its Home chain", async () => {
     const set = file("set.json", JSON.stringify(validatorSetToJSON(f.setA)));
-    const ok = await olzk("validators", "--set", set, "--root", f.checkpoint.validatorSetRoot.toString());
+    const chain = ["--home-chain-id", String(HQ_CHAIN_ID)];
+    const ok = await olzk("validators", "--set", set, "--root", f.checkpoint.validatorSetRoot.toString(), ...chain);
     expect(ok).toMatchObject({ code: 0, out: "VALID: 3 bound validators, total power 60, root " + f.checkpoint.validatorSetRoot.toString() });
-    const bad = await olzk("validators", "--set", set, "--root", "0x1234");
+    const bad = await olzk("validators", "--set", set, "--root", "0x1234", ...chain);
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(/^INVALID: validator set root \d+ is not the claimed 4660$/);
+    // The proofs of possession are for one chain.
+    const other = await olzk("validators", "--set", set, "--root", f.checkpoint.validatorSetRoot.toString(), "--home-chain-id", "78", "--json");
+    expect(other.code).toBe(1);
+    expect(JSON.parse(other.out)).toMatchObject({ ok: false, code: "InvalidProofOfPossession", slot: 0 });
+    expect((await olzk("validators", "--set", set, "--root", "1")).code).toBe(2); // --home-chain-id is required
   });
 });

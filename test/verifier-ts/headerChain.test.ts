@@ -1,15 +1,16 @@
 // Header-chain rules of verifier-ts (same as HomeLightClient): rotation, wrong set root,
-// past/future epoch, non-increasing height, wrong chain, malformed meta and invalid proofs.
-// The proof check is a stand-in here; real Groth16 proofs drive it in headerChain.real.test.ts.
+// past/future epoch, non-increasing height, wrong chain, malformed meta and invalid proofs, and
+// each proof checked with the verifier of its kind (aggregated or per-validator). The proof
+// check is a stand-in here; real Groth16 proofs drive it in headerQuorum.real.test.ts.
 import { describe, expect, it } from "vitest";
 import { verifyHeaderChain, decodeMeta, type Checkpoint } from "../../verifier-ts/headerChain.ts";
-import { CHAIN_ID, headerItem, SET_A, SET_B, SET_C, standInVerifier } from "./chainFixtures.ts";
+import { CHAIN_ID, headerItem, SET_A, SET_B, SET_C, STAND_IN } from "./chainFixtures.ts";
 
 const checkpoint: Checkpoint = { chainId: CHAIN_ID, epoch: 3n, validatorSetRoot: SET_A };
 
 describe("verifyHeaderChain", () => {
   it("accepts a chain through two rotations and returns the verified headers", () => {
-    const r = verifyHeaderChain(standInVerifier, checkpoint, [
+    const r = verifyHeaderChain(STAND_IN, checkpoint, [
       headerItem({ epoch: 3n, height: 1n, setRoot: SET_A }),
       headerItem({ epoch: 3n, height: 4n, setRoot: SET_A, nextSetRoot: SET_B }),
       headerItem({ epoch: 4n, height: 5n, setRoot: SET_B, nextSetRoot: SET_C }),
@@ -35,13 +36,31 @@ describe("verifyHeaderChain", () => {
     expect(r.cursor).toEqual({ chainId: CHAIN_ID, epoch: 5n, validatorSetRoot: SET_C, height: 9n });
   });
 
+  it("checks each item with the verifier of its kind, and refuses a kind it has no verifier for", () => {
+    const items = [
+      headerItem({ epoch: 3n, height: 1n, setRoot: SET_A, kind: "perValidator" }),
+      headerItem({ epoch: 3n, height: 2n, setRoot: SET_A, nextSetRoot: SET_B }),
+    ];
+    const seen: string[] = [];
+    const spy = (kind: string) => () => {
+      seen.push(kind);
+      return { ok: true as const };
+    };
+    expect(verifyHeaderChain({ aggregated: spy("aggregated"), perValidator: spy("perValidator") }, checkpoint, items).ok).toBe(true);
+    expect(seen).toEqual(["perValidator", "aggregated"]);
+    const r = verifyHeaderChain({ aggregated: spy("aggregated") }, checkpoint, items);
+    expect(r).toMatchObject({ ok: false, code: "VerifierUnavailable", index: 0 });
+    const bad = { ...items[0]!, kind: "both" as never };
+    expect(verifyHeaderChain(STAND_IN, checkpoint, [bad])).toMatchObject({ ok: false, code: "MalformedItem", index: 0 });
+  });
+
   it("an empty chain is the checkpoint itself", () => {
-    const r = verifyHeaderChain(standInVerifier, { ...checkpoint, height: 10n }, []);
+    const r = verifyHeaderChain(STAND_IN, { ...checkpoint, height: 10n }, []);
     expect(r).toEqual({ ok: true, headers: [], cursor: { chainId: CHAIN_ID, epoch: 3n, validatorSetRoot: SET_A, height: 10n } });
   });
 
   const reject = (items: ReturnType<typeof headerItem>[], cp: Checkpoint = checkpoint) => {
-    const r = verifyHeaderChain(standInVerifier, cp, items);
+    const r = verifyHeaderChain(STAND_IN, cp, items);
     if (r.ok) throw new Error("expected a rejection");
     return r;
   };
@@ -102,14 +121,14 @@ describe("verifyHeaderChain", () => {
     const max = (1n << 64n) - 1n;
     const r = reject([headerItem({ epoch: max, height: 1n, setRoot: SET_A, nextSetRoot: SET_B })], { ...checkpoint, epoch: max });
     expect(r.code).toBe("MalformedMeta");
-    expect(verifyHeaderChain(standInVerifier, { ...checkpoint, epoch: max }, [headerItem({ epoch: max, height: 1n, setRoot: SET_A })]).ok).toBe(true);
+    expect(verifyHeaderChain(STAND_IN, { ...checkpoint, epoch: max }, [headerItem({ epoch: max, height: 1n, setRoot: SET_A })]).ok).toBe(true);
   });
 
   it("rejects an invalid proof after the cheap checks pass", () => {
     const r = reject([headerItem({ epoch: 3n, height: 1n, setRoot: SET_A }), headerItem({ epoch: 3n, height: 2n, setRoot: SET_A, valid: false })]);
     expect(r.code).toBe("InvalidProof");
     expect(r.index).toBe(1);
-    expect(r.reason).toBe("item 1: invalid HeaderQuorum proof (pairing check failed)");
+    expect(r.reason).toBe("item 1: invalid aggregated header proof (pairing check failed)");
   });
 
   it("rejects a bad checkpoint", () => {
