@@ -65,6 +65,9 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false> |
 
 /** Commit, reveal, clear an auction on Home and seal the block with its result (Away clock follows Home). */
 async function clearAuction(body: Record<string, unknown>, bids: Parameters<SafetyStack["runBids"]>[1], escrow?: bigint): Promise<bigint> {
+  // the phases are counted from the clocks runBids advances: Away blocks mined back to back run
+  // ahead of Home, and runBids first brings Home up to Away, so start from there
+  await s.syncClocks();
   const t = s.homeNow();
   const id = (await s.act("create-auction", { reservePrice: "0", commitDeadline: t + 10, revealDeadline: t + 20, ...body })).auctionId as bigint;
   if (escrow !== undefined) {
