@@ -21,6 +21,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serve, type DevnetServer } from "../../home/devnet/server.ts";
 import { decodeReceiptWord } from "../../home/model/away-storage.ts";
+import { LIGHT_CLIENT_ABI } from "../../relayer/away-viem.ts";
 import { rng } from "../home/risk/helpers.ts";
 import { E18, E6, LIBRA, LOCK_RELEASED, LOCK_SLASHED, PRICE_SCALE, SafetyStack } from "../safety/stack.ts";
 import type { Endpoint } from "./edr-rpc.ts";
@@ -235,7 +236,6 @@ describe("relayer soak: kill -9, RPC outages and reverts", () => {
       for (const l of p.locks) expect({ id: p.id, kind: p.kind, lock: s.lockStatus(l.lockId) }).toEqual({ id: p.id, kind: p.kind, lock: l.slashed ? LOCK_SLASHED : LOCK_RELEASED });
     }
     // every transaction the relayer accounts mined: none reverted, no unit of work twice
-    const lcAbi = parseAbi(["function submitHeader(uint256[8] proof, uint256[4] pub)"]);
     const stAbi = s.abi.settlement;
     const work = new Map<string, string[]>();
     let mined = 0;
@@ -249,8 +249,9 @@ describe("relayer soak: kill -9, RPC outages and reverts", () => {
         expect(r.status, `relayer tx ${tx.hash} reverted`).toBe("success");
         let unit: string;
         if (tx.to?.toLowerCase() === s.c.lightClient.toLowerCase()) {
-          const d = decodeFunctionData({ abi: lcAbi, data: tx.input });
-          unit = `header:${d.args[1].join(",")}`; // the same public inputs: the same header
+          const d = decodeFunctionData({ abi: LIGHT_CLIENT_ABI, data: tx.input });
+          if (d.functionName !== "submitHeader") throw new Error(`relayer tx ${tx.hash} called ${d.functionName} on the light client`);
+          unit = `header:${d.args[2].join(",")}`; // the same public inputs: the same header, whichever proof kind
         } else {
           const d = decodeFunctionData({ abi: stAbi, data: tx.input });
           unit = `${d.functionName}:${(d.args![2] as { auctionId: bigint }).auctionId}`;
