@@ -28,6 +28,7 @@ import { createLogger } from "../../relayer/log.ts";
 import { deployAll } from "../../scripts/deploy.ts";
 import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
 import { ensureContractsBuilt } from "./ensure-built.ts";
+import { until as pollUntil } from "../fixtures/until.ts";
 
 const RELAYER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"; // hardhat #1
 const PRICE_SCALE = 10n ** 18n;
@@ -70,15 +71,7 @@ async function diagnostics(): Promise<string> {
   return `\njobs:\n${jobs.join("\n")}\nlast relayer log lines:\n${relayerLog.slice(-60).join("\n")}`;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 240_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}${await diagnostics()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 240_000) => pollUntil(what, fn, { timeoutMs, everyMs: 200, diagnostics });
 
 async function send(from: Address, to: Address, data: Hex): Promise<void> {
   const hash = await rpc.request("eth_sendTransaction", [{ from, to, data }]);

@@ -26,6 +26,7 @@ import { SqliteJobStore } from "../../relayer/store/sqlite.ts";
 import { loadArtifact } from "../../scripts/deploy.ts";
 import { E18, E6, LIBRA, LOCK_RELEASED, PRICE_SCALE, SafetyStack } from "../safety/stack.ts";
 import { relayCli, type Child } from "./relay-process.ts";
+import { until as pollUntil } from "../fixtures/until.ts";
 
 const RELAYER_KEY: Hex = "0xea6c44ac03bff858b476bba40716402b03e41b8e97e276d1baec7c37d42484a0"; // hardhat #10: the stack's "relayer" role
 const HOUR = 3600;
@@ -53,15 +54,7 @@ async function diagnostics(): Promise<string> {
   return `\njobs:\n${jobs.join("\n")}\nlast log lines:\n${logLines.slice(-40).join("\n")}`;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 240_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}${await diagnostics()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 240_000) => pollUntil(what, fn, { timeoutMs, everyMs: 100, diagnostics });
 
 /** Commit, reveal, clear an auction on Home and seal the block with its result (Away clock follows Home). */
 async function clearAuction(body: Record<string, unknown>, bids: Parameters<SafetyStack["runBids"]>[1], escrow?: bigint): Promise<bigint> {

@@ -14,6 +14,7 @@ import { startPostgres, type PgServer } from "./pg-server.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { until as pollUntil } from "../fixtures/until.ts";
 
 const KEYS = [
   "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d", // hardhat #1
@@ -35,13 +36,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await fn())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = (what: string, fn: () => Promise<boolean>, timeoutMs = 60_000) => pollUntil(what, fn, { timeoutMs, everyMs: 50 });
 
 function config(i: number, database: string, extra: Record<string, unknown> = {}): RelayerConfig {
   return resolveConfig(

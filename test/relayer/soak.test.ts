@@ -27,6 +27,7 @@ import { E18, E6, LIBRA, LOCK_RELEASED, LOCK_SLASHED, PRICE_SCALE, SafetyStack }
 import type { Endpoint } from "./edr-rpc.ts";
 import { startPostgres, type PgServer } from "./pg-server.ts";
 import { relayCli, type Child } from "./relay-process.ts";
+import { until as pollUntil } from "../fixtures/until.ts";
 
 const KEYS: Hex[] = [
   "0x689af8efa8c651a91ad287602527f3af2fe9f6501a7ac4b061667b5a93e037fd", // hardhat #11
@@ -65,15 +66,7 @@ afterAll(async () => {
   if (!process.env.OLZK_KEEP_TEST_DIR) rmSync(dir, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number) => pollUntil(what, fn, { timeoutMs, everyMs: 500 });
 
 describe("relayer soak: kill -9, RPC outages and reverts", () => {
   it("settles or rightly defaults every auction, with no transaction twice and no wrongful slash, counted from the chains", async () => {
