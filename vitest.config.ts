@@ -1,6 +1,6 @@
 import { configDefaults, defineConfig } from "vitest/config";
 
-// The relayer soak runs for several minutes (10.2 measured at load 14 on 2 cores), too long
+// The relayer soak runs for several minutes (6.2 measured at load 8-10 on 2 cores, 10-13 at load 14), too long
 // for `npm test`: `npm run test:soak` runs it (OLZK_SOAK=1), and so does .ci/run after `npm test`.
 const SOAK = "test/relayer/soak.test.ts";
 
