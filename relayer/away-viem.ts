@@ -14,6 +14,8 @@ export const LIGHT_CLIENT_ABI = parseAbi([
   "function currentEpoch() view returns (uint64)",
   "function latestHeight() view returns (uint64)",
   "function hasHeaders() view returns (bool)",
+  "function paused() view returns (bool)",
+  "function pausedDuring(uint64 from, uint64 to) view returns (uint64)",
   "error PublicInputNotInField(uint256 index)",
   "error MalformedMeta()",
   "error WrongChainId(uint32 got, uint32 expected)",
@@ -98,8 +100,8 @@ const proof8 = (c: Groth16Calldata) => {
 
 export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient): Promise<AwayPort> {
   const a = readAddresses(chain.addressesFile, chain.chainId);
-  const read = <T>(address: Address, abi: any, functionName: string, args: unknown[] = []): Promise<T> =>
-    client.readContract({ address, abi, functionName, args }) as Promise<T>;
+  const read = <T>(address: Address, abi: any, functionName: string, args: unknown[] = [], blockNumber?: bigint): Promise<T> =>
+    client.readContract({ address, abi, functionName, args, blockNumber }) as Promise<T>;
   const lightClientState = async (): Promise<AwayView["lightClient"]> => {
     const [epoch, latestHeight, hasHeaders] = await Promise.all([
       read<bigint>(a.lightClient, LIGHT_CLIENT_ABI, "currentEpoch"),
@@ -120,6 +122,15 @@ export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient)
     receipt,
     async headerStored(height) {
       return (await read<bigint>(a.lightClient, LIGHT_CLIENT_ABI, "stateRootAt", [height])) !== 0n;
+    },
+    async settlementWindow(r) {
+      const block = await client.getBlock({ blockTag: "latest" });
+      const [paused, ext] = await Promise.all([
+        read<boolean>(a.lightClient, LIGHT_CLIENT_ABI, "paused", [], block.number),
+        // the contract's own extension: pausedDuring(clearedAt, now) (SettlementRules.withinWindow)
+        block.timestamp > r.settleDeadline ? read<bigint>(a.lightClient, LIGHT_CLIENT_ABI, "pausedDuring", [r.clearedAt, block.timestamp], block.number) : 0n,
+      ]);
+      return { deadline: r.settleDeadline + ext, nowSec: block.timestamp, paused };
     },
     async view(auctionIds) {
       const [lc, block] = await Promise.all([lightClientState(), client.getBlock({ blockTag: "latest" })]);

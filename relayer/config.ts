@@ -4,7 +4,7 @@
 // in relayer/README.md.
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { getAddress, isAddress, parseGwei, type Address, type Hex } from "viem";
+import { formatEther, getAddress, isAddress, parseEther, parseGwei, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { DEFAULT_FEES, type FeeConfig } from "./fees.ts";
 
@@ -48,6 +48,8 @@ export interface AwayChainConfig {
   confirmations: number;
   /** Fee estimation, replacement and cap. */
   fees: FeeConfig;
+  /** /healthz reports the chain unhealthy while the signer's balance is below this (wei). */
+  minBalanceWei: bigint;
 }
 
 export interface RelayerConfig {
@@ -58,10 +60,17 @@ export interface RelayerConfig {
   pollIntervalMs: number;
   /** Metrics/health server; port 0 = pick a free port; null = disabled. */
   metrics: { host: string; port: number } | null;
-  workerId: string;
+  /** Name of this worker in job rows; undefined = stable id kept in the data dir (worker-id.ts). */
+  workerId: string | undefined;
   leaseMs: number;
-  /** Jobs run at once by this process. */
+  /** Submission slots: jobs in their submitting phase (transactions, Home receipts) at once. */
   concurrency: number;
+  /** Proving slots: proofs made at once, apart from the submission slots. */
+  proverConcurrency: number;
+  /** Backoff of retried jobs (a failure that can clear on its own): first delay and cap (ms). */
+  retry: { baseMs: number; maxMs: number };
+  /** /healthz thresholds and how often the Away chains are probed (ms). */
+  health: { checkIntervalMs: number; homeStaleMs: number; maxPendingTxMs: number; maxJobAgeMs: number };
   logLevel: "debug" | "info" | "warn" | "error";
   /** Prover options: artifact profile (default "dev") and proof cache directory (default build/proofs). */
   prover: { profile?: string; cacheDir?: string };
@@ -116,6 +125,8 @@ const ENV = {
   workerId: "OLZK_RELAYER_WORKER_ID",
   leaseMs: "OLZK_RELAYER_LEASE_MS",
   concurrency: "OLZK_RELAYER_CONCURRENCY",
+  proverConcurrency: "OLZK_RELAYER_PROVER_CONCURRENCY",
+  retryMaxMs: "OLZK_RELAYER_RETRY_MAX_MS",
   logLevel: "OLZK_RELAYER_LOG_LEVEL",
   awayChains: "OLZK_RELAYER_AWAY_CHAINS",
   proverProfile: "OLZK_RELAYER_PROVER_PROFILE",
@@ -135,7 +146,7 @@ export function awayEnv(chainId: number | string, what: string): string {
 export function resolveConfig(raw: unknown, env: Env = process.env, baseDir = process.cwd()): RelayerConfig {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError("config must be a JSON object");
   const r = raw as Record<string, any>;
-  const known = ["homeUrl", "dataDir", "database", "pollIntervalMs", "metrics", "workerId", "leaseMs", "concurrency", "logLevel", "prover", "startupTimeoutMs", "away"];
+  const known = ["homeUrl", "dataDir", "database", "pollIntervalMs", "metrics", "workerId", "leaseMs", "concurrency", "proverConcurrency", "retry", "health", "logLevel", "prover", "startupTimeoutMs", "away"];
   for (const k of Object.keys(r)) {
     if (!known.includes(k) && !k.startsWith("$") && k !== "comment") throw new ConfigError(`unknown config key '${k}' (known: ${known.join(", ")})`);
   }
@@ -144,17 +155,15 @@ export function resolveConfig(raw: unknown, env: Env = process.env, baseDir = pr
   const homeUrl = urlFrom(env[ENV.homeUrl], ENV.homeUrl, ["http:", "https:"]) ?? urlFrom(r.homeUrl, "homeUrl", ["http:", "https:"]);
   if (!homeUrl) throw new ConfigError(`homeUrl is required (the Home devnet API, e.g. http://127.0.0.1:8645; env ${ENV.homeUrl})`);
 
-  expectType(r.dataDir, "string", "dataDir");
-  const dataDir = path(env[ENV.dataDir] || r.dataDir || ".olzk/relayer");
-
-  expectType(r.database, "string", "database");
-  let database = env[ENV.database] || r.database || "sqlite";
-  if (/^postgres(ql)?:/.test(database)) database = urlFrom(database, "database", ["postgres:", "postgresql:"])!;
-  else if (database !== "sqlite") database = path(database.replace(/^sqlite:(\/\/)?/, ""));
+  const { dataDir, database } = storeFrom(r, env, path);
 
   const pollIntervalMs = intFrom(env[ENV.pollIntervalMs], ENV.pollIntervalMs, 50) ?? intFrom(r.pollIntervalMs, "pollIntervalMs", 50) ?? 2000;
   const leaseMs = intFrom(env[ENV.leaseMs], ENV.leaseMs, 1000) ?? intFrom(r.leaseMs, "leaseMs", 1000) ?? 60_000;
-  const concurrency = intFrom(env[ENV.concurrency], ENV.concurrency, 1, 64) ?? intFrom(r.concurrency, "concurrency", 1, 64) ?? 1;
+  const concurrency = intFrom(env[ENV.concurrency], ENV.concurrency, 1, 64) ?? intFrom(r.concurrency, "concurrency", 1, 64) ?? 4;
+  const proverConcurrency =
+    intFrom(env[ENV.proverConcurrency], ENV.proverConcurrency, 1, 16) ?? intFrom(r.proverConcurrency, "proverConcurrency", 1, 16) ?? 1;
+  const retry = retryFrom(r.retry, env);
+  const health = healthFrom(r.health, pollIntervalMs);
   const startupTimeoutMs =
     intFrom(env[ENV.startupTimeoutMs], ENV.startupTimeoutMs, 0, 3_600_000) ?? intFrom(r.startupTimeoutMs, "startupTimeoutMs", 0, 3_600_000) ?? 30_000;
 
@@ -170,7 +179,10 @@ export function resolveConfig(raw: unknown, env: Env = process.env, baseDir = pr
   }
 
   expectType(r.workerId, "string", "workerId");
-  const workerId = env[ENV.workerId] || r.workerId || `relayer-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const workerId: string | undefined = env[ENV.workerId] || r.workerId || undefined;
+  if (workerId !== undefined && !/^[\w.:@-]{1,100}$/.test(workerId)) {
+    throw new ConfigError(`workerId must be 1 to 100 letters, digits or . _ : @ -, got '${workerId}'`);
+  }
 
   const logLevel = (env[ENV.logLevel] || r.logLevel || "info") as RelayerConfig["logLevel"];
   if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new ConfigError(`logLevel must be debug, info, warn or error, got '${logLevel}'`);
@@ -199,10 +211,54 @@ export function resolveConfig(raw: unknown, env: Env = process.env, baseDir = pr
   const dup = away.find((a, i) => away.findIndex((b) => b.chainId === a.chainId) !== i);
   if (dup) throw new ConfigError(`Away chain ${dup.chainId} is configured twice`);
 
-  return { homeUrl, dataDir, database, pollIntervalMs, metrics, workerId, leaseMs, concurrency, logLevel, prover, startupTimeoutMs, away };
+  return { homeUrl, dataDir, database, pollIntervalMs, metrics, workerId, leaseMs, concurrency, proverConcurrency, retry, health, logLevel, prover, startupTimeoutMs, away };
 }
 
-const AWAY_KEYS = ["name", "rpcUrl", "rpcUrls", "rpcTimeoutMs", "chainId", "addressesFile", "signerKeyEnv", "signerKey", "remoteSigner", "confirmations", "fees"];
+/** `dataDir` and `database` (also all that `olzk relay jobs` / `requeue` need). */
+function storeFrom(r: Record<string, any>, env: Env, path: (p: string) => string): { dataDir: string; database: string } {
+  expectType(r.dataDir, "string", "dataDir");
+  const dataDir = path(env[ENV.dataDir] || r.dataDir || ".olzk/relayer");
+  expectType(r.database, "string", "database");
+  let database = env[ENV.database] || r.database || "sqlite";
+  if (/^postgres(ql)?:/.test(database)) database = urlFrom(database, "database", ["postgres:", "postgresql:"])!;
+  else if (database !== "sqlite") database = path(database.replace(/^sqlite:(\/\/)?/, ""));
+  return { dataDir, database };
+}
+
+function knownKeys(o: Record<string, unknown>, where: string, keys: string[]): void {
+  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new ConfigError(`unknown key '${where}.${k}' (known: ${keys.join(", ")})`);
+}
+
+function retryFrom(v: unknown, env: Env): RelayerConfig["retry"] {
+  expectType(v, "object", "retry");
+  const o = (v ?? {}) as Record<string, unknown>;
+  knownKeys(o, "retry", ["baseMs", "maxMs"]);
+  const baseMs = intFrom(o.baseMs, "retry.baseMs", 10, 3_600_000) ?? 1_000;
+  const maxMs = intFrom(env[ENV.retryMaxMs], ENV.retryMaxMs, 10, 86_400_000) ?? intFrom(o.maxMs, "retry.maxMs", 10, 86_400_000) ?? 60_000;
+  if (maxMs < baseMs) throw new ConfigError(`retry.maxMs (${maxMs}) must be at least retry.baseMs (${baseMs})`);
+  return { baseMs, maxMs };
+}
+
+function healthFrom(v: unknown, pollIntervalMs: number): RelayerConfig["health"] {
+  expectType(v, "object", "health");
+  const o = (v ?? {}) as Record<string, unknown>;
+  knownKeys(o, "health", ["checkIntervalMs", "homeStaleMs", "maxPendingTxMs", "maxJobAgeMs"]);
+  return {
+    checkIntervalMs: intFrom(o.checkIntervalMs, "health.checkIntervalMs", 100, 3_600_000) ?? 5_000,
+    homeStaleMs: intFrom(o.homeStaleMs, "health.homeStaleMs", 100, 86_400_000) ?? Math.max(5 * pollIntervalMs, 15_000),
+    maxPendingTxMs: intFrom(o.maxPendingTxMs, "health.maxPendingTxMs", 1_000, 86_400_000) ?? 300_000,
+    maxJobAgeMs: intFrom(o.maxJobAgeMs, "health.maxJobAgeMs", 1_000, 30 * 86_400_000) ?? 1_800_000,
+  };
+}
+
+/** The job store's location from a config file (and the environment), without the rest of the config. */
+export function loadStoreConfig(file: string | undefined, env: Env = process.env): { dataDir: string; database: string } {
+  const { raw, baseDir } = readConfigFile(file);
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError("config must be a JSON object");
+  return storeFrom(raw as Record<string, any>, env, (p) => (isAbsolute(p) ? p : resolve(baseDir, p)));
+}
+
+const AWAY_KEYS = ["name", "rpcUrl", "rpcUrls", "rpcTimeoutMs", "chainId", "addressesFile", "signerKeyEnv", "signerKey", "remoteSigner", "confirmations", "fees", "minBalanceEth"];
 
 function awayChain(a: Record<string, any>, i: number, env: Env, path: (p: string) => string): AwayChainConfig {
   const where = `away[${i}]`;
@@ -226,6 +282,7 @@ function awayChain(a: Record<string, any>, i: number, env: Env, path: (p: string
     signer: signerFrom(a, where, env, chainId),
     confirmations,
     fees: feesFrom(a.fees, `${where}.fees`, env, chainId),
+    minBalanceWei: etherFrom(e("MIN_BALANCE_ETH"), awayEnv(chainId, "MIN_BALANCE_ETH")) ?? etherFrom(a.minBalanceEth, `${where}.minBalanceEth`) ?? parseEther("0.01"),
   };
 }
 
@@ -301,6 +358,14 @@ function signerFrom(a: Record<string, any>, where: string, env: Env, chainId: nu
 }
 
 const GWEI_RE = /^\d+(\.\d{1,9})?$/;
+const ETH_RE = /^\d+(\.\d{1,18})?$/;
+
+function etherFrom(v: unknown, where: string): bigint | undefined {
+  if (v === undefined || v === "") return undefined;
+  const s = typeof v === "number" && Number.isFinite(v) && v >= 0 ? v.toFixed(18).replace(/\.?0+$/, "") : v;
+  if (typeof s !== "string" || !ETH_RE.test(s.trim())) throw new ConfigError(`${where} must be an amount in ether (up to 18 decimals), got ${JSON.stringify(v)}`);
+  return parseEther(s.trim());
+}
 
 function gweiFrom(v: unknown, where: string): bigint | undefined {
   if (v === undefined || v === "") return undefined;
@@ -338,8 +403,9 @@ export function printableConfig(c: RelayerConfig): unknown {
   const gwei = (wei: bigint) => `${wei / 10n ** 9n}${wei % 10n ** 9n ? `.${(wei % 10n ** 9n).toString().padStart(9, "0").replace(/0+$/, "")}` : ""}`;
   return {
     ...c,
-    away: c.away.map(({ signer, fees, ...a }) => ({
+    away: c.away.map(({ signer, fees, minBalanceWei, ...a }) => ({
       ...a,
+      minBalanceEth: formatEther(minBalanceWei),
       signer: signer.kind === "key" ? { kind: "key", address: signer.address, key: `<redacted, from ${signer.source}>` } : { kind: "remote", address: signer.address, url: signer.url },
       fees: {
         capGwei: gwei(fees.capWei), bumpAfterMs: fees.bumpAfterMs, bumpPercent: fees.bumpPercent, priorityPercentile: fees.priorityPercentile,
@@ -351,7 +417,12 @@ export function printableConfig(c: RelayerConfig): unknown {
 
 /** Read a config file (JSON) and resolve it with the environment; relative paths are relative to the file. */
 export function loadConfig(file: string | undefined, env: Env = process.env): RelayerConfig {
-  if (!file) return resolveConfig({}, env);
+  const { raw, baseDir } = readConfigFile(file);
+  return resolveConfig(raw, env, baseDir);
+}
+
+function readConfigFile(file: string | undefined): { raw: unknown; baseDir: string } {
+  if (!file) return { raw: {}, baseDir: process.cwd() };
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -364,5 +435,5 @@ export function loadConfig(file: string | undefined, env: Env = process.env): Re
   } catch (e) {
     throw new ConfigError(`config file '${file}' is not valid JSON: ${(e as Error).message}`);
   }
-  return resolveConfig(raw, env, dirname(resolve(file)));
+  return { raw, baseDir: dirname(resolve(file)) };
 }

@@ -1,9 +1,12 @@
 // The relayer's seams: what it reads from Home, what it reads from and sends to each Away
 // chain, and how it proves. The planner only sees the plain views (HomeView, AwayView);
-// the executor uses the ports. Real implementations: home-http.ts (devnet HTTP API),
+// the job handlers use the ports. Real implementations: home-http.ts (devnet HTTP API),
 // away-viem.ts (contracts via viem), prover-port.ts (prover/); tests plug in fakes.
 import type { Address, Hex } from "viem";
 import type { ReceiptWord } from "../home/model/away-storage.ts";
+import type { SignedHeader } from "../home/model/header.ts";
+import type { AuctionResultPayload, LockupPayload } from "../home/model/leaves.ts";
+import type { SettlementProveArgs } from "../prover/prover.ts";
 import type { TxIntent } from "./submit.ts";
 
 /** A cleared auction result on Home, as far as the planner needs it. */
@@ -15,7 +18,7 @@ export interface HomeAuction {
   awayContract: Address;
   /** First Home height whose state contains the result leaf. */
   height: bigint;
-  /** Unix seconds; after it an unsettled result gets a default receipt. */
+  /** Unix seconds; after it (extended by the light client's pauses) an unsettled result gets a default receipt. */
   settleDeadline: bigint;
   /** Home already consumed an Away receipt for this auction (collateral released/slashed). */
   receiptConsumed: boolean;
@@ -60,17 +63,18 @@ export interface HeaderCalldata extends Groth16Calldata {
 /** Everything a settlement (or default) proof and transaction need, at one Home height. */
 export interface SettlementMaterial {
   height: bigint;
-  /** Opaque to the relayer: handed to the prover as is (stored in the job row, bigints preserved). */
-  proverArgs: unknown;
+  /** The prover's settlement input (stored in the job row, bigints preserved). */
+  proverArgs: SettlementProveArgs;
   /** ABI values for AtomicSettlement.settle/recordDefault. */
-  result: unknown;
-  lockups: unknown[];
+  result: AuctionResultPayload;
+  /** The result's lockups in ENCODING.md slot order. */
+  lockups: LockupPayload[];
 }
 
 export interface HomeSource {
   view(): Promise<HomeView>;
   /** Signed header at `height`, with its aggregate signature when Home made one (as the prover's proveHeader takes it). */
-  signedHeader(height: bigint): Promise<unknown>;
+  signedHeader(height: bigint): Promise<SignedHeader>;
   /** Leaves, payloads and state proofs of one auction's settlement at `height`. */
   settlementMaterial(auctionId: bigint, height: bigint, chainId: number): Promise<SettlementMaterial>;
   /** Carry an Away receipt to Home; "already" when Home had consumed it. */
@@ -79,8 +83,18 @@ export interface HomeSource {
 
 export interface ProverPort {
   /** Aggregated proof when the header carries an aggregate signature, else the per-validator one where the profile has it. */
-  proveHeader(signedHeader: unknown): Promise<HeaderCalldata>;
+  proveHeader(signedHeader: SignedHeader): Promise<HeaderCalldata>;
   proveSettlement(material: SettlementMaterial): Promise<Groth16Calldata>;
+}
+
+/** The settlement window of a result as the Away chain computes it now. */
+export interface SettlementWindow {
+  /** settleDeadline plus the light client's paused seconds since the result cleared (unix seconds). */
+  deadline: bigint;
+  /** The Away chain's latest block timestamp. */
+  nowSec: bigint;
+  /** The light client is paused (settlement reads and header submission refuse). */
+  paused: boolean;
 }
 
 export interface AwayPort {
@@ -91,6 +105,8 @@ export interface AwayPort {
   headerStored(height: bigint): Promise<boolean>;
   lightClientState(): Promise<AwayView["lightClient"]>;
   receipt(auctionId: bigint): Promise<ReceiptWord | null>;
+  /** The result's pause-extended deadline, read from the light client's pause log. */
+  settlementWindow(result: Pick<AuctionResultPayload, "settleDeadline" | "clearedAt">): Promise<SettlementWindow>;
   headerTx(c: HeaderCalldata): TxIntent;
   settleTx(m: SettlementMaterial, c: Groth16Calldata): TxIntent;
   defaultTx(m: SettlementMaterial, c: Groth16Calldata): TxIntent;

@@ -16,9 +16,9 @@ export interface ProverPortOptions {
 export function defaultProver(opts: ProverPortOptions = {}): ProverPort {
   const load = () => import("../prover/prover.ts");
   return {
-    async proveHeader(sh: unknown): Promise<HeaderCalldata> {
+    async proveHeader(sh: SignedHeader): Promise<HeaderCalldata> {
       const { proveHeader } = await load();
-      const r = await proveHeader(sh as SignedHeader, opts);
+      const r = await proveHeader(sh, opts);
       return { proof: r.calldata.proof, pub: r.calldata.pubSignals, kind: r.kind };
     },
     async proveSettlement(m: SettlementMaterial): Promise<Groth16Calldata> {

@@ -33,6 +33,7 @@ import {
   type Abi,
   type Address,
   type Hex,
+  type Log,
   type PublicClient,
   type TransactionReceipt,
   type Transport,
@@ -86,8 +87,25 @@ export interface SubmissionHooks {
 }
 
 export type SubmitOutcome =
-  | { status: "confirmed"; how: "mined" | "already-done" | "done-error"; txHash?: Hex; gasUsed?: bigint; blockNumber?: bigint; detail?: string }
-  | { status: "failed"; reason: string; txHash?: Hex };
+  | {
+      status: "confirmed";
+      how: "mined" | "already-done" | "done-error";
+      txHash?: Hex;
+      gasUsed?: bigint;
+      blockNumber?: bigint;
+      detail?: string;
+      /** The mined transaction's logs (how: "mined"): a settle's FillFailed events say which fills stay open and why. */
+      logs?: Log[];
+    }
+  | {
+      status: "failed";
+      reason: string;
+      txHash?: Hex;
+      /** The revert data (a custom error) when the call reverted, in simulation or on chain; undefined for other failures. */
+      revertData?: Hex;
+      /** A revert without data, or no revert at all (the node refused the call otherwise). */
+      reverted: boolean;
+    };
 
 export class LostJobError extends Error {
   constructor() {
@@ -506,33 +524,30 @@ export class Submitter {
       break;
     }
     if (receipt.status === "success") {
-      return { status: "confirmed", how: "mined", txHash: receipt.transactionHash, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber };
+      return { status: "confirmed", how: "mined", txHash: receipt.transactionHash, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber, logs: receipt.logs };
     }
     // reverted on chain: find out why by replaying the call at that block
     if (await this.rpc("alreadyDone", hooks.alreadyDone, signal)) {
       return { status: "confirmed", how: "already-done", txHash: receipt.transactionHash, detail: "tx reverted but the work is done on chain" };
     }
-    let reason = "reverted";
     try {
       const tx = await this.client.getTransaction({ hash: receipt.transactionHash });
       await this.client.call({ account: this.address, to: tx.to!, data: tx.input, blockNumber: receipt.blockNumber - 1n });
     } catch (e) {
-      const out = this.classifyRevert(e, intent ?? (await hooks.build()), receipt.transactionHash);
-      if (out.status === "confirmed") return out;
-      reason = out.reason;
+      return this.classifyRevert(e, intent ?? (await hooks.build()), receipt.transactionHash);
     }
-    return { status: "failed", reason, txHash: receipt.transactionHash };
+    return { status: "failed", reason: "reverted", txHash: receipt.transactionHash, reverted: true };
   }
 
   private classifyRevert(err: unknown, intent: TxIntent, txHash?: Hex): SubmitOutcome {
     if (!isRevert(err) && !revertInfo(err).data) {
-      return { status: "failed", reason: (err as Error).message?.split("\n")[0] ?? String(err), txHash };
+      return { status: "failed", reason: (err as Error).message?.split("\n")[0] ?? String(err), txHash, reverted: false };
     }
     const info = revertInfo(err, intent.abi);
     if (info.name && intent.doneErrors?.includes(info.name)) {
       return { status: "confirmed", how: "done-error", txHash, detail: info.name };
     }
-    return { status: "failed", reason: info.name ? `reverted: ${info.name}` : `reverted: ${info.message.split("\n")[0]}`, txHash };
+    return { status: "failed", reason: info.name ? `reverted: ${info.name}` : `reverted: ${info.message.split("\n")[0]}`, txHash, revertData: info.data, reverted: true };
   }
 
   private serialized<T>(fn: () => Promise<T>): Promise<T> {

@@ -22,14 +22,24 @@ describe("relayer config", () => {
     const c = resolveConfig(base, env, "/etc/olzk");
     expect(c).toMatchObject({
       homeUrl: "http://127.0.0.1:8645", dataDir: "/etc/olzk/.olzk/relayer", database: "sqlite", pollIntervalMs: 2000,
-      metrics: null, leaseMs: 60_000, concurrency: 1, logLevel: "info",
+      metrics: null, leaseMs: 60_000, concurrency: 4, proverConcurrency: 1, logLevel: "info", workerId: undefined,
+      retry: { baseMs: 1_000, maxMs: 60_000 },
+      health: { checkIntervalMs: 5_000, homeStaleMs: 15_000, maxPendingTxMs: 300_000, maxJobAgeMs: 1_800_000 },
     });
     expect(c.away[0]).toMatchObject({
       name: "31337", chainId: 31337, rpcUrls: ["http://127.0.0.1:8545"], rpcTimeoutMs: 10_000, addressesFile: "/etc/olzk/away.json", confirmations: 1,
       signer: { kind: "key", key: KEY, source: "RELAYER_KEY", address: ADDRESS },
       fees: { capWei: 200_000_000_000n, bumpAfterMs: 30_000, bumpPercent: 20, priorityPercentile: 50, historyBlocks: 10, baseFeeMarginPercent: 100, minPriorityFeeWei: 0n },
+      minBalanceWei: 10n ** 16n,
     });
     expect(c.startupTimeoutMs).toBe(30_000);
+    const tuned = resolveConfig(
+      { ...base, workerId: "worker-a", proverConcurrency: 2, retry: { baseMs: 200, maxMs: 5_000 }, health: { maxJobAgeMs: 60_000 }, away: [{ ...base.away[0], minBalanceEth: "0.5" }] },
+      { ...env, OLZK_RELAYER_CONCURRENCY: "8", OLZK_RELAYER_RETRY_MAX_MS: "9000", OLZK_AWAY_31337_MIN_BALANCE_ETH: "1.25" },
+      "/tmp",
+    );
+    expect(tuned).toMatchObject({ workerId: "worker-a", concurrency: 8, proverConcurrency: 2, retry: { baseMs: 200, maxMs: 9_000 }, health: { maxJobAgeMs: 60_000 } });
+    expect(tuned.away[0]!.minBalanceWei).toBe(1_250_000_000_000_000_000n);
   });
 
   it("lets environment variables override the file, and define chains on their own", () => {
@@ -112,6 +122,12 @@ describe("relayer config", () => {
     [{ ...base, away: [{ ...base.away[0], fees: { capGwei: 1, minPriorityFeeGwei: 2 } }] }, env, /minPriorityFeeGwei is above the fee cap/],
     [{ ...base, away: [{ ...base.away[0], fees: { cap: 1 } }] }, env, /unknown key 'away\[0\].fees.cap'/],
     [{ ...base, startupTimeoutMs: -1 }, env, /startupTimeoutMs must be a whole number/],
+    [{ ...base, workerId: "a/b" }, env, /workerId must be 1 to 100 letters/],
+    [{ ...base, proverConcurrency: 0 }, env, /proverConcurrency must be a whole number between 1 and 16/],
+    [{ ...base, retry: { baseMs: 5_000, maxMs: 1_000 } }, env, /retry.maxMs \(1000\) must be at least retry.baseMs/],
+    [{ ...base, retry: { max: 1 } }, env, /unknown key 'retry.max'/],
+    [{ ...base, health: { maxJobAgeMs: "long" } }, env, /health.maxJobAgeMs must be a whole number/],
+    [{ ...base, away: [{ ...base.away[0], minBalanceEth: "lots" }] }, env, /minBalanceEth must be an amount in ether/],
   ])("rejects bad input with one clear line (%#)", (raw, e, msg) => {
     let err: unknown;
     try {

@@ -7,7 +7,8 @@
 // names an LP without an offer, so settle reverts with LpOfferMissing (a permanent failure); after
 // the deadline the relayer records the default and carries that receipt back to Home, which
 // checks it with eth_getProof and releases the auctioneer's lockup: the failure was the LP side's,
-// not the auctioneer's (DESIGN section 11 rule 2).
+// not the auctioneer's (DESIGN section 11 rule 2). An LP-side refusal can clear (the LP may fund
+// an offer), so the settlement is retried until its deadline, then expires into the default.
 // Epoch 0's blocks carry no aggregate signature (the devnet's aggregation switch is off), so its
 // rotation is proved with the per-validator fallback circuit; every later header with the
 // aggregated circuit.
@@ -27,6 +28,7 @@ import { createLogger } from "../../relayer/log.ts";
 import { deployAll } from "../../scripts/deploy.ts";
 import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
 import { ensureContractsBuilt } from "./ensure-built.ts";
+import { until as pollUntil } from "../fixtures/until.ts";
 
 const RELAYER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"; // hardhat #1
 const PRICE_SCALE = 10n ** 18n;
@@ -69,15 +71,7 @@ async function diagnostics(): Promise<string> {
   return `\njobs:\n${jobs.join("\n")}\nlast relayer log lines:\n${relayerLog.slice(-60).join("\n")}`;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 240_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}${await diagnostics()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 240_000) => pollUntil(what, fn, { timeoutMs, everyMs: 200, diagnostics });
 
 async function send(from: Address, to: Address, data: Hex): Promise<void> {
   const hash = await rpc.request("eth_sendTransaction", [{ from, to, data }]);
@@ -171,7 +165,7 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
 
     const config = resolveConfig(
       {
-        homeUrl: dn.url, dataDir: join(dir, "relayer"), pollIntervalMs: 200, leaseMs: 30_000, metrics: { port: 0 }, logLevel: "warn",
+        homeUrl: dn.url, dataDir: join(dir, "relayer"), pollIntervalMs: 200, leaseMs: 30_000, metrics: { port: 0 }, logLevel: "warn", retry: { maxMs: 5_000 },
         away: [{ name: "local", chainId: 31337, rpcUrl: rpc.url, addressesFile: join(dir, "addresses.json"), signerKeyEnv: "E2E_KEY", confirmations: 1 }],
       },
       { E2E_KEY: RELAYER_KEY },
@@ -181,12 +175,12 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     relayer = await startRelayer(config, { log: memoryLogger, onEvent: (e) => events.push({ at: Date.now(), e }) });
     const r = relayer;
 
-    const settle = await until("the settle job to finish", async () => {
+    const settle = await until("the settle job to be refused", async () => {
       const j = await r.store.get(`settle:31337:${auctionId}`);
-      return j && (j.state === "failed" || j.state === "confirmed") ? j : undefined;
+      return j && (j.causes.length > 0 || j.state === "confirmed") ? j : undefined;
     });
-    expect(settle.state).toBe("failed");
-    expect(settle.lastError).toMatch(/LpOfferMissing/);
+    expect(settle.state).not.toBe("confirmed");
+    expect(settle.causes[0]).toMatchObject({ kind: "revert", name: "LpOfferMissing" });
     // rotations happened in order, then the header at the result's height
     for (const k of ["rotation:31337:0", "rotation:31337:1", `header:31337:${sealed.header.height}`]) {
       expect((await r.store.get(k))?.state, k).toBe("confirmed");
@@ -211,6 +205,12 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     // past the deadline on the Away chain: the relayer records the default, then Home consumes the receipt
     await rpc.request("evm_increaseTime", [600]);
     await rpc.request("evm_mine", []);
+    const expired = await until("the settle job to expire", async () => {
+      const j = await r.store.get(`settle:31337:${auctionId}`);
+      return j && (j.state === "expired" || j.state === "confirmed" || j.state === "failed") ? j : undefined;
+    });
+    expect(expired.state).toBe("expired");
+    expect(expired.lastError).toMatch(/DeadlinePassed.*last failure: reverted: LpOfferMissing/);
     const def = await until("the default job", async () => {
       const j = await r.store.get(`default:31337:${auctionId}`);
       return j?.state === "confirmed" ? j : undefined;
@@ -237,7 +237,9 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     const metrics = await (await fetch(`${r.metricsUrl}/metrics`)).text();
     expect(metrics).toMatch(/olzk_relayer_proofs_total\{kind="rotation"\} 2/);
     expect(metrics).toMatch(/olzk_relayer_submissions_total\{chain="local",kind="default",outcome="mined"\} 1/);
-    expect(metrics).toMatch(/olzk_relayer_jobs\{state="failed"\} 1/);
+    expect(metrics).toMatch(/olzk_relayer_jobs\{state="expired"\} 1/);
+    expect(metrics).toMatch(/olzk_relayer_jobs\{state="failed"\} 0/);
+    expect(metrics).toMatch(/olzk_relayer_retries_total\{kind="settle",cause="LpOfferMissing"\} [1-9]/);
     expect(metrics).toMatch(/olzk_relayer_submissions_total\{chain="local",kind="settle",outcome="mined"\} 1/);
     expect(metrics).toMatch(/olzk_relayer_proofs_total\{kind="settle"\} 2/);
     const health = await fetch(`${r.metricsUrl}/healthz`);

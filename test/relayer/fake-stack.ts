@@ -2,6 +2,8 @@
 // an instant prover that counts calls, and an AwayPort over a small contract on EDR that
 // mimics the light client and the settlement's receipts (and their "already done" errors).
 import { decodeReceiptWord } from "../../home/model/away-storage.ts";
+import type { SignedHeader } from "../../home/model/header.ts";
+import type { AuctionResultPayload } from "../../home/model/leaves.ts";
 import { encodeFunctionData, type Abi, type Address, type Hex, type PublicClient } from "viem";
 import type { AwayPort, Groth16Calldata, HomeAuction, HomeSource, HomeView, ProverPort, SettlementMaterial } from "../../relayer/ports.ts";
 import { compile, type EdrRpc } from "./edr-rpc.ts";
@@ -48,13 +50,14 @@ export class FakeHome implements HomeSource {
     this.check();
     return { latestHeight: this.latestHeight, latestEpoch: 0n, epochEnds: [], auctions: this.auctions.map((a) => ({ ...a })) };
   }
-  async signedHeader(height: bigint) {
+  async signedHeader(height: bigint): Promise<SignedHeader> {
     this.check();
-    return { height };
+    return fakeSignedHeader(height);
   }
   async settlementMaterial(auctionId: bigint, height: bigint): Promise<SettlementMaterial> {
     this.check();
-    return { height, proverArgs: { auctionId }, result: auctionId, lockups: [] };
+    const a = this.auctions.find((x) => x.auctionId === auctionId);
+    return fakeMaterial(auctionId, height, a?.settleDeadline ?? 10n ** 12n);
   }
   async postReceipt(_chainId: number, auctionId: bigint) {
     this.check();
@@ -66,20 +69,36 @@ export class FakeHome implements HomeSource {
   }
 }
 
+/** Only the header's height is read by the fakes (FakeProver puts it in the proof's public inputs). */
+export function fakeSignedHeader(height: bigint): SignedHeader {
+  return { header: { height } } as SignedHeader;
+}
+
+/** A settlement's material as far as the fakes read it: the auction id and deadline of the result. */
+export function fakeMaterial(auctionId: bigint, height: bigint, settleDeadline: bigint): SettlementMaterial {
+  const zero = "0x0000000000000000000000000000000000000000" as const;
+  const result: AuctionResultPayload = {
+    auctionId, auctioneer: zero, sellAsset: zero, sellAmount: 0n, buyAsset: zero, clearingPrice: 0n, mode: 1, auctioneerLockId: 0n,
+    auctioneerMaxRateBps: 0, lp: zero, settleDeadline, clearedAt: 0n, fills: [],
+  };
+  const leaf = { proof: { leafKey: 0n, siblings: [], leaf: null, included: false }, digest: 0n };
+  return { height, proverArgs: { stateRoot: 0n, awayBinding: 0n, result: { ...leaf, auctionId }, lockups: [] }, result, lockups: [] };
+}
+
 export class FakeProver implements ProverPort {
   headerCalls = 0;
   settleCalls = 0;
   constructor(public delayMs = 0) {}
-  async proveHeader(sh: unknown): Promise<Groth16Calldata> {
+  async proveHeader(sh: SignedHeader): Promise<Groth16Calldata> {
     this.headerCalls++;
     await new Promise((r) => setTimeout(r, this.delayMs));
-    const h = (sh as { height: bigint }).height;
+    const h = sh.header.height;
     return { proof: Array(8).fill(1n), pub: [h, 0n, 0n, 0n] };
   }
   async proveSettlement(m: SettlementMaterial): Promise<Groth16Calldata> {
     this.settleCalls++;
     await new Promise((r) => setTimeout(r, this.delayMs));
-    return { proof: Array(8).fill(2n), pub: [m.height, (m.proverArgs as { auctionId: bigint }).auctionId, 0n] };
+    return { proof: Array(8).fill(2n), pub: [m.height, m.result.auctionId, 0n] };
   }
 }
 
@@ -123,6 +142,10 @@ export function fakeAwayPort(contract: FakeAwayContract, client: PublicClient): 
     lightClientState,
     receipt,
     headerStored: (h) => read<boolean>("stored", [h]),
+    async settlementWindow(r) {
+      const block = await client.getBlock();
+      return { deadline: r.settleDeadline, nowSec: block.timestamp, paused: false };
+    },
     async view(ids) {
       const receipts = new Map();
       for (const id of ids) {
@@ -133,7 +156,7 @@ export function fakeAwayPort(contract: FakeAwayContract, client: PublicClient): 
       return { chainId: 31337, settlement: SETTLEMENT, lightClient: await lightClientState(), nowSec: block.timestamp, receipts };
     },
     headerTx: (c) => ({ to: contract.address, abi: contract.abi, data: encodeFunctionData({ abi: contract.abi, functionName: "submitHeader", args: [c.pub[0]] }) }),
-    settleTx: (m) => ({ to: contract.address, abi: contract.abi, data: encodeFunctionData({ abi: contract.abi, functionName: "settle", args: [m.height, m.result] }) }),
+    settleTx: (m) => ({ to: contract.address, abi: contract.abi, data: encodeFunctionData({ abi: contract.abi, functionName: "settle", args: [m.height, m.result.auctionId] }) }),
     defaultTx: () => {
       throw new Error("no defaults in the fake");
     },

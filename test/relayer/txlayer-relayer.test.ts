@@ -20,6 +20,7 @@ import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
 import { deployFakeAway, fakeAwayPort, FakeHome, FakeProver, type FakeAwayContract } from "./fake-stack.ts";
 import { fakeHomeRelayer, relayCli, type Child } from "./relay-process.ts";
 import { startSignerServer } from "./signer-server.ts";
+import { until as pollUntil } from "../fixtures/until.ts";
 
 const SIGNER_KEY: Hex = "0xea6c44ac03bff858b476bba40716402b03e41b8e97e276d1baec7c37d42484a0"; // hardhat #10
 const CRASH_KEY: Hex = "0x689af8efa8c651a91ad287602527f3af2fe9f6501a7ac4b061667b5a93e037fd"; // hardhat #11
@@ -38,15 +39,8 @@ afterAll(async () => {
   if (!process.env.OLZK_KEEP_TEST_DIR) rmSync(dir, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000, child?: Child): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}${child ? `\nrelayer output:\n${child.output().slice(-4000)}` : ""}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000, child?: Child) =>
+  pollUntil(what, fn, { timeoutMs, everyMs: 50, diagnostics: () => (child ? `\nrelayer output:\n${child.output().slice(-4000)}` : "") });
 
 let n = 0;
 /** Spec of a fake-Home relayer process over `away`, its database in its own directory. */

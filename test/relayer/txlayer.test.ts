@@ -13,6 +13,7 @@ import { Submitter, type SubmissionHooks, type SubmitterOptions } from "../../re
 import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
 import { deployOnce, waitReceipt, type OnceContract } from "./once-contract.ts";
 import { startSignerServer } from "./signer-server.ts";
+import { until as pollUntil } from "../fixtures/until.ts";
 
 // one hardhat account per test, so nonces do not interfere
 const KEYS = {
@@ -42,15 +43,7 @@ afterAll(async () => {
   await rpc?.close();
 });
 
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = <T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000) => pollUntil(what, fn, { timeoutMs, everyMs: 20 });
 
 /** A job row in memory, written the way the executor writes the store. */
 interface Row {
