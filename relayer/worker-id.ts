@@ -9,19 +9,10 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, w
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { isProcessAlive } from "../runtime/process.ts";
 
 /** Locks held by this process (two relayers in one process, as tests run them, get different ids). */
 const held = new Set<string>();
-
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 function baseId(dataDir: string): string {
   const file = join(dataDir, "worker-id");
@@ -56,7 +47,7 @@ function tryLock(lock: string): boolean {
       } catch {
         continue; // removed meanwhile: try to create it again
       }
-      if (alive(pid) && pid !== process.pid) return false;
+      if (isProcessAlive(pid) && pid !== process.pid) return false;
       try {
         unlinkSync(lock); // left by a process that died (or by this process, but not held: a stale file)
       } catch {

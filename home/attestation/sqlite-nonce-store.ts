@@ -3,23 +3,10 @@
 // disk (fsync'd) before markSpent returns, and a second INSERT of the same id fails on the
 // primary key. Several signers (processes or in-process) may share one file.
 import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { NonceStore } from "./nonce-store.ts";
-
-function loadSqlite(): typeof import("node:sqlite") {
-  const original = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    if (String((warning as Error)?.message ?? warning).includes("SQLite is an experimental feature")) return;
-    return (original as (...a: unknown[]) => void).call(process, warning, ...rest);
-  }) as typeof process.emitWarning;
-  try {
-    return createRequire(import.meta.url)("node:sqlite");
-  } finally {
-    process.emitWarning = original;
-  }
-}
+import { loadSqlite } from "../../runtime/sqlite.ts";
 
 export class SqliteNonceStore implements NonceStore {
   private readonly db: DatabaseSync;

@@ -5,25 +5,10 @@
 // each append is one committed transaction, so a crash (even SIGKILL) loses nothing that
 // was acknowledged and never leaves a half-written row.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-
-// node:sqlite prints an ExperimentalWarning when first loaded; it is expected here, so
-// load it with that one warning filtered out.
-function loadSqlite(): typeof import("node:sqlite") {
-  const original = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    const msg = typeof warning === "string" ? warning : warning.message;
-    if (msg.includes("SQLite is an experimental feature")) return;
-    return (original as (...a: unknown[]) => void).call(process, warning, ...rest);
-  }) as typeof process.emitWarning;
-  try {
-    return createRequire(import.meta.url)("node:sqlite");
-  } finally {
-    process.emitWarning = original;
-  }
-}
+import { isProcessAlive } from "../../runtime/process.ts";
+import { loadSqlite } from "../../runtime/sqlite.ts";
 
 export interface StoredBlock {
   height: bigint;
@@ -46,15 +31,6 @@ export interface StoredAction {
   ctx: unknown;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** One devnet per data directory: a LOCK file holding the owner's pid (stale after a crash). */
 function takeDirLock(dataDir: string): string {
   const file = join(dataDir, "LOCK");
@@ -65,7 +41,7 @@ function takeDirLock(dataDir: string): string {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       const pid = Number(readFileSync(file, "utf8").trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isProcessAlive(pid)) {
         throw new RangeError(`data directory ${dataDir} is in use by another devnet (pid ${pid})`);
       }
       rmSync(file, { force: true }); // left by a process that is gone

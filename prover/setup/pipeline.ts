@@ -13,6 +13,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { isProcessAlive } from "../../runtime/process.ts";
 import { REPO_ROOT, loadSnarkjs, requiredPower, resolvePtau, type ResolvePtauOptions, type ResolvedPtau } from "./ptau.ts";
 import { GENERATED_HEADER, generateSolidityVerifier, type Groth16VerificationKey } from "./solidity-verifier.ts";
 
@@ -233,15 +234,7 @@ async function lockDir(path: string, log: (l: string) => void): Promise<() => Pr
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
     const pid = Number(await readFile(join(path, "pid"), "utf8").catch(() => "0"));
-    let alive = pid > 0;
-    if (alive) {
-      try {
-        process.kill(pid, 0);
-      } catch {
-        alive = false;
-      }
-    }
-    if (!alive) {
+    if (!isProcessAlive(pid)) {
       // Owner gone (or still writing its pid): give a fresh lock a moment before taking it over.
       await new Promise((r) => setTimeout(r, 500));
       const again = Number(await readFile(join(path, "pid"), "utf8").catch(() => "0"));

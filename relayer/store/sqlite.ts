@@ -3,25 +3,11 @@
 // statements, atomic even with several processes on the same file (busy_timeout waits).
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { createRequire } from "node:module";
 import type { DatabaseSync as DatabaseSyncT, SQLInputValue } from "node:sqlite";
 import { createTableSql, INDEX_SQL, MIGRATIONS, TABLE, type Row } from "./schema.ts";
 import { SqlJobStore, type SqlDriver } from "./sql.ts";
 import type { Clock } from "./types.ts";
-
-/** Load node:sqlite without its one-time ExperimentalWarning on stderr (our logs are JSON lines). */
-function loadSqlite(): typeof import("node:sqlite") {
-  const emit = process.emitWarning;
-  process.emitWarning = ((w: string | Error, ...rest: unknown[]) => {
-    if (String((w as Error)?.message ?? w).includes("SQLite is an experimental feature")) return;
-    return (emit as (...a: unknown[]) => void).call(process, w, ...rest);
-  }) as typeof process.emitWarning;
-  try {
-    return createRequire(import.meta.url)("node:sqlite");
-  } finally {
-    process.emitWarning = emit;
-  }
-}
+import { loadSqlite } from "../../runtime/sqlite.ts";
 
 class SqliteDriver implements SqlDriver {
   readonly backend = "sqlite";
