@@ -75,6 +75,19 @@ async function main(): Promise<void> {
   results.settleMode2SeveralFills = await settleGas("mode2Several", "mode1One");
   results.settleMode1OneFillFirstLockInWord = await settleGas("mode1One");
 
+  // One-fill mode-1 settlement whose header (height 2, the scenario state) is not yet stored, in one
+  // transaction; steady state as settleMode1OneFill (header ring and cursor already written once).
+  const withHeaderGas = async (fn: string, args: unknown[]): Promise<number> => {
+    const id = await chain.snapshot();
+    await send(s, "w2", s.settlement, "settle", [...settleArgs(sc, "mode2Several")]);
+    const rc = await send(s, "w2", s.settlement, fn, args);
+    if ((await s.lightClient.read.stateRootAt([2n])) !== sc.tree.root) throw new Error(`${fn} did not store the header`);
+    await chain.revert(id);
+    return Number(rc.gasUsed);
+  };
+  const one = sc.cases.mode1One!;
+  results.settleMode1WithHeaderTwoProofs = await withHeaderGas("settleWithHeaderTwoProofs", [h2.kind, h2.proof, h2.pub, sc.proofs.mode1One!.proof, one.result, one.lockups]);
+
   // Our verifiers vs the plain snarkjs verifiers, same proofs, same chain.
   const snarkjsHeader = (await chain.viem.deployContract("SnarkjsAggregatedHeaderQuorumVerifier" as never)) as { address: Address };
   const snarkjsSettlement = (await chain.viem.deployContract("SnarkjsSettlementVerifier" as never)) as { address: Address };
@@ -95,6 +108,8 @@ async function main(): Promise<void> {
     headerUpdatePerValidator: "the header of headerUpdate with its per-validator (HeaderQuorum) proof instead",
     settleMode1OneFill:
       "AtomicSettlement.settle receipt gasUsed: proof, escrow release (the fill's share and the rest in one call), LP loan, callback, repayment, receipt word (target < 400k); steady state: the lockId's bitmap word is already in use; a single open fill runs without isolation",
+    settleMode1WithHeaderTwoProofs:
+      "AtomicSettlement.settleWithHeaderTwoProofs receipt gasUsed: the one-fill mode-1 settlement of settleMode1OneFill with its not yet stored header in the same transaction, two proofs (the aggregated header proof through lightClient.submitHeader, then the Settlement proof); steady state",
     settleMode1OneFillFirstLockInWord: "same settlement when its lockId is the first consumed in its 256-lock bitmap word (one extra 0 -> nonzero storage write)",
     settleMode1SeveralFills: "3 fills: 2 borrowing market makers + 1 self-funded bidder, each fill isolated (self-call), unsold rest returned (steady state)",
     settleMode2OneFill: "1 fill, the named LP (terms checked: offer, rate cap, its own minimum price) lends the sell asset and is repaid in the buy asset (steady state)",

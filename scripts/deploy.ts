@@ -271,6 +271,8 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
     opts.genesisValidatorSetRoot,
     aggregatedVerifier.address,
     perValidatorVerifier?.address ?? "0x0000000000000000000000000000000000000000",
+    "0x0000000000000000000000000000000000000000",
+    0n,
     guardian,
     opts.historySize ?? DEFAULT_HISTORY_SIZE,
   ]);

@@ -53,6 +53,8 @@ describe("prod profile (N = 64)", () => {
       validatorSetRoot(set),
       verifier.address,
       "0x0000000000000000000000000000000000000000",
+      "0x0000000000000000000000000000000000000000",
+      0n,
       wallet!.account.address,
       4n,
     ] as never)) as any;
