@@ -306,7 +306,7 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
         uint256[] memory pub = new uint256[](3 + lockSlots);
         pub[0] = _freshState(height, requireFresh);
         _settlementClaims(pub, 1, r, lockups);
-        if (!Groth16Call.verify(address(verifier), _verifySelector, proof, abi.encodePacked(pub))) revert InvalidProof();
+        if (!Groth16Call.verify(address(verifier), _verifySelector, proof, pub)) revert InvalidProof();
     }
 
     /// @dev The stored stateRoot of `height` (ClientPaused, UnknownHeader from the light client), and

@@ -142,7 +142,7 @@ contract HomeLightClient is IHomeLightClient {
         } else {
             (c, height) = _checkHeader(pub);
         }
-        if (!Groth16Call.verify(headerSettlementVerifier, _headerSettlementSelector, proof, abi.encodePacked(pub, settlementPub))) {
+        if (!Groth16Call.verifyPacked(headerSettlementVerifier, _headerSettlementSelector, proof, abi.encodePacked(pub, settlementPub))) {
             revert InvalidProof();
         }
         if (!known) _storeHeader(c, height, pub);

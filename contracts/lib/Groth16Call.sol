@@ -17,8 +17,22 @@ library Groth16Call {
     /// @notice True when `verifier` accepts `proof` for the public inputs `pub` (in circuit order), and
     ///         `sel` is its verifyProof selector for `pub.length` inputs. A revert, a short return or a
     ///         selector the verifier does not have (a wrong input count) reads as false.
-    function verify(address verifier, bytes4 sel, uint256[8] calldata proof, bytes memory pub) internal view returns (bool) {
+    function verify(address verifier, bytes4 sel, uint256[8] calldata proof, uint256[] memory pub) internal view returns (bool) {
         (bool ok, bytes memory ret) = verifier.staticcall(abi.encodePacked(sel, proof, pub));
+        return _result(ok, ret);
+    }
+
+    /// @notice The same with the public inputs already packed (32 bytes each, circuit order).
+    function verifyPacked(address verifier, bytes4 sel, uint256[8] calldata proof, bytes memory packedPub)
+        internal
+        view
+        returns (bool)
+    {
+        (bool ok, bytes memory ret) = verifier.staticcall(abi.encodePacked(sel, proof, packedPub));
+        return _result(ok, ret);
+    }
+
+    function _result(bool ok, bytes memory ret) private pure returns (bool) {
         return ok && ret.length == 32 && abi.decode(ret, (uint256)) == 1;
     }
 }
