@@ -96,10 +96,9 @@ describe("prod profile (N = 64)", () => {
     const tree = new SparseMerkleTree();
     const resultKey = leafKey(KIND_AUCTION_RESULT, 3n);
     tree.set(resultKey, binding, 1111n);
-    const keys = [11n, 12n, 13n, 14n].map((id, k) => {
-      tree.set(leafKey(KIND_LOCKUP, id), binding, 2000n + BigInt(k));
-      return { lockId: id, digest: 2000n + BigInt(k), proof: tree.prove(leafKey(KIND_LOCKUP, id)) };
-    });
+    const ids = [11n, 12n, 13n, 14n];
+    ids.forEach((id, k) => tree.set(leafKey(KIND_LOCKUP, id), binding, 2000n + BigInt(k)));
+    const keys = ids.map((id, k) => ({ lockId: id, digest: 2000n + BigInt(k), proof: tree.prove(leafKey(KIND_LOCKUP, id)) }));
     const withState = aggregatedHeader(set, signers, { height: 6n, stateRoot: tree.root });
     const r = await proveHeaderSettlement(withState, { stateRoot: tree.root, awayBinding: binding, result: { auctionId: 3n, digest: 1111n, proof: tree.prove(resultKey) }, lockups: keys }, PROD);
     console.log(`HeaderSettlement(64, 32, 4) proof: ${r.seconds.toFixed(2)} s`);
