@@ -139,7 +139,7 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
         LockupPayload[] calldata lockups
     ) external nonReentrant {
         uint256 word = _checkSettleable(result, lockups);
-        uint64 height = uint64(headerPub[0] >> 96);
+        uint64 height = uint64(headerPub[0] >> 96); // meta's height field (ENCODING.md "Header")
         // Already stored (another settlement of the same block came first): settle against it.
         if (lightClient.stateRootAt(height) != headerPub[1] || headerPub[1] == 0) {
             lightClient.submitHeader(kind, headerProof, headerPub);
