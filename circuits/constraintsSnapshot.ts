@@ -48,6 +48,10 @@ export function snapshotTargets(): Target[] {
     const params = { depth: p.depth, lockups: p.lockups };
     t.push({ key: `Settlement-D${p.depth}-K${p.lockups}`, circuit: "Settlement", params, optimization: 2, checked: true });
   }
+  for (const p of [dev, prod]) {
+    const params = { N: p.N, depth: p.depth, lockups: p.lockups };
+    t.push({ key: `HeaderSettlement-N${p.N}-D${p.depth}-K${p.lockups}`, circuit: "HeaderSettlement", params, optimization: 2, checked: true });
+  }
   t.push({ key: "EdDSAPoseidonBaseline", circuit: "EdDSAPoseidonBaseline", params: {}, optimization: 2, checked: true });
   // The same at --O1, for comparison with the commonly quoted ~8.1k constraints per signature.
   t.push({ key: "EdDSAPoseidonBaseline-O1", circuit: "EdDSAPoseidonBaseline", params: {}, optimization: 1, checked: false });
@@ -60,7 +64,9 @@ function profilesOf(circuit: CircuitName, params: AnyCircuitParams): string[] {
   return Object.entries(PROFILES)
     .filter(([, p]) => {
       if (isHeaderCircuit(circuit)) return (params as { N: number }).N === p.N && (circuit === "AggregatedHeaderQuorum" || p.perValidator);
-      if (circuit === "Settlement") return (params as { depth: number }).depth === p.depth && (params as { lockups: number }).lockups === p.lockups;
+      const settles = (params as { depth: number }).depth === p.depth && (params as { lockups: number }).lockups === p.lockups;
+      if (circuit === "Settlement") return settles;
+      if (circuit === "HeaderSettlement") return settles && (params as { N: number }).N === p.N;
       return false;
     })
     .map(([name]) => name);

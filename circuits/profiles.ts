@@ -1,7 +1,7 @@
 // Circuit parameter profiles. `dev` is what tests, CI and the local devnet use (fits the 2^16 dev
 // powers of tau in ../shared/ptau); `prod` is the production profile (Open Libra mainnet has 41
-// validators, so N = 64): its aggregated header circuit and Settlement(32, 4) fit 2^16 too and
-// are set up in CI; its per-validator HeaderQuorum(64) needs a 2^19 ptau and is built only by an
+// validators, so N = 64): its aggregated header circuit, Settlement(32, 4) and HeaderSettlement
+// (both in one proof, 60.6k constraints) fit 2^16 too and are set up in CI; its per-validator HeaderQuorum(64) needs a 2^19 ptau and is built only by an
 // operator holding the public ceremony file (prover/README.md).
 export interface CircuitProfile {
   /** Validator slots of both header circuits (power of two). */
@@ -33,10 +33,12 @@ export function circuitParams(profile: CircuitProfile): {
   AggregatedHeaderQuorum: { N: number };
   HeaderQuorum: { N: number };
   Settlement: { depth: number; lockups: number };
+  HeaderSettlement: { N: number; depth: number; lockups: number };
 } {
   return {
     AggregatedHeaderQuorum: { N: profile.N },
     HeaderQuorum: { N: profile.N },
     Settlement: { depth: profile.depth, lockups: profile.lockups },
+    HeaderSettlement: { N: profile.N, depth: profile.depth, lockups: profile.lockups },
   };
 }

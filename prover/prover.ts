@@ -12,9 +12,9 @@ import { COMMITTED_GENERATED, ensureArtifacts, loadArtifacts, type ArtifactSet }
 import { REPO_ROOT, loadSnarkjs } from "./setup/ptau.ts";
 import { FIELD_Q, FIELD_R, proofToCalldata } from "./setup/solidity-verifier.ts";
 
-export type CircuitName = "AggregatedHeaderQuorum" | "HeaderQuorum" | "Settlement";
-/** aggregated: AggregatedHeaderQuorum; headerQuorum: the per-validator HeaderQuorum; settlement. */
-export type ProofKind = "aggregated" | "headerQuorum" | "settlement";
+export type CircuitName = "AggregatedHeaderQuorum" | "HeaderQuorum" | "Settlement" | "HeaderSettlement";
+/** aggregated: AggregatedHeaderQuorum; headerQuorum: the per-validator HeaderQuorum; settlement; headerSettlement: a header and a settlement in one proof. */
+export type ProofKind = "aggregated" | "headerQuorum" | "settlement" | "headerSettlement";
 /** Which header circuit a header proof is of (what the light client's submitHeader is told). */
 export type HeaderProofKind = "aggregated" | "perValidator";
 
@@ -69,7 +69,12 @@ export const DEFAULT_PROOF_CACHE = join(REPO_ROOT, "build", "proofs");
 
 const inflight = new Map<string, Promise<ProofResult>>();
 
-const CIRCUIT_OF_KIND: Record<ProofKind, CircuitName> = { aggregated: "AggregatedHeaderQuorum", headerQuorum: "HeaderQuorum", settlement: "Settlement" };
+const CIRCUIT_OF_KIND: Record<ProofKind, CircuitName> = {
+  aggregated: "AggregatedHeaderQuorum",
+  headerQuorum: "HeaderQuorum",
+  settlement: "Settlement",
+  headerSettlement: "HeaderSettlement",
+};
 
 function kindOf(circuit: CircuitName): ProofKind {
   return (Object.keys(CIRCUIT_OF_KIND) as ProofKind[]).find((k) => CIRCUIT_OF_KIND[k] === circuit)!;
@@ -165,7 +170,7 @@ export async function proveCircuit(circuit: CircuitName, input: Record<string, u
   }
 }
 
-async function headerArtifacts(circuit: "AggregatedHeaderQuorum" | "HeaderQuorum", sh: SignedHeader, opts: ProveOptions): Promise<ArtifactSet> {
+async function headerArtifacts(circuit: "AggregatedHeaderQuorum" | "HeaderQuorum" | "HeaderSettlement", sh: SignedHeader, opts: ProveOptions): Promise<ArtifactSet> {
   const art = await artifactsFor(circuit, opts);
   const N = art.manifest.params.N;
   if (sh.validatorSet.capacity !== N) {
@@ -224,6 +229,23 @@ export async function proveSettlement(args: SettlementProveArgs, opts: ProveOpti
   if (args.K !== undefined && args.K !== K) throw new RangeError(`K = ${args.K} does not match Settlement(lockups=${K}) of profile ${art.manifest.profile}`);
   if (args.result.proof.siblings.length !== D) throw new RangeError(`state proof has ${args.result.proof.siblings.length} siblings, the circuit depth is ${D}`);
   return proveCircuit("Settlement", settlementInput({ ...args, K }), opts);
+}
+
+/**
+ * HeaderSettlement proof: the header's aggregate attestation (as proveAggregatedHeaderQuorum) and
+ * the settlement's leaves in that header's stateRoot (as proveSettlement), in one proof for
+ * AtomicSettlement.settleWithHeader. Public signals: the header's four, then the settlement's
+ * after its stateRoot (ENCODING.md "Public inputs"). Throws a RangeError when the header has no
+ * aggregate signature or the settlement is for another stateRoot.
+ */
+export async function proveHeaderSettlement(sh: SignedHeader, args: SettlementProveArgs, opts: ProveOptions = {}): Promise<ProofResult> {
+  const art = await headerArtifacts("HeaderSettlement", sh, opts);
+  const K = art.manifest.params.lockups!;
+  const D = art.manifest.params.depth!;
+  if (args.stateRoot !== sh.header.stateRoot) throw new RangeError(`settlement stateRoot ${args.stateRoot} is not header ${sh.header.height}'s stateRoot`);
+  if (args.K !== undefined && args.K !== K) throw new RangeError(`K = ${args.K} does not match HeaderSettlement(lockups=${K}) of profile ${art.manifest.profile}`);
+  if (args.result.proof.siblings.length !== D) throw new RangeError(`state proof has ${args.result.proof.siblings.length} siblings, the circuit depth is ${D}`);
+  return proveCircuit("HeaderSettlement", { ...aggregatedHeaderQuorumInput(sh), ...settlementInput({ ...args, K }) }, opts);
 }
 
 /**

@@ -1,5 +1,6 @@
 // Deploys the Away-chain contract set (the header verifiers: AggregatedHeaderQuorum and, where the
-// profile has it, the per-validator HeaderQuorum; the Settlement verifier; HomeLightClient,
+// profile has it, the per-validator HeaderQuorum; the Settlement verifier; the HeaderSettlement
+// verifier (header and settlement in one proof, for settleWithHeader); HomeLightClient,
 // AtomicSettlement, which itself deploys AuctionEscrow and LPRegistry) to any EVM JSON-RPC with viem,
 // and writes the addresses (+ chainId, deploy block) to a JSON file the relayer reads.
 // Programmatic: `deployAll(rpcUrl | { publicClient, walletClient }, opts)`; CLI: `olzk deploy`.
@@ -38,6 +39,7 @@ export const DEFAULT_MIN_LP_CAPITAL = 1_000_000n;
 export const DEFAULT_HISTORY_SIZE = 64n;
 /** A settlement may use a header at most this old (1 day). */
 export const DEFAULT_MAX_STATE_AGE = 24n * 3600n;
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
 /** Where Hardhat writes the artifact of `name` declared in `source` (path under contracts/). */
 export function artifactPath(source: string, name: string): string {
@@ -92,6 +94,7 @@ export const SOURCES = {
   AggregatedHeaderQuorumVerifier: "generated/AggregatedHeaderQuorumVerifier.sol",
   HeaderQuorumVerifier: "generated/HeaderQuorumVerifier.sol",
   SettlementVerifier: "generated/SettlementVerifier.sol",
+  HeaderSettlementVerifier: "generated/HeaderSettlementVerifier.sol",
   HomeLightClient: "HomeLightClient.sol",
   AtomicSettlement: "AtomicSettlement.sol",
   AuctionEscrow: "AuctionEscrow.sol",
@@ -123,8 +126,14 @@ export async function profileVerifiers(profile: string): Promise<DeployOptions["
   };
   const aggregated = compile("AggregatedHeaderQuorumVerifier");
   const settlement = compile("SettlementVerifier");
-  if (!aggregated || !settlement) throw new UserError(`no generated verifiers for profile ${profile} in ${dir}: run olzk setup --profile ${profile}`);
-  return { AggregatedHeaderQuorumVerifier: aggregated, HeaderQuorumVerifier: compile("HeaderQuorumVerifier"), SettlementVerifier: settlement };
+  const headerSettlement = compile("HeaderSettlementVerifier");
+  if (!aggregated || !settlement || !headerSettlement) throw new UserError(`no generated verifiers for profile ${profile} in ${dir}: run olzk setup --profile ${profile}`);
+  return {
+    AggregatedHeaderQuorumVerifier: aggregated,
+    HeaderQuorumVerifier: compile("HeaderQuorumVerifier"),
+    SettlementVerifier: settlement,
+    HeaderSettlementVerifier: headerSettlement,
+  };
 }
 
 /** K of a generated Settlement verifier (setup.json of `dir`, default the committed dev contracts/generated), 2 when unknown. */
@@ -169,6 +178,8 @@ export interface DeployOptions {
     AggregatedHeaderQuorumVerifier?: Artifact;
     HeaderQuorumVerifier?: Artifact | null;
     SettlementVerifier?: Artifact;
+    /** `null` deploys none (the light client then refuses submitHeaderWithSettlement). */
+    HeaderSettlementVerifier?: Artifact | null;
   };
 }
 
@@ -190,6 +201,8 @@ export interface DeployedAddresses {
   /** Per-validator HeaderQuorum verifier, null when the profile has none. */
   perValidatorHeaderVerifier: Address | null;
   settlementVerifier: Address;
+  /** HeaderSettlement verifier (settleWithHeader), null when none was deployed. */
+  headerSettlementVerifier: Address | null;
   lightClient: Address;
   settlement: Address;
   escrow: Address;
@@ -265,16 +278,21 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
   const perValidator = opts.verifiers?.HeaderQuorumVerifier;
   const perValidatorVerifier = perValidator === null ? null : await deploy(clients, "HeaderQuorumVerifier", [], perValidator);
   const settlementVerifier = await deploy(clients, "SettlementVerifier", [], opts.verifiers?.SettlementVerifier);
+  const headerSettlement = opts.verifiers?.HeaderSettlementVerifier;
+  const headerSettlementVerifier = headerSettlement === null ? null : await deploy(clients, "HeaderSettlementVerifier", [], headerSettlement);
+  const lockSlots = opts.lockSlots ?? generatedLockSlots();
   const lightClient = await deploy(clients, "HomeLightClient", [
     opts.homeChainId,
     opts.genesisEpoch,
     opts.genesisValidatorSetRoot,
     aggregatedVerifier.address,
-    perValidatorVerifier?.address ?? "0x0000000000000000000000000000000000000000",
+    perValidatorVerifier?.address ?? ZERO_ADDRESS,
+    headerSettlementVerifier?.address ?? ZERO_ADDRESS,
+    // HeaderSettlement public inputs: the header's 4, then awayBinding, resultDigest, K lockDigests.
+    headerSettlementVerifier ? 6 + lockSlots : 0,
     guardian,
     opts.historySize ?? DEFAULT_HISTORY_SIZE,
   ]);
-  const lockSlots = opts.lockSlots ?? generatedLockSlots();
   const settlement = await deploy(clients, "AtomicSettlement", [
     lightClient.address,
     settlementVerifier.address,
@@ -311,6 +329,7 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
     aggregatedHeaderVerifier: aggregatedVerifier.address,
     perValidatorHeaderVerifier: perValidatorVerifier?.address ?? null,
     settlementVerifier: settlementVerifier.address,
+    headerSettlementVerifier: headerSettlementVerifier?.address ?? null,
     lightClient: lightClient.address,
     settlement: settlement.address,
     escrow,

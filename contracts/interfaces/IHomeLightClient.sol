@@ -39,6 +39,8 @@ interface IHomeLightClient {
     error InvalidProof();
     /// @notice This client has no verifier for this kind of header proof (a profile without the per-validator circuit).
     error VerifierUnavailable(HeaderProof kind);
+    /// @notice This client has no HeaderSettlement verifier (submitHeaderWithSettlement).
+    error HeaderSettlementUnavailable();
     /// @notice The client is paused.
     error ClientPaused();
     /// @notice No header is stored at this height.
@@ -53,6 +55,21 @@ interface IHomeLightClient {
     /// @param proof Groth16 proof in snarkjs calldata order.
     /// @param pub [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot] (ENCODING.md).
     function submitHeader(HeaderProof kind, uint256[8] calldata proof, uint256[4] calldata pub) external;
+
+    /// @notice Verifies a HeaderSettlement proof (a quorum of the current epoch's set attested the header,
+    ///         and a settlement's leaves are in its stateRoot) and stores the header under exactly the rules
+    ///         of submitHeader. When the same header (height and stateRoot) is already stored, only the
+    ///         proof is checked (against the stored stateRoot) and nothing is written, so several
+    ///         settlements of one Home block can each bring the header. The light client does not read
+    ///         `settlementPub`; the caller (AtomicSettlement) recomputes it from the payloads it acts on.
+    /// @param proof Groth16 proof of the HeaderSettlement circuit (snarkjs calldata order).
+    /// @param pub [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot] (ENCODING.md).
+    /// @param settlementPub The settlement's public inputs after its stateRoot: [awayBinding, resultDigest,
+    ///        lockDigest[0..K-1]] (headerSettlementInputs - 4 of them).
+    /// @return height The header's height.
+    function submitHeaderWithSettlement(uint256[8] calldata proof, uint256[4] calldata pub, uint256[] calldata settlementPub)
+        external
+        returns (uint64 height);
 
     /// @notice Pauses header submission and settlement reads (guardian only; no-op when paused). Each
     ///         pause is logged so that settlement windows can be extended by the time it lasted.

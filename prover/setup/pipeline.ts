@@ -18,8 +18,11 @@ import { REPO_ROOT, loadSnarkjs, requiredPower, resolvePtau, type ResolvePtauOpt
 import { GENERATED_HEADER, generateSolidityVerifier, type Groth16VerificationKey } from "./solidity-verifier.ts";
 
 export type ProfileName = "dev" | "dev16" | "prod";
-/** aggregated: AggregatedHeaderQuorum(N); headerQuorum: the per-validator HeaderQuorum(N); settlement. */
-export type CircuitKind = "aggregated" | "headerQuorum" | "settlement";
+/**
+ * aggregated: AggregatedHeaderQuorum(N); headerQuorum: the per-validator HeaderQuorum(N); settlement;
+ * headerSettlement: HeaderSettlement(N, D, K), a header and a settlement in one proof.
+ */
+export type CircuitKind = "aggregated" | "headerQuorum" | "settlement" | "headerSettlement";
 
 /** Output of circuits/build.ts compileCircuit. */
 export interface CompiledCircuit {
@@ -147,7 +150,8 @@ function sha256(s: string | Buffer): string {
 /**
  * The circuits of a profile, with parameters from circuits/profiles.ts: the aggregated header
  * circuit, the per-validator HeaderQuorum where the profile builds it (or when `perValidator`
- * asks for it: an operator with a large enough ptau), and Settlement.
+ * asks for it: an operator with a large enough ptau), Settlement, and HeaderSettlement (the header
+ * and a settlement in one proof, for AtomicSettlement.settleWithHeader).
  */
 export async function profileCircuits(profile: string, opts: { perValidator?: boolean } = {}): Promise<CircuitSpec[]> {
   const profilesPath = "../../circuits/profiles.ts";
@@ -167,6 +171,7 @@ export async function profileCircuits(profile: string, opts: { perValidator?: bo
     spec("aggregated", "AggregatedHeaderQuorum", { N: p.N }),
     ...(p.perValidator || opts.perValidator ? [spec("headerQuorum", "HeaderQuorum", { N: p.N })] : []),
     spec("settlement", "Settlement", { depth: p.depth, lockups: p.lockups }),
+    spec("headerSettlement", "HeaderSettlement", { N: p.N, depth: p.depth, lockups: p.lockups }),
   ];
 }
 

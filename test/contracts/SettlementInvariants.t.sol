@@ -100,7 +100,7 @@ contract SafetyHandler {
 
     constructor() {
         AcceptAllVerifier v = new AcceptAllVerifier();
-        lightClient = new HomeLightClient(HOME_CHAIN, 0, GENESIS_ROOT, IHeaderQuorumVerifier(address(v)), IHeaderQuorumVerifier(address(0)), guardian, 64);
+        lightClient = new HomeLightClient(HOME_CHAIN, 0, GENESIS_ROOT, IHeaderQuorumVerifier(address(v)), IHeaderQuorumVerifier(address(0)), address(0), 0, guardian, 64);
         settlement = new AtomicSettlement(IHomeLightClient(address(lightClient)), ISettlementVerifier(address(v)), 2, 1 days, 1e6);
         registry = settlement.registry();
         escrow = settlement.escrow();
@@ -444,7 +444,7 @@ contract PauseLogFuzzTest {
 
     function setUp() public {
         AcceptAllVerifier v = new AcceptAllVerifier();
-        lc = new HomeLightClient(1, 0, 1, IHeaderQuorumVerifier(address(v)), IHeaderQuorumVerifier(address(0)), address(this), 1);
+        lc = new HomeLightClient(1, 0, 1, IHeaderQuorumVerifier(address(v)), IHeaderQuorumVerifier(address(0)), address(0), 0, address(this), 1);
     }
 
     /// @notice pausedDuring equals a second-by-second count over up to four random pause intervals.

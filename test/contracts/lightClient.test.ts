@@ -111,6 +111,8 @@ describe("HomeLightClient", () => {
       epochKeys(0n).root,
       s.addresses.aggregatedHeaderVerifier,
       "0x0000000000000000000000000000000000000000",
+      "0x0000000000000000000000000000000000000000",
+      0n,
       s.account.guardian,
       4n,
     ] as never)) as any;
@@ -232,6 +234,8 @@ describe("HomeLightClient", () => {
       epochKeys(0n).root,
       s.addresses.aggregatedHeaderVerifier,
       s.addresses.perValidatorHeaderVerifier,
+      "0x0000000000000000000000000000000000000000",
+      0n,
       s.account.guardian,
       1n,
     ] as never)) as any;

@@ -92,6 +92,8 @@ describe("HomeLightClient on the shared header vectors", () => {
       1n,
       deployed.AggregatedHeaderQuorum!.ours.address as Address,
       deployed.HeaderQuorum!.ours.address as Address,
+      "0x0000000000000000000000000000000000000000",
+      0n,
       chain.wallets[0]!.account!.address,
       1n,
     ] as never)) as any;

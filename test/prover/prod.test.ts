@@ -3,12 +3,14 @@
 // header attested by 28 of Open Libra's 41 validators through a real aggregated session is proved
 // with AggregatedHeaderQuorum(64) and accepted by HomeLightClient with the committed prod verifier
 // (no per-validator verifier: such proofs are refused); a Settlement(32, 4) proof with four
-// lockups verifies; the insecure prod artifacts are refused without a local network.
+// lockups verifies; a HeaderSettlement(64, 32, 4) proof (header and settlement in one) verifies
+// with snarkjs and the committed prod verifier; the insecure prod artifacts are refused without a
+// local network.
 import { network } from "hardhat";
 import { beforeAll, describe, expect, it } from "vitest";
 import { KIND_AUCTION_RESULT, KIND_LOCKUP, SparseMerkleTree, leafKey, validatorSetRoot } from "../../home/model/index.ts";
 import { headerQuorumPublicSignals } from "../../prover/inputs/headerQuorum.ts";
-import { proveHeader, proveSettlement, verifyWithSnarkjs, type ProofResult } from "../../prover/prover.ts";
+import { proveHeader, proveHeaderSettlement, proveSettlement, verifyWithSnarkjs, type ProofResult } from "../../prover/prover.ts";
 import { InsecureArtifactsError, ensureArtifacts, loadArtifacts } from "../../prover/setup/pipeline.ts";
 import { aggregatedHeader, signedHeader, validatorSet } from "../circuits/fixtures.ts";
 
@@ -53,6 +55,8 @@ describe("prod profile (N = 64)", () => {
       validatorSetRoot(set),
       verifier.address,
       "0x0000000000000000000000000000000000000000",
+      "0x0000000000000000000000000000000000000000",
+      0n,
       wallet!.account.address,
       4n,
     ] as never)) as any;
@@ -85,5 +89,25 @@ describe("prod profile (N = 64)", () => {
     );
     expect(r.publicSignals).toEqual([tree.root, binding, 1111n, 2000n, 2001n, 2002n, 2003n].map(String));
     expect(await verifyWithSnarkjs("settlement", r.proof, r.publicSignals, { profile: "prod", network: "hardhat" })).toBe(true);
+  });
+
+  it("proves a HeaderSettlement(64, 32, 4): the 28-of-41 attestation and four lockups in one proof; the committed prod verifier accepts it", async () => {
+    const binding = (31337n << 160n) + 0xfeedn;
+    const tree = new SparseMerkleTree();
+    const resultKey = leafKey(KIND_AUCTION_RESULT, 3n);
+    tree.set(resultKey, binding, 1111n);
+    const ids = [11n, 12n, 13n, 14n];
+    ids.forEach((id, k) => tree.set(leafKey(KIND_LOCKUP, id), binding, 2000n + BigInt(k)));
+    const keys = ids.map((id, k) => ({ lockId: id, digest: 2000n + BigInt(k), proof: tree.prove(leafKey(KIND_LOCKUP, id)) }));
+    const withState = aggregatedHeader(set, signers, { height: 6n, stateRoot: tree.root });
+    const r = await proveHeaderSettlement(withState, { stateRoot: tree.root, awayBinding: binding, result: { auctionId: 3n, digest: 1111n, proof: tree.prove(resultKey) }, lockups: keys }, PROD);
+    console.log(`HeaderSettlement(64, 32, 4) proof: ${r.seconds.toFixed(2)} s`);
+    expect(r.publicSignals).toEqual([...headerQuorumPublicSignals(withState), ...[binding, 1111n, 2000n, 2001n, 2002n, 2003n].map(String)]);
+    expect(await verifyWithSnarkjs("headerSettlement", r.proof, r.publicSignals, { profile: "prod", network: "hardhat" })).toBe(true);
+    const conn = await network.connect();
+    const verifier = (await conn.viem.deployContract("ProdHeaderSettlementVerifier" as never)) as any;
+    expect(await verifier.read.verifyProof([r.calldata.proof, r.calldata.pubSignals])).toBe(true);
+    const tampered = r.calldata.pubSignals.map((v, i) => (i === 5 ? v + 1n : v));
+    expect(await verifier.read.verifyProof([r.calldata.proof, tampered])).toBe(false);
   });
 });
