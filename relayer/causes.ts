@@ -48,6 +48,7 @@ const FAMILIES: Record<AwayErrorName, Family> = {
   WrongEpoch: "epoch",
   ConflictingHeader: "conflict",
   VerifierUnavailable: "no-verifier",
+  HeaderSettlementUnavailable: "no-verifier", // settleWithHeader on a light client without the combined verifier
   WrongValidatorSet: "conflict",
   WrongChainId: "conflict",
   MalformedMeta: "conflict",

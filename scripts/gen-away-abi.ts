@@ -3,7 +3,7 @@
 // the LP registry, the escrow and the test token whose errors bubble up through fills), and the
 // settlement contract's events, so the relayer decodes reverts and fill failures with the
 // contracts' own ABIs instead of a hand-kept list. `npm run gen:away-abi` after a contract
-// change (run `npx hardhat build` first); test/relayer/causes.test.ts fails while the file is stale.
+// change (run `npx hardhat build` first); test/relayer/away-abi.test.ts fails while the file is stale.
 //   tsx scripts/gen-away-abi.ts [--check]
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -138,6 +138,11 @@ export const AWAY_ERRORS_ABI = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "HeaderSettlementUnavailable",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint64",
