@@ -1,5 +1,5 @@
 // AwayPort over viem for the deployed contracts (HomeLightClient, AtomicSettlement): reads
-// the light client head and receipts, and encodes submitHeader / settle / recordDefault.
+// the light client head and receipts, and encodes submitHeader / settle / settleWithHeader / recordDefault.
 // Addresses come from the deploy script's JSON (scripts/deploy.ts: lightClient, settlement, chainId).
 import { readFileSync } from "node:fs";
 import { encodeFunctionData, parseAbi, type Address, type PublicClient } from "viem";
@@ -14,6 +14,7 @@ export const LIGHT_CLIENT_ABI = parseAbi([
   "function currentEpoch() view returns (uint64)",
   "function latestHeight() view returns (uint64)",
   "function hasHeaders() view returns (bool)",
+  "function headerSettlementVerifier() view returns (address)",
   "function paused() view returns (bool)",
   "function pausedDuring(uint64 from, uint64 to) view returns (uint64)",
   "error PublicInputNotInField(uint256 index)",
@@ -37,6 +38,7 @@ export const SETTLEMENT_ABI = parseAbi([
   "struct ResultPayload { uint64 auctionId; address auctioneer; address sellAsset; uint256 sellAmount; address buyAsset; uint256 clearingPrice; uint8 mode; uint64 auctioneerLockId; uint16 auctioneerMaxRateBps; address lp; uint64 settleDeadline; uint64 clearedAt; Fill[] fills; }",
   "struct LockupPayload { uint64 lockId; bytes32 owner; address borrower; address creditAsset; uint256 creditLimit; uint64 expiry; uint8 status; }",
   "function settle(uint64 height, uint256[8] proof, ResultPayload result, LockupPayload[] lockups)",
+  "function settleWithHeader(uint256[8] proof, uint256[4] headerPub, ResultPayload result, LockupPayload[] lockups)",
   "function recordDefault(uint64 height, uint256[8] proof, ResultPayload result, LockupPayload[] lockups)",
   "function receipts(uint64 auctionId) view returns (uint256)",
   "error ReceiptExists(uint64 auctionId)",
@@ -133,13 +135,17 @@ export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient)
       return { deadline: r.settleDeadline + ext, nowSec: block.timestamp, paused };
     },
     async view(auctionIds) {
-      const [lc, block] = await Promise.all([lightClientState(), client.getBlock({ blockTag: "latest" })]);
+      const [lc, block, hsVerifier] = await Promise.all([
+        lightClientState(),
+        client.getBlock({ blockTag: "latest" }),
+        read<Address>(a.lightClient, LIGHT_CLIENT_ABI, "headerSettlementVerifier"),
+      ]);
       const receipts = new Map<bigint, ReceiptWord>();
       for (const id of auctionIds) {
         const r = await receipt(id);
         if (r) receipts.set(id, r);
       }
-      return { chainId: chain.chainId, settlement: a.settlement, lightClient: lc, nowSec: block.timestamp, receipts };
+      return { chainId: chain.chainId, settlement: a.settlement, lightClient: lc, headerSettlement: BigInt(hsVerifier) !== 0n, nowSec: block.timestamp, receipts };
     },
     headerTx(c) {
       if (c.pub.length !== 4) throw new Error(`a header proof has 4 public inputs, got ${c.pub.length}`);
@@ -152,6 +158,11 @@ export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient)
     },
     settleTx(m, c) {
       return { to: a.settlement, abi: SETTLEMENT_ABI, data: encodeFunctionData({ abi: SETTLEMENT_ABI, functionName: "settle", args: settleArgs(m, c) as any }) };
+    },
+    settleWithHeaderTx(m, c) {
+      if (c.pub.length < 4) throw new Error(`a HeaderSettlement proof starts with the header's 4 public inputs, got ${c.pub.length}`);
+      const headerPub = c.pub.slice(0, 4) as unknown as readonly [bigint, bigint, bigint, bigint];
+      return { to: a.settlement, abi: SETTLEMENT_ABI, data: encodeFunctionData({ abi: SETTLEMENT_ABI, functionName: "settleWithHeader", args: [proof8(c), headerPub, m.result, m.lockups] as any }) };
     },
     defaultTx(m, c) {
       return { to: a.settlement, abi: SETTLEMENT_ABI, data: encodeFunctionData({ abi: SETTLEMENT_ABI, functionName: "recordDefault", args: settleArgs(m, c) as any }) };

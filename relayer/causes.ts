@@ -133,6 +133,17 @@ export function dispositionOf(kind: Exclude<JobKind, "receipt">, name: string | 
   return BY_KIND[kind][FAMILIES[name]];
 }
 
+/**
+ * The light client refused the header a settle transaction carried (settleWithHeader): a later
+ * header is stored, another epoch or validator set, no combined verifier. The settlement falls
+ * back to a header job and a plain settle.
+ */
+export function carriedHeaderRefused(name: string | undefined): boolean {
+  if (!name || !isAwayErrorName(name)) return false;
+  const f = FAMILIES[name];
+  return f === "header-known" || f === "epoch" || f === "conflict" || f === "no-verifier";
+}
+
 /** The error names a job kind counts as "already done" (the submitter reports them as done). */
 export function doneErrors(kind: Exclude<JobKind, "receipt">): string[] {
   return (Object.keys(FAMILIES) as AwayErrorName[]).filter((n) => dispositionOf(kind, n) === "done");

@@ -36,7 +36,13 @@ export interface PayloadOf {
   /** Submit epoch `epoch`'s ending header (at `height`): the light client moves to epoch + 1. */
   rotation: { height: bigint; epoch: bigint };
   /** Settle the result of `auctionId`, first in Home's state at `minHeight`; a fresher header may be asked for. */
-  settle: { auctionId: bigint; minHeight: bigint };
+  /**
+   * Settle the result of `auctionId`, first in Home's state at `minHeight`; a fresher header may be
+   * asked for. `carryHeader`: the header at `minHeight` is not on Away and goes in the settle
+   * transaction itself (settleWithHeader, one HeaderSettlement proof) instead of a header job;
+   * false again once that path cannot work (no aggregate signature, a later header stored, ...).
+   */
+  settle: { auctionId: bigint; minHeight: bigint; carryHeader?: boolean };
   /** Record the default of `auctionId` (its settle job expired or failed). */
   default: { auctionId: bigint; minHeight: bigint };
   /** Carry the closed Away receipt (`outcome` 1 or 2) of `auctionId` back to Home. */
@@ -48,6 +54,8 @@ export type JobPayload<K extends JobKind = JobKind> = PayloadOf[K];
 export interface StoredSettlementProof {
   material: SettlementMaterial;
   calldata: Groth16Calldata;
+  /** The calldata is a HeaderSettlement proof: its first four public inputs are the header's (settleWithHeader). */
+  withHeader?: boolean;
 }
 
 /** What each kind stores in `proof` once proved (receipts have none). */
@@ -173,10 +181,12 @@ export class PayloadError extends Error {
   }
 }
 
-const FIELDS: { [K in JobKind]: { [F in keyof PayloadOf[K]]: "bigint" | "number" } } = {
+type FieldType = "bigint" | "number" | "optional boolean";
+
+const FIELDS: { [K in JobKind]: { [F in keyof PayloadOf[K]]-?: FieldType } } = {
   header: { height: "bigint", epoch: "bigint" },
   rotation: { height: "bigint", epoch: "bigint" },
-  settle: { auctionId: "bigint", minHeight: "bigint" },
+  settle: { auctionId: "bigint", minHeight: "bigint", carryHeader: "optional boolean" },
   default: { auctionId: "bigint", minHeight: "bigint" },
   receipt: { auctionId: "bigint", outcome: "number" },
 };
@@ -185,10 +195,13 @@ const FIELDS: { [K in JobKind]: { [F in keyof PayloadOf[K]]: "bigint" | "number"
 export function parsePayload<K extends JobKind>(key: string, kind: K, raw: unknown): PayloadOf[K] {
   if (raw === null || typeof raw !== "object") throw new PayloadError(key, "is not an object");
   const src = raw as Record<string, unknown>;
-  const out: Record<string, bigint | number> = {};
-  for (const [field, type] of Object.entries(FIELDS[kind]) as [string, "bigint" | "number"][]) {
+  const out: Record<string, bigint | number | boolean> = {};
+  for (const [field, type] of Object.entries(FIELDS[kind]) as [string, FieldType][]) {
     const v = src[field];
-    if (type === "bigint" && (typeof v === "bigint" || (typeof v === "string" && /^\d+$/.test(v)))) out[field] = BigInt(v);
+    if (type === "optional boolean") {
+      if (typeof v === "boolean") out[field] = v;
+      else if (v !== undefined) throw new PayloadError(key, `field '${field}' must be true or false, got ${JSON.stringify(v)}`);
+    } else if (type === "bigint" && (typeof v === "bigint" || (typeof v === "string" && /^\d+$/.test(v)))) out[field] = BigInt(v);
     else if (type === "number" && typeof v === "number" && Number.isInteger(v)) out[field] = v;
     else throw new PayloadError(key, `field '${field}' must be a ${type === "bigint" ? "whole number" : "small integer"}, got ${JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? String(x) : x))}`);
   }

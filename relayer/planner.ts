@@ -6,7 +6,11 @@
 //   at most the header of the current epoch;
 // - for each cleared auction bound to that chain's AtomicSettlement:
 //   - a closed receipt on Away not yet consumed on Home -> `receipt` job (carry it back);
-//   - no settle job yet -> `settle` job (it reads the pause-extended deadline from the chain and
+//   - no settle job yet -> `settle` job (when its header is not on Away, the light client has a
+//     headerSettlementVerifier and no rotation must come first, the job carries its header:
+//     settleWithHeader stores it and settles in one transaction, and no header job is planned for
+//     it; the job drops `carryHeader` when that path cannot work and then waits for a header job
+//     like any other; it reads the pause-extended deadline from the chain and
 //     retries what can clear until then; an open receipt takes settle attempts for the rest);
 //   - the settle job expired or failed, the deadline passed (Away clock; the contract extends it by
 //     pauses and answers DeadlineNotReached until then) -> `default` job;
@@ -86,6 +90,8 @@ export function plan(input: PlanInput): Plan {
 
     // 2. settlements, defaults, receipts
     type Need = { key: string; minHeight: bigint; dependsOn: string | null; fresh?: NewJob };
+    /** A settlement whose header is not on Away carries it in its own transaction (settleWithHeader) when the light client can take both and no rotation comes first. */
+    const canCarry = (h: bigint) => away.headerSettlement === true && !covered(h) && epochOfHeight(input.home, h) === lc.epoch;
     const needs: Need[] = [];
     for (const a of input.home.auctions) {
       if (a.awayChainId !== chainId || a.awayContract.toLowerCase() !== away.settlement.toLowerCase()) continue;
@@ -102,7 +108,8 @@ export function plan(input: PlanInput): Plan {
       const settle = input.jobs.get(settleKey);
       const payload = { auctionId: a.auctionId, minHeight: a.height };
       if (!settle) {
-        needs.push({ key: settleKey, minHeight: a.height, dependsOn: null, fresh: { key: settleKey, kind: "settle", chainId, subject, payload } });
+        if (canCarry(a.height)) want({ key: settleKey, kind: "settle", chainId, subject, payload: { ...payload, carryHeader: true }, dependsOn: null });
+        else needs.push({ key: settleKey, minHeight: a.height, dependsOn: null, fresh: { key: settleKey, kind: "settle", chainId, subject, payload } });
       } else if (isTerminal(settle.state) && away.nowSec > a.settleDeadline) {
         const defaultKey = jobKey("default", chainId, a.auctionId);
         const existing = input.jobs.get(defaultKey);
@@ -112,6 +119,7 @@ export function plan(input: PlanInput): Plan {
     }
     for (const [key, j] of input.jobs) {
       if (j.chainId !== chainId || isTerminal(j.state) || (j.kind !== "settle" && j.kind !== "default")) continue;
+      if (j.kind === "settle" && j.payload.carryHeader) continue; // its own transaction stores its header
       needs.push({ key, minHeight: j.payload.minHeight, dependsOn: j.dependsOn });
     }
 

@@ -37,6 +37,8 @@ export interface AwayView {
   /** AtomicSettlement address (lowercase). */
   settlement: Address;
   lightClient: { epoch: bigint; latestHeight: bigint; hasHeaders: boolean };
+  /** The light client has a headerSettlementVerifier: AtomicSettlement.settleWithHeader can store a header and settle in one call. */
+  headerSettlement?: boolean;
   /** Latest block timestamp, unix seconds. */
   nowSec: bigint;
   /**
@@ -85,6 +87,8 @@ export interface ProverPort {
   /** Aggregated proof when the header carries an aggregate signature, else the per-validator one where the profile has it. */
   proveHeader(signedHeader: SignedHeader): Promise<HeaderCalldata>;
   proveSettlement(material: SettlementMaterial): Promise<Groth16Calldata>;
+  /** One HeaderSettlement proof of the header's aggregate attestation and the settlement in its stateRoot (public inputs: the header's four, then the settlement's). */
+  proveHeaderSettlement(signedHeader: SignedHeader, material: SettlementMaterial): Promise<Groth16Calldata>;
 }
 
 /** The settlement window of a result as the Away chain computes it now. */
@@ -109,6 +113,8 @@ export interface AwayPort {
   settlementWindow(result: Pick<AuctionResultPayload, "settleDeadline" | "clearedAt">): Promise<SettlementWindow>;
   headerTx(c: HeaderCalldata): TxIntent;
   settleTx(m: SettlementMaterial, c: Groth16Calldata): TxIntent;
+  /** settleWithHeader: store the header of a HeaderSettlement proof and settle, in one transaction. */
+  settleWithHeaderTx(m: SettlementMaterial, c: Groth16Calldata): TxIntent;
   defaultTx(m: SettlementMaterial, c: Groth16Calldata): TxIntent;
 }
 

@@ -1,7 +1,7 @@
 // ProverPort over prover/ (snarkjs Groth16 with its on-disk proof cache): header proofs of signed
 // headers (AggregatedHeaderQuorum from the aggregate signature by default, the per-validator
 // HeaderQuorum where the profile has it and Home made no aggregate), settlement proofs of the
-// material the Home source assembled.
+// material the Home source assembled, and HeaderSettlement proofs of both at once.
 // Loaded lazily so a worker that never proves does not load snarkjs.
 import type { SignedHeader } from "../home/model/header.ts";
 import type { Groth16Calldata, HeaderCalldata, ProverPort, SettlementMaterial } from "./ports.ts";
@@ -24,6 +24,11 @@ export function defaultProver(opts: ProverPortOptions = {}): ProverPort {
     async proveSettlement(m: SettlementMaterial): Promise<Groth16Calldata> {
       const { proveSettlement } = await load();
       const r = await proveSettlement(m.proverArgs as Parameters<typeof proveSettlement>[0], opts);
+      return { proof: r.calldata.proof, pub: r.calldata.pubSignals };
+    },
+    async proveHeaderSettlement(sh: SignedHeader, m: SettlementMaterial): Promise<Groth16Calldata> {
+      const { proveHeaderSettlement } = await load();
+      const r = await proveHeaderSettlement(sh, m.proverArgs as Parameters<typeof proveHeaderSettlement>[1], opts);
       return { proof: r.calldata.proof, pub: r.calldata.pubSignals };
     },
   };

@@ -126,6 +126,7 @@ function lazyProver(config: RelayerConfig, given: ProverPort | undefined): Prove
   return {
     proveHeader: async (sh) => (await get()).proveHeader(sh),
     proveSettlement: async (m) => (await get()).proveSettlement(m),
+    proveHeaderSettlement: async (sh, m) => (await get()).proveHeaderSettlement(sh, m),
   };
 }
 

@@ -3,12 +3,16 @@
 // has passed. A settle call settles every open fill it can; when some stay open (their
 // FillFailed reasons decoded), the job is retried for them with the same proof. Reverts are
 // handled by their custom error (causes.ts): LP- or winner-side failures and a guardian pause
-// are retried until the deadline, a stale or missing header gets a fresher one.
+// are retried until the deadline, a stale or missing header gets a fresher one. A proof made with
+// its header (HeaderSettlement) goes to settleWithHeader, which stores the header and settles in
+// one transaction (also when that same header was stored meanwhile); when the light client refuses
+// the header (a later one stored first, another epoch, no combined verifier), the job drops
+// carryHeader and settles the usual way after a header job.
 import { withinSettleWindow } from "../../home/model/rules.ts";
-import { decodeRevert, doneErrors, fillFailures, revertCause } from "../causes.ts";
+import { carriedHeaderRefused, decodeRevert, doneErrors, fillFailures, revertCause } from "../causes.ts";
 import type { Cause } from "../jobs.ts";
 import { refused } from "./common.ts";
-import { headerReady, proveSettlement, receiptClosed, windowClosed } from "./settlement.ts";
+import { dropCarriedHeader, headerPassed, headerReady, proveSettlement, receiptClosed, windowClosed } from "./settlement.ts";
 import type { JobHandler, Outcome } from "./types.ts";
 
 export const settleHandler: JobHandler<"settle"> = {
@@ -21,21 +25,29 @@ export const settleHandler: JobHandler<"settle"> = {
   async submit(ctx): Promise<Outcome> {
     const { job, away } = ctx;
     const { port } = away;
-    const { material, calldata } = job.proof!;
+    const { material, calldata, withHeader = false } = job.proof!;
     let retryBefore: number | undefined;
     if (!job.txHash) {
       if (await receiptClosed(ctx)) return { type: "done", how: "already-done", detail: "Away already has a closed receipt" };
       const w = await port.settlementWindow(material.result);
       if (!withinSettleWindow(w.deadline, w.nowSec)) return { type: "expired", cause: windowClosed(job, w.deadline, w.nowSec) };
       retryBefore = Date.now() + Number(w.deadline - w.nowSec) * 1000;
-      const notReady = await headerReady(ctx, material.height);
-      if (notReady) return notReady;
+      if (withHeader) {
+        const passed = await headerPassed(ctx, material.height);
+        if (passed) return dropCarriedHeader(job, passed);
+      } else {
+        const notReady = await headerReady(ctx, material.height);
+        if (notReady) return notReady;
+      }
     }
-    const out = await ctx.submit(() => ({ ...port.settleTx(material, calldata), doneErrors: doneErrors("settle") }), () => receiptClosed(ctx));
+    const tx = withHeader ? port.settleWithHeaderTx(material, calldata) : port.settleTx(material, calldata);
+    const out = await ctx.submit(() => ({ ...tx, doneErrors: doneErrors("settle") }), () => receiptClosed(ctx));
     if (out.status === "failed") {
+      const r = decodeRevert(out.revertData);
+      if (withHeader && out.reverted && carriedHeaderRefused(r.name)) return dropCarriedHeader(job, revertCause(r), out.txHash);
       const o = refused("settle", out, retryBefore);
       // a header older than maxStateAge: ask for one at the latest Home height
-      if (o.type === "retry" && decodeRevert(out.revertData).name === "StaleHeader") return { ...o, payload: { ...job.payload, minHeight: await ctx.homeHeight() } };
+      if (o.type === "retry" && r.name === "StaleHeader") return { ...o, payload: { ...job.payload, minHeight: await ctx.homeHeight() } };
       return o;
     }
     const done = { type: "done", how: out.how, txHash: out.txHash, gasUsed: out.gasUsed, blockNumber: out.blockNumber, detail: out.detail } as const;

@@ -1,9 +1,12 @@
 // Settle and default jobs share their proof: the result and its lockups in Home's state at a
 // header height the light client has (or will have: a settlement may be proved while its header
-// is being mined), made by the proving pool and stored with the material in the row.
+// is being mined), made by the proving pool and stored with the material in the row. A settle job
+// that carries its header (payload.carryHeader) proves one HeaderSettlement instead: the header's
+// aggregate attestation and the settlement, for settleWithHeader.
 import { OUTCOME_OPEN } from "../../home/model/leaves.ts";
 import { causeLine, type Cause, type Job } from "../jobs.ts";
 import { proving } from "./common.ts";
+import type { SettlementMaterial } from "../ports.ts";
 import type { JobContext, Outcome } from "./types.ts";
 
 export type SettlementKind = "settle" | "default";
@@ -31,9 +34,10 @@ async function proofHeight(ctx: JobContext<SettlementKind>): Promise<bigint | un
  * Prove the settlement. `beforeProof` may end the job on the material alone (a settle whose
  * window closed needs no proof).
  */
-export async function proveSettlement(ctx: JobContext<SettlementKind>, beforeProof?: (m: Awaited<ReturnType<JobContext<SettlementKind>["home"]["settlementMaterial"]>>) => Promise<Outcome | undefined>): Promise<Outcome> {
+export async function proveSettlement(ctx: JobContext<SettlementKind>, beforeProof?: (m: SettlementMaterial) => Promise<Outcome | undefined>): Promise<Outcome> {
   const { job } = ctx;
   if (await receiptClosed(ctx)) return { type: "done", how: "already-done", detail: "Away already has a closed receipt" };
+  if (await carriesHeader(ctx)) return proveWithHeader(ctx as JobContext<"settle">, beforeProof);
   const height = await proofHeight(ctx);
   if (height === undefined) return { type: "wait", reason: `no header at or above height ${job.payload.minHeight} on Away or planned yet` };
   const material = await ctx.home.settlementMaterial(job.payload.auctionId, height, job.chainId);
@@ -47,6 +51,37 @@ export async function proveSettlement(ctx: JobContext<SettlementKind>, beforePro
   return { type: "proved" };
 }
 
+/** A settle job that carries its header, and the light client does not cover its minHeight yet. */
+async function carriesHeader(ctx: JobContext<SettlementKind>): Promise<boolean> {
+  if (ctx.job.kind !== "settle" || !(ctx.job as Job<"settle">).payload.carryHeader) return false;
+  const lc = await ctx.away.port.lightClientState();
+  return !(lc.hasHeaders && lc.latestHeight >= ctx.job.payload.minHeight);
+}
+
+/** The settle job stops carrying its header: the planner gives it a header job, and it is proved again against that. */
+export function dropCarriedHeader(job: Job<"settle">, cause: Cause, txHash?: string): Outcome {
+  return { type: "retry", cause, txHash, reprove: true, payload: { ...job.payload, carryHeader: false } };
+}
+
+/** One HeaderSettlement proof of the header at minHeight (its aggregate signature) and the settlement in its state. */
+async function proveWithHeader(ctx: JobContext<"settle">, beforeProof?: (m: SettlementMaterial) => Promise<Outcome | undefined>): Promise<Outcome> {
+  const { job } = ctx;
+  const height = job.payload.minHeight;
+  const signed = await ctx.home.signedHeader(height);
+  if (!signed.aggregate) {
+    return dropCarriedHeader(job, { kind: "precondition", name: "NoAggregateSignature", message: `header ${height} has no aggregate signature: it needs its own header proof` });
+  }
+  const material = await ctx.home.settlementMaterial(job.payload.auctionId, height, job.chainId);
+  const early = await beforeProof?.(material);
+  if (early) return early;
+  await ctx.update({ state: "proving" });
+  const p = await proving(() => ctx.prover.proveHeaderSettlement(signed, material));
+  if (!p.ok) return { type: "retry", cause: p.cause };
+  await ctx.update({ state: "proved", proof: { material, calldata: p.value, withHeader: true } });
+  ctx.proved(p.seconds, { auctionId: job.payload.auctionId, height, withHeader: true });
+  return { type: "proved" };
+}
+
 /** Before sending: the header the proof was made at must be stored on Away. */
 export async function headerReady(ctx: JobContext<SettlementKind>, height: bigint): Promise<Outcome | undefined> {
   if (await ctx.away.port.headerStored(height)) return undefined;
@@ -54,6 +89,16 @@ export async function headerReady(ctx: JobContext<SettlementKind>, height: bigin
   if (!lc.hasHeaders || lc.latestHeight < height) return { type: "wait", reason: `the header at height ${height} is not on Away yet` };
   // the client moved past it without storing it (another relayer's header, or it left the ring): prove again
   return { type: "retry", reprove: true, cause: { kind: "precondition", name: "HeaderNotStored", message: `the light client has no header at height ${height} (latest ${lc.latestHeight})` } };
+}
+
+/**
+ * Before sending settleWithHeader: the light client moved past the carried header without
+ * storing it (HeightNotIncreasing would revert), so the settlement goes the usual way.
+ */
+export async function headerPassed(ctx: JobContext<"settle">, height: bigint): Promise<Cause | undefined> {
+  const lc = await ctx.away.port.lightClientState();
+  if (!lc.hasHeaders || lc.latestHeight <= height || (await ctx.away.port.headerStored(height))) return undefined;
+  return { kind: "precondition", name: "HeaderPassed", message: `the light client has a later header (${lc.latestHeight}) than the carried one (${height})` };
 }
 
 /** The last failures of a job, for the lines that say why a settlement did not happen. */

@@ -100,6 +100,9 @@ export class FakeProver implements ProverPort {
     await new Promise((r) => setTimeout(r, this.delayMs));
     return { proof: Array(8).fill(2n), pub: [m.height, m.result.auctionId, 0n] };
   }
+  async proveHeaderSettlement(): Promise<Groth16Calldata> {
+    throw new Error("the fake light client has no headerSettlementVerifier: no settle job carries its header here");
+  }
 }
 
 export interface FakeAwayContract {
@@ -157,6 +160,9 @@ export function fakeAwayPort(contract: FakeAwayContract, client: PublicClient): 
     },
     headerTx: (c) => ({ to: contract.address, abi: contract.abi, data: encodeFunctionData({ abi: contract.abi, functionName: "submitHeader", args: [c.pub[0]] }) }),
     settleTx: (m) => ({ to: contract.address, abi: contract.abi, data: encodeFunctionData({ abi: contract.abi, functionName: "settle", args: [m.height, m.result.auctionId] }) }),
+    settleWithHeaderTx: () => {
+      throw new Error("the fake light client has no headerSettlementVerifier");
+    },
     defaultTx: () => {
       throw new Error("no defaults in the fake");
     },

@@ -72,6 +72,27 @@ describe("planner", () => {
     expect(p.insert[0]!.payload).toEqual({ height: 34n, epoch: 3n });
   });
 
+  it("a settlement carries its header (settleWithHeader) when the light client has the combined verifier and no rotation comes first", () => {
+    const lc = { epoch: 3n, latestHeight: 31n, hasHeaders: true };
+    const p = plan({ home: home([auction(1n, 34n)]), aways: [away(lc, { headerSettlement: true })], jobs: new Map() });
+    expect(brief(p)).toEqual(["settle:31337:1"]);
+    expect(p.insert[0]!.payload).toEqual({ auctionId: 1n, minHeight: 34n, carryHeader: true });
+    // planned again: nothing new, and no header job for the carried header
+    const t = applied(new Map(), p);
+    expect(brief(plan({ home: home([auction(1n, 34n)]), aways: [away(lc, { headerSettlement: true })], jobs: t }))).toEqual([]);
+    // the job dropped carryHeader (no aggregate signature, a later header stored): a header job, and it depends on it
+    const dropped = new Map(t);
+    dropped.set("settle:31337:1", { ...t.get("settle:31337:1")!, payload: { auctionId: 1n, minHeight: 34n, carryHeader: false } } as JobSummary);
+    const after = plan({ home: home([auction(1n, 34n)]), aways: [away(lc, { headerSettlement: true })], jobs: dropped });
+    expect(brief(after)).toEqual(["header:31337:34"]);
+    expect(after.repoint).toEqual([{ key: "settle:31337:1", dependsOn: "header:31337:34" }]);
+    // a header in a later epoch than the client's needs its rotation first: the usual path
+    const behind = plan({ home: home([auction(1n, 34n)]), aways: [away({ epoch: 2n, latestHeight: 21n, hasHeaders: true }, { headerSettlement: true })], jobs: new Map() });
+    expect(brief(behind)).toEqual(["rotation:31337:2", "header:31337:34 <- rotation:31337:2", "settle:31337:1 <- header:31337:34"]);
+    // without the combined verifier: the usual path
+    expect(brief(plan({ home: home([auction(1n, 34n)]), aways: [away(lc)], jobs: new Map() }))).toEqual(["header:31337:34", "settle:31337:1 <- header:31337:34"]);
+  });
+
   it("keeps the light client within Home's epoch: a rotation for every finished epoch, also with no settlement waiting", () => {
     const idle = plan({ home: home([]), aways: [away({ epoch: 1n, latestHeight: 12n, hasHeaders: true })], jobs: new Map() });
     expect(brief(idle)).toEqual(["rotation:31337:1", "rotation:31337:2 <- rotation:31337:1"]);
