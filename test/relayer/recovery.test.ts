@@ -5,7 +5,7 @@
 //     own funds: PaymentFailed) is retried; an LP funds an offer before the deadline, the next
 //     attempt settles, and Home releases the winner's lockup (before: the job failed for good and
 //     a default slashed it);
-//   - a guardian pause (header and settlement refused with ClientPaused) past the auction's raw
+//   - a guardian pause (the settlement carrying its header refused with ClientPaused) past the auction's raw
 //     deadline, then the unpause: the relayer settles inside the pause-extended window it reads
 //     from the chain, and no row needed editing (before: the pause wedged the relayer);
 //   - an Away outage turns /healthz red with the reason, and green again;
@@ -156,11 +156,13 @@ describe("relayer recovery on the real stack", () => {
       },
       [{ bidder: s.account.w1, amount: 1_000n * E6, limitPrice: (E18 * PRICE_SCALE) / (1000n * E6) }],
     );
-    const paused = await until("the header to be refused with ClientPaused", async () => {
-      const j = (await relayer!.store.list({ kind: "header" })).at(-1);
+    // the settle job carries the header not yet on Away (settleWithHeader): that one transaction is refused
+    const paused = await until("the settlement with its header to be refused with ClientPaused", async () => {
+      const j = await relayer!.store.get(`settle:31337:${id}`);
       return j && j.causes.some((c) => c.name === "ClientPaused") && j;
     });
     expect(paused.state).not.toBe("failed");
+    expect(paused.payload).toMatchObject({ carryHeader: true });
     // the pause outlasts the auction's raw deadline (Away and Home clocks move together)
     await s.advance(600);
     expect(await s.awayNow()).toBeGreaterThan(s.home.auction(id)!.settleDeadline);
