@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collateralBundleToJSON } from "../../verifier-ts/bundle.ts";
+import { bundleForBrowser } from "../fixtures/browser-bundle.ts";
 import { launchChromium, runBrowserTests, type Chromium } from "../fixtures/chromium.ts";
 import { groth16Vectors, REPO_ROOT, type Groth16Vector } from "../vectors/groth16-vectors.ts";
 import { HQ_AWAY_CHAIN, HQ_BORROWER, HQ_SETTLEMENT, HQ_STATE_TIME_MS, headerQuorumFixture } from "../vectors/headerQuorum-vectors.ts";
@@ -31,17 +32,7 @@ describe.skipIf(!runBrowserTests)("verifier-ts in headless Chromium", () => {
   let browser: Chromium | undefined;
 
   beforeAll(async () => {
-    const esbuild = await import("esbuild");
-    const built = await esbuild.build({
-      entryPoints: [join(REPO_ROOT, "verifier-ts/index.ts")],
-      bundle: true,
-      platform: "browser",
-      format: "esm",
-      target: "es2022",
-      write: false,
-      logLevel: "silent",
-    });
-    const js = built.outputFiles[0]!.contents;
+    const js = await bundleForBrowser(join(REPO_ROOT, "verifier-ts/index.ts"));
     bundleBytes = js.length;
     bundleText = new TextDecoder().decode(js);
 
