@@ -1,22 +1,30 @@
-// Crash safety of the real relayer process (`olzk relay`) against the devnet, an EDR Away
-// chain and the deployed contracts: kill -9 while the header proof is running, then kill -9
-// while its transaction is pending in the mempool; after each restart the job resumes from
-// the row (the recorded tx hash is found and waited for), and exactly one submitHeader
-// transaction is ever sent. A final SIGTERM shuts the relayer down cleanly.
+// Crash safety of the real relayer process (`olzk relay`) against the devnet, an EDR Away chain
+// and the deployed contracts, on both ways a header reaches the light client:
+//   - carried: a funded auction clears in the light client's epoch and its header is not on Away,
+//     so the settle job carries it (one HeaderSettlement proof, one settleWithHeader transaction);
+//   - standalone: Home made no aggregate signature for the auction's block, so the settle job
+//     drops carryHeader and a header job proves the per-validator HeaderQuorum first.
+// Each is killed with kill -9 while proving and again while its transaction is pending in the
+// mempool; after each restart the job resumes from its row (the recorded tx hash is found and
+// waited for) and the work finishes. Read back from the Away chain: each header is accepted once
+// (one HeaderSubmitted), each auction settled once (one Settled), and the relayer's signer sent
+// exactly the transactions named. A final SIGTERM shuts the relayer down cleanly.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { keccak256, toHex, type Hex } from "viem";
+import { getAbiItem, toFunctionSelector, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevnet, type RunningDevnet } from "../../home/devnet/index.ts";
 import { DevnetChain } from "../../home/devnet/chain.ts";
 import { resolveConfig as resolveDevnetConfig } from "../../home/devnet/config.ts";
-import { bidCommitment } from "../../home/devnet/auctions-module.ts";
 import { validatorSetRoot } from "../../home/model/index.ts";
+import { LIGHT_CLIENT_ABI, SETTLEMENT_ABI } from "../../relayer/away-viem.ts";
+import type { Job } from "../../relayer/jobs.ts";
 import { SqliteJobStore } from "../../relayer/store/sqlite.ts";
 import { deployAll } from "../../scripts/deploy.ts";
+import { awayEvents, clearedMode2Auction, fundMode2, sentTxs, type Addresses, type Mode2Parties } from "./away-chain.ts";
 import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
 import { ensureContractsBuilt } from "./ensure-built.ts";
 import { until as pollUntil } from "../fixtures/until.ts";
@@ -24,18 +32,31 @@ import { until as pollUntil } from "../fixtures/until.ts";
 const ROOT = resolve(import.meta.dirname, "../..");
 const RELAYER_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6"; // hardhat #3
 const relayerAddress = privateKeyToAccount(RELAYER_KEY).address;
-const PRICE_SCALE = 10n ** 18n;
-const bidder = (i: number) => `0x${(0x4000 + i).toString(16).padStart(40, "0")}` as Hex;
+const PARTIES: Mode2Parties = {
+  lp: "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65" as Address, // #4
+  winner: "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc" as Address, // #5
+  auctioneer: "0x976ea74026e726554db657fa54763abd0c3a0aa9" as Address, // #6
+};
+const SELECTOR = {
+  settleWithHeader: toFunctionSelector(getAbiItem({ abi: SETTLEMENT_ABI, name: "settleWithHeader" })),
+  settle: toFunctionSelector(getAbiItem({ abi: SETTLEMENT_ABI, name: "settle" })),
+  submitHeader: toFunctionSelector(getAbiItem({ abi: LIGHT_CLIENT_ABI, name: "submitHeader" })),
+};
 
 let rpc: EdrRpc;
 let dn: RunningDevnet;
+let addresses: Addresses;
+let store: SqliteJobStore;
 const dir = mkdtempSync(join(tmpdir(), "olzk-crash-"));
+const dbFile = join(dir, "relayer.sqlite");
+const configFile = join(dir, "relayer.json");
 const children: ChildProcess[] = [];
+let spawned = 0;
 
 const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 180_000) => pollUntil(what, fn, { timeoutMs, everyMs: 50 });
 
-function spawnRelayer(configFile: string, n: number): ChildProcess {
-  const log = createWriteStream(join(dir, `relayer-${n}.log`));
+function spawnRelayer(): ChildProcess {
+  const log = createWriteStream(join(dir, `relayer-${++spawned}.log`));
   const child = spawn(join(ROOT, "node_modules/.bin/node"), [join(ROOT, "bin/olzk.mjs"), "relay", "--config", configFile], {
     cwd: ROOT,
     env: { ...process.env, CRASH_RELAYER_KEY: RELAYER_KEY },
@@ -53,6 +74,60 @@ function exited(child: ChildProcess): Promise<number | null> {
     : new Promise((r) => child.once("exit", (code) => r(code)));
 }
 
+async function kill9(child: ChildProcess): Promise<void> {
+  child.kill("SIGKILL");
+  await exited(child);
+}
+
+const nonce = async () => Number(await rpc.request("eth_getTransactionCount", [relayerAddress, "latest"]));
+const jobIn = (key: string, state: Job["state"]) => async () => {
+  const j = await store.get(key);
+  return j?.state === state ? j : undefined;
+};
+
+/**
+ * Kill -9 the relayer while `key` is proving, then while its transaction is pending (blocks not
+ * mined), restart it and mine: the job is confirmed with the transaction recorded before the
+ * second kill. Returns that transaction's hash and the restarted relayer.
+ */
+async function killWhileProvingAndPending(key: string, txsBefore: number): Promise<{ txHash: Hex; relayer: ChildProcess }> {
+  // 1. kill -9 while proving
+  const first = spawnRelayer();
+  await until(`${key} to start proving`, jobIn(key, "proving"));
+  await kill9(first);
+  expect((await store.get(key))?.state).toBe("proving");
+  expect((await store.get(key))?.txHash).toBeNull();
+  expect(await nonce()).toBe(txsBefore);
+
+  // 2. kill -9 while the transaction is pending (blocks are not mined for now)
+  await rpc.request("evm_setAutomine", [false]);
+  const second = spawnRelayer();
+  const pending = await until(`${key}'s tx to be broadcast`, jobIn(key, "submitted"));
+  await kill9(second);
+  const txHash = pending.txHash as Hex;
+  expect((await rpc.request("eth_getTransactionByHash", [txHash]))?.hash).toBe(txHash); // in the mempool
+  expect(await rpc.request("eth_getTransactionReceipt", [txHash])).toBeNull();
+  expect(pending.nonce).toBe(txsBefore);
+  expect(pending.proof).not.toBeNull();
+
+  // 3. restart; the pending tx gets mined; the relayer finds it by its recorded hash
+  const third = spawnRelayer();
+  await new Promise((r) => setTimeout(r, 4000)); // lease of the killed worker runs out; the new one resumes
+  await rpc.request("evm_setAutomine", [true]);
+  await rpc.request("evm_mine", []);
+  const done = await until(`${key} to be confirmed`, jobIn(key, "confirmed"));
+  expect(done.txHash).toBe(txHash); // same transaction, not a second one
+  expect(done.attempts).toBeGreaterThanOrEqual(3);
+  return { txHash, relayer: third };
+}
+
+/** SIGTERM: clean shutdown, exit code 0, no claim left behind. */
+async function stopCleanly(child: ChildProcess): Promise<void> {
+  child.kill("SIGTERM");
+  expect(await exited(child)).toBe(0);
+  expect((await store.list()).filter((j) => j.owner !== null)).toEqual([]);
+}
+
 beforeAll(async () => {
   await ensureContractsBuilt();
   rpc = await startEdrRpc();
@@ -60,107 +135,98 @@ beforeAll(async () => {
   const genesisRoot = validatorSetRoot(probe.validatorSet(0n)!);
   const homeChainId = probe.config.homeChainId;
   probe.close();
-  const addresses = await deployAll(rpc.url, {
+  addresses = await deployAll(rpc.url, {
     homeChainId, genesisEpoch: 0n, genesisValidatorSetRoot: genesisRoot, testTokens: true, out: join(dir, "addresses.json"), rpcUrl: rpc.url,
   });
   dn = await startDevnet({
     dataDir: null, blockMs: 0, port: 0, awayRpc: rpc.url, awayChainId: 31337n,
     settlementAddress: addresses.settlement, escrowAddress: addresses.escrow, confirmations: 0,
   });
-  // a cleared mode 2 auction in epoch 0: the relayer must prove one header, then the settlement
-  const c = dn.chain;
-  for (let i = 0; i < 2; i++) c.produceBlock();
-  const now = () => Math.floor(c.nowMs() / 1000);
-  const usdc = addresses.tokens!.USDC;
-  const lock = await c.submit("lock", { owner: keccak256(toHex("crash owner")), borrower: bidder(0), creditAsset: usdc, collateral: "1300", expiry: now() + 86_400 });
-  const created = await c.submit("create-auction", {
-    auctioneer: bidder(0), sellAsset: usdc, sellAmount: "100", buyAsset: addresses.tokens!.WETH, mode: 2,
-    auctioneerLockId: String(lock.result.lockId), auctioneerMaxRateBps: 30, reservePrice: (PRICE_SCALE / 2n).toString(), lp: bidder(2),
-    commitDeadline: now() + 10, revealDeadline: now() + 20, settleDeadline: now() + 3600,
-  });
-  const auctionId = created.result.auctionId as bigint;
-  const bid = { auctionId, bidder: bidder(1), amount: 100n, limitPrice: PRICE_SCALE, lockId: 0n, maxRateBps: 0, salt: keccak256(toHex("c1")) as Hex };
-  await c.submit("commit-bid", { auctionId: auctionId.toString(), commitment: bidCommitment(bid) });
-  c.advanceTime(10);
-  await c.submit("reveal-bid", { auctionId: auctionId.toString(), bidder: bid.bidder, amount: "100", limitPrice: bid.limitPrice.toString(), lockId: "0", maxRateBps: 0, salt: bid.salt });
-  c.advanceTime(10);
-  await c.submit("clear-auction", { auctionId: auctionId.toString() });
-  c.produceBlock();
-});
+  await fundMode2(rpc, addresses, PARTIES);
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      homeUrl: dn.url, dataDir: dir, database: dbFile, pollIntervalMs: 200, leaseMs: 3000, logLevel: "debug",
+      away: [{ name: "local", chainId: 31337, rpcUrl: rpc.url, addressesFile: join(dir, "addresses.json"), signerKeyEnv: "CRASH_RELAYER_KEY", confirmations: 1 }],
+    }),
+  );
+  store = new SqliteJobStore(dbFile);
+}, 600_000);
 
 afterAll(async () => {
   for (const ch of children) if (ch.exitCode === null && ch.signalCode === null) ch.kill("SIGKILL");
+  await store?.close();
   await dn?.close();
   await rpc?.close();
   if (!process.env.OLZK_KEEP_TEST_DIR) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("relayer crash and restart (kill -9)", () => {
-  it("never submits the header twice across kills while proving and while the tx is pending", async () => {
-    const height = dn.chain.latest.header.height;
-    const key = `header:31337:${height}`;
-    const dbFile = join(dir, "relayer.sqlite");
-    const configFile = join(dir, "relayer.json");
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        homeUrl: dn.url, dataDir: dir, database: dbFile, pollIntervalMs: 200, leaseMs: 3000, logLevel: "debug",
-        away: [{ name: "local", chainId: 31337, rpcUrl: rpc.url, addressesFile: join(dir, "addresses.json"), signerKeyEnv: "CRASH_RELAYER_KEY", confirmations: 1 }],
-      }),
-    );
-    const store = new SqliteJobStore(dbFile);
-    const job = () => store.get(key);
-    const nonce = async () => Number(await rpc.request("eth_getTransactionCount", [relayerAddress, "latest"]));
+  it("a settlement carrying its header: settleWithHeader is sent once across kills while proving and while the tx is pending", async () => {
+    const c = dn.chain;
+    const a = await clearedMode2Auction(c, addresses, PARTIES, "carried");
+    expect(c.block(a.height)!.header.epoch).toBe(0n); // the light client's epoch, and it has no header yet
+    expect(c.block(a.height)!.aggregate).toBeTruthy();
+    const key = `settle:31337:${a.auctionId}`;
+
+    const { txHash, relayer } = await killWhileProvingAndPending(key, 0);
+    const done = (await store.get(key))!;
+    expect(done.payload).toMatchObject({ carryHeader: true, minHeight: a.height });
+    expect(done.proof).toMatchObject({ withHeader: true });
+    expect((await store.list()).filter((j) => j.kind === "header" || j.kind === "rotation")).toEqual([]);
+
+    // from the chain: one settleWithHeader from the relayer, which stored the header and settled
+    expect(await sentTxs(rpc, relayerAddress)).toEqual([{ hash: txHash, to: addresses.settlement.toLowerCase(), selector: SELECTOR.settleWithHeader }]);
+    expect(await awayEvents(rpc, addresses)).toEqual([
+      { name: "HeaderSubmitted", height: a.height, txHash },
+      { name: "Settled", auctionId: a.auctionId, height: a.height, txHash },
+    ]);
+    await until("the receipt to reach Home", async () => (await store.get(`receipt:31337:${a.auctionId}`))?.state === "confirmed");
+    expect(c.auction(a.auctionId)!.status).toBe("settled");
+    expect(await nonce()).toBe(1); // exactly one transaction from the relayer, ever
+
+    await stopCleanly(relayer);
+  }, 600_000);
+
+  it("a standalone header job (Home made no aggregate signature): submitHeader is sent once across kills while proving and while the tx is pending", async () => {
+    const c = dn.chain;
+    c.setAttestationControls({ aggregate: false });
+    let b;
     try {
-      // 1. kill -9 while proving
-      const first = spawnRelayer(configFile, 1);
-      await until("the header proof to start", async () => (await job())?.state === "proving");
-      first.kill("SIGKILL");
-      await exited(first);
-      expect((await job())?.state).toBe("proving");
-      expect((await job())?.txHash).toBeNull();
-      expect(await nonce()).toBe(0);
-
-      // 2. kill -9 while the transaction is pending (blocks are not mined for now)
-      await rpc.request("evm_setAutomine", [false]);
-      const second = spawnRelayer(configFile, 2);
-      const pending = await until("the header tx to be broadcast", async () => {
-        const j = await job();
-        return j?.state === "submitted" ? j : undefined;
-      });
-      second.kill("SIGKILL");
-      await exited(second);
-      const tx = await rpc.request("eth_getTransactionByHash", [pending.txHash]);
-      expect(tx?.hash).toBe(pending.txHash); // in the mempool
-      expect(await rpc.request("eth_getTransactionReceipt", [pending.txHash])).toBeNull();
-      expect(pending.nonce).toBe(0);
-      expect(pending.proof).not.toBeNull();
-
-      // 3. restart; the pending tx gets mined; the relayer finds it by its recorded hash
-      const third = spawnRelayer(configFile, 3);
-      await new Promise((r) => setTimeout(r, 4000)); // lease of the killed worker runs out; the new one resumes
-      await rpc.request("evm_setAutomine", [true]);
-      await rpc.request("evm_mine", []);
-      const done = await until("the header job to be confirmed", async () => {
-        const j = await job();
-        return j?.state === "confirmed" ? j : undefined;
-      });
-      expect(done.txHash).toBe(pending.txHash); // same transaction, not a second one
-      expect(done.attempts).toBeGreaterThanOrEqual(3);
-      // the settlement that follows reverts in simulation (the named LP has no offer, an LP-side cause retried
-      // until the deadline): nothing more is sent
-      await until("the settle job to be refused", async () => {
-        const s = await store.get(`settle:31337:${dn.chain.auctions()[0]!.auctionId}`);
-        return s?.causes.some((c) => c.name === "LpOfferMissing") || s?.state === "confirmed";
-      });
-      expect(await nonce()).toBe(1); // exactly one transaction from the relayer, ever
-
-      // 4. SIGTERM: clean shutdown, exit code 0, no claim left behind
-      third.kill("SIGTERM");
-      expect(await exited(third)).toBe(0);
-      expect((await store.list()).filter((j) => j.owner !== null)).toEqual([]);
+      b = await clearedMode2Auction(c, addresses, PARTIES, "standalone");
     } finally {
-      await store.close();
+      c.setAttestationControls({ aggregate: true });
     }
-  }, 400_000);
+    expect(c.block(b.height)!.header.epoch).toBe(0n);
+    expect(c.block(b.height)!.aggregate).toBeNull(); // no HeaderSettlement proof can be made: the settlement needs a header job
+    const before = await awayEvents(rpc, addresses);
+    const sentBefore = await sentTxs(rpc, relayerAddress);
+    const key = `header:31337:${b.height}`;
+    const settleKey = `settle:31337:${b.auctionId}`;
+
+    const { txHash, relayer } = await killWhileProvingAndPending(key, sentBefore.length);
+    const settle = (await store.get(settleKey))!;
+    expect(settle.payload).toMatchObject({ carryHeader: false, minHeight: b.height });
+    expect(settle.causes.map((x) => x.name)).toContain("NoAggregateSignature");
+
+    // the settlement follows against the stored header, in a plain settle
+    const settled = await until("the plain settlement to be confirmed", jobIn(settleKey, "confirmed"));
+    expect(settled.proof).not.toMatchObject({ withHeader: true });
+    const sent = await sentTxs(rpc, relayerAddress);
+    expect(sent).toEqual([
+      ...sentBefore,
+      { hash: txHash, to: addresses.lightClient.toLowerCase(), selector: SELECTOR.submitHeader },
+      { hash: settled.txHash, to: addresses.settlement.toLowerCase(), selector: SELECTOR.settle },
+    ]);
+    expect(await awayEvents(rpc, addresses)).toEqual([
+      ...before,
+      { name: "HeaderSubmitted", height: b.height, txHash },
+      { name: "Settled", auctionId: b.auctionId, height: b.height, txHash: settled.txHash },
+    ]);
+    await until("the receipt to reach Home", async () => (await store.get(`receipt:31337:${b.auctionId}`))?.state === "confirmed");
+    expect(c.auction(b.auctionId)!.status).toBe("settled");
+    expect(await nonce()).toBe(sentBefore.length + 2);
+
+    await stopCleanly(relayer);
+  }, 600_000);
 });
