@@ -20,6 +20,7 @@ import {
   http,
   keccak256,
   parseAbi,
+  parseEventLogs,
   toHex,
   type Address,
   type Hex,
@@ -28,7 +29,7 @@ import {
 } from "viem";
 import { bidCommitment } from "../home/devnet/index.ts";
 import type { RunningDevnet } from "../home/devnet/index.ts";
-import { loadArtifact, type DeployedAddresses } from "../scripts/deploy.ts";
+import { artifact, loadArtifact, type DeployedAddresses } from "../scripts/deploy.ts";
 import type { JobEvent } from "../relayer/executor.ts";
 import type { Relayer } from "../relayer/relayer.ts";
 
@@ -77,6 +78,8 @@ export interface SettlementReport {
   settleGas: string;
   /** Seconds from the Home block holding the result being sealed to the settlement mined on Away. */
   latencySeconds: number;
+  /** The settle transaction also stored the result's header (settleWithHeader: the light client's HeaderSubmitted is in its receipt). */
+  headerCarried: boolean;
   collateralStatus: string;
   balances: Record<string, { before: string; after: string }>;
 }
@@ -212,6 +215,13 @@ async function runAuction(ctx: ScenarioContext, p: AuctionPlan, a: { auctionId: 
   return { clearingPrice: cleared.result.clearingPrice as bigint, height: BigInt(cleared.height) };
 }
 
+/** The light client emitted HeaderSubmitted in this transaction: it stored a header (settleWithHeader). */
+async function storedHeader(ctx: ScenarioContext, away: Away, hash: Hex): Promise<boolean> {
+  const receipt = await away.pub.getTransactionReceipt({ hash });
+  const lightClient = ctx.addresses.lightClient.toLowerCase();
+  return parseEventLogs({ abi: artifact("HomeLightClient").abi, logs: receipt.logs, eventName: "HeaderSubmitted" }).some((l) => l.address.toLowerCase() === lightClient);
+}
+
 /** Waits for the relayer to settle the auction on Away and for Home to consume the receipt. */
 async function awaitSettlement(ctx: ScenarioContext, away: Away, auctionId: bigint, resultHeight: bigint) {
   const { devnet: dn, relayer, log, events } = ctx;
@@ -233,9 +243,10 @@ async function awaitSettlement(ctx: ScenarioContext, away: Away, auctionId: bigi
   const block = await away.pub.getBlock(ev?.blockNumber !== undefined ? { blockNumber: ev.blockNumber } : {});
   // Away block timestamps are whole seconds: latency = mined block time - Home block time.
   const latencySeconds = Math.max(0, (Number(block.timestamp) * 1000 - finalAt) / 1000);
-  log(`  settled on Away in tx ${job.txHash} (gas ${ev?.gasUsed ?? "?"}), ${latencySeconds.toFixed(1)} s after the Home block`);
+  const headerCarried = await storedHeader(ctx, away, job.txHash as Hex);
+  log(`  settled on Away in tx ${job.txHash} (gas ${ev?.gasUsed ?? "?"}${headerCarried ? ", header carried in the same transaction" : ""}), ${latencySeconds.toFixed(1)} s after the Home block`);
   await until("Home to consume the receipt", async () => (await relayer.store.get(`receipt:${chainId}:${auctionId}`))?.state === "confirmed", log);
-  return { txHash: job.txHash ?? "", gasUsed: ev?.gasUsed ?? 0n, latencySeconds };
+  return { txHash: job.txHash ?? "", gasUsed: ev?.gasUsed ?? 0n, latencySeconds, headerCarried };
 }
 
 type Watch = [label: string, token: Address, holder: Address, decimals: number, read?: () => Promise<bigint>];
@@ -289,6 +300,7 @@ async function clearAndSettle(
     settleTx: s.txHash,
     settleGas: s.gasUsed.toString(),
     latencySeconds: s.latencySeconds,
+    headerCarried: s.headerCarried,
     collateralStatus: status,
     balances: balanceTable(watch, before, after, log),
   };

@@ -90,8 +90,8 @@ export async function run(argv: string[]): Promise<number | void> {
       log,
       onRelayerEvent: (e) => {
         events.push({ at: Date.now(), e });
-        if (e.type === "proved") log(`  [relayer] proved ${e.key} in ${e.seconds.toFixed(1)} s`);
-        else if (e.type === "confirmed") log(`  [relayer] ${e.key} done (${e.how}${e.gasUsed !== undefined ? `, gas ${e.gasUsed}` : ""})`);
+        if (e.type === "proved") log(`  [relayer] proved ${e.key}${e.withHeader ? " with its header (one HeaderSettlement proof)" : ""} in ${e.seconds.toFixed(1)} s`);
+        else if (e.type === "confirmed") log(`  [relayer] ${e.key} done (${e.how}${e.gasUsed !== undefined ? `, gas ${e.gasUsed}` : ""}${e.withHeader ? ", header carried: settleWithHeader, one transaction" : ""})`);
         else if (e.type === "failed") log(`  [relayer] ${e.key} FAILED: ${e.reason}`);
       },
     });

@@ -35,16 +35,24 @@ export interface ExecutorDeps {
   onEvent?: (e: JobEvent) => void;
 }
 
-/** What happened to a job, for progress displays and latency measurements. */
+/**
+ * What happened to a job, for progress displays and latency measurements. `withHeader`: a settle
+ * job whose proof carries its header (one HeaderSettlement proof, one settleWithHeader transaction).
+ */
 export type JobEvent =
-  | { type: "proved"; key: string; kind: Job["kind"]; chainId: number; seconds: number }
+  | { type: "proved"; key: string; kind: Job["kind"]; chainId: number; seconds: number; withHeader?: true }
   | { type: "sent"; key: string; kind: Job["kind"]; chainId: number; txHash: string }
-  | { type: "confirmed"; key: string; kind: Job["kind"]; chainId: number; how: string; txHash?: string; gasUsed?: bigint; blockNumber?: bigint; detail?: string }
+  | { type: "confirmed"; key: string; kind: Job["kind"]; chainId: number; how: string; txHash?: string; gasUsed?: bigint; blockNumber?: bigint; detail?: string; withHeader?: true }
   | { type: "retry"; key: string; kind: Job["kind"]; chainId: number; cause: Cause; retryInMs: number }
   | { type: "expired"; key: string; kind: Job["kind"]; chainId: number; reason: string }
   | { type: "failed"; key: string; kind: Job["kind"]; chainId: number; reason: string };
 
 export type ExecutionResult = Outcome["type"] | "released" | "lost";
+
+/** A settle job proved with its header (its mined transaction, settleWithHeader, stored the header and settled). */
+function carriedHeader(job: Job): { withHeader?: true } {
+  return job.kind === "settle" && (job as Job<"settle">).proof?.withHeader === true ? { withHeader: true } : {};
+}
 
 function emit(d: ExecutorDeps, e: JobEvent): void {
   try {
@@ -160,7 +168,7 @@ function runHandler(
       d.metrics.proofs.inc({ kind: job.kind });
       d.metrics.proofSeconds.observe({ kind: job.kind }, seconds);
       log.info(`${job.kind} proved`, { ...fields, seconds: Number(seconds.toFixed(3)) });
-      emit(d, { type: "proved", key: job.key, kind: job.kind, chainId: job.chainId, seconds });
+      emit(d, { type: "proved", key: job.key, kind: job.kind, chainId: job.chainId, seconds, ...carriedHeader(job) });
     },
     settled: async (blockNumber, clearedAt) => {
       try {
@@ -224,7 +232,7 @@ async function apply(job: Job, o: Outcome, d: ExecutorDeps, update: (p: JobPatch
       await finish({ state: "confirmed", lastError: null, ...minedRecord(job.txs, o.txHash) });
       d.metrics.outcomes.inc({ kind: job.kind, outcome: "confirmed" });
       log.info("job confirmed", { how: o.how, txHash: o.txHash, gasUsed: o.gasUsed, detail: o.detail });
-      emit(d, { type: "confirmed", ...base, how: o.how, txHash: o.txHash, gasUsed: o.gasUsed, blockNumber: o.blockNumber, detail: o.detail });
+      emit(d, { type: "confirmed", ...base, how: o.how, txHash: o.txHash, gasUsed: o.gasUsed, blockNumber: o.blockNumber, detail: o.detail, ...(o.txHash ? carriedHeader(job) : {}) });
       return "done";
     case "proved":
       await d.store.release(job.key, d.workerId, job.state === "proved" ? {} : { state: "proved" });
