@@ -1,14 +1,19 @@
-// Test helper for relayer tests on the real stack (devnet + EDR + deployed contracts): a funded
-// mode 2 settlement (an LP's USDC offer against WETH, the winner and auctioneer holding WETH), a
-// sealed-bid mode 2 auction cleared on Home, and what the Away chain itself recorded: every
-// transaction a relayer's signer sent (target and selector) and the light client's
-// HeaderSubmitted and the settlement's Settled events with the transaction that emitted them.
-// Tests count submissions from these, never from the relayer's own logs or rows.
+// Test helper for relayer tests on the real stack: the stack itself (an EDR Away chain with the
+// deployed contracts and a Home devnet bound to them), a funded mode 2 settlement (an LP's USDC
+// offer against WETH, the winner and auctioneer holding WETH), a sealed-bid mode 2 auction cleared
+// on Home, and what the Away chain itself recorded: every transaction a relayer's signer sent
+// (target and selector) and the light client's HeaderSubmitted and the settlement's Settled events
+// with the transaction that emitted them. Tests count submissions from these, never from the
+// relayer's own logs or rows.
 import { decodeEventLog, encodeFunctionData, keccak256, parseAbi, toHex, type Address, type Hex } from "viem";
-import type { RunningDevnet } from "../../home/devnet/index.ts";
+import { startDevnet, type RunningDevnet } from "../../home/devnet/index.ts";
 import { bidCommitment } from "../../home/devnet/auctions-module.ts";
-import type { deployAll } from "../../scripts/deploy.ts";
-import type { EdrRpc } from "./edr-rpc.ts";
+import { DevnetChain } from "../../home/devnet/chain.ts";
+import { resolveConfig as resolveDevnetConfig } from "../../home/devnet/config.ts";
+import { validatorSetRoot } from "../../home/model/index.ts";
+import { deployAll } from "../../scripts/deploy.ts";
+import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
+import { ensureContractsBuilt } from "./ensure-built.ts";
 
 export type Addresses = Awaited<ReturnType<typeof deployAll>>;
 
@@ -23,6 +28,28 @@ const EVENTS_ABI = parseAbi([
   "event HeaderSubmitted(uint64 indexed height, uint64 indexed epoch, uint256 stateRoot, uint64 timestampMs)",
   "event Settled(uint64 indexed auctionId, uint8 mode, uint64 height, uint256 receipt)",
 ]);
+
+/**
+ * An EDR Away chain with the contracts deployed (test tokens; the light client trusts the
+ * devnet's epoch-0 validator set, deterministic from its seed) and an in-memory Home devnet that
+ * produces blocks only when told, bound to them. The addresses are written to `addressesFile`.
+ */
+export async function startAwayStack(addressesFile: string): Promise<{ rpc: EdrRpc; addresses: Addresses; dn: RunningDevnet }> {
+  await ensureContractsBuilt();
+  const rpc = await startEdrRpc();
+  const probe = DevnetChain.open(resolveDevnetConfig({ dataDir: null, blockMs: 0, port: 0 }));
+  const genesisRoot = validatorSetRoot(probe.validatorSet(0n)!);
+  const homeChainId = probe.config.homeChainId;
+  probe.close();
+  const addresses = await deployAll(rpc.url, {
+    homeChainId, genesisEpoch: 0n, genesisValidatorSetRoot: genesisRoot, testTokens: true, out: addressesFile, rpcUrl: rpc.url,
+  });
+  const dn = await startDevnet({
+    dataDir: null, blockMs: 0, port: 0, awayRpc: rpc.url, awayChainId: 31337n,
+    settlementAddress: addresses.settlement, escrowAddress: addresses.escrow, confirmations: 0,
+  });
+  return { rpc, addresses, dn };
+}
 
 /** Sends from an unlocked EDR account and waits for a successful receipt (automine must be on). */
 export async function send(rpc: EdrRpc, from: Address, to: Address, data: Hex): Promise<void> {

@@ -16,17 +16,12 @@ import { join, resolve } from "node:path";
 import { getAbiItem, toFunctionSelector, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevnet, type RunningDevnet } from "../../home/devnet/index.ts";
-import { DevnetChain } from "../../home/devnet/chain.ts";
-import { resolveConfig as resolveDevnetConfig } from "../../home/devnet/config.ts";
-import { validatorSetRoot } from "../../home/model/index.ts";
 import { LIGHT_CLIENT_ABI, SETTLEMENT_ABI } from "../../relayer/away-viem.ts";
 import type { Job } from "../../relayer/jobs.ts";
 import { SqliteJobStore } from "../../relayer/store/sqlite.ts";
-import { deployAll } from "../../scripts/deploy.ts";
-import { awayEvents, clearedMode2Auction, fundMode2, sentTxs, type Addresses, type Mode2Parties } from "./away-chain.ts";
-import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
-import { ensureContractsBuilt } from "./ensure-built.ts";
+import type { RunningDevnet } from "../../home/devnet/index.ts";
+import { awayEvents, clearedMode2Auction, fundMode2, sentTxs, startAwayStack, type Addresses, type Mode2Parties } from "./away-chain.ts";
+import type { EdrRpc } from "./edr-rpc.ts";
 import { until as pollUntil } from "../fixtures/until.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -129,19 +124,7 @@ async function stopCleanly(child: ChildProcess): Promise<void> {
 }
 
 beforeAll(async () => {
-  await ensureContractsBuilt();
-  rpc = await startEdrRpc();
-  const probe = DevnetChain.open(resolveDevnetConfig({ dataDir: null, blockMs: 0, port: 0 }));
-  const genesisRoot = validatorSetRoot(probe.validatorSet(0n)!);
-  const homeChainId = probe.config.homeChainId;
-  probe.close();
-  addresses = await deployAll(rpc.url, {
-    homeChainId, genesisEpoch: 0n, genesisValidatorSetRoot: genesisRoot, testTokens: true, out: join(dir, "addresses.json"), rpcUrl: rpc.url,
-  });
-  dn = await startDevnet({
-    dataDir: null, blockMs: 0, port: 0, awayRpc: rpc.url, awayChainId: 31337n,
-    settlementAddress: addresses.settlement, escrowAddress: addresses.escrow, confirmations: 0,
-  });
+  ({ rpc, addresses, dn } = await startAwayStack(join(dir, "addresses.json")));
   await fundMode2(rpc, addresses, PARTIES);
   writeFileSync(
     configFile,

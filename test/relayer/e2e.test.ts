@@ -17,17 +17,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeFunctionData, keccak256, parseAbi, toHex, type Address, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevnet, type RunningDevnet } from "../../home/devnet/index.ts";
-import { DevnetChain } from "../../home/devnet/chain.ts";
-import { resolveConfig as resolveDevnetConfig } from "../../home/devnet/config.ts";
 import { bidCommitment } from "../../home/devnet/auctions-module.ts";
-import { validatorSetRoot } from "../../home/model/index.ts";
 import { resolveConfig } from "../../relayer/config.ts";
 import { startRelayer, type Relayer } from "../../relayer/relayer.ts";
 import { createLogger } from "../../relayer/log.ts";
-import { deployAll } from "../../scripts/deploy.ts";
-import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
-import { ensureContractsBuilt } from "./ensure-built.ts";
+import type { RunningDevnet } from "../../home/devnet/index.ts";
+import { fundMode2, startAwayStack, type Addresses } from "./away-chain.ts";
+import type { EdrRpc } from "./edr-rpc.ts";
 import { until as pollUntil } from "../fixtures/until.ts";
 
 const RELAYER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"; // hardhat #1
@@ -38,21 +34,12 @@ const bidder = (i: number) => `0x${(0x3000 + i).toString(16).padStart(40, "0")}`
 const LP = "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65" as Address; // #4
 const WINNER = "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc" as Address; // #5
 const AUCTIONEER = "0x976ea74026e726554db657fa54763abd0c3a0aa9" as Address; // #6
-const TOKEN_ABI = parseAbi([
-  "function mint(address to, uint256 amount)",
-  "function approve(address spender, uint256 amount) returns (bool)",
-  "function balanceOf(address) view returns (uint256)",
-]);
-const REGISTRY_ABI = parseAbi([
-  "struct RepayTerm { address asset; uint256 minPrice; }",
-  "function deposit(address asset, uint256 amount)",
-  "function setOffer(address asset, uint16 rateBps, RepayTerm[] terms)",
-]);
+const TOKEN_ABI = parseAbi(["function balanceOf(address) view returns (uint256)"]);
 
 let rpc: EdrRpc;
 let dn: RunningDevnet;
 let relayer: Relayer | undefined;
-let addresses: Awaited<ReturnType<typeof deployAll>>;
+let addresses: Addresses;
 const dir = mkdtempSync(join(tmpdir(), "olzk-relay-e2e-"));
 
 // The relayer's log (last lines) and job table go into the error of a wait that times out, so a
@@ -73,17 +60,6 @@ async function diagnostics(): Promise<string> {
 
 const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 240_000) => pollUntil(what, fn, { timeoutMs, everyMs: 200, diagnostics });
 
-async function send(from: Address, to: Address, data: Hex): Promise<void> {
-  const hash = await rpc.request("eth_sendTransaction", [{ from, to, data }]);
-  for (;;) {
-    const r = await rpc.request("eth_getTransactionReceipt", [hash]);
-    if (r) {
-      if (r.status !== "0x1") throw new Error(`setup tx to ${to} reverted`);
-      return;
-    }
-    await new Promise((res) => setTimeout(res, 20));
-  }
-}
 const balanceOf = async (token: Address, who: Address) =>
   BigInt(await rpc.request("eth_call", [{ to: token, data: encodeFunctionData({ abi: TOKEN_ABI, functionName: "balanceOf", args: [who] }) }, "latest"]));
 
@@ -104,20 +80,7 @@ async function mode2Auction(c: RunningDevnet["chain"], o: { auctioneer: Hex; win
 }
 
 beforeAll(async () => {
-  await ensureContractsBuilt();
-  rpc = await startEdrRpc();
-  // The devnet's validator sets are deterministic from its seed: read the genesis root first.
-  const probe = DevnetChain.open(resolveDevnetConfig({ dataDir: null, blockMs: 0, port: 0 }));
-  const genesisRoot = validatorSetRoot(probe.validatorSet(0n)!);
-  const homeChainId = probe.config.homeChainId;
-  probe.close();
-  addresses = await deployAll(rpc.url, {
-    homeChainId, genesisEpoch: 0n, genesisValidatorSetRoot: genesisRoot, testTokens: true, out: join(dir, "addresses.json"), rpcUrl: rpc.url,
-  });
-  dn = await startDevnet({
-    dataDir: null, blockMs: 0, port: 0, awayRpc: rpc.url, awayChainId: 31337n,
-    settlementAddress: addresses.settlement, escrowAddress: addresses.escrow, confirmations: 0,
-  });
+  ({ rpc, addresses, dn } = await startAwayStack(join(dir, "addresses.json")));
 });
 
 afterAll(async () => {
@@ -140,14 +103,7 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     for (let i = 0; i < 12; i++) c.produceBlock();
     expect([c.block(9n)!.aggregate, c.block(19n)!.aggregate === null]).toEqual([null, false]);
     // the funded auction's Away side: an LP lends USDC at 10 bps against WETH, the winner pays WETH
-    await send(LP, usdc, encodeFunctionData({ abi: TOKEN_ABI, functionName: "mint", args: [LP, 1_000n] }));
-    await send(LP, usdc, encodeFunctionData({ abi: TOKEN_ABI, functionName: "approve", args: [addresses.registry, 1_000n] }));
-    await send(LP, addresses.registry, encodeFunctionData({ abi: REGISTRY_ABI, functionName: "deposit", args: [usdc, 1_000n] }));
-    await send(LP, addresses.registry, encodeFunctionData({ abi: REGISTRY_ABI, functionName: "setOffer", args: [usdc, 10, [{ asset: weth, minPrice: PRICE_SCALE / 2n }]] }));
-    for (const who of [WINNER, AUCTIONEER]) {
-      await send(who, weth, encodeFunctionData({ abi: TOKEN_ABI, functionName: "mint", args: [who, 1_000n] }));
-      await send(who, weth, encodeFunctionData({ abi: TOKEN_ABI, functionName: "approve", args: [addresses.settlement, 1_000n] }));
-    }
+    await fundMode2(rpc, addresses, { lp: LP, winner: WINNER, auctioneer: AUCTIONEER });
     // the unfunded auction names an LP with no offer: its settle reverts with LpOfferMissing
     const funded = await mode2Auction(c, { auctioneer: AUCTIONEER, winner: WINNER, lp: LP, sell: usdc, buy: weth, settleIn: 3600, salt: "f" });
     const unfunded = await mode2Auction(c, { auctioneer: bidder(0), winner: bidder(1), lp: bidder(2), sell: weth, buy: usdc, settleIn: 120, salt: "u" });

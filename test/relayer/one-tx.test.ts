@@ -11,19 +11,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeFunctionData, getAbiItem, toFunctionSelector, type Address, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevnet, type RunningDevnet } from "../../home/devnet/index.ts";
-import { DevnetChain } from "../../home/devnet/chain.ts";
-import { resolveConfig as resolveDevnetConfig } from "../../home/devnet/config.ts";
-import { validatorSetRoot } from "../../home/model/index.ts";
 import { proveHeader } from "../../prover/prover.ts";
 import { HEADER_PROOF_KIND, LIGHT_CLIENT_ABI, SETTLEMENT_ABI } from "../../relayer/away-viem.ts";
 import { resolveConfig } from "../../relayer/config.ts";
 import { startRelayer, type Relayer } from "../../relayer/relayer.ts";
 import { createLogger } from "../../relayer/log.ts";
-import { deployAll } from "../../scripts/deploy.ts";
-import { awayEvents, clearedMode2Auction, fundMode2, send, sentTxs, type Addresses, type Mode2Parties } from "./away-chain.ts";
-import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
-import { ensureContractsBuilt } from "./ensure-built.ts";
+import type { RunningDevnet } from "../../home/devnet/index.ts";
+import { awayEvents, clearedMode2Auction, fundMode2, send, sentTxs, startAwayStack, type Addresses, type Mode2Parties } from "./away-chain.ts";
+import type { EdrRpc } from "./edr-rpc.ts";
 import { until as pollUntil } from "../fixtures/until.ts";
 
 const RELAYER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"; // hardhat #1
@@ -72,19 +67,7 @@ async function settleTx(hash: Hex) {
 const relayerHeaderTxs = async () => (await sentTxs(rpc, RELAYER)).filter((t) => t.to === addresses.lightClient.toLowerCase());
 
 beforeAll(async () => {
-  await ensureContractsBuilt();
-  rpc = await startEdrRpc();
-  const probe = DevnetChain.open(resolveDevnetConfig({ dataDir: null, blockMs: 0, port: 0 }));
-  const genesisRoot = validatorSetRoot(probe.validatorSet(0n)!);
-  const homeChainId = probe.config.homeChainId;
-  probe.close();
-  addresses = await deployAll(rpc.url, {
-    homeChainId, genesisEpoch: 0n, genesisValidatorSetRoot: genesisRoot, testTokens: true, out: join(dir, "addresses.json"), rpcUrl: rpc.url,
-  });
-  dn = await startDevnet({
-    dataDir: null, blockMs: 0, port: 0, awayRpc: rpc.url, awayChainId: 31337n,
-    settlementAddress: addresses.settlement, escrowAddress: addresses.escrow, confirmations: 0,
-  });
+  ({ rpc, addresses, dn } = await startAwayStack(join(dir, "addresses.json")));
   await fundMode2(rpc, addresses, PARTIES);
 }, 600_000);
 
