@@ -6,6 +6,10 @@
 //   headerQuorum: [{ N, constraints, constraintsPerSlot, setupSeconds, proveSeconds, ptauPower, note? }]
 //                 the per-validator HeaderQuorum(N), every slot signing
 //   settlement:   { constraints, proveSeconds } (dev profile)
+//   headerSettlement: [{ profile, params, constraints, setupSeconds, proveSeconds, ptauPower }]
+//                 HeaderSettlement(N, depth, K), the one-transaction proof (quorum + inclusion), for
+//                 the dev and prod profiles from their `olzk setup` artifacts (setupSeconds: the
+//                 manifest's, i.e. when that cached setup was made, not this run)
 //   baselineEdDSAPerSignature: constraints of EdDSAPoseidonVerifier alone
 // The sizes are N = 4, 16, 64, 128 (BENCH_N to change). Every size is set up in this run under
 // build/bench (so setupSeconds are this run's, at the load recorded in `load`), and proved three
@@ -16,7 +20,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { compileCircuit, r1csInfo, type HeaderCircuitName } from "../circuits/build.ts";
 import { KIND_AUCTION_RESULT, KIND_LOCKUP, SparseMerkleTree, leafKey } from "../home/model/index.ts";
-import { proveAggregatedHeaderQuorum, proveHeaderQuorum, proveSettlement } from "../prover/prover.ts";
+import { proveAggregatedHeaderQuorum, proveHeaderQuorum, proveHeaderSettlement, proveSettlement, type SettlementProveArgs } from "../prover/prover.ts";
 import { ensureArtifacts, releaseSnarkjs, runSetup, type ArtifactSet } from "../prover/setup/pipeline.ts";
 import { REPO_ROOT, requiredPower } from "../prover/setup/ptau.ts";
 import { aggregatedHeader, signedHeader, validatorSet } from "../test/circuits/fixtures.ts";
@@ -111,27 +115,9 @@ async function main() {
   // Settlement (dev profile): one auction result and K used lockups, the full-size witness.
   const s = dev.settlement!.manifest;
   const K = s.params.lockups!;
-  const tree = new SparseMerkleTree(s.params.depth!);
-  const binding = (31337n << 160n) + 0xc0ffeen;
-  const rkey = leafKey(KIND_AUCTION_RESULT, 1n);
-  tree.set(rkey, binding, 1111n);
-  const lockups: { lockId: bigint; digest: bigint }[] = [];
-  for (let k = 0; k < K; k++) {
-    const id = BigInt(100 + k);
-    tree.set(leafKey(KIND_LOCKUP, id), binding, 2000n + BigInt(k));
-    lockups.push({ lockId: id, digest: 2000n + BigInt(k) });
-  }
-  const settlementSeconds = await medianSeconds(() =>
-    proveSettlement(
-      {
-        stateRoot: tree.root,
-        awayBinding: binding,
-        result: { auctionId: 1n, digest: 1111n, proof: tree.prove(rkey) },
-        lockups: lockups.map((l) => ({ ...l, proof: tree.prove(leafKey(KIND_LOCKUP, l.lockId)) })),
-      },
-      { cacheDir: false },
-    ),
-  );
+  const settlementSeconds = await medianSeconds(() => proveSettlement(settlementWitness(s.params.depth!, K), { cacheDir: false }));
+  const headerSettlement: HeaderSettlementRow[] = [];
+  for (const profile of ["dev", "prod"]) headerSettlement.push(await headerSettlementRow(profile));
   await releaseSnarkjs();
   Object.assign(loadNote, { after: await loadavg() });
 
@@ -146,6 +132,7 @@ async function main() {
     aggregated,
     headerQuorum: header,
     settlement: { constraints: s.constraints, proveSeconds: settlementSeconds, params: s.params, setupSeconds: round(s.setupSeconds) },
+    headerSettlement,
     baselineEdDSAPerSignature: baseline,
   };
   const out = join(REPO_ROOT, "bench", "results", "circuits.json");
@@ -161,8 +148,51 @@ async function main() {
     }
   }
   console.log(`Settlement(depth=${s.params.depth}, K=${K})  ${s.constraints} constraints, prove ${settlementSeconds} s`);
+  for (const r of headerSettlement) {
+    console.log(`HeaderSettlement(N=${r.params.N}, depth=${r.params.depth}, K=${r.params.lockups}) [${r.profile}]  ${r.constraints} constraints, prove ${r.proveSeconds} s`);
+  }
   console.log(`circomlib EdDSAPoseidonVerifier baseline: ${baseline} constraints per signature`);
   console.log(`written ${out} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+}
+
+interface HeaderSettlementRow {
+  profile: string;
+  params: { N: number; depth: number; lockups: number };
+  constraints: number;
+  setupSeconds: number;
+  proveSeconds: number;
+  ptauPower: number;
+}
+
+/** A state tree holding one auction result and K lockups bound to one Away contract: the full-size settlement witness. */
+function settlementWitness(depth: number, K: number): SettlementProveArgs {
+  const tree = new SparseMerkleTree(depth);
+  const binding = (31337n << 160n) + 0xc0ffeen;
+  const rkey = leafKey(KIND_AUCTION_RESULT, 1n);
+  tree.set(rkey, binding, 1111n);
+  const ids = Array.from({ length: K }, (_, k) => BigInt(100 + k));
+  ids.forEach((id, k) => tree.set(leafKey(KIND_LOCKUP, id), binding, 2000n + BigInt(k)));
+  return {
+    stateRoot: tree.root,
+    awayBinding: binding,
+    result: { auctionId: 1n, digest: 1111n, proof: tree.prove(rkey) },
+    lockups: ids.map((id, k) => ({ lockId: id, digest: 2000n + BigInt(k), proof: tree.prove(leafKey(KIND_LOCKUP, id)) })),
+  };
+}
+
+/**
+ * HeaderSettlement of one profile from its `olzk setup` artifacts (prod from the dev ptau, as CI
+ * and `npm start` set it up): a header over the witness's state root signed by every slot.
+ */
+async function headerSettlementRow(profile: string): Promise<HeaderSettlementRow> {
+  const sets = await ensureArtifacts(profile, { allowInsecurePtau: true, log });
+  const m = sets.headerSettlement!.manifest;
+  const params = { N: m.params.N!, depth: m.params.depth!, lockups: m.params.lockups! };
+  const witness = settlementWitness(params.depth, params.lockups);
+  const sh = aggregatedHeader(fullSet(params.N), Array.from({ length: params.N }, (_, i) => i), { height: 3000n + BigInt(params.N), stateRoot: witness.stateRoot });
+  const proveSeconds = await medianSeconds(() => proveHeaderSettlement(sh, witness, { profile, network: "hardhat", cacheDir: false }));
+  log(`HeaderSettlement [${profile}]: ${m.constraints} constraints, prove ${proveSeconds} s`);
+  return { profile, params, constraints: m.constraints, setupSeconds: round(m.setupSeconds), proveSeconds, ptauPower: requiredPower(m.constraints, 4) };
 }
 
 /** Median wall time of three proofs after one warm-up proof (snarkjs starts its workers on the first). */

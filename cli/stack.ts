@@ -118,7 +118,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     mkdirSync(o.dataDir, { recursive: true });
     const profile = o.profile ?? "dev";
     o.log(`checking circuit artifacts (olzk setup --profile ${profile}; instant when cached)...`);
-    const sets = await ensureArtifacts(profile, { log: (m) => o.log(`  setup: ${m}`) });
+    // The stack is local only (loopback Home, a Hardhat Away chain), so a non-dev profile may be set up
+    // from the dev ptau: such artifacts are marked insecure and refused for any non-local network.
+    const sets = await ensureArtifacts(profile, { allowInsecurePtau: true, log: (m) => o.log(`  setup: ${m}`) });
     ensureContractsBuilt(o.log);
     const N = sets.aggregated!.manifest.params.N!;
     const lockups = sets.settlement!.manifest.params.lockups!;

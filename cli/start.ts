@@ -11,11 +11,6 @@ import { runScenario, type ScenarioContext } from "./scenario.ts";
 import { startStack, type Stack } from "./stack.ts";
 import { releaseSnarkjs } from "../prover/setup/pipeline.ts";
 
-/** Profiles the local stack can run: the insecure dev ones (single-party setup, local only). */
-const DEV_PROFILES = Object.entries(PROFILES)
-  .filter(([, p]) => p.insecure)
-  .map(([name]) => name);
-
 const options = {
   once: { type: "boolean" },
   "data-dir": { type: "string" },
@@ -30,7 +25,7 @@ const options = {
 const spec: CommandSpec<typeof options> = {
   name: "start",
   summary: "run the main job: Home devnet + local Away chain + contracts + relayer, then a mode 1 and a mode 2 settlement",
-  usage: "[--once] [--data-dir DIR] [--home-port P] [--away-port P] [--block-ms MS] [--epoch-blocks K] [--profile dev|dev16]",
+  usage: "[--once] [--data-dir DIR] [--home-port P] [--away-port P] [--block-ms MS] [--epoch-blocks K] [--profile prod|dev|dev16]",
   options,
   help: {
     once: "exit after the walkthrough (exit code 0 on success) and print a one-line JSON summary last",
@@ -40,7 +35,8 @@ const spec: CommandSpec<typeof options> = {
     "block-ms": "Home block interval in ms (default 1000)",
     "epoch-blocks": "Home blocks per epoch (default 30)",
     "no-scenario": "only start the stack and serve (no walkthrough)",
-    profile: "circuit profile: dev (default, 4 validator slots) or dev16 (16 slots; first run sets it up, minutes); local dev setups only",
+    profile:
+      "circuit profile: prod (default, 64 validator slots as for Open Libra mainnet's 41 validators), dev (4 slots, faster proofs) or dev16 (16 slots); the first run of each sets it up (minutes); this local stack accepts setups from the dev ptau",
   },
   notes: "The stack runs on loopback only. The relayer's JSON log is written to <data-dir>/relayer.log.",
 };
@@ -68,8 +64,8 @@ export async function run(argv: string[]): Promise<number | void> {
   };
   const events: ScenarioContext["events"] = [];
 
-  const profile = v.profile ?? "dev";
-  if (!DEV_PROFILES.includes(profile)) throw new UserError(`--profile must be one of ${DEV_PROFILES.join(", ")}, got '${profile}'`);
+  const profile = v.profile ?? "prod";
+  if (!(profile in PROFILES)) throw new UserError(`--profile must be one of ${Object.keys(PROFILES).join(", ")}, got '${profile}'`);
   const homePort = intOption("home-port", v["home-port"], 8645);
   const awayPort = intOption("away-port", v["away-port"], 8545);
   const blockMs = intOption("block-ms", v["block-ms"], 1000, 100);
