@@ -2,7 +2,9 @@
 // profile has it, the per-validator HeaderQuorum; the Settlement verifier; the HeaderSettlement
 // verifier (header and settlement in one proof, for settleWithHeader); HomeLightClient,
 // AtomicSettlement, which itself deploys AuctionEscrow and LPRegistry) to any EVM JSON-RPC with viem,
-// and writes the addresses (+ chainId, deploy block) to a JSON file the relayer reads.
+// and writes the addresses (+ chainId, deploy block) to a JSON file the relayer reads. With `anchor`
+// (chains with EIP-2537) it first deploys an OpenLibraLightClient from a trusted Open Libra set,
+// records the voucher of the genesis attestation set in it, and deploys the light client anchored to it.
 // Programmatic: `deployAll(rpcUrl | { publicClient, walletClient }, opts)`; CLI: `olzk deploy`.
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -19,12 +21,17 @@ import {
   type Address,
   type Chain,
   type Hex,
+  toHex,
   type PublicClient,
   type WalletClient,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { parseCommand, UserError } from "../cli/args.ts";
 import { FIELD_MODULUS } from "../home/model/field.ts";
+import { OpenLibraError } from "../verifier-ts/openlibra/errors.ts";
+import { setCommitment, voucherCalldata } from "../verifier-ts/openlibra/evm.ts";
+import { verifyVoucher, type Voucher } from "../verifier-ts/openlibra/voucher.ts";
+import type { EpochState } from "../verifier-ts/openlibra/bcs.ts";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
@@ -96,6 +103,7 @@ export const SOURCES = {
   SettlementVerifier: "generated/SettlementVerifier.sol",
   HeaderSettlementVerifier: "generated/HeaderSettlementVerifier.sol",
   HomeLightClient: "HomeLightClient.sol",
+  OpenLibraLightClient: "OpenLibraLightClient.sol",
   AtomicSettlement: "AtomicSettlement.sol",
   AuctionEscrow: "AuctionEscrow.sol",
   LPRegistry: "LPRegistry.sol",
@@ -181,6 +189,20 @@ export interface DeployOptions {
     /** `null` deploys none (the light client then refuses submitHeaderWithSettlement). */
     HeaderSettlementVerifier?: Artifact | null;
   };
+  /**
+   * Anchored mode (the Away chain must have the EIP-2537 precompiles): deploy an OpenLibraLightClient
+   * started from `epochState`, submit `genesisVoucher` to it, and deploy the light client anchored to
+   * it, so it takes the genesis set and every later set only as vouched there. Without it the light
+   * client is unanchored (the attestation committee's epoch-ending headers name the next set).
+   */
+  anchor?: DeployAnchor;
+}
+
+export interface DeployAnchor {
+  /** The trusted Open Libra validator set of `genesisEpoch` (e.g. the next_epoch_state of a verified epoch-ending chunk). */
+  epochState: EpochState;
+  /** A quorum of `epochState` vouching for `genesisValidatorSetRoot` (epoch `genesisEpoch`). */
+  genesisVoucher: Voucher;
 }
 
 export interface DeployedAddresses {
@@ -204,6 +226,8 @@ export interface DeployedAddresses {
   /** HeaderSettlement verifier (settleWithHeader), null when none was deployed. */
   headerSettlementVerifier: Address | null;
   lightClient: Address;
+  /** The OpenLibraLightClient the light client is anchored to, null when unanchored. */
+  openLibraLightClient: Address | null;
   settlement: Address;
   escrow: Address;
   registry: Address;
@@ -257,6 +281,37 @@ async function deploy(
   return { address: getAddress(receipt.contractAddress), block: receipt.blockNumber };
 }
 
+/** Off-chain checks of an anchor before anything is deployed: the set is of the genesis epoch and its quorum vouched for the genesis set. */
+function checkAnchor(opts: DeployOptions, { epochState, genesisVoucher }: DeployAnchor): void {
+  if (epochState.epoch !== opts.genesisEpoch) {
+    throw new UserError(`anchor: the Open Libra set is of epoch ${epochState.epoch}, the genesis epoch is ${opts.genesisEpoch}`);
+  }
+  try {
+    verifyVoucher(epochState, genesisVoucher, opts.genesisValidatorSetRoot);
+  } catch (e) {
+    if (e instanceof OpenLibraError) throw new UserError(`anchor: the genesis voucher does not verify: ${e.code}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The OpenLibraLightClient of an anchored deployment: started from the anchor's set, the genesis voucher recorded. */
+async function deployAnchor(clients: Clients, { epochState, genesisVoucher }: DeployAnchor): Promise<Address> {
+  const { address } = await deploy(clients, "OpenLibraLightClient", [epochState.epoch, toHex(setCommitment(epochState).commitment)]);
+  const { publicClient, walletClient } = clients;
+  const c = voucherCalldata(epochState, genesisVoucher);
+  const hash = await walletClient.writeContract({
+    address,
+    abi: artifact("OpenLibraLightClient").abi,
+    functionName: "submitVoucher",
+    args: [c.epoch, toHex(c.attestationSetRoot), toHex(c.bitmask), toHex(c.signature), toHex(c.setOpening)],
+    account: walletClient.account!,
+    chain: walletClient.chain,
+  });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`submitting the genesis voucher failed (tx ${hash})`);
+  return address;
+}
+
 /**
  * Deploys the whole Away contract set. `target` is a JSON-RPC URL (default local Hardhat node) or
  * ready viem clients (the wallet client's account deploys). Returns the addresses; writes them to
@@ -273,6 +328,7 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
   const guardian = getAddress(opts.guardian ?? deployer);
   const minLpCapital = opts.minLpCapital ?? DEFAULT_MIN_LP_CAPITAL;
   const maxStateAge = opts.maxStateAge ?? DEFAULT_MAX_STATE_AGE;
+  if (opts.anchor) checkAnchor(opts, opts.anchor);
 
   const aggregatedVerifier = await deploy(clients, "AggregatedHeaderQuorumVerifier", [], opts.verifiers?.AggregatedHeaderQuorumVerifier);
   const perValidator = opts.verifiers?.HeaderQuorumVerifier;
@@ -281,6 +337,7 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
   const headerSettlement = opts.verifiers?.HeaderSettlementVerifier;
   const headerSettlementVerifier = headerSettlement === null ? null : await deploy(clients, "HeaderSettlementVerifier", [], headerSettlement);
   const lockSlots = opts.lockSlots ?? generatedLockSlots();
+  const openLibra = opts.anchor ? await deployAnchor(clients, opts.anchor) : null;
   const lightClient = await deploy(clients, "HomeLightClient", [
     opts.homeChainId,
     opts.genesisEpoch,
@@ -292,6 +349,7 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
     headerSettlementVerifier ? 6 + lockSlots : 0,
     guardian,
     opts.historySize ?? DEFAULT_HISTORY_SIZE,
+    openLibra ?? ZERO_ADDRESS,
   ]);
   const settlement = await deploy(clients, "AtomicSettlement", [
     lightClient.address,
@@ -331,6 +389,7 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
     settlementVerifier: settlementVerifier.address,
     headerSettlementVerifier: headerSettlementVerifier?.address ?? null,
     lightClient: lightClient.address,
+    openLibraLightClient: openLibra,
     settlement: settlement.address,
     escrow,
     registry,
