@@ -405,7 +405,8 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
 const spec = {
   name: "deploy",
   summary: "deploy the Away contracts (light client, verifiers, settlement, escrow, LP registry) to an EVM chain",
-  usage: "--genesis-root <root> [--rpc <url>] [--profile dev|prod] [--home-chain-id <n>] [--genesis-epoch <n>] [--out <file>]",
+  usage:
+    "--genesis-root <root> [--rpc <url>] [--profile dev|prod] [--home-chain-id <n>] [--genesis-epoch <n>] [--anchor-voucher <file> (--anchor-epoch-state <file> | --anchor-waypoint V:H --anchor-epoch-ending <file>...)] [--out <file>]",
   options: {
     rpc: { type: "string" as const },
     profile: { type: "string" as const },
@@ -417,6 +418,10 @@ const spec = {
     "max-state-age": { type: "string" as const },
     "history-size": { type: "string" as const },
     "test-tokens": { type: "boolean" as const },
+    "anchor-voucher": { type: "string" as const },
+    "anchor-epoch-state": { type: "string" as const },
+    "anchor-waypoint": { type: "string" as const },
+    "anchor-epoch-ending": { type: "string" as const, multiple: true as const },
     out: { type: "string" as const },
   },
   help: {
@@ -430,6 +435,11 @@ const spec = {
     "max-state-age": `maximum age in seconds of the header a settlement uses (default ${DEFAULT_MAX_STATE_AGE})`,
     "history-size": `recent headers the light client keeps (default ${DEFAULT_HISTORY_SIZE})`,
     "test-tokens": "also deploy mintable WETH/USDC test tokens (devnet only)",
+    "anchor-voucher":
+      "anchored mode (the chain needs EIP-2537): the voucher (JSON) of the genesis root by the Open Libra validators of the genesis epoch; an OpenLibraLightClient is deployed from their set and the light client anchored to it",
+    "anchor-epoch-state": "the Open Libra set of the genesis epoch as BCS of an EpochState (trusted as given)",
+    "anchor-waypoint": "or: a trusted Open Libra waypoint VERSION:HASH from which --anchor-epoch-ending establishes that set",
+    "anchor-epoch-ending": "epoch-ending backup chunk or manifest, in epoch order (with --anchor-waypoint; repeat)",
     out: `addresses JSON for the relayer (default ${DEFAULT_OUT})`,
   },
   notes: "The deployer is env OLZK_DEPLOYER_KEY (hex private key) or else the node's first unlocked account.",
@@ -442,6 +452,24 @@ function bigOption(name: string, raw: string | undefined, fallback?: bigint): bi
   }
   if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(raw)) throw new UserError(`--${name} must be a non-negative integer, got '${raw}'`);
   return BigInt(raw);
+}
+
+/** The anchor of --anchor-voucher and its Open Libra set (files read as `olzk verify validators --voucher` reads them). */
+async function anchorOption(v: { "anchor-voucher"?: string; "anchor-epoch-state"?: string; "anchor-waypoint"?: string; "anchor-epoch-ending"?: string[] }): Promise<DeployAnchor | undefined> {
+  if (v["anchor-voucher"] === undefined) {
+    if (v["anchor-epoch-state"] !== undefined || v["anchor-waypoint"] !== undefined || v["anchor-epoch-ending"] !== undefined) {
+      throw new UserError("--anchor-epoch-state, --anchor-waypoint and --anchor-epoch-ending only go with --anchor-voucher");
+    }
+    return undefined;
+  }
+  const { loadAnchor } = await import("../verifier-ts/openlibra/cli.ts");
+  try {
+    const a = loadAnchor({ voucher: v["anchor-voucher"], epochState: v["anchor-epoch-state"], waypoint: v["anchor-waypoint"], epochEnding: v["anchor-epoch-ending"] }, "anchor-");
+    return { epochState: a.epochState, genesisVoucher: a.voucher };
+  } catch (e) {
+    if (e instanceof OpenLibraError) throw new UserError(`anchor: ${e.code}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** `olzk deploy`. */
@@ -465,6 +493,7 @@ export async function run(argv: string[]): Promise<number> {
   const verifiers = await profileVerifiers(profile);
   const { generatedDirFor } = await import("../prover/setup/pipeline.ts");
   const lockSlots = generatedLockSlots(generatedDirFor(profile));
+  const anchor = await anchorOption(v);
   let result: DeployedAddresses;
   try {
     result = await deployAll(rpc, {
@@ -480,6 +509,7 @@ export async function run(argv: string[]): Promise<number> {
       rpcUrl: rpc,
       verifiers,
       lockSlots,
+      ...(anchor ? { anchor } : {}),
       out,
     });
   } catch (e) {
