@@ -4,7 +4,8 @@
 // it. The attack: the epoch-0 attestation committee signs an epoch-ending header naming a set of its
 // choosing. The unanchored client (as deployed before) rotates to it; the anchored one refuses it,
 // and refuses a set vouched for another epoch, a rotation before the voucher, and (at submitVoucher,
-// in OpenLibraLightClient) a voucher signed by less than 2/3 of the power.
+// in OpenLibraLightClient) a voucher signed by less than 2/3 of the power; the HeaderSettlement path
+// (submitHeaderWithSettlement) applies the same rule.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getAddress, toHex, type Address } from "viem";
 import { UserError } from "../../cli/args.ts";
@@ -12,8 +13,8 @@ import { deployAll, type DeployedAddresses } from "../../scripts/deploy.ts";
 import { allSigners, setCommitment, signVoucher } from "../../verifier-ts/openlibra/index.ts";
 import { openLibraEpochs, ratchetOpenLibra, revertOf, submitVoucher, vouch, voucherArgs, type OpenLibraEpochs } from "./anchor.ts";
 import { connectChain, deployStack, expectRevert, send, type Instance, type Stack } from "./fixtures.ts";
-import { epochKeys, header, HOME_CHAIN_ID } from "./home-scenario.ts";
-import { proveHeader, type ProvedHeader } from "./prove.ts";
+import { buildState, epochKeys, header, HOME_CHAIN_ID, settlementCases } from "./home-scenario.ts";
+import { proveHeader, proveHeaderSettlement, type Proved, type ProvedHeader } from "./prove.ts";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 const e0 = epochKeys(0n).root;
@@ -28,6 +29,8 @@ let lc: Instance;
 let olc: Instance;
 let snap: string;
 const p: Record<string, ProvedHeader> = {};
+/** HeaderSettlement proofs of epoch-ending headers (submitHeaderWithSettlement applies the same rule). */
+const hs: Record<string, Proved & { headerPub: bigint[] }> = {};
 
 beforeAll(async () => {
   s = await deployStack(await connectChain());
@@ -48,6 +51,11 @@ beforeAll(async () => {
   p.h2end = await proveHeader(header({ epoch: 0n, height: 2n, stateRoot: 12n, next: e1 }));
   p.evilEnd = await proveHeader(header({ epoch: 0n, height: 2n, stateRoot: 12n, next: evil }));
   p.staleEnd = await proveHeader(header({ epoch: 0n, height: 2n, stateRoot: 12n, next: e0 }));
+  const cases = settlementCases(s.parties);
+  const tree = buildState(Object.values(cases));
+  for (const [name, next] of [["toE1", e1], ["toEvil", evil]] as const) {
+    hs[name] = await proveHeaderSettlement(header({ epoch: 0n, height: 2n, stateRoot: tree.root, next }), tree, cases.mode1One!);
+  }
   snap = await s.chain.snapshot();
 }, 900_000);
 
@@ -158,5 +166,14 @@ describe("rotation in anchored mode", () => {
     const byEpoch0 = signVoucher(1n, e1, ol.signers[0]!, allSigners(10));
     await expectRevert(olc.write.submitVoucher([...voucherArgs(ol.states[1]!, byEpoch0)]), "SignatureMismatch()");
     await expectUnvouched("evilEnd", 1n, evil, 0n);
+  });
+
+  it("submitHeaderWithSettlement (a HeaderSettlement proof of an epoch-ending header) applies the same rule", async () => {
+    await openLibraEpoch1();
+    const withSettlement = (name: string) => lc.write.submitHeaderWithSettlement([hs[name]!.proof, hs[name]!.headerPub, hs[name]!.pub.slice(4)]);
+    expect(await revertOf(withSettlement("toEvil"))).toEqual({ errorName: "UnvouchedValidatorSet", args: [1n, evil, e1] });
+    await send(s, "w1", lc, "submitHeaderWithSettlement", [hs.toE1!.proof, hs.toE1!.headerPub, hs.toE1!.pub.slice(4)]);
+    expect(await lc.read.currentEpoch()).toBe(1n);
+    expect(await lc.read.currentValidatorSetRoot()).toBe(e1);
   });
 });
