@@ -1,6 +1,7 @@
 // `npm run bench:gas`: gas of the Away contracts with real proofs on Hardhat's in-process EDR chain:
 // a header update with an aggregated proof (and an epoch-ending one, and the same header with the
-// per-validator fallback proof), mode-1 and mode-2 settlements with one and with several fills,
+// per-validator fallback proof; the same two proofs on a light client anchored to an
+// OpenLibraLightClient, whose rotation must match a vouched set), mode-1 and mode-2 settlements with one and with several fills,
 // a one-fill mode-1 settlement together with its header in one transaction (one HeaderSettlement
 // proof, and the two-proof variant),
 // and our generated Groth16 verifiers next to the plain snarkjs verifiers for the same proofs.
@@ -22,6 +23,8 @@ import {
   type Stack,
 } from "../test/contracts/fixtures.ts";
 import { epochKeys, header } from "../test/contracts/home-scenario.ts";
+import { openLibraEpochs, ratchetOpenLibra, submitVoucher, vouch } from "../test/contracts/anchor.ts";
+import { deployAll } from "../scripts/deploy.ts";
 import { proveHeader, proveHeaderSettlement, type Proved, type ProvedHeader } from "../test/contracts/prove.ts";
 import { measureOpenLibraGas, openLibraGasNotes } from "./openlibra-gas.ts";
 
@@ -60,6 +63,24 @@ async function main(): Promise<void> {
   await chain.revert(snap);
   snap = await chain.snapshot();
   results.headerUpdatePerValidator = await submit(h2pv);
+  await chain.revert(snap);
+
+  // The same proofs on an anchored light client (deployAll with an anchor): the Open Libra epoch
+  // change 0 -> 1 and the voucher of epoch 1's set are recorded first, so h3end's rotation is vouched.
+  snap = await chain.snapshot();
+  const ol = openLibraEpochs();
+  const anchoredAddresses = await deployAll(
+    { publicClient: chain.publicClient, walletClient: s.wallet.deployer },
+    { homeChainId: s.addresses.homeChainId, genesisEpoch: 0n, genesisValidatorSetRoot: epochKeys(0n).root, anchor: { epochState: ol.states[0]!, genesisVoucher: vouch(ol, 0n, epochKeys(0n).root) } },
+  );
+  const anchored = await chain.viem.getContractAt("HomeLightClient" as never, anchoredAddresses.lightClient);
+  const olc = await chain.viem.getContractAt("OpenLibraLightClient" as never, anchoredAddresses.openLibraLightClient!);
+  const submitAnchored = async (p: ProvedHeader) => Number((await send(s, "w1", anchored, "submitHeader", [p.kind, p.proof, p.pub])).gasUsed);
+  await submitAnchored(sc.stateHeaderProof);
+  await ratchetOpenLibra(chain, olc, ol, 0n);
+  await submitVoucher(chain, olc, ol, vouch(ol, 1n, epochKeys(1n).root));
+  results.headerUpdateAnchored = await submitAnchored(h2);
+  results.headerUpdateEpochEndAnchored = await submitAnchored(h3end);
   await chain.revert(snap);
 
   // Steady state: lockIds come from Home in sequence, so all but the first of every 256 land in a
@@ -111,6 +132,9 @@ async function main(): Promise<void> {
     headerUpdate: "HomeLightClient.submitHeader receipt gasUsed, aggregated proof, non-epoch-ending header after the first (target < 230k)",
     headerUpdateEpochEnd: "same, epoch-ending header (also writes the next validator set root)",
     headerUpdatePerValidator: "the header of headerUpdate with its per-validator (HeaderQuorum) proof instead",
+    headerUpdateAnchored: "the proof of headerUpdate on a light client anchored to an OpenLibraLightClient (same run, same proof; no rotation, so no anchor call)",
+    headerUpdateEpochEndAnchored:
+      "the proof of headerUpdateEpochEnd on the anchored light client: the rotation reads the anchor's vouchedAttestationSetRoot (a cold external call and a cold slot) and must match it",
     settleMode1OneFill:
       "AtomicSettlement.settle receipt gasUsed: proof, escrow release (the fill's share and the rest in one call), LP loan, callback, repayment, receipt word (target < 400k); steady state: the lockId's bitmap word is already in use; a single open fill runs without isolation",
     settleMode1WithHeader:

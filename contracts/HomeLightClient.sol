@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {IHomeLightClient} from "./interfaces/IHomeLightClient.sol";
 import {IHeaderQuorumVerifier} from "./interfaces/IHeaderQuorumVerifier.sol";
+import {IOpenLibraLightClient} from "./interfaces/IOpenLibraLightClient.sol";
 import {Field} from "./lib/Field.sol";
 import {Groth16Call} from "./lib/Groth16Call.sol";
 
@@ -18,6 +19,11 @@ import {Groth16Call} from "./lib/Groth16Call.sol";
 ///         `pausedDuring` tells settlement how long to extend its deadlines (DESIGN section 11 rule 6).
 ///         A header can also come with a HeaderSettlement proof (quorum and a settlement's inclusion in
 ///         one proof, for AtomicSettlement.settleWithHeader): the same rules, one verifier call.
+///         Anchored mode (an OpenLibraLightClient given at deployment, on chains with EIP-2537): the genesis
+///         set and every set an epoch-ending header rotates to must be the attestation set root that a
+///         quorum of that epoch's real Open Libra validators vouched for (`vouchedAttestationSetRoot`),
+///         so the attestation committee cannot hand the client over to a set of its own choosing.
+///         Unanchored (address(0)): the committee's epoch-ending header alone names the next set.
 contract HomeLightClient is IHomeLightClient {
     uint256 private constant MASK32 = (1 << 32) - 1;
     uint256 private constant MASK64 = (1 << 64) - 1;
@@ -38,6 +44,9 @@ contract HomeLightClient is IHomeLightClient {
     ///         after its stateRoot (2 + K); 0 without the verifier.
     uint256 public immutable headerSettlementInputs;
     bytes4 private immutable _headerSettlementSelector;
+
+    /// @inheritdoc IHomeLightClient
+    IOpenLibraLightClient public immutable anchor;
 
     /// @notice Number of most recent headers kept (a ring indexed by height % historySize).
     uint64 public immutable historySize;
@@ -82,6 +91,9 @@ contract HomeLightClient is IHomeLightClient {
     /// @param guardian_ Account that may pause and unpause.
     /// @param historySize_ Recent headers kept for settlement (older ones are overwritten). Every ring
     ///        slot is written once here, so header updates only ever rewrite nonzero slots (cheaper).
+    /// @param anchor_ OpenLibraLightClient whose vouched attestation set roots this client accepts sets
+    ///        from (genesisValidatorSetRoot must already be vouched for genesisEpoch), or address(0) for
+    ///        the unanchored mode.
     constructor(
         uint32 homeChainId_,
         uint64 genesisEpoch,
@@ -91,7 +103,8 @@ contract HomeLightClient is IHomeLightClient {
         address headerSettlementVerifier_,
         uint256 headerSettlementInputs_,
         address guardian_,
-        uint64 historySize_
+        uint64 historySize_,
+        IOpenLibraLightClient anchor_
     ) {
         if (
             genesisValidatorSetRoot == 0 || genesisValidatorSetRoot >= Field.R || address(aggregatedVerifier_).code.length == 0
@@ -99,7 +112,13 @@ contract HomeLightClient is IHomeLightClient {
                 || (headerSettlementVerifier_ != address(0)
                     && (headerSettlementVerifier_.code.length == 0 || headerSettlementInputs_ <= 4 || headerSettlementInputs_ >= 100))
                 || guardian_ == address(0) || historySize_ == 0 || historySize_ > 4096
+                || (address(anchor_) != address(0) && address(anchor_).code.length == 0)
         ) revert InvalidConfig();
+        anchor = anchor_;
+        if (address(anchor_) != address(0)) {
+            _requireVouched(anchor_, genesisEpoch, genesisValidatorSetRoot);
+            emit Anchored(anchor_);
+        }
         homeChainId = homeChainId_;
         guardian = guardian_;
         aggregatedVerifier = aggregatedVerifier_;
@@ -173,7 +192,9 @@ contract HomeLightClient is IHomeLightClient {
         if (pub[2] != _setRoot) revert WrongValidatorSet();
     }
 
-    /// @dev Stores a header whose rules (_checkHeader) and proof were checked; rotates on an epoch end.
+    /// @dev Stores a header whose rules (_checkHeader) and proof were checked; rotates on an epoch end,
+    ///      in anchored mode only to a vouched set (checked here, inside the rotation branch, so headers
+    ///      that end no epoch and unanchored clients pay nothing for it).
     function _storeHeader(Cursor memory c, uint64 height, uint256[4] calldata pub) private {
         uint64 epoch = c.epoch;
         uint64 timestampMs = uint64(pub[0] >> 160);
@@ -183,11 +204,18 @@ contract HomeLightClient is IHomeLightClient {
         c.nextHeight = height + 1;
         emit HeaderSubmitted(height, epoch, pub[1], timestampMs);
         if (pub[3] != 0) {
+            if (address(anchor) != address(0)) _requireVouched(anchor, epoch + 1, pub[3]);
             c.epoch = epoch + 1;
             _setRoot = pub[3];
             emit EpochRotated(epoch + 1, pub[3], height);
         }
         _cursor = c;
+    }
+
+    /// @dev Anchored mode: `root` must be the attestation set root the anchor recorded as vouched for `epoch`.
+    function _requireVouched(IOpenLibraLightClient anchor_, uint64 epoch, uint256 root) private view {
+        bytes32 vouched = anchor_.vouchedAttestationSetRoot(epoch);
+        if (bytes32(root) != vouched) revert UnvouchedValidatorSet(epoch, root, uint256(vouched));
     }
 
     /// @dev The height field of meta (ENCODING.md: chainId + epoch*2^32 + height*2^96 + timestampMs*2^160).

@@ -46,6 +46,7 @@ const FAMILIES: Record<AwayErrorName, Family> = {
   InvalidProof: "bad-proof",
   PublicInputNotInField: "bad-proof",
   WrongEpoch: "epoch",
+  UnvouchedValidatorSet: "epoch", // anchored client: the anchor has no voucher of the next epoch's set yet (it may come)
   ConflictingHeader: "conflict",
   VerifierUnavailable: "no-verifier",
   HeaderSettlementUnavailable: "no-verifier", // settleWithHeader on a light client without the combined verifier

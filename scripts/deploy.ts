@@ -2,7 +2,9 @@
 // profile has it, the per-validator HeaderQuorum; the Settlement verifier; the HeaderSettlement
 // verifier (header and settlement in one proof, for settleWithHeader); HomeLightClient,
 // AtomicSettlement, which itself deploys AuctionEscrow and LPRegistry) to any EVM JSON-RPC with viem,
-// and writes the addresses (+ chainId, deploy block) to a JSON file the relayer reads.
+// and writes the addresses (+ chainId, deploy block) to a JSON file the relayer reads. With `anchor`
+// (chains with EIP-2537) it first deploys an OpenLibraLightClient from a trusted Open Libra set,
+// records the voucher of the genesis attestation set in it, and deploys the light client anchored to it.
 // Programmatic: `deployAll(rpcUrl | { publicClient, walletClient }, opts)`; CLI: `olzk deploy`.
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -19,12 +21,17 @@ import {
   type Address,
   type Chain,
   type Hex,
+  toHex,
   type PublicClient,
   type WalletClient,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { parseCommand, UserError } from "../cli/args.ts";
 import { FIELD_MODULUS } from "../home/model/field.ts";
+import { OpenLibraError } from "../verifier-ts/openlibra/errors.ts";
+import { setCommitment, voucherCalldata } from "../verifier-ts/openlibra/evm.ts";
+import { verifyVoucher, type Voucher } from "../verifier-ts/openlibra/voucher.ts";
+import type { EpochState } from "../verifier-ts/openlibra/bcs.ts";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
@@ -96,6 +103,7 @@ export const SOURCES = {
   SettlementVerifier: "generated/SettlementVerifier.sol",
   HeaderSettlementVerifier: "generated/HeaderSettlementVerifier.sol",
   HomeLightClient: "HomeLightClient.sol",
+  OpenLibraLightClient: "OpenLibraLightClient.sol",
   AtomicSettlement: "AtomicSettlement.sol",
   AuctionEscrow: "AuctionEscrow.sol",
   LPRegistry: "LPRegistry.sol",
@@ -181,6 +189,20 @@ export interface DeployOptions {
     /** `null` deploys none (the light client then refuses submitHeaderWithSettlement). */
     HeaderSettlementVerifier?: Artifact | null;
   };
+  /**
+   * Anchored mode (the Away chain must have the EIP-2537 precompiles): deploy an OpenLibraLightClient
+   * started from `epochState`, submit `genesisVoucher` to it, and deploy the light client anchored to
+   * it, so it takes the genesis set and every later set only as vouched there. Without it the light
+   * client is unanchored (the attestation committee's epoch-ending headers name the next set).
+   */
+  anchor?: DeployAnchor;
+}
+
+export interface DeployAnchor {
+  /** The trusted Open Libra validator set of `genesisEpoch` (e.g. the next_epoch_state of a verified epoch-ending chunk). */
+  epochState: EpochState;
+  /** A quorum of `epochState` vouching for `genesisValidatorSetRoot` (epoch `genesisEpoch`). */
+  genesisVoucher: Voucher;
 }
 
 export interface DeployedAddresses {
@@ -204,6 +226,8 @@ export interface DeployedAddresses {
   /** HeaderSettlement verifier (settleWithHeader), null when none was deployed. */
   headerSettlementVerifier: Address | null;
   lightClient: Address;
+  /** The OpenLibraLightClient the light client is anchored to, null when unanchored. */
+  openLibraLightClient: Address | null;
   settlement: Address;
   escrow: Address;
   registry: Address;
@@ -257,6 +281,37 @@ async function deploy(
   return { address: getAddress(receipt.contractAddress), block: receipt.blockNumber };
 }
 
+/** Off-chain checks of an anchor before anything is deployed: the set is of the genesis epoch and its quorum vouched for the genesis set. */
+function checkAnchor(opts: DeployOptions, { epochState, genesisVoucher }: DeployAnchor): void {
+  if (epochState.epoch !== opts.genesisEpoch) {
+    throw new UserError(`anchor: the Open Libra set is of epoch ${epochState.epoch}, the genesis epoch is ${opts.genesisEpoch}`);
+  }
+  try {
+    verifyVoucher(epochState, genesisVoucher, opts.genesisValidatorSetRoot);
+  } catch (e) {
+    if (e instanceof OpenLibraError) throw new UserError(`anchor: the genesis voucher does not verify: ${e.code}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The OpenLibraLightClient of an anchored deployment: started from the anchor's set, the genesis voucher recorded. */
+async function deployAnchor(clients: Clients, { epochState, genesisVoucher }: DeployAnchor): Promise<Address> {
+  const { address } = await deploy(clients, "OpenLibraLightClient", [epochState.epoch, toHex(setCommitment(epochState).commitment)]);
+  const { publicClient, walletClient } = clients;
+  const c = voucherCalldata(epochState, genesisVoucher);
+  const hash = await walletClient.writeContract({
+    address,
+    abi: artifact("OpenLibraLightClient").abi,
+    functionName: "submitVoucher",
+    args: [c.epoch, toHex(c.attestationSetRoot), toHex(c.bitmask), toHex(c.signature), toHex(c.setOpening)],
+    account: walletClient.account!,
+    chain: walletClient.chain,
+  });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`submitting the genesis voucher failed (tx ${hash})`);
+  return address;
+}
+
 /**
  * Deploys the whole Away contract set. `target` is a JSON-RPC URL (default local Hardhat node) or
  * ready viem clients (the wallet client's account deploys). Returns the addresses; writes them to
@@ -273,6 +328,7 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
   const guardian = getAddress(opts.guardian ?? deployer);
   const minLpCapital = opts.minLpCapital ?? DEFAULT_MIN_LP_CAPITAL;
   const maxStateAge = opts.maxStateAge ?? DEFAULT_MAX_STATE_AGE;
+  if (opts.anchor) checkAnchor(opts, opts.anchor);
 
   const aggregatedVerifier = await deploy(clients, "AggregatedHeaderQuorumVerifier", [], opts.verifiers?.AggregatedHeaderQuorumVerifier);
   const perValidator = opts.verifiers?.HeaderQuorumVerifier;
@@ -281,6 +337,7 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
   const headerSettlement = opts.verifiers?.HeaderSettlementVerifier;
   const headerSettlementVerifier = headerSettlement === null ? null : await deploy(clients, "HeaderSettlementVerifier", [], headerSettlement);
   const lockSlots = opts.lockSlots ?? generatedLockSlots();
+  const openLibra = opts.anchor ? await deployAnchor(clients, opts.anchor) : null;
   const lightClient = await deploy(clients, "HomeLightClient", [
     opts.homeChainId,
     opts.genesisEpoch,
@@ -292,6 +349,7 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
     headerSettlementVerifier ? 6 + lockSlots : 0,
     guardian,
     opts.historySize ?? DEFAULT_HISTORY_SIZE,
+    openLibra ?? ZERO_ADDRESS,
   ]);
   const settlement = await deploy(clients, "AtomicSettlement", [
     lightClient.address,
@@ -331,6 +389,7 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
     settlementVerifier: settlementVerifier.address,
     headerSettlementVerifier: headerSettlementVerifier?.address ?? null,
     lightClient: lightClient.address,
+    openLibraLightClient: openLibra,
     settlement: settlement.address,
     escrow,
     registry,
@@ -346,7 +405,8 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
 const spec = {
   name: "deploy",
   summary: "deploy the Away contracts (light client, verifiers, settlement, escrow, LP registry) to an EVM chain",
-  usage: "--genesis-root <root> [--rpc <url>] [--profile dev|prod] [--home-chain-id <n>] [--genesis-epoch <n>] [--out <file>]",
+  usage:
+    "--genesis-root <root> [--rpc <url>] [--profile dev|prod] [--home-chain-id <n>] [--genesis-epoch <n>] [--anchor-voucher <file> (--anchor-epoch-state <file> | --anchor-waypoint V:H --anchor-epoch-ending <file>...)] [--out <file>]",
   options: {
     rpc: { type: "string" as const },
     profile: { type: "string" as const },
@@ -358,6 +418,10 @@ const spec = {
     "max-state-age": { type: "string" as const },
     "history-size": { type: "string" as const },
     "test-tokens": { type: "boolean" as const },
+    "anchor-voucher": { type: "string" as const },
+    "anchor-epoch-state": { type: "string" as const },
+    "anchor-waypoint": { type: "string" as const },
+    "anchor-epoch-ending": { type: "string" as const, multiple: true as const },
     out: { type: "string" as const },
   },
   help: {
@@ -371,6 +435,11 @@ const spec = {
     "max-state-age": `maximum age in seconds of the header a settlement uses (default ${DEFAULT_MAX_STATE_AGE})`,
     "history-size": `recent headers the light client keeps (default ${DEFAULT_HISTORY_SIZE})`,
     "test-tokens": "also deploy mintable WETH/USDC test tokens (devnet only)",
+    "anchor-voucher":
+      "anchored mode (the chain needs EIP-2537): the voucher (JSON) of the genesis root by the Open Libra validators of the genesis epoch; an OpenLibraLightClient is deployed from their set and the light client anchored to it",
+    "anchor-epoch-state": "the Open Libra set of the genesis epoch as BCS of an EpochState (trusted as given)",
+    "anchor-waypoint": "or: a trusted Open Libra waypoint VERSION:HASH from which --anchor-epoch-ending establishes that set",
+    "anchor-epoch-ending": "epoch-ending backup chunk or manifest, in epoch order (with --anchor-waypoint; repeat)",
     out: `addresses JSON for the relayer (default ${DEFAULT_OUT})`,
   },
   notes: "The deployer is env OLZK_DEPLOYER_KEY (hex private key) or else the node's first unlocked account.",
@@ -383,6 +452,24 @@ function bigOption(name: string, raw: string | undefined, fallback?: bigint): bi
   }
   if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(raw)) throw new UserError(`--${name} must be a non-negative integer, got '${raw}'`);
   return BigInt(raw);
+}
+
+/** The anchor of --anchor-voucher and its Open Libra set (files read as `olzk verify validators --voucher` reads them). */
+async function anchorOption(v: { "anchor-voucher"?: string; "anchor-epoch-state"?: string; "anchor-waypoint"?: string; "anchor-epoch-ending"?: string[] }): Promise<DeployAnchor | undefined> {
+  if (v["anchor-voucher"] === undefined) {
+    if (v["anchor-epoch-state"] !== undefined || v["anchor-waypoint"] !== undefined || v["anchor-epoch-ending"] !== undefined) {
+      throw new UserError("--anchor-epoch-state, --anchor-waypoint and --anchor-epoch-ending only go with --anchor-voucher");
+    }
+    return undefined;
+  }
+  const { loadAnchor } = await import("../verifier-ts/openlibra/cli.ts");
+  try {
+    const a = loadAnchor({ voucher: v["anchor-voucher"], epochState: v["anchor-epoch-state"], waypoint: v["anchor-waypoint"], epochEnding: v["anchor-epoch-ending"] }, "anchor-");
+    return { epochState: a.epochState, genesisVoucher: a.voucher };
+  } catch (e) {
+    if (e instanceof OpenLibraError) throw new UserError(`anchor: ${e.code}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** `olzk deploy`. */
@@ -406,6 +493,7 @@ export async function run(argv: string[]): Promise<number> {
   const verifiers = await profileVerifiers(profile);
   const { generatedDirFor } = await import("../prover/setup/pipeline.ts");
   const lockSlots = generatedLockSlots(generatedDirFor(profile));
+  const anchor = await anchorOption(v);
   let result: DeployedAddresses;
   try {
     result = await deployAll(rpc, {
@@ -421,6 +509,7 @@ export async function run(argv: string[]): Promise<number> {
       rpcUrl: rpc,
       verifiers,
       lockSlots,
+      ...(anchor ? { anchor } : {}),
       out,
     });
   } catch (e) {

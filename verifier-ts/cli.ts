@@ -2,7 +2,7 @@
 //   olzk verify proof       --vkey --proof [--public]          a Groth16 proof
 //   olzk verify chain       --vkey --checkpoint --headers...   HeaderQuorum proofs from a checkpoint
 //   olzk verify collateral  --vkey --checkpoint --bundle ...   a borrower's collateral bundle
-//   olzk verify validators  --set --root                       BLS bindings and root of a set
+//   olzk verify validators  --set --root [--voucher ...]       BLS bindings and root of a set (anchored: vouched by Open Libra)
 //   olzk verify openlibra   --waypoint --epoch-ending ...      real Open Libra backups (verifier-ts/openlibra/cli.ts)
 // Exit codes, the same for every check and file type: 0 valid, 1 invalid, 2 usage error or a
 // file that cannot be read as what it should be, 3 internal error. One line per verdict or
@@ -17,6 +17,7 @@ import { checkGroth16, prepareVerificationKey, VerificationKeyError, type Snarkj
 import { parseCheckpoint, verifyHeaderChain, type Checkpoint, type HeaderProofItem, type HeaderVerifiers } from "./headerChain.ts";
 import { textOf } from "./input.ts";
 import { checkValidatorSetBindings } from "./validatorSet.ts";
+import type { SetAnchor } from "./anchor.ts";
 
 /** One `olzk verify <name>` check. `run` returns the exit code (0 valid, 1 invalid) or throws UserError (2). */
 export interface VerifyCheck {
@@ -343,6 +344,10 @@ const validatorOptions = {
   set: { type: "string" },
   root: { type: "string" },
   "home-chain-id": { type: "string" },
+  voucher: { type: "string" },
+  "epoch-state": { type: "string" },
+  waypoint: { type: "string" },
+  "epoch-ending": { type: "string", multiple: true },
   ...jsonOpt,
 } as const satisfies Options;
 
@@ -350,15 +355,20 @@ async function runValidators(argv: string[]): Promise<number> {
   const spec: CommandSpec<typeof validatorOptions> = {
     name: "verify validators",
     summary: CHECKS.validators.summary,
-    usage: "--set <set.json|set.ssz> --root <validatorSetRoot> --home-chain-id N [--json]",
+    usage:
+      "--set <set.json|set.ssz> --root <validatorSetRoot> --home-chain-id N [--voucher <voucher.json> (--epoch-state <epoch-state.bcs> | --waypoint VERSION:HASH --epoch-ending FILE...)] [--json]",
     options: validatorOptions,
     help: {
       set: "validator set: SSZ bytes, JSON (Home model validatorSetToJSON), or the devnet's GET /validator-sets/:epoch reply",
       root: "the validatorSetRoot it must hash to, e.g. from a verified header (decimal or 0x hex)",
       "home-chain-id": "Home chain id the attestation keys' proofs of possession must be for (u32)",
+      voucher: "anchored check: a voucher (JSON) by the real Open Libra validators of the set's epoch; the root must be the one it vouches for",
+      "epoch-state": "the Open Libra validator set of that epoch as BCS of an EpochState, trusted as given (like --root)",
+      waypoint: "or: a trusted Open Libra waypoint VERSION:HASH from which --epoch-ending establishes the set of the voucher's epoch",
+      "epoch-ending": "epoch-ending backup chunk or manifest, in epoch order (with --waypoint; repeat)",
       json: "print one JSON object",
     },
-    notes: EXIT_CODES,
+    notes: `${EXIT_CODES}\nWith --voucher the set is accepted only when a quorum (total * 2 / 3 + 1 of the voting power) of the Open Libra set of its epoch vouched for its root.`,
   };
   const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
@@ -368,8 +378,22 @@ async function runValidators(argv: string[]): Promise<number> {
   const homeChainId = bigArg(required(v["home-chain-id"], "home-chain-id", "validators"), "home-chain-id");
   if (homeChainId >= 1n << 32n) throw new UserError(`--home-chain-id must be a u32, got ${homeChainId}`);
   const set = loadValidatorSet(path);
-  const r = checkValidatorSetBindings(set, root, Number(homeChainId));
-  const line = r.ok ? `${r.boundSlots} bound validators, total power ${r.totalPower}, root ${r.root}` : r.reason;
+  let anchor: SetAnchor | undefined;
+  if (v.voucher !== undefined) {
+    const { loadAnchor } = await import("./openlibra/cli.ts");
+    const { OpenLibraError } = await import("./openlibra/errors.ts");
+    try {
+      anchor = loadAnchor({ voucher: v.voucher, epochState: v["epoch-state"], waypoint: v.waypoint, epochEnding: v["epoch-ending"] });
+    } catch (e) {
+      if (!(e instanceof OpenLibraError)) throw e;
+      return verdict(v.json ?? false, false, `${e.code}: ${e.message}`, { anchorCode: e.code, reason: e.message });
+    }
+  } else if (v["epoch-state"] !== undefined || v.waypoint !== undefined || v["epoch-ending"] !== undefined) {
+    throw new UserError("--epoch-state, --waypoint and --epoch-ending only go with --voucher");
+  }
+  const r = checkValidatorSetBindings(set, root, Number(homeChainId), anchor);
+  const vouched = r.ok && r.vouchedBy ? `; vouched for by ${r.vouchedBy.signers.length} of ${r.vouchedBy.validators} Open Libra validators of epoch ${r.vouchedBy.epoch}, power ${r.vouchedBy.signedPower} of ${r.vouchedBy.totalPower}` : "";
+  const line = r.ok ? `${r.boundSlots} bound validators, total power ${r.totalPower}, root ${r.root}${vouched}` : r.anchorCode ? `${r.anchorCode}: ${r.reason}` : r.reason;
   return verdict(v.json ?? false, r.ok, line, { ...r });
 }
 

@@ -7,6 +7,8 @@
 // Beyond the contract: an empty chain is refused, and a second valid header at a height
 // already accepted is reported as an equivocation rather than as a mere height error.
 // Public inputs of both: [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot] (ENCODING.md).
+// Anchored (options.anchors, as an anchored HomeLightClient): the checkpoint's set and every set a
+// rotation names must be vouched for by a quorum of that epoch's real Open Libra validators.
 import {
   checkGroth16,
   prepareVerificationKey,
@@ -19,6 +21,7 @@ import {
 } from "./groth16.ts";
 import { unpackMeta } from "../home/model/header.ts";
 import { describeValue, readUint, type IntegerInput } from "./input.ts";
+import { checkAnchoredSet, type SetAnchor } from "./anchor.ts";
 
 /** A trusted starting point: the validator set root of an epoch of a Home chain. */
 export interface Checkpoint {
@@ -81,7 +84,17 @@ export type HeaderChainErrorCode =
   | "VerifierUnavailable"
   | "InvalidProof"
   | "NoHeaders"
-  | "Equivocation";
+  | "Equivocation"
+  | "UnvouchedValidatorSet";
+
+export interface HeaderChainOptions {
+  /**
+   * Anchored mode: the verified Open Libra set and voucher of each epoch whose attestation set the
+   * chain accepts (the checkpoint's and each rotation's). A set without a matching voucher fails
+   * with UnvouchedValidatorSet. Leave out for the unanchored mode (the committee names the next set).
+   */
+  anchors?: readonly SetAnchor[];
+}
 
 export type HeaderChainResult =
   | { ok: true; headers: VerifiedHeader[]; cursor: ChainCursor }
@@ -165,7 +178,12 @@ export function headerProofVerifiers(verifiers: HeaderVerifiers): Partial<Record
  * (error codes named like the HomeLightClient's custom errors). Never throws for bad input;
  * throws VerificationKeyError/RangeError only for an unusable verification key.
  */
-export function verifyHeaderChain(verifiers: HeaderVerifiers, checkpointInput: Checkpoint | CheckpointInput, items: readonly HeaderProofItem[]): HeaderChainResult {
+export function verifyHeaderChain(
+  verifiers: HeaderVerifiers,
+  checkpointInput: Checkpoint | CheckpointInput,
+  items: readonly HeaderProofItem[],
+  options: HeaderChainOptions = {},
+): HeaderChainResult {
   const checks = headerProofVerifiers(verifiers);
   const headers: VerifiedHeader[] = [];
   const parsed = parseCheckpoint(checkpointInput);
@@ -190,6 +208,16 @@ export function verifyHeaderChain(verifiers: HeaderVerifiers, checkpointInput: C
   });
 
   if (!parsed.ok) return fail("BadCheckpoint", -1, parsed.reason);
+  /** Anchored mode: null when the set is vouched for, else why not. */
+  const unvouched = (epoch: bigint, root: bigint): string | null => {
+    if (!options.anchors) return null;
+    const anchor = options.anchors.find((a) => a.voucher.epoch === epoch);
+    if (!anchor) return `no voucher of epoch ${epoch} for its attestation set ${root}`;
+    const r = checkAnchoredSet(epoch, root, anchor);
+    return r.ok ? null : `${r.code}: ${r.reason}`;
+  };
+  const checkpointUnvouched = unvouched(checkpoint.epoch, checkpoint.validatorSetRoot);
+  if (checkpointUnvouched) return fail("UnvouchedValidatorSet", -1, `checkpoint: ${checkpointUnvouched}`);
   if (!Array.isArray(items)) return fail("MalformedItem", 0, "header proofs must be an array");
   if (items.length === 0) return fail("NoHeaders", -1, "no header proofs: a chain must carry at least one header");
 
@@ -231,6 +259,8 @@ export function verifyHeaderChain(verifiers: HeaderVerifiers, checkpointInput: C
     if (!check) return fail("VerifierUnavailable", i, `item ${i}: no verification key for ${item.kind} header proofs was given`);
     const r = check(item.publicSignals, item.proof);
     if (!r.ok) return fail("InvalidProof", i, `item ${i}: invalid ${item.kind} header proof (${r.reason})`);
+    const nextUnvouched = nextSetRoot !== 0n ? unvouched(m.epoch + 1n, nextSetRoot) : null;
+    if (nextUnvouched) return fail("UnvouchedValidatorSet", i, `item ${i}: rotation to epoch ${m.epoch + 1n}: ${nextUnvouched}`);
 
     headers.push({ ...m, stateRoot, validatorSetRoot: setRoot, nextValidatorSetRoot: nextSetRoot });
     itemAtHeight.set(m.height, i);

@@ -5,12 +5,24 @@
 // non-empty slot's consensus key signed its (attestation key, address) binding (ENCODING.md
 // "BLS binding"), and the set hashes to the claimed validatorSetRoot. Uses the Home model's
 // browser-safe helpers, so verifier-ts applies exactly the rules Home registers keys with.
+// Anchored (optional): a quorum of the real Open Libra validators of the set's epoch vouched for
+// that root (anchor.ts).
 import type { AttestationKeyErrorCode } from "../home/model/attestation-key.ts";
 import { verifyBinding } from "../home/model/bls.ts";
 import { checkValidatorSet, isEmptySlot, totalPower, validatorSetRoot, type ValidatorSet } from "../home/model/validators.ts";
+import { checkAnchoredSet, type SetAnchor } from "./anchor.ts";
+import type { OpenLibraErrorCode } from "./openlibra/errors.ts";
+import type { QuorumCertificate } from "./openlibra/quorum.ts";
 
 export type ValidatorSetCheck =
-  | { ok: true; root: bigint; totalPower: bigint; boundSlots: number }
+  | {
+      ok: true;
+      root: bigint;
+      totalPower: bigint;
+      boundSlots: number;
+      /** With an anchor: the Open Libra quorum that vouched for the root. */
+      vouchedBy?: QuorumCertificate;
+    }
   | {
       ok: false;
       reason: string;
@@ -18,13 +30,17 @@ export type ValidatorSetCheck =
       slot?: number;
       /** Which attestation-key rule refused the set (rogue key without a proof of possession, small-order key, duplicate...). */
       code?: AttestationKeyErrorCode;
+      /** With an anchor: why the voucher does not anchor the set (VoucherMismatch for another root, EpochMismatch, the quorum's codes). */
+      anchorCode?: OpenLibraErrorCode;
     };
 
 /**
  * Check a validator set of Home chain `chainId` against the root a header (or checkpoint)
- * claims for it. Never throws; reports the first problem found.
+ * claims for it, and, given an `anchor` (the verified Open Libra set of `set.epoch` and a voucher),
+ * that a quorum of Open Libra's own validators vouched for that root. Never throws; reports the
+ * first problem found.
  */
-export function checkValidatorSetBindings(set: ValidatorSet, expectedRoot: bigint, chainId: number): ValidatorSetCheck {
+export function checkValidatorSetBindings(set: ValidatorSet, expectedRoot: bigint, chainId: number, anchor?: SetAnchor): ValidatorSetCheck {
   const shape = checkValidatorSet(set, chainId, { checkBindings: false });
   if (!shape.ok) {
     const reason = shape.code ? (shape.reason ?? "refused attestation key") : `malformed validator set: ${shape.reason ?? "invalid"}`;
@@ -44,5 +60,8 @@ export function checkValidatorSetBindings(set: ValidatorSet, expectedRoot: bigin
     return { ok: false, reason: `cannot hash validator set: ${(e as Error).message}` };
   }
   if (root !== expectedRoot) return { ok: false, reason: `validator set root ${root} is not the claimed ${expectedRoot}` };
-  return { ok: true, root, totalPower: totalPower(set), boundSlots: bound };
+  const ok = { ok: true as const, root, totalPower: totalPower(set), boundSlots: bound };
+  if (!anchor) return ok;
+  const a = checkAnchoredSet(set.epoch, root, anchor);
+  return a.ok ? { ...ok, vouchedBy: a.vouchedBy } : { ok: false, reason: a.reason, anchorCode: a.code };
 }

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IOpenLibraLightClient} from "./IOpenLibraLightClient.sol";
+
 /// @title IHomeLightClient
 /// @notice Away-chain light client of the Home chain (Open Libra): accepts header proofs (the aggregated
 ///         attestation circuit, or the per-validator fallback, over the same validator-set commitment),
-///         stores per proven header the state root and timestamp, ratchets validator-set epochs.
+///         stores per proven header the state root and timestamp, ratchets validator-set epochs. In anchored
+///         mode it takes each epoch's set only when the real Open Libra validators of that epoch vouched
+///         for it (an OpenLibraLightClient's vouchedAttestationSetRoot).
 interface IHomeLightClient {
     /// @notice Which header circuit a proof is of. Both have the same public inputs over the same set
     ///         commitment: AggregatedHeaderQuorum (one signature under the signers' summed keys) and
@@ -18,6 +22,8 @@ interface IHomeLightClient {
     event HeaderSubmitted(uint64 indexed height, uint64 indexed epoch, uint256 stateRoot, uint64 timestampMs);
     /// @notice An epoch-ending header moved the client to `newEpoch` with validator set `validatorSetRoot`.
     event EpochRotated(uint64 indexed newEpoch, uint256 validatorSetRoot, uint64 atHeight);
+    /// @notice The client was deployed in anchored mode: sets are accepted only as vouched in `anchor`.
+    event Anchored(IOpenLibraLightClient anchor);
     /// @notice The guardian paused or unpaused the client (at block time `timestamp`).
     event PausedSet(bool paused, uint64 timestamp);
 
@@ -47,6 +53,10 @@ interface IHomeLightClient {
     error UnknownHeader(uint64 height);
     /// @notice Caller is not the guardian.
     error NotGuardian();
+    /// @notice Anchored mode: `validatorSetRoot` is not the attestation set root vouched for `epoch`
+    ///         (`vouchedRoot`, 0 while no voucher of that epoch is recorded). At a rotation, submit the
+    ///         Open Libra epoch change and the voucher of `epoch` to the anchor first.
+    error UnvouchedValidatorSet(uint64 epoch, uint256 validatorSetRoot, uint256 vouchedRoot);
     /// @notice A constructor argument is invalid.
     error InvalidConfig();
 
@@ -115,6 +125,9 @@ interface IHomeLightClient {
 
     /// @notice Home chain id this client follows.
     function homeChainId() external view returns (uint32);
+
+    /// @notice The OpenLibraLightClient whose vouchers this client's sets must match; address(0) when unanchored.
+    function anchor() external view returns (IOpenLibraLightClient);
 
     /// @notice The account allowed to pause and unpause.
     function guardian() external view returns (address);

@@ -561,6 +561,27 @@ export const AWAY_ERRORS_ABI = [
   {
     "inputs": [
       {
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint256",
+        "name": "validatorSetRoot",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "vouchedRoot",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnvouchedValidatorSet",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "enum IHomeLightClient.HeaderProof",
         "name": "kind",
         "type": "uint8"

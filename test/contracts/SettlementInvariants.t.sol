@@ -17,6 +17,7 @@ import {HomeLightClient} from "../../contracts/HomeLightClient.sol";
 import {IAtomicSettlement} from "../../contracts/interfaces/IAtomicSettlement.sol";
 import {IHomeLightClient} from "../../contracts/interfaces/IHomeLightClient.sol";
 import {IHeaderQuorumVerifier} from "../../contracts/interfaces/IHeaderQuorumVerifier.sol";
+import {IOpenLibraLightClient} from "../../contracts/interfaces/IOpenLibraLightClient.sol";
 import {ISettlementVerifier} from "../../contracts/interfaces/ISettlementVerifier.sol";
 import {ILPRegistry} from "../../contracts/interfaces/ILPRegistry.sol";
 import {IAuctionEscrow} from "../../contracts/interfaces/IAuctionEscrow.sol";
@@ -100,7 +101,7 @@ contract SafetyHandler {
 
     constructor() {
         AcceptAllVerifier v = new AcceptAllVerifier();
-        lightClient = new HomeLightClient(HOME_CHAIN, 0, GENESIS_ROOT, IHeaderQuorumVerifier(address(v)), IHeaderQuorumVerifier(address(0)), address(0), 0, guardian, 64);
+        lightClient = new HomeLightClient(HOME_CHAIN, 0, GENESIS_ROOT, IHeaderQuorumVerifier(address(v)), IHeaderQuorumVerifier(address(0)), address(0), 0, guardian, 64, IOpenLibraLightClient(address(0)));
         settlement = new AtomicSettlement(IHomeLightClient(address(lightClient)), ISettlementVerifier(address(v)), 2, 1 days, 1e6);
         registry = settlement.registry();
         escrow = settlement.escrow();
@@ -444,7 +445,7 @@ contract PauseLogFuzzTest {
 
     function setUp() public {
         AcceptAllVerifier v = new AcceptAllVerifier();
-        lc = new HomeLightClient(1, 0, 1, IHeaderQuorumVerifier(address(v)), IHeaderQuorumVerifier(address(0)), address(0), 0, address(this), 1);
+        lc = new HomeLightClient(1, 0, 1, IHeaderQuorumVerifier(address(v)), IHeaderQuorumVerifier(address(0)), address(0), 0, address(this), 1, IOpenLibraLightClient(address(0)));
     }
 
     /// @notice pausedDuring equals a second-by-second count over up to four random pause intervals.

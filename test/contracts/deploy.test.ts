@@ -1,14 +1,17 @@
 // The deploy script against a real HTTP JSON-RPC endpoint (Hardhat's EDR served on 127.0.0.1):
 // deployAll by URL writes the relayer's addresses JSON and leaves a working, wired contract set;
-// `olzk deploy` reports user mistakes as one-line errors.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+// `olzk deploy` reports user mistakes as one-line errors; `olzk deploy --anchor-voucher` deploys the
+// anchored mode from files (an OpenLibraLightClient holding the genesis voucher, the light client anchored to it).
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPublicClient, http, type Address } from "viem";
+import { createPublicClient, http, toHex, type Address } from "viem";
 import { UserError } from "../../cli/args.ts";
 import { artifact, deployAll, run } from "../../scripts/deploy.ts";
 import { startEdrRpc, type EdrRpc } from "../relayer/edr-rpc.ts";
+import { encodeBcs, EpochState, voucherToJSON } from "../../verifier-ts/openlibra/index.ts";
+import { openLibraEpochs, vouch } from "./anchor.ts";
 import { epochKeys, HOME_CHAIN_ID } from "./home-scenario.ts";
 
 let rpc: EdrRpc;
@@ -81,5 +84,30 @@ describe("olzk deploy", () => {
     expect(file.homeChainId).toBe(9);
     expect(file.genesisValidatorSetRoot).toBe("12345");
     expect(file.tokens).toBeUndefined();
+  });
+
+  it("deploys the anchored mode from a voucher file and the Open Libra set's BCS, and refuses a voucher that does not verify", async () => {
+    const ol = openLibraEpochs("deploy-cli");
+    const root = epochKeys(0n).root;
+    const state = join(dir, "ol0.bcs");
+    await writeFile(state, encodeBcs(EpochState, ol.states[0]!));
+    const voucher = join(dir, "voucher.json");
+    await writeFile(voucher, JSON.stringify(voucherToJSON(vouch(ol, 0n, root))));
+    const out = join(dir, "anchored.json");
+    const args = ["--rpc", rpc.url, "--genesis-root", root.toString(), "--home-chain-id", String(HOME_CHAIN_ID), "--out", out];
+    expect(await run([...args, "--anchor-voucher", voucher, "--anchor-epoch-state", state])).toBe(0);
+    const file = JSON.parse(await readFile(out, "utf8"));
+    expect(file.openLibraLightClient).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    const client = createPublicClient({ transport: http(rpc.url) });
+    const read = (name: Parameters<typeof artifact>[0], address: Address, functionName: string, args: unknown[] = []) =>
+      client.readContract({ address, abi: artifact(name).abi, functionName, args }) as Promise<unknown>;
+    expect(await read("HomeLightClient", file.lightClient, "anchor")).toBe(file.openLibraLightClient);
+    expect(await read("OpenLibraLightClient", file.openLibraLightClient, "vouchedAttestationSetRoot", [0n])).toBe(toHex(root, { size: 32 }));
+
+    const other = join(dir, "other.json");
+    await writeFile(other, JSON.stringify(voucherToJSON(vouch(ol, 0n, root + 1n))));
+    await expect(run([...args, "--anchor-voucher", other, "--anchor-epoch-state", state])).rejects.toThrow(/anchor: the genesis voucher does not verify: VoucherMismatch/);
+    await expect(run([...args, "--anchor-epoch-state", state])).rejects.toThrow(/only go with --anchor-voucher/);
+    await expect(run([...args, "--anchor-voucher", voucher])).rejects.toThrow(/--anchor-voucher needs the Open Libra set of its epoch: --anchor-epoch-state/);
   });
 });

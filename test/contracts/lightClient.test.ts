@@ -115,6 +115,7 @@ describe("HomeLightClient", () => {
       0n,
       s.account.guardian,
       4n,
+      "0x0000000000000000000000000000000000000000",
     ] as never)) as any;
     await expectRevert(lc.write.submitHeader([HEADER_PROOF.perValidator, p.h1pv!.proof, p.h1pv!.pub]), "VerifierUnavailable(uint8)");
     await lc.write.submitHeader([HEADER_PROOF.aggregated, p.h1!.proof, p.h1!.pub]);
@@ -238,6 +239,7 @@ describe("HomeLightClient", () => {
       0n,
       s.account.guardian,
       1n,
+      "0x0000000000000000000000000000000000000000",
     ] as never)) as any;
     await small.write.submitHeader([p.h1!.kind, p.h1!.proof, p.h1!.pub]);
     expect(await small.read.stateRootAt([1n])).toBe(root(1n));

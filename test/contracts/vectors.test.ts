@@ -96,6 +96,7 @@ describe("HomeLightClient on the shared header vectors", () => {
       0n,
       chain.wallets[0]!.account!.address,
       1n,
+      "0x0000000000000000000000000000000000000000",
     ] as never)) as any;
     for (const [kind, circuit] of [[0, "AggregatedHeaderQuorum"], [1, "HeaderQuorum"]] as const) {
       const v = vectors.find((x) => x.circuit === circuit && x.name === "public signal 0 + r (same residue)")!;

@@ -59,6 +59,7 @@ describe("prod profile (N = 64)", () => {
       0n,
       wallet!.account.address,
       4n,
+      "0x0000000000000000000000000000000000000000",
     ] as never)) as any;
     const { proof, pubSignals } = header.calldata;
     await expect(lc.write.submitHeader([1, proof, pubSignals])).rejects.toThrow(/VerifierUnavailable/);

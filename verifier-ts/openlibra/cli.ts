@@ -8,7 +8,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseCommand, UserError, type CommandSpec, type Options } from "../../cli/args.ts";
-import { decodeBcs, LedgerInfoWithSignatures } from "./bcs.ts";
+import { anchorsFromLedger, type SetAnchor } from "../anchor.ts";
+import { decodeBcs, EpochState, LedgerInfoWithSignatures } from "./bcs.ts";
 import { OpenLibraError } from "./errors.ts";
 import { toHex } from "./hash.ts";
 import {
@@ -22,6 +23,7 @@ import {
 } from "./backup.ts";
 import { describeSet, ratchetEpochChain, verifyLedgerInfo, type EpochChange, type TrustedLedger, type VerifiedLedgerInfo } from "./ratchet.ts";
 import { formatWaypoint, parseWaypoint, type Waypoint } from "./waypoint.ts";
+import { voucherFromJSON } from "./voucher.ts";
 
 export const SUMMARY = "verify Open Libra backups (epoch-ending chunks, LedgerInfos, state snapshots) from a trusted waypoint";
 
@@ -84,6 +86,55 @@ function resolveHandle(manifestPath: string, handle: string): string {
   const dir = dirname(resolve(manifestPath));
   for (const p of [join(dirname(dir), handle), join(dir, handle), join(dir, basename(handle))]) if (existsSync(p)) return p;
   throw new UserError(`${manifestPath}: chunk '${handle}' not found under the backup root ${dirname(dir)} or beside the manifest`);
+}
+
+/** --waypoint: a UserError (exit 2) when it is not VERSION:HASH. */
+function waypointArg(raw: string): Waypoint {
+  try {
+    return parseWaypoint(raw);
+  } catch (e) {
+    throw new UserError(`--waypoint: ${(e as Error).message}`);
+  }
+}
+
+/** Where the Open Libra set that signs a voucher comes from: a trusted EpochState file, or a ratchet from a waypoint. */
+export interface AnchorFiles {
+  voucher: string;
+  epochState?: string;
+  waypoint?: string;
+  epochEnding?: string[];
+}
+
+/**
+ * The anchor of a Home attestation set from files: the voucher (JSON, voucherToJSON) and the Open
+ * Libra set of its epoch, either the BCS EpochState of --epoch-state (trusted as given) or the set
+ * that --epoch-ending chunks establish from --waypoint (verified here). Usage and unreadable files
+ * are UserErrors (exit 2); a chain that does not verify, or one without the voucher's epoch, is an
+ * OpenLibraError (exit 1). `flags` prefixes the option names in messages (olzk deploy: "anchor-").
+ */
+export function loadAnchor(f: AnchorFiles, flags = ""): SetAnchor {
+  const fromChain = f.waypoint !== undefined || (f.epochEnding?.length ?? 0) > 0;
+  if ((f.epochState !== undefined) === fromChain) {
+    throw new UserError(`--${flags}voucher needs the Open Libra set of its epoch: --${flags}epoch-state FILE, or --${flags}waypoint VERSION:HASH with --${flags}epoch-ending FILE...`);
+  }
+  const text = new TextDecoder().decode(readBytes(f.voucher, "voucher file"));
+  const voucher = parsing(f.voucher, () => {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new UserError(`${f.voucher}: not valid JSON: ${(e as Error).message}`);
+    }
+    return voucherFromJSON(json);
+  });
+  if (f.epochState !== undefined) {
+    const path = f.epochState;
+    return { epochState: parsing(path, () => decodeBcs(EpochState, readBytes(path, "epoch state file"), "epoch state file (BCS of an EpochState)")), voucher };
+  }
+  if (f.waypoint === undefined || !f.epochEnding?.length) throw new UserError(`--${flags}waypoint and --${flags}epoch-ending go together`);
+  const trusted = waypointArg(f.waypoint);
+  const lis = f.epochEnding.flatMap(loadEpochEnding);
+  return anchorsFromLedger(ratchetEpochChain(trusted, lis), [voucher])[0]!;
 }
 
 /** The LedgerInfos of one --epoch-ending argument (a chunk, or a manifest and its chunks checked against it). */
@@ -189,12 +240,7 @@ export async function run(argv: string[]): Promise<number | void> {
   if (epochFiles.length === 0 && v["ledger-info-file"] === undefined && v["state-proof"] === undefined) {
     throw new UserError("nothing to verify: give --epoch-ending, --ledger-info-file or --state-proof/--state-manifest");
   }
-  let trusted: Waypoint;
-  try {
-    trusted = parseWaypoint(v.waypoint);
-  } catch (e) {
-    throw new UserError(`--waypoint: ${(e as Error).message}`);
-  }
+  const trusted = waypointArg(v.waypoint);
   const report: Report = { trustedWaypoint: formatWaypoint(trusted), epochChanges: [], lines: [] };
   const state = v["state-proof"] !== undefined ? { proof: v["state-proof"], manifest: v["state-manifest"]! } : undefined;
   const print = (ok: boolean, verdict: string, extra: object) => {

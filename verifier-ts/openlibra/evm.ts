@@ -7,6 +7,7 @@ import { concatBytes } from "@noble/hashes/utils.js";
 import { encodeBcs, LedgerInfo, type EpochState, type LedgerInfoWithSignatures } from "./bcs.ts";
 import { aggregatePublicKeys, decodePublicKey, decodeSignature } from "./bls.ts";
 import { isSignerBit, totalVotingPower } from "./quorum.ts";
+import type { Voucher } from "./voucher.ts";
 
 const FP_BYTES = 48;
 
@@ -112,5 +113,26 @@ export function ledgerInfoCalldata(state: EpochState, liws: LedgerInfoWithSignat
     signature: uncompressedSignature(liws.signatures.sig),
     setOpening: encodeSetOpening(state, liws.signatures.validatorBitmask),
     nextKeyYs: next ? encodeKeyYs(next) : new Uint8Array(0),
+  };
+}
+
+/** The calldata of OpenLibraLightClient.verifyVoucher / submitVoucher for a voucher by `state` (the set of its epoch). */
+export interface VoucherCalldata {
+  epoch: bigint;
+  /** 32 bytes big-endian (the contract's bytes32). */
+  attestationSetRoot: Uint8Array;
+  bitmask: Uint8Array;
+  signature: Uint8Array;
+  setOpening: Uint8Array;
+}
+
+export function voucherCalldata(state: EpochState, voucher: Voucher): VoucherCalldata {
+  if (voucher.signatures.sig === null) throw new RangeError("the voucher carries no aggregate signature");
+  return {
+    epoch: voucher.epoch,
+    attestationSetRoot: be(voucher.attestationSetRoot, 32),
+    bitmask: voucher.signatures.validatorBitmask,
+    signature: uncompressedSignature(voucher.signatures.sig),
+    setOpening: encodeSetOpening(state, voucher.signatures.validatorBitmask),
   };
 }

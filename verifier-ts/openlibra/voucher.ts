@@ -4,6 +4,7 @@
 // circuits/ENCODING.md, "Open Libra anchoring".
 import type { AggregateSignature, EpochState } from "./bcs.ts";
 import { OpenLibraError } from "./errors.ts";
+import { fromHex, toHex } from "./hash.ts";
 import { verifyMultiSignature, type QuorumCertificate } from "./quorum.ts";
 
 /** ASCII domain tag that starts every voucher message (31 bytes). */
@@ -42,4 +43,50 @@ export function verifyVoucher(state: EpochState, voucher: Voucher, expectedRoot?
   }
   const message = voucherMessage(voucher.epoch, voucher.attestationSetRoot);
   return { epoch: state.epoch, ...verifyMultiSignature(state.verifier, message, voucher.signatures) };
+}
+
+/**
+ * A voucher file (JSON): `{ "epoch": "9", "attestationSetRoot": "<decimal or 0x hex>",
+ * "validatorBitmask": "0x..", "signature": "0x<96-byte compressed G2>" }`; integers as strings.
+ */
+export interface VoucherJSON {
+  epoch: string;
+  attestationSetRoot: string;
+  validatorBitmask: string;
+  signature: string;
+}
+
+export function voucherToJSON(v: Voucher): VoucherJSON {
+  if (v.signatures.sig === null) throw new RangeError("the voucher carries no aggregate signature");
+  return {
+    epoch: v.epoch.toString(),
+    attestationSetRoot: v.attestationSetRoot.toString(),
+    validatorBitmask: `0x${toHex(v.signatures.validatorBitmask)}`,
+    signature: `0x${toHex(v.signatures.sig)}`,
+  };
+}
+
+function integerField(o: Record<string, unknown>, key: string, bits: number): bigint {
+  const raw = o[key];
+  const text = typeof raw === "number" && Number.isSafeInteger(raw) ? String(raw) : raw;
+  if (typeof text !== "string" || !/^(0|[1-9][0-9]{0,79}|0x[0-9a-fA-F]{1,64})$/.test(text) || BigInt(text) >= 1n << BigInt(bits)) {
+    throw new OpenLibraError("MalformedFile", `voucher ${key} must be a ${bits}-bit unsigned integer (decimal or 0x hex), got ${JSON.stringify(raw)}`);
+  }
+  return BigInt(text);
+}
+
+/** A voucher from its JSON (voucherToJSON); a bad field is a MalformedFile naming it. The signature is checked by verifyVoucher. */
+export function voucherFromJSON(json: unknown): Voucher {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new OpenLibraError("MalformedFile", "a voucher must be a JSON object");
+  const o = json as Record<string, unknown>;
+  const bitmask = o.validatorBitmask;
+  if (typeof bitmask !== "string" || !/^0x([0-9a-fA-F]{2}){1,8192}$/.test(bitmask)) {
+    throw new OpenLibraError("MalformedFile", `voucher validatorBitmask must be 0x hex bytes, got ${JSON.stringify(bitmask)}`);
+  }
+  if (typeof o.signature !== "string") throw new OpenLibraError("MalformedFile", "voucher signature must be 0x hex (96 bytes)");
+  return {
+    epoch: integerField(o, "epoch", 64),
+    attestationSetRoot: integerField(o, "attestationSetRoot", 256),
+    signatures: { validatorBitmask: fromHex(bitmask, (bitmask.length - 2) / 2, "voucher validatorBitmask"), sig: fromHex(o.signature, 96, "voucher signature") },
+  };
 }
