@@ -8,7 +8,8 @@
 // (submitHeaderWithSettlement) applies the same rule. Liveness: when the anchor ratchets past an
 // epoch before that epoch's voucher is recorded (0 -> 1 -> 2, then the voucher of 1), the late voucher
 // is still taken (checked against epoch 1's set) and the light client rotates to epoch 1; a voucher
-// for an epoch the anchor never held, or signed by another epoch's set, is refused.
+// for an epoch the anchor never held, or signed by another epoch's set, is refused. deployAll with
+// `anchor: { address }` puts a second light client on the same anchor.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getAddress, toHex, type Address } from "viem";
 import { UserError } from "../../cli/args.ts";
@@ -201,6 +202,19 @@ describe("a late voucher (the anchor ratcheted past its epoch first)", () => {
     // The anchor keeps every set it held, and a late voucher is still one root per epoch.
     expect(await olc.read.setCommitmentOf([1n])).toBe(toHex(setCommitment(ol.states[1]!).commitment));
     await expectRevert(olc.write.submitVoucher([...voucherArgs(ol.states[1]!, vouch(ol, 1n, evil))]), "ConflictingVoucher(uint64,bytes32)");
+  });
+
+  it("lets a light client deployed later on the same anchor (deployAll with its address) start from that epoch", async () => {
+    await anchorAtEpoch2();
+    const clients = { publicClient: s.chain.publicClient, walletClient: s.wallet.deployer };
+    const opts = { homeChainId: HOME_CHAIN_ID, genesisEpoch: 1n, genesisValidatorSetRoot: e1, anchor: { address: anchored.openLibraLightClient! } };
+    await expect(deployAll(clients, opts)).rejects.toThrow(/has no voucher for genesis epoch 1 \(it holds epochs 0 to 2\)/);
+    await submitVoucher(s.chain, olc, ol, vouch(ol, 1n, e1));
+    const second = await deployAll(clients, opts);
+    expect(second.openLibraLightClient).toBe(anchored.openLibraLightClient);
+    const lc2: Instance = await s.chain.viem.getContractAt("HomeLightClient" as never, second.lightClient);
+    expect(getAddress(await lc2.read.anchor())).toBe(anchored.openLibraLightClient);
+    expect([await lc2.read.currentEpoch(), await lc2.read.currentValidatorSetRoot()]).toEqual([1n, e1]);
   });
 
   it("is refused for an epoch the anchor never held: epoch 2's real set vouching while the anchor is at epoch 1", async () => {
