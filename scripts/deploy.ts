@@ -13,6 +13,9 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  BaseError,
+  ContractFunctionRevertedError,
+  ContractFunctionZeroDataError,
   createPublicClient,
   createWalletClient,
   getAddress,
@@ -322,8 +325,12 @@ async function checkExistingAnchor(publicClient: PublicClient, opts: DeployOptio
   const read = async (functionName: string, args: readonly unknown[] = []): Promise<unknown> => {
     try {
       return await publicClient.readContract({ address, abi, functionName, args });
-    } catch {
-      throw new UserError(`anchor: ${address} is not an OpenLibraLightClient (${functionName}() fails)`);
+    } catch (e) {
+      // A revert or no return data: the contract has no such view. Anything else (the RPC) is not the address's fault.
+      if (e instanceof BaseError && e.walk((c) => c instanceof ContractFunctionRevertedError || c instanceof ContractFunctionZeroDataError)) {
+        throw new UserError(`anchor: ${address} is not an OpenLibraLightClient (${functionName}() fails)`);
+      }
+      throw e;
     }
   };
   const domain = toHex(new TextEncoder().encode(VOUCHER_DOMAIN));
