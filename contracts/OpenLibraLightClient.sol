@@ -13,7 +13,9 @@ import {BLS12381} from "./lib/BLS12381.sol";
 ///         and only the absent validators' keys, since the commitment carries the sum of all keys.
 ///         An epoch-ending LedgerInfo of the current epoch moves the client to its next_epoch_state, whose
 ///         compressed keys are read from the signed BCS and completed with y-coordinate hints that must be
-///         the decompression (same x, same sign of y, on the curve).
+///         the decompression (same x, same sign of y, on the curve). The commitment of every set the client
+///         has held stays (one slot per epoch), so a voucher of a past epoch can still come, checked against
+///         that epoch's set: a client that ratchets past an epoch before its voucher does not strand it.
 contract OpenLibraLightClient is IOpenLibraLightClient {
     /// @notice seed("LedgerInfo") = SHA3-256("DIEM::LedgerInfo").
     bytes32 public constant LEDGER_INFO_SEED = 0xcd510d1ab583c33b54fa949014601df0664857c18c4cfb228c862dd869df1b62;
@@ -32,15 +34,20 @@ contract OpenLibraLightClient is IOpenLibraLightClient {
         uint64 lastChangeVersion;
     }
 
-    bytes32 private _setCommitment;
+    /// @inheritdoc IOpenLibraLightClient
+    uint64 public immutable firstEpoch;
+
     Cursor private _cursor;
+    /// @dev The commitment of the set of every epoch from firstEpoch to the current one (zero for any other).
+    mapping(uint64 epoch => bytes32) private _setCommitments;
     mapping(uint64 epoch => bytes32) private _vouched;
 
     /// @param epoch The trusted epoch.
     /// @param commitment The trusted commitment of that epoch's set (see commitmentOf).
     constructor(uint64 epoch, bytes32 commitment) {
         if (commitment == bytes32(0)) revert InvalidConfig();
-        _setCommitment = commitment;
+        firstEpoch = epoch;
+        _setCommitments[epoch] = commitment;
         _cursor = Cursor({epoch: epoch, lastChangeVersion: 0});
         emit EpochChanged(epoch, commitment, 0, bytes32(0));
     }
@@ -52,7 +59,12 @@ contract OpenLibraLightClient is IOpenLibraLightClient {
 
     /// @inheritdoc IOpenLibraLightClient
     function setCommitment() external view returns (bytes32) {
-        return _setCommitment;
+        return _setCommitments[_cursor.epoch];
+    }
+
+    /// @inheritdoc IOpenLibraLightClient
+    function setCommitmentOf(uint64 epoch) external view returns (bytes32) {
+        return _setCommitments[epoch];
     }
 
     /// @inheritdoc IOpenLibraLightClient
@@ -82,7 +94,7 @@ contract OpenLibraLightClient is IOpenLibraLightClient {
         if (!s.endsEpoch) revert NotEpochEnding();
         (bytes32 next, uint64 nextEpoch,,) = _commitEpochState(ledgerInfo, nextOffset, nextKeyYs);
         if (nextEpoch != s.epoch + 1) revert WrongNextEpoch(nextEpoch, s.epoch + 1);
-        _setCommitment = next;
+        _setCommitments[nextEpoch] = next;
         _cursor = Cursor({epoch: nextEpoch, lastChangeVersion: s.version});
         emit EpochChanged(nextEpoch, next, s.version, s.executedStateId);
     }
@@ -93,9 +105,8 @@ contract OpenLibraLightClient is IOpenLibraLightClient {
         view
         returns (uint256 signedPower)
     {
-        uint64 current = _cursor.epoch;
-        if (epoch != current) revert WrongEpoch(epoch, current);
-        signedPower = _verifyQuorum(abi.encodePacked(VOUCHER_DOMAIN, epoch, attestationSetRoot), msg.data[0:0], bitmask, signature, setOpening);
+        if (_setCommitments[epoch] == bytes32(0)) revert UnknownEpoch(epoch, firstEpoch, _cursor.epoch);
+        signedPower = _verifyQuorum(epoch, abi.encodePacked(VOUCHER_DOMAIN, epoch, attestationSetRoot), msg.data[0:0], bitmask, signature, setOpening);
     }
 
     /// @inheritdoc IOpenLibraLightClient
@@ -148,27 +159,27 @@ contract OpenLibraLightClient is IOpenLibraLightClient {
         }
         uint64 current = _cursor.epoch;
         if (s.epoch != current) revert WrongEpoch(s.epoch, current);
-        s.signedPower = _verifyQuorum(abi.encodePacked(LEDGER_INFO_SEED), li, bitmask, signature, setOpening);
+        s.signedPower = _verifyQuorum(current, abi.encodePacked(LEDGER_INFO_SEED), li, bitmask, signature, setOpening);
     }
 
     // ------------------------------------------------------------------ quorum certificates
 
-    /// @dev Checks the bitmask shape and the opening against the committed set, then that the signers
-    ///      hold a quorum and their aggregate key (sum of all keys minus the absent ones) verifies `head || tail`.
-    function _verifyQuorum(bytes memory head, bytes calldata tail, bytes calldata bitmask, bytes calldata signature, bytes calldata opening)
+    /// @dev Checks the bitmask shape and the opening against the committed set of `epoch`, then that the
+    ///      signers hold a quorum and their aggregate key (sum of all keys minus the absent ones) verifies `head || tail`.
+    function _verifyQuorum(uint64 epoch, bytes memory head, bytes calldata tail, bytes calldata bitmask, bytes calldata signature, bytes calldata opening)
         private
         view
         returns (uint256 signedPower)
     {
         if (signature.length != 192) revert InvalidSignature();
         bytes memory acc;
-        (acc, signedPower) = _openSet(bitmask, opening);
+        (acc, signedPower) = _openSet(epoch, bitmask, opening);
         _checkSignature(acc, BLS12381.hashToG2(head, tail), signature);
     }
 
-    /// @dev Opens the committed set for `bitmask`: returns the signers' aggregate key (in an
+    /// @dev Opens the committed set of `epoch` for `bitmask`: returns the signers' aggregate key (in an
     ///      accumulator) and their voting power, which must reach the quorum.
-    function _openSet(bytes calldata bitmask, bytes calldata opening) private view returns (bytes memory acc, uint256 signedPower) {
+    function _openSet(uint64 epoch, bytes calldata bitmask, bytes calldata opening) private view returns (bytes memory acc, uint256 signedPower) {
         if (opening.length < OPENING_HEADER) revert MalformedSetOpening();
         uint256 totalPower = uint128(bytes16(opening[0:16]));
         uint256 n = uint32(bytes4(opening[16:20]));
@@ -176,7 +187,7 @@ contract OpenLibraLightClient is IOpenLibraLightClient {
         acc = BLS12381.newAccumulator();
         BLS12381.setSum(acc, _hi(opening, 20), _lo(opening, 20), _hi(opening, 68), _lo(opening, 68));
         (bytes32 leavesHash, uint256 absentPower) = _openGroups(bitmask, n, opening, acc);
-        if (keccak256(abi.encodePacked(_cursor.epoch, uint128(totalPower), uint32(n), opening[20:116], leavesHash)) != _setCommitment) {
+        if (keccak256(abi.encodePacked(epoch, uint128(totalPower), uint32(n), opening[20:116], leavesHash)) != _setCommitments[epoch]) {
             revert SetOpeningMismatch();
         }
         signedPower = totalPower - absentPower;

@@ -4,7 +4,8 @@
 // AtomicSettlement, which itself deploys AuctionEscrow and LPRegistry) to any EVM JSON-RPC with viem,
 // and writes the addresses (+ chainId, deploy block) to a JSON file the relayer reads. With `anchor`
 // (chains with EIP-2537) it first deploys an OpenLibraLightClient from a trusted Open Libra set,
-// records the voucher of the genesis attestation set in it, and deploys the light client anchored to it.
+// records the voucher of the genesis attestation set in it, and deploys the light client anchored to it;
+// with `anchor: { address }` it anchors the light client to an OpenLibraLightClient already deployed.
 // Programmatic: `deployAll(rpcUrl | { publicClient, walletClient }, opts)`; CLI: `olzk deploy`.
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -12,6 +13,9 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  BaseError,
+  ContractFunctionRevertedError,
+  ContractFunctionZeroDataError,
   createPublicClient,
   createWalletClient,
   getAddress,
@@ -30,7 +34,8 @@ import { parseCommand, UserError } from "../cli/args.ts";
 import { FIELD_MODULUS } from "../home/model/field.ts";
 import { OpenLibraError } from "../verifier-ts/openlibra/errors.ts";
 import { setCommitment, voucherCalldata } from "../verifier-ts/openlibra/evm.ts";
-import { verifyVoucher, type Voucher } from "../verifier-ts/openlibra/voucher.ts";
+import { seed } from "../verifier-ts/openlibra/hash.ts";
+import { VOUCHER_DOMAIN, verifyVoucher, type Voucher } from "../verifier-ts/openlibra/voucher.ts";
 import type { EpochState } from "../verifier-ts/openlibra/bcs.ts";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -190,19 +195,27 @@ export interface DeployOptions {
     HeaderSettlementVerifier?: Artifact | null;
   };
   /**
-   * Anchored mode (the Away chain must have the EIP-2537 precompiles): deploy an OpenLibraLightClient
-   * started from `epochState`, submit `genesisVoucher` to it, and deploy the light client anchored to
-   * it, so it takes the genesis set and every later set only as vouched there. Without it the light
-   * client is unanchored (the attestation committee's epoch-ending headers name the next set).
+   * Anchored mode (the Away chain must have the EIP-2537 precompiles): the light client takes the
+   * genesis set and every later set only as vouched in an OpenLibraLightClient, either one deployed
+   * here (NewAnchor) or one already on the chain (ExistingAnchor). Without it the light client is
+   * unanchored (the attestation committee's epoch-ending headers name the next set).
    */
   anchor?: DeployAnchor;
 }
 
-export interface DeployAnchor {
+export type DeployAnchor = NewAnchor | ExistingAnchor;
+
+/** Deploy an OpenLibraLightClient started from `epochState` and submit `genesisVoucher` to it. */
+export interface NewAnchor {
   /** The trusted Open Libra validator set of `genesisEpoch` (e.g. the next_epoch_state of a verified epoch-ending chunk). */
   epochState: EpochState;
   /** A quorum of `epochState` vouching for `genesisValidatorSetRoot` (epoch `genesisEpoch`). */
   genesisVoucher: Voucher;
+}
+
+/** An OpenLibraLightClient already deployed, which must hold the voucher of `genesisValidatorSetRoot` for `genesisEpoch`. */
+export interface ExistingAnchor {
+  address: Address;
 }
 
 export interface DeployedAddresses {
@@ -281,8 +294,8 @@ async function deploy(
   return { address: getAddress(receipt.contractAddress), block: receipt.blockNumber };
 }
 
-/** Off-chain checks of an anchor before anything is deployed: the set is of the genesis epoch and its quorum vouched for the genesis set. */
-function checkAnchor(opts: DeployOptions, { epochState, genesisVoucher }: DeployAnchor): void {
+/** Off-chain checks of a new anchor before anything is deployed: the set is of the genesis epoch and its quorum vouched for the genesis set. */
+function checkNewAnchor(opts: DeployOptions, { epochState, genesisVoucher }: NewAnchor): void {
   if (epochState.epoch !== opts.genesisEpoch) {
     throw new UserError(`anchor: the Open Libra set is of epoch ${epochState.epoch}, the genesis epoch is ${opts.genesisEpoch}`);
   }
@@ -294,8 +307,51 @@ function checkAnchor(opts: DeployOptions, { epochState, genesisVoucher }: Deploy
   }
 }
 
+/**
+ * Checks of an existing anchor before anything is deployed: code at the address, an
+ * OpenLibraLightClient's constants and views (of the version that keeps past sets), and the voucher
+ * of the genesis root for the genesis epoch (which the light client's constructor requires).
+ */
+async function checkExistingAnchor(publicClient: PublicClient, opts: DeployOptions, anchor: ExistingAnchor): Promise<Address> {
+  let address: Address;
+  try {
+    address = getAddress(anchor.address);
+  } catch {
+    throw new UserError(`anchor: '${anchor.address}' is not an address (20 bytes of 0x hex, checksummed if mixed-case)`);
+  }
+  const code = await publicClient.getCode({ address });
+  if (!code || code === "0x") throw new UserError(`anchor: no contract at ${address} on chain ${await publicClient.getChainId()}`);
+  const abi = artifact("OpenLibraLightClient").abi;
+  const read = async (functionName: string, args: readonly unknown[] = []): Promise<unknown> => {
+    try {
+      return await publicClient.readContract({ address, abi, functionName, args });
+    } catch (e) {
+      // A revert or no return data: the contract has no such view. Anything else (the RPC) is not the address's fault.
+      if (e instanceof BaseError && e.walk((c) => c instanceof ContractFunctionRevertedError || c instanceof ContractFunctionZeroDataError)) {
+        throw new UserError(`anchor: ${address} is not an OpenLibraLightClient (${functionName}() fails)`);
+      }
+      throw e;
+    }
+  };
+  const domain = toHex(new TextEncoder().encode(VOUCHER_DOMAIN));
+  if ((await read("LEDGER_INFO_SEED")) !== toHex(seed("LedgerInfo")) || (await read("VOUCHER_DOMAIN")) !== domain) {
+    throw new UserError(`anchor: ${address} is not an OpenLibraLightClient (other LedgerInfo seed or voucher domain)`);
+  }
+  const [first, current] = [(await read("firstEpoch")) as bigint, (await read("currentEpoch")) as bigint];
+  const vouched = BigInt((await read("vouchedAttestationSetRoot", [opts.genesisEpoch])) as Hex);
+  if (vouched !== opts.genesisValidatorSetRoot) {
+    const held = `it holds epochs ${first} to ${current}`;
+    throw new UserError(
+      vouched === 0n
+        ? `anchor: ${address} has no voucher for genesis epoch ${opts.genesisEpoch} (${held}): submit the voucher of the genesis root to it first`
+        : `anchor: ${address} vouches for root ${vouched} in epoch ${opts.genesisEpoch}, not the genesis root ${opts.genesisValidatorSetRoot}`,
+    );
+  }
+  return address;
+}
+
 /** The OpenLibraLightClient of an anchored deployment: started from the anchor's set, the genesis voucher recorded. */
-async function deployAnchor(clients: Clients, { epochState, genesisVoucher }: DeployAnchor): Promise<Address> {
+async function deployAnchor(clients: Clients, { epochState, genesisVoucher }: NewAnchor): Promise<Address> {
   const { address } = await deploy(clients, "OpenLibraLightClient", [epochState.epoch, toHex(setCommitment(epochState).commitment)]);
   const { publicClient, walletClient } = clients;
   const c = voucherCalldata(epochState, genesisVoucher);
@@ -328,7 +384,11 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
   const guardian = getAddress(opts.guardian ?? deployer);
   const minLpCapital = opts.minLpCapital ?? DEFAULT_MIN_LP_CAPITAL;
   const maxStateAge = opts.maxStateAge ?? DEFAULT_MAX_STATE_AGE;
-  if (opts.anchor) checkAnchor(opts, opts.anchor);
+  // An anchor is checked before anything is deployed.
+  const anchor = opts.anchor;
+  const newAnchor = anchor && !("address" in anchor) ? anchor : null;
+  const existingAnchor = anchor && "address" in anchor ? await checkExistingAnchor(publicClient, opts, anchor) : null;
+  if (newAnchor) checkNewAnchor(opts, newAnchor);
 
   const aggregatedVerifier = await deploy(clients, "AggregatedHeaderQuorumVerifier", [], opts.verifiers?.AggregatedHeaderQuorumVerifier);
   const perValidator = opts.verifiers?.HeaderQuorumVerifier;
@@ -337,7 +397,7 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
   const headerSettlement = opts.verifiers?.HeaderSettlementVerifier;
   const headerSettlementVerifier = headerSettlement === null ? null : await deploy(clients, "HeaderSettlementVerifier", [], headerSettlement);
   const lockSlots = opts.lockSlots ?? generatedLockSlots();
-  const openLibra = opts.anchor ? await deployAnchor(clients, opts.anchor) : null;
+  const openLibra = newAnchor ? await deployAnchor(clients, newAnchor) : existingAnchor;
   const lightClient = await deploy(clients, "HomeLightClient", [
     opts.homeChainId,
     opts.genesisEpoch,
@@ -406,7 +466,7 @@ const spec = {
   name: "deploy",
   summary: "deploy the Away contracts (light client, verifiers, settlement, escrow, LP registry) to an EVM chain",
   usage:
-    "--genesis-root <root> [--rpc <url>] [--profile dev|prod] [--home-chain-id <n>] [--genesis-epoch <n>] [--anchor-voucher <file> (--anchor-epoch-state <file> | --anchor-waypoint V:H --anchor-epoch-ending <file>...)] [--out <file>]",
+    "--genesis-root <root> [--rpc <url>] [--profile dev|prod] [--home-chain-id <n>] [--genesis-epoch <n>] [--anchor-voucher <file> (--anchor-epoch-state <file> | --anchor-waypoint V:H --anchor-epoch-ending <file>...) | --anchor-address <address>] [--out <file>]",
   options: {
     rpc: { type: "string" as const },
     profile: { type: "string" as const },
@@ -422,6 +482,7 @@ const spec = {
     "anchor-epoch-state": { type: "string" as const },
     "anchor-waypoint": { type: "string" as const },
     "anchor-epoch-ending": { type: "string" as const, multiple: true as const },
+    "anchor-address": { type: "string" as const },
     out: { type: "string" as const },
   },
   help: {
@@ -440,6 +501,8 @@ const spec = {
     "anchor-epoch-state": "the Open Libra set of the genesis epoch as BCS of an EpochState (trusted as given)",
     "anchor-waypoint": "or: a trusted Open Libra waypoint VERSION:HASH from which --anchor-epoch-ending establishes that set",
     "anchor-epoch-ending": "epoch-ending backup chunk or manifest, in epoch order (with --anchor-waypoint; repeat)",
+    "anchor-address":
+      "anchored mode on an OpenLibraLightClient already deployed at this address (it must hold the voucher of the genesis root for the genesis epoch); instead of --anchor-voucher",
     out: `addresses JSON for the relayer (default ${DEFAULT_OUT})`,
   },
   notes: "The deployer is env OLZK_DEPLOYER_KEY (hex private key) or else the node's first unlocked account.",
@@ -454,8 +517,24 @@ function bigOption(name: string, raw: string | undefined, fallback?: bigint): bi
   return BigInt(raw);
 }
 
-/** The anchor of --anchor-voucher and its Open Libra set (files read as `olzk verify validators --voucher` reads them). */
-async function anchorOption(v: { "anchor-voucher"?: string; "anchor-epoch-state"?: string; "anchor-waypoint"?: string; "anchor-epoch-ending"?: string[] }): Promise<DeployAnchor | undefined> {
+/**
+ * The anchor of --anchor-address (an existing OpenLibraLightClient), or of --anchor-voucher and its
+ * Open Libra set (files read as `olzk verify validators --voucher` reads them).
+ */
+async function anchorOption(v: {
+  "anchor-address"?: string;
+  "anchor-voucher"?: string;
+  "anchor-epoch-state"?: string;
+  "anchor-waypoint"?: string;
+  "anchor-epoch-ending"?: string[];
+}): Promise<DeployAnchor | undefined> {
+  const address = v["anchor-address"];
+  if (address !== undefined) {
+    if (v["anchor-voucher"] !== undefined || v["anchor-epoch-state"] !== undefined || v["anchor-waypoint"] !== undefined || v["anchor-epoch-ending"] !== undefined) {
+      throw new UserError("--anchor-address (an existing OpenLibraLightClient) does not go with --anchor-voucher, --anchor-epoch-state, --anchor-waypoint or --anchor-epoch-ending");
+    }
+    return { address: address as Address }; // checked by deployAll before it deploys anything
+  }
   if (v["anchor-voucher"] === undefined) {
     if (v["anchor-epoch-state"] !== undefined || v["anchor-waypoint"] !== undefined || v["anchor-epoch-ending"] !== undefined) {
       throw new UserError("--anchor-epoch-state, --anchor-waypoint and --anchor-epoch-ending only go with --anchor-voucher");

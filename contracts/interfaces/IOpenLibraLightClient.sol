@@ -5,8 +5,9 @@ pragma solidity ^0.8.28;
 /// @notice Away-chain client of Open Libra's own consensus: verifies BCS LedgerInfos signed by an
 ///         aggregate BLS12-381 quorum (total * 2 / 3 + 1 of the voting power) of the current epoch's
 ///         validator set, natively with the EIP-2537 precompiles, ratchets to the next set through the
-///         current epoch's epoch-ending LedgerInfo, and takes attestation-set vouchers of the current
-///         epoch. Calldata encodings: circuits/ENCODING.md, "Open Libra anchoring".
+///         current epoch's epoch-ending LedgerInfo, and takes attestation-set vouchers of any epoch whose
+///         set it has held (the current one or an earlier one it ratcheted through: a voucher may come late).
+///         Calldata encodings: circuits/ENCODING.md, "Open Libra anchoring".
 interface IOpenLibraLightClient {
     /// @notice What a verified LedgerInfo commits to.
     struct LedgerInfoSummary {
@@ -33,8 +34,11 @@ interface IOpenLibraLightClient {
     error MalformedSetOpening();
     /// @notice The set opening does not hash to the committed validator set.
     error SetOpeningMismatch();
-    /// @notice The LedgerInfo or voucher is for another epoch than the client's.
+    /// @notice The LedgerInfo is for another epoch than the client's.
     error WrongEpoch(uint64 got, uint64 current);
+    /// @notice The voucher is for an epoch whose set the client never held: it holds the sets of
+    ///         `firstEpoch` (its trusted start) to `currentEpoch` only.
+    error UnknownEpoch(uint64 epoch, uint64 firstEpoch, uint64 currentEpoch);
     /// @notice An epoch change needs a LedgerInfo carrying next_epoch_state.
     error NotEpochEnding();
     /// @notice next_epoch_state is not for the epoch after the current one.
@@ -80,15 +84,18 @@ interface IOpenLibraLightClient {
         bytes calldata nextKeyYs
     ) external returns (LedgerInfoSummary memory);
 
-    /// @notice Verifies a voucher of the current epoch for `attestationSetRoot`; reverts otherwise.
+    /// @notice Verifies a voucher of `epoch` for `attestationSetRoot` under that epoch's set (the current
+    ///         epoch or an earlier one the client ratcheted through, else UnknownEpoch); reverts otherwise.
+    /// @param setOpening The opening of the set of `epoch` for this bitmask (ENCODING.md).
     /// @return signedPower The voting power that signed.
     function verifyVoucher(uint64 epoch, bytes32 attestationSetRoot, bytes calldata bitmask, bytes calldata signature, bytes calldata setOpening)
         external
         view
         returns (uint256 signedPower);
 
-    /// @notice Verifies a voucher of the current epoch and records its attestation set root (once per
-    ///         epoch: a second, different root for the same epoch is refused as an equivocation).
+    /// @notice Verifies a voucher (as verifyVoucher: the current epoch or a past one) and records its
+    ///         attestation set root (once per epoch: a second, different root for the same epoch is refused
+    ///         as an equivocation).
     function submitVoucher(uint64 epoch, bytes32 attestationSetRoot, bytes calldata bitmask, bytes calldata signature, bytes calldata setOpening) external;
 
     /// @notice The commitment of a validator set given as BCS(EpochState) and its keys' y-coordinates:
@@ -102,6 +109,10 @@ interface IOpenLibraLightClient {
     function currentEpoch() external view returns (uint64);
     /// @notice The commitment of the current validator set.
     function setCommitment() external view returns (bytes32);
+    /// @notice The commitment of the validator set of `epoch` (zero unless firstEpoch <= epoch <= currentEpoch).
+    function setCommitmentOf(uint64 epoch) external view returns (bytes32);
+    /// @notice The trusted start's epoch: the client holds the sets of this epoch and every later one it ratcheted to.
+    function firstEpoch() external view returns (uint64);
     /// @notice The attestation set root vouched for `epoch` (zero if none).
     function vouchedAttestationSetRoot(uint64 epoch) external view returns (bytes32);
 }

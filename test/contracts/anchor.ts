@@ -57,7 +57,7 @@ export function voucherArgs(state: EpochState, v: Voucher): readonly [bigint, He
   return [c.epoch, toHex(c.attestationSetRoot), toHex(c.bitmask), toHex(c.signature), toHex(c.setOpening)];
 }
 
-/** OpenLibraLightClient.submitVoucher of `v` (its epoch must be the client's current epoch). */
+/** OpenLibraLightClient.submitVoucher of `v` (its epoch: the client's current one or an earlier one it ratcheted through). */
 export async function submitVoucher(chain: Chain, client: Instance, ol: OpenLibraEpochs, v: Voucher): Promise<bigint> {
   return mined(chain, await client.write.submitVoucher([...voucherArgs(ol.states[Number(v.epoch)]!, v)]));
 }

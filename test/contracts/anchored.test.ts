@@ -5,7 +5,11 @@
 // choosing. The unanchored client (as deployed before) rotates to it; the anchored one refuses it,
 // and refuses a set vouched for another epoch, a rotation before the voucher, and (at submitVoucher,
 // in OpenLibraLightClient) a voucher signed by less than 2/3 of the power; the HeaderSettlement path
-// (submitHeaderWithSettlement) applies the same rule.
+// (submitHeaderWithSettlement) applies the same rule. Liveness: when the anchor ratchets past an
+// epoch before that epoch's voucher is recorded (0 -> 1 -> 2, then the voucher of 1), the late voucher
+// is still taken (checked against epoch 1's set) and the light client rotates to epoch 1; a voucher
+// for an epoch the anchor never held, or signed by another epoch's set, is refused. deployAll with
+// `anchor: { address }` puts a second light client on the same anchor.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getAddress, toHex, type Address } from "viem";
 import { UserError } from "../../cli/args.ts";
@@ -175,5 +179,62 @@ describe("rotation in anchored mode", () => {
     await send(s, "w1", lc, "submitHeaderWithSettlement", [hs.toE1!.proof, hs.toE1!.headerPub, hs.toE1!.pub.slice(4)]);
     expect(await lc.read.currentEpoch()).toBe(1n);
     expect(await lc.read.currentValidatorSetRoot()).toBe(e1);
+  });
+});
+
+describe("a late voucher (the anchor ratcheted past its epoch first)", () => {
+  /** The anchor ratchets 0 -> 1 -> 2 before anyone submits epoch 1's voucher. */
+  async function anchorAtEpoch2(): Promise<void> {
+    await ratchetOpenLibra(s.chain, olc, ol, 0n);
+    await ratchetOpenLibra(s.chain, olc, ol, 1n);
+    expect(await olc.read.currentEpoch()).toBe(2n);
+  }
+
+  it("is taken for a past epoch (checked against that epoch's set), and the light client then rotates to that epoch", async () => {
+    await submit("h1");
+    await anchorAtEpoch2();
+    await expectUnvouched("h2end", 1n, e1, 0n);
+    await submitVoucher(s.chain, olc, ol, vouch(ol, 1n, e1));
+    expect(await olc.read.vouchedAttestationSetRoot([1n])).toBe(root32(e1));
+    await submit("h2end");
+    expect(await lc.read.currentEpoch()).toBe(1n);
+    expect(await lc.read.currentValidatorSetRoot()).toBe(e1);
+    // The anchor keeps every set it held, and a late voucher is still one root per epoch.
+    expect(await olc.read.setCommitmentOf([1n])).toBe(toHex(setCommitment(ol.states[1]!).commitment));
+    await expectRevert(olc.write.submitVoucher([...voucherArgs(ol.states[1]!, vouch(ol, 1n, evil))]), "ConflictingVoucher(uint64,bytes32)");
+  });
+
+  it("lets a light client deployed later on the same anchor (deployAll with its address) start from that epoch", async () => {
+    await anchorAtEpoch2();
+    const clients = { publicClient: s.chain.publicClient, walletClient: s.wallet.deployer };
+    const opts = { homeChainId: HOME_CHAIN_ID, genesisEpoch: 1n, genesisValidatorSetRoot: e1, anchor: { address: anchored.openLibraLightClient! } };
+    await expect(deployAll(clients, opts)).rejects.toThrow(/has no voucher for genesis epoch 1 \(it holds epochs 0 to 2\)/);
+    await submitVoucher(s.chain, olc, ol, vouch(ol, 1n, e1));
+    const second = await deployAll(clients, opts);
+    expect(second.openLibraLightClient).toBe(anchored.openLibraLightClient);
+    const lc2: Instance = await s.chain.viem.getContractAt("HomeLightClient" as never, second.lightClient);
+    expect(getAddress(await lc2.read.anchor())).toBe(anchored.openLibraLightClient);
+    expect([await lc2.read.currentEpoch(), await lc2.read.currentValidatorSetRoot()]).toEqual([1n, e1]);
+  });
+
+  it("is refused for an epoch the anchor never held: epoch 2's real set vouching while the anchor is at epoch 1", async () => {
+    await ratchetOpenLibra(s.chain, olc, ol, 0n);
+    expect(await revertOf(olc.write.submitVoucher([...voucherArgs(ol.states[2]!, vouch(ol, 2n, evil))]))).toEqual({
+      errorName: "UnknownEpoch",
+      args: [2n, 0n, 1n],
+    });
+    expect(await olc.read.setCommitmentOf([2n])).toBe(root32(0n));
+    expect(await olc.read.vouchedAttestationSetRoot([2n])).toBe(root32(0n));
+  });
+
+  it("is refused for a past epoch when signed by another epoch's set (its opening or its signature does not match epoch 1's set)", async () => {
+    await anchorAtEpoch2();
+    const bySet = (e: number) => signVoucher(1n, evil, ol.signers[e]!, allSigners(10));
+    // The current set (2) and an earlier one (0), each with its own opening: not the set committed for epoch 1.
+    for (const e of [2, 0]) expect(await revertOf(olc.write.submitVoucher([...voucherArgs(ol.states[e]!, bySet(e))]))).toEqual({ errorName: "SetOpeningMismatch", args: [] });
+    // Epoch 1's opening with set 2's signature: the signature does not verify under epoch 1's keys.
+    await expectRevert(olc.write.submitVoucher([...voucherArgs(ol.states[1]!, bySet(2))]), "SignatureMismatch()");
+    expect(await olc.read.vouchedAttestationSetRoot([1n])).toBe(root32(0n));
+    await expectUnvouched("evilEnd", 1n, evil, 0n);
   });
 });

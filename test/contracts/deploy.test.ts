@@ -1,7 +1,10 @@
 // The deploy script against a real HTTP JSON-RPC endpoint (Hardhat's EDR served on 127.0.0.1):
 // deployAll by URL writes the relayer's addresses JSON and leaves a working, wired contract set;
 // `olzk deploy` reports user mistakes as one-line errors; `olzk deploy --anchor-voucher` deploys the
-// anchored mode from files (an OpenLibraLightClient holding the genesis voucher, the light client anchored to it).
+// anchored mode from files (an OpenLibraLightClient holding the genesis voucher, the light client anchored to it);
+// `olzk deploy --anchor-address` anchors a new light client to an OpenLibraLightClient already deployed, and
+// refuses (one line, nothing deployed) an address without code, a contract that is not one, and an anchor
+// without the genesis voucher.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -109,5 +112,38 @@ describe("olzk deploy", () => {
     await expect(run([...args, "--anchor-voucher", other, "--anchor-epoch-state", state])).rejects.toThrow(/anchor: the genesis voucher does not verify: VoucherMismatch/);
     await expect(run([...args, "--anchor-epoch-state", state])).rejects.toThrow(/only go with --anchor-voucher/);
     await expect(run([...args, "--anchor-voucher", voucher])).rejects.toThrow(/--anchor-voucher needs the Open Libra set of its epoch: --anchor-epoch-state/);
+  });
+
+  it("--anchor-address anchors a new light client to an existing OpenLibraLightClient, and refuses what is not one", async () => {
+    const ol = openLibraEpochs("deploy-existing");
+    const root = epochKeys(0n).root;
+    const first = await deployAll(rpc.url, { homeChainId: HOME_CHAIN_ID, genesisEpoch: 0n, genesisValidatorSetRoot: root, anchor: { epochState: ol.states[0]!, genesisVoucher: vouch(ol, 0n, root) } });
+    const existing = first.openLibraLightClient!;
+    const out = join(dir, "existing.json");
+    const args = (genesisRoot: bigint, anchor: string, epoch = "0") => ["--rpc", rpc.url, "--genesis-root", genesisRoot.toString(), "--genesis-epoch", epoch, "--home-chain-id", String(HOME_CHAIN_ID), "--out", out, "--anchor-address", anchor];
+    expect(await run(args(root, existing.toLowerCase()))).toBe(0);
+    const file = JSON.parse(await readFile(out, "utf8"));
+    expect(file.openLibraLightClient).toBe(existing);
+    expect(file.lightClient).not.toBe(first.lightClient);
+    const client = createPublicClient({ transport: http(rpc.url) });
+    expect(await client.readContract({ address: file.lightClient, abi: artifact("HomeLightClient").abi, functionName: "anchor" })).toBe(existing);
+    expect(await client.readContract({ address: file.lightClient, abi: artifact("HomeLightClient").abi, functionName: "currentValidatorSetRoot" })).toBe(root);
+
+    const deployer = first.deployer;
+    const before = await client.getTransactionCount({ address: deployer });
+    /** `olzk deploy` refuses `argv` with a UserError (one line at the CLI) whose message matches `message`. */
+    const refused = async (argv: string[], message: RegExp) => {
+      const err = await run(argv).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as UserError).message).toMatch(message);
+    };
+    await refused(args(root, "0x1111111111111111111111111111111111111111"), /^anchor: no contract at 0x1111111111111111111111111111111111111111 on chain 31337$/);
+    await refused(args(root, first.lightClient), new RegExp(`^anchor: ${first.lightClient} is not an OpenLibraLightClient \\(LEDGER_INFO_SEED\\(\\) fails\\)$`));
+    await refused(args(root + 1n, existing), /^anchor: 0x[0-9a-fA-F]{40} vouches for root \d+ in epoch 0, not the genesis root \d+$/);
+    await refused(args(root, existing, "5"), /^anchor: 0x[0-9a-fA-F]{40} has no voucher for genesis epoch 5 \(it holds epochs 0 to 0\): submit the voucher of the genesis root to it first$/);
+    await refused(args(root, "0x12"), /^anchor: '0x12' is not an address/);
+    await refused([...args(root, existing), "--anchor-voucher", "v.json"], /--anchor-address .* does not go with --anchor-voucher/);
+    // Every refusal came before anything was deployed.
+    expect(await client.getTransactionCount({ address: deployer })).toBe(before);
   });
 });

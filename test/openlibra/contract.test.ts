@@ -1,7 +1,8 @@
 // OpenLibraLightClient on EDR (EIP-2537 precompiles): started from the epoch-117 set the mainnet chunk
 // establishes, it accepts the real 29-of-41 epoch-117 quorum certificate and refuses tampered ones;
 // a synthetic 41-validator epoch change (keys generated with noble, BCS built with verifier-ts/openlibra)
-// ratchets it; vouchers are accepted or refused. Every refusal is asserted by its custom error.
+// ratchets it; vouchers are accepted or refused, a late one (for the epoch the client just left) under
+// that epoch's set. Every refusal is asserted by its custom error.
 import { bls12_381 } from "@noble/curves/bls12-381.js";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseEventLogs, toHex, type Hex } from "viem";
@@ -229,9 +230,41 @@ describe("vouchers", () => {
     const few = signVoucher(7n, root, s.current, allSigners(27));
     await expectRevert(synthetic.write.submitVoucher!([...args(7n, root, few)]), "InsufficientVotingPower(uint256,uint256)");
     const other = signVoucher(8n, root, s.current, allSigners(41));
-    await expectRevert(synthetic.write.submitVoucher!([...args(8n, root, other)]), "WrongEpoch(uint64,uint64)");
+    await expectRevert(synthetic.write.submitVoucher!([...args(8n, root, other)]), "UnknownEpoch(uint64,uint64,uint64)");
+    await expectRevert(synthetic.write.submitVoucher!([...args(6n, root, signVoucher(6n, root, s.current, allSigners(41)))]), "UnknownEpoch(uint64,uint64,uint64)");
     const byNext = signVoucher(7n, root, s.next, allSigners(41));
     await expectRevert(synthetic.write.submitVoucher!([...args(7n, root, byNext)]), "SignatureMismatch()");
+    expect(await synthetic.read.vouchedAttestationSetRoot!([7n])).toBe(toHex(0n, { size: 32 }));
+  });
+});
+
+describe("a late voucher (after the epoch change to 8)", () => {
+  const root = 0xabcdefn;
+  const args = (epoch: bigint, v: ReturnType<typeof signVoucher>, state: EpochStateT) =>
+    [epoch, toHex(root, { size: 32 }), toHex(v.signatures.validatorBitmask), toHex(uncompressedSignature(v.signatures.sig!)), toHex(encodeSetOpening(state, v.signatures.validatorBitmask))] as const;
+
+  beforeEach(async () => {
+    const c = ledgerInfoCalldata(s.currentState, s.liws);
+    await mined(await synthetic.write.submitEpochChange!([...hex(c), toHex(c.nextKeyYs)]));
+  });
+
+  it("keeps the commitment of every set it held and takes epoch 7's voucher by 28 of epoch 7's 41", async () => {
+    expect(await synthetic.read.firstEpoch!()).toBe(7n);
+    expect(await synthetic.read.setCommitmentOf!([7n])).toBe(toHex(setCommitment(s.currentState).commitment));
+    expect(await synthetic.read.setCommitmentOf!([8n])).toBe(await synthetic.read.setCommitment!());
+    expect(await synthetic.read.setCommitmentOf!([9n])).toBe(toHex(0n, { size: 32 }));
+    const v = signVoucher(7n, root, s.current, allSigners(28));
+    expect(await synthetic.read.verifyVoucher!([...args(7n, v, s.currentState)])).toBe(28_000_000n);
+    await mined(await synthetic.write.submitVoucher!([...args(7n, v, s.currentState)]));
+    expect(await synthetic.read.vouchedAttestationSetRoot!([7n])).toBe(toHex(root, { size: 32 }));
+  });
+
+  it("refuses epoch 7's voucher by epoch 8's set (with either set's opening) and below epoch 7's quorum", async () => {
+    const byNext = signVoucher(7n, root, s.next, allSigners(41));
+    await expectRevert(synthetic.write.submitVoucher!([...args(7n, byNext, s.nextState)]), "SetOpeningMismatch()");
+    await expectRevert(synthetic.write.submitVoucher!([...args(7n, byNext, s.currentState)]), "SignatureMismatch()");
+    const few = signVoucher(7n, root, s.current, allSigners(27));
+    await expectRevert(synthetic.write.submitVoucher!([...args(7n, few, s.currentState)]), "InsufficientVotingPower(uint256,uint256)");
     expect(await synthetic.read.vouchedAttestationSetRoot!([7n])).toBe(toHex(0n, { size: 32 }));
   });
 });
