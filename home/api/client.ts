@@ -56,6 +56,11 @@ export class HomeClient {
 
   // ---------------------------------------------------------------- chain
 
+  /** What the service is (GET /): its name and where its docs are. */
+  service(): Promise<z.output<typeof ROUTES.root.reply>> {
+    return this.json(ROUTES.root, ROUTES.root.reply, {});
+  }
+
   status(): Promise<StatusView> {
     return this.json(ROUTES.status, ROUTES.status.reply, {});
   }
