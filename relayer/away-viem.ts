@@ -135,10 +135,10 @@ export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient)
       };
     },
     settleTx(m, c) {
-      return { to: a.settlement, abi: SETTLEMENT_ABI, data: encodeFunctionData({ abi: SETTLEMENT_ABI, functionName: "settle", args: settleArgs(m, c) as any }) };
+      return { to: a.settlement, abi: SETTLEMENT_ABI, data: encodeFunctionData({ abi: SETTLEMENT_ABI, functionName: "settle", args: settleArgs(m, c) }) };
     },
     defaultTx(m, c) {
-      return { to: a.settlement, abi: SETTLEMENT_ABI, data: encodeFunctionData({ abi: SETTLEMENT_ABI, functionName: "recordDefault", args: settleArgs(m, c) as any }) };
+      return { to: a.settlement, abi: SETTLEMENT_ABI, data: encodeFunctionData({ abi: SETTLEMENT_ABI, functionName: "recordDefault", args: settleArgs(m, c) }) };
     },
   };
 }

@@ -1,9 +1,12 @@
 // The relayer's seams: what it reads from Home, what it reads from and sends to each Away
 // chain, and how it proves. The planner only sees the plain views (HomeView, AwayView);
-// the executor uses the ports. Real implementations: home-http.ts (devnet HTTP API),
+// the executor uses the ports. Real implementations: home-http.ts (the typed Home API client),
 // away-viem.ts (contracts via viem), prover-port.ts (prover/); tests plug in fakes.
 import type { Address, Hex } from "viem";
+import type { SettlementInputs } from "../home/api/index.ts";
 import type { ReceiptWord } from "../home/model/away-storage.ts";
+import type { SignedHeader } from "../home/model/header.ts";
+import type { AuctionResultPayload, LockupPayload } from "../home/model/leaves.ts";
 import type { TxIntent } from "./submit.ts";
 
 /** A cleared auction result on Home, as far as the planner needs it. */
@@ -52,17 +55,17 @@ export interface Groth16Calldata {
 /** Everything a settlement (or default) proof and transaction need, at one Home height. */
 export interface SettlementMaterial {
   height: bigint;
-  /** Opaque to the relayer: handed to the prover as is (stored in the job row, bigints preserved). */
-  proverArgs: unknown;
+  /** The Settlement prover's inputs (stored in the job row, bigints preserved). */
+  proverArgs: SettlementInputs;
   /** ABI values for AtomicSettlement.settle/recordDefault. */
-  result: unknown;
-  lockups: unknown[];
+  result: AuctionResultPayload;
+  lockups: LockupPayload[];
 }
 
 export interface HomeSource {
   view(): Promise<HomeView>;
   /** Signed header at `height` (as the prover's proveHeaderQuorum takes it). */
-  signedHeader(height: bigint): Promise<unknown>;
+  signedHeader(height: bigint): Promise<SignedHeader>;
   /** Leaves, payloads and state proofs of one auction's settlement at `height`. */
   settlementMaterial(auctionId: bigint, height: bigint, chainId: number): Promise<SettlementMaterial>;
   /** Carry an Away receipt to Home; "already" when Home had consumed it. */
@@ -70,7 +73,7 @@ export interface HomeSource {
 }
 
 export interface ProverPort {
-  proveHeader(signedHeader: unknown): Promise<Groth16Calldata>;
+  proveHeader(signedHeader: SignedHeader): Promise<Groth16Calldata>;
   proveSettlement(material: SettlementMaterial): Promise<Groth16Calldata>;
 }
 

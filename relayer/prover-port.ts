@@ -14,14 +14,14 @@ export interface ProverPortOptions {
 export function defaultProver(opts: ProverPortOptions = {}): ProverPort {
   const load = () => import("../prover/prover.ts");
   return {
-    async proveHeader(sh: unknown): Promise<Groth16Calldata> {
+    async proveHeader(sh: SignedHeader): Promise<Groth16Calldata> {
       const { proveHeaderQuorum } = await load();
-      const r = await proveHeaderQuorum(sh as SignedHeader, opts);
+      const r = await proveHeaderQuorum(sh, opts);
       return { proof: r.calldata.proof, pub: r.calldata.pubSignals };
     },
     async proveSettlement(m: SettlementMaterial): Promise<Groth16Calldata> {
       const { proveSettlement } = await load();
-      const r = await proveSettlement(m.proverArgs as Parameters<typeof proveSettlement>[0], opts);
+      const r = await proveSettlement(m.proverArgs, opts);
       return { proof: r.calldata.proof, pub: r.calldata.pubSignals };
     },
   };

@@ -10,11 +10,8 @@ import { join, resolve } from "node:path";
 import { keccak256, toHex, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevnet, type RunningDevnet } from "../../home/devnet/index.ts";
-import { DevnetChain } from "../../home/devnet/chain.ts";
-import { resolveConfig as resolveDevnetConfig } from "../../home/devnet/config.ts";
+import { devnetGenesis, startDevnet, type RunningDevnet } from "../../home/devnet/index.ts";
 import { bidCommitment } from "../../home/devnet/auctions-module.ts";
-import { validatorSetRoot } from "../../home/model/index.ts";
 import { SqliteJobStore } from "../../relayer/store/sqlite.ts";
 import { deployAll } from "../../scripts/deploy.ts";
 import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
@@ -63,10 +60,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 beforeAll(async () => {
   await ensureContractsBuilt();
   rpc = await startEdrRpc();
-  const probe = DevnetChain.open(resolveDevnetConfig({ dataDir: null, blockMs: 0, port: 0 }));
-  const genesisRoot = validatorSetRoot(probe.validatorSet(0n)!);
-  const homeChainId = probe.config.homeChainId;
-  probe.close();
+  const { homeChainId, validatorSetRoot: genesisRoot } = devnetGenesis();
   const addresses = await deployAll(rpc.url, {
     homeChainId, genesisEpoch: 0n, genesisValidatorSetRoot: genesisRoot, testTokens: true, out: join(dir, "addresses.json"), rpcUrl: rpc.url,
   });

@@ -13,11 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeFunctionData, keccak256, parseAbi, toHex, type Address, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevnet, type RunningDevnet } from "../../home/devnet/index.ts";
-import { DevnetChain } from "../../home/devnet/chain.ts";
-import { resolveConfig as resolveDevnetConfig } from "../../home/devnet/config.ts";
+import { devnetGenesis, startDevnet, type RunningDevnet } from "../../home/devnet/index.ts";
 import { bidCommitment } from "../../home/devnet/auctions-module.ts";
-import { validatorSetRoot } from "../../home/model/index.ts";
 import { resolveConfig } from "../../relayer/config.ts";
 import { startRelayer, type Relayer } from "../../relayer/relayer.ts";
 import { createLogger } from "../../relayer/log.ts";
@@ -110,10 +107,7 @@ beforeAll(async () => {
   await ensureContractsBuilt();
   rpc = await startEdrRpc();
   // The devnet's validator sets are deterministic from its seed: read the genesis root first.
-  const probe = DevnetChain.open(resolveDevnetConfig({ dataDir: null, blockMs: 0, port: 0 }));
-  const genesisRoot = validatorSetRoot(probe.validatorSet(0n)!);
-  const homeChainId = probe.config.homeChainId;
-  probe.close();
+  const { homeChainId, validatorSetRoot: genesisRoot } = devnetGenesis();
   addresses = await deployAll(rpc.url, {
     homeChainId, genesisEpoch: 0n, genesisValidatorSetRoot: genesisRoot, testTokens: true, out: join(dir, "addresses.json"), rpcUrl: rpc.url,
   });

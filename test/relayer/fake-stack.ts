@@ -2,6 +2,7 @@
 // an instant prover that counts calls, and an AwayPort over a small contract on EDR that
 // mimics the light client and the settlement's receipts (and their "already done" errors).
 import { decodeReceiptWord } from "../../home/model/away-storage.ts";
+import type { SignedHeader } from "../../home/model/header.ts";
 import { encodeFunctionData, type Abi, type Address, type Hex, type PublicClient } from "viem";
 import type { AwayPort, Groth16Calldata, HomeAuction, HomeSource, HomeView, ProverPort, SettlementMaterial } from "../../relayer/ports.ts";
 import { compile, type EdrRpc } from "./edr-rpc.ts";
@@ -48,13 +49,13 @@ export class FakeHome implements HomeSource {
     this.check();
     return { latestHeight: this.latestHeight, latestEpoch: 0n, epochEnds: [], auctions: this.auctions.map((a) => ({ ...a })) };
   }
-  async signedHeader(height: bigint) {
+  async signedHeader(height: bigint): Promise<SignedHeader> {
     this.check();
-    return { height };
+    return fakeSignedHeader(height);
   }
   async settlementMaterial(auctionId: bigint, height: bigint): Promise<SettlementMaterial> {
     this.check();
-    return { height, proverArgs: { auctionId }, result: auctionId, lockups: [] };
+    return fakeMaterial(auctionId, height);
   }
   async postReceipt(_chainId: number, auctionId: bigint) {
     this.check();
@@ -66,20 +67,41 @@ export class FakeHome implements HomeSource {
   }
 }
 
+/** A signed header with nothing in it but its height (the fake prover reads only that). */
+function fakeSignedHeader(height: bigint): SignedHeader {
+  const header = { chainId: 0, epoch: 0n, height, timestampMs: 0n, parentHash: 0n, stateRoot: 0n, validatorSetRoot: 0n, nextValidatorSetRoot: 0n };
+  return { header, validatorSet: { epoch: 0n, capacity: 0, validators: [] }, signed: [], signatures: [] };
+}
+
+/** Settlement material that names only its auction (the fake prover and FakeAway read only that). */
+function fakeMaterial(auctionId: bigint, height: bigint): SettlementMaterial {
+  const proof = { leafKey: 0n, siblings: [], leaf: null, included: false };
+  const zero = "0x0000000000000000000000000000000000000000" as const;
+  return {
+    height,
+    proverArgs: { stateRoot: 0n, awayBinding: 0n, result: { auctionId, digest: 0n, proof }, lockups: [] },
+    result: {
+      auctionId, auctioneer: zero, sellAsset: zero, sellAmount: 0n, buyAsset: zero, clearingPrice: 0n, mode: 1, auctioneerLockId: 0n,
+      auctioneerMaxRateBps: 0, lp: zero, settleDeadline: 0n, clearedAt: 0n, fills: [],
+    },
+    lockups: [],
+  };
+}
+
 export class FakeProver implements ProverPort {
   headerCalls = 0;
   settleCalls = 0;
   constructor(public delayMs = 0) {}
-  async proveHeader(sh: unknown): Promise<Groth16Calldata> {
+  async proveHeader(sh: SignedHeader): Promise<Groth16Calldata> {
     this.headerCalls++;
     await new Promise((r) => setTimeout(r, this.delayMs));
-    const h = (sh as { height: bigint }).height;
+    const h = sh.header.height;
     return { proof: Array(8).fill(1n), pub: [h, 0n, 0n, 0n] };
   }
   async proveSettlement(m: SettlementMaterial): Promise<Groth16Calldata> {
     this.settleCalls++;
     await new Promise((r) => setTimeout(r, this.delayMs));
-    return { proof: Array(8).fill(2n), pub: [m.height, (m.proverArgs as { auctionId: bigint }).auctionId, 0n] };
+    return { proof: Array(8).fill(2n), pub: [m.height, m.proverArgs.result.auctionId, 0n] };
   }
 }
 
@@ -133,7 +155,7 @@ export function fakeAwayPort(contract: FakeAwayContract, client: PublicClient): 
       return { chainId: 31337, settlement: SETTLEMENT, lightClient: await lightClientState(), nowSec: block.timestamp, receipts };
     },
     headerTx: (c) => ({ to: contract.address, abi: contract.abi, data: encodeFunctionData({ abi: contract.abi, functionName: "submitHeader", args: [c.pub[0]] }) }),
-    settleTx: (m) => ({ to: contract.address, abi: contract.abi, data: encodeFunctionData({ abi: contract.abi, functionName: "settle", args: [m.height, m.result] }) }),
+    settleTx: (m) => ({ to: contract.address, abi: contract.abi, data: encodeFunctionData({ abi: contract.abi, functionName: "settle", args: [m.height, m.result.auctionId] }) }),
     defaultTx: () => {
       throw new Error("no defaults in the fake");
     },
