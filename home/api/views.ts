@@ -243,11 +243,13 @@ export const SettlementProofReply = z.strictObject({
 export type SettlementProofView = z.output<typeof SettlementProofReply>;
 
 /** The leaf kind query parameter of GET /state/proof. */
-export const leafKindParam = z.codec(
-  z.string().regex(/^[0-9]+$/, { error: "must be 1 (lockup), 2 (auction result), 3 (escrow ack) or 4 (receipt)" }),
-  z.union(LEAF_KINDS.map((k) => z.literal(k)), { error: "must be 1 (lockup), 2 (auction result), 3 (escrow ack) or 4 (receipt)" }),
-  { decode: (s) => Number(s) as LeafKind, encode: (k) => String(k) },
-);
+const KIND_OF_TEXT = { "1": KIND_LOCKUP, "2": KIND_AUCTION_RESULT, "3": KIND_ESCROW_ACK, "4": KIND_RECEIPT } as const;
+const TEXT_OF_KIND = { 1: "1", 2: "2", 3: "3", 4: "4" } as const satisfies Record<LeafKind, keyof typeof KIND_OF_TEXT>;
+const kindError = { error: "must be 1 (lockup), 2 (auction result), 3 (escrow ack) or 4 (receipt)" };
+export const leafKindParam = z.codec(z.enum(["1", "2", "3", "4"], kindError), z.union(LEAF_KINDS.map((k) => z.literal(k)), kindError), {
+  decode: (s) => KIND_OF_TEXT[s],
+  encode: (k) => TEXT_OF_KIND[k],
+});
 
 // ---------------------------------------------------------------- module state
 

@@ -108,7 +108,6 @@ export function emptyModuleState(): ModuleState {
   return { nextLockId: 1n, nextAuctionId: 1n, nextCommitSeq: 1, lockups: new Map(), auctions: new Map(), positions: new Map() };
 }
 
-export const ZERO_ADDRESS: Hex = "0x0000000000000000000000000000000000000000";
 const LOCK_KINDS: LeafKind[] = [KIND_LOCKUP];
 const AUCTION_KINDS: LeafKind[] = [KIND_AUCTION_RESULT, KIND_ESCROW_ACK, KIND_RECEIPT];
 

@@ -1,4 +1,5 @@
 // `olzk devnet`: runs the Home (Open Libra) devnet with its HTTP API until SIGINT/SIGTERM.
+import { zeroAddress } from "viem";
 import { intOption, parseCommand, UserError, type CommandSpec } from "../../cli/args.ts";
 import { CONFIG_DOCS, DevnetConfigSchema, defaultConfig, defaultText, resolveConfig, type DevnetConfig, type DevnetConfigInput, type OfflineRule } from "./config.ts";
 import { startDevnet } from "./index.ts";
@@ -145,7 +146,7 @@ export async function run(argv: string[]): Promise<number | void> {
     `  chain ${config.homeChainId}, height ${l.height}, epoch ${l.epoch}; ${config.active}/${config.capacity} validators, ${config.epochBlocks} blocks per epoch, ` +
       `${config.blockMs ? `a block every ${config.blockMs} ms` : "blocks on request"}; data: ${config.dataDir ?? "in memory"}`,
   );
-  if (config.settlementAddress === "0x0000000000000000000000000000000000000000") {
+  if (config.settlementAddress === zeroAddress) {
     console.log("  note: --settlement-address is not set; leaves are bound to the zero address");
   }
   if (!config.awayRpc) console.log("  note: no --away-rpc: escrow acknowledgements and receipts will be refused");

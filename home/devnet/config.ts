@@ -3,7 +3,7 @@
 // table of home/devnet/README.md are generated: scripts/docs.ts), and the part of it that defines
 // the chain (persisted with the data so a restart cannot silently change it).
 import * as z from "zod";
-import { getAddress, isAddress, type Hex } from "viem";
+import { getAddress, isAddress, zeroAddress, type Hex } from "viem";
 import { MAX_FILLS } from "../model/rules.ts";
 import type { AwayRpc } from "./away-proof.ts";
 
@@ -18,7 +18,6 @@ export interface OptionDoc {
 export const CONFIG_DOCS = z.registry<OptionDoc>();
 
 export const DEFAULT_POWER = 1_000_000n;
-export const ZERO_ADDRESS: Hex = "0x0000000000000000000000000000000000000000";
 
 const int = (message: string) => z.number({ error: message }).int({ error: message });
 const fail = (message: string) => ({ error: message });
@@ -92,9 +91,9 @@ export const DevnetConfigSchema = z
       .default(31337n)
       .register(CONFIG_DOCS, { flag: "--away-chain-id", description: "chainId of the Away EVM chain the leaves are bound to" }),
     settlementAddress: address("settlement-address")
-      .default(ZERO_ADDRESS)
+      .default(zeroAddress)
       .register(CONFIG_DOCS, { flag: "--settlement-address", description: "Away AtomicSettlement contract (bound in lockup, result and receipt leaves)" }),
-    escrowAddress: address("escrow-address").default(ZERO_ADDRESS).register(CONFIG_DOCS, { flag: "--escrow-address", description: "Away AuctionEscrow contract (bound in escrow-ack leaves)" }),
+    escrowAddress: address("escrow-address").default(zeroAddress).register(CONFIG_DOCS, { flag: "--escrow-address", description: "Away AuctionEscrow contract (bound in escrow-ack leaves)" }),
     awayRpc: z
       .union([z.string().min(1), z.custom<AwayRpc>(isAwayRpc)])
       .nullable()

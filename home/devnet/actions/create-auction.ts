@@ -3,7 +3,8 @@
 // lockup backs the loan of the sell asset from the named LP, and must cover its credit with interest.
 import { ACTION_REQUESTS, HomeError, type ActionRequest } from "../../api/index.ts";
 import { MODE_BORROW_TO_AUCTION, MODE_BORROW_TO_BID } from "../../model/index.ts";
-import { ZERO_ADDRESS, allocateAuctionId, checkUsableLock, defineAction, lockOf, sameAddress, type LockupRecord } from "../auctions-state.ts";
+import { zeroAddress } from "viem";
+import { allocateAuctionId, checkUsableLock, defineAction, lockOf, sameAddress, type LockupRecord } from "../auctions-state.ts";
 
 type Request = ActionRequest<"create-auction">;
 
@@ -22,15 +23,15 @@ export const createAuction = defineAction({
   request: ACTION_REQUESTS["create-auction"],
   check(state, req, now) {
     checkFields(req, now);
-    const lp = req.lp ?? ZERO_ADDRESS;
+    const lp = req.lp ?? zeroAddress;
     let lock: LockupRecord | null = null;
     if (req.mode === MODE_BORROW_TO_BID) {
-      if (req.auctioneerLockId !== 0n || req.auctioneerMaxRateBps !== 0 || !sameAddress(lp, ZERO_ADDRESS)) {
+      if (req.auctioneerLockId !== 0n || req.auctioneerMaxRateBps !== 0 || !sameAddress(lp, zeroAddress)) {
         throw new HomeError("invalid-request", "mode 1 auctions take no auctioneerLockId / auctioneerMaxRateBps / lp");
       }
     } else {
       if (req.auctioneerLockId === 0n) throw new HomeError("invalid-request", "mode 2 auctions need auctioneerLockId (the auctioneer's lockup backing the LP loan)");
-      if (sameAddress(lp, ZERO_ADDRESS)) {
+      if (sameAddress(lp, zeroAddress)) {
         throw new HomeError("invalid-request", "mode 2 auctions need lp: the Away LP whose terms (rate, minimum price for the buy asset) the loan is taken under");
       }
       lock = lockOf(state, req.auctioneerLockId, "auctioneerLockId");
