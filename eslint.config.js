@@ -37,7 +37,7 @@ const importRules = [
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "build/", "artifacts/", "cache/", "coverage/", ".cache/", "contracts/generated/", "**/*.d.ts"] },
+  { ignores: ["node_modules/", "build/", "artifacts/", "cache/", "coverage/", ".cache/", "contracts/generated/", "verifier-ts/dist/", "**/*.d.ts"] },
   ...tseslint.configs.recommended,
   {
     rules: {

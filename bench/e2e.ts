@@ -5,15 +5,17 @@
 // the Home block holding the auction result to the Away settlement mined, for mode 1 and
 // mode 2, settle gas and the relayer's proof times (own proof cache per run, so nothing is
 // reused from earlier runs). Then it times verifier-ts and snarkjs side by side on a
-// HeaderQuorum proof each run made (verifyMs: the N = 4 one). Prints a table and writes bench/results/e2e.json:
-//   { machine, measuredAt, loadAverage, latencySeconds: { "4", "16" }, details: { N: {...} }, verifyMs }
+// header proof each run made (verifyMs: the N = 4 one; `npm run bench:verify` measures
+// the same alone, on the test fixture's proof). Prints a table and writes bench/results/e2e.json:
+//   { machine, measuredAt, loadAverage, latencySeconds: { "4", "16" }, details: { N: {...} },
+//     verifyMs: { verifierTs, verifierTsCold, snarkjs, firstCall: { verifierTs, snarkjs } } }
 // BENCH_E2E_N=4 (comma list) limits the sizes.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { benchGroth16Verify, type VerifyTimings } from "./groth16-verify.ts";
+import { benchGroth16Verify, printVerifyTimings, VERIFY_NOTE, verifyMsOf, type VerifyTimings } from "./groth16-verify.ts";
 import { REPO_ROOT } from "../prover/setup/ptau.ts";
 import { terminateSnarkjsCurves } from "../test/vectors/snarkjs-api.ts";
 import type { SnarkjsProof, SnarkjsVerificationKey } from "../verifier-ts/groth16.ts";
@@ -104,13 +106,22 @@ async function runMainJob(profile: string, dataDir: string, proofDir: string): P
   return { summary: JSON.parse(last) as StartSummary, seconds: (Date.now() - t0) / 1000 };
 }
 
-/** The newest HeaderQuorum proof in a relayer proof cache. */
-function newestHeaderProof(proofDir: string): { proof: SnarkjsProof; publicSignals: string[] } {
-  const dir = join(proofDir, "HeaderQuorum");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".json"));
-  if (!files.length) throw new Error(`no HeaderQuorum proof in ${dir}`);
-  files.sort((a, b) => statSync(join(dir, b)).mtimeMs - statSync(join(dir, a)).mtimeMs);
-  return JSON.parse(readFileSync(join(dir, files[0]!), "utf8"));
+/** The header circuits a relayer proves with (AggregatedHeaderQuorum by default, HeaderQuorum as the fallback). */
+const HEADER_CIRCUITS = ["AggregatedHeaderQuorum", "HeaderQuorum"] as const;
+
+/** The newest header proof in a relayer proof cache, of whichever header circuit made it. */
+function newestHeaderProof(proofDir: string): { circuit: (typeof HEADER_CIRCUITS)[number]; proof: SnarkjsProof; publicSignals: string[] } {
+  const files = HEADER_CIRCUITS.flatMap((circuit) => {
+    const dir = join(proofDir, circuit);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => ({ circuit, path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }));
+  });
+  if (!files.length) throw new Error(`no header proof in ${HEADER_CIRCUITS.map((c) => join(proofDir, c)).join(" or ")}`);
+  files.sort((a, b) => b.mtime - a.mtime);
+  const { circuit, path } = files[0]!;
+  return { circuit, ...(JSON.parse(readFileSync(path, "utf8")) as { proof: SnarkjsProof; publicSignals: string[] }) };
 }
 
 async function main() {
@@ -144,11 +155,11 @@ async function main() {
         loadAverageBefore: before,
         loadAverageAfter: load(),
       };
-      // verifier-ts vs snarkjs on a HeaderQuorum proof the relayer just made, with the profile's key.
-      const { proof, publicSignals } = newestHeaderProof(proofDir);
-      const vkey = JSON.parse(readFileSync(join(REPO_ROOT, "build", "setup", profile, "HeaderQuorum", "verification_key.json"), "utf8")) as SnarkjsVerificationKey;
-      log(`verifier-ts vs snarkjs on a HeaderQuorum(N=${N}) proof of this run...`);
-      verify[N] = { proof: `HeaderQuorum N=${N} (a relayer proof of the N = ${N} run)`, ...(await benchGroth16Verify(vkey, publicSignals, proof)) };
+      // verifier-ts vs snarkjs on a header proof the relayer just made, with the profile's key of its circuit.
+      const { circuit, proof, publicSignals } = newestHeaderProof(proofDir);
+      const vkey = JSON.parse(readFileSync(join(REPO_ROOT, "build", "setup", profile, circuit, "verification_key.json"), "utf8")) as SnarkjsVerificationKey;
+      log(`verifier-ts vs snarkjs on a ${circuit}(N=${N}) proof of this run...`);
+      verify[N] = { proof: `${circuit} N=${N} (a relayer proof of the N = ${N} run)`, ...(await benchGroth16Verify(vkey, publicSignals, proof)) };
       await terminateSnarkjsCurves();
     } catch (e) {
       latencySeconds[N] = null;
@@ -171,9 +182,9 @@ async function main() {
     details,
     notes: [
       "One run per N. Mode 2 comes after an epoch boundary, so before its header and settlement the relayer proves and submits the validator-set rotation: most of the mode 2 - mode 1 difference.",
-      "verifyMs: medians (ms) of verifier-ts and snarkjs verifying the same HeaderQuorum N = 4 proof, calls alternated in one process; verifyDetails also has CPU medians, verifier-ts key preparation and cold start, and the same for an N = 16 proof (Groth16 verification cost does not depend on N: 4 public signals either way).",
+      VERIFY_NOTE,
     ],
-    verifyMs: verify[4] ? { verifierTs: verify[4].verifierTs, snarkjs: verify[4].snarkjs } : null,
+    verifyMs: verify[4] ? verifyMsOf(verify[4]) : null,
     verifyDetails: verify,
   };
   const out = join(REPO_ROOT, "bench", "results", "e2e.json");
@@ -192,11 +203,7 @@ async function main() {
     const proofs = Object.entries(d.proofSeconds).map(([k, s]) => `${k.replace(/:\d+:/, " ")} ${s}`).join(", ");
     console.log(`${pad(String(N), 4)}${pad(d.mode1.latencySeconds.toFixed(1), 10)}${pad(d.mode2.latencySeconds.toFixed(1), 10)}${pad(d.meanLatencySeconds.toFixed(1), 9)}${pad(`${d.settleGas.mode1} / ${d.settleGas.mode2}`, 24)}${proofs}`);
   }
-  for (const v of Object.values(verify)) {
-    console.log(`\nGroth16 verify, ${v.proof}, median of ${v.iterations}:`);
-    console.log(`  verifier-ts ${v.verifierTs} ms (CPU ${v.verifierTsCpu} ms; prepare ${v.verifierTsPrepare} ms, cold ${v.verifierTsCold} ms)`);
-    console.log(`  snarkjs     ${v.snarkjs} ms (CPU ${v.snarkjsCpu} ms, all threads)`);
-  }
+  for (const v of Object.values(verify)) printVerifyTimings(v.proof, v);
   console.log(`\nwrote ${out}`);
   if (Object.values(latencySeconds).every((x) => x === null)) process.exitCode = 1;
 }

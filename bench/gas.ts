@@ -1,8 +1,11 @@
 // `npm run bench:gas`: gas of the Away contracts with real proofs on Hardhat's in-process EDR chain:
-// a header update (and an epoch-ending one), mode-1 and mode-2 settlements with one and with several
-// fills, and our generated Groth16 verifiers next to the plain snarkjs verifiers for the same proofs.
+// a header update with an aggregated proof (and an epoch-ending one, and the same header with the
+// per-validator fallback proof), mode-1 and mode-2 settlements with one and with several fills,
+// a one-fill mode-1 settlement together with its header in one transaction (one HeaderSettlement
+// proof, and the two-proof variant),
+// and our generated Groth16 verifiers next to the plain snarkjs verifiers for the same proofs.
 // Prints a table and writes bench/results/gas.json. Targets (DESIGN section 8): header update
-// < 260k, one-fill mode-1 settlement < 400k. Settlement and header figures are receipt gasUsed
+// < 230k, one-fill mode-1 settlement < 350k against a proven header, < 450k with its header. Settlement and header figures are receipt gasUsed
 // (21k intrinsic and calldata included); verifier figures are eth_estimateGas of a plain
 // verifyProof transaction (also intrinsic + calldata included), so ours and snarkjs's compare 1:1.
 import { mkdir, writeFile } from "node:fs/promises";
@@ -19,7 +22,7 @@ import {
   type Stack,
 } from "../test/contracts/fixtures.ts";
 import { epochKeys, header } from "../test/contracts/home-scenario.ts";
-import { proveHeader, type Proved } from "../test/contracts/prove.ts";
+import { proveHeader, proveHeaderSettlement, type Proved, type ProvedHeader } from "../test/contracts/prove.ts";
 import { measureOpenLibraGas, openLibraGasNotes } from "./openlibra-gas.ts";
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), "results", "gas.json");
@@ -44,12 +47,19 @@ async function main(): Promise<void> {
   for (const mm of [s.mm1, s.mm2]) await send(s, "deployer", mm, "approveToken", [s.usdc.address, s.settlement.address, maxUint256]);
   const results: Record<string, number> = {};
 
-  // Header updates after the first: a plain header and an epoch-ending one.
-  const h2 = await proveHeader(header({ epoch: 0n, height: 2n, stateRoot: sc.tree.root }));
+  // Header updates after the first: a plain header and an epoch-ending one (aggregated proofs), and
+  // the plain header with its per-validator proof (the same public inputs, the other verifier).
+  const h2sh = header({ epoch: 0n, height: 2n, stateRoot: sc.tree.root });
+  const h2 = await proveHeader(h2sh);
+  const h2pv = await proveHeader(h2sh, "perValidator");
   const h3end = await proveHeader(header({ epoch: 0n, height: 3n, stateRoot: sc.tree.root, next: epochKeys(1n).root }));
-  const snap = await chain.snapshot();
-  results.headerUpdate = Number((await send(s, "w1", s.lightClient, "submitHeader", [h2.proof, h2.pub])).gasUsed);
-  results.headerUpdateEpochEnd = Number((await send(s, "w1", s.lightClient, "submitHeader", [h3end.proof, h3end.pub])).gasUsed);
+  const submit = async (p: ProvedHeader) => Number((await send(s, "w1", s.lightClient, "submitHeader", [p.kind, p.proof, p.pub])).gasUsed);
+  let snap = await chain.snapshot();
+  results.headerUpdate = await submit(h2);
+  results.headerUpdateEpochEnd = await submit(h3end);
+  await chain.revert(snap);
+  snap = await chain.snapshot();
+  results.headerUpdatePerValidator = await submit(h2pv);
   await chain.revert(snap);
 
   // Steady state: lockIds come from Home in sequence, so all but the first of every 256 land in a
@@ -67,14 +77,30 @@ async function main(): Promise<void> {
   results.settleMode2SeveralFills = await settleGas("mode2Several", "mode1One");
   results.settleMode1OneFillFirstLockInWord = await settleGas("mode1One");
 
+  // One-fill mode-1 settlement whose header (height 2, the scenario state) is not yet stored, in one
+  // transaction; steady state as settleMode1OneFill (header ring and cursor already written once).
+  const withHeaderGas = async (fn: string, args: unknown[]): Promise<number> => {
+    const id = await chain.snapshot();
+    await send(s, "w2", s.settlement, "settle", [...settleArgs(sc, "mode2Several")]);
+    const rc = await send(s, "w2", s.settlement, fn, args);
+    if ((await s.lightClient.read.stateRootAt([2n])) !== sc.tree.root) throw new Error(`${fn} did not store the header`);
+    await chain.revert(id);
+    return Number(rc.gasUsed);
+  };
+  const one = sc.cases.mode1One!;
+  const combined = await proveHeaderSettlement(h2sh, sc.tree, one);
+  results.settleMode1WithHeader = await withHeaderGas("settleWithHeader", [combined.proof, combined.headerPub, one.result, one.lockups]);
+  results.settleMode1WithHeaderTwoProofs = await withHeaderGas("settleWithHeaderTwoProofs", [h2.kind, h2.proof, h2.pub, sc.proofs.mode1One!.proof, one.result, one.lockups]);
+
   // Our verifiers vs the plain snarkjs verifiers, same proofs, same chain.
-  const snarkjsHeader = (await chain.viem.deployContract("SnarkjsHeaderQuorumVerifier" as never)) as { address: Address };
+  const snarkjsHeader = (await chain.viem.deployContract("SnarkjsAggregatedHeaderQuorumVerifier" as never)) as { address: Address };
   const snarkjsSettlement = (await chain.viem.deployContract("SnarkjsSettlementVerifier" as never)) as { address: Address };
-  results.verifierOurs = Number(await verifierGas(s, "HeaderQuorumVerifier", s.addresses.headerVerifier, sc.stateHeaderProof, false));
-  results.verifierSnarkjs = Number(await verifierGas(s, "SnarkjsHeaderQuorumVerifier", snarkjsHeader.address, sc.stateHeaderProof, true));
+  results.verifierOurs = Number(await verifierGas(s, "AggregatedHeaderQuorumVerifier", s.addresses.aggregatedHeaderVerifier, sc.stateHeaderProof, false));
+  results.verifierSnarkjs = Number(await verifierGas(s, "SnarkjsAggregatedHeaderQuorumVerifier", snarkjsHeader.address, sc.stateHeaderProof, true));
   const settleProof = sc.proofs.mode1One!;
   results.verifierOursSettlement = Number(await verifierGas(s, "SettlementVerifier", s.addresses.settlementVerifier, settleProof, false));
   results.verifierSnarkjsSettlement = Number(await verifierGas(s, "SnarkjsSettlementVerifier", snarkjsSettlement.address, settleProof, true));
+  results.verifierOursHeaderSettlement = Number(await verifierGas(s, "HeaderSettlementVerifier", s.addresses.headerSettlementVerifier!, combined, false));
 
   // Open Libra consensus verified natively (EIP-2537): its own module, own contracts, same chain.
   Object.assign(results, await measureOpenLibraGas(chain));
@@ -82,19 +108,25 @@ async function main(): Promise<void> {
   const notes = {
     ...openLibraGasNotes,
     units: "gas",
-    headerUpdate: "HomeLightClient.submitHeader receipt gasUsed, non-epoch-ending header after the first (target < 260k)",
+    headerUpdate: "HomeLightClient.submitHeader receipt gasUsed, aggregated proof, non-epoch-ending header after the first (target < 230k)",
     headerUpdateEpochEnd: "same, epoch-ending header (also writes the next validator set root)",
+    headerUpdatePerValidator: "the header of headerUpdate with its per-validator (HeaderQuorum) proof instead",
     settleMode1OneFill:
       "AtomicSettlement.settle receipt gasUsed: proof, escrow release (the fill's share and the rest in one call), LP loan, callback, repayment, receipt word (target < 400k); steady state: the lockId's bitmap word is already in use; a single open fill runs without isolation",
+    settleMode1WithHeader:
+      "AtomicSettlement.settleWithHeader receipt gasUsed: the one-fill mode-1 settlement of settleMode1OneFill with its not yet stored header in the same transaction, ONE HeaderSettlement proof (quorum and inclusion, 8 public inputs) verified by lightClient.submitHeaderWithSettlement, which applies submitHeader's rules and stores the header (target < 450k); steady state. The better of the two one-transaction variants, so the one the relayer calls",
+    settleMode1WithHeaderTwoProofs:
+      "AtomicSettlement.settleWithHeaderTwoProofs receipt gasUsed: the one-fill mode-1 settlement of settleMode1OneFill with its not yet stored header in the same transaction, two proofs (the aggregated header proof through lightClient.submitHeader, then the Settlement proof); steady state. Kept as the path for a header with a per-validator proof; more gas than settleMode1WithHeader",
     settleMode1OneFillFirstLockInWord: "same settlement when its lockId is the first consumed in its 256-lock bitmap word (one extra 0 -> nonzero storage write)",
     settleMode1SeveralFills: "3 fills: 2 borrowing market makers + 1 self-funded bidder, each fill isolated (self-call), unsold rest returned (steady state)",
     settleMode2OneFill: "1 fill, the named LP (terms checked: offer, rate cap, its own minimum price) lends the sell asset and is repaid in the buy asset (steady state)",
     settleMode2SeveralFills: "2 fills, each isolated (steady state)",
     lpScan: "mode 1: bestOffer scans 4 listed USDC LPs; mode 2 reads only the named LP's terms",
-    verifierOurs: "eth_estimateGas of HeaderQuorumVerifier.verifyProof (4 public inputs), intrinsic gas included",
-    verifierSnarkjs: "same proof, plain snarkjs-generated SnarkjsHeaderQuorumVerifier",
+    verifierOurs: "eth_estimateGas of AggregatedHeaderQuorumVerifier.verifyProof (4 public inputs), intrinsic gas included",
+    verifierSnarkjs: "same proof, plain snarkjs-generated SnarkjsAggregatedHeaderQuorumVerifier",
     verifierOursSettlement: "SettlementVerifier (5 public inputs), intrinsic gas included",
     verifierSnarkjsSettlement: "same proof, SnarkjsSettlementVerifier",
+    verifierOursHeaderSettlement: "HeaderSettlementVerifier (8 public inputs) on the settleMode1WithHeader proof, intrinsic gas included",
     setup:
       "Hardhat EDR in process, solc 0.8.37 optimizer 10000 runs, evm prague; actors already hold token balances; market makers hold a standing approval of the settlement contract",
   };

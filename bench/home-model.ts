@@ -2,6 +2,7 @@
 // EdDSA sign/verify, BLS binding verify, SMT insert and proof verify). Each is warmed up,
 // then timed in short windows; the best window is reported (least disturbed by other load).
 // Run: `npx tsx bench/home-model.ts`; prints one JSON object of ops/s.
+import { makeProofOfPossession } from "../home/model/attestation-key.ts";
 import { blsKeyFromSeed, signBinding, verifyBinding } from "../home/model/bls.ts";
 import { derivePublicKey, signPoseidon, verifyPoseidon } from "../home/model/eddsa.ts";
 import { poseidon, poseidonReference } from "../home/model/poseidon.ts";
@@ -34,7 +35,7 @@ out.eddsaSign = opsPerSecond((i) => signPoseidon(prv, BigInt(i)));
 out.eddsaVerify = opsPerSecond(() => verifyPoseidon(42n, sig, pub));
 const bls = blsKeyFromSeed(new Uint8Array(32).fill(3));
 const address = new Uint8Array(32).fill(1);
-const v = { attestationKey: pub, power: 1n, address, blsPublicKey: bls.publicKey, bindingSignature: signBinding(bls.secretKey, pub, address) };
+const v = { attestationKey: pub, power: 1n, address, blsPublicKey: bls.publicKey, bindingSignature: signBinding(bls.secretKey, pub, address), proofOfPossession: makeProofOfPossession(prv, address, 1) };
 out.blsBindingVerify = opsPerSecond(() => verifyBinding(v));
 const tree = new SparseMerkleTree();
 out.smtInsert = opsPerSecond((i) => tree.set(leafKey(KIND_LOCKUP, BigInt(i)), 1n, 2n));

@@ -1,7 +1,10 @@
 pragma circom 2.1.0;
 
 // HeaderQuorum(N): proves that a Home header was signed by strictly more than 2/3 of the
-// voting power of the validator set committed by validatorSetRoot (ENCODING.md).
+// voting power of the validator set committed by validatorSetRoot (ENCODING.md), one
+// EdDSA-Poseidon signature per signing slot. The non-interactive fallback of
+// AggregatedHeaderQuorum(N) (same public inputs, same set commitment): it needs no signing
+// session, but costs ~4.4k constraints per slot instead of ~200.
 //
 // Public inputs, in this order (the main component must list exactly these):
 //   0 meta                  chainId + epoch*2^32 + height*2^96 + timestampMs*2^160
@@ -13,7 +16,7 @@ pragma circom 2.1.0;
 //
 // Proves:
 //   - chainId is u32, epoch/height/timestampMs are u64 and they pack to meta;
-//   - validatorSetRoot is the binary Poseidon tree root of validatorLeaf_i = Poseidon(Ax, Ay, power);
+//   - validatorSetRoot = ValidatorSetCommitment(N) of all N (Ax, Ay, power) triples in slot order;
 //   - headerHash = Poseidon(TAG_HEADER, chainId, epoch, height, timestampMs, parentHash,
 //     stateRoot, validatorSetRoot, nextValidatorSetRoot);
 //   - for every slot with signed[i] = 1, (R8, S) is a valid EdDSA-Poseidon signature by
@@ -23,23 +26,21 @@ pragma circom 2.1.0;
 // Unsigned slots take the placeholder signature R8 = (0, 1), S = 0; empty slots have key
 // (0, 1) and power 0. Both give a satisfiable witness.
 //
-// Callers must enforce: N is a power of two >= 2; public inputs are below r (the verifier
-// rejects non-canonical inputs); the light client checks meta/roots against its own state
-// (chainId, epoch, height ordering, known validatorSetRoot). Properties of the set committed by
-// validatorSetRoot, not checked here: keys are distinct across slots and are BabyJubJub points
-// (Home checks attestation keys when it registers them).
+// Callers must enforce: N >= 1 (ENCODING.md: a power of two); public inputs are below r (the
+// verifier rejects non-canonical inputs); the light client checks meta/roots against its own
+// state (chainId, epoch, height ordering, known validatorSetRoot). Properties of the set
+// committed by validatorSetRoot, not checked here: keys are distinct across slots and are
+// prime-order BabyJubJub points with a proof of possession (Home checks attestation keys when
+// it registers them, verifier-ts when it accepts a set).
 
-include "circomlib/circuits/poseidon.circom";
 include "circomlib/circuits/eddsaposeidon.circom";
 include "gadgets/HeaderMeta.circom";
 include "gadgets/HeaderHash.circom";
-include "gadgets/PoseidonMerkleRoot.circom";
+include "gadgets/ValidatorSetCommitment.circom";
 include "gadgets/QuorumCheck.circom";
 
 template HeaderQuorum(N) {
-    var levels = 0;
-    while ((1 << levels) < N) { levels++; }
-    assert((1 << levels) == N && levels >= 1);
+    assert(N >= 1);
 
     // Public.
     signal input meta;
@@ -80,16 +81,13 @@ template HeaderQuorum(N) {
     hh.validatorSetRoot <== validatorSetRoot;
     hh.nextValidatorSetRoot <== nextValidatorSetRoot;
 
-    component leaves[N];
-    component setRoot = PoseidonMerkleRoot(levels);
+    component commitment = ValidatorSetCommitment(N);
     component sigs[N];
     component quorum = QuorumCheck(N);
     for (var i = 0; i < N; i++) {
-        leaves[i] = Poseidon(3);
-        leaves[i].inputs[0] <== Ax[i];
-        leaves[i].inputs[1] <== Ay[i];
-        leaves[i].inputs[2] <== power[i];
-        setRoot.leaves[i] <== leaves[i].out;
+        commitment.Ax[i] <== Ax[i];
+        commitment.Ay[i] <== Ay[i];
+        commitment.power[i] <== power[i];
 
         quorum.power[i] <== power[i];
         quorum.signed[i] <== signed[i];
@@ -103,5 +101,5 @@ template HeaderQuorum(N) {
         sigs[i].R8y <== R8y[i];
         sigs[i].M <== hh.out;
     }
-    setRoot.root === validatorSetRoot;
+    commitment.out === validatorSetRoot;
 }

@@ -1,4 +1,4 @@
-// Compiles the top-level circuits (HeaderQuorum, Settlement) with circom2 (circom 2.2.3 in wasm)
+// Compiles the top-level circuits (AggregatedHeaderQuorum, HeaderQuorum, Settlement, HeaderSettlement) with circom2 (circom 2.2.3 in wasm)
 // into build/circuits/<name>-<params>/, cached by a hash of every circuit source, the circomlib
 // and circom2 versions, the parameters and the optimisation level, so a second call with
 // nothing changed returns at once. Also: the public-input names of each circuit (the order of
@@ -17,9 +17,12 @@ import { fileURLToPath } from "node:url";
  * The top-level circuits, plus "EdDSAPoseidonBaseline": circomlib's EdDSAPoseidonVerifier alone
  * (no parameters), the per-signature baseline that DESIGN section 8 compares HeaderQuorum with.
  */
-export type CircuitName = "HeaderQuorum" | "Settlement" | "EdDSAPoseidonBaseline";
+export type CircuitName = "AggregatedHeaderQuorum" | "HeaderQuorum" | "Settlement" | "HeaderSettlement" | "EdDSAPoseidonBaseline";
 
-/** HeaderQuorum(N): N validator slots, a power of two >= 2. */
+/** The two header circuits: same public inputs, same set commitment. */
+export type HeaderCircuitName = "AggregatedHeaderQuorum" | "HeaderQuorum";
+
+/** HeaderQuorum(N) / AggregatedHeaderQuorum(N): N validator slots, a power of two >= 2. */
 export interface HeaderQuorumParams {
   N: number;
 }
@@ -30,15 +33,20 @@ export interface SettlementParams {
   lockups: number;
 }
 
+/** HeaderSettlement(N, D, K): AggregatedHeaderQuorum(N) and Settlement(D, K) over one stateRoot. */
+export interface HeaderSettlementParams extends HeaderQuorumParams, SettlementParams {}
+
 export type BaselineParams = Record<string, never>;
 
-export type CircuitParams<T extends CircuitName> = T extends "HeaderQuorum"
+export type CircuitParams<T extends CircuitName> = T extends HeaderCircuitName
   ? HeaderQuorumParams
   : T extends "Settlement"
     ? SettlementParams
-    : BaselineParams;
+    : T extends "HeaderSettlement"
+      ? HeaderSettlementParams
+      : BaselineParams;
 
-export type AnyCircuitParams = HeaderQuorumParams | SettlementParams | BaselineParams;
+export type AnyCircuitParams = HeaderQuorumParams | SettlementParams | HeaderSettlementParams | BaselineParams;
 
 export interface CompileOptions {
   /** circom simplification level; 2 (default) is circom's --O2 full simplification. */
@@ -71,16 +79,30 @@ export const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CIRCUITS_DIR = join(REPO_ROOT, "circuits");
 const BUILD_DIR = join(REPO_ROOT, "build", "circuits");
 
+/** True for the two header circuits (parameter N, the four header public inputs). */
+export function isHeaderCircuit(name: CircuitName): name is HeaderCircuitName {
+  return name === "HeaderQuorum" || name === "AggregatedHeaderQuorum";
+}
+
+function assertN(name: CircuitName, N: number): void {
+  if (!Number.isInteger(N) || N < 2 || N > 1024 || (N & (N - 1)) !== 0) {
+    throw new Error(`${name}: N must be a power of two in [2, 1024], got ${N}`);
+  }
+}
+
+function assertSettlementParams(name: CircuitName, { depth, lockups }: SettlementParams): void {
+  if (!Number.isInteger(depth) || depth < 1 || depth > 64) throw new Error(`${name}: depth must be in [1, 64], got ${depth}`);
+  if (!Number.isInteger(lockups) || lockups < 1 || lockups > 16) throw new Error(`${name}: lockups must be in [1, 16], got ${lockups}`);
+}
+
 function assertParams(name: CircuitName, params: AnyCircuitParams): void {
-  if (name === "HeaderQuorum") {
-    const { N } = params as HeaderQuorumParams;
-    if (!Number.isInteger(N) || N < 2 || N > 1024 || (N & (N - 1)) !== 0) {
-      throw new Error(`HeaderQuorum: N must be a power of two in [2, 1024], got ${N}`);
-    }
+  if (isHeaderCircuit(name)) {
+    assertN(name, (params as HeaderQuorumParams).N);
   } else if (name === "Settlement") {
-    const { depth, lockups } = params as SettlementParams;
-    if (!Number.isInteger(depth) || depth < 1 || depth > 64) throw new Error(`Settlement: depth must be in [1, 64], got ${depth}`);
-    if (!Number.isInteger(lockups) || lockups < 1 || lockups > 16) throw new Error(`Settlement: lockups must be in [1, 16], got ${lockups}`);
+    assertSettlementParams(name, params as SettlementParams);
+  } else if (name === "HeaderSettlement") {
+    assertN(name, (params as HeaderSettlementParams).N);
+    assertSettlementParams(name, params as HeaderSettlementParams);
   } else if (name === "EdDSAPoseidonBaseline") {
     if (Object.keys(params).length !== 0) throw new Error("EdDSAPoseidonBaseline takes no parameters");
   } else {
@@ -91,16 +113,20 @@ function assertParams(name: CircuitName, params: AnyCircuitParams): void {
 /** Public input names, in the order they appear in the proof's public signals. */
 export function publicInputNames(name: CircuitName, params: AnyCircuitParams): string[] {
   assertParams(name, params);
-  if (name === "HeaderQuorum") return ["meta", "stateRoot", "validatorSetRoot", "nextValidatorSetRoot"];
+  const header = ["meta", "stateRoot", "validatorSetRoot", "nextValidatorSetRoot"];
+  if (isHeaderCircuit(name)) return header;
   if (name === "EdDSAPoseidonBaseline") return [];
   const { lockups } = params as SettlementParams;
-  return ["stateRoot", "awayBinding", "resultDigest", ...Array.from({ length: lockups }, (_, k) => `lockDigest[${k}]`)];
+  const claims = ["awayBinding", "resultDigest", ...Array.from({ length: lockups }, (_, k) => `lockDigest[${k}]`)];
+  // HeaderSettlement: the header's four, then the settlement's after its stateRoot.
+  return name === "HeaderSettlement" ? [...header, ...claims] : ["stateRoot", ...claims];
 }
 
 function paramTag(name: CircuitName, params: AnyCircuitParams): string {
-  if (name === "HeaderQuorum") return `N${(params as HeaderQuorumParams).N}`;
+  if (isHeaderCircuit(name)) return `N${(params as HeaderQuorumParams).N}`;
   if (name === "EdDSAPoseidonBaseline") return "circomlib";
   const p = params as SettlementParams;
+  if (name === "HeaderSettlement") return `N${(params as HeaderSettlementParams).N}-D${p.depth}-K${p.lockups}`;
   return `D${p.depth}-K${p.lockups}`;
 }
 
@@ -109,10 +135,14 @@ function mainSource(name: CircuitName, params: AnyCircuitParams): string {
     return `pragma circom 2.1.0;\n// Generated by circuits/build.ts; do not edit.\ninclude "circomlib/circuits/eddsaposeidon.circom";\ncomponent main = EdDSAPoseidonVerifier();\n`;
   }
   const header = `pragma circom 2.1.0;\n// Generated by circuits/build.ts; do not edit.\ninclude "circuits/${name}.circom";\n`;
-  if (name === "HeaderQuorum") {
-    return `${header}component main {public [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot]} = HeaderQuorum(${(params as HeaderQuorumParams).N});\n`;
+  if (isHeaderCircuit(name)) {
+    return `${header}component main {public [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot]} = ${name}(${(params as HeaderQuorumParams).N});\n`;
   }
   const p = params as SettlementParams;
+  if (name === "HeaderSettlement") {
+    const { N } = params as HeaderSettlementParams;
+    return `${header}component main {public [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot, awayBinding, resultDigest, lockDigest]} = HeaderSettlement(${N}, ${p.depth}, ${p.lockups});\n`;
+  }
   return `${header}component main {public [stateRoot, awayBinding, resultDigest, lockDigest]} = Settlement(${p.depth}, ${p.lockups});\n`;
 }
 

@@ -20,6 +20,7 @@ const commands: Record<string, Subcommand> = {
   devnet: { summary: "run the Home (Open Libra) devnet with its HTTP API", load: () => import("../home/devnet/cli.ts") },
   setup: { summary: "compile circuits and run the Groth16 trusted setup (cached)", load: () => import("../prover/setup/cli.ts") },
   prove: { summary: "prove a Home header or a settlement with Groth16", load: () => import("../prover/cli.ts") },
+  bundle: { summary: "make the files olzk verify takes (checkpoint, header chain, collateral bundle) from a running Home", load: () => import("../bundle/cli.ts") },
   verify: { summary: "verify proofs, header chains, collateral bundles and validator sets (verifier-ts)", load: () => import("../verifier-ts/cli.ts") },
   relay: { summary: "run the relayer: follow Home, prove, submit to Away chains", load: () => import("../relayer/cli.ts") },
   deploy: { summary: "deploy the Away contracts to an EVM JSON-RPC and write their addresses", load: () => import("../scripts/deploy.ts") },

@@ -10,7 +10,7 @@ import { ensureArtifacts } from "../prover/setup/pipeline.ts";
 import { resolveConfig as resolveRelayerConfig } from "../relayer/config.ts";
 import { startRelayer, type Relayer, type RelayerDeps } from "../relayer/relayer.ts";
 import { createLogger } from "../relayer/log.ts";
-import { artifactPath, compileSolidity, deployAll, SOURCES, type DeployedAddresses } from "../scripts/deploy.ts";
+import { artifactPath, deployAll, profileVerifiers, SOURCES, type DeployedAddresses } from "../scripts/deploy.ts";
 import { REPO_ROOT } from "../circuits/build.ts";
 
 /** Hardhat's well-known dev account #1: the relayer's signer on the local Away chain. */
@@ -32,7 +32,7 @@ export interface StackOptions {
   /**
    * Circuit profile (circuits/profiles.ts; default "dev", N = 4). Another profile sets the Home
    * validator slots to its N, the relayer's prover profile, and deploys the verifiers its setup
-   * generated under build/setup/<profile>/generated (compiled here with solc-js).
+   * generated (profileVerifiers: compiled here with solc-js).
    */
   profile?: string;
 }
@@ -119,17 +119,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     o.log(`checking circuit artifacts (olzk setup --profile ${profile}; instant when cached)...`);
     const sets = await ensureArtifacts(profile, { log: (m) => o.log(`  setup: ${m}`) });
     ensureContractsBuilt(o.log);
-    const N = sets.headerQuorum!.manifest.params.N!;
+    const N = sets.aggregated!.manifest.params.N!;
     const lockups = sets.settlement!.manifest.params.lockups!;
     // dev's verifiers are the committed contracts/generated ones (Hardhat artifacts); others are compiled here.
-    const generated = join(REPO_ROOT, "build", "setup", profile, "generated");
-    const verifiers =
-      profile === "dev"
-        ? undefined
-        : {
-            HeaderQuorumVerifier: compileSolidity(join(generated, "HeaderQuorumVerifier.sol"), "HeaderQuorumVerifier"),
-            SettlementVerifier: compileSolidity(join(generated, "SettlementVerifier.sol"), "SettlementVerifier"),
-          };
+    const verifiers = await profileVerifiers(profile);
 
     const away = await startAwayNode(o.awayPort || (await freePort()), o.log);
     cleanups.push(

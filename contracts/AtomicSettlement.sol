@@ -10,6 +10,7 @@ import {IERC3156FlashBorrower} from "./interfaces/IERC3156FlashBorrower.sol";
 import {AuctionEscrow} from "./AuctionEscrow.sol";
 import {LPRegistry} from "./LPRegistry.sol";
 import {Field} from "./lib/Field.sol";
+import {Groth16Call} from "./lib/Groth16Call.sol";
 import {SafeTransfer} from "./lib/SafeTransfer.sol";
 import {SettlementRules} from "./lib/SettlementRules.sol";
 import {ReentrancyGuard} from "./lib/ReentrancyGuard.sol";
@@ -90,7 +91,7 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
                 || lockSlots_ == 0 || lockSlots_ > 9
         ) revert InvalidConfig();
         lockSlots = lockSlots_;
-        _verifySelector = _verifySelectorFor(3 + uint256(lockSlots_));
+        _verifySelector = Groth16Call.selector(3 + uint256(lockSlots_));
         if (block.chainid >> 64 != 0) revert ChainIdTooLarge();
         lightClient = lightClient_;
         verifier = verifier_;
@@ -108,8 +109,54 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
         ResultPayload calldata result,
         LockupPayload[] calldata lockups
     ) external nonReentrant {
+        uint256 word = _checkSettleable(result, lockups);
+        _verify(height, proof, result, lockups, true);
+        _settle(height, result, lockups, word);
+    }
+
+    /// @inheritdoc IAtomicSettlement
+    function settleWithHeader(
+        uint256[8] calldata proof,
+        uint256[4] calldata headerPub,
+        ResultPayload calldata result,
+        LockupPayload[] calldata lockups
+    ) external nonReentrant {
+        uint256 word = _checkSettleable(result, lockups);
+        uint256[] memory claims = new uint256[](2 + lockSlots);
+        _settlementClaims(claims, 0, result, lockups);
+        uint64 height = lightClient.submitHeaderWithSettlement(proof, headerPub, claims);
+        _freshState(height, true);
+        _settle(height, result, lockups, word);
+    }
+
+    /// @inheritdoc IAtomicSettlement
+    function settleWithHeaderTwoProofs(
+        IHomeLightClient.HeaderProof kind,
+        uint256[8] calldata headerProof,
+        uint256[4] calldata headerPub,
+        uint256[8] calldata proof,
+        ResultPayload calldata result,
+        LockupPayload[] calldata lockups
+    ) external nonReentrant {
+        uint256 word = _checkSettleable(result, lockups);
+        uint64 height = uint64(headerPub[0] >> 96); // meta's height field (ENCODING.md "Header")
+        // Already stored (another settlement of the same block came first): settle against it.
+        if (lightClient.stateRootAt(height) != headerPub[1] || headerPub[1] == 0) {
+            lightClient.submitHeader(kind, headerProof, headerPub);
+        }
+        _verify(height, proof, result, lockups, true);
+        _settle(height, result, lockups, word);
+    }
+
+    /// @dev The checks of a settle call before its proof: receipt open, within the (pause-extended)
+    ///      deadline, payload shape. Returns the receipt word.
+    function _checkSettleable(ResultPayload calldata result, LockupPayload[] calldata lockups)
+        private
+        view
+        returns (uint256 word)
+    {
         uint64 id = result.auctionId;
-        uint256 word = receipts[id];
+        word = receipts[id];
         if (uint8(word) != OUTCOME_OPEN) revert ReceiptExists(id);
         // Fast path: before settleDeadline the pause log is not read.
         if (block.timestamp > result.settleDeadline) {
@@ -119,10 +166,13 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
             }
         }
         _checkShape(result, lockups);
-        _verify(height, proof, result, lockups, true);
+    }
+
+    /// @dev Settles the open fills of a proven result and emits Settled.
+    function _settle(uint64 height, ResultPayload calldata result, LockupPayload[] calldata lockups, uint256 word) private {
         _initiator = msg.sender;
         uint256 receipt = _settleOpenFills(result, lockups, word);
-        emit Settled(id, result.mode, height, receipt);
+        emit Settled(result.auctionId, result.mode, height, receipt);
     }
 
     /// @inheritdoc IAtomicSettlement
@@ -245,7 +295,7 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
     }
 
     /// @dev Rebuilds [stateRoot, awayBinding, resultDigest, lockDigest[0..K-1]] (unused slots 0) and
-    ///      verifies the proof. A used digest of 0 would read as an unused slot to the circuit: refused.
+    ///      verifies the proof.
     function _verify(
         uint64 height,
         uint256[8] calldata proof,
@@ -253,31 +303,36 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
         LockupPayload[] calldata lockups,
         bool requireFresh
     ) private view {
-        (uint256 stateRoot, uint64 headerTime) = lightClient.provenState(height);
-        if (requireFresh && uint256(headerTime) + maxStateAge < block.timestamp) revert StaleHeader(height, headerTime);
         uint256[] memory pub = new uint256[](3 + lockSlots);
-        pub[0] = stateRoot;
-        pub[1] = awayBinding();
-        pub[2] = resultDigest(r);
-        if (pub[2] == 0) revert ZeroDigest(2);
-        for (uint256 j; j < lockups.length; ++j) {
-            uint256 d = lockupDigest(lockups[j]);
-            if (d == 0) revert ZeroDigest(3 + j);
-            pub[3 + j] = d;
-        }
-        for (uint256 i; i < pub.length; ++i) {
-            if (pub[i] >= Field.R) revert InvalidProof();
-        }
-        // verifyProof(uint256[8], uint256[3 + K]): both static arrays, encoded in place after the selector.
-        (bool ok, bytes memory ret) = address(verifier).staticcall(abi.encodePacked(_verifySelector, proof, pub));
-        if (!ok || ret.length != 32 || abi.decode(ret, (uint256)) != 1) revert InvalidProof();
+        pub[0] = _freshState(height, requireFresh);
+        _settlementClaims(pub, 1, r, lockups);
+        if (!Groth16Call.verify(address(verifier), _verifySelector, proof, pub)) revert InvalidProof();
     }
 
-    function _verifySelectorFor(uint256 nPub) private pure returns (bytes4) {
-        bytes memory digits = nPub < 10
-            ? abi.encodePacked(bytes1(uint8(48 + nPub)))
-            : abi.encodePacked(bytes1(uint8(48 + nPub / 10)), bytes1(uint8(48 + nPub % 10)));
-        return bytes4(keccak256(abi.encodePacked("verifyProof(uint256[8],uint256[", digits, "])")));
+    /// @dev The stored stateRoot of `height` (ClientPaused, UnknownHeader from the light client), and
+    ///      with `requireFresh` StaleHeader when its Home timestamp is older than maxStateAge.
+    function _freshState(uint64 height, bool requireFresh) private view returns (uint256 stateRoot) {
+        uint64 headerTime;
+        (stateRoot, headerTime) = lightClient.provenState(height);
+        if (requireFresh && uint256(headerTime) + maxStateAge < block.timestamp) revert StaleHeader(height, headerTime);
+    }
+
+    /// @dev Writes the settlement's public inputs after its stateRoot, [awayBinding, resultDigest,
+    ///      lockDigest[0..K-1]] (unused slots 0), into pub[offset..offset + 2 + K). A used digest of 0 would read
+    ///      as an unused slot to the circuit: refused (ZeroDigest numbers the Settlement circuit's inputs).
+    function _settlementClaims(uint256[] memory pub, uint256 offset, ResultPayload calldata r, LockupPayload[] calldata lockups)
+        private
+        view
+    {
+        pub[offset] = awayBinding();
+        uint256 d = resultDigest(r);
+        if (d == 0) revert ZeroDigest(2);
+        pub[offset + 1] = d;
+        for (uint256 j; j < lockups.length; ++j) {
+            d = lockupDigest(lockups[j]);
+            if (d == 0) revert ZeroDigest(3 + j);
+            pub[offset + 2 + j] = d;
+        }
     }
 
     // ---------------------------------------------------------------- fills

@@ -4,15 +4,20 @@ pragma solidity 0.8.37;
 import {IHomeLightClient} from "./interfaces/IHomeLightClient.sol";
 import {IHeaderQuorumVerifier} from "./interfaces/IHeaderQuorumVerifier.sol";
 import {Field} from "./lib/Field.sol";
+import {Groth16Call} from "./lib/Groth16Call.sol";
 
 /// @title HomeLightClient
 /// @notice Follows the Home chain from a trusted genesis validator set. Each accepted header carries a
-///         HeaderQuorum proof (a quorum of the current epoch's set signed it); the client stores the
+///         header proof (a quorum of the current epoch's set attested it): an AggregatedHeaderQuorum proof,
+///         or a per-validator HeaderQuorum proof where this client has that verifier; the caller says which,
+///         and both are checked against the same validator-set commitment. The client stores the
 ///         header's stateRoot and timestamp for the last `historySize` headers (a ring), and moves to the next epoch only through the
 ///         epoch-ending header of the current epoch (nextValidatorSetRoot != 0). Heights strictly
 ///         increase, so past epochs, older heights and conflicting headers are rejected. The guardian can
 ///         pause and unpause; it cannot write headers or roots. Every pause interval is logged, and
 ///         `pausedDuring` tells settlement how long to extend its deadlines (DESIGN section 11 rule 6).
+///         A header can also come with a HeaderSettlement proof (quorum and a settlement's inclusion in
+///         one proof, for AtomicSettlement.settleWithHeader): the same rules, one verifier call.
 contract HomeLightClient is IHomeLightClient {
     uint256 private constant MASK32 = (1 << 32) - 1;
     uint256 private constant MASK64 = (1 << 64) - 1;
@@ -21,8 +26,18 @@ contract HomeLightClient is IHomeLightClient {
     uint32 public immutable homeChainId;
     /// @inheritdoc IHomeLightClient
     address public immutable guardian;
-    /// @notice HeaderQuorum Groth16 verifier.
-    IHeaderQuorumVerifier public immutable verifier;
+    /// @notice AggregatedHeaderQuorum Groth16 verifier (HeaderProof.Aggregated).
+    IHeaderQuorumVerifier public immutable aggregatedVerifier;
+    /// @notice Per-validator HeaderQuorum Groth16 verifier (HeaderProof.PerValidator); address(0) when not deployed.
+    IHeaderQuorumVerifier public immutable perValidatorVerifier;
+
+    /// @notice HeaderSettlement Groth16 verifier (header quorum and settlement inclusion in one proof,
+    ///         submitHeaderWithSettlement); address(0) when not deployed.
+    address public immutable headerSettlementVerifier;
+    /// @notice Public inputs of the HeaderSettlement circuit: the header's 4, then the settlement's
+    ///         after its stateRoot (2 + K); 0 without the verifier.
+    uint256 public immutable headerSettlementInputs;
+    bytes4 private immutable _headerSettlementSelector;
 
     /// @notice Number of most recent headers kept (a ring indexed by height % historySize).
     uint64 public immutable historySize;
@@ -60,7 +75,10 @@ contract HomeLightClient is IHomeLightClient {
     /// @param homeChainId_ Home chain id (u32) headers must carry.
     /// @param genesisEpoch Trusted epoch to start from.
     /// @param genesisValidatorSetRoot Trusted validator set root of `genesisEpoch`.
-    /// @param verifier_ HeaderQuorum verifier.
+    /// @param aggregatedVerifier_ AggregatedHeaderQuorum verifier.
+    /// @param perValidatorVerifier_ HeaderQuorum verifier of the same set commitment, or address(0) for none.
+    /// @param headerSettlementVerifier_ HeaderSettlement verifier of the same set commitment, or address(0) for none.
+    /// @param headerSettlementInputs_ Its number of public inputs (> 4; ignored without the verifier).
     /// @param guardian_ Account that may pause and unpause.
     /// @param historySize_ Recent headers kept for settlement (older ones are overwritten). Every ring
     ///        slot is written once here, so header updates only ever rewrite nonzero slots (cheaper).
@@ -68,17 +86,27 @@ contract HomeLightClient is IHomeLightClient {
         uint32 homeChainId_,
         uint64 genesisEpoch,
         uint256 genesisValidatorSetRoot,
-        IHeaderQuorumVerifier verifier_,
+        IHeaderQuorumVerifier aggregatedVerifier_,
+        IHeaderQuorumVerifier perValidatorVerifier_,
+        address headerSettlementVerifier_,
+        uint256 headerSettlementInputs_,
         address guardian_,
         uint64 historySize_
     ) {
         if (
-            genesisValidatorSetRoot == 0 || genesisValidatorSetRoot >= Field.R || address(verifier_).code.length == 0
+            genesisValidatorSetRoot == 0 || genesisValidatorSetRoot >= Field.R || address(aggregatedVerifier_).code.length == 0
+                || (address(perValidatorVerifier_) != address(0) && address(perValidatorVerifier_).code.length == 0)
+                || (headerSettlementVerifier_ != address(0)
+                    && (headerSettlementVerifier_.code.length == 0 || headerSettlementInputs_ <= 4 || headerSettlementInputs_ >= 100))
                 || guardian_ == address(0) || historySize_ == 0 || historySize_ > 4096
         ) revert InvalidConfig();
         homeChainId = homeChainId_;
         guardian = guardian_;
-        verifier = verifier_;
+        aggregatedVerifier = aggregatedVerifier_;
+        perValidatorVerifier = perValidatorVerifier_;
+        headerSettlementVerifier = headerSettlementVerifier_;
+        headerSettlementInputs = headerSettlementVerifier_ == address(0) ? 0 : headerSettlementInputs_;
+        _headerSettlementSelector = Groth16Call.selector(headerSettlementInputs_ % 100);
         historySize = historySize_;
         _cursor = Cursor({epoch: genesisEpoch, nextHeight: 0, paused: false, initialized: true});
         _setRoot = genesisValidatorSetRoot;
@@ -89,8 +117,42 @@ contract HomeLightClient is IHomeLightClient {
     }
 
     /// @inheritdoc IHomeLightClient
-    function submitHeader(uint256[8] calldata proof, uint256[4] calldata pub) external {
+    function submitHeader(HeaderProof kind, uint256[8] calldata proof, uint256[4] calldata pub) external {
+        (Cursor memory c, uint64 height) = _checkHeader(pub);
+        IHeaderQuorumVerifier v = kind == HeaderProof.Aggregated ? aggregatedVerifier : perValidatorVerifier;
+        if (address(v) == address(0)) revert VerifierUnavailable(kind);
+        if (!v.verifyProof(proof, pub)) revert InvalidProof();
+        _storeHeader(c, height, pub);
+    }
+
+    /// @inheritdoc IHomeLightClient
+    function submitHeaderWithSettlement(uint256[8] calldata proof, uint256[4] calldata pub, uint256[] calldata settlementPub)
+        external
+        returns (uint64 height)
+    {
+        if (headerSettlementVerifier == address(0)) revert HeaderSettlementUnavailable();
+        if (settlementPub.length != headerSettlementInputs - 4) revert InvalidProof();
         Cursor memory c = _cursor;
+        height = _metaHeight(pub[0]);
+        // The header is already stored (another settlement of the same block came first): the
+        // settlement part of the proof is checked against the stored stateRoot, nothing is written.
+        bool known = height < c.nextHeight && pub[1] != 0 && _storedRoot(height) == pub[1];
+        if (known) {
+            if (c.paused) revert ClientPaused();
+        } else {
+            (c, height) = _checkHeader(pub);
+        }
+        if (!Groth16Call.verifyPacked(headerSettlementVerifier, _headerSettlementSelector, proof, abi.encodePacked(pub, settlementPub))) {
+            revert InvalidProof();
+        }
+        if (!known) _storeHeader(c, height, pub);
+    }
+
+    /// @dev Every light-client rule of a submitted header but the proof: not paused, canonical inputs,
+    ///      well-formed meta, this chain, a height above the latest (or ConflictingHeader for another
+    ///      header at a stored height), the current epoch and its validator set. Returns the cursor and height.
+    function _checkHeader(uint256[4] calldata pub) private view returns (Cursor memory c, uint64 height) {
+        c = _cursor;
         if (c.paused) revert ClientPaused();
         for (uint256 i; i < 4; ++i) {
             if (pub[i] >= Field.R) revert PublicInputNotInField(i);
@@ -99,19 +161,22 @@ contract HomeLightClient is IHomeLightClient {
         if (meta >> 224 != 0) revert MalformedMeta();
         uint32 chainId = uint32(meta & MASK32);
         uint64 epoch = uint64((meta >> 32) & MASK64);
-        uint64 height = uint64((meta >> 96) & MASK64);
-        uint64 timestampMs = uint64(meta >> 160);
+        height = _metaHeight(meta);
 
         if (chainId != homeChainId) revert WrongChainId(chainId, homeChainId);
         if (height < c.nextHeight) {
-            (uint256 stored,) = _lookup(height);
+            uint256 stored = _storedRoot(height);
             if (stored != 0 && stored != pub[1]) revert ConflictingHeader(height);
             revert HeightNotIncreasing(height, c.nextHeight - 1);
         }
         if (epoch != c.epoch) revert WrongEpoch(epoch, c.epoch);
         if (pub[2] != _setRoot) revert WrongValidatorSet();
-        if (!verifier.verifyProof(proof, pub)) revert InvalidProof();
+    }
 
+    /// @dev Stores a header whose rules (_checkHeader) and proof were checked; rotates on an epoch end.
+    function _storeHeader(Cursor memory c, uint64 height, uint256[4] calldata pub) private {
+        uint64 epoch = c.epoch;
+        uint64 timestampMs = uint64(pub[0] >> 160);
         Entry storage e = _ring[height % historySize];
         e.stateRoot = pub[1];
         e.meta = ENTRY_INIT | ENTRY_VALID | (uint256(timestampMs / 1000) << 64) | (uint256(height) << 128);
@@ -123,6 +188,16 @@ contract HomeLightClient is IHomeLightClient {
             emit EpochRotated(epoch + 1, pub[3], height);
         }
         _cursor = c;
+    }
+
+    /// @dev The height field of meta (ENCODING.md: chainId + epoch*2^32 + height*2^96 + timestampMs*2^160).
+    function _metaHeight(uint256 meta) private pure returns (uint64) {
+        return uint64((meta >> 96) & MASK64);
+    }
+
+    /// @notice The verifier of one kind of header proof (address(0) for a kind this client does not accept).
+    function verifierOf(HeaderProof kind) external view returns (IHeaderQuorumVerifier) {
+        return kind == HeaderProof.Aggregated ? aggregatedVerifier : perValidatorVerifier;
     }
 
     /// @inheritdoc IHomeLightClient
@@ -176,8 +251,8 @@ contract HomeLightClient is IHomeLightClient {
     }
 
     /// @inheritdoc IHomeLightClient
-    function stateRootAt(uint64 height) external view returns (uint256 stateRoot) {
-        (stateRoot,) = _lookup(height);
+    function stateRootAt(uint64 height) external view returns (uint256) {
+        return _storedRoot(height);
     }
 
     /// @inheritdoc IHomeLightClient
@@ -216,6 +291,11 @@ contract HomeLightClient is IHomeLightClient {
     /// @inheritdoc IHomeLightClient
     function paused() external view returns (bool) {
         return _cursor.paused;
+    }
+
+    /// @dev stateRoot of `height` if it is still in the ring, else 0.
+    function _storedRoot(uint64 height) private view returns (uint256 stateRoot) {
+        (stateRoot,) = _lookup(height);
     }
 
     /// @dev (stateRoot, timestamp) of `height` if it is still in the ring, else (0, 0).

@@ -1,4 +1,5 @@
-// `olzk prove`: Groth16 proofs of Home facts. `header` proves a signed header (HeaderQuorum),
+// `olzk prove`: Groth16 proofs of Home facts. `header` proves a signed header (AggregatedHeaderQuorum
+// from its aggregate signature, or the per-validator HeaderQuorum when it has none or with --per-validator),
 // `settlement` an auction result with its lockups (Settlement). Data comes from the Home devnet
 // HTTP API (home/devnet/API.md) or from a JSON file; the proof JSON goes to --out or stdout.
 import { readFile, writeFile } from "node:fs/promises";
@@ -15,12 +16,13 @@ const options = {
   out: { type: "string" },
   profile: { type: "string" },
   "no-cache": { type: "boolean" },
+  "per-validator": { type: "boolean" },
   quiet: { type: "boolean" },
 } as const;
 
 const spec: CommandSpec<typeof options> = {
   name: "prove",
-  summary: "prove a Home header (HeaderQuorum) or a settlement (Settlement) with Groth16",
+  summary: "prove a Home header (AggregatedHeaderQuorum, or HeaderQuorum) or a settlement (Settlement) with Groth16",
   usage: "header (--devnet URL --height H | --input signed-header.json) | settlement (--devnet URL --auction ID [--height H] | --input args.json) [--out FILE]",
   options,
   help: {
@@ -31,9 +33,10 @@ const spec: CommandSpec<typeof options> = {
     out: "write the proof JSON here (default stdout)",
     profile: "artifact profile (default dev)",
     "no-cache": "do not use the on-disk proof cache",
+    "per-validator": "header: prove the per-validator HeaderQuorum even when the header has an aggregate signature",
     quiet: "no progress lines on stderr",
   },
-  notes: `The proof JSON: { kind, profile, publicSignals, proof (snarkjs), calldata: { proof[8], pubSignals } } with
+  notes: `The proof JSON: { kind (aggregated | headerQuorum | settlement), profile, publicSignals, proof (snarkjs), calldata: { proof[8], pubSignals } } with
 calldata in the Solidity verifier's order [A.x, A.y, B.x1, B.x0, B.y1, B.y0, C.x, C.y] (decimal strings).
 A signed-header JSON is the devnet's GET /headers/H reply (its "signedHeader" field) or that field alone.
 Settlement args JSON: { stateRoot, awayBinding, result: { auctionId, digest, proof }, lockups: [{ lockId, digest, proof }] }
@@ -103,6 +106,7 @@ export async function run(argv: string[]): Promise<number | void> {
   const { releaseSnarkjs } = await import("./setup/pipeline.ts");
   const opts = { profile, printProgress: !v.quiet, ...(v["no-cache"] ? { cacheDir: false as const } : {}) };
   let result: ProofResult;
+  let kind: "aggregated" | "headerQuorum" | "settlement" = "settlement";
   const meta: Record<string, string> = {};
   try {
     if (what === "header") {
@@ -120,7 +124,9 @@ export async function run(argv: string[]): Promise<number | void> {
       }
       meta.height = sh.header.height.toString();
       meta.headerHash = model.headerHash(sh.header).toString();
-      result = await prover.proveHeaderQuorum(sh, opts);
+      const r = await prover.proveHeader(sh, { ...opts, ...(v["per-validator"] ? { kind: "perValidator" as const } : {}) });
+      result = r;
+      kind = r.kind === "aggregated" ? "aggregated" : "headerQuorum";
     } else {
       let sargs: SettlementProveArgs;
       if (v.devnet) {
@@ -138,7 +144,7 @@ export async function run(argv: string[]): Promise<number | void> {
     await releaseSnarkjs();
   }
   const out = {
-    kind: what === "header" ? "headerQuorum" : "settlement",
+    kind,
     profile,
     ...meta,
     publicSignals: result.publicSignals,

@@ -6,14 +6,17 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SignedHeader } from "../home/model/index.ts";
-import { headerQuorumInput } from "./inputs/headerQuorum.ts";
+import { aggregatedHeaderQuorumInput, headerQuorumInput } from "./inputs/headerQuorum.ts";
 import { settlementInput, type SettlementInputArgs } from "./inputs/settlement.ts";
-import { GENERATED_DIR, ensureArtifacts, loadArtifacts, type ArtifactSet } from "./setup/pipeline.ts";
+import { COMMITTED_GENERATED, ensureArtifacts, loadArtifacts, type ArtifactSet } from "./setup/pipeline.ts";
 import { REPO_ROOT, loadSnarkjs } from "./setup/ptau.ts";
 import { FIELD_Q, FIELD_R, proofToCalldata } from "./setup/solidity-verifier.ts";
 
-export type CircuitName = "HeaderQuorum" | "Settlement";
-export type ProofKind = "headerQuorum" | "settlement";
+export type CircuitName = "AggregatedHeaderQuorum" | "HeaderQuorum" | "Settlement" | "HeaderSettlement";
+/** aggregated: AggregatedHeaderQuorum; headerQuorum: the per-validator HeaderQuorum; settlement; headerSettlement: a header and a settlement in one proof. */
+export type ProofKind = "aggregated" | "headerQuorum" | "settlement" | "headerSettlement";
+/** Which header circuit a header proof is of (what the light client's submitHeader is told). */
+export type HeaderProofKind = "aggregated" | "perValidator";
 
 /** snarkjs Groth16 proof JSON. */
 export interface Groth16Proof {
@@ -66,13 +69,20 @@ export const DEFAULT_PROOF_CACHE = join(REPO_ROOT, "build", "proofs");
 
 const inflight = new Map<string, Promise<ProofResult>>();
 
+const CIRCUIT_OF_KIND: Record<ProofKind, CircuitName> = {
+  aggregated: "AggregatedHeaderQuorum",
+  headerQuorum: "HeaderQuorum",
+  settlement: "Settlement",
+  headerSettlement: "HeaderSettlement",
+};
+
 function kindOf(circuit: CircuitName): ProofKind {
-  return circuit === "HeaderQuorum" ? "headerQuorum" : "settlement";
+  return (Object.keys(CIRCUIT_OF_KIND) as ProofKind[]).find((k) => CIRCUIT_OF_KIND[k] === circuit)!;
 }
 
 function circuitOf(kind: ProofKind | CircuitName): CircuitName {
-  if (kind === "headerQuorum" || kind === "HeaderQuorum") return "HeaderQuorum";
-  if (kind === "settlement" || kind === "Settlement") return "Settlement";
+  if (kind in CIRCUIT_OF_KIND) return CIRCUIT_OF_KIND[kind as ProofKind];
+  if (Object.values(CIRCUIT_OF_KIND).includes(kind as CircuitName)) return kind as CircuitName;
   throw new Error(`unknown proof kind '${String(kind)}'`);
 }
 
@@ -160,14 +170,52 @@ export async function proveCircuit(circuit: CircuitName, input: Record<string, u
   }
 }
 
-/** HeaderQuorum proof of a signed header (N = the set capacity must match the profile). */
-export async function proveHeaderQuorum(sh: SignedHeader, opts: ProveOptions = {}): Promise<ProofResult> {
-  const art = await artifactsFor("HeaderQuorum", opts);
+async function headerArtifacts(circuit: "AggregatedHeaderQuorum" | "HeaderQuorum" | "HeaderSettlement", sh: SignedHeader, opts: ProveOptions): Promise<ArtifactSet> {
+  const art = await artifactsFor(circuit, opts);
   const N = art.manifest.params.N;
   if (sh.validatorSet.capacity !== N) {
-    throw new RangeError(`validator set capacity ${sh.validatorSet.capacity} does not match HeaderQuorum(N=${N}) of profile ${art.manifest.profile}`);
+    throw new RangeError(`validator set capacity ${sh.validatorSet.capacity} does not match ${circuit}(N=${N}) of profile ${art.manifest.profile}`);
   }
+  return art;
+}
+
+/** Per-validator HeaderQuorum proof of a signed header (N = the set capacity must match the profile). */
+export async function proveHeaderQuorum(sh: SignedHeader, opts: ProveOptions = {}): Promise<ProofResult> {
+  await headerArtifacts("HeaderQuorum", sh, opts);
   return proveCircuit("HeaderQuorum", headerQuorumInput(sh), opts);
+}
+
+/** AggregatedHeaderQuorum proof of a signed header's aggregate signature. */
+export async function proveAggregatedHeaderQuorum(sh: SignedHeader, opts: ProveOptions = {}): Promise<ProofResult> {
+  await headerArtifacts("AggregatedHeaderQuorum", sh, opts);
+  return proveCircuit("AggregatedHeaderQuorum", aggregatedHeaderQuorumInput(sh), opts);
+}
+
+/** True when the profile's artifacts (or, for dev, its setup) include the per-validator HeaderQuorum. */
+async function hasPerValidator(opts: ProveOptions): Promise<boolean> {
+  const profilesPath = "../circuits/profiles.ts";
+  const { PROFILES } = (await import(profilesPath)) as { PROFILES: Record<string, { perValidator?: boolean }> };
+  if (PROFILES[opts.profile ?? "dev"]?.perValidator) return true;
+  return loadArtifacts("HeaderQuorum", { profile: opts.profile ?? "dev", network: opts.network, buildDir: opts.buildDir }).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * A header proof: AggregatedHeaderQuorum when the header carries an aggregate signature, else
+ * the per-validator HeaderQuorum where the profile has it (the non-interactive fallback).
+ * `opts.kind` forces one. Throws a RangeError when neither applies.
+ */
+export async function proveHeader(sh: SignedHeader, opts: ProveOptions & { kind?: HeaderProofKind } = {}): Promise<ProofResult & { kind: HeaderProofKind }> {
+  const kind: HeaderProofKind = opts.kind ?? (sh.aggregate ? "aggregated" : "perValidator");
+  if (kind === "aggregated") return { ...(await proveAggregatedHeaderQuorum(sh, opts)), kind };
+  if (!(await hasPerValidator(opts))) {
+    throw new RangeError(
+      `header ${sh.header.height} has no aggregate signature and profile ${opts.profile ?? "dev"} has no per-validator HeaderQuorum circuit (prover/README.md: building it at N = 64)`,
+    );
+  }
+  return { ...(await proveHeaderQuorum(sh, opts)), kind };
 }
 
 /** Settlement args; K defaults to the profile's lockup slots. */
@@ -184,8 +232,25 @@ export async function proveSettlement(args: SettlementProveArgs, opts: ProveOpti
 }
 
 /**
- * The verification key of a circuit: from the profile's build artifacts, or for the dev profile
- * without artifacts, the committed contracts/generated/<Circuit>.vkey.json.
+ * HeaderSettlement proof: the header's aggregate attestation (as proveAggregatedHeaderQuorum) and
+ * the settlement's leaves in that header's stateRoot (as proveSettlement), in one proof for
+ * AtomicSettlement.settleWithHeader. Public signals: the header's four, then the settlement's
+ * after its stateRoot (ENCODING.md "Public inputs"). Throws a RangeError when the header has no
+ * aggregate signature or the settlement is for another stateRoot.
+ */
+export async function proveHeaderSettlement(sh: SignedHeader, args: SettlementProveArgs, opts: ProveOptions = {}): Promise<ProofResult> {
+  const art = await headerArtifacts("HeaderSettlement", sh, opts);
+  const K = art.manifest.params.lockups!;
+  const D = art.manifest.params.depth!;
+  if (args.stateRoot !== sh.header.stateRoot) throw new RangeError(`settlement stateRoot ${args.stateRoot} is not header ${sh.header.height}'s stateRoot`);
+  if (args.K !== undefined && args.K !== K) throw new RangeError(`K = ${args.K} does not match HeaderSettlement(lockups=${K}) of profile ${art.manifest.profile}`);
+  if (args.result.proof.siblings.length !== D) throw new RangeError(`state proof has ${args.result.proof.siblings.length} siblings, the circuit depth is ${D}`);
+  return proveCircuit("HeaderSettlement", { ...aggregatedHeaderQuorumInput(sh), ...settlementInput({ ...args, K }) }, opts);
+}
+
+/**
+ * The verification key of a circuit: from the profile's build artifacts, or for a profile with
+ * committed generated files (dev, prod) without artifacts, the committed <Circuit>.vkey.json.
  */
 export async function loadVerificationKey(
   circuit: CircuitName,
@@ -196,8 +261,9 @@ export async function loadVerificationKey(
     const art = await loadArtifacts(circuit, { profile, network: opts.network, buildDir: opts.buildDir });
     return JSON.parse(await readFile(art.vkeyPath, "utf8"));
   } catch (e) {
-    if (profile !== "dev" || !/no artifacts for/.test((e as Error).message)) throw e;
-    return JSON.parse(await readFile(join(GENERATED_DIR, `${circuit}.vkey.json`), "utf8"));
+    const committed = COMMITTED_GENERATED[profile];
+    if (!committed || !/no artifacts for/.test((e as Error).message)) throw e;
+    return JSON.parse(await readFile(join(committed, `${circuit}.vkey.json`), "utf8"));
   }
 }
 

@@ -9,11 +9,13 @@ import { ConfigError } from "./config.ts";
 import type { AwayPort, AwayView, Groth16Calldata, SettlementMaterial } from "./ports.ts";
 
 export const LIGHT_CLIENT_ABI = parseAbi([
-  "function submitHeader(uint256[8] proof, uint256[4] pub)",
+  "function submitHeader(uint8 kind, uint256[8] proof, uint256[4] pub)",
   "function stateRootAt(uint64 height) view returns (uint256)",
   "function currentEpoch() view returns (uint64)",
   "function latestHeight() view returns (uint64)",
   "function hasHeaders() view returns (bool)",
+  "function paused() view returns (bool)",
+  "function pausedDuring(uint64 from, uint64 to) view returns (uint64)",
   "error PublicInputNotInField(uint256 index)",
   "error MalformedMeta()",
   "error WrongChainId(uint32 got, uint32 expected)",
@@ -22,9 +24,13 @@ export const LIGHT_CLIENT_ABI = parseAbi([
   "error ConflictingHeader(uint64 height)",
   "error HeightNotIncreasing(uint64 height, uint64 latest)",
   "error InvalidProof()",
+  "error VerifierUnavailable(uint8 kind)",
   "error ClientPaused()",
   "error UnknownHeader(uint64 height)",
 ]);
+
+/** IHomeLightClient.HeaderProof: which verifier submitHeader uses. */
+export const HEADER_PROOF_KIND = { aggregated: 0, perValidator: 1 } as const;
 
 export const SETTLEMENT_ABI = parseAbi([
   "struct Fill { address winner; uint256 sellAmount; uint256 payAmount; uint64 lockId; uint16 maxRateBps; }",
@@ -94,8 +100,8 @@ const proof8 = (c: Groth16Calldata) => {
 
 export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient): Promise<AwayPort> {
   const a = readAddresses(chain.addressesFile, chain.chainId);
-  const read = <T>(address: Address, abi: any, functionName: string, args: unknown[] = []): Promise<T> =>
-    client.readContract({ address, abi, functionName, args }) as Promise<T>;
+  const read = <T>(address: Address, abi: any, functionName: string, args: unknown[] = [], blockNumber?: bigint): Promise<T> =>
+    client.readContract({ address, abi, functionName, args, blockNumber }) as Promise<T>;
   const lightClientState = async (): Promise<AwayView["lightClient"]> => {
     const [epoch, latestHeight, hasHeaders] = await Promise.all([
       read<bigint>(a.lightClient, LIGHT_CLIENT_ABI, "currentEpoch"),
@@ -117,6 +123,15 @@ export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient)
     async headerStored(height) {
       return (await read<bigint>(a.lightClient, LIGHT_CLIENT_ABI, "stateRootAt", [height])) !== 0n;
     },
+    async settlementWindow(r) {
+      const block = await client.getBlock({ blockTag: "latest" });
+      const [paused, ext] = await Promise.all([
+        read<boolean>(a.lightClient, LIGHT_CLIENT_ABI, "paused", [], block.number),
+        // the contract's own extension: pausedDuring(clearedAt, now) (SettlementRules.withinWindow)
+        block.timestamp > r.settleDeadline ? read<bigint>(a.lightClient, LIGHT_CLIENT_ABI, "pausedDuring", [r.clearedAt, block.timestamp], block.number) : 0n,
+      ]);
+      return { deadline: r.settleDeadline + ext, nowSec: block.timestamp, paused };
+    },
     async view(auctionIds) {
       const [lc, block] = await Promise.all([lightClientState(), client.getBlock({ blockTag: "latest" })]);
       const receipts = new Map<bigint, ReceiptWord>();
@@ -127,11 +142,12 @@ export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient)
       return { chainId: chain.chainId, settlement: a.settlement, lightClient: lc, nowSec: block.timestamp, receipts };
     },
     headerTx(c) {
-      if (c.pub.length !== 4) throw new Error(`HeaderQuorum has 4 public inputs, got ${c.pub.length}`);
+      if (c.pub.length !== 4) throw new Error(`a header proof has 4 public inputs, got ${c.pub.length}`);
+      const kind = HEADER_PROOF_KIND[c.kind ?? "aggregated"];
       return {
         to: a.lightClient,
         abi: LIGHT_CLIENT_ABI,
-        data: encodeFunctionData({ abi: LIGHT_CLIENT_ABI, functionName: "submitHeader", args: [proof8(c), c.pub as unknown as readonly [bigint, bigint, bigint, bigint]] }),
+        data: encodeFunctionData({ abi: LIGHT_CLIENT_ABI, functionName: "submitHeader", args: [kind, proof8(c), c.pub as unknown as readonly [bigint, bigint, bigint, bigint]] }),
       };
     },
     settleTx(m, c) {

@@ -9,6 +9,8 @@ export interface BackoffOptions {
   maxMs?: number;
   /** Give up after this many attempts (Infinity: keep trying until aborted). */
   maxAttempts?: number;
+  /** Give up rather than wait past this time (ms since epoch). */
+  deadline?: number;
   /** Called before each wait (for logs/metrics). */
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
   signal?: AbortSignal;
@@ -79,7 +81,12 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Ba
     } catch (e) {
       if (!isTransient(e)) throw e;
       if (attempt >= max) throw new GaveUpError(attempt, e);
-      const d = backoffDelay(attempt, opts.baseMs, opts.maxMs, opts.random);
+      let d = backoffDelay(attempt, opts.baseMs, opts.maxMs, opts.random);
+      if (opts.deadline !== undefined) {
+        const left = opts.deadline - Date.now();
+        if (left <= 0) throw new GaveUpError(attempt, e);
+        d = Math.min(d, left);
+      }
       opts.onRetry?.(e, attempt, d);
       await sleep(d, opts.signal);
     }

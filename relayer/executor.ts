@@ -1,25 +1,21 @@
-// Runs one claimed job through its phases, resuming from whatever state the row records:
-//   header/rotation: check the light client (stored or superseded -> done), prove the signed
-//     header (or re-use the stored proof), submit HomeLightClient.submitHeader;
-//   settle/default: check the Away receipt (closed -> done), wait until the light client has a
-//     header at or above the result's height, build the settlement material at that height
-//     and prove it (or re-use the stored proof), submit AtomicSettlement.settle/recordDefault;
-//   receipt: POST the Away receipt to Home so it releases or slashes the collateral.
-// The lease is renewed while the job runs; every write is fenced by ownership.
-import { OUTCOME_OPEN } from "../home/model/leaves.ts";
-import { backoffDelay, isTransient } from "./backoff.ts";
-import type { Job, JobPatch } from "./jobs.ts";
+// Runs one claimed job's phase (proving or submitting) with its kind's handler (handlers/) and
+// applies the typed outcome to the store: confirmed, proved (the submission pool takes it),
+// waiting (a precondition; not an attempt), retried with backoff and a warning naming the cause
+// (a settlement never after its deadline; transactions that ended are moved to the job's cause
+// record first, so the next try signs a fresh one), expired, or failed. The lease is renewed
+// while the job runs; every write is fenced by ownership.
+import { backoffDelay } from "./backoff.ts";
+import { causeOfError } from "./handlers/common.ts";
+import { HANDLERS } from "./handlers/index.ts";
+import type { AwayRuntime, JobContext, JobHandler, Outcome } from "./handlers/types.ts";
+import { causeLine, withCause, type Cause, type Job, type JobKind, type JobPatch } from "./jobs.ts";
 import type { Logger } from "./log.ts";
 import type { RelayerMetrics } from "./metrics.ts";
-import type { AwayPort, Groth16Calldata, HomeSource, ProverPort, SettlementMaterial } from "./ports.ts";
-import type { JobStore } from "./store/types.ts";
-import { LostJobError, type SubmitOutcome, type Submitter, type TxIntent } from "./submit.ts";
+import type { HomeSource, ProverPort } from "./ports.ts";
+import type { JobStore, Phase } from "./store/types.ts";
+import { LostJobError, minedRecord, type SubmitOutcome } from "./submit.ts";
 
-export interface AwayRuntime {
-  port: AwayPort;
-  submitter: Submitter;
-  name: string;
-}
+export type { AwayRuntime } from "./handlers/types.ts";
 
 export interface ExecutorDeps {
   store: JobStore;
@@ -31,8 +27,10 @@ export interface ExecutorDeps {
   workerId: string;
   leaseMs: number;
   pollIntervalMs: number;
-  /** Permanent (non-revert) errors tolerated before a job is marked failed. */
-  maxAttempts?: number;
+  /** Backoff of retried jobs. */
+  retry: { baseMs: number; maxMs: number };
+  /** The latest Home height the relayer knows (a fresher header for a stale settlement). */
+  homeHeight(): Promise<bigint>;
   /** Progress callback (the main job prints progress and measures latency with it). */
   onEvent?: (e: JobEvent) => void;
 }
@@ -42,7 +40,11 @@ export type JobEvent =
   | { type: "proved"; key: string; kind: Job["kind"]; chainId: number; seconds: number }
   | { type: "sent"; key: string; kind: Job["kind"]; chainId: number; txHash: string }
   | { type: "confirmed"; key: string; kind: Job["kind"]; chainId: number; how: string; txHash?: string; gasUsed?: bigint; blockNumber?: bigint; detail?: string }
+  | { type: "retry"; key: string; kind: Job["kind"]; chainId: number; cause: Cause; retryInMs: number }
+  | { type: "expired"; key: string; kind: Job["kind"]; chainId: number; reason: string }
   | { type: "failed"; key: string; kind: Job["kind"]; chainId: number; reason: string };
+
+export type ExecutionResult = Outcome["type"] | "released" | "lost";
 
 function emit(d: ExecutorDeps, e: JobEvent): void {
   try {
@@ -52,23 +54,28 @@ function emit(d: ExecutorDeps, e: JobEvent): void {
   }
 }
 
-/** Thrown inside a job to put it back for later (not an error). */
-class Defer extends Error {
-  constructor(readonly reason: string, readonly delayMs: number) {
-    super(reason);
-  }
+/** The phase a job is in: proving until its proof is stored (receipts have none). */
+export function phaseOf(job: Job): Phase {
+  return job.kind !== "receipt" && job.proof === null && (job.state === "pending" || job.state === "claimed" || job.state === "proving") ? "prove" : "submit";
 }
 
-interface StoredSettlementProof {
-  material: SettlementMaterial;
-  calldata: Groth16Calldata;
+/** Wait for a precondition: short, and never longer than a poll or two. */
+const waitDelay = (d: ExecutorDeps, o: Extract<Outcome, { type: "wait" }>) => Math.max(50, o.delayMs ?? d.pollIntervalMs);
+
+/**
+ * Delay before a retry: backoff over the job's recent failures, but leaving one attempt before the
+ * deadline when there is one (half the time left, at least 250 ms).
+ */
+function retryDelay(d: ExecutorDeps, job: Job, retryBefore: number | undefined): number {
+  const backoff = backoffDelay(job.causes.length + 1, d.retry.baseMs, d.retry.maxMs);
+  if (retryBefore === undefined) return backoff;
+  const left = retryBefore - Date.now();
+  return left <= 0 ? backoff : Math.max(250, Math.min(backoff, Math.floor(left / 2)));
 }
 
-export const HEADER_DONE_ERRORS = ["HeightNotIncreasing"];
-export const SETTLE_DONE_ERRORS = ["ReceiptExists"];
-
-export async function executeJob(job: Job, d: ExecutorDeps, shutdown: AbortSignal): Promise<"confirmed" | "failed" | "released" | "lost"> {
-  const log = d.log.child({ job: job.key, attempt: job.attempts });
+export async function executeJob(job: Job, d: ExecutorDeps, shutdown: AbortSignal): Promise<ExecutionResult> {
+  const phase = phaseOf(job);
+  const log = d.log.child({ job: job.key, phase, attempt: job.attempts });
   const local = new AbortController();
   const onShutdown = () => local.abort(new Error("shutting down"));
   shutdown.addEventListener("abort", onShutdown, { once: true });
@@ -90,25 +97,23 @@ export async function executeJob(job: Job, d: ExecutorDeps, shutdown: AbortSigna
     }
     Object.assign(job, patch);
   };
-  const finish = async (patch: JobPatch): Promise<void> => {
-    await update(patch);
-    await d.store.release(job.key, d.workerId);
-  };
 
+  // set when the submitter returned a final outcome: the job's transactions of this round are
+  // mined or were never sent, so a retry may drop them; after an exception they are kept and resumed
+  const round = { ended: false };
   try {
-    const outcome = await runPhases(job, d, update, local.signal, log);
-    if (outcome.status === "confirmed") {
-      await finish({ state: "confirmed", lastError: null });
-      log.info("job confirmed", { how: outcome.how, txHash: outcome.txHash, gasUsed: outcome.gasUsed, detail: outcome.detail });
-      emit(d, { type: "confirmed", key: job.key, kind: job.kind, chainId: job.chainId, how: outcome.how, txHash: outcome.txHash, gasUsed: outcome.gasUsed, blockNumber: outcome.blockNumber, detail: outcome.detail });
-      return "confirmed";
+    const away = d.aways.get(job.chainId);
+    let outcome: Outcome;
+    if (!away) outcome = { type: "wait", reason: `no Away chain ${job.chainId} configured in this worker`, delayMs: 60_000 };
+    else {
+      try {
+        outcome = await runHandler(job, d, away, update, local.signal, log, phase, round);
+      } catch (e) {
+        if (lost || e instanceof LostJobError || shutdown.aborted) throw e;
+        outcome = { type: "retry", cause: causeOfError(e) };
+      }
     }
-    await finish({ state: "failed", lastError: outcome.reason });
-    await failDependents(job, d, outcome.reason, log);
-    d.metrics.failures.inc({ kind: job.kind, permanent: "true" });
-    log.error("job failed", { reason: outcome.reason, txHash: outcome.txHash });
-    emit(d, { type: "failed", key: job.key, kind: job.kind, chainId: job.chainId, reason: outcome.reason });
-    return "failed";
+    return await apply(job, outcome, d, update, log, round.ended);
   } catch (e) {
     if (lost || e instanceof LostJobError) {
       log.warn("lost the job's lease; another worker may take it");
@@ -119,144 +124,153 @@ export async function executeJob(job: Job, d: ExecutorDeps, shutdown: AbortSigna
       log.info("released job on shutdown", { state: job.state });
       return "released";
     }
-    if (e instanceof Defer) {
-      // waiting is not an attempt: give back the one the claim counted
-      await d.store.release(job.key, d.workerId, { notBefore: Date.now() + e.delayMs, lastError: e.reason, attempts: Math.max(0, job.attempts - 1) });
-      log.debug("job deferred", { reason: e.reason });
-      return "released";
-    }
-    const msg = (e as Error)?.message?.split("\n")[0] ?? String(e);
-    const transient = isTransient(e);
-    const permanent = !transient && job.attempts >= (d.maxAttempts ?? 5);
-    d.metrics.failures.inc({ kind: job.kind, permanent: String(permanent) });
-    if (permanent) {
-      await d.store.update(job.key, d.workerId, { state: "failed", lastError: msg });
-      await d.store.release(job.key, d.workerId, { state: "failed" });
-      await failDependents(job, d, msg, log);
-      log.error("job failed", { error: msg, attempts: job.attempts });
-      emit(d, { type: "failed", key: job.key, kind: job.kind, chainId: job.chainId, reason: msg });
-      return "failed";
-    }
-    const delay = backoffDelay(job.attempts, 500, 30_000);
-    await d.store.release(job.key, d.workerId, { notBefore: Date.now() + delay, lastError: msg }).catch(() => {});
-    log.warn("job attempt failed; will retry", { error: msg, transient, retryInMs: delay });
-    return "released";
+    throw e;
   } finally {
     clearInterval(beat);
     shutdown.removeEventListener("abort", onShutdown);
   }
 }
 
-async function failDependents(job: Job, d: ExecutorDeps, reason: string, log: Logger): Promise<void> {
-  try {
-    const keys = await d.store.failDependents(job.key, reason);
-    if (keys.length) log.warn("failed the jobs waiting on this one", { dependents: keys });
-  } catch (e) {
-    log.warn("could not fail dependents", { error: (e as Error).message });
-  }
-}
-
-async function runPhases(
+function runHandler(
   job: Job,
   d: ExecutorDeps,
+  away: AwayRuntime,
   update: (p: JobPatch) => Promise<void>,
   signal: AbortSignal,
   log: Logger,
-): Promise<SubmitOutcome> {
-  if (job.kind === "receipt") {
-    const auctionId = BigInt(job.payload.auctionId as bigint);
-    const r = await d.home.postReceipt(job.chainId, auctionId);
-    return { status: "confirmed", how: r === "already" ? "already-done" : "mined", detail: `Home receipt ${r}` };
-  }
-  const away = d.aways.get(job.chainId);
-  if (!away) throw new Defer(`no Away chain ${job.chainId} configured in this worker`, 60_000);
-  const port = away.port;
-  const submitVia = async (intent: () => TxIntent, alreadyDone: () => Promise<boolean>): Promise<SubmitOutcome> => {
-    const out = await away.submitter.run(
-      job,
-      {
-        record: async (r) => {
-          try {
-            await update({ state: r.state, txHash: r.txHash, nonce: r.nonce, rawTx: r.rawTx });
-            if (r.state === "submitted") emit(d, { type: "sent", key: job.key, kind: job.kind, chainId: job.chainId, txHash: r.txHash });
-            return true;
-          } catch (e) {
-            if (e instanceof LostJobError) return false;
-            throw e;
-          }
-        },
-        alreadyDone,
-        build: async () => intent(),
-      },
-      signal,
-    );
-    d.metrics.submissions.inc({ chain: away.name, kind: job.kind, outcome: out.status === "confirmed" ? out.how : "failed" });
-    return out;
-  };
-
-  if (job.kind === "header" || job.kind === "rotation") {
-    const height = BigInt(job.payload.height as bigint);
-    const epoch = BigInt(job.payload.epoch as bigint);
-    const done = async () => {
-      const lc = await port.lightClientState();
-      if (job.kind === "rotation" && lc.epoch > epoch) return true;
-      if (await port.headerStored(height)) return true;
-      return job.kind === "header" && lc.hasHeaders && lc.latestHeight >= height; // superseded by a newer header
-    };
-    if (!job.txHash) {
-      if (await done()) return { status: "confirmed", how: "already-done", detail: "light client already has it" };
-      const lc = await port.lightClientState();
-      if (lc.epoch < epoch) throw new Defer(`light client is at epoch ${lc.epoch}, header is in epoch ${epoch}`, d.pollIntervalMs);
-    }
-    let calldata = job.proof as Groth16Calldata | null;
-    if (!calldata) {
-      await update({ state: "proving" });
-      const sh = await d.home.signedHeader(height);
-      const t0 = performance.now();
-      calldata = await d.prover.proveHeader(sh);
-      const secs = (performance.now() - t0) / 1000;
+  phase: Phase,
+  round: { ended: boolean },
+): Promise<Outcome> {
+  const ctx: JobContext<JobKind> = {
+    job,
+    home: d.home,
+    prover: d.prover,
+    away,
+    store: d.store,
+    log,
+    signal,
+    update,
+    homeHeight: d.homeHeight,
+    submit: async (intent, alreadyDone) => {
+      const out = await submitVia(job, d, away, update, intent, alreadyDone, signal);
+      round.ended = true;
+      return out;
+    },
+    proved: (seconds, fields) => {
       d.metrics.proofs.inc({ kind: job.kind });
-      d.metrics.proofSeconds.observe({ kind: job.kind }, secs);
-      await update({ state: "proved", proof: calldata });
-      log.info("header proved", { height, seconds: Number(secs.toFixed(3)) });
-      emit(d, { type: "proved", key: job.key, kind: job.kind, chainId: job.chainId, seconds: secs });
-    }
-    const cd = calldata;
-    const out = await submitVia(() => ({ ...port.headerTx(cd), doneErrors: HEADER_DONE_ERRORS }), done);
-    return out;
-  }
+      d.metrics.proofSeconds.observe({ kind: job.kind }, seconds);
+      log.info(`${job.kind} proved`, { ...fields, seconds: Number(seconds.toFixed(3)) });
+      emit(d, { type: "proved", key: job.key, kind: job.kind, chainId: job.chainId, seconds });
+    },
+    settled: async (blockNumber, clearedAt) => {
+      try {
+        const block = await away.submitter.client.getBlock({ blockNumber });
+        d.metrics.settlementLatency.observe({ chain: away.name }, Math.max(0, Number(block.timestamp - clearedAt)));
+      } catch {
+        /* a metric only */
+      }
+    },
+  };
+  const handler = HANDLERS[job.kind] as JobHandler<JobKind>;
+  if (phase === "prove") return handler.prove ? handler.prove(ctx) : Promise.resolve({ type: "proved" });
+  return handler.submit(ctx);
+}
 
-  // settle / default
-  const auctionId = BigInt(job.payload.auctionId as bigint);
-  const minHeight = BigInt(job.payload.minHeight as bigint);
-  const done = async () => ((await port.receipt(auctionId))?.outcome ?? OUTCOME_OPEN) !== OUTCOME_OPEN;
-  if (!job.txHash && (await done())) return { status: "confirmed", how: "already-done", detail: "Away already has a closed receipt" };
-  let stored = job.proof as StoredSettlementProof | null;
-  if (!stored) {
-    const lc = await port.lightClientState();
-    if (!lc.hasHeaders || lc.latestHeight < minHeight) {
-      throw new Defer(`light client at height ${lc.latestHeight}, result needs ${minHeight}`, d.pollIntervalMs);
-    }
-    await update({ state: "proving" });
-    const material = await d.home.settlementMaterial(auctionId, lc.latestHeight, job.chainId);
-    const t0 = performance.now();
-    const calldata = await d.prover.proveSettlement(material);
-    const secs = (performance.now() - t0) / 1000;
-    d.metrics.proofs.inc({ kind: job.kind });
-    d.metrics.proofSeconds.observe({ kind: job.kind }, secs);
-    stored = { material, calldata };
-    await update({ state: "proved", proof: stored });
-    log.info("settlement proved", { auctionId, height: material.height, seconds: Number(secs.toFixed(3)) });
-    emit(d, { type: "proved", key: job.key, kind: job.kind, chainId: job.chainId, seconds: secs });
-  }
-  const s = stored;
-  const out = await submitVia(
-    () => ({ ...(job.kind === "settle" ? port.settleTx(s.material, s.calldata) : port.defaultTx(s.material, s.calldata)), doneErrors: SETTLE_DONE_ERRORS }),
-    done,
+async function submitVia(
+  job: Job,
+  d: ExecutorDeps,
+  away: AwayRuntime,
+  update: (p: JobPatch) => Promise<void>,
+  intent: Parameters<JobContext<JobKind>["submit"]>[0],
+  alreadyDone: () => Promise<boolean>,
+  signal: AbortSignal,
+): Promise<SubmitOutcome> {
+  const out = await away.submitter.run(
+    job,
+    {
+      record: async (r) => {
+        try {
+          await update({ state: r.state, txHash: r.txHash, nonce: r.nonce, rawTx: r.rawTx, txs: r.txs });
+          if (r.state === "submitted") emit(d, { type: "sent", key: job.key, kind: job.kind, chainId: job.chainId, txHash: r.txHash });
+          return true;
+        } catch (e) {
+          if (e instanceof LostJobError) return false;
+          throw e;
+        }
+      },
+      alreadyDone,
+      build: async () => intent(),
+    },
+    signal,
   );
-  if (out.status === "failed" && job.kind === "default" && /DeadlineNotReached/.test(out.reason)) {
-    await update({ txHash: null, nonce: null, rawTx: null, state: "proved" });
-    throw new Defer("deadline not reached on the Away chain yet", d.pollIntervalMs * 2);
+  d.metrics.submissions.inc({ chain: away.name, kind: job.kind, outcome: out.status === "confirmed" ? out.how : "failed" });
+  if (out.status === "confirmed" && out.how === "mined" && job.txs[0]) {
+    d.metrics.submittedSeconds.observe({ chain: away.name, kind: job.kind }, (Date.now() - job.txs[0].at) / 1000);
   }
   return out;
 }
+
+/** The row's transaction fields for the next try: the ended round's transactions are dropped (none can be mined any more). */
+const NO_TX: JobPatch = { txHash: null, nonce: null, rawTx: null, txs: [] };
+
+async function apply(job: Job, o: Outcome, d: ExecutorDeps, update: (p: JobPatch) => Promise<void>, log: Logger, roundEnded: boolean): Promise<ExecutionResult> {
+  const base = { key: job.key, kind: job.kind, chainId: job.chainId };
+  const finish = async (patch: JobPatch) => {
+    await update(patch);
+    await d.store.release(job.key, d.workerId);
+  };
+  switch (o.type) {
+    case "done":
+      await finish({ state: "confirmed", lastError: null, ...minedRecord(job.txs, o.txHash) });
+      d.metrics.outcomes.inc({ kind: job.kind, outcome: "confirmed" });
+      log.info("job confirmed", { how: o.how, txHash: o.txHash, gasUsed: o.gasUsed, detail: o.detail });
+      emit(d, { type: "confirmed", ...base, how: o.how, txHash: o.txHash, gasUsed: o.gasUsed, blockNumber: o.blockNumber, detail: o.detail });
+      return "done";
+    case "proved":
+      await d.store.release(job.key, d.workerId, job.state === "proved" ? {} : { state: "proved" });
+      return "proved";
+    case "wait": {
+      const delay = waitDelay(d, o);
+      // waiting is not an attempt: give back the one the claim counted
+      await d.store.release(job.key, d.workerId, { notBefore: Date.now() + delay, lastError: o.reason, attempts: Math.max(0, job.attempts - 1) });
+      log.debug("job waits", { reason: o.reason, retryInMs: delay });
+      return "wait";
+    }
+    case "retry": {
+      const delay = retryDelay(d, job, o.retryBefore);
+      const causes = withCause(job.causes, { ...o.cause, at: Date.now(), ...(o.txHash ? { txHash: o.txHash } : {}) });
+      const next: JobPatch = { notBefore: Date.now() + delay, lastError: causeLine(o.cause), causes };
+      const inFlight = job.state === "submitting" || job.state === "submitted";
+      if (inFlight && !roundEnded) {
+        // not decided by the chain (an exception while tracking): keep the transactions, resume them
+      } else {
+        if (job.txs.length || job.txHash) Object.assign(next, NO_TX);
+        if (o.reprove) Object.assign(next, { state: "pending", proof: null });
+        else if (inFlight) next.state = job.proof === null ? "pending" : "proved";
+      }
+      if (o.payload) next.payload = o.payload;
+      await update(next);
+      await d.store.release(job.key, d.workerId);
+      d.metrics.retries.inc({ kind: job.kind, cause: o.cause.name });
+      d.metrics.failures.inc({ kind: job.kind, permanent: "false" });
+      log.warn("job attempt failed; will retry", { cause: o.cause.name, causeKind: o.cause.kind, error: o.cause.message, retryInMs: delay, reprove: o.reprove ?? false, txHash: o.txHash });
+      emit(d, { type: "retry", ...base, cause: o.cause, retryInMs: delay });
+      return "retry";
+    }
+    case "expired":
+    case "failed": {
+      const reason = causeLine(o.cause);
+      await finish({ state: o.type, lastError: reason, causes: withCause(job.causes, { ...o.cause, at: Date.now() }) });
+      d.metrics.outcomes.inc({ kind: job.kind, outcome: o.type });
+      if (o.type === "failed") {
+        d.metrics.failures.inc({ kind: job.kind, permanent: "true" });
+        log.error("job failed: no retry can clear this cause", { cause: o.cause.name, error: o.cause.message });
+      } else {
+        log.warn("settlement window closed: the job expired; a default follows", { cause: o.cause.name, error: o.cause.message });
+      }
+      emit(d, { type: o.type, ...base, reason });
+      return o.type;
+    }
+  }
+}
+

@@ -6,7 +6,7 @@
 // a refusal is decided by its code.
 import { HomeApiError, HomeClient, settlementInputs, settlementPayloads, type HomeErrorCode } from "../home/api/index.ts";
 import { KIND_AUCTION_RESULT, splitAwayBinding, type Address } from "../home/model/index.ts";
-import { withRetry } from "./backoff.ts";
+import { withRetry, type BackoffOptions } from "./backoff.ts";
 import type { HomeAuction, HomeSource, HomeView, SettlementMaterial } from "./ports.ts";
 
 /**
@@ -32,7 +32,7 @@ export class HomeNotYetError extends Error {
   }
 }
 
-export function httpHomeSource(baseUrl: string, opts: { timeoutMs?: number; onRetry?: () => void; maxAttempts?: number } = {}): HomeSource {
+export function httpHomeSource(baseUrl: string, opts: { timeoutMs?: number; onRetry?: BackoffOptions["onRetry"]; maxAttempts?: number } = {}): HomeSource {
   const home = new HomeClient(baseUrl, {
     timeoutMs: opts.timeoutMs,
     run: (request) => withRetry(request, { maxAttempts: opts.maxAttempts ?? 6, baseMs: 200, maxMs: 5_000, onRetry: opts.onRetry }),

@@ -1,24 +1,39 @@
-// The planner: a pure function of (Home view, Away views, job table) -> new jobs.
-// Per Away chain, for each cleared auction bound to that chain's AtomicSettlement:
-// - a closed receipt on Away not yet consumed on Home -> `receipt` job (carry it back);
-// - before the deadline, no settle job yet -> `settle` job (an open receipt, with some fills
-//   settled, still takes settle attempts for the rest);
-// - after the deadline (Away clock), not closed, no live settle job -> `default` job (the Away
-//   contract extends the deadline by pauses and answers DeadlineNotReached until then);
-// - a settle/default job needs a proven header at or above the result's height: if the light
-//   client is behind, plan the header (one, at the highest height needed) and, when that
-//   height is in a later epoch, the epoch-ending headers (`rotation` jobs) of every epoch from
-//   the client's current one, each depending on the previous so they land in order.
-// Job keys are deterministic, so running the planner twice on the same inputs plans nothing new.
+// The planner: a pure function of (Home view, Away views, job table) -> changes to the job table.
+// Per Away chain:
+// - liveness: the light client follows Home's epochs as they end: a `rotation` job (the
+//   epoch-ending header) for every finished epoch from the client's current one, each depending
+//   on the previous, whether or not a settlement needs it, so a settlement after idle time needs
+//   at most the header of the current epoch;
+// - for each cleared auction bound to that chain's AtomicSettlement:
+//   - a closed receipt on Away not yet consumed on Home -> `receipt` job (carry it back);
+//   - no settle job yet -> `settle` job (it reads the pause-extended deadline from the chain and
+//     retries what can clear until then; an open receipt takes settle attempts for the rest);
+//   - the settle job expired or failed, the deadline passed (Away clock; the contract extends it by
+//     pauses and answers DeadlineNotReached until then) -> `default` job;
+// - every live settle/default job needs a header at or above its `minHeight`: the lowest live
+//   header or rotation job at or above it, else a `header` job at the highest height needed (in
+//   the current epoch, after its rotation). A job whose dependency failed or is too low (it asked
+//   for a fresher header) is pointed at the right one.
+// - a failed rotation, header or receipt that is still needed is planned again (revived), so no
+//   job row blocks re-planning forever.
+// Job keys are deterministic, so running the planner twice on the same inputs changes nothing.
 import { OUTCOME_OPEN } from "../home/model/leaves.ts";
-import { jobKey, TERMINAL_STATES, type JobState, type NewJob } from "./jobs.ts";
+import { isTerminal, jobKey, PRIORITY, type JobKind, type JobSummary, type NewJob } from "./jobs.ts";
 import type { AwayView, HomeView } from "./ports.ts";
 
 export interface PlanInput {
   home: HomeView;
   aways: AwayView[];
-  /** Existing jobs: key -> state. */
-  jobs: Map<string, JobState>;
+  /** Existing jobs by key. */
+  jobs: Map<string, JobSummary>;
+}
+
+export interface Plan {
+  insert: NewJob[];
+  /** Failed jobs that are needed again. */
+  revive: string[];
+  /** Live jobs to point at another dependency (null: none needed). */
+  repoint: { key: string; dependsOn: string | null }[];
 }
 
 /** Epoch of a Home height: the first epoch whose ending height is >= h, else the current one. */
@@ -27,88 +42,106 @@ export function epochOfHeight(home: HomeView, h: bigint): bigint {
   return home.latestEpoch;
 }
 
-export function plan(input: PlanInput): NewJob[] {
-  const out: NewJob[] = [];
+/** Kinds the planner plans again after a failure (settlements expire into defaults instead). */
+const REVIVABLE: readonly JobKind[] = ["rotation", "header", "receipt", "default"];
+
+type HeaderJob = { key: string; height: bigint };
+
+export function plan(input: PlanInput): Plan {
+  const out: Plan = { insert: [], revive: [], repoint: [] };
   const planned = new Map<string, NewJob>();
-  const add = (j: NewJob) => {
-    if (input.jobs.has(j.key) || planned.has(j.key)) return;
-    planned.set(j.key, j);
-    out.push(j);
+  /** Make sure the job exists and is not failed; returns its key. */
+  const want = (j: NewJob): string => {
+    const have = input.jobs.get(j.key);
+    if (!have && !planned.has(j.key)) {
+      planned.set(j.key, j);
+      out.insert.push(j);
+    } else if (have?.state === "failed" && REVIVABLE.includes(have.kind) && !out.revive.includes(j.key)) {
+      out.revive.push(j.key);
+    }
+    return j.key;
   };
-  /** A dependency is usable when it exists (or is planned now) and has not failed. */
-  const dep = (key: string | null): string | null => {
-    if (!key) return null;
-    if (planned.has(key)) return key;
-    const s = input.jobs.get(key);
-    return s !== undefined && s !== "failed" ? key : null;
-  };
+  const usable = (key: string) => planned.has(key) || out.revive.includes(key) || (input.jobs.has(key) && input.jobs.get(key)!.state !== "failed");
 
   for (const away of input.aways) {
     const chainId = away.chainId;
     const lc = away.lightClient;
     const covered = (h: bigint) => lc.hasHeaders && lc.latestHeight >= h;
-    const wanted: { kind: "settle" | "default"; auctionId: bigint; minHeight: bigint }[] = [];
+    const ends = new Map(input.home.epochEnds.map((e) => [e.epoch, e.height]));
 
+    // 1. rotations as epochs end
+    const headers: HeaderJob[] = [];
+    let prev: string | null = null;
+    for (let e = lc.epoch; e < input.home.latestEpoch; e++) {
+      const height = ends.get(e);
+      if (height === undefined) break; // Home has not told us where epoch e ended: cannot plan past it yet
+      const key: string = want({ key: jobKey("rotation", chainId, e), kind: "rotation", chainId, subject: String(e), payload: { epoch: e, height }, dependsOn: prev });
+      headers.push({ key, height });
+      prev = key;
+    }
+    const rotationBefore = (epoch: bigint): string | null => (epoch > lc.epoch ? jobKey("rotation", chainId, epoch - 1n) : null);
+    for (const [key, j] of input.jobs) {
+      if (j.chainId === chainId && j.kind === "header" && !isTerminal(j.state)) headers.push({ key, height: j.payload.height });
+    }
+
+    // 2. settlements, defaults, receipts
+    type Need = { key: string; minHeight: bigint; dependsOn: string | null; fresh?: NewJob };
+    const needs: Need[] = [];
     for (const a of input.home.auctions) {
       if (a.awayChainId !== chainId || a.awayContract.toLowerCase() !== away.settlement.toLowerCase()) continue;
       const receipt = away.receipts.get(a.auctionId);
+      const subject = String(a.auctionId);
       if (receipt && receipt.outcome !== OUTCOME_OPEN) {
         if (!a.receiptConsumed) {
-          add({
-            key: jobKey("receipt", chainId, a.auctionId), kind: "receipt", chainId, subject: String(a.auctionId),
-            payload: { auctionId: a.auctionId, outcome: receipt.outcome },
-          });
+          want({ key: jobKey("receipt", chainId, a.auctionId), kind: "receipt", chainId, subject, payload: { auctionId: a.auctionId, outcome: receipt.outcome } });
         }
         continue;
       }
       if (a.receiptConsumed) continue;
-      const settleState = input.jobs.get(jobKey("settle", chainId, a.auctionId));
-      const pastDeadline = away.nowSec > a.settleDeadline;
-      if (!pastDeadline) {
-        if (settleState === undefined) wanted.push({ kind: "settle", auctionId: a.auctionId, minHeight: a.height });
-      } else if (!input.jobs.has(jobKey("default", chainId, a.auctionId)) && (settleState === undefined || TERMINAL_STATES.includes(settleState))) {
-        wanted.push({ kind: "default", auctionId: a.auctionId, minHeight: a.height });
+      const settleKey = jobKey("settle", chainId, a.auctionId);
+      const settle = input.jobs.get(settleKey);
+      const payload = { auctionId: a.auctionId, minHeight: a.height };
+      if (!settle) {
+        needs.push({ key: settleKey, minHeight: a.height, dependsOn: null, fresh: { key: settleKey, kind: "settle", chainId, subject, payload } });
+      } else if (isTerminal(settle.state) && away.nowSec > a.settleDeadline) {
+        const defaultKey = jobKey("default", chainId, a.auctionId);
+        const existing = input.jobs.get(defaultKey);
+        if (!existing) needs.push({ key: defaultKey, minHeight: a.height, dependsOn: null, fresh: { key: defaultKey, kind: "default", chainId, subject, payload } });
+        else if (existing.state === "failed") want({ key: defaultKey, kind: "default", chainId, subject, payload });
       }
     }
-
-    // Headers the wanted jobs need.
-    let headerKey: string | null = null;
-    const needed = wanted.filter((w) => !covered(w.minHeight)).map((w) => w.minHeight);
-    if (needed.length > 0) {
-      const target = needed.reduce((m, h) => (h > m ? h : m));
-      const targetEpoch = epochOfHeight(input.home, target);
-      const ends = new Map(input.home.epochEnds.map((e) => [e.epoch, e.height]));
-      let prev: string | null = null;
-      let ok = true;
-      for (let e = lc.epoch; e < targetEpoch; e++) {
-        const h = ends.get(e);
-        if (h === undefined) {
-          ok = false; // Home has not told us where epoch e ended: cannot plan past it yet
-          break;
-        }
-        const key = jobKey("rotation", chainId, e);
-        add({ key, kind: "rotation", chainId, subject: String(e), payload: { epoch: e, height: h }, dependsOn: dep(prev) });
-        prev = key;
-      }
-      if (ok) {
-        if (ends.get(targetEpoch) === target) {
-          headerKey = jobKey("rotation", chainId, targetEpoch);
-          add({ key: headerKey, kind: "rotation", chainId, subject: String(targetEpoch), payload: { epoch: targetEpoch, height: target }, dependsOn: dep(prev) });
-        } else {
-          headerKey = jobKey("header", chainId, target);
-          add({ key: headerKey, kind: "header", chainId, subject: String(target), payload: { height: target, epoch: targetEpoch }, dependsOn: dep(prev) });
-        }
-      }
+    for (const [key, j] of input.jobs) {
+      if (j.chainId !== chainId || isTerminal(j.state) || (j.kind !== "settle" && j.kind !== "default")) continue;
+      needs.push({ key, minHeight: j.payload.minHeight, dependsOn: j.dependsOn });
     }
 
-    for (const w of wanted) {
-      if (!covered(w.minHeight) && !headerKey) continue; // wait until the header can be planned
-      add({
-        key: jobKey(w.kind, chainId, w.auctionId), kind: w.kind, chainId, subject: String(w.auctionId),
-        payload: { auctionId: w.auctionId, minHeight: w.minHeight },
-        dependsOn: covered(w.minHeight) ? null : dep(headerKey),
-      });
+    // 3. the header each of them waits for
+    const lowestAtOrAbove = (h: bigint): HeaderJob | undefined =>
+      headers.filter((x) => x.height >= h && usable(x.key)).reduce<HeaderJob | undefined>((best, x) => (!best || x.height < best.height ? x : best), undefined);
+    const uncovered = needs.filter((n) => !covered(n.minHeight) && !lowestAtOrAbove(n.minHeight));
+    if (uncovered.length > 0) {
+      const target = uncovered.map((n) => n.minHeight).reduce((m, h) => (h > m ? h : m));
+      const epoch = epochOfHeight(input.home, target);
+      const dep = rotationBefore(epoch);
+      if (dep === null || usable(dep)) {
+        const key = want({ key: jobKey("header", chainId, target), kind: "header", chainId, subject: String(target), payload: { height: target, epoch }, dependsOn: dep });
+        headers.push({ key, height: target });
+      }
+    }
+    /** The job's dependency still serves it: confirmed, or a usable header job at or above its height. */
+    const dependencyServes = (n: Need): boolean => {
+      if (n.dependsOn === null) return covered(n.minHeight);
+      if (input.jobs.get(n.dependsOn)?.state === "confirmed") return true;
+      const h = headers.find((x) => x.key === n.dependsOn);
+      return h !== undefined && usable(h.key) && h.height >= n.minHeight;
+    };
+    for (const n of needs) {
+      const dep = covered(n.minHeight) ? null : (lowestAtOrAbove(n.minHeight)?.key ?? null);
+      if (!covered(n.minHeight) && dep === null) continue; // wait until its header can be planned
+      if (n.fresh) want({ ...n.fresh, dependsOn: dep });
+      else if (!dependencyServes(n)) out.repoint.push({ key: n.key, dependsOn: dep });
     }
   }
+  out.insert.sort((a, b) => (PRIORITY[a.kind] - PRIORITY[b.kind]) || (a.subject.length - b.subject.length) || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
   return out;
 }

@@ -1,6 +1,6 @@
 // The relayer's seams: what it reads from Home, what it reads from and sends to each Away
 // chain, and how it proves. The planner only sees the plain views (HomeView, AwayView);
-// the executor uses the ports. Real implementations: home-http.ts (the typed Home API client),
+// the job handlers use the ports. Real implementations: home-http.ts (the typed Home API client),
 // away-viem.ts (contracts via viem), prover-port.ts (prover/); tests plug in fakes.
 import type { Address, Hex } from "viem";
 import type { SettlementInputs } from "../home/api/index.ts";
@@ -18,7 +18,7 @@ export interface HomeAuction {
   awayContract: Address;
   /** First Home height whose state contains the result leaf. */
   height: bigint;
-  /** Unix seconds; after it an unsettled result gets a default receipt. */
+  /** Unix seconds; after it (extended by the light client's pauses) an unsettled result gets a default receipt. */
   settleDeadline: bigint;
   /** Home already consumed an Away receipt for this auction (collateral released/slashed). */
   receiptConsumed: boolean;
@@ -52,6 +52,14 @@ export interface Groth16Calldata {
   pub: bigint[];
 }
 
+/**
+ * A header proof: of the aggregated attestation circuit, or of the per-validator fallback (the
+ * light client's submitHeader is told which). Rows stored before `kind` existed read as "aggregated".
+ */
+export interface HeaderCalldata extends Groth16Calldata {
+  kind?: "aggregated" | "perValidator";
+}
+
 /** Everything a settlement (or default) proof and transaction need, at one Home height. */
 export interface SettlementMaterial {
   height: bigint;
@@ -59,12 +67,13 @@ export interface SettlementMaterial {
   proverArgs: SettlementInputs;
   /** ABI values for AtomicSettlement.settle/recordDefault. */
   result: AuctionResultPayload;
+  /** The result's lockups in ENCODING.md slot order. */
   lockups: LockupPayload[];
 }
 
 export interface HomeSource {
   view(): Promise<HomeView>;
-  /** Signed header at `height` (as the prover's proveHeaderQuorum takes it). */
+  /** Signed header at `height`, with its aggregate signature when Home made one (as the prover's proveHeader takes it). */
   signedHeader(height: bigint): Promise<SignedHeader>;
   /** Leaves, payloads and state proofs of one auction's settlement at `height`. */
   settlementMaterial(auctionId: bigint, height: bigint, chainId: number): Promise<SettlementMaterial>;
@@ -73,8 +82,19 @@ export interface HomeSource {
 }
 
 export interface ProverPort {
-  proveHeader(signedHeader: SignedHeader): Promise<Groth16Calldata>;
+  /** Aggregated proof when the header carries an aggregate signature, else the per-validator one where the profile has it. */
+  proveHeader(signedHeader: SignedHeader): Promise<HeaderCalldata>;
   proveSettlement(material: SettlementMaterial): Promise<Groth16Calldata>;
+}
+
+/** The settlement window of a result as the Away chain computes it now. */
+export interface SettlementWindow {
+  /** settleDeadline plus the light client's paused seconds since the result cleared (unix seconds). */
+  deadline: bigint;
+  /** The Away chain's latest block timestamp. */
+  nowSec: bigint;
+  /** The light client is paused (settlement reads and header submission refuse). */
+  paused: boolean;
 }
 
 export interface AwayPort {
@@ -85,7 +105,9 @@ export interface AwayPort {
   headerStored(height: bigint): Promise<boolean>;
   lightClientState(): Promise<AwayView["lightClient"]>;
   receipt(auctionId: bigint): Promise<ReceiptWord | null>;
-  headerTx(c: Groth16Calldata): TxIntent;
+  /** The result's pause-extended deadline, read from the light client's pause log. */
+  settlementWindow(result: Pick<AuctionResultPayload, "settleDeadline" | "clearedAt">): Promise<SettlementWindow>;
+  headerTx(c: HeaderCalldata): TxIntent;
   settleTx(m: SettlementMaterial, c: Groth16Calldata): TxIntent;
   defaultTx(m: SettlementMaterial, c: Groth16Calldata): TxIntent;
 }

@@ -1,8 +1,10 @@
-// ProverPort over prover/ (snarkjs Groth16 with its on-disk proof cache): header quorum
-// proofs of signed headers, settlement proofs of the material the Home source assembled.
+// ProverPort over prover/ (snarkjs Groth16 with its on-disk proof cache): header proofs of signed
+// headers (AggregatedHeaderQuorum from the aggregate signature by default, the per-validator
+// HeaderQuorum where the profile has it and Home made no aggregate), settlement proofs of the
+// material the Home source assembled.
 // Loaded lazily so a worker that never proves does not load snarkjs.
 import type { SignedHeader } from "../home/model/header.ts";
-import type { Groth16Calldata, ProverPort, SettlementMaterial } from "./ports.ts";
+import type { Groth16Calldata, HeaderCalldata, ProverPort, SettlementMaterial } from "./ports.ts";
 
 export interface ProverPortOptions {
   profile?: string;
@@ -14,10 +16,10 @@ export interface ProverPortOptions {
 export function defaultProver(opts: ProverPortOptions = {}): ProverPort {
   const load = () => import("../prover/prover.ts");
   return {
-    async proveHeader(sh: SignedHeader): Promise<Groth16Calldata> {
-      const { proveHeaderQuorum } = await load();
-      const r = await proveHeaderQuorum(sh, opts);
-      return { proof: r.calldata.proof, pub: r.calldata.pubSignals };
+    async proveHeader(sh: SignedHeader): Promise<HeaderCalldata> {
+      const { proveHeader } = await load();
+      const r = await proveHeader(sh, opts);
+      return { proof: r.calldata.proof, pub: r.calldata.pubSignals, kind: r.kind };
     },
     async proveSettlement(m: SettlementMaterial): Promise<Groth16Calldata> {
       const { proveSettlement } = await load();

@@ -1,18 +1,25 @@
-// The relayer service: a planner loop that follows Home and inserts jobs, `concurrency`
-// worker loops that claim and execute jobs, the metrics/health server, and a clean
-// shutdown (stop planning, let workers release their claims, close the store).
-// `startRelayer(config)` is the programmatic entry point used by `olzk relay` and `npm start`.
+// The relayer service: a startup check of every Away chain (its RPC serves the configured
+// chain id, a remote signer holds its account; refuse to start otherwise), the planner loop
+// (poller.ts), the proving and submission pools (workers.ts), the health monitor and the
+// metrics/health server, and a clean shutdown (stop planning, let workers release their claims,
+// close the store). `startRelayer(config)` is the programmatic entry point used by `olzk relay`
+// and `npm start`.
 import type { PublicClient } from "viem";
-import { backoffDelay, sleep } from "./backoff.ts";
-import type { AwayChainConfig, RelayerConfig } from "./config.ts";
-import { executeJob, type AwayRuntime, type JobEvent } from "./executor.ts";
+import { AwayRpc, AwayUnreachableError, faultLine } from "./away-rpc.ts";
+import { GaveUpError, withRetry } from "./backoff.ts";
+import { ConfigError, type AwayChainConfig, type RelayerConfig } from "./config.ts";
+import type { AwayRuntime, JobEvent } from "./executor.ts";
+import { HealthMonitor, TrackedHome } from "./health.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { RelayerMetrics, startMetricsServer, type MetricsServer } from "./metrics.ts";
-import { plan } from "./planner.ts";
+import { Poller } from "./poller.ts";
 import type { AwayPort, AwayView, HomeSource, HomeView, ProverPort } from "./ports.ts";
 import { openJobStore } from "./store/open.ts";
 import type { JobStore } from "./store/types.ts";
+import { SignerError, signerFor, type TxSigner } from "./signer.ts";
 import { Submitter } from "./submit.ts";
+import { workerIdentity } from "./worker-id.ts";
+import { runPools, Wakeup } from "./workers.ts";
 
 export interface RelayerDeps {
   /** Home API client (default: HTTP client of config.homeUrl). */
@@ -28,199 +35,214 @@ export interface RelayerDeps {
   plan?: boolean;
   /** Run workers (default true). */
   work?: boolean;
-  /** /healthz reports not ok when the last successful Home poll is older than this (default max(5 polls, 15 s)). */
-  healthStaleMs?: number;
-  /** Progress of jobs (proved, sent, confirmed, failed) and planning, e.g. for a terminal display. */
+  /** Progress of jobs (proved, sent, confirmed, retried, expired, failed) and planning, e.g. for a terminal display. */
   onEvent?: (e: JobEvent | { type: "planned"; keys: string[] }) => void;
 }
 
 export interface Relayer {
   readonly store: JobStore;
   readonly metrics: RelayerMetrics;
+  /** This process's worker id (its slots own jobs as `<workerId>/prove#i`, `<workerId>/submit#i`). */
   readonly workerId: string;
   /** URL of the metrics/health server, when enabled. */
   readonly metricsUrl: string | undefined;
-  /** Run one planner pass now (returns how many jobs were inserted). */
+  /** Run one planner pass now (returns how many jobs it inserted, revived or repointed). */
   pollOnce(): Promise<number>;
   /** Last views the planner saw. */
   lastViews(): { home?: HomeView; aways: AwayView[] };
-  /** Resolves when every job is terminal and nothing new was planned on the last poll. */
+  /** The /healthz verdict now. */
+  health(): ReturnType<HealthMonitor["check"]>;
+  /** Resolves true when every job is finished and nothing new was planned on the last poll. */
   idle(): Promise<boolean>;
   close(): Promise<void>;
 }
 
-export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}): Promise<Relayer> {
-  const log = deps.log ?? createLogger({ level: config.logLevel, base: { service: "relayer", worker: config.workerId } });
-  const metrics = deps.metrics ?? new RelayerMetrics(true);
-  const store = deps.store ?? (await openJobStore(config.database, config.dataDir));
-  const home = deps.home ?? (await import("./home-http.ts")).httpHomeSource(config.homeUrl, { onRetry: () => metrics.rpcRetries.inc({ target: "home" }) });
-  const proverOpts = { profile: config.prover.profile, cacheDir: config.prover.cacheDir };
-  let prover = deps.prover;
-  const proverPort = async (): Promise<ProverPort> => (prover ??= (await import("./prover-port.ts")).defaultProver(proverOpts));
-  const lazyProver: ProverPort = {
-    proveHeader: async (sh) => (await proverPort()).proveHeader(sh),
-    proveSettlement: async (m) => (await proverPort()).proveSettlement(m),
-  };
+/** A remote signer must answer (within the startup timeout) and hold its account. */
+async function checkSigner(signer: TxSigner, chain: AwayChainConfig, timeoutMs: number, log: Logger): Promise<void> {
+  if (!signer.check) return;
+  try {
+    await withRetry(() => signer.check!(), {
+      maxAttempts: Infinity, deadline: Date.now() + timeoutMs, baseMs: 250, maxMs: 5_000,
+      onRetry: (e, _a, delayMs) => log.warn("remote signer unreachable at start; retrying", { chain: chain.name, url: signer.where, error: faultLine(e), retryInMs: delayMs }),
+    });
+  } catch (e) {
+    if (e instanceof SignerError) throw new ConfigError(`Away chain ${chain.name} (${chain.chainId}): ${e.message}`);
+    throw new AwayUnreachableError(`Away chain ${chain.name} (${chain.chainId}): remote signer ${signer.where} unreachable: ${faultLine(e instanceof GaveUpError ? e.last : e)}`);
+  }
+}
 
-  const aways = new Map<number, AwayRuntime>();
+type AwayChain = AwayRuntime & { minBalanceWei: bigint; timeoutMs: number };
+
+/**
+ * Check and connect every Away chain: refuse to start (ConfigError) when a URL serves another
+ * chain id or a remote signer does not hold its account, and (AwayUnreachableError) when no
+ * URL of a chain, or its remote signer, answers within `startupTimeoutMs`. Then the nonce is
+ * synced from the chain and the signer's address and balance logged (the account to fund).
+ */
+async function connectAway(config: RelayerConfig, deps: RelayerDeps, log: Logger, metrics: RelayerMetrics): Promise<Map<number, AwayChain>> {
+  const aways = new Map<number, AwayChain>();
   for (const c of config.away) {
+    const chain = { chain: c.name };
+    const rpc = new AwayRpc({ chainId: c.chainId, name: c.name, urls: c.rpcUrls, timeoutMs: c.rpcTimeoutMs, log, onFailover: () => metrics.rpcFailovers.inc(chain) });
+    await rpc.preflight(config.startupTimeoutMs);
+    const signer = signerFor(c.signer);
+    await checkSigner(signer, c, config.startupTimeoutMs, log);
     const submitter = new Submitter({
-      chainId: c.chainId, privateKey: c.signerKey, confirmations: c.confirmations, rpcUrl: c.rpcUrl,
-      pollMs: Math.min(1000, config.pollIntervalMs), log, onRpcRetry: () => metrics.rpcRetries.inc({ target: `away:${c.name}` }),
+      chainId: c.chainId, name: c.name, signer, confirmations: c.confirmations, fees: c.fees, transport: rpc.transport,
+      pollMs: Math.min(1000, config.pollIntervalMs), log,
+      onRpcRetry: () => metrics.rpcRetries.inc({ target: `away:${c.name}` }),
+      onReplaced: () => metrics.replacements.inc(chain),
+      onFeeCapped: () => metrics.feeCapHits.inc(chain),
     });
     const port = deps.awayPort ? await deps.awayPort(c, submitter.client) : await (await import("./away-viem.ts")).viemAwayPort(c, submitter.client);
-    aways.set(c.chainId, { port, submitter, name: c.name });
+    const { pending } = await submitter.syncNonce("start");
+    const balance = await submitter.rpc("getBalance", () => submitter.client.getBalance({ address: signer.address }));
+    log.info("Away chain ready", {
+      chain: c.name, chainId: c.chainId, rpc: rpc.currentUrl, rpcUrls: c.rpcUrls, signer: signer.address, signerKind: signer.kind,
+      ...(signer.kind === "remote" ? { signerUrl: signer.where } : {}), balanceWei: balance, nonce: pending,
+    });
+    if (balance < c.minBalanceWei) log.warn("the signer's balance is below the configured minimum: fund it", { chain: c.name, signer: signer.address, balanceWei: balance, minBalanceWei: c.minBalanceWei });
+    aways.set(c.chainId, { port, submitter, name: c.name, minBalanceWei: c.minBalanceWei, timeoutMs: c.rpcTimeoutMs });
   }
+  return aways;
+}
 
-  const shutdown = new AbortController();
-  let lastPollOk = 0;
-  let lastPlanned = -1;
-  let lastPollStart = 0;
-  let lastWorkAt = 0;
-  let views: { home?: HomeView; aways: AwayView[] } = { aways: [] };
-  let pollFailures = 0;
+/** Away chain ids of local dev nodes (Hardhat, EDR, anvil, geth --dev). */
+const LOCAL_CHAIN_IDS = new Set([31337, 1337]);
 
-  const pollOnce = async (): Promise<number> => {
-    const started = Date.now();
-    const hv = await home.view();
-    const avs: AwayView[] = [];
-    for (const [chainId, a] of aways) {
-      const ids = hv.auctions.filter((x) => x.awayChainId === chainId).map((x) => x.auctionId);
-      let v: AwayView;
-      try {
-        v = await a.port.view(ids);
-      } catch (e) {
-        // one Away chain being down must not stop planning for the others
-        metrics.polls.inc({ result: "away_error" });
-        log.warn("Away chain unreachable; not planning for it this poll", { chainId, error: (e as Error).message?.split("\n")[0] });
-        continue;
-      }
-      avs.push(v);
-      metrics.awayHeight.set({ chain: a.name }, Number(v.lightClient.latestHeight));
-      metrics.lag.set({ chain: a.name }, Number(hv.latestHeight - (v.lightClient.hasHeaders ? v.lightClient.latestHeight : 0n)));
-    }
-    metrics.homeHeight.set(Number(hv.latestHeight));
-    const jobs = await store.states();
-    const fresh = plan({ home: hv, aways: avs, jobs });
-    const n = fresh.length ? await store.insert(fresh) : 0;
-    for (const j of fresh) metrics.planned.inc({ kind: j.kind });
-    if (n > 0) {
-      log.info("planned jobs", { jobs: fresh.map((j) => j.key) });
-      try {
-        deps.onEvent?.({ type: "planned", keys: fresh.map((j) => j.key) });
-      } catch {
-        /* display only */
-      }
-    }
-    metrics.setCounts(await store.counts());
-    views = { home: hv, aways: avs };
-    lastPollOk = Date.now();
-    lastPlanned = n;
-    lastPollStart = started;
-    return n;
+/**
+ * The network the prover is told it proves for: "local" when every configured Away chain is a
+ * local dev chain, so insecure (dev-ptau) artifacts are accepted only there; otherwise the chain.
+ */
+export function proverNetwork(config: Pick<RelayerConfig, "away">): string {
+  const nonLocal = config.away.find((c) => !LOCAL_CHAIN_IDS.has(c.chainId));
+  return nonLocal ? `chain-${nonLocal.chainId}` : "local";
+}
+
+/** The prover, loaded on first use (a worker that never proves does not load snarkjs). */
+function lazyProver(config: RelayerConfig, given: ProverPort | undefined): ProverPort {
+  let prover = given;
+  const get = async (): Promise<ProverPort> => (prover ??= (await import("./prover-port.ts")).defaultProver({ profile: config.prover.profile, cacheDir: config.prover.cacheDir, network: proverNetwork(config) }));
+  return {
+    proveHeader: async (sh) => (await get()).proveHeader(sh),
+    proveSettlement: async (m) => (await get()).proveSettlement(m),
   };
+}
 
-  const loops: Promise<void>[] = [];
-  if (deps.plan !== false) {
-    loops.push(
-      (async () => {
-        while (!shutdown.signal.aborted) {
-          let wait = config.pollIntervalMs;
-          try {
-            await pollOnce();
-            pollFailures = 0;
-            metrics.polls.inc({ result: "ok" });
-          } catch (e) {
-            pollFailures++;
-            metrics.polls.inc({ result: "error" });
-            wait = Math.max(wait, backoffDelay(pollFailures, config.pollIntervalMs, 30_000));
-            log.warn("poll failed; backing off", { error: (e as Error).message?.split("\n")[0], retryInMs: wait, failures: pollFailures });
-          }
-          await sleep(wait, shutdown.signal).catch(() => {});
-        }
-      })(),
+export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}): Promise<Relayer> {
+  const identity = workerIdentity(config.dataDir, config.workerId);
+  const workerId = identity.id;
+  const log = deps.log ?? createLogger({ level: config.logLevel, base: { service: "relayer", worker: workerId } });
+  const metrics = deps.metrics ?? new RelayerMetrics(true);
+  let store: JobStore | undefined;
+  try {
+    const aways = await connectAway(config, deps, log, metrics);
+    store = deps.store ?? (await openJobStore(config.database, config.dataDir));
+    const home = new TrackedHome(
+      deps.home ??
+        (await import("./home-http.ts")).httpHomeSource(config.homeUrl, {
+          // withRetry passes (error, attempt, delayMs): every Home retry is counted and logged with its cause
+          onRetry: (...a: unknown[]) => {
+            metrics.rpcRetries.inc({ target: "home" });
+            log.warn("Home request failed; retrying", { error: faultLine(a[0]), attempt: a[1], retryInMs: a[2] });
+          },
+        }),
     );
+    return await run(config, deps, { workerId, release: identity.release }, log, metrics, aways, store, home);
+  } catch (e) {
+    if (store && !deps.store) await store.close();
+    identity.release();
+    throw e;
   }
-  if (deps.work !== false) {
-    const chainIds = [...aways.keys()];
-    for (let i = 0; i < config.concurrency; i++) {
-      const workerId = config.concurrency === 1 ? config.workerId : `${config.workerId}#${i}`;
-      const edeps = { store, home, prover: lazyProver, aways, metrics, log: log.child({ slot: i }), workerId, leaseMs: config.leaseMs, pollIntervalMs: config.pollIntervalMs, onEvent: deps.onEvent };
-      loops.push(
-        (async () => {
-          let storeFailures = 0;
-          while (!shutdown.signal.aborted) {
-            try {
-              const job = await store.claim(workerId, config.leaseMs, { chainIds });
-              storeFailures = 0;
-              if (!job) {
-                await sleep(Math.min(config.pollIntervalMs, 1000), shutdown.signal).catch(() => {});
-                continue;
-              }
-              await executeJob(job, edeps, shutdown.signal);
-              lastWorkAt = Date.now();
-              metrics.setCounts(await store.counts());
-            } catch (e) {
-              storeFailures++;
-              log.error("worker loop error", { error: (e as Error).message?.split("\n")[0] });
-              await sleep(backoffDelay(storeFailures, 500, 15_000), shutdown.signal).catch(() => {});
-            }
-          }
-        })(),
-      );
-    }
-  }
+}
 
+async function run(
+  config: RelayerConfig,
+  deps: RelayerDeps,
+  identity: { workerId: string; release(): void },
+  log: Logger,
+  metrics: RelayerMetrics,
+  aways: Map<number, AwayChain>,
+  store: JobStore,
+  home: TrackedHome,
+): Promise<Relayer> {
+  const { workerId } = identity;
+  const shutdown = new AbortController();
+  const wakeup = new Wakeup();
+  const poller = new Poller({
+    home, aways, store, metrics, log, pollIntervalMs: config.pollIntervalMs, retry: config.retry,
+    onPlanned: (keys) => {
+      wakeup.wake();
+      deps.onEvent?.({ type: "planned", keys });
+    },
+  });
+  const monitor = new HealthMonitor({
+    store, aways, home, metrics, log, config: config.health,
+    planner: deps.plan === false ? undefined : () => ({
+      lastOkAt: poller.state.lastOkAt, lastError: poller.state.lastError, homeHeight: poller.state.home?.latestHeight,
+      awayHeights: Object.fromEntries(poller.state.aways.map((a) => [a.chainId, a.lightClient.latestHeight])),
+    }),
+  });
   let server: MetricsServer | undefined;
   if (config.metrics) {
-    server = await startMetricsServer(
-      metrics,
-      async () => {
-        const fresh = Date.now() - lastPollOk < (deps.healthStaleMs ?? Math.max(5 * config.pollIntervalMs, 15_000));
-        let storeOk = true;
-        let counts: Record<string, number> | undefined;
-        try {
-          counts = await store.counts();
-        } catch {
-          storeOk = false;
-        }
-        return {
-          ok: storeOk && (deps.plan === false || fresh),
-          store: storeOk ? store.backend : "unreachable",
-          lastPollAgeMs: lastPollOk ? Date.now() - lastPollOk : null,
-          homeHeight: views.home?.latestHeight,
-          awayHeights: Object.fromEntries(views.aways.map((a) => [a.chainId, a.lightClient.latestHeight])),
-          jobs: counts,
-        };
-      },
-      config.metrics.host,
-      config.metrics.port,
-    );
+    server = await startMetricsServer(metrics, () => monitor.check(), config.metrics.host, config.metrics.port);
     log.info("metrics listening", { url: server.url });
   }
-  log.info("relayer started", { store: store.backend, chains: config.away.map((c) => c.chainId), homeUrl: config.homeUrl });
+  monitor.start();
+  let lastWorkAt = 0;
+  const loops: Promise<void>[] = [];
+  if (deps.plan !== false) loops.push(poller.run(shutdown.signal));
+  if (deps.work !== false) {
+    const resumed = await store.releaseOwner(workerId);
+    if (resumed.length) log.info("resuming the jobs this worker held before it stopped", { workerId, jobs: resumed });
+    loops.push(
+      runPools({
+        store, log, workerId, leaseMs: config.leaseMs, chainIds: [...aways.keys()], wakeup, signal: shutdown.signal,
+        idleMs: Math.min(config.pollIntervalMs, 1000),
+        slots: [{ phase: "prove", count: config.proverConcurrency }, { phase: "submit", count: config.concurrency }],
+        executor: {
+          store, home, prover: lazyProver(config, deps.prover), aways, metrics, leaseMs: config.leaseMs, pollIntervalMs: config.pollIntervalMs,
+          retry: config.retry, onEvent: deps.onEvent,
+          homeHeight: async () => (poller.state.home && Date.now() - poller.state.lastOkAt < 2 * config.pollIntervalMs ? poller.state.home : await home.view()).latestHeight,
+        },
+        afterJob: () => {
+          lastWorkAt = Date.now();
+          store.counts().then((c) => metrics.setCounts(c), () => {});
+        },
+      }),
+    );
+  }
+
+  log.info("relayer started", {
+    store: store.backend, homeUrl: config.homeUrl, workerId, provers: config.proverConcurrency, submitters: config.concurrency,
+    chains: config.away.map((c) => ({ chainId: c.chainId, name: c.name, signer: c.signer.address })),
+  });
 
   let closed: Promise<void> | undefined;
   return {
     store,
     metrics,
-    workerId: config.workerId,
+    workerId,
     metricsUrl: server?.url,
-    pollOnce,
-    lastViews: () => views,
+    pollOnce: () => poller.pollOnce(),
+    lastViews: () => ({ home: poller.state.home, aways: poller.state.aways }),
+    health: () => monitor.check(),
     async idle() {
       const c = await store.counts();
-      const live = Object.entries(c).filter(([s]) => s !== "confirmed" && s !== "failed").reduce((n, [, v]) => n + v, 0);
-      // idle = nothing live, and a poll that started after the last job finished planned nothing
-      return live === 0 && (deps.plan === false || (lastPlanned === 0 && lastPollStart > lastWorkAt));
+      const live = c.pending + c.claimed + c.proving + c.proved + c.submitting + c.submitted;
+      // idle = nothing live, and a poll that started after the last job finished changed nothing
+      return live === 0 && (deps.plan === false || (poller.state.lastChanged === 0 && poller.state.lastStartAt > lastWorkAt));
     },
     close() {
       closed ??= (async () => {
         log.info("shutting down");
         shutdown.abort(new Error("shutting down"));
+        wakeup.wake();
         await Promise.allSettled(loops);
+        await monitor.stop();
         await server?.close();
         if (!deps.store) await store.close();
+        identity.release();
         log.info("stopped");
       })();
       return closed;

@@ -1,13 +1,14 @@
 // Recompiles every circuit/parameter combination of the constraint snapshot and rewrites
 // circuits/constraints.json (commit the result). `--check` compares instead of writing and exits
-// 1 on a difference; `--dev` limits the run to the dev-profile entries.
-//   npx tsx scripts/constraints-snapshot.ts [--check] [--dev]
+// 1 on a difference; `--checked` limits the run to the entries the test rechecks (what the dev and
+// prod setups build).
+//   npx tsx scripts/constraints-snapshot.ts [--check] [--checked]
 import { existsSync, writeFileSync } from "node:fs";
 import { SNAPSHOT_PATH, measure, readSnapshot, snapshotTargets, type Snapshot } from "../circuits/constraintsSnapshot.ts";
 
 const args = new Set(process.argv.slice(2));
 const check = args.has("--check");
-const devOnly = args.has("--dev");
+const checkedOnly = args.has("--checked");
 const old: Snapshot | null = existsSync(SNAPSHOT_PATH) ? readSnapshot() : null;
 const next: Snapshot = {
   compiler: "circom 2.2.3 (circom2 0.2.23), circomlib 2.0.5; --O2 unless the key ends in -O1",
@@ -16,7 +17,7 @@ const next: Snapshot = {
 };
 let differs = false;
 for (const t of snapshotTargets()) {
-  if (devOnly && !t.dev) continue;
+  if (checkedOnly && !t.checked) continue;
   const e = await measure(t, { log: (m) => console.error(m) });
   const before = old?.entries[t.key]?.constraints;
   if (before !== e.constraints) differs = true;

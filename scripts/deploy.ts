@@ -1,8 +1,10 @@
-// Deploys the Away-chain contract set (HeaderQuorum and Settlement verifiers, HomeLightClient,
+// Deploys the Away-chain contract set (the header verifiers: AggregatedHeaderQuorum and, where the
+// profile has it, the per-validator HeaderQuorum; the Settlement verifier; the HeaderSettlement
+// verifier (header and settlement in one proof, for settleWithHeader); HomeLightClient,
 // AtomicSettlement, which itself deploys AuctionEscrow and LPRegistry) to any EVM JSON-RPC with viem,
 // and writes the addresses (+ chainId, deploy block) to a JSON file the relayer reads.
 // Programmatic: `deployAll(rpcUrl | { publicClient, walletClient }, opts)`; CLI: `olzk deploy`.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
@@ -37,6 +39,7 @@ export const DEFAULT_MIN_LP_CAPITAL = 1_000_000n;
 export const DEFAULT_HISTORY_SIZE = 64n;
 /** A settlement may use a header at most this old (1 day). */
 export const DEFAULT_MAX_STATE_AGE = 24n * 3600n;
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
 /** Where Hardhat writes the artifact of `name` declared in `source` (path under contracts/). */
 export function artifactPath(source: string, name: string): string {
@@ -88,8 +91,10 @@ export function compileSolidity(file: string, name: string): Artifact {
 
 /** Sources of every contract the deploy script touches (paths under contracts/). */
 export const SOURCES = {
+  AggregatedHeaderQuorumVerifier: "generated/AggregatedHeaderQuorumVerifier.sol",
   HeaderQuorumVerifier: "generated/HeaderQuorumVerifier.sol",
   SettlementVerifier: "generated/SettlementVerifier.sol",
+  HeaderSettlementVerifier: "generated/HeaderSettlementVerifier.sol",
   HomeLightClient: "HomeLightClient.sol",
   AtomicSettlement: "AtomicSettlement.sol",
   AuctionEscrow: "AuctionEscrow.sol",
@@ -103,10 +108,38 @@ export function artifact(name: ContractName): Artifact {
   return loadArtifact(SOURCES[name], name);
 }
 
-/** K of the committed Settlement verifier (contracts/generated/setup.json), 2 when unknown. */
-export function generatedLockSlots(): number {
+/**
+ * The verifiers of a circuit profile's setup, for DeployOptions.verifiers: none for dev (the
+ * committed contracts/generated Hardhat artifacts), else compiled here with solc-js from the
+ * profile's generated directory (contracts/generated/prod for prod, build/setup/<profile>/generated
+ * otherwise); no per-validator verifier when the profile's setup made none.
+ */
+export async function profileVerifiers(profile: string): Promise<DeployOptions["verifiers"]> {
+  if (profile === "dev") return undefined;
+  const { contractPrefix, generatedDirFor } = await import("../prover/setup/pipeline.ts");
+  const dir = generatedDirFor(profile);
+  const prefix = contractPrefix(profile);
+  const compile = (name: string): Artifact | null => {
+    const file = join(dir, `${prefix}${name}.sol`);
+    if (!existsSync(file)) return null;
+    return compileSolidity(file, `${prefix}${name}`);
+  };
+  const aggregated = compile("AggregatedHeaderQuorumVerifier");
+  const settlement = compile("SettlementVerifier");
+  const headerSettlement = compile("HeaderSettlementVerifier");
+  if (!aggregated || !settlement || !headerSettlement) throw new UserError(`no generated verifiers for profile ${profile} in ${dir}: run olzk setup --profile ${profile}`);
+  return {
+    AggregatedHeaderQuorumVerifier: aggregated,
+    HeaderQuorumVerifier: compile("HeaderQuorumVerifier"),
+    SettlementVerifier: settlement,
+    HeaderSettlementVerifier: headerSettlement,
+  };
+}
+
+/** K of a generated Settlement verifier (setup.json of `dir`, default the committed dev contracts/generated), 2 when unknown. */
+export function generatedLockSlots(dir: string = join(REPO_ROOT, "contracts", "generated")): number {
   try {
-    const setup = JSON.parse(readFileSync(join(REPO_ROOT, "contracts", "generated", "setup.json"), "utf8"));
+    const setup = JSON.parse(readFileSync(join(dir, "setup.json"), "utf8"));
     const k = setup?.circuits?.settlement?.params?.lockups;
     return Number.isInteger(k) && k > 0 ? k : 2;
   } catch {
@@ -138,10 +171,16 @@ export interface DeployOptions {
   rpcUrl?: string;
   /**
    * Verifier contracts to deploy instead of the committed (dev profile) Hardhat artifacts, e.g.
-   * the HeaderQuorumVerifier another profile's setup generated under build/setup/<profile>/generated
-   * (see compileSolidity).
+   * the verifiers another profile's setup generated (see profileVerifiers). `HeaderQuorumVerifier:
+   * null` deploys no per-validator verifier (the light client then accepts aggregated proofs only).
    */
-  verifiers?: Partial<Record<"HeaderQuorumVerifier" | "SettlementVerifier", Artifact>>;
+  verifiers?: {
+    AggregatedHeaderQuorumVerifier?: Artifact;
+    HeaderQuorumVerifier?: Artifact | null;
+    SettlementVerifier?: Artifact;
+    /** `null` deploys none (the light client then refuses submitHeaderWithSettlement). */
+    HeaderSettlementVerifier?: Artifact | null;
+  };
 }
 
 export interface DeployedAddresses {
@@ -157,8 +196,13 @@ export interface DeployedAddresses {
   minLpCapital: string;
   historySize: string;
   lockSlots: number;
-  headerVerifier: Address;
+  /** AggregatedHeaderQuorum verifier. */
+  aggregatedHeaderVerifier: Address;
+  /** Per-validator HeaderQuorum verifier, null when the profile has none. */
+  perValidatorHeaderVerifier: Address | null;
   settlementVerifier: Address;
+  /** HeaderSettlement verifier (settleWithHeader), null when none was deployed. */
+  headerSettlementVerifier: Address | null;
   lightClient: Address;
   settlement: Address;
   escrow: Address;
@@ -230,17 +274,25 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
   const minLpCapital = opts.minLpCapital ?? DEFAULT_MIN_LP_CAPITAL;
   const maxStateAge = opts.maxStateAge ?? DEFAULT_MAX_STATE_AGE;
 
-  const headerVerifier = await deploy(clients, "HeaderQuorumVerifier", [], opts.verifiers?.HeaderQuorumVerifier);
+  const aggregatedVerifier = await deploy(clients, "AggregatedHeaderQuorumVerifier", [], opts.verifiers?.AggregatedHeaderQuorumVerifier);
+  const perValidator = opts.verifiers?.HeaderQuorumVerifier;
+  const perValidatorVerifier = perValidator === null ? null : await deploy(clients, "HeaderQuorumVerifier", [], perValidator);
   const settlementVerifier = await deploy(clients, "SettlementVerifier", [], opts.verifiers?.SettlementVerifier);
+  const headerSettlement = opts.verifiers?.HeaderSettlementVerifier;
+  const headerSettlementVerifier = headerSettlement === null ? null : await deploy(clients, "HeaderSettlementVerifier", [], headerSettlement);
+  const lockSlots = opts.lockSlots ?? generatedLockSlots();
   const lightClient = await deploy(clients, "HomeLightClient", [
     opts.homeChainId,
     opts.genesisEpoch,
     opts.genesisValidatorSetRoot,
-    headerVerifier.address,
+    aggregatedVerifier.address,
+    perValidatorVerifier?.address ?? ZERO_ADDRESS,
+    headerSettlementVerifier?.address ?? ZERO_ADDRESS,
+    // HeaderSettlement public inputs: the header's 4, then awayBinding, resultDigest, K lockDigests.
+    headerSettlementVerifier ? 6 + lockSlots : 0,
     guardian,
     opts.historySize ?? DEFAULT_HISTORY_SIZE,
   ]);
-  const lockSlots = opts.lockSlots ?? generatedLockSlots();
   const settlement = await deploy(clients, "AtomicSettlement", [
     lightClient.address,
     settlementVerifier.address,
@@ -264,7 +316,7 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
   const out: DeployedAddresses = {
     chainId: await publicClient.getChainId(),
     rpcUrl: opts.rpcUrl ?? (typeof target === "string" ? target : undefined),
-    deployBlock: headerVerifier.block.toString(),
+    deployBlock: aggregatedVerifier.block.toString(),
     deployer,
     guardian,
     homeChainId: opts.homeChainId,
@@ -274,8 +326,10 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
     minLpCapital: minLpCapital.toString(),
     historySize: (opts.historySize ?? DEFAULT_HISTORY_SIZE).toString(),
     lockSlots,
-    headerVerifier: headerVerifier.address,
+    aggregatedHeaderVerifier: aggregatedVerifier.address,
+    perValidatorHeaderVerifier: perValidatorVerifier?.address ?? null,
     settlementVerifier: settlementVerifier.address,
+    headerSettlementVerifier: headerSettlementVerifier?.address ?? null,
     lightClient: lightClient.address,
     settlement: settlement.address,
     escrow,
@@ -292,9 +346,10 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
 const spec = {
   name: "deploy",
   summary: "deploy the Away contracts (light client, verifiers, settlement, escrow, LP registry) to an EVM chain",
-  usage: "--genesis-root <root> [--rpc <url>] [--home-chain-id <n>] [--genesis-epoch <n>] [--out <file>]",
+  usage: "--genesis-root <root> [--rpc <url>] [--profile dev|prod] [--home-chain-id <n>] [--genesis-epoch <n>] [--out <file>]",
   options: {
     rpc: { type: "string" as const },
+    profile: { type: "string" as const },
     "home-chain-id": { type: "string" as const },
     "genesis-epoch": { type: "string" as const },
     "genesis-root": { type: "string" as const },
@@ -307,6 +362,7 @@ const spec = {
   },
   help: {
     rpc: `Away JSON-RPC URL (default ${DEFAULT_RPC_URL}, or env OLZK_AWAY_RPC)`,
+    profile: "circuit profile whose generated verifiers to deploy (default dev; prod: contracts/generated/prod, aggregated header proofs only)",
     "home-chain-id": "Home chain id the light client follows (default 1)",
     "genesis-epoch": "trusted genesis epoch (default 0)",
     "genesis-root": "trusted validator set root of the genesis epoch (decimal or 0x hex field element)",
@@ -345,6 +401,11 @@ export async function run(argv: string[]): Promise<number> {
   const minLpCapital = bigOption("min-lp-capital", v["min-lp-capital"], DEFAULT_MIN_LP_CAPITAL);
   if (minLpCapital === 0n || minLpCapital >> 128n !== 0n) throw new UserError("--min-lp-capital must be from 1 to 2^128 - 1 base units");
   const out = resolve(v.out ?? DEFAULT_OUT);
+  const profile = v.profile ?? "dev";
+  if (!/^[a-z0-9_-]+$/.test(profile)) throw new UserError(`--profile: bad profile name '${profile}'`);
+  const verifiers = await profileVerifiers(profile);
+  const { generatedDirFor } = await import("../prover/setup/pipeline.ts");
+  const lockSlots = generatedLockSlots(generatedDirFor(profile));
   let result: DeployedAddresses;
   try {
     result = await deployAll(rpc, {
@@ -358,6 +419,8 @@ export async function run(argv: string[]): Promise<number> {
       testTokens: v["test-tokens"] ?? false,
       privateKey: key as Hex | undefined,
       rpcUrl: rpc,
+      verifiers,
+      lockSlots,
       out,
     });
   } catch (e) {

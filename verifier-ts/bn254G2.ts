@@ -4,7 +4,11 @@
 // It needs one 63-bit scalar multiplication instead of the 128-bit [6x^2]Q of the generic
 // test, and psi is applied in projective coordinates (no inversions). Tests compare it
 // with noble's isTorsionFree on points inside and outside the subgroup.
+// isInG2SubgroupFromWalk makes the same test from [6x+2]Q, which the Miller loop computes
+// anyway: 6 times the test's equation, valid because E'(Fp2) has order r * h with h
+// coprime to 6 (no points of order 2 or 3), so 6 T(Q) = O exactly when T(Q) = O.
 import { bn254 } from "@noble/curves/bn254.js";
+import type { ProjectiveG2 } from "./millerLoop.ts";
 
 type G2Point = InstanceType<typeof bn254.G2.Point>;
 type Fp2 = G2Point["X"];
@@ -41,5 +45,23 @@ export function isInG2Subgroup(q: G2Point): boolean {
   const psiXq = psi(xq);
   const lhs = xq.add(q).add(psiXq).add(psi(psiXq));
   const rhs = psi(psi(psi(xq.double())));
+  return lhs.equals(rhs);
+}
+
+/**
+ * Subgroup test of a twist point Q from W = [6x+2]Q (projective, as millerLoop's walk gives
+ * it: exact, or all zero after an exceptional case, which only non-subgroup points meet).
+ * With S = W - 2Q = [6x]Q: Q is in G2 iff S + [6]Q + psi(S) + psi^2(S) == psi^3([2]S).
+ */
+export function isInG2SubgroupFromWalk(q: G2Point, walk: ProjectiveG2): boolean {
+  const fp2 = (c: readonly [bigint, bigint]) => Fp2.fromBigTuple([c[0], c[1]]);
+  const Z = fp2(walk.Z);
+  // [6x+2]Q = O (or a degenerate walk) never happens for a point of order r > 6x+2.
+  if (Fp2.is0(Z)) return false;
+  const w = new bn254.G2.Point(fp2(walk.X), fp2(walk.Y), Z);
+  const q2 = q.double();
+  const s = w.subtract(q2);
+  const lhs = s.add(q2.add(q2.double())).add(psi(s)).add(psi(psi(s)));
+  const rhs = psi(psi(psi(s.double())));
   return lhs.equals(rhs);
 }

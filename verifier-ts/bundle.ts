@@ -9,7 +9,8 @@ import type { Address, Bytes32 } from "../home/model/leaves.ts";
 import { STATE_DEPTH } from "../home/model/smt.ts";
 import { COLLATERAL_BUNDLE_VERSION, type CollateralBundle } from "./collateral.ts";
 import type { SnarkjsProof } from "./groth16.ts";
-import type { HeaderProofItem } from "./headerChain.ts";
+import { HEADER_PROOF_KINDS, type Checkpoint, type HeaderProofItem } from "./headerChain.ts";
+import { readUint, textOf } from "./input.ts";
 
 export class BundleFormatError extends Error {
   constructor(message: string) {
@@ -21,8 +22,8 @@ export class BundleFormatError extends Error {
 /** Most header proofs one bundle may carry. */
 export const MAX_BUNDLE_HEADERS = 1024;
 
-/** Size in bytes of one HeaderProof element: (2 + 4 + 2 + 4) uint256. */
-const HEADER_PROOF_BYTES = 12 * 32;
+/** Size in bytes of one HeaderProof element: kind (uint8: 0 aggregated, 1 per-validator), then (2 + 4 + 2 + 4) uint256. */
+const HEADER_PROOF_BYTES = 1 + 12 * 32;
 /** Size of the fixed part of the container (the headers list is the only variable field). */
 const FIXED_BYTES = 1 + (4 + 8 + 32 + 1 + 8) + 4 + 8 + (8 + 32 + 20 + 20 + 32 + 8 + 1) + 8 + 20 + 32 * STATE_DEPTH;
 
@@ -44,15 +45,9 @@ function unhex(s: unknown, len: number, what: string): Uint8Array {
 }
 
 function big(v: unknown, what: string, bits = 256): bigint {
-  if (typeof v === "bigint") {
-    if (v >= 0n && v >> BigInt(bits) === 0n) return v;
-  } else if (typeof v === "string" && /^[0-9]{1,80}$/.test(v)) {
-    const x = BigInt(v);
-    if (x >> BigInt(bits) === 0n) return x;
-  } else if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) {
-    return BigInt(v);
-  }
-  throw new BundleFormatError(`${what} must be an unsigned ${bits}-bit integer (decimal string)`);
+  const x = readUint(v, bits);
+  if (x === null) throw new BundleFormatError(`${what} must be an unsigned ${bits}-bit integer (decimal string)`);
+  return x;
 }
 
 function obj(v: unknown, what: string): Record<string, unknown> {
@@ -76,7 +71,7 @@ function address(v: unknown, what: string): Address {
 export interface CollateralBundleJSON {
   version: number;
   checkpoint: { chainId: number; epoch: string; validatorSetRoot: string; height?: string };
-  headers: { proof: SnarkjsProof; publicSignals: string[] }[];
+  headers: { kind: HeaderProofItem["kind"]; proof: SnarkjsProof; publicSignals: string[] }[];
   stateHeight: string;
   lockup: {
     lockId: string;
@@ -92,19 +87,33 @@ export interface CollateralBundleJSON {
   siblings: string[];
 }
 
+export type CheckpointJSON = CollateralBundleJSON["checkpoint"];
+export type HeaderProofItemJSON = CollateralBundleJSON["headers"][number];
+
+/** A checkpoint as JSON: what `olzk verify --checkpoint` reads (parseCheckpoint). */
+export function checkpointToJSON(c: Checkpoint): CheckpointJSON {
+  return {
+    chainId: c.chainId,
+    epoch: c.epoch.toString(),
+    validatorSetRoot: c.validatorSetRoot.toString(),
+    ...(c.height !== undefined ? { height: c.height.toString() } : {}),
+  };
+}
+
+/** A header proof as JSON: one element of what `olzk verify chain --headers` reads. */
+export function headerProofItemToJSON(h: HeaderProofItem): HeaderProofItemJSON {
+  return {
+    kind: h.kind,
+    proof: { pi_a: h.proof.pi_a, pi_b: h.proof.pi_b, pi_c: h.proof.pi_c, protocol: "groth16", curve: "bn128" },
+    publicSignals: h.publicSignals.map((s) => s.toString()),
+  };
+}
+
 export function collateralBundleToJSON(b: CollateralBundle): CollateralBundleJSON {
   return {
     version: b.version,
-    checkpoint: {
-      chainId: b.checkpoint.chainId,
-      epoch: b.checkpoint.epoch.toString(),
-      validatorSetRoot: b.checkpoint.validatorSetRoot.toString(),
-      ...(b.checkpoint.height !== undefined ? { height: b.checkpoint.height.toString() } : {}),
-    },
-    headers: b.headers.map((h) => ({
-      proof: { pi_a: h.proof.pi_a, pi_b: h.proof.pi_b, pi_c: h.proof.pi_c, protocol: "groth16", curve: "bn128" },
-      publicSignals: h.publicSignals.map((s) => s.toString()),
-    })),
+    checkpoint: checkpointToJSON(b.checkpoint),
+    headers: b.headers.map(headerProofItemToJSON),
     stateHeight: b.stateHeight.toString(),
     lockup: {
       lockId: b.lockup.lockId.toString(),
@@ -159,7 +168,9 @@ export function collateralBundleFromJSON(json: unknown): CollateralBundle {
     },
     headers: headers.map((h, i): HeaderProofItem => {
       const o = obj(h, `headers[${i}]`);
+      if (!HEADER_PROOF_KINDS.includes(o.kind as HeaderProofItem["kind"])) throw new BundleFormatError(`headers[${i}].kind must be "aggregated" or "perValidator"`);
       return {
+        kind: o.kind as HeaderProofItem["kind"],
         proof: proofFromJSON(o.proof, `headers[${i}].proof`),
         publicSignals: arr(o.publicSignals, `headers[${i}].publicSignals`, 4).map((s, k) => big(s, `headers[${i}].publicSignals[${k}]`).toString()),
       };
@@ -210,7 +221,10 @@ class Writer {
 
 class Reader {
   pos = 0;
-  constructor(readonly data: Uint8Array) {}
+  readonly data: Uint8Array;
+  constructor(data: Uint8Array) {
+    this.data = data;
+  }
   uint(bytes: number): bigint {
     let x = 0n;
     for (let i = bytes - 1; i >= 0; i--) x = (x << 8n) | BigInt(this.data[this.pos + i]!);
@@ -254,6 +268,9 @@ export function encodeCollateralBundle(b: CollateralBundle): Uint8Array {
     if (h.publicSignals.length !== 4) throw new BundleFormatError(`headers[${i}] must have 4 public signals`);
     const pb = h.proof.pi_b;
     if (!pb || pb.length < 2) throw new BundleFormatError(`headers[${i}].pi_b must have 2 coordinates`);
+    const kind = HEADER_PROOF_KINDS.indexOf(h.kind);
+    if (kind < 0) throw new BundleFormatError(`headers[${i}].kind must be "aggregated" or "perValidator"`);
+    w.uint(kind, 1, `headers[${i}].kind`);
     const words = [
       ...coords(h.proof.pi_a, 2, `headers[${i}].pi_a`),
       ...coords(pb[0], 2, `headers[${i}].pi_b[0]`),
@@ -303,8 +320,11 @@ export function decodeCollateralBundle(bytes: Uint8Array): CollateralBundle {
   const headers: HeaderProofItem[] = [];
   const s = (x: bigint) => x.toString();
   for (let i = 0; i < listBytes / HEADER_PROOF_BYTES; i++) {
+    const kind = HEADER_PROOF_KINDS[Number(r.uint(1))];
+    if (!kind) throw new BundleFormatError(`malformed SSZ bundle: headers[${i}].kind must be 0 (aggregated) or 1 (per-validator)`);
     const w = Array.from({ length: 12 }, () => s(r.uint(32)));
     headers.push({
+      kind,
       proof: {
         pi_a: [w[0]!, w[1]!, "1"],
         pi_b: [
@@ -331,19 +351,18 @@ export function decodeCollateralBundle(bytes: Uint8Array): CollateralBundle {
   };
 }
 
-/** Parse a bundle file's bytes: JSON when it starts with `{` (after whitespace), else SSZ. */
+/**
+ * Parse a bundle file's bytes, typed by content: UTF-8 text (a byte order mark allowed) is
+ * the JSON form, anything else the SSZ form (whose first byte, the version, is not text).
+ */
 export function parseCollateralBundle(data: Uint8Array | string): CollateralBundle {
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  let i = 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
-  if (bytes[i] === 0x7b) {
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(bytes));
-    } catch (e) {
-      throw new BundleFormatError(`bundle is not valid JSON: ${(e as Error).message}`);
-    }
-    return collateralBundleFromJSON(json);
+  const text = typeof data === "string" ? data.replace(/^\uFEFF/, "") : textOf(data);
+  if (text === null) return decodeCollateralBundle(data as Uint8Array);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new BundleFormatError(`bundle is not valid JSON: ${(e as Error).message}`);
   }
-  return decodeCollateralBundle(bytes);
+  return collateralBundleFromJSON(json);
 }

@@ -1,5 +1,5 @@
 // The collateral bundle as an @chainsafe/ssz container: the normative definition of the SSZ
-// bundle format (version 1) whose bytes bundle.ts writes and reads by hand. Kept out of the
+// bundle format (version 2) whose bytes bundle.ts writes and reads by hand. Kept out of the
 // library's index because importing @chainsafe/ssz instantiates a WebAssembly SHA-256 module;
 // use it in Node (or a browser bundle that accepts that) for hashTreeRoot or typed views.
 import { ByteVectorType, ContainerType, ListCompositeType, UintBigintType, UintNumberType, VectorBasicType } from "@chainsafe/ssz";
@@ -47,9 +47,10 @@ function buildTypes() {
   const Bytes20 = new ByteVectorType(20);
   const Bytes32T = new ByteVectorType(32);
 
-  /** A Groth16 proof (affine coordinates; G2 as c0, c1) with the 4 HeaderQuorum public inputs. */
+  /** A header proof: its kind (0 aggregated, 1 per-validator), the Groth16 proof (affine; G2 as c0, c1) and its 4 public inputs. */
   const HeaderProof = new ContainerType(
     {
+      kind: Uint8,
       piA: new VectorBasicType(Uint256, 2),
       piB: new VectorBasicType(Uint256, 4),
       piC: new VectorBasicType(Uint256, 2),
@@ -65,7 +66,7 @@ function buildTypes() {
     { lockId: Uint64, owner: Bytes32T, borrower: Bytes20, creditAsset: Bytes20, creditLimit: Uint256, expiry: Uint64, status: Uint8 },
     { typeName: "Lockup" },
   );
-  /** Version 1 of the bundle. `version` is the first field, so it is byte 0 of the encoding. */
+  /** Version 2 of the bundle. `version` is the first field, so it is byte 0 of the encoding. */
   const CollateralBundle = new ContainerType(
     {
       version: Uint8,

@@ -1,10 +1,12 @@
 // `olzk verify`: the verifier-ts checks from the command line, no chain access.
 //   olzk verify proof       --vkey --proof [--public]          a Groth16 proof
-//   olzk verify chain       --vkey --checkpoint --headers      HeaderQuorum proofs from a checkpoint
+//   olzk verify chain       --vkey --checkpoint --headers...   HeaderQuorum proofs from a checkpoint
 //   olzk verify collateral  --vkey --checkpoint --bundle ...   a borrower's collateral bundle
 //   olzk verify validators  --set --root                       BLS bindings and root of a set
 //   olzk verify openlibra   --waypoint --epoch-ending ...      real Open Libra backups (verifier-ts/openlibra/cli.ts)
-// Exit code 0 when valid, 1 when invalid, 2 for usage errors; one verdict line (or --json).
+// Exit codes, the same for every check and file type: 0 valid, 1 invalid, 2 usage error or a
+// file that cannot be read as what it should be, 3 internal error. One line per verdict or
+// error (or one JSON object with --json), never a stack trace.
 import { readFileSync } from "node:fs";
 import { parseCommand, UserError, type CommandSpec, type Options } from "../cli/args.ts";
 import { decodeValidatorSet, validatorSetFromJSON } from "../home/model/ssz.ts";
@@ -12,16 +14,33 @@ import type { ValidatorSet } from "../home/model/validators.ts";
 import { BundleFormatError, parseCollateralBundle } from "./bundle.ts";
 import { checkCollateral, type CollateralBundle } from "./collateral.ts";
 import { checkGroth16, prepareVerificationKey, VerificationKeyError, type SnarkjsProof, type SnarkjsVerificationKey } from "./groth16.ts";
-import { verifyHeaderChain, type Checkpoint, type HeaderProofItem } from "./headerChain.ts";
+import { parseCheckpoint, verifyHeaderChain, type Checkpoint, type HeaderProofItem, type HeaderVerifiers } from "./headerChain.ts";
+import { textOf } from "./input.ts";
 import { checkValidatorSetBindings } from "./validatorSet.ts";
 
-const SUBCOMMANDS = {
-  proof: "verify a Groth16 proof (snarkjs JSON) against a verification key",
-  chain: "verify HeaderQuorum proofs from a trusted checkpoint through rotations",
-  collateral: "check a borrower's collateral from a proof bundle (JSON or SSZ)",
-  validators: "check a validator set's BLS bindings and its root",
-  openlibra: "verify Open Libra backups (epoch changes, LedgerInfos, state roots) from a waypoint",
-} as const;
+/** One `olzk verify <name>` check. `run` returns the exit code (0 valid, 1 invalid) or throws UserError (2). */
+export interface VerifyCheck {
+  summary: string;
+  run: (argv: string[]) => Promise<number>;
+}
+
+/** The checks, one line each; a check that lives in another module loads it lazily in `run`. */
+const CHECKS: Record<string, VerifyCheck> = {
+  proof: { summary: "verify a Groth16 proof (snarkjs JSON) against a verification key", run: (a) => runProof(a) },
+  chain: { summary: "verify header proofs (aggregated or per-validator) from a trusted checkpoint through rotations", run: (a) => runChain(a) },
+  collateral: { summary: "check a borrower's collateral from a proof bundle (JSON or SSZ)", run: (a) => runCollateral(a) },
+  validators: { summary: "check a validator set: attestation keys (proofs of possession, subgroup, no duplicates), BLS bindings and its root", run: (a) => runValidators(a) },
+  openlibra: { summary: "verify Open Libra backups (epoch changes, LedgerInfos, state roots) from a waypoint", run: async (a) => (await (await import("./openlibra/cli.ts")).run(a)) ?? 0 },
+  serve: { summary: "serve the collateral checker web page (checks run in the browser), or --out DIR to write it as files", run: async (a) => (await import("../checker/cli.ts")).run(a) },
+};
+
+/** Add a check to `olzk verify` (for checks defined outside this file). */
+export function registerCheck(name: string, check: VerifyCheck): void {
+  if (CHECKS[name]) throw new Error(`olzk verify ${name} is already registered`);
+  CHECKS[name] = check;
+}
+
+export const EXIT_CODES = "Exit code 0: valid; 1: invalid; 2: usage error or unreadable input (missing file, bad JSON, not a key/bundle/set); 3: internal error.";
 
 function usage(): string {
   return [
@@ -30,26 +49,33 @@ function usage(): string {
     "Usage: olzk verify <check> [options]   (olzk verify <check> --help for its options)",
     "",
     "Checks:",
-    ...Object.entries(SUBCOMMANDS).map(([k, v]) => `  ${k.padEnd(12)}${v}`),
+    ...Object.entries(CHECKS).map(([k, v]) => `  ${k.padEnd(12)}${v.summary}`),
     "",
-    "Exit code 0: valid; 1: invalid; 2: usage error. --json prints one JSON object instead of the verdict line.",
+    EXIT_CODES,
+    "--json prints one JSON object instead of the verdict line.",
   ].join("\n");
 }
 
-function readText(path: string, what: string): string {
+// ---------- reading files: every failure is one UserError line (exit 2) ----------
+
+function readBytes(path: string, what: string): Uint8Array {
   try {
-    return readFileSync(path, "utf8");
+    return readFileSync(path);
   } catch (e) {
     throw new UserError(`cannot read ${what} file '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }
 
 function readJson(path: string, what: string): unknown {
-  const text = readText(path, what);
+  return parseJsonText(textOf(readBytes(path, what)), path, what);
+}
+
+function parseJsonText(text: string | null, path: string, what: string): unknown {
+  if (text === null) throw new UserError(`${what} file '${path}' is not JSON (not UTF-8 text)`);
   try {
     return JSON.parse(text) as unknown;
-  } catch {
-    throw new UserError(`${what} file '${path}' is not valid JSON`);
+  } catch (e) {
+    throw new UserError(`${what} file '${path}' is not valid JSON: ${(e as Error).message}`);
   }
 }
 
@@ -69,32 +95,67 @@ function addressArg(raw: string, flag: string): `0x${string}` {
   return raw as `0x${string}`;
 }
 
-function loadVkey(path: string): SnarkjsVerificationKey {
-  const vk = readJson(path, "verification key") as SnarkjsVerificationKey;
-  try {
-    prepareVerificationKey(vk);
-  } catch (e) {
-    if (e instanceof VerificationKeyError) throw new UserError(`${path}: ${e.message}`);
-    throw e;
-  }
-  return vk;
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function parseCheckpoint(json: unknown, where: string): Checkpoint {
-  const o = json as Record<string, unknown> | null;
-  const big = (v: unknown, name: string) => {
-    if ((typeof v === "string" && /^[0-9]+$/.test(v)) || (typeof v === "number" && Number.isSafeInteger(v) && v >= 0)) return BigInt(v);
-    throw new UserError(`${where}: checkpoint ${name} must be a decimal integer`);
-  };
-  if (typeof o !== "object" || o === null) throw new UserError(`${where}: checkpoint must be an object`);
-  if (typeof o.chainId !== "number") throw new UserError(`${where}: checkpoint chainId must be a number`);
-  return {
-    chainId: o.chainId,
-    epoch: big(o.epoch, "epoch"),
-    validatorSetRoot: big(o.validatorSetRoot, "validatorSetRoot"),
-    ...(o.height !== undefined ? { height: big(o.height, "height") } : {}),
-  };
+function loadVkey(path: string): SnarkjsVerificationKey {
+  const json = readJson(path, "verification key");
+  if (!isObject(json)) throw new UserError(`verification key file '${path}' must hold a JSON object (snarkjs zkey export verificationkey)`);
+  try {
+    prepareVerificationKey(json as SnarkjsVerificationKey);
+  } catch (e) {
+    if (e instanceof VerificationKeyError) throw new UserError(`verification key file '${path}': ${e.message}`);
+    throw e;
+  }
+  return json as SnarkjsVerificationKey;
 }
+
+/** A checkpoint JSON file; any problem is one UserError line. */
+export function loadCheckpoint(path: string): Checkpoint {
+  const r = parseCheckpoint(readJson(path, "checkpoint"));
+  if (!r.ok) throw new UserError(`checkpoint file '${path}': ${r.reason}`);
+  return r.checkpoint;
+}
+
+/** `olzk prove header` names the per-validator circuit's proofs kind "headerQuorum"; the chain calls them "perValidator". */
+function headerItem(x: unknown): HeaderProofItem {
+  return (isObject(x) && x.kind === "headerQuorum" ? { ...x, kind: "perValidator" } : x) as HeaderProofItem;
+}
+
+/** Header proofs of one file: an array of { kind, proof, publicSignals }, { headers: [...] }, or one proof as `olzk prove header` writes it. */
+function loadHeaderItems(path: string): HeaderProofItem[] {
+  const json = readJson(path, "headers");
+  if (Array.isArray(json)) return json.map(headerItem);
+  if (isObject(json) && Array.isArray(json.headers)) return json.headers.map(headerItem);
+  if (isObject(json) && "proof" in json && "publicSignals" in json) return [headerItem(json)];
+  throw new UserError(`headers file '${path}': expected an array of { kind, proof, publicSignals }, { headers: [...] } or one proof (olzk prove header --out)`);
+}
+
+function loadBundle(path: string): CollateralBundle {
+  try {
+    return parseCollateralBundle(readBytes(path, "bundle"));
+  } catch (e) {
+    if (e instanceof BundleFormatError) throw new UserError(`bundle file '${path}': ${e.message}`);
+    throw e;
+  }
+}
+
+/** A validator set file: SSZ bytes, the model's JSON, or the devnet's GET /validator-sets/:epoch reply ({ epoch, root, validatorSet }). */
+function loadValidatorSet(path: string): ValidatorSet {
+  const bytes = readBytes(path, "validator set");
+  const text = textOf(bytes);
+  try {
+    if (text === null) return decodeValidatorSet(bytes);
+    const json = parseJsonText(text, path, "validator set");
+    return validatorSetFromJSON(isObject(json) && isObject(json.validatorSet) ? json.validatorSet : json);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`validator set file '${path}': ${(e as Error).message}`);
+  }
+}
+
+// ---------- verdicts ----------
 
 /** Prints the verdict and returns the exit code. */
 function verdict(json: boolean, ok: boolean, line: string, details: Record<string, unknown>): number {
@@ -108,28 +169,38 @@ function verdict(json: boolean, ok: boolean, line: string, details: Record<strin
 
 const jsonOpt = { json: { type: "boolean" } } as const satisfies Options;
 
-async function runProof(argv: string[]): Promise<number | void> {
-  const spec: CommandSpec<typeof options> = {
+const proofOptions = {
+  vkey: { type: "string" },
+  proof: { type: "string" },
+  public: { type: "string" },
+  ...jsonOpt,
+} as const satisfies Options;
+
+async function runProof(argv: string[]): Promise<number> {
+  const spec: CommandSpec<typeof proofOptions> = {
     name: "verify proof",
-    summary: SUBCOMMANDS.proof,
+    summary: CHECKS.proof.summary,
     usage: "--vkey <vkey.json> --proof <proof.json> [--public <public.json>] [--json]",
-    options,
+    options: proofOptions,
     help: {
       vkey: "verification key (snarkjs zkey export verificationkey)",
-      proof: "proof JSON (snarkjs), or { proof, publicSignals }",
+      proof: "proof JSON (snarkjs), or { proof, publicSignals } (as olzk prove writes)",
       public: "public signals JSON array (decimal strings); optional if the proof file has publicSignals",
       json: "print one JSON object",
     },
+    notes: EXIT_CODES,
   };
   const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const v = parsed.values;
   const vkey = loadVkey(required(v.vkey, "vkey", "proof"));
-  const proofJson = readJson(required(v.proof, "proof", "proof"), "proof") as Record<string, unknown>;
+  const proofPath = required(v.proof, "proof", "proof");
+  const proofJson = readJson(proofPath, "proof");
+  if (!isObject(proofJson)) throw new UserError(`proof file '${proofPath}' must hold a JSON object`);
   let proof = proofJson as unknown as SnarkjsProof;
   let signals: unknown;
   if (v.public !== undefined) signals = readJson(v.public, "public signals");
-  else if (proofJson && typeof proofJson === "object" && "publicSignals" in proofJson && "proof" in proofJson) {
+  else if ("publicSignals" in proofJson && "proof" in proofJson) {
     proof = proofJson.proof as SnarkjsProof;
     signals = proofJson.publicSignals;
   } else throw new UserError("--public is required unless the proof file is { proof, publicSignals }");
@@ -143,53 +214,50 @@ async function runProof(argv: string[]): Promise<number | void> {
     ms,
   });
 }
-const options = {
-  vkey: { type: "string" },
-  proof: { type: "string" },
-  public: { type: "string" },
-  ...jsonOpt,
-} as const satisfies Options;
+
+/** The header verification keys of --vkey (aggregated) and --per-validator-vkey (optional). */
+function headerVerifiers(v: { vkey?: string; "per-validator-vkey"?: string }, cmd: string): HeaderVerifiers {
+  return {
+    aggregated: loadVkey(required(v.vkey, "vkey", cmd)),
+    ...(v["per-validator-vkey"] !== undefined ? { perValidator: loadVkey(v["per-validator-vkey"]) } : {}),
+  };
+}
+
+const headerKeyHelp = {
+  vkey: "AggregatedHeaderQuorum verification key (for header proofs of kind aggregated)",
+  "per-validator-vkey": "HeaderQuorum verification key (for kind perValidator; without it such proofs are refused)",
+};
 
 const chainOptions = {
   vkey: { type: "string" },
+  "per-validator-vkey": { type: "string" },
   checkpoint: { type: "string" },
-  headers: { type: "string" },
+  headers: { type: "string", multiple: true },
   ...jsonOpt,
 } as const satisfies Options;
 
-function parseHeaderItems(json: unknown, where: string): HeaderProofItem[] {
-  const list = Array.isArray(json) ? json : (json as { headers?: unknown } | null)?.headers;
-  if (!Array.isArray(list)) throw new UserError(`${where}: expected an array of { proof, publicSignals } (or { headers: [...] })`);
-  return list as HeaderProofItem[];
-}
-
-async function runChain(argv: string[]): Promise<number | void> {
+async function runChain(argv: string[]): Promise<number> {
   const spec: CommandSpec<typeof chainOptions> = {
     name: "verify chain",
-    summary: SUBCOMMANDS.chain,
-    usage: "--vkey <headerQuorum-vkey.json> --checkpoint <checkpoint.json> --headers <headers.json> [--json]",
+    summary: CHECKS.chain.summary,
+    usage: "--vkey <aggregated-vkey.json> [--per-validator-vkey <vkey.json>] --checkpoint <checkpoint.json> --headers <headers.json> [--headers <more.json>]... [--json]",
     options: chainOptions,
     help: {
-      vkey: "HeaderQuorum verification key",
+      ...headerKeyHelp,
       checkpoint: "trusted checkpoint JSON { chainId, epoch, validatorSetRoot, height? }",
-      headers: "JSON array of { proof, publicSignals } in order (or { headers: [...] })",
+      headers: 'header proofs in order: a JSON array of { kind: "aggregated" | "perValidator", proof, publicSignals }, { headers: [...] }, or one proof as olzk prove header writes it; repeat for more files',
       json: "print one JSON object",
     },
+    notes: EXIT_CODES,
   };
   const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const v = parsed.values;
-  const vkey = loadVkey(required(v.vkey, "vkey", "chain"));
-  const cpPath = required(v.checkpoint, "checkpoint", "chain");
-  const checkpoint = parseCheckpoint(readJson(cpPath, "checkpoint"), cpPath);
-  const hPath = required(v.headers, "headers", "chain");
-  const items = parseHeaderItems(readJson(hPath, "headers"), hPath);
-  let r;
-  try {
-    r = verifyHeaderChain(vkey, checkpoint, items);
-  } catch (e) {
-    throw new UserError((e as Error).message);
-  }
+  const verifiers = headerVerifiers(v, "chain");
+  const checkpoint = loadCheckpoint(required(v.checkpoint, "checkpoint", "chain"));
+  if (!v.headers?.length) throw new UserError("--headers is required (see olzk verify chain --help)");
+  const items = v.headers.flatMap(loadHeaderItems);
+  const r = verifyHeaderChain(verifiers, checkpoint, items);
   const last = r.headers[r.headers.length - 1];
   const line = r.ok
     ? `${r.headers.length} headers verified${last ? `, latest height ${last.height}` : ""}; now at epoch ${r.cursor.epoch}`
@@ -203,6 +271,7 @@ async function runChain(argv: string[]): Promise<number | void> {
 
 const collateralOptions = {
   vkey: { type: "string" },
+  "per-validator-vkey": { type: "string" },
   checkpoint: { type: "string" },
   bundle: { type: "string" },
   borrower: { type: "string" },
@@ -216,42 +285,35 @@ const collateralOptions = {
   ...jsonOpt,
 } as const satisfies Options;
 
-async function runCollateral(argv: string[]): Promise<number | void> {
+async function runCollateral(argv: string[]): Promise<number> {
   const spec: CommandSpec<typeof collateralOptions> = {
     name: "verify collateral",
-    summary: SUBCOMMANDS.collateral,
+    summary: CHECKS.collateral.summary,
     usage:
-      "--vkey <vkey.json> --checkpoint <checkpoint.json> --bundle <bundle.json|bundle.ssz> --borrower 0x.. --min-credit N --chain-id N --contract 0x.. --valid-until T --max-age S [--now T] [--json]",
+      "--vkey <aggregated-vkey.json> [--per-validator-vkey <vkey.json>] --checkpoint <checkpoint.json> --bundle <bundle.json|bundle.ssz> --borrower 0x.. --min-credit N --chain-id N --contract 0x.. --valid-until T --max-age S [--now T] [--json]",
     options: collateralOptions,
     help: {
-      vkey: "HeaderQuorum verification key",
+      ...headerKeyHelp,
       checkpoint: "trusted checkpoint JSON { chainId, epoch, validatorSetRoot, height? }; the bundle must start from it",
-      bundle: "collateral proof bundle, JSON or SSZ bytes (detected from the content)",
+      bundle: "collateral proof bundle, JSON or SSZ bytes (told apart by content)",
       borrower: "Away address that must be the lockup's borrower",
       "min-credit": "credit needed, base units of the credit asset",
       "chain-id": "Away chain id the lockup must be bound to",
       contract: "Away AtomicSettlement contract the lockup must be bound to",
       "valid-until": "unix seconds the lockup must not expire before",
       "max-age": "largest allowed age in seconds of the header the state is read from",
-      now: "unix seconds to measure the age from (default: this machine's clock)",
+      now: "unix seconds to measure the age and expiry from (default: this machine's clock)",
       "credit-asset": "if given, the lockup's credit asset must be this address",
       json: "print one JSON object",
     },
+    notes: EXIT_CODES,
   };
   const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const v = parsed.values;
   const cmd = "collateral";
-  const vkey = loadVkey(required(v.vkey, "vkey", cmd));
-  const cpPath = required(v.checkpoint, "checkpoint", cmd);
-  const checkpoint = parseCheckpoint(readJson(cpPath, "checkpoint"), cpPath);
-  const bundlePath = required(v.bundle, "bundle", cmd);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(bundlePath);
-  } catch (e) {
-    throw new UserError(`cannot read bundle file '${bundlePath}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const verifiers = headerVerifiers(v, cmd);
+  const checkpoint = loadCheckpoint(required(v.checkpoint, "checkpoint", cmd));
   const query = {
     checkpoint,
     borrower: addressArg(required(v.borrower, "borrower", cmd), "borrower"),
@@ -263,16 +325,8 @@ async function runCollateral(argv: string[]): Promise<number | void> {
     now: v.now !== undefined ? bigArg(v.now, "now") : BigInt(Math.floor(Date.now() / 1000)),
     ...(v["credit-asset"] !== undefined ? { creditAsset: addressArg(v["credit-asset"], "credit-asset") } : {}),
   };
-  let bundle: CollateralBundle;
-  try {
-    bundle = parseCollateralBundle(bytes);
-  } catch (e) {
-    if (e instanceof BundleFormatError) {
-      return verdict(v.json ?? false, false, `MalformedBundle: ${e.message}`, { code: "MalformedBundle", reason: e.message });
-    }
-    throw e;
-  }
-  const r = checkCollateral(vkey, bundle, query);
+  const bundle = loadBundle(required(v.bundle, "bundle", cmd));
+  const r = checkCollateral(verifiers, bundle, query);
   if (r.ok) {
     return verdict(
       v.json ?? false,
@@ -281,68 +335,62 @@ async function runCollateral(argv: string[]): Promise<number | void> {
       { ...r },
     );
   }
+  if (r.code === "BadQuery") throw new UserError(r.reason);
   return verdict(v.json ?? false, false, `${r.code}: ${r.reason}`, { ...r });
 }
 
 const validatorOptions = {
   set: { type: "string" },
   root: { type: "string" },
+  "home-chain-id": { type: "string" },
   ...jsonOpt,
 } as const satisfies Options;
 
-async function runValidators(argv: string[]): Promise<number | void> {
+async function runValidators(argv: string[]): Promise<number> {
   const spec: CommandSpec<typeof validatorOptions> = {
     name: "verify validators",
-    summary: SUBCOMMANDS.validators,
-    usage: "--set <set.json|set.ssz> --root <validatorSetRoot> [--json]",
+    summary: CHECKS.validators.summary,
+    usage: "--set <set.json|set.ssz> --root <validatorSetRoot> --home-chain-id N [--json]",
     options: validatorOptions,
     help: {
-      set: "validator set, JSON (Home model validatorSetToJSON) or SSZ bytes",
-      root: "the validatorSetRoot it must hash to (decimal or 0x hex)",
+      set: "validator set: SSZ bytes, JSON (Home model validatorSetToJSON), or the devnet's GET /validator-sets/:epoch reply",
+      root: "the validatorSetRoot it must hash to, e.g. from a verified header (decimal or 0x hex)",
+      "home-chain-id": "Home chain id the attestation keys' proofs of possession must be for (u32)",
       json: "print one JSON object",
     },
+    notes: EXIT_CODES,
   };
   const parsed = parseCommand(spec, argv);
   if (!parsed) return 0;
   const v = parsed.values;
   const path = required(v.set, "set", "validators");
   const root = bigArg(required(v.root, "root", "validators"), "root");
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new UserError(`cannot read validator set file '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  let set: ValidatorSet;
-  try {
-    const text = new TextDecoder().decode(bytes).trimStart();
-    set = text.startsWith("{") ? validatorSetFromJSON(JSON.parse(text)) : decodeValidatorSet(bytes);
-  } catch (e) {
-    return verdict(v.json ?? false, false, `malformed validator set: ${(e as Error).message}`, { reason: (e as Error).message });
-  }
-  const r = checkValidatorSetBindings(set, root);
+  const homeChainId = bigArg(required(v["home-chain-id"], "home-chain-id", "validators"), "home-chain-id");
+  if (homeChainId >= 1n << 32n) throw new UserError(`--home-chain-id must be a u32, got ${homeChainId}`);
+  const set = loadValidatorSet(path);
+  const r = checkValidatorSetBindings(set, root, Number(homeChainId));
   const line = r.ok ? `${r.boundSlots} bound validators, total power ${r.totalPower}, root ${r.root}` : r.reason;
   return verdict(v.json ?? false, r.ok, line, { ...r });
 }
 
-export async function run(argv: string[]): Promise<number | void> {
+/** `olzk verify <check> ...`: returns the exit code; prints one line for any error. */
+export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
     console.log(usage());
     return sub === undefined ? 2 : 0;
   }
-  switch (sub) {
-    case "proof":
-      return runProof(rest);
-    case "chain":
-      return runChain(rest);
-    case "collateral":
-      return runCollateral(rest);
-    case "validators":
-      return runValidators(rest);
-    case "openlibra":
-      return (await import("./openlibra/cli.ts")).run(rest);
-    default:
-      throw new UserError(`unknown check '${sub}' (one of: ${Object.keys(SUBCOMMANDS).join(", ")})`);
+  try {
+    const check = CHECKS[sub];
+    if (!check) throw new UserError(`unknown check '${sub}' (one of: ${Object.keys(CHECKS).join(", ")})`);
+    return await check.run(rest);
+  } catch (e) {
+    if (e instanceof UserError) {
+      console.error(`olzk verify: ${e.message}`);
+      return 2;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    console.error(`olzk verify: internal error: ${message.split("\n")[0]}`);
+    return 3;
   }
 }

@@ -6,25 +6,30 @@
 // Merkle path exactly as circuits/ENCODING.md, via the Home model's helpers).
 import { awayBinding, KIND_LOCKUP, leafKey, LOCK_STATUS_LOCKED, lockupDigest, type Address, type LockupPayload } from "../home/model/leaves.ts";
 import { STATE_DEPTH, verifyStateProof } from "../home/model/smt.ts";
-import type { PreparedVerificationKey, SnarkjsVerificationKey } from "./groth16.ts";
+import { describeValue, readUint, type IntegerInput } from "./input.ts";
 import {
+  parseCheckpoint,
   verifyHeaderChain,
   type Checkpoint,
+  type CheckpointInput,
   type HeaderChainErrorCode,
   type HeaderProofItem,
-  type HeaderProofVerifier,
+  type HeaderVerifiers,
   type VerifiedHeader,
 } from "./headerChain.ts";
 
-/** Current version of the bundle format (JSON `version` field, first SSZ byte). */
-export const COLLATERAL_BUNDLE_VERSION = 1;
+/**
+ * Current version of the bundle format (JSON `version` field, first SSZ byte). Version 2: each
+ * header proof says its kind (aggregated or per-validator) over the validator-set commitment.
+ */
+export const COLLATERAL_BUNDLE_VERSION = 2;
 
 /** Everything needed to check a lockup off-chain. */
 export interface CollateralBundle {
   version: number;
   /** Trusted starting point of the header chain (the integrator must trust it). */
   checkpoint: Checkpoint;
-  /** HeaderQuorum proofs from the checkpoint, in order. */
+  /** Header proofs from the checkpoint, in order, each with its kind. */
   headers: HeaderProofItem[];
   /** Height of the verified header whose stateRoot holds the lockup leaf. */
   stateHeight: bigint;
@@ -37,33 +42,89 @@ export interface CollateralBundle {
   siblings: bigint[];
 }
 
-/** The question an integrator asks. */
+/**
+ * The question an integrator asks. Integers may be bigints, safe-integer numbers or decimal
+ * strings (what JSON gives); addresses are 0x hex in any case.
+ */
 export interface CollateralQuery {
   /**
    * The checkpoint the integrator trusts (genesis or a later one it verified). The bundle's
    * checkpoint must be exactly this one: a bundle cannot bring its own trust root.
    */
+  checkpoint: Checkpoint | CheckpointInput;
+  borrower: string;
+  /** Credit needed, base units of the lockup's credit asset. */
+  minCredit: IntegerInput;
+  awayChainId: IntegerInput;
+  /** The Away AtomicSettlement contract the credit must be usable with. */
+  settlementContract: string;
+  /** The lockup must not expire before this unix time (seconds). */
+  validUntil: IntegerInput;
+  /** The state must come from a header at most this many seconds old... */
+  maxAgeSeconds: IntegerInput;
+  /** ...relative to this unix time (seconds), supplied by the caller. The lockup must not have expired at it. */
+  now: IntegerInput;
+  /** If given, the lockup's credit asset must be this one. */
+  creditAsset?: string;
+}
+
+/** A CollateralQuery with every field checked and normalized. */
+export interface ParsedCollateralQuery {
   checkpoint: Checkpoint;
   borrower: Address;
-  /** Credit needed, base units of the lockup's credit asset. */
   minCredit: bigint;
   awayChainId: bigint;
-  /** The Away AtomicSettlement contract the credit must be usable with. */
   settlementContract: Address;
-  /** The lockup must not expire before this unix time (seconds). */
   validUntil: bigint;
-  /** The state must come from a header at most this many seconds old... */
   maxAgeSeconds: bigint;
-  /** ...relative to this unix time (seconds), supplied by the caller. */
   now: bigint;
-  /** If given, the lockup's credit asset must be this one. */
   creditAsset?: Address;
+}
+
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+/** Internal: a query field that is not what it must be. */
+class BadField extends Error {}
+
+/** Check and normalize a query; the reason names the first bad field and what it got. */
+export function parseCollateralQuery(input: unknown): { ok: true; query: ParsedCollateralQuery } | { ok: false; reason: string } {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return { ok: false, reason: "query must be an object" };
+  const q = input as Record<string, unknown>;
+  const uint = (name: string, bits: number): bigint => {
+    const v = readUint(q[name], bits);
+    if (v === null) throw new BadField(`query.${name} must be a u${bits} (bigint, safe integer number or decimal string), got ${describeValue(q[name])}`);
+    return v;
+  };
+  const address = (name: string): Address => {
+    const v = q[name];
+    if (typeof v !== "string" || !ADDRESS.test(v)) throw new BadField(`query.${name} must be a 0x address of 20 bytes, got ${describeValue(v)}`);
+    return v as Address;
+  };
+  const cp = parseCheckpoint(q.checkpoint);
+  if (!cp.ok) return { ok: false, reason: `query.${cp.reason}` };
+  try {
+    const query: ParsedCollateralQuery = {
+      checkpoint: cp.checkpoint,
+      borrower: address("borrower"),
+      minCredit: uint("minCredit", 256),
+      awayChainId: uint("awayChainId", 64),
+      settlementContract: address("settlementContract"),
+      validUntil: uint("validUntil", 64),
+      maxAgeSeconds: uint("maxAgeSeconds", 64),
+      now: uint("now", 64),
+    };
+    if (q.creditAsset !== undefined) query.creditAsset = address("creditAsset");
+    return { ok: true, query };
+  } catch (e) {
+    if (e instanceof BadField) return { ok: false, reason: e.message };
+    throw e;
+  }
 }
 
 export type CollateralFailure =
   | { code: "HeaderChain"; chainCode: HeaderChainErrorCode }
-  | { code: "UnsupportedVersion" | "UntrustedCheckpoint" | "UnknownStateHeader" | "MalformedBundle" | "StateProofInvalid" }
-  | { code: "WrongAwayBinding" | "NotLocked" | "WrongBorrower" | "WrongCreditAsset" | "InsufficientCredit" | "ExpiresTooSoon" }
+  | { code: "BadQuery" | "UnsupportedVersion" | "UntrustedCheckpoint" | "UnknownStateHeader" | "MalformedBundle" | "StateProofInvalid" }
+  | { code: "WrongAwayBinding" | "NotLocked" | "WrongBorrower" | "WrongCreditAsset" | "InsufficientCredit" | "LockupExpired" | "ExpiresTooSoon" }
   | { code: "HeaderTooOld" | "HeaderFromFuture" };
 
 export type CollateralResult =
@@ -84,15 +145,19 @@ export type CollateralResult =
 const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
- * Answer a CollateralQuery from a bundle. `verifier` is the HeaderQuorum verification key
- * (or a prepared key, or a custom proof checker). Never throws for a bad bundle or query
- * values; the first failing rule is reported with a code and a one-line reason.
+ * Answer a CollateralQuery from a bundle. `verifiers` has the verification key (or a prepared
+ * key, or a custom proof checker) of each header circuit the caller accepts. Never throws for
+ * a bad bundle or query values (BadQuery names the field); the first failing rule is reported
+ * with a code and a one-line reason.
  */
 export function checkCollateral(
-  verifier: SnarkjsVerificationKey | PreparedVerificationKey | HeaderProofVerifier,
+  verifiers: HeaderVerifiers,
   bundle: CollateralBundle,
-  query: CollateralQuery,
+  queryInput: CollateralQuery,
 ): CollateralResult {
+  const parsed = parseCollateralQuery(queryInput);
+  if (!parsed.ok) return { ok: false, code: "BadQuery", reason: parsed.reason };
+  const query = parsed.query;
   if (bundle.version !== COLLATERAL_BUNDLE_VERSION) {
     return { ok: false, code: "UnsupportedVersion", reason: `bundle version ${String(bundle.version)} is not supported (expected ${COLLATERAL_BUNDLE_VERSION})` };
   }
@@ -105,7 +170,7 @@ export function checkCollateral(
       reason: `bundle starts from chain ${c.chainId} epoch ${c.epoch} set ${c.validatorSetRoot}, not the trusted checkpoint (chain ${t.chainId} epoch ${t.epoch} set ${t.validatorSetRoot})`,
     };
   }
-  const chain = verifyHeaderChain(verifier, t, bundle.headers);
+  const chain = verifyHeaderChain(verifiers, t, bundle.headers);
   if (!chain.ok) return { ok: false, code: "HeaderChain", chainCode: chain.code, reason: `header chain: ${chain.reason}` };
   const header = chain.headers.find((h) => h.height === bundle.stateHeight);
   if (!header) {
@@ -147,6 +212,9 @@ export function checkCollateral(
   }
   if (lock.creditLimit < query.minCredit) {
     return { ok: false, code: "InsufficientCredit", reason: `credit limit ${lock.creditLimit} is below the required ${query.minCredit}` };
+  }
+  if (lock.expiry <= query.now) {
+    return { ok: false, code: "LockupExpired", reason: `lockup ${lock.lockId} expired at ${lock.expiry}, at or before now (${query.now})` };
   }
   if (lock.expiry < query.validUntil) {
     return { ok: false, code: "ExpiresTooSoon", reason: `lockup expires at ${lock.expiry}, before the required ${query.validUntil}` };

@@ -1,8 +1,12 @@
-// Verification of a chain of HeaderQuorum proofs from a trusted checkpoint, with the same
-// rules as the Away-chain HomeLightClient: headers of the checkpoint's chain only, heights
-// strictly increasing, each header in the current epoch and signed by the current set, and
-// an epoch-ending header (nextValidatorSetRoot != 0) ratcheting to epoch + 1 and its set.
-// Public inputs: [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot] (ENCODING.md).
+// Verification of a chain of header proofs from a trusted checkpoint, with the same rules as
+// the Away-chain HomeLightClient: headers of the checkpoint's chain only, heights strictly
+// increasing, each header in the current epoch and attested by the current set, and an
+// epoch-ending header (nextValidatorSetRoot != 0) ratcheting to epoch + 1 and its set. Each
+// item says which circuit its proof is of (AggregatedHeaderQuorum or the per-validator
+// HeaderQuorum, over the same set commitment) and is checked with that circuit's key.
+// Beyond the contract: an empty chain is refused, and a second valid header at a height
+// already accepted is reported as an equivocation rather than as a mere height error.
+// Public inputs of both: [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot] (ENCODING.md).
 import {
   checkGroth16,
   prepareVerificationKey,
@@ -14,6 +18,7 @@ import {
   type SnarkjsVerificationKey,
 } from "./groth16.ts";
 import { unpackMeta } from "../home/model/header.ts";
+import { describeValue, readUint, type IntegerInput } from "./input.ts";
 
 /** A trusted starting point: the validator set root of an epoch of a Home chain. */
 export interface Checkpoint {
@@ -24,8 +29,21 @@ export interface Checkpoint {
   height?: bigint;
 }
 
-/** One HeaderQuorum proof. */
+/** A checkpoint as JSON has it (decimal strings or numbers) or as code has it (bigints). */
+export interface CheckpointInput {
+  chainId: IntegerInput;
+  epoch: IntegerInput;
+  validatorSetRoot: IntegerInput;
+  height?: IntegerInput | null;
+}
+
+/** Which header circuit a proof is of. */
+export type HeaderProofKind = "aggregated" | "perValidator";
+export const HEADER_PROOF_KINDS: readonly HeaderProofKind[] = ["aggregated", "perValidator"];
+
+/** One header proof. */
 export interface HeaderProofItem {
+  kind: HeaderProofKind;
   proof: SnarkjsProof;
   publicSignals: PublicSignals;
 }
@@ -60,14 +78,17 @@ export type HeaderChainErrorCode =
   | "HeightNotIncreasing"
   | "WrongEpoch"
   | "WrongValidatorSet"
-  | "InvalidProof";
+  | "VerifierUnavailable"
+  | "InvalidProof"
+  | "NoHeaders"
+  | "Equivocation";
 
 export type HeaderChainResult =
   | { ok: true; headers: VerifiedHeader[]; cursor: ChainCursor }
   | {
       ok: false;
       code: HeaderChainErrorCode;
-      /** Index of the failing item (-1 for a bad checkpoint). */
+      /** Index of the failing item (-1 when no item is at fault: a bad checkpoint, no items). */
       index: number;
       reason: string;
       /** Headers accepted before the failure. */
@@ -75,8 +96,14 @@ export type HeaderChainResult =
       cursor: ChainCursor;
     };
 
-/** Checks one HeaderQuorum proof; the default is Groth16 with the HeaderQuorum key. */
+/** Checks one header proof; the default is Groth16 with that circuit's key. */
 export type HeaderProofVerifier = (publicSignals: PublicSignals, proof: SnarkjsProof) => Groth16Result;
+
+/** A verification key (raw or prepared) or a ready verifier function. */
+export type HeaderVerifierSpec = SnarkjsVerificationKey | PreparedVerificationKey | HeaderProofVerifier;
+
+/** The verifier of each kind of header proof; a kind left out is refused (VerifierUnavailable). */
+export type HeaderVerifiers = Partial<Record<HeaderProofKind, HeaderVerifierSpec>>;
 
 const MASK64 = (1n << 64n) - 1n;
 
@@ -95,11 +122,42 @@ function toBig(s: string | bigint): bigint | null {
   return null;
 }
 
-/** Build the default proof verifier for a HeaderQuorum verification key (prepared once). */
+/** Normalize a checkpoint given as JSON or code; the reason names the first bad field. */
+export function parseCheckpoint(input: unknown): { ok: true; checkpoint: Checkpoint } | { ok: false; reason: string } {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return { ok: false, reason: "checkpoint must be an object" };
+  const c = input as Record<string, unknown>;
+  const chainId = readUint(c.chainId, 32);
+  if (chainId === null) return { ok: false, reason: `checkpoint chainId must be a u32, got ${describeValue(c.chainId)}` };
+  const epoch = readUint(c.epoch, 64);
+  if (epoch === null) return { ok: false, reason: `checkpoint epoch must be a u64, got ${describeValue(c.epoch)}` };
+  const validatorSetRoot = readUint(c.validatorSetRoot, 256, SCALAR_FIELD_MODULUS);
+  if (validatorSetRoot === null || validatorSetRoot === 0n) {
+    return { ok: false, reason: `checkpoint validatorSetRoot must be a non-zero field element, got ${describeValue(c.validatorSetRoot)}` };
+  }
+  const checkpoint: Checkpoint = { chainId: Number(chainId), epoch, validatorSetRoot };
+  if (c.height !== undefined && c.height !== null) {
+    const height = readUint(c.height, 64);
+    if (height === null) return { ok: false, reason: `checkpoint height must be a u64, got ${describeValue(c.height)}` };
+    checkpoint.height = height;
+  }
+  return { ok: true, checkpoint };
+}
+
+/** Build the default proof verifier for a header circuit's verification key (prepared once). */
 export function headerProofVerifier(vkey: SnarkjsVerificationKey | PreparedVerificationKey): HeaderProofVerifier {
   const key = prepareVerificationKey(vkey);
-  if (key.nPublic !== 4) throw new RangeError(`a HeaderQuorum key has 4 public inputs, this one has ${key.nPublic}`);
+  if (key.nPublic !== 4) throw new RangeError(`a header circuit key has 4 public inputs, this one has ${key.nPublic}`);
   return (signals, proof) => checkGroth16(key, signals, proof);
+}
+
+/** The verifier function of each kind given (keys are prepared once). */
+export function headerProofVerifiers(verifiers: HeaderVerifiers): Partial<Record<HeaderProofKind, HeaderProofVerifier>> {
+  const out: Partial<Record<HeaderProofKind, HeaderProofVerifier>> = {};
+  for (const kind of HEADER_PROOF_KINDS) {
+    const v = verifiers[kind];
+    if (v !== undefined) out[kind] = typeof v === "function" ? v : headerProofVerifier(v);
+  }
+  return out;
 }
 
 /**
@@ -107,19 +165,21 @@ export function headerProofVerifier(vkey: SnarkjsVerificationKey | PreparedVerif
  * (error codes named like the HomeLightClient's custom errors). Never throws for bad input;
  * throws VerificationKeyError/RangeError only for an unusable verification key.
  */
-export function verifyHeaderChain(
-  verifier: SnarkjsVerificationKey | PreparedVerificationKey | HeaderProofVerifier,
-  checkpoint: Checkpoint,
-  items: readonly HeaderProofItem[],
-): HeaderChainResult {
-  const check = typeof verifier === "function" ? verifier : headerProofVerifier(verifier);
+export function verifyHeaderChain(verifiers: HeaderVerifiers, checkpointInput: Checkpoint | CheckpointInput, items: readonly HeaderProofItem[]): HeaderChainResult {
+  const checks = headerProofVerifiers(verifiers);
   const headers: VerifiedHeader[] = [];
+  const parsed = parseCheckpoint(checkpointInput);
+  const checkpoint = parsed.ok ? parsed.checkpoint : { chainId: 0, epoch: 0n, validatorSetRoot: 0n };
   const cursor: ChainCursor = {
     chainId: checkpoint.chainId,
     epoch: checkpoint.epoch,
     validatorSetRoot: checkpoint.validatorSetRoot,
     height: checkpoint.height ?? null,
   };
+  /** The set root of each epoch the chain has trusted so far (the checkpoint's, then each rotation's). */
+  const setOfEpoch = new Map([[checkpoint.epoch, checkpoint.validatorSetRoot]]);
+  /** Index in `items` of the accepted header at each height. */
+  const itemAtHeight = new Map<bigint, number>();
   const fail = (code: HeaderChainErrorCode, index: number, reason: string): HeaderChainResult => ({
     ok: false,
     code,
@@ -129,21 +189,14 @@ export function verifyHeaderChain(
     cursor: { ...cursor },
   });
 
-  if (!Number.isInteger(checkpoint.chainId) || checkpoint.chainId < 0 || checkpoint.chainId > 0xffffffff) {
-    return fail("BadCheckpoint", -1, "checkpoint chainId must be a u32");
-  }
-  if (typeof checkpoint.epoch !== "bigint" || checkpoint.epoch < 0n || checkpoint.epoch > MASK64) {
-    return fail("BadCheckpoint", -1, "checkpoint epoch must be a u64");
-  }
-  if (typeof checkpoint.validatorSetRoot !== "bigint" || checkpoint.validatorSetRoot <= 0n || checkpoint.validatorSetRoot >= SCALAR_FIELD_MODULUS) {
-    return fail("BadCheckpoint", -1, "checkpoint validatorSetRoot must be a non-zero field element");
-  }
+  if (!parsed.ok) return fail("BadCheckpoint", -1, parsed.reason);
   if (!Array.isArray(items)) return fail("MalformedItem", 0, "header proofs must be an array");
+  if (items.length === 0) return fail("NoHeaders", -1, "no header proofs: a chain must carry at least one header");
 
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    if (typeof item !== "object" || item === null || !Array.isArray(item.publicSignals) || item.publicSignals.length !== 4) {
-      return fail("MalformedItem", i, `item ${i} must be { proof, publicSignals: [4 values] }`);
+    if (typeof item !== "object" || item === null || !Array.isArray(item.publicSignals) || item.publicSignals.length !== 4 || !HEADER_PROOF_KINDS.includes(item.kind)) {
+      return fail("MalformedItem", i, `item ${i} must be { kind: "aggregated" | "perValidator", proof, publicSignals: [4 values] }`);
     }
     const pub = item.publicSignals.map(toBig);
     for (let j = 0; j < 4; j++) {
@@ -159,6 +212,10 @@ export function verifyHeaderChain(
       return fail("WrongChainId", i, `item ${i}: header of chain ${m.chainId}, expected chain ${cursor.chainId}`);
     }
     if (cursor.height !== null && m.height <= cursor.height) {
+      const earlier = itemAtHeight.get(m.height);
+      if (earlier !== undefined && isEquivocation(items[earlier]!, item, setOfEpoch.get(m.epoch) === setRoot, checks[item.kind as HeaderProofKind])) {
+        return fail("Equivocation", i, `item ${i}: equivocation: another header at height ${m.height} than item ${earlier}, with a valid proof by the set of epoch ${m.epoch}`);
+      }
       return fail("HeightNotIncreasing", i, `item ${i}: height ${m.height} is not above the last accepted height ${cursor.height}`);
     }
     if (m.epoch !== cursor.epoch) {
@@ -170,15 +227,30 @@ export function verifyHeaderChain(
     if (nextSetRoot !== 0n && m.epoch === MASK64) {
       return fail("MalformedMeta", i, `item ${i}: epoch ${m.epoch} cannot end (epoch + 1 does not fit in u64)`);
     }
+    const check = checks[item.kind as HeaderProofKind];
+    if (!check) return fail("VerifierUnavailable", i, `item ${i}: no verification key for ${item.kind} header proofs was given`);
     const r = check(item.publicSignals, item.proof);
-    if (!r.ok) return fail("InvalidProof", i, `item ${i}: invalid HeaderQuorum proof (${r.reason})`);
+    if (!r.ok) return fail("InvalidProof", i, `item ${i}: invalid ${item.kind} header proof (${r.reason})`);
 
     headers.push({ ...m, stateRoot, validatorSetRoot: setRoot, nextValidatorSetRoot: nextSetRoot });
+    itemAtHeight.set(m.height, i);
     cursor.height = m.height;
     if (nextSetRoot !== 0n) {
       cursor.epoch = m.epoch + 1n;
       cursor.validatorSetRoot = nextSetRoot;
+      setOfEpoch.set(cursor.epoch, nextSetRoot);
     }
   }
   return { ok: true, headers, cursor: { ...cursor } };
+}
+
+/**
+ * Two items for one height are an equivocation when they are different headers (public
+ * inputs differ: a re-randomized proof of the same header is not) and the later one also
+ * carries a valid proof (of its kind, with that kind's key) by the set the chain trusts for
+ * its epoch.
+ */
+function isEquivocation(first: HeaderProofItem, second: HeaderProofItem, trustedSet: boolean, check: HeaderProofVerifier | undefined): boolean {
+  const same = first.publicSignals.every((s, j) => BigInt(s) === BigInt(second.publicSignals[j]!));
+  return !same && trustedSet && check !== undefined && check(second.publicSignals, second.proof).ok;
 }

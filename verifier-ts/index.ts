@@ -6,4 +6,7 @@ export * from "./headerChain.ts";
 export * from "./collateral.ts";
 export * from "./bundle.ts";
 export * from "./validatorSet.ts";
+export type { IntegerInput } from "./input.ts";
 export { verifyBinding, bindingMessage } from "../home/model/bls.ts";
+// An aggregate attestation checked natively (no proof): quorum, Apk != identity, the signature under Apk.
+export { aggregateKey, checkAggregateSignature } from "../home/model/header.ts";

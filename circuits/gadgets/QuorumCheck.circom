@@ -9,7 +9,9 @@ pragma circom 2.1.0;
 // The comparison is done on integers of 66 + ceil(log2 N) bits: with u64 powers,
 // 3 * signedPower < 3 * N * 2^64 <= 2^(66 + log2 N), so nothing wraps mod r.
 // Public signals: none of its own. Callers must enforce: the powers are the ones committed by
-// the validator set root, and signed[i] is the enable bit of slot i's signature check.
+// the validator-set commitment, and signed[i] is what makes slot i count: the enable bit of
+// slot i's signature check (HeaderQuorum) or the bit that adds slot i's key to the aggregate
+// key (AggregatedHeaderQuorum).
 
 include "circomlib/circuits/comparators.circom";
 include "RangeCheck.circom";

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IHomeLightClient} from "./IHomeLightClient.sol";
+
 /// @title IAtomicSettlement
 /// @notice Settles proven Home auction results fill by fill (mode 1: market makers borrow to bid; mode 2:
 ///         the auctioneer borrowed the sell asset from the LP the auction names) and records receipts
@@ -136,6 +138,43 @@ interface IAtomicSettlement {
     /// @param lockups Lockup payloads in slot order (mode 1: fills with lockId != 0; mode 2: the auctioneer's).
     function settle(
         uint64 height,
+        uint256[8] calldata proof,
+        ResultPayload calldata result,
+        LockupPayload[] calldata lockups
+    ) external;
+
+    /// @notice settle for a result whose header is not yet on this chain, in one transaction with one
+    ///         proof: a HeaderSettlement proof (a quorum of the current epoch's set attested the header, and
+    ///         the result and lockup leaves are in its stateRoot). The header goes through
+    ///         lightClient.submitHeaderWithSettlement, so it gets exactly the rules of submitHeader (pause,
+    ///         chain, epoch and validator set, increasing height) and is stored for later settle calls; a
+    ///         header already stored with the same stateRoot is used as it is. Then as settle (maxStateAge
+    ///         included).
+    /// @param proof HeaderSettlement Groth16 proof (snarkjs calldata order).
+    /// @param headerPub The header's public inputs [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot].
+    /// @param result The auction result payload.
+    /// @param lockups Lockup payloads in slot order (as settle).
+    function settleWithHeader(
+        uint256[8] calldata proof,
+        uint256[4] calldata headerPub,
+        ResultPayload calldata result,
+        LockupPayload[] calldata lockups
+    ) external;
+
+    /// @notice settle with its header in one transaction and two proofs: the header proof goes to
+    ///         lightClient.submitHeader (skipped when that header is already stored with the same
+    ///         stateRoot), then the Settlement proof is checked against it as in settle. More gas than
+    ///         settleWithHeader (two verifications); the path for a header with a per-validator proof.
+    /// @param kind Which header circuit headerProof is of.
+    /// @param headerProof The header proof.
+    /// @param headerPub The header's public inputs.
+    /// @param proof Settlement Groth16 proof of the result and lockups in the header's stateRoot.
+    /// @param result The auction result payload.
+    /// @param lockups Lockup payloads in slot order.
+    function settleWithHeaderTwoProofs(
+        IHomeLightClient.HeaderProof kind,
+        uint256[8] calldata headerProof,
+        uint256[4] calldata headerPub,
         uint256[8] calldata proof,
         ResultPayload calldata result,
         LockupPayload[] calldata lockups

@@ -2,9 +2,18 @@
 pragma solidity ^0.8.28;
 
 /// @title IHomeLightClient
-/// @notice Away-chain light client of the Home chain (Open Libra): accepts HeaderQuorum proofs,
+/// @notice Away-chain light client of the Home chain (Open Libra): accepts header proofs (the aggregated
+///         attestation circuit, or the per-validator fallback, over the same validator-set commitment),
 ///         stores per proven header the state root and timestamp, ratchets validator-set epochs.
 interface IHomeLightClient {
+    /// @notice Which header circuit a proof is of. Both have the same public inputs over the same set
+    ///         commitment: AggregatedHeaderQuorum (one signature under the signers' summed keys) and
+    ///         HeaderQuorum (one signature per signer, the non-interactive fallback).
+    enum HeaderProof {
+        Aggregated,
+        PerValidator
+    }
+
     /// @notice A header was proven and stored.
     event HeaderSubmitted(uint64 indexed height, uint64 indexed epoch, uint256 stateRoot, uint64 timestampMs);
     /// @notice An epoch-ending header moved the client to `newEpoch` with validator set `validatorSetRoot`.
@@ -28,6 +37,10 @@ interface IHomeLightClient {
     error HeightNotIncreasing(uint64 height, uint64 latest);
     /// @notice The Groth16 proof does not verify.
     error InvalidProof();
+    /// @notice This client has no verifier for this kind of header proof (a profile without the per-validator circuit).
+    error VerifierUnavailable(HeaderProof kind);
+    /// @notice This client has no HeaderSettlement verifier (submitHeaderWithSettlement).
+    error HeaderSettlementUnavailable();
     /// @notice The client is paused.
     error ClientPaused();
     /// @notice No header is stored at this height.
@@ -37,10 +50,26 @@ interface IHomeLightClient {
     /// @notice A constructor argument is invalid.
     error InvalidConfig();
 
-    /// @notice Verifies a HeaderQuorum proof for the current epoch and stores the header's state root and timestamp.
+    /// @notice Verifies a header proof for the current epoch and stores the header's state root and timestamp.
+    /// @param kind Which circuit the proof is of (the caller says; it selects the verifier).
     /// @param proof Groth16 proof in snarkjs calldata order.
     /// @param pub [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot] (ENCODING.md).
-    function submitHeader(uint256[8] calldata proof, uint256[4] calldata pub) external;
+    function submitHeader(HeaderProof kind, uint256[8] calldata proof, uint256[4] calldata pub) external;
+
+    /// @notice Verifies a HeaderSettlement proof (a quorum of the current epoch's set attested the header,
+    ///         and a settlement's leaves are in its stateRoot) and stores the header under exactly the rules
+    ///         of submitHeader. When the same header (height and stateRoot) is already stored, only the
+    ///         proof is checked (against the stored stateRoot) and nothing is written, so several
+    ///         settlements of one Home block can each bring the header. The light client does not read
+    ///         `settlementPub`; the caller (AtomicSettlement) recomputes it from the payloads it acts on.
+    /// @param proof Groth16 proof of the HeaderSettlement circuit (snarkjs calldata order).
+    /// @param pub [meta, stateRoot, validatorSetRoot, nextValidatorSetRoot] (ENCODING.md).
+    /// @param settlementPub The settlement's public inputs after its stateRoot: [awayBinding, resultDigest,
+    ///        lockDigest[0..K-1]] (headerSettlementInputs - 4 of them).
+    /// @return height The header's height.
+    function submitHeaderWithSettlement(uint256[8] calldata proof, uint256[4] calldata pub, uint256[] calldata settlementPub)
+        external
+        returns (uint64 height);
 
     /// @notice Pauses header submission and settlement reads (guardian only; no-op when paused). Each
     ///         pause is logged so that settlement windows can be extended by the time it lasted.

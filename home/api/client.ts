@@ -10,22 +10,31 @@ import type { LeafKind, SignedHeader, Header, ValidatorSet } from "../model/inde
 import { actionReplySchema, actionRequestSchema, type ActionBody, type ActionReply, type ActionType } from "./actions.ts";
 import { ErrorReply, HomeError, type HomeErrorCode } from "./errors.ts";
 import { describeIssues } from "./issues.ts";
-import { ROUTES, fillPath, type RouteDef, type SszKind } from "./routes.ts";
+import { ROUTES, fillPath, type ReplyOf, type RouteDef, type SszKind } from "./routes.ts";
 import { SSZ_CODECS, type SszValues } from "./ssz.ts";
 import type { AuctionView, BlockView, HeaderOnlyView, HeaderRangeView, LockupView, SettlementProofView, StateProofView, StatusView, ValidatorSetView } from "./views.ts";
 
 /** A refusal by the Home API (or a reply that does not fit it): the code, the HTTP status, the message. */
 export class HomeApiError extends HomeError {
+  /** Names an internal error in the devnet's log. */
+  readonly requestId?: string;
+  /** The request refused, e.g. "GET /headers/9" (not set for a request refused before it was sent). */
+  readonly request?: string;
+  /** The Home's own words for a refusal (its reply's `error`), without the request and status. */
+  readonly reason?: string;
+
   constructor(
     code: HomeErrorCode,
     message: string,
     /** The HTTP status of the reply. */
     readonly status: number,
-    /** Names an internal error in the devnet's log. */
-    readonly requestId?: string,
+    details: { requestId?: string; request?: string; reason?: string } = {},
   ) {
     super(code, message);
     this.name = "HomeApiError";
+    this.requestId = details.requestId;
+    this.request = details.request;
+    this.reason = details.reason;
   }
 }
 
@@ -163,6 +172,11 @@ export class HomeClient {
     return (await this.json(ROUTES.setOffline, ROUTES.setOffline.reply, { body: { schema: ROUTES.setOffline.body, value: { slots } } })).offline;
   }
 
+  /** Devnet switches of the aggregated signing scheme for blocks from now on; returns the switches in force. */
+  setAttestation(controls: Partial<ReplyOf<"setAttestation">>): Promise<ReplyOf<"setAttestation">> {
+    return this.json(ROUTES.setAttestation, ROUTES.setAttestation.reply, { body: { schema: ROUTES.setAttestation.body, value: controls } });
+  }
+
   /** Moves Home time forward; returns Home time (unix ms). */
   async advanceTime(seconds: number): Promise<number> {
     return (await this.json(ROUTES.advanceTime, ROUTES.advanceTime.reply, { body: { schema: ROUTES.advanceTime.body, value: { seconds } } })).nowMs;
@@ -228,9 +242,9 @@ export class HomeClient {
     } catch {
       /* not JSON */
     }
-    const what = `Home ${route.method} ${path}`;
-    if (!parsed) throw new HomeApiError("bad-reply", `${what}: HTTP ${res.status} ${text.slice(0, 200)}`, res.status);
-    throw new HomeApiError(parsed.code, `${what}: HTTP ${res.status} ${parsed.error}`, res.status, parsed.requestId);
+    const request = `${route.method} ${path}`;
+    if (!parsed) throw new HomeApiError("bad-reply", `Home ${request}: HTTP ${res.status} ${text.slice(0, 200)}`, res.status, { request });
+    throw new HomeApiError(parsed.code, `Home ${request}: HTTP ${res.status} ${parsed.error}`, res.status, { requestId: parsed.requestId, request, reason: parsed.error });
   }
 }
 

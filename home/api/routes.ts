@@ -86,6 +86,15 @@ export const ROUTES = {
     body: z.strictObject({ slots: z.array(count, { error: "must be an array of slot numbers, or null" }).nullable() }),
     reply: z.strictObject({ offline: z.array(count).nullable() }),
   }),
+  setAttestation: route({
+    method: "POST",
+    path: "/admin/attestation",
+    body: z.strictObject({
+      aggregate: z.boolean({ error: "must be true or false" }).optional(),
+      dropouts: z.array(count, { error: "must be an array of slot numbers" }).optional(),
+    }),
+    reply: z.strictObject({ aggregate: z.boolean(), dropouts: z.array(count) }),
+  }),
   advanceTime: route({
     method: "POST",
     path: "/admin/advance-time",

@@ -122,6 +122,8 @@ export const BlockReply = z.strictObject({
   quorum: z.boolean(),
   signedPower: u256,
   totalPower: u256,
+  /** The header carries the validators' aggregate signature (AggregatedHeaderQuorum proves it). */
+  aggregated: z.boolean(),
   signedHeader: SignedHeaderJSON,
 });
 export type BlockView = z.output<typeof BlockReply>;

@@ -1,6 +1,7 @@
 // The simulated Open Libra (Home) chain: blocks on a timer, epochs of K blocks with
-// validator-set rotation, headers signed by the online validators, the Atomic Auctions
-// module state in a Poseidon sparse Merkle tree, and durable storage with replay.
+// validator-set rotation, headers signed by the online validators (one EdDSA-Poseidon signature
+// each, and one aggregate signature from a two-nonce signing session: attestation.ts), the
+// Atomic Auctions module state in a Poseidon sparse Merkle tree, and durable storage with replay.
 //
 // Actions are applied to a copy of the module state and kept only when they succeed and
 // are stored, so a rejected action changes nothing. Accepted actions take effect at once
@@ -24,11 +25,14 @@ import {
   signedPower,
   totalPower,
   bytesToHex,
+  aggregateSignatureFromJSON,
+  aggregateSignatureToJSON,
   KIND_AUCTION_RESULT,
   KIND_LOCKUP,
   STATE_DEPTH,
   leafContract,
   lockupSlotIds,
+  type AggregateSignature,
   type Header,
   type LeafKind,
   type LockupPayload,
@@ -60,6 +64,7 @@ import {
   readSettlementReceipt,
   type AwayRpc,
 } from "./away-proof.ts";
+import { DevnetAttestation, type AttestationControls } from "./attestation.ts";
 import { chainIdentity, parseDecimal18, type DevnetConfig } from "./config.ts";
 import { plainJSON } from "./json.ts";
 import { DevnetStore } from "./store.ts";
@@ -70,6 +75,8 @@ export interface BlockRecord {
   hash: bigint;
   signed: boolean[];
   signatures: Signature[];
+  /** The validators' aggregate signature (null: no session reached a quorum, or aggregation is off). */
+  aggregate: AggregateSignature | null;
 }
 
 export interface BlockInfo extends BlockRecord {
@@ -104,6 +111,8 @@ function ctxFromJSON(j: any): ActionContext {
 export class DevnetChain extends EventEmitter {
   readonly sim: ValidatorSim;
   readonly params: ModuleParams;
+  /** The validators' aggregated signing sessions (their nonce store, the devnet's switches). */
+  readonly attestation: DevnetAttestation;
   private readonly store: DevnetStore;
   private readonly rpc: AwayRpc | null;
   private readonly priceScaled: bigint;
@@ -132,7 +141,7 @@ export class DevnetChain extends EventEmitter {
   private constructor(readonly config: DevnetConfig) {
     super();
     this.setMaxListeners(1000);
-    this.sim = new ValidatorSim({ seed: config.seed, capacity: config.capacity, active: config.active, powers: config.powers });
+    this.sim = new ValidatorSim({ seed: config.seed, chainId: config.homeChainId, capacity: config.capacity, active: config.active, powers: config.powers });
     this.params = {
       awayChainId: config.awayChainId,
       settlementAddress: config.settlementAddress,
@@ -143,6 +152,7 @@ export class DevnetChain extends EventEmitter {
     this.priceScaled = parseDecimal18(config.libraPrice, "libra-price");
     this.rpc = config.awayRpc === null ? null : typeof config.awayRpc === "string" ? httpRpc(config.awayRpc) : config.awayRpc;
     this.store = DevnetStore.open(config.dataDir);
+    this.attestation = new DevnetAttestation(this.sim, config.homeChainId, config.dataDir);
   }
 
   /** Opens the chain in config.dataDir (creating genesis, or replaying what is stored). */
@@ -152,6 +162,7 @@ export class DevnetChain extends EventEmitter {
       chain.load();
     } catch (e) {
       chain.store.close();
+      chain.attestation.close();
       throw e;
     }
     return chain;
@@ -216,6 +227,7 @@ export class DevnetChain extends EventEmitter {
         hash: 0n,
         signed: sb.signed,
         signatures: sb.signatures.map((s, i) => signatureFromJSON(s, i)),
+        aggregate: sb.aggregate === null ? null : aggregateSignatureFromJSON(sb.aggregate),
       };
       if (block.header.height !== h) throw new CorruptDataError(`block row ${h} holds header ${block.header.height}`);
       if (h >= linkFrom) {
@@ -279,6 +291,13 @@ export class DevnetChain extends EventEmitter {
     return new Set(this.config.offline.filter((r) => r.epoch === undefined || r.epoch === epoch).map((r) => r.slot));
   }
 
+  /** Devnet switches of the aggregated scheme for blocks produced from now on (POST /admin/attestation). */
+  setAttestationControls(c: Partial<AttestationControls>): AttestationControls {
+    for (const s of c.dropouts ?? []) if (!Number.isInteger(s) || s < 0 || s >= this.config.capacity) throw new RangeError(`slot ${s} is not a slot of a ${this.config.capacity}-slot set`);
+    this.attestation.controls = { ...this.attestation.controls, ...c };
+    return { ...this.attestation.controls };
+  }
+
   /** Replaces the offline slots for blocks produced from now on (null: back to the configured rules). */
   setOffline(slots: number[] | null): void {
     if (slots) {
@@ -308,9 +327,18 @@ export class DevnetChain extends EventEmitter {
       validatorSetRoot: this.sim.rootOf(epoch),
       nextValidatorSetRoot: this.isEpochEnd(height) ? this.sim.rootOf(epoch + 1n) : 0n,
     };
-    const sh = signHeader(header, this.sim.setOf(epoch), this.sim.signingKeys(epoch, this.offlineSlots(epoch)));
-    const block: BlockRecord = { header, hash: headerHash(header), signed: sh.signed, signatures: sh.signatures };
-    this.store.appendBlock({ height, header: headerToJSON(header), signed: block.signed, signatures: block.signatures.map(signatureToJSON) });
+    const offline = this.offlineSlots(epoch);
+    const sh = signHeader(header, this.sim.setOf(epoch), this.sim.signingKeys(epoch, offline));
+    const att = this.attestation.attest(header, offline);
+    if (att.excluded.length) this.emit("attestation-excluded", { height, excluded: att.excluded });
+    const block: BlockRecord = { header, hash: headerHash(header), signed: sh.signed, signatures: sh.signatures, aggregate: att.aggregate };
+    this.store.appendBlock({
+      height,
+      header: headerToJSON(header),
+      signed: block.signed,
+      signatures: block.signatures.map(signatureToJSON),
+      aggregate: block.aggregate ? aggregateSignatureToJSON(block.aggregate) : null,
+    });
     this.setLatest(block);
     return block;
   }
@@ -358,6 +386,7 @@ export class DevnetChain extends EventEmitter {
     this.closed = true;
     this.emit("closed");
     this.store.close();
+    this.attestation.close();
   }
 
   info(b: BlockRecord): BlockInfo {
@@ -378,7 +407,13 @@ export class DevnetChain extends EventEmitter {
       const sb = this.store.block(height);
       if (!sb) return undefined;
       const header = headerFromJSON(sb.header);
-      b = { header, hash: headerHash(header), signed: sb.signed, signatures: sb.signatures.map((s, i) => signatureFromJSON(s, i)) };
+      b = {
+        header,
+        hash: headerHash(header),
+        signed: sb.signed,
+        signatures: sb.signatures.map((s, i) => signatureFromJSON(s, i)),
+        aggregate: sb.aggregate === null ? null : aggregateSignatureFromJSON(sb.aggregate),
+      };
     }
     return this.info(b);
   }
@@ -390,7 +425,7 @@ export class DevnetChain extends EventEmitter {
   }
 
   signedHeader(b: BlockRecord): SignedHeader {
-    return { header: b.header, validatorSet: this.sim.setOf(b.header.epoch), signed: b.signed, signatures: b.signatures };
+    return { header: b.header, validatorSet: this.sim.setOf(b.header.epoch), signed: b.signed, signatures: b.signatures, aggregate: b.aggregate };
   }
 
   /** The set of an epoch that has started or been announced by an epoch-ending header. */

@@ -155,6 +155,8 @@ export function defaultConfig(): DevnetConfig {
 /** The settings that define the chain's history; a data directory refuses a different set. */
 export function chainIdentity(c: DevnetConfig): Record<string, string> {
   return {
+    // The validator-set commitment and key registration rules (ENCODING.md); older data directories used a Merkle root.
+    attestation: "poseidon-chain-set-v1+pop",
     seed: c.seed,
     homeChainId: String(c.homeChainId),
     capacity: String(c.capacity),

@@ -13,6 +13,6 @@ export interface DevnetGenesis {
 
 export function devnetGenesis(partial: DevnetConfigInput = {}): DevnetGenesis {
   const c = resolveConfig(partial);
-  const sim = new ValidatorSim({ seed: c.seed, capacity: c.capacity, active: c.active, powers: c.powers });
+  const sim = new ValidatorSim({ seed: c.seed, chainId: c.homeChainId, capacity: c.capacity, active: c.active, powers: c.powers });
   return { homeChainId: c.homeChainId, validatorSetRoot: validatorSetRoot(sim.setOf(0n)) };
 }

@@ -145,6 +145,7 @@ function blockView(chain: DevnetChain, b: BlockInfo): BlockView {
     quorum: b.quorum,
     signedPower: b.signedPower,
     totalPower: b.totalPower,
+    aggregated: b.aggregate !== null,
     signedHeader: chain.signedHeader(b),
   };
 }
@@ -246,6 +247,14 @@ function handlers(chain: DevnetChain): Handlers {
         throw e;
       }
       return encoded(ROUTES.setOffline.reply, { offline: body.slots });
+    },
+    setAttestation: ({ body }) => {
+      try {
+        return encoded(ROUTES.setAttestation.reply, chain.setAttestationControls(body));
+      } catch (e) {
+        if (e instanceof RangeError) throw new HomeError("invalid-request", e.message);
+        throw e;
+      }
     },
     advanceTime: ({ body }) => encoded(ROUTES.advanceTime.reply, { nowMs: chain.advanceTime(body.seconds) }),
   };

@@ -1,60 +1,10 @@
-// Runs `olzk devnet` as a child process (the project's Node 22 directly, so signals reach
-// the devnet itself) and resolves once it prints its URL. For end-to-end tests and tools
-// that want the devnet out of process, e.g. to kill and restart it.
-import { spawn, type ChildProcess } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+// Runs `olzk devnet` as a child process and resolves once it prints its URL (cli/spawn.ts).
+// For end-to-end tests and tools that want the devnet out of process, e.g. to kill and restart it.
+import { spawnServer, type SpawnedServer, type SpawnOptions } from "../../cli/spawn.ts";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
-
-export interface SpawnedDevnet {
-  url: string;
-  child: ChildProcess;
-  /** Everything printed so far (stdout and stderr). */
-  output(): string;
-  /** Resolves with the exit code (null when killed by a signal). */
-  exited: Promise<number | null>;
-  /** Sends `signal` (default SIGTERM: clean shutdown) and waits for the exit. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
+export type SpawnedDevnet = SpawnedServer;
 
 /** Starts `olzk devnet <args>`; add `--port 0` to get a free port. Rejects if it exits or times out first. */
-export function spawnDevnet(args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv; nodePath?: string } = {}): Promise<SpawnedDevnet> {
-  const node = opts.nodePath ?? (Number(process.versions.node.split(".")[0]) >= 22 ? process.execPath : join(ROOT, "node_modules/.bin/node"));
-  const child = spawn(node, [join(ROOT, "bin/olzk.mjs"), "devnet", ...args], {
-    cwd: ROOT,
-    env: opts.env ?? process.env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`olzk devnet did not print its URL within ${opts.timeoutMs ?? 60_000} ms:\n${out}`));
-    }, opts.timeoutMs ?? 60_000);
-    const onData = () => {
-      const m = /serving (http:\/\/\S+)/.exec(out);
-      if (!m) return;
-      clearTimeout(timer);
-      child.stdout!.off("data", onData);
-      resolve({
-        url: m[1]!,
-        child,
-        output: () => out,
-        exited,
-        stop: (signal = "SIGTERM") => {
-          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-          return exited;
-        },
-      });
-    };
-    child.stdout!.on("data", onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`olzk devnet exited with ${code}:\n${out}`));
-    });
-  });
+export function spawnDevnet(args: string[], opts: SpawnOptions = {}): Promise<SpawnedDevnet> {
+  return spawnServer(["devnet", ...args], opts);
 }

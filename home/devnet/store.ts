@@ -5,25 +5,10 @@
 // each append is one committed transaction, so a crash (even SIGKILL) loses nothing that
 // was acknowledged and never leaves a half-written row.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-
-// node:sqlite prints an ExperimentalWarning when first loaded; it is expected here, so
-// load it with that one warning filtered out.
-function loadSqlite(): typeof import("node:sqlite") {
-  const original = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    const msg = typeof warning === "string" ? warning : warning.message;
-    if (msg.includes("SQLite is an experimental feature")) return;
-    return (original as (...a: unknown[]) => void).call(process, warning, ...rest);
-  }) as typeof process.emitWarning;
-  try {
-    return createRequire(import.meta.url)("node:sqlite");
-  } finally {
-    process.emitWarning = original;
-  }
-}
+import { isProcessAlive } from "../../runtime/process.ts";
+import { loadSqlite } from "../../runtime/sqlite.ts";
 
 export interface StoredBlock {
   height: bigint;
@@ -32,6 +17,8 @@ export interface StoredBlock {
   signed: boolean[];
   /** signatureToJSON per slot. */
   signatures: unknown[];
+  /** aggregateSignatureToJSON of the block's aggregate signature, or null. */
+  aggregate: unknown;
 }
 
 export interface StoredAction {
@@ -44,15 +31,6 @@ export interface StoredAction {
   ctx: unknown;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** One devnet per data directory: a LOCK file holding the owner's pid (stale after a crash). */
 function takeDirLock(dataDir: string): string {
   const file = join(dataDir, "LOCK");
@@ -63,7 +41,7 @@ function takeDirLock(dataDir: string): string {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       const pid = Number(readFileSync(file, "utf8").trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isProcessAlive(pid)) {
         throw new RangeError(`data directory ${dataDir} is in use by another devnet (pid ${pid})`);
       }
       rmSync(file, { force: true }); // left by a process that is gone
@@ -84,16 +62,19 @@ export class DevnetStore {
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = FULL");
     db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS blocks (height INTEGER PRIMARY KEY, header TEXT NOT NULL, signed TEXT NOT NULL, signatures TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS blocks (height INTEGER PRIMARY KEY, header TEXT NOT NULL, signed TEXT NOT NULL, signatures TEXT NOT NULL, aggregate TEXT);
       CREATE TABLE IF NOT EXISTS actions (seq INTEGER PRIMARY KEY, height INTEGER NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL, ctx TEXT NOT NULL);`);
+    // A data directory from before aggregate signatures: add the column so the chain identity check can refuse it clearly.
+    const cols = db.prepare("PRAGMA table_info(blocks)").all() as { name: string }[];
+    if (!cols.some((c) => c.name === "aggregate")) db.exec("ALTER TABLE blocks ADD COLUMN aggregate TEXT");
     this.stmts = {
       getMeta: db.prepare("SELECT value FROM meta WHERE key = ?"),
       setMeta: db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
-      putBlock: db.prepare("INSERT INTO blocks (height, header, signed, signatures) VALUES (?, ?, ?, ?)"),
-      getBlock: db.prepare("SELECT height, header, signed, signatures FROM blocks WHERE height = ?"),
-      range: db.prepare("SELECT height, header, signed, signatures FROM blocks WHERE height BETWEEN ? AND ? ORDER BY height"),
-      allBlocks: db.prepare("SELECT height, header, signed, signatures FROM blocks ORDER BY height"),
-      lastBlock: db.prepare("SELECT height, header, signed, signatures FROM blocks ORDER BY height DESC LIMIT 1"),
+      putBlock: db.prepare("INSERT INTO blocks (height, header, signed, signatures, aggregate) VALUES (?, ?, ?, ?, ?)"),
+      getBlock: db.prepare("SELECT height, header, signed, signatures, aggregate FROM blocks WHERE height = ?"),
+      range: db.prepare("SELECT height, header, signed, signatures, aggregate FROM blocks WHERE height BETWEEN ? AND ? ORDER BY height"),
+      allBlocks: db.prepare("SELECT height, header, signed, signatures, aggregate FROM blocks ORDER BY height"),
+      lastBlock: db.prepare("SELECT height, header, signed, signatures, aggregate FROM blocks ORDER BY height DESC LIMIT 1"),
       putAction: db.prepare("INSERT INTO actions (seq, height, type, body, ctx) VALUES (?, ?, ?, ?, ?)"),
       allActions: db.prepare("SELECT seq, height, type, body, ctx FROM actions ORDER BY seq"),
     };
@@ -123,7 +104,7 @@ export class DevnetStore {
   }
 
   appendBlock(b: StoredBlock): void {
-    this.stmts.putBlock!.run(b.height, JSON.stringify(b.header), JSON.stringify(b.signed), JSON.stringify(b.signatures));
+    this.stmts.putBlock!.run(b.height, JSON.stringify(b.header), JSON.stringify(b.signed), JSON.stringify(b.signatures), b.aggregate === null ? null : JSON.stringify(b.aggregate));
   }
 
   appendAction(a: StoredAction): void {
@@ -131,7 +112,13 @@ export class DevnetStore {
   }
 
   private static blockRow(row: any): StoredBlock {
-    return { height: BigInt(row.height), header: JSON.parse(row.header), signed: JSON.parse(row.signed), signatures: JSON.parse(row.signatures) };
+    return {
+      height: BigInt(row.height),
+      header: JSON.parse(row.header),
+      signed: JSON.parse(row.signed),
+      signatures: JSON.parse(row.signatures),
+      aggregate: row.aggregate === null ? null : JSON.parse(row.aggregate),
+    };
   }
 
   block(height: bigint): StoredBlock | undefined {

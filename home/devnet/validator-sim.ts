@@ -3,15 +3,20 @@
 //
 // Identity j (0, 1, 2, ...) has attestation key sha256("olzk-devnet/attestation" | seed | j),
 // BLS seed sha256("olzk-devnet/bls" | seed | j) and Home address sha256("olzk-devnet/address" | seed | j).
+// Every identity registers its attestation key with Home's AttestationKeyRegistry (proof of
+// possession for the chain id and its address; the registry refuses rogue, small-order,
+// duplicate and negated keys) before it is seated.
 // Epoch 0 seats identities 0..active-1 in slots 0..active-1. Going from epoch e to e+1,
 // slot s_e = uint32(sha256("olzk-devnet/rotate" | seed | e)) mod active gets the fresh
 // identity active + e; every other slot keeps its validator. Slot i has power powers[i]
 // (default 1,000,000 each, like Open Libra). Slots active..capacity-1 are empty.
 import { sha256 } from "@noble/hashes/sha2.js";
 import {
+  AttestationKeyRegistry,
   blsKeyFromSeed,
   derivePublicKey,
   emptyValidator,
+  makeProofOfPossession,
   signBinding,
   validatorSetRoot,
   type ValidatorSet,
@@ -32,6 +37,8 @@ export interface Identity {
 
 export interface ValidatorSimOptions {
   seed: string;
+  /** Home chain id: the proofs of possession are for it. */
+  chainId: number;
   capacity: number;
   active: number;
   /** Power per slot (length `active`). */
@@ -42,6 +49,8 @@ export class ValidatorSim {
   private readonly identities = new Map<number, Identity>();
   private readonly members: number[][] = []; // members[e][slot] = identity index
   private readonly sets = new Map<bigint, { set: ValidatorSet; root: bigint }>();
+  /** Home's attestation-key registry: every identity is registered here before it is seated. */
+  readonly registry: AttestationKeyRegistry;
 
   constructor(readonly opts: ValidatorSimOptions) {
     const { capacity, active, powers } = opts;
@@ -49,6 +58,7 @@ export class ValidatorSim {
     if (!Number.isInteger(active) || active < 1 || active > capacity) throw new RangeError(`active must be 1..${capacity}, got ${active}`);
     if (powers.length !== active || powers.some((p) => p <= 0n || p >> 64n !== 0n)) throw new RangeError(`need ${active} powers, each 1..2^64-1`);
     this.members.push(Array.from({ length: active }, (_, i) => i));
+    this.registry = new AttestationKeyRegistry(opts.chainId);
   }
 
   identity(index: number): Identity {
@@ -59,12 +69,20 @@ export class ValidatorSim {
       const pub = derivePublicKey(prv);
       const address = derive("address", seed, index);
       const bls = blsKeyFromSeed(derive("bls", seed, index));
-      id = {
+      const created: Identity = {
         index,
         attestationPrivateKey: prv,
-        validator: { attestationKey: pub, address, blsPublicKey: bls.publicKey, bindingSignature: signBinding(bls.secretKey, pub, address) },
+        validator: {
+          attestationKey: pub,
+          address,
+          blsPublicKey: bls.publicKey,
+          bindingSignature: signBinding(bls.secretKey, pub, address),
+          proofOfPossession: makeProofOfPossession(prv, address, this.opts.chainId),
+        },
       };
-      this.identities.set(index, id);
+      this.registry.register(created.validator);
+      this.identities.set(index, created);
+      id = created;
     }
     return id;
   }

@@ -53,6 +53,19 @@ function addProjective([X1, Y1, Z1]: Projective, [X2, Y2, Z2]: Projective): Proj
   return [X3, Y3, Z3];
 }
 
+// Projective doubling: B = (X+Y)^2, C = X^2, D = Y^2, E = aC, F = E+D, H = Z^2, J = F-2H,
+// X3 = (B-C-D)J, Y3 = F(E-D), Z3 = FJ (the same point as addProjective(p, p), fewer products).
+function doubleProjective([X, Y, Z]: Projective): Projective {
+  const B = mod((X + Y) * (X + Y), P);
+  const C = (X * X) % P;
+  const D = (Y * Y) % P;
+  const E = (BABYJUB_A * C) % P;
+  const F = (E + D) % P;
+  const H = (Z * Z) % P;
+  const J = mod(F - 2n * H, P);
+  return [(mod(B - C - D, P) * J) % P, (F * mod(E - D, P)) % P, (F * J) % P];
+}
+
 /** True when (x, y) are field elements satisfying a*x^2 + y^2 = 1 + d*x^2*y^2. */
 export function inCurve(p: Point): boolean {
   if (!isFieldElement(p.x) || !isFieldElement(p.y)) return false;
@@ -66,16 +79,18 @@ export function addPoint(a: Point, b: Point): Point {
   return toAffine(addProjective(toProjective(a), toProjective(b)));
 }
 
-/** Scalar multiplication e * p (e >= 0), double-and-add. */
+/** Scalar multiplication e * p (e >= 0): fixed 4-bit windows, most significant first. */
 export function mulPointScalar(p: Point, e: bigint): Point {
   if (e < 0n) throw new RangeError("scalar must be non-negative");
+  // table[j] = j * p for j = 0..15
+  const table: Projective[] = [[0n, 1n, 1n], toProjective(p)];
+  for (let j = 2; j < 16; j++) table.push(j % 2 === 0 ? doubleProjective(table[j / 2]!) : addProjective(table[j - 1]!, table[1]!));
   let res: Projective = [0n, 1n, 1n];
-  let acc = toProjective(p);
-  let k = e;
-  while (k > 0n) {
-    if (k & 1n) res = addProjective(res, acc);
-    acc = addProjective(acc, acc);
-    k >>= 1n;
+  const windows = Math.ceil(e.toString(2).length / 4);
+  for (let w = windows - 1; w >= 0; w--) {
+    if (w !== windows - 1) for (let i = 0; i < 4; i++) res = doubleProjective(res);
+    const digit = Number((e >> BigInt(4 * w)) & 15n);
+    if (digit) res = addProjective(res, table[digit]!);
   }
   return toAffine(res);
 }
@@ -89,7 +104,7 @@ export function mulBase8(e: bigint): Point {
     base8Doublings = [toProjective(BASE8)];
     for (let i = 1; i < 256; i++) {
       const prev = base8Doublings[i - 1]!;
-      base8Doublings.push(addProjective(prev, prev));
+      base8Doublings.push(doubleProjective(prev));
     }
   }
   let k = e % BABYJUB_SUBORDER; // BASE8 has order l

@@ -15,7 +15,12 @@ export type Signature = { R8x: bigint; R8y: bigint; S: bigint };
 /** Length of an attestation private key in bytes. */
 export const PRIVATE_KEY_BYTES = 32;
 
-function expandKey(prv: Uint8Array): { s: bigint; prefix: Uint8Array } {
+/**
+ * The pruned secret scalar s (a multiple of 8, up to 2^255: reduce it mod l, never mod r) and
+ * the 32-byte nonce prefix of a private key, as circomlibjs derives them. The public key is
+ * (s / 8) * B8 = s * B, so an EdDSA response is r + hm * s mod l.
+ */
+export function expandPrivateKey(prv: Uint8Array): { s: bigint; prefix: Uint8Array } {
   if (!(prv instanceof Uint8Array) || prv.length !== PRIVATE_KEY_BYTES) {
     throw new RangeError(`attestation private key must be ${PRIVATE_KEY_BYTES} bytes`);
   }
@@ -28,7 +33,7 @@ function expandKey(prv: Uint8Array): { s: bigint; prefix: Uint8Array } {
 
 /** Public key of a 32-byte private key: (s >> 3) * B8 with s the pruned blake512 prefix. */
 export function derivePublicKey(prv: Uint8Array): PublicKey {
-  const { s } = expandKey(prv);
+  const { s } = expandPrivateKey(prv);
   const A = mulBase8(s >> 3n);
   return { Ax: A.x, Ay: A.y };
 }
@@ -36,7 +41,7 @@ export function derivePublicKey(prv: Uint8Array): PublicKey {
 /** Signs field element `msg` (deterministic nonce, as circomlibjs). */
 export function signPoseidon(prv: Uint8Array, msg: bigint): Signature {
   if (!isFieldElement(msg)) throw new RangeError("message must be a field element");
-  const { s, prefix } = expandKey(prv);
+  const { s, prefix } = expandPrivateKey(prv);
   const A = mulBase8(s >> 3n);
   const nonceInput = new Uint8Array(64);
   nonceInput.set(prefix, 0);

@@ -1,8 +1,10 @@
 // Home block headers: the Poseidon headerHash validators sign, the packed `meta`
-// public input, and signed-header bundles (header + set + EdDSA signatures).
-// Encoding: circuits/ENCODING.md, "Header".
+// public input, and signed-header bundles (header + set + one EdDSA signature per signer,
+// and the signers' aggregate signature when they made one). Encoding: circuits/ENCODING.md,
+// "Header" and "Aggregated attestation".
 
-import { type Signature, signPoseidon, verifyPoseidon, derivePublicKey } from "./eddsa.ts";
+import { IDENTITY, addPoint } from "./babyjub.ts";
+import { type PublicKey, type Signature, signPoseidon, verifyPoseidon, derivePublicKey } from "./eddsa.ts";
 import { assertFieldElement, assertUint } from "./field.ts";
 import { poseidon } from "./poseidon.ts";
 import { type ValidatorSet, checkValidatorSet, hasQuorum, signedPower, totalPower, validatorSetRoot } from "./validators.ts";
@@ -80,14 +82,26 @@ export function unpackMeta(meta: bigint): { chainId: number; epoch: bigint; heig
   };
 }
 
+/**
+ * One EdDSA-Poseidon signature (R8, S) of headerHash under Apk = the sum of the attestation keys
+ * of the slots in `signers` (a MuSig2 session of home/attestation/ makes it).
+ */
+export interface AggregateSignature {
+  /** One flag per slot: the signer set T. */
+  signers: boolean[];
+  signature: Signature;
+}
+
 export interface SignedHeader {
   header: Header;
-  /** The set of header.epoch (its root is header.validatorSetRoot). */
+  /** The set of header.epoch (its commitment is header.validatorSetRoot). */
   validatorSet: ValidatorSet;
   /** One flag per slot. */
   signed: boolean[];
   /** One per slot; unsigned slots carry placeholderSignature(). */
   signatures: Signature[];
+  /** The aggregate signature of the same header, when a signing session produced one. */
+  aggregate?: AggregateSignature | null;
 }
 
 /**
@@ -116,23 +130,61 @@ export function signHeader(h: Header, set: ValidatorSet, privateKeys: (Uint8Arra
     signed.push(true);
     signatures.push(signPoseidon(prv, m));
   });
-  return { header: h, validatorSet: set, signed, signatures };
+  return { header: h, validatorSet: set, signed, signatures, aggregate: null };
 }
 
 /**
- * Checks a signed header: header ranges, set shape and epoch, set root == header.validatorSetRoot,
- * every signed slot has power > 0 and a valid EdDSA-Poseidon signature of headerHash, and
- * quorum. BLS bindings are checked only with opts.checkBindings (they cost a pairing per slot;
- * check them once per set with checkValidatorSet). Never throws.
+ * Apk = sum of the attestation keys of the slots in `signers` (the identity when none). Throws a
+ * RangeError when lengths differ or a slot with power 0 is in the set.
+ */
+export function aggregateKey(set: ValidatorSet, signers: readonly boolean[]): PublicKey {
+  if (signers.length !== set.validators.length) throw new RangeError(`signers has ${signers.length} entries, set has ${set.validators.length} slots`);
+  let apk = IDENTITY;
+  signers.forEach((on, i) => {
+    if (!on) return;
+    const v = set.validators[i]!;
+    if (v.power === 0n) throw new RangeError(`slot ${i} has power 0 and cannot sign`);
+    apk = addPoint(apk, { x: v.attestationKey.Ax, y: v.attestationKey.Ay });
+  });
+  return { Ax: apk.x, Ay: apk.y };
+}
+
+/**
+ * Checks an aggregate signature of `header` by the slots in agg.signers of `set` (assumed
+ * accepted with checkValidatorSet): the set commitment is header.validatorSetRoot, the
+ * signers have quorum, Apk is not the identity, and agg.signature is a valid EdDSA-Poseidon
+ * signature of headerHash under Apk (what the AggregatedHeaderQuorum circuit proves). Never throws.
+ */
+export function checkAggregateSignature(header: Header, set: ValidatorSet, agg: AggregateSignature): { ok: boolean; reason?: string } {
+  try {
+    if (validatorSetRoot(set) !== header.validatorSetRoot) return { ok: false, reason: "validator set commitment does not match header.validatorSetRoot" };
+    const sp = signedPower(set, agg.signers);
+    const tp = totalPower(set);
+    if (!hasQuorum(sp, tp)) return { ok: false, reason: `no quorum: aggregate signers hold ${sp} of total ${tp}` };
+    const apk = aggregateKey(set, agg.signers);
+    if (apk.Ax === IDENTITY.x && apk.Ay === IDENTITY.y) return { ok: false, reason: "aggregate key is the identity" };
+    if (!verifyPoseidon(headerHash(header), agg.signature, apk)) return { ok: false, reason: "aggregate signature is invalid" };
+    return { ok: true };
+  } catch (e) {
+    return { ok: false, reason: (e as Error).message };
+  }
+}
+
+/**
+ * Checks a signed header: header ranges, set shape, epoch and key rules (checkValidatorSet for
+ * header.chainId), set commitment == header.validatorSetRoot, every signed slot has power > 0
+ * and a valid EdDSA-Poseidon signature of headerHash, quorum, and the aggregate signature when
+ * present (checkAggregateSignature). BLS bindings are checked only with opts.checkBindings (they
+ * cost a pairing per slot; check them once per set with checkValidatorSet). Never throws.
  */
 export function checkSignedHeader(sh: SignedHeader, opts: { checkBindings?: boolean } = {}): { ok: boolean; reason?: string } {
   try {
     const { header, validatorSet: set } = sh;
     assertHeaderRanges(header);
-    const setCheck = checkValidatorSet(set, { checkBindings: opts.checkBindings === true });
+    const setCheck = checkValidatorSet(set, header.chainId, { checkBindings: opts.checkBindings === true });
     if (!setCheck.ok) return { ok: false, reason: `validator set: ${setCheck.reason}` };
     if (set.epoch !== header.epoch) return { ok: false, reason: `validator set epoch ${set.epoch} != header epoch ${header.epoch}` };
-    if (validatorSetRoot(set) !== header.validatorSetRoot) return { ok: false, reason: "validator set root does not match header.validatorSetRoot" };
+    if (validatorSetRoot(set) !== header.validatorSetRoot) return { ok: false, reason: "validator set commitment does not match header.validatorSetRoot" };
     if (sh.signed.length !== set.capacity || sh.signatures.length !== set.capacity) {
       return { ok: false, reason: `signed/signatures must have ${set.capacity} entries` };
     }
@@ -146,6 +198,10 @@ export function checkSignedHeader(sh: SignedHeader, opts: { checkBindings?: bool
     const sp = signedPower(set, sh.signed);
     const tp = totalPower(set);
     if (!hasQuorum(sp, tp)) return { ok: false, reason: `no quorum: signed power ${sp} of total ${tp}` };
+    if (sh.aggregate) {
+      const agg = checkAggregateSignature(header, set, sh.aggregate);
+      if (!agg.ok) return { ok: false, reason: `aggregate: ${agg.reason}` };
+    }
     return { ok: true };
   } catch (e) {
     return { ok: false, reason: (e as Error).message };

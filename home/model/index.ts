@@ -5,6 +5,7 @@ export * from "./poseidon-constants.ts";
 export * from "./babyjub.ts";
 export * from "./eddsa.ts";
 export * from "./bls.ts";
+export * from "./attestation-key.ts";
 export * from "./validators.ts";
 export * from "./header.ts";
 export * from "./smt.ts";

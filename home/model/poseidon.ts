@@ -87,3 +87,22 @@ export function poseidonReference(inputs: readonly bigint[]): bigint {
   }
   return state[0]!;
 }
+
+/** Inputs of the first Poseidon call of poseidonChain; every later call takes the chain value plus this minus one. */
+export const POSEIDON_CHAIN_WIDTH = 16;
+
+/**
+ * PoseidonChain(x_0 .. x_{m-1}) (ENCODING.md "Field and hashes"): the inputs, zero-padded to
+ * 16 + 15k elements (smallest k >= 0), absorbed by circomlib Poseidon(16):
+ * h = Poseidon(x_0..x_15), then h = Poseidon(h, next 15) for each further chunk.
+ * Callers start the input with a domain tag and a value that fixes the length, so the zero
+ * padding is unambiguous.
+ */
+export function poseidonChain(inputs: readonly bigint[]): bigint {
+  if (inputs.length < 1) throw new RangeError("poseidonChain takes at least one input");
+  const W = POSEIDON_CHAIN_WIDTH;
+  const chunk = (from: number, n: number) => Array.from({ length: n }, (_, i) => inputs[from + i] ?? 0n);
+  let h = poseidon(chunk(0, W));
+  for (let at = W; at < inputs.length; at += W - 1) h = poseidon([h, ...chunk(at, W - 1)]);
+  return h;
+}

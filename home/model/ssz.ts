@@ -11,9 +11,10 @@ import {
   UintBigintType,
   UintNumberType,
 } from "@chainsafe/ssz";
+import type { ProofOfPossession } from "./attestation-key.ts";
 import type { Signature } from "./eddsa.ts";
 import { assertFieldElement, assertUint, bytesToHex, hexToBytes } from "./field.ts";
-import { type Header, type SignedHeader, assertHeaderRanges } from "./header.ts";
+import { type AggregateSignature, type Header, type SignedHeader, assertHeaderRanges } from "./header.ts";
 import type { Validator, ValidatorSet } from "./validators.ts";
 
 /** Largest validator-set capacity the wire formats accept. */
@@ -39,6 +40,8 @@ export const HeaderSSZ = new ContainerType(
 
 export const PublicKeySSZ = new ContainerType({ Ax: Uint256, Ay: Uint256 }, { typeName: "AttestationKey" });
 
+export const ProofOfPossessionSSZ = new ContainerType({ Rx: Uint256, Ry: Uint256, s: Uint256 }, { typeName: "ProofOfPossession" });
+
 export const ValidatorSSZ = new ContainerType(
   {
     attestationKey: PublicKeySSZ,
@@ -46,6 +49,7 @@ export const ValidatorSSZ = new ContainerType(
     address: new ByteVectorType(32),
     blsPublicKey: new ByteVectorType(48),
     bindingSignature: new ByteVectorType(96),
+    proofOfPossession: ProofOfPossessionSSZ,
   },
   { typeName: "Validator" },
 );
@@ -58,12 +62,19 @@ export const ValidatorSetSSZ = new ContainerType(
 
 export const SignatureSSZ = new ContainerType({ R8x: Uint256, R8y: Uint256, S: Uint256 }, { typeName: "Signature" });
 
+export const AggregateSignatureSSZ = new ContainerType(
+  { signers: new BitListType(MAX_VALIDATORS), signature: SignatureSSZ },
+  { typeName: "AggregateSignature" },
+);
+
+/** `aggregate` is a list of at most one element: empty when the header has no aggregate signature. */
 export const SignedHeaderSSZ = new ContainerType(
   {
     header: HeaderSSZ,
     validatorSet: ValidatorSetSSZ,
     signed: new BitListType(MAX_VALIDATORS),
     signatures: new ListCompositeType(SignatureSSZ, MAX_VALIDATORS),
+    aggregate: new ListCompositeType(AggregateSignatureSSZ, 1),
   },
   { typeName: "SignedHeader" },
 );
@@ -77,6 +88,9 @@ function checkValidator(v: Validator, i: number): Validator {
   if (v.address.length !== 32) throw new RangeError(`validator ${i} address must be 32 bytes`);
   if (v.blsPublicKey.length !== 48) throw new RangeError(`validator ${i} blsPublicKey must be 48 bytes`);
   if (v.bindingSignature.length !== 96) throw new RangeError(`validator ${i} bindingSignature must be 96 bytes`);
+  assertFieldElement(v.proofOfPossession.Rx, `validator ${i} proofOfPossession Rx`);
+  assertFieldElement(v.proofOfPossession.Ry, `validator ${i} proofOfPossession Ry`);
+  assertUint(v.proofOfPossession.s, 256, `validator ${i} proofOfPossession s`);
   return v;
 }
 
@@ -102,6 +116,10 @@ function checkSigned(sh: SignedHeader): SignedHeader {
   const n = sh.validatorSet.capacity;
   if (sh.signed.length !== n || sh.signatures.length !== n) throw new RangeError(`signed/signatures must have ${n} entries`);
   sh.signatures.forEach(checkSignature);
+  if (sh.aggregate) {
+    if (sh.aggregate.signers.length !== n) throw new RangeError(`aggregate signers must have ${n} entries`);
+    checkSignature(sh.aggregate.signature, 0);
+  }
   return sh;
 }
 
@@ -114,6 +132,7 @@ function copyValidator(v: Validator): Validator {
     address: Uint8Array.from(v.address),
     blsPublicKey: Uint8Array.from(v.blsPublicKey),
     bindingSignature: Uint8Array.from(v.bindingSignature),
+    proofOfPossession: { ...v.proofOfPossession },
   };
 }
 
@@ -156,6 +175,7 @@ export function encodeSignedHeader(sh: SignedHeader): Uint8Array {
     validatorSet: setToSSZ(sh.validatorSet),
     signed: BitArray.fromBoolArray(sh.signed),
     signatures: sh.signatures.map((s) => ({ R8x: s.R8x, R8y: s.R8y, S: s.S })),
+    aggregate: sh.aggregate ? [{ signers: BitArray.fromBoolArray(sh.aggregate.signers), signature: { ...sh.aggregate.signature } }] : [],
   });
 }
 
@@ -166,6 +186,7 @@ export function decodeSignedHeader(bytes: Uint8Array): SignedHeader {
     validatorSet: setFromSSZ(v.validatorSet),
     signed: v.signed.toBoolArray(),
     signatures: v.signatures.map((s) => ({ R8x: s.R8x, R8y: s.R8y, S: s.S })),
+    aggregate: v.aggregate.length ? { signers: v.aggregate[0]!.signers.toBoolArray(), signature: { ...v.aggregate[0]!.signature } } : null,
   });
 }
 
@@ -188,6 +209,7 @@ export interface ValidatorJSON {
   address: string;
   blsPublicKey: string;
   bindingSignature: string;
+  proofOfPossession: { Rx: string; Ry: string; s: string };
 }
 
 export interface ValidatorSetJSON {
@@ -202,11 +224,18 @@ export interface SignatureJSON {
   S: string;
 }
 
+export interface AggregateSignatureJSON {
+  signers: boolean[];
+  signature: SignatureJSON;
+}
+
 export interface SignedHeaderJSON {
   header: HeaderJSON;
   validatorSet: ValidatorSetJSON;
   signed: boolean[];
   signatures: SignatureJSON[];
+  /** null when the header has no aggregate signature. */
+  aggregate: AggregateSignatureJSON | null;
 }
 
 function big(x: unknown, what: string): bigint {
@@ -271,12 +300,19 @@ export function validatorToJSON(v: Validator): ValidatorJSON {
     address: bytesToHex(v.address),
     blsPublicKey: bytesToHex(v.blsPublicKey),
     bindingSignature: bytesToHex(v.bindingSignature),
+    proofOfPossession: { Rx: v.proofOfPossession.Rx.toString(), Ry: v.proofOfPossession.Ry.toString(), s: v.proofOfPossession.s.toString() },
   };
 }
 
 export function validatorFromJSON(json: unknown, i = 0): Validator {
   const j = obj(json, `validator ${i}`);
   const k = obj(j.attestationKey, `validator ${i} attestationKey`);
+  const pop = obj(j.proofOfPossession, `validator ${i} proofOfPossession`);
+  const proofOfPossession: ProofOfPossession = {
+    Rx: big(pop.Rx, `validator ${i} proofOfPossession Rx`),
+    Ry: big(pop.Ry, `validator ${i} proofOfPossession Ry`),
+    s: big(pop.s, `validator ${i} proofOfPossession s`),
+  };
   return checkValidator(
     {
       attestationKey: { Ax: big(k.Ax, `validator ${i} Ax`), Ay: big(k.Ay, `validator ${i} Ay`) },
@@ -284,6 +320,7 @@ export function validatorFromJSON(json: unknown, i = 0): Validator {
       address: hex(j.address, 32, `validator ${i} address`),
       blsPublicKey: hex(j.blsPublicKey, 48, `validator ${i} blsPublicKey`),
       bindingSignature: hex(j.bindingSignature, 96, `validator ${i} bindingSignature`),
+      proofOfPossession,
     },
     i,
   );
@@ -320,19 +357,33 @@ export function signedHeaderToJSON(sh: SignedHeader): SignedHeaderJSON {
     validatorSet: validatorSetToJSON(sh.validatorSet),
     signed: [...sh.signed],
     signatures: sh.signatures.map(signatureToJSON),
+    aggregate: sh.aggregate ? aggregateSignatureToJSON(sh.aggregate) : null,
   };
+}
+
+export function aggregateSignatureToJSON(a: AggregateSignature): AggregateSignatureJSON {
+  return { signers: [...a.signers], signature: signatureToJSON(a.signature) };
+}
+
+export function aggregateSignatureFromJSON(json: unknown): AggregateSignature {
+  const j = obj(json, "aggregate");
+  return { signers: bools(j.signers, "aggregate signers"), signature: signatureFromJSON(j.signature, 0) };
+}
+
+function bools(x: unknown, what: string): boolean[] {
+  return arr(x, what).map((b, i) => {
+    if (typeof b !== "boolean") throw new RangeError(`${what}[${i}] must be a boolean`);
+    return b;
+  });
 }
 
 export function signedHeaderFromJSON(json: unknown): SignedHeader {
   const j = obj(json, "signed header");
-  const signed = arr(j.signed, "signed").map((b, i) => {
-    if (typeof b !== "boolean") throw new RangeError(`signed[${i}] must be a boolean`);
-    return b;
-  });
   return checkSigned({
     header: headerFromJSON(j.header),
     validatorSet: validatorSetFromJSON(j.validatorSet),
-    signed,
+    signed: bools(j.signed, "signed"),
     signatures: arr(j.signatures, "signatures").map((s, i) => signatureFromJSON(s, i)),
+    aggregate: j.aggregate === undefined || j.aggregate === null ? null : aggregateSignatureFromJSON(j.aggregate),
   });
 }

@@ -12,15 +12,17 @@ const options = {
   "no-download": { type: "boolean" },
   "no-ceremony": { type: "boolean" },
   "allow-insecure-ptau": { type: "boolean" },
+  "per-validator": { type: "boolean" },
 } as const;
 
 const spec: CommandSpec<typeof options> = {
   name: "setup",
   summary: "compile circuits and run the Groth16 trusted setup for a profile",
-  usage: "[--profile dev|dev16|prod] [--ptau FILE] [--force]",
+  usage: "[--profile dev|dev16|prod] [--ptau FILE] [--per-validator] [--force]",
   options,
   help: {
     profile: "circuit profile from circuits/profiles.ts: dev (N=4), dev16 (N=16; both insecure, local only), prod (N=64) (default dev)",
+    "per-validator": "also build the per-validator HeaderQuorum(N) where the profile leaves it out (prod: needs a 2^19 ptau, e.g. the Hermez file)",
     ptau: "powers-of-tau file to use (else OLZK_PTAU, cache, ../shared/ptau, download, dev ceremony)",
     "cache-dir": "ptau cache directory (default $OLZK_CACHE_DIR/ptau or ~/.cache/olzk/ptau)",
     force: "ignore cached artifacts and redo the setup",
@@ -32,7 +34,8 @@ const spec: CommandSpec<typeof options> = {
 verification_key.json, manifest.json). Generated Solidity verifiers and vkeys: contracts/generated/
 for dev, build/setup/<profile>/generated/ otherwise. The dev profile's phase 2 is a fixed public
 beacon (reproducible, INSECURE); other profiles get a random contribution.
-Environment: OLZK_PTAU (ptau file), OLZK_CACHE_DIR (cache root).`,
+Environment: OLZK_PTAU (ptau file), OLZK_CACHE_DIR (cache root), OLZK_SHARED_DIR (the shared
+folder whose ptau/ is searched, default ../shared beside the checkout; none hides it).`,
 };
 
 export async function run(argv: string[]): Promise<number | void> {
@@ -42,7 +45,7 @@ export async function run(argv: string[]): Promise<number | void> {
   const profile = v.profile ?? "dev";
   if (!/^[a-z0-9_-]+$/.test(profile)) throw new UserError(`--profile: bad profile name '${profile}'`);
   const { runSetup, releaseSnarkjs, profileCircuits } = await import("./pipeline.ts");
-  const circuits = await profileCircuits(profile).catch((e: Error) => {
+  const circuits = await profileCircuits(profile, { perValidator: Boolean(v["per-validator"]) }).catch((e: Error) => {
     throw new UserError(e.message);
   });
   const t0 = Date.now();

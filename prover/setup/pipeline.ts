@@ -3,19 +3,26 @@
 // contribution, export the verification key, our Solidity verifier and snarkjs's verifier.
 // Artifacts go to build/setup/<profile>/<Circuit>/ with a manifest.json; they are cached by a
 // hash of (circuit sources + parameters + ptau hash + contribution mode), so a second run
-// is instant. The dev profiles (dev, dev16: `insecure` in circuits/profiles.ts) use a fixed public
-// beacon as their phase-2 contribution, so their outputs are reproducible byte for byte; their
-// artifacts are marked insecure and refused by loadArtifacts for any non-dev profile or a
-// non-local network. Only dev writes the committed contracts/generated verifiers.
+// is instant. The dev profiles (dev, dev16: `insecure` in circuits/profiles.ts), and any profile
+// set up from an insecure ptau (--allow-insecure-ptau, as CI does for prod with ../shared/ptau),
+// use a fixed public beacon as their phase-2 contribution, so their outputs are reproducible
+// byte for byte; such artifacts are marked insecure and loadArtifacts accepts them only for a
+// local network (dev profiles: also when no network is named). dev and prod write the committed
+// verifiers (contracts/generated/ and contracts/generated/prod/).
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { isProcessAlive } from "../../runtime/process.ts";
 import { REPO_ROOT, loadSnarkjs, requiredPower, resolvePtau, type ResolvePtauOptions, type ResolvedPtau } from "./ptau.ts";
 import { GENERATED_HEADER, generateSolidityVerifier, type Groth16VerificationKey } from "./solidity-verifier.ts";
 
 export type ProfileName = "dev" | "dev16" | "prod";
-export type CircuitKind = "headerQuorum" | "settlement";
+/**
+ * aggregated: AggregatedHeaderQuorum(N); headerQuorum: the per-validator HeaderQuorum(N); settlement;
+ * headerSettlement: HeaderSettlement(N, D, K), a header and a settlement in one proof.
+ */
+export type CircuitKind = "aggregated" | "headerQuorum" | "settlement" | "headerSettlement";
 
 /** Output of circuits/build.ts compileCircuit. */
 export interface CompiledCircuit {
@@ -51,6 +58,18 @@ const PIPELINE_VERSION = 2;
 
 export const BUILD_DIR = join(REPO_ROOT, "build", "setup");
 export const GENERATED_DIR = join(REPO_ROOT, "contracts", "generated");
+/** Profiles whose generated verifiers are committed, and where. */
+export const COMMITTED_GENERATED: Readonly<Record<string, string>> = { dev: GENERATED_DIR, prod: join(GENERATED_DIR, "prod") };
+
+/** Where a profile's generated verifiers and vkeys go (committed for dev and prod, build/ otherwise). */
+export function generatedDirFor(profile: string, buildDir: string = BUILD_DIR): string {
+  return COMMITTED_GENERATED[profile] ?? join(buildDir, profile, "generated");
+}
+
+/** Contract-name prefix of a profile's generated verifiers: none for dev, e.g. "Prod" for prod (names stay unique in one Hardhat build). */
+export function contractPrefix(profile: string): string {
+  return profile === "dev" ? "" : profile.split(/[^a-zA-Z0-9]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+}
 
 export interface ArtifactManifest {
   circuit: string;
@@ -90,7 +109,7 @@ export interface SetupOptions {
   compile?: CompileFn;
   /** Where artifacts go; default build/setup. */
   buildDir?: string;
-  /** Where generated Solidity + vkeys go; default contracts/generated for dev, build/setup/<profile>/generated otherwise. */
+  /** Where generated Solidity + vkeys go; default generatedDirFor(profile). */
   generatedDir?: string;
   /** Ptau options (explicit path, cache dir...); power is filled in per circuit. */
   ptau?: Omit<ResolvePtauOptions, "power">;
@@ -128,28 +147,31 @@ function sha256(s: string | Buffer): string {
   return createHash("sha256").update(s).digest("hex");
 }
 
-/** The circuits of a profile, with parameters from circuits/profiles.ts. */
-export async function profileCircuits(profile: string): Promise<CircuitSpec[]> {
+/**
+ * The circuits of a profile, with parameters from circuits/profiles.ts: the aggregated header
+ * circuit, the per-validator HeaderQuorum where the profile builds it (or when `perValidator`
+ * asks for it: an operator with a large enough ptau), Settlement, and HeaderSettlement (the header
+ * and a settlement in one proof, for AtomicSettlement.settleWithHeader).
+ */
+export async function profileCircuits(profile: string, opts: { perValidator?: boolean } = {}): Promise<CircuitSpec[]> {
   const profilesPath = "../../circuits/profiles.ts";
   const mod = await import(profilesPath);
-  const profiles = mod.PROFILES as Record<string, { N: number; depth: number; lockups: number }> | undefined;
+  const profiles = mod.PROFILES as Record<string, { N: number; depth: number; lockups: number; perValidator: boolean }> | undefined;
   const p = profiles?.[profile];
   if (!p) throw new Error(`unknown profile '${profile}' (known: ${Object.keys(profiles ?? {}).join(", ")})`);
+  const prefix = contractPrefix(profile);
+  const spec = (kind: CircuitKind, name: string, params: Record<string, number>): CircuitSpec => ({
+    kind,
+    name,
+    params,
+    contractName: `${prefix}${name}Verifier`,
+    snarkjsContractName: `Snarkjs${prefix}${name}Verifier`,
+  });
   return [
-    {
-      kind: "headerQuorum",
-      name: "HeaderQuorum",
-      params: { N: p.N },
-      contractName: "HeaderQuorumVerifier",
-      snarkjsContractName: "SnarkjsHeaderQuorumVerifier",
-    },
-    {
-      kind: "settlement",
-      name: "Settlement",
-      params: { depth: p.depth, lockups: p.lockups },
-      contractName: "SettlementVerifier",
-      snarkjsContractName: "SnarkjsSettlementVerifier",
-    },
+    spec("aggregated", "AggregatedHeaderQuorum", { N: p.N }),
+    ...(p.perValidator || opts.perValidator ? [spec("headerQuorum", "HeaderQuorum", { N: p.N })] : []),
+    spec("settlement", "Settlement", { depth: p.depth, lockups: p.lockups }),
+    spec("headerSettlement", "HeaderSettlement", { N: p.N, depth: p.depth, lockups: p.lockups }),
   ];
 }
 
@@ -182,13 +204,17 @@ export async function runSetup(opts: SetupOptions = {}): Promise<Record<string, 
   const circuits = opts.circuits ?? (await profileCircuits(profile));
   const compile = opts.compile ?? defaultCompile;
   const buildDir = opts.buildDir ?? BUILD_DIR;
-  const generatedDir = opts.generatedDir ?? (profile === "dev" ? GENERATED_DIR : join(buildDir, profile, "generated"));
+  const generatedDir = opts.generatedDir ?? generatedDirFor(profile, buildDir);
   const out: Record<string, ArtifactSet> = {};
   const unlock = await lockDir(join(buildDir, `${profile}.lock`), log);
   try {
-    for (const spec of circuits) {
-      out[spec.kind] = await setupCircuit(spec, { ...opts, profile, log, compile, buildDir });
-      await writeGenerated(out[spec.kind]!, generatedDir);
+    const compiled: CompiledForSetup[] = [];
+    for (const spec of circuits) compiled.push(await compileForSetup(spec, compile, log));
+    // Should no ptau be found, one local ceremony of the largest power serves every circuit of the run.
+    const ceremonyPower = Math.max(...compiled.map((c) => c.power));
+    for (const c of compiled) {
+      out[c.spec.kind] = await setupCircuit(c, { ...opts, profile, log, buildDir, ceremonyPower });
+      await writeGenerated(out[c.spec.kind]!, generatedDir);
     }
     await writeIfChanged(join(generatedDir, SETUP_RECORD), setupRecord(profile, out));
   } finally {
@@ -213,15 +239,7 @@ async function lockDir(path: string, log: (l: string) => void): Promise<() => Pr
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
     const pid = Number(await readFile(join(path, "pid"), "utf8").catch(() => "0"));
-    let alive = pid > 0;
-    if (alive) {
-      try {
-        process.kill(pid, 0);
-      } catch {
-        alive = false;
-      }
-    }
-    if (!alive) {
+    if (!isProcessAlive(pid)) {
       // Owner gone (or still writing its pid): give a fresh lock a moment before taking it over.
       await new Promise((r) => setTimeout(r, 500));
       const again = Number(await readFile(join(path, "pid"), "utf8").catch(() => "0"));
@@ -264,27 +282,49 @@ async function writeIfChanged(path: string, content: string): Promise<void> {
   if (old !== content) await writeFile(path, content);
 }
 
-async function setupCircuit(
-  spec: CircuitSpec,
-  opts: SetupOptions & { profile: string; log: (l: string) => void; compile: CompileFn; buildDir: string },
-): Promise<ArtifactSet> {
-  const { profile, log } = opts;
+/** A compiled circuit with the ptau power its setup needs. */
+interface CompiledForSetup {
+  spec: CircuitSpec;
+  label: string;
+  compiled: CompiledCircuit;
+  nPublic: number;
+  nConstraints: number;
+  power: number;
+}
+
+async function compileForSetup(spec: CircuitSpec, compile: CompileFn, log: (l: string) => void): Promise<CompiledForSetup> {
   const label = `${spec.name}(${Object.entries(spec.params).map(([k, v]) => `${k}=${v}`).join(", ")})`;
-  const compiled = await timed(log, `setup ${label}: compile`, () => opts.compile(spec.name, spec.params));
+  const compiled = await timed(log, `setup ${label}: compile`, () => compile(spec.name, spec.params));
   const snarkjs = await loadSnarkjs();
   const info = await snarkjs.r1cs.info(compiled.r1csPath);
   const nPublic = Number(info.nPubInputs) + Number(info.nOutputs);
   const nConstraints = Number(info.nConstraints);
-  const power = requiredPower(nConstraints, nPublic);
+  return { spec, label, compiled, nPublic, nConstraints, power: requiredPower(nConstraints, nPublic) };
+}
+
+async function setupCircuit(
+  c: CompiledForSetup,
+  opts: SetupOptions & { profile: string; log: (l: string) => void; buildDir: string; ceremonyPower: number },
+): Promise<ArtifactSet> {
+  const { profile, log } = opts;
+  const { spec, label, compiled, nPublic, nConstraints, power } = c;
+  const snarkjs = await loadSnarkjs();
   // A local single-party ceremony only makes sense where an insecure ptau is acceptable.
   const ceremonyOk = isDevProfile(profile) || Boolean(opts.allowInsecurePtau);
-  const ptau = await resolvePtau({ ...opts.ptau, allowCeremony: ceremonyOk && opts.ptau?.allowCeremony !== false, power, log });
+  const ptau = await resolvePtau({
+    ...opts.ptau,
+    allowCeremony: ceremonyOk && opts.ptau?.allowCeremony !== false,
+    power,
+    ceremonyPower: opts.ceremonyPower,
+    log,
+  });
   if (ptau.insecure && !isDevProfile(profile) && !opts.allowInsecurePtau) {
     throw new InsecureArtifactsError(
       `profile '${profile}' needs a public ceremony ptau, but ${ptau.path} (${ptau.source}) is not one; pass --ptau with a Hermez file or --allow-insecure-ptau`,
     );
   }
-  const beacon = isDevProfile(profile);
+  // A random contribution on top of an insecure ptau buys nothing: such setups use the beacon too (reproducible).
+  const beacon = isDevProfile(profile) || ptau.insecure;
   const contribution: ArtifactManifest["contribution"] = beacon
     ? { type: "beacon", ...DEV_BEACON }
     : { type: "random", name: "olzk setup random contribution", contributions: 1 };
@@ -455,15 +495,23 @@ export async function loadArtifacts(circuit: string, opts: LoadOptions = {}): Pr
   return { ...artifactPaths(dir), manifest };
 }
 
+/**
+ * Insecure artifacts (a dev profile, or a ptau that is not a public ceremony's) serve local
+ * networks only: refused for a named non-local network, and for a non-dev profile unless a
+ * local network is named (CI's prod setup from the dev ptau is for tests and the local stack).
+ */
 export function assertArtifactsAllowed(manifest: ArtifactManifest, profile: string, network?: string): void {
   if (manifest.profile !== profile) {
     throw new InsecureArtifactsError(`artifacts of ${manifest.circuit} were built for profile '${manifest.profile}', not '${profile}'`);
   }
-  if (manifest.insecure && !isDevProfile(profile)) {
-    throw new InsecureArtifactsError(`refusing INSECURE dev artifacts of ${manifest.circuit} for profile '${profile}'`);
-  }
-  if (manifest.insecure && network !== undefined && !LOCAL_NETWORKS.has(network)) {
+  if (!manifest.insecure) return;
+  if (network !== undefined && !LOCAL_NETWORKS.has(network)) {
     throw new InsecureArtifactsError(`refusing INSECURE dev artifacts of ${manifest.circuit} for network '${network}'`);
+  }
+  if (!isDevProfile(profile) && network === undefined) {
+    throw new InsecureArtifactsError(
+      `refusing INSECURE dev artifacts of ${manifest.circuit} for profile '${profile}' (built from an insecure ptau; allowed for a local network only)`,
+    );
   }
 }
 

@@ -1,7 +1,8 @@
 // Powers-of-tau resolution for Groth16 setup (DESIGN section 5), in this exact order:
 //   1. explicit path (`--ptau`) or env OLZK_PTAU;
 //   2. local cache (OLZK_CACHE_DIR/ptau, default ~/.cache/olzk/ptau);
-//   3. `ptau/` in a `shared` directory beside the checkout (../shared/ptau);
+//   3. `ptau/` in a `shared` directory beside the checkout (../shared/ptau; OLZK_SHARED_DIR
+//      points it elsewhere, `none` hides it);
 //   4. download of the public Perpetual Powers of Tau (Hermez) file for that power,
 //      its blake2b-512 checked against the published hash;
 //   5. a local single-party dev ceremony (insecure, slow) with a loud warning.
@@ -17,6 +18,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
+import { contributeTracker, preparePhase2Tracker, type StepTracker } from "./ceremony-progress.ts";
+import { progress } from "./progress.ts";
 
 /** BN254 base field modulus q, as stored in a ptau header. */
 const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
@@ -82,16 +85,21 @@ export interface ResolvePtauOptions {
   power: number;
   /** `--ptau` flag. */
   explicitPath?: string;
-  /** Environment (OLZK_PTAU, OLZK_CACHE_DIR); default process.env. */
+  /** Environment (OLZK_PTAU, OLZK_CACHE_DIR, OLZK_SHARED_DIR); default process.env. */
   env?: Record<string, string | undefined>;
   /** Cache directory holding .ptau files; default $OLZK_CACHE_DIR/ptau or ~/.cache/olzk/ptau. */
   cacheDir?: string;
-  /** The shared ptau folder; default ../shared/ptau beside the checkout; null disables. */
+  /** The shared ptau folder; default defaultSharedDir(env); null disables. */
   sharedDir?: string | null;
   /** Download step; `false` disables it. */
   download?: false | DownloadOptions;
   /** Allow the local dev ceremony as a last resort (default true). */
   allowCeremony?: boolean;
+  /**
+   * Power of the dev ceremony when one must be made (at least `power`): a run whose circuits
+   * need several powers makes one file of the largest, which the cache then serves to all.
+   */
+  ceremonyPower?: number;
   /** Extra known hashes by file name (for tests or private ceremonies). */
   knownHashes?: Record<string, string>;
   log?: (line: string) => void;
@@ -115,8 +123,14 @@ export function defaultCacheDir(env: Record<string, string | undefined> = proces
   return join(base, "ptau");
 }
 
-export function defaultSharedDir(): string {
-  return resolve(REPO_ROOT, "..", "shared", "ptau");
+/**
+ * The shared ptau folder: `ptau/` in $OLZK_SHARED_DIR, else in the `shared` directory beside
+ * the checkout (../shared/ptau). OLZK_SHARED_DIR=none hides it (as does a missing folder).
+ */
+export function defaultSharedDir(env: Record<string, string | undefined> = process.env): string | null {
+  const shared = env.OLZK_SHARED_DIR;
+  if (shared === "none") return null;
+  return join(shared ? resolve(shared) : resolve(REPO_ROOT, "..", "shared"), "ptau");
 }
 
 /**
@@ -237,8 +251,8 @@ export async function checkPtauFile(
 
 // ---------------------------------------------------------------- resolution
 
-/** Hashes listed in a folder's README.md table rows (`| name.ptau | ... | <128 hex> |`). */
-async function readmeHashes(dir: string): Promise<Record<string, string>> {
+/** blake2b-512 hashes listed in a folder's README.md table rows (`| name.ptau | ... | <128 hex> |`). */
+export async function readmeHashes(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const text = await readFile(join(dir, "README.md"), "utf8").catch(() => "");
   for (const line of text.split("\n")) {
@@ -297,7 +311,7 @@ export async function resolvePtau(opts: ResolvePtauOptions): Promise<ResolvedPta
   }
 
   // 3. shared folder beside the checkout
-  const sharedDir = opts.sharedDir === undefined ? defaultSharedDir() : opts.sharedDir;
+  const sharedDir = opts.sharedDir === undefined ? defaultSharedDir(env) : opts.sharedDir;
   if (sharedDir) {
     const sharedHashes = { ...(await readmeHashes(sharedDir)), ...extra };
     for (const c of await candidates(sharedDir, min, log)) {
@@ -320,7 +334,9 @@ export async function resolvePtau(opts: ResolvePtauOptions): Promise<ResolvedPta
       const path = await downloadPtau(min, cacheDir, opts.download ?? {}, log);
       return await result(path, "download");
     } catch (e) {
-      log(`ptau: download failed: ${(e as Error).message}`);
+      // fetch's own message is just "fetch failed"; the reason (DNS, refused, timeout) is its cause.
+      const cause = (e as Error).cause instanceof Error ? ` (${((e as Error).cause as Error).message})` : "";
+      log(`ptau: download failed: ${(e as Error).message}${cause}`);
     }
   }
 
@@ -330,7 +346,7 @@ export async function resolvePtau(opts: ResolvePtauOptions): Promise<ResolvedPta
       `no powers-of-tau file for 2^${min}: pass --ptau FILE or set OLZK_PTAU, or put ${hermezFileName(min)} in ${cacheDir}`,
     );
   }
-  const path = await devCeremony(min, cacheDir, log);
+  const path = await devCeremony(Math.max(min, opts.ceremonyPower ?? min), cacheDir, log);
   return result(path, "ceremony", await readFile(path + ".blake2b", "utf8").then((s) => s.trim()));
 }
 
@@ -377,39 +393,27 @@ export async function downloadPtau(
   await mkdir(cacheDir, { recursive: true });
   const tmp = join(cacheDir, `.${name}.${process.pid}.part`);
   const total = Number(res.headers.get("content-length") ?? 0);
-  const bar = progressBar(`ptau: ${name}`, total);
+  const bar = total > 0 ? progress(`ptau: downloading ${name}`, { log }) : undefined;
   let got = 0;
   const h = createHash("blake2b512");
   const body = Readable.fromWeb(res.body as import("node:stream/web").ReadableStream);
   body.on("data", (chunk: Buffer) => {
     got += chunk.length;
     h.update(chunk);
-    bar(got);
+    bar?.update(got / total);
   });
   try {
     await pipeline(body, createWriteStream(tmp));
+    bar?.done();
     const hash = h.digest("hex");
     if (hash !== expected) throw new PtauError(`${url}: blake2b-512 mismatch (got ${hash.slice(0, 16)}..., published ${expected.slice(0, 16)}...)`);
     const dest = join(cacheDir, name);
     await rename(tmp, dest);
     return dest;
   } finally {
+    bar?.stop();
     await rm(tmp, { force: true });
   }
-}
-
-/** A single-line progress bar on stderr (only redraws when the percentage changes). */
-export function progressBar(label: string, total: number): (done: number) => void {
-  let last = -1;
-  return (done: number) => {
-    if (!total) return;
-    const pct = Math.min(100, Math.floor((done * 100) / total));
-    if (pct === last) return;
-    last = pct;
-    const width = 30;
-    const fill = Math.round((pct * width) / 100);
-    process.stderr.write(`\r${label} [${"#".repeat(fill)}${".".repeat(width - fill)}] ${pct}%${pct === 100 ? "\n" : ""}`);
-  };
 }
 
 /**
@@ -423,8 +427,9 @@ export async function devCeremony(power: number, cacheDir: string, log: (l: stri
       banner,
       `!! WARNING: no powers-of-tau file found for 2^${power}. Running a LOCAL SINGLE-PARTY`,
       "!! ceremony. The result is INSECURE (this machine's entropy could forge proofs) and",
-      `!! slow (~18 min for 2^16 on 2 cores). Use it for development only. To avoid it, pass`,
-      `!! --ptau FILE, set OLZK_PTAU, or put ${hermezFileName(power)} into ${cacheDir}.`,
+      "!! slow (2^15 took 27-36 min on 2 busy cores; each extra power doubles it). Use it for",
+      `!! development only. To avoid it, pass --ptau FILE, set OLZK_PTAU, or put`,
+      `!! ${hermezFileName(power)} into ${cacheDir}.`,
       banner,
     ].join("\n"),
   );
@@ -433,30 +438,28 @@ export async function devCeremony(power: number, cacheDir: string, log: (l: stri
   const work = join(tmpdir(), `olzk-ceremony-${process.pid}-${Date.now()}`);
   await mkdir(work, { recursive: true });
   const dest = join(cacheDir, `dev-ceremony-bn128-${power}.ptau`);
-  // snarkjs logs one debug line per processed chunk; turn them into a bar over the three phases.
-  const steps = ["new", "contribute", "prepare"] as const;
-  let phase = 0;
-  let ticks = 0;
-  const expectedTicks = 3 * 2 ** Math.max(0, power - 12) + 40;
-  const bar = progressBar("ptau: dev ceremony", 100);
-  const tick = () => {
-    ticks++;
-    bar(Math.min(99, Math.floor(((phase + Math.min(1, ticks / expectedTicks)) * 100) / steps.length)));
-  };
-  const logger = { debug: tick, info: tick, warn: tick, error: (m: string) => log(`ptau: ${m}`) };
+  const [p0, p1, p2] = ["p0.ptau", "p1.ptau", "p2.ptau"].map((f) => join(work, f)) as [string, string, string];
+  const entropy = createHash("sha256").update(crypto.getRandomValues(new Uint8Array(64))).digest("hex");
+  const steps: { name: string; tracker?: StepTracker; run: (logger: SnarkjsLogger) => Promise<unknown> }[] = [
+    { name: "new accumulator", run: async (l) => snarkjs.powersOfTau.newAccumulator(await snarkjs.curves.getCurveFromName("bn128"), power, p0, l) },
+    { name: "contribute", tracker: contributeTracker(power), run: (l) => snarkjs.powersOfTau.contribute(p0, p1, "olzk local dev ceremony", entropy, l) },
+    { name: "prepare phase 2", tracker: preparePhase2Tracker(power), run: (l) => snarkjs.powersOfTau.preparePhase2(p1, p2, l) },
+  ];
   try {
-    const p0 = join(work, "p0.ptau");
-    const p1 = join(work, "p1.ptau");
-    const p2 = join(work, "p2.ptau");
-    await snarkjs.powersOfTau.newAccumulator(await snarkjs.curves.getCurveFromName("bn128"), power, p0, logger);
-    phase = 1;
-    ticks = 0;
-    const entropy = createHash("sha256").update(crypto.getRandomValues(new Uint8Array(64))).digest("hex");
-    await snarkjs.powersOfTau.contribute(p0, p1, "olzk local dev ceremony", entropy, logger);
-    phase = 2;
-    ticks = 0;
-    await snarkjs.powersOfTau.preparePhase2(p1, p2, logger);
-    bar(100);
+    for (const [i, step] of steps.entries()) {
+      const bar = progress(`ptau: dev ceremony 2^${power}, step ${i + 1}/${steps.length} ${step.name}`, { log });
+      const track = (m: string) => {
+        const at = step.tracker?.(m);
+        if (at) bar.update(at.fraction, `(${at.detail})`);
+      };
+      const warn = (m: string) => log(`ptau: snarkjs: ${m}`);
+      try {
+        await step.run({ debug: track, info: track, log: track, warn, error: warn });
+        bar.done();
+      } finally {
+        bar.stop();
+      }
+    }
     const hash = await blake2b512File(p2);
     await rename(p2, dest).catch(async () => {
       await writeFile(dest, await readFile(p2));
@@ -466,6 +469,15 @@ export async function devCeremony(power: number, cacheDir: string, log: (l: stri
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The logger argument of snarkjs's powers-of-tau functions (newAccumulator also calls `log`). */
+interface SnarkjsLogger {
+  debug: (m: string) => void;
+  info: (m: string) => void;
+  log: (m: string) => void;
+  warn: (m: string) => void;
+  error: (m: string) => void;
 }
 
 /** snarkjs has no type declarations: load it untyped in one place. */

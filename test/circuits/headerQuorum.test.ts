@@ -1,6 +1,7 @@
-// HeaderQuorum(N) at the dev profile: the circuit accepts headers signed by the Home model and
-// by circomlibjs (an independent implementation), exposes the ENCODING.md public inputs, and
-// rejects (by a failing constraint) every way of faking a quorum the issue lists.
+// HeaderQuorum(N) at the dev profile (the per-validator fallback): the circuit accepts headers
+// signed by the Home model and by circomlibjs (an independent implementation), exposes the
+// ENCODING.md public inputs, and rejects (by a failing constraint) every way of faking a quorum
+// the issue lists.
 import { beforeAll, describe, expect, it } from "vitest";
 import { calculateWitness, compileCircuit, type CompiledCircuit } from "../../circuits/build.ts";
 import { PROFILES } from "../../circuits/profiles.ts";
@@ -12,12 +13,11 @@ import {
   packMeta,
   poseidon,
   signPoseidon,
-  validatorLeaf,
   validatorSetRoot,
   type SignedHeader,
 } from "../../home/model/index.ts";
 import { headerQuorumInput, type HeaderQuorumInput } from "../../prover/inputs/headerQuorum.ts";
-import { clone, expectConstraintFailure, privateKey, signedHeader, validatorSet } from "./fixtures.ts";
+import { clone, expectConstraintFailure, privateKey, rawCommitment, signedHeader, validatorSet } from "./fixtures.ts";
 
 const N = PROFILES.dev.N;
 let circuit: CompiledCircuit;
@@ -35,17 +35,6 @@ const IN_META = /Error in template HeaderMeta_\d+/;
 const IN_POWER_RANGE = /Error in template RangeCheck_\d+[^\n]*\nError in template QuorumCheck_\d+/;
 const IN_TOP = /^(Error: )?Assert Failed\.\nError in template HeaderQuorum_\d+ line/;
 const arr = (input: HeaderQuorumInput, k: string) => input[k] as string[];
-
-/** Root of a set given raw leaves (lets a test commit to values the model refuses, e.g. power >= 2^64). */
-function rawRoot(leaves: bigint[]): bigint {
-  let level = leaves;
-  while (level.length > 1) {
-    const next: bigint[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(poseidon([level[i]!, level[i + 1]!]));
-    level = next;
-  }
-  return level[0]!;
-}
 
 /** Re-signs an input's header fields as given (even out of range) by the listed slots. */
 function resign(input: HeaderQuorumInput, signers: number[]): HeaderQuorumInput {
@@ -100,8 +89,11 @@ describe("HeaderQuorum accepts", () => {
     const keys = [0, 1, 2, 3].map((i) => privateKey(100 + i));
     const pubs = keys.map((k) => eddsa.prv2pub(k).map((c: unknown) => F.toObject(c) as bigint) as [bigint, bigint]);
     const powers = [5n, 6n, 7n, 8n];
-    const leaves = pubs.map(([x, y], i) => h([x, y, powers[i]!]));
-    const root = h([h([leaves[0]!, leaves[1]!]), h([leaves[2]!, leaves[3]!])]);
+    // ENCODING.md's commitment: [TAG_VALIDATOR_SET, N, Ax0, Ay0, .., Ax3, Ay3, P0, P1] zero-padded to 16.
+    const TAG_VALIDATOR_SET = BigInt("0x" + Buffer.from("OLZK_VALSET_V1").toString("hex"));
+    const words = [powers[0]! + (powers[1]! << 64n) + (powers[2]! << 128n), powers[3]!];
+    const chainInput = [TAG_VALIDATOR_SET, 4n, ...pubs.flat(), ...words];
+    const root = h([...chainInput, ...Array(16 - chainInput.length).fill(0n)]);
     const fields = { chainId: 9n, epoch: 3n, height: 77n, timestampMs: 1_700_000_000_123n, parentHash: 42n, stateRoot: 43n };
     const m = h([TAG_HEADER, fields.chainId, fields.epoch, fields.height, fields.timestampMs, fields.parentHash, fields.stateRoot, root, 0n]);
     const sigs = keys.map((k) => eddsa.signPoseidon(k, F.e(m)));
@@ -124,7 +116,7 @@ describe("HeaderQuorum accepts", () => {
       S: sigs.map((s: any, i: number) => (i === 0 ? "0" : s.S.toString())),
     };
     await accept(input);
-    // The model computes the same root and hash as circomlibjs.
+    // The model computes the same commitment and hash as circomlibjs.
     const set = { epoch: 3n, capacity: 4, validators: pubs.map(([Ax, Ay], i) => ({ ...validatorSet(4, [1n]).validators[1]!, attestationKey: { Ax, Ay }, power: powers[i]! })) };
     expect(validatorSetRoot(set)).toBe(root);
     expect(headerHash({ chainId: 9, epoch: 3n, height: 77n, timestampMs: fields.timestampMs, parentHash: 42n, stateRoot: 43n, validatorSetRoot: root, nextValidatorSetRoot: 0n })).toBe(m);
@@ -177,14 +169,14 @@ describe("HeaderQuorum rejects", () => {
     await reject(headerQuorumInput(signedHeader(validatorSet(N, [null, null, null, null]), [])), IN_QUORUM);
   });
 
-  it("a wrong validator set root (another set's root, re-signed so only the root check fails)", async () => {
+  it("a wrong validator set commitment (another set's, re-signed so only the commitment check fails)", async () => {
     const other = validatorSetRoot(validatorSet(N, [10n, 10n, 10n, 11n]));
     const bad = clone(input);
     bad.validatorSetRoot = other.toString();
     await reject(resign(bad, [0, 1, 2]), IN_TOP);
   });
 
-  it("a slot's key or power changed after the root was committed", async () => {
+  it("a slot's key or power changed after the set was committed", async () => {
     for (const k of ["Ax", "Ay", "power"]) {
       const bad = clone(input);
       arr(bad, k)[3] = (BigInt(arr(bad, k)[3]!) + 1n).toString();
@@ -232,15 +224,12 @@ describe("HeaderQuorum rejects", () => {
     await reject(bad, IN_SIGNATURE);
   });
 
-  it("a power >= 2^64 committed in the root (and a 'negative' power)", async () => {
-    // Slot 3 gets power 2^64 (or r - 5) in a root computed from raw leaves; slots 0..2 sign.
+  it("a power >= 2^64 committed in the set (and a 'negative' power)", async () => {
+    // Slot 3 gets power 2^64 (or r - 5) in a commitment computed from raw values; slots 0..2 sign.
     for (const p3 of [1n << 64n, FIELD_MODULUS - 5n]) {
       const bad = clone(input);
-      const leaves = base.validatorSet.validators.map((v) => validatorLeaf(v));
-      const v3 = base.validatorSet.validators[3]!;
-      leaves[3] = poseidon([v3.attestationKey.Ax, v3.attestationKey.Ay, p3]);
       arr(bad, "power")[3] = p3.toString();
-      bad.validatorSetRoot = rawRoot(leaves).toString();
+      bad.validatorSetRoot = rawCommitment(arr(bad, "Ax").map(BigInt), arr(bad, "Ay").map(BigInt), arr(bad, "power").map(BigInt)).toString();
       await reject(resign(bad, [0, 1, 2]), IN_POWER_RANGE);
     }
   });

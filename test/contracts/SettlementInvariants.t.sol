@@ -100,7 +100,7 @@ contract SafetyHandler {
 
     constructor() {
         AcceptAllVerifier v = new AcceptAllVerifier();
-        lightClient = new HomeLightClient(HOME_CHAIN, 0, GENESIS_ROOT, IHeaderQuorumVerifier(address(v)), guardian, 64);
+        lightClient = new HomeLightClient(HOME_CHAIN, 0, GENESIS_ROOT, IHeaderQuorumVerifier(address(v)), IHeaderQuorumVerifier(address(0)), address(0), 0, guardian, 64);
         settlement = new AtomicSettlement(IHomeLightClient(address(lightClient)), ISettlementVerifier(address(v)), 2, 1 days, 1e6);
         registry = settlement.registry();
         escrow = settlement.escrow();
@@ -347,7 +347,7 @@ contract SafetyHandler {
         h = ++_height;
         uint256 meta = uint256(HOME_CHAIN) | (uint256(h) << 96) | (uint256(block.timestamp * 1000) << 160);
         uint256[8] memory proof;
-        lightClient.submitHeader(proof, [meta, uint256(h), GENESIS_ROOT, 0]);
+        lightClient.submitHeader(IHomeLightClient.HeaderProof.Aggregated, proof, [meta, uint256(h), GENESIS_ROOT, 0]);
     }
 
     function _proof() private pure returns (uint256[8] memory p) {}
@@ -444,7 +444,7 @@ contract PauseLogFuzzTest {
 
     function setUp() public {
         AcceptAllVerifier v = new AcceptAllVerifier();
-        lc = new HomeLightClient(1, 0, 1, IHeaderQuorumVerifier(address(v)), address(this), 1);
+        lc = new HomeLightClient(1, 0, 1, IHeaderQuorumVerifier(address(v)), IHeaderQuorumVerifier(address(0)), address(0), 0, address(this), 1);
     }
 
     /// @notice pausedDuring equals a second-by-second count over up to four random pause intervals.

@@ -35,8 +35,8 @@ describe("deployAll", () => {
     expect(file.rpcUrl).toBe(rpc.url);
     expect(BigInt(file.deployBlock)).toBeGreaterThan(0n);
     const client = createPublicClient({ transport: http(rpc.url) });
-    for (const k of ["headerVerifier", "settlementVerifier", "lightClient", "settlement", "escrow", "registry"] as const) {
-      expect((await client.getCode({ address: a[k] }))?.length ?? 0, k).toBeGreaterThan(2);
+    for (const k of ["aggregatedHeaderVerifier", "perValidatorHeaderVerifier", "settlementVerifier", "headerSettlementVerifier", "lightClient", "settlement", "escrow", "registry"] as const) {
+      expect((await client.getCode({ address: a[k]! }))?.length ?? 0, k).toBeGreaterThan(2);
     }
     const read = (name: Parameters<typeof artifact>[0], address: Address, functionName: string) =>
       client.readContract({ address, abi: artifact(name).abi, functionName }) as Promise<unknown>;
@@ -44,6 +44,10 @@ describe("deployAll", () => {
     expect(await read("HomeLightClient", a.lightClient, "currentValidatorSetRoot")).toBe(root);
     expect(await read("HomeLightClient", a.lightClient, "guardian")).toBe(a.deployer);
     expect(await read("HomeLightClient", a.lightClient, "historySize")).toBe(8n);
+    expect(await read("HomeLightClient", a.lightClient, "aggregatedVerifier")).toBe(a.aggregatedHeaderVerifier);
+    expect(await read("HomeLightClient", a.lightClient, "perValidatorVerifier")).toBe(a.perValidatorHeaderVerifier);
+    expect(await read("HomeLightClient", a.lightClient, "headerSettlementVerifier")).toBe(a.headerSettlementVerifier);
+    expect(await read("HomeLightClient", a.lightClient, "headerSettlementInputs")).toBe(8n); // 4 header + 2 + K = 2
     expect(await read("AtomicSettlement", a.settlement, "lightClient")).toBe(a.lightClient);
     expect(await read("AtomicSettlement", a.settlement, "verifier")).toBe(a.settlementVerifier);
     expect(await read("AtomicSettlement", a.settlement, "lockSlots")).toBe(2n);

@@ -27,7 +27,7 @@ import {
   type AwayParties,
   type SettlementCase,
 } from "./home-scenario.ts";
-import { proveHeader, proveSettlement, type Proved } from "./prove.ts";
+import { proveHeader, proveSettlement, type Proved, type ProvedHeader } from "./prove.ts";
 
 type Conn = Awaited<ReturnType<typeof network.connect>>;
 type Viem = Conn["viem"];
@@ -161,7 +161,7 @@ export interface Scenario {
   proofs: Record<string, Proved>;
   /** Header (epoch 0, height 1) committing to the scenario state, and its proof. */
   stateHeight: bigint;
-  stateHeaderProof: Proved;
+  stateHeaderProof: ProvedHeader;
 }
 
 /** Builds the Home state for the deployed stack and proves its header and every settlement case. */
@@ -220,7 +220,7 @@ export async function fundScenario(s: Stack, sc: Scenario): Promise<void> {
   }
   await send(s, "auctioneer", escrow, "deposit", [10n, weth.address, 3n * E18, REFUND_NOT_BEFORE]);
 
-  await send(s, "deployer", lightClient, "submitHeader", [sc.stateHeaderProof.proof, sc.stateHeaderProof.pub]);
+  await send(s, "deployer", lightClient, "submitHeader", [sc.stateHeaderProof.kind, sc.stateHeaderProof.proof, sc.stateHeaderProof.pub]);
 }
 
 /** refundNotBefore of the scenario's escrow deposits: 3 days after T0, a day after the settle deadlines. */

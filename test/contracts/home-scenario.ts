@@ -15,8 +15,8 @@ import {
   KIND_LOCKUP,
   leafKey,
   lockupDigest,
+  makeProofOfPossession,
   signBinding,
-  signHeader,
   validatorSetRoot,
   type Address,
   type AuctionResultPayload,
@@ -25,6 +25,7 @@ import {
   type SignedHeader,
   type ValidatorSet,
 } from "../../home/model/index.ts";
+import { attestHeader } from "../fixtures/attest.ts";
 
 /** Home chain id of the scenario. */
 export const HOME_CHAIN_ID = 7;
@@ -48,7 +49,7 @@ export interface EpochKeys {
   privateKeys: Uint8Array[];
 }
 
-/** Four validators with powers 1..4 for `epoch`, each with a BLS binding (keys differ per epoch). */
+/** Four validators with powers 1..4 for `epoch`, each with a BLS binding and a proof of possession (keys differ per epoch). */
 export function validatorSet(epoch: bigint): EpochKeys {
   const privateKeys: Uint8Array[] = [];
   const validators = Array.from({ length: N }, (_, i) => {
@@ -64,6 +65,7 @@ export function validatorSet(epoch: bigint): EpochKeys {
       address,
       blsPublicKey: bls.publicKey,
       bindingSignature: signBinding(bls.secretKey, attestationKey, address),
+      proofOfPossession: makeProofOfPossession(prv, address, HOME_CHAIN_ID),
     };
   });
   const set: ValidatorSet = { epoch, capacity: N, validators };
@@ -77,9 +79,9 @@ export function epochKeys(epoch: bigint): EpochKeys {
   return k;
 }
 
-/** Signs a header with the slots of `keys` whose index is in `signers` (default: all, a quorum). */
+/** Signs a header in both schemes with the slots of `keys` whose index is in `signers` (default: all, a quorum). */
 export function sign(h: Header, keys: EpochKeys, signers: number[] = [0, 1, 2, 3]): SignedHeader {
-  return signHeader(h, keys.set, keys.privateKeys.map((k, i) => (signers.includes(i) ? k : null)));
+  return attestHeader(h, keys.set, keys.privateKeys.map((k, i) => (signers.includes(i) ? k : null)));
 }
 
 export interface HeaderSpec {

@@ -1,12 +1,13 @@
-// HomeLightClient with real HeaderQuorum proofs: header submission, a two-epoch rotation caught up
-// one transaction after another, and every rejection (past epoch, lower height, conflicting header,
+// HomeLightClient with real header proofs: header submission, a two-epoch rotation caught up one
+// transaction after another, and every rejection (past epoch, lower height, conflicting header,
 // wrong chain, wrong validator set, tampered proof, public input at the modulus, paused client,
-// non-guardian pause).
+// non-guardian pause). Both kinds of proof are accepted for the same set (the caller says which):
+// the aggregated attestation and the per-validator fallback, each only with its own verifier.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FIELD_MODULUS, packMeta } from "../../home/model/index.ts";
 import { connectChain, deployStack, expectRevert, send, type Stack } from "./fixtures.ts";
 import { epochKeys, header, HOME_CHAIN_ID, T0 } from "./home-scenario.ts";
-import { proveHeader, type Proved } from "./prove.ts";
+import { HEADER_PROOF, proveHeader, type ProvedHeader } from "./prove.ts";
 
 /** BN254 base field modulus (for negating a G1 point). */
 const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
@@ -14,7 +15,7 @@ const root = (h: bigint) => 1_000_000n + h;
 
 let s: Stack;
 let snap: string;
-const p: Record<string, Proved> = {};
+const p: Record<string, ProvedHeader> = {};
 
 beforeAll(async () => {
   const chain = await connectChain();
@@ -32,6 +33,9 @@ beforeAll(async () => {
     wrongSet: header({ epoch: 0n, height: 2n, stateRoot: root(2n), signedBy: epochKeys(1n) }),
   };
   for (const [k, sh] of Object.entries(specs)) p[k] = await proveHeader(sh);
+  // The per-validator fallback of the same headers (same public inputs, another circuit).
+  p.h1pv = await proveHeader(specs.h1, "perValidator");
+  p.h2endpv = await proveHeader(specs.h2end, "perValidator");
   snap = await chain.snapshot();
 }, 900_000);
 
@@ -40,8 +44,8 @@ beforeEach(async () => {
   snap = await s.chain.snapshot();
 });
 
-const submit = (name: string, role: "deployer" | "w1" = "deployer") => send(s, role, s.lightClient, "submitHeader", [p[name]!.proof, p[name]!.pub]);
-const trySubmit = (proof: readonly bigint[], pub: readonly bigint[]) => s.lightClient.write.submitHeader([proof, pub]);
+const submit = (name: string, role: "deployer" | "w1" = "deployer") => send(s, role, s.lightClient, "submitHeader", [p[name]!.kind, p[name]!.proof, p[name]!.pub]);
+const trySubmit = (proof: readonly bigint[], pub: readonly bigint[], kind: number = HEADER_PROOF.aggregated) => s.lightClient.write.submitHeader([kind, proof, pub]);
 
 describe("HomeLightClient", () => {
   it("starts at the trusted genesis", async () => {
@@ -77,6 +81,44 @@ describe("HomeLightClient", () => {
     for (const h of [1n, 2n, 3n, 4n]) expect(await s.lightClient.read.stateRootAt([h])).toBe(root(h));
     const rotations = await s.lightClient.getEvents.EpochRotated({}, { fromBlock: 0n });
     expect(rotations.map((e: any) => e.args.newEpoch)).toEqual([0n, 1n, 2n]);
+  });
+
+  it("accepts the per-validator proof of the same header and set, and rotates with it", async () => {
+    expect(p.h1pv!.pub).toEqual(p.h1!.pub); // same public inputs, another circuit
+    await submit("h1pv");
+    expect(await s.lightClient.read.stateRootAt([1n])).toBe(root(1n));
+    await submit("h2endpv");
+    expect(await s.lightClient.read.currentEpoch()).toBe(1n);
+    await submit("h3end"); // and back to an aggregated proof in the next epoch
+    expect(await s.lightClient.read.currentEpoch()).toBe(2n);
+  });
+
+  it("checks each proof with the verifier of the kind the caller names", async () => {
+    // A valid per-validator proof declared aggregated (and the reverse) does not verify.
+    await expectRevert(trySubmit(p.h1pv!.proof, p.h1pv!.pub, HEADER_PROOF.aggregated), "InvalidProof()");
+    await expectRevert(trySubmit(p.h1!.proof, p.h1!.pub, HEADER_PROOF.perValidator), "InvalidProof()");
+    expect(await s.lightClient.read.verifierOf([HEADER_PROOF.aggregated])).toBe(s.addresses.aggregatedHeaderVerifier);
+    expect(await s.lightClient.read.verifierOf([HEADER_PROOF.perValidator])).toBe(s.addresses.perValidatorHeaderVerifier);
+    // A kind outside the enum is refused by the ABI decoder.
+    await expect(trySubmit(p.h1!.proof, p.h1!.pub, 2)).rejects.toThrow();
+    expect(await s.lightClient.read.hasHeaders()).toBe(false);
+  });
+
+  it("a client without a per-validator verifier (the prod profile) refuses per-validator proofs and accepts aggregated ones", async () => {
+    const lc = (await s.chain.viem.deployContract("HomeLightClient" as never, [
+      HOME_CHAIN_ID,
+      0n,
+      epochKeys(0n).root,
+      s.addresses.aggregatedHeaderVerifier,
+      "0x0000000000000000000000000000000000000000",
+      "0x0000000000000000000000000000000000000000",
+      0n,
+      s.account.guardian,
+      4n,
+    ] as never)) as any;
+    await expectRevert(lc.write.submitHeader([HEADER_PROOF.perValidator, p.h1pv!.proof, p.h1pv!.pub]), "VerifierUnavailable(uint8)");
+    await lc.write.submitHeader([HEADER_PROOF.aggregated, p.h1!.proof, p.h1!.pub]);
+    expect(await lc.read.stateRootAt([1n])).toBe(root(1n));
   });
 
   it("a relayer can skip heights inside an epoch and still rotate", async () => {
@@ -178,7 +220,7 @@ describe("HomeLightClient", () => {
     expect(events.map((e: any) => [e.args.paused, e.args.timestamp - t0])).toEqual([[true, 100n], [false, 160n], [true, 300n]]);
   });
 
-  it("header update gas stays under the 260k target (epoch-ending headers also write the next set)", async () => {
+  it("header update gas stays under 260k for either kind (epoch-ending headers also write the next set)", async () => {
     const rc = await submit("h1");
     expect(rc.gasUsed).toBeLessThan(260_000n);
     const rot = await submit("h2end");
@@ -190,17 +232,20 @@ describe("HomeLightClient", () => {
       HOME_CHAIN_ID,
       0n,
       epochKeys(0n).root,
-      s.addresses.headerVerifier,
+      s.addresses.aggregatedHeaderVerifier,
+      s.addresses.perValidatorHeaderVerifier,
+      "0x0000000000000000000000000000000000000000",
+      0n,
       s.account.guardian,
       1n,
     ] as never)) as any;
-    await small.write.submitHeader([p.h1!.proof, p.h1!.pub]);
+    await small.write.submitHeader([p.h1!.kind, p.h1!.proof, p.h1!.pub]);
     expect(await small.read.stateRootAt([1n])).toBe(root(1n));
-    await small.write.submitHeader([p.h2end!.proof, p.h2end!.pub]);
+    await small.write.submitHeader([p.h2end!.kind, p.h2end!.proof, p.h2end!.pub]);
     expect(await small.read.stateRootAt([2n])).toBe(root(2n));
     expect(await small.read.stateRootAt([1n])).toBe(0n);
     await expectRevert(small.read.provenState([1n]), "UnknownHeader(uint64)");
     // An evicted height is still below the cursor: it cannot be submitted again.
-    await expectRevert(small.write.submitHeader([p.conflict!.proof, p.conflict!.pub]), "HeightNotIncreasing(uint64,uint64)");
+    await expectRevert(small.write.submitHeader([p.conflict!.kind, p.conflict!.proof, p.conflict!.pub]), "HeightNotIncreasing(uint64,uint64)");
   });
 });

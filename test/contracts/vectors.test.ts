@@ -18,6 +18,7 @@ interface Target {
   vkeyFile: string;
 }
 const TARGETS: Record<string, Target> = {
+  AggregatedHeaderQuorum: { ours: "AggregatedHeaderQuorumVerifier", snarkjs: "SnarkjsAggregatedHeaderQuorumVerifier", vkeyFile: "AggregatedHeaderQuorum.vkey.json" },
   HeaderQuorum: { ours: "HeaderQuorumVerifier", snarkjs: "SnarkjsHeaderQuorumVerifier", vkeyFile: "HeaderQuorum.vkey.json" },
   Settlement: { ours: "SettlementVerifier", snarkjs: "SnarkjsSettlementVerifier", vkeyFile: "Settlement.vkey.json" },
 };
@@ -40,7 +41,7 @@ beforeAll(async () => {
 
 /** The deployed verifiers whose key is the vector's key (vectors of another setup are skipped). */
 function targetFor(v: Groth16Vector) {
-  const base = v.circuit.startsWith("HeaderQuorum") ? "HeaderQuorum" : v.circuit;
+  const base = v.circuit.replace(/-rotated$/, "");
   const d = deployed[base];
   if (!d || !v.solidityEncodable) return undefined;
   const { protocol: _p, curve: _c, ...vk } = v.vkey as unknown as Record<string, unknown>;
@@ -57,7 +58,7 @@ async function verdict(call: () => Promise<unknown>): Promise<boolean> {
 }
 
 describe("generated Solidity verifiers agree with snarkjs and verifier-ts", () => {
-  it("give every shared HeaderQuorum and Settlement vector its expected verdict", async () => {
+  it("give every shared header (both circuits) and Settlement vector its expected verdict", async () => {
     let checked = 0;
     const circuits = new Set<string>();
     for (const v of vectors) {
@@ -72,24 +73,34 @@ describe("generated Solidity verifiers agree with snarkjs and verifier-ts", () =
       checked++;
       circuits.add(v.circuit);
     }
-    expect([...circuits].sort()).toEqual(["HeaderQuorum", "HeaderQuorum-rotated", "Settlement"]);
-    expect(checked).toBeGreaterThanOrEqual(30);
+    expect([...circuits].sort()).toEqual(["AggregatedHeaderQuorum", "AggregatedHeaderQuorum-rotated", "HeaderQuorum", "HeaderQuorum-rotated", "Settlement"]);
+    expect(checked).toBeGreaterThanOrEqual(50);
   });
 
   it("uses the committed verification keys (vectors come from the same dev setup)", () => {
-    const valid = vectors.filter((v) => v.expected && (v.circuit.startsWith("HeaderQuorum") || v.circuit === "Settlement"));
-    expect(valid.length).toBe(3);
+    const valid = vectors.filter((v) => v.expected && !v.circuit.startsWith("toy"));
+    expect(valid.length).toBe(5);
     for (const v of valid) expect(targetFor(v), v.circuit).toBeDefined();
   });
 });
 
-describe("HomeLightClient on the shared HeaderQuorum vectors", () => {
-  it("refuses the aliased public signal (x + r) before verifying", async () => {
-    const v = vectors.find((x) => x.circuit === "HeaderQuorum" && x.name === "public signal 0 + r (same residue)")!;
-    const d = deployed.HeaderQuorum!;
-    const [, , , pub] = toSolidityCalldata(v);
-    const lc = (await chain.viem.deployContract("HomeLightClient" as never, [1, 0n, 1n, d.ours.address as Address, chain.wallets[0]!.account!.address, 1n] as never)) as any;
-    const [a, b, c] = toSolidityCalldata(v);
-    await expect(lc.write.submitHeader([[a[0], a[1], b[0][0], b[0][1], b[1][0], b[1][1], c[0], c[1]], pub])).rejects.toThrow(/PublicInputNotInField/);
+describe("HomeLightClient on the shared header vectors", () => {
+  it("refuses the aliased public signal (x + r) before verifying, for either kind", async () => {
+    const lc = (await chain.viem.deployContract("HomeLightClient" as never, [
+      1,
+      0n,
+      1n,
+      deployed.AggregatedHeaderQuorum!.ours.address as Address,
+      deployed.HeaderQuorum!.ours.address as Address,
+      "0x0000000000000000000000000000000000000000",
+      0n,
+      chain.wallets[0]!.account!.address,
+      1n,
+    ] as never)) as any;
+    for (const [kind, circuit] of [[0, "AggregatedHeaderQuorum"], [1, "HeaderQuorum"]] as const) {
+      const v = vectors.find((x) => x.circuit === circuit && x.name === "public signal 0 + r (same residue)")!;
+      const [a, b, c, pub] = toSolidityCalldata(v);
+      await expect(lc.write.submitHeader([kind, [a[0], a[1], b[0][0], b[0][1], b[1][0], b[1][1], c[0], c[1]], pub])).rejects.toThrow(/PublicInputNotInField/);
+    }
   });
 });

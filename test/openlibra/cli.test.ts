@@ -4,9 +4,9 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../cli/main.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeBcs, TransactionProofFile, readTransactionProof } from "../../verifier-ts/openlibra/index.ts";
+import { runOlzk } from "../fixtures/olzk.ts";
 import { FILES, WAYPOINT_116 } from "./vectors.ts";
 
 let dir = "";
@@ -16,19 +16,7 @@ const file = (name: string, content: string | Uint8Array) => {
   return p;
 };
 
-async function olzk(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
-  const error = vi.spyOn(console, "error").mockImplementation((...a: unknown[]) => void err.push(a.join(" ")));
-  try {
-    const code = await main(["verify", "openlibra", ...argv]);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const olzk = (...argv: string[]) => runOlzk(["verify", "openlibra", ...argv]);
 
 const all = () => ["--waypoint", WAYPOINT_116, "--epoch-ending", FILES.chunk, "--ledger-info-file", FILES.txProof, "--state-proof", FILES.stateProof, "--state-manifest", FILES.stateManifest];
 
@@ -123,13 +111,8 @@ describe("olzk verify openlibra", () => {
     const r = await olzk("--help");
     expect(r.code).toBe(0);
     for (const flag of ["--waypoint", "--epoch-ending", "--ledger-info-file", "--state-proof", "--state-manifest", "--json"]) expect(r.out).toContain(flag);
-    const out: string[] = [];
-    const log = vi.spyOn(console, "log").mockImplementation((...a: unknown[]) => void out.push(a.join(" ")));
-    try {
-      expect(await main(["verify", "--help"])).toBe(0);
-    } finally {
-      log.mockRestore();
-    }
-    expect(out.join("\n")).toContain("openlibra");
+    const verify = await runOlzk(["verify", "--help"]);
+    expect(verify.code).toBe(0);
+    expect(verify.out).toContain("openlibra");
   });
 });

@@ -39,6 +39,7 @@ import {
   type LedgerInfoWithSignatures as Liws,
   type OpenLibraErrorCode,
 } from "../../verifier-ts/openlibra/index.ts";
+import { bundleForBrowser } from "../fixtures/browser-bundle.ts";
 import { syntheticEpochChange } from "./synthetic.ts";
 import { loadMainnet, WAYPOINT_116 } from "./vectors.ts";
 
@@ -293,17 +294,7 @@ describe("a synthetic chain built with the package's builder", () => {
 
 describe("browser safety", () => {
   it("verifier-ts/openlibra bundles for the browser (no node: imports) and the bundle verifies the mainnet LedgerInfo", async () => {
-    const esbuild = await import("esbuild");
-    const built = await esbuild.build({
-      entryPoints: [new URL("../../verifier-ts/openlibra/index.ts", import.meta.url).pathname],
-      bundle: true,
-      platform: "browser",
-      format: "esm",
-      target: "es2022",
-      write: false,
-      logLevel: "silent",
-    });
-    const js = built.outputFiles[0]!.text;
+    const js = new TextDecoder().decode(await bundleForBrowser(new URL("../../verifier-ts/openlibra/index.ts", import.meta.url).pathname));
     expect(js).not.toMatch(/from\s*["']node:/);
     const mod = (await import(`data:text/javascript;base64,${Buffer.from(js).toString("base64")}`)) as typeof import("../../verifier-ts/openlibra/index.ts");
     const chunk = mod.readEpochEndingChunk(encodeEpochEndingChunk(m.chunk));

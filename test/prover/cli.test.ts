@@ -15,7 +15,7 @@ import { run, settlementArgsFromDevnet } from "../../prover/cli.ts";
 import { settlementInput } from "../../prover/inputs/settlement.ts";
 import { verifyWithSnarkjs } from "../../prover/prover.ts";
 import { ensureArtifacts } from "../../prover/setup/pipeline.ts";
-import { signedHeader, validatorSet } from "../circuits/fixtures.ts";
+import { aggregatedHeader, signedHeader, validatorSet } from "../circuits/fixtures.ts";
 
 let dir: string;
 const json = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
@@ -37,10 +37,19 @@ describe("olzk prove header", () => {
     const out = join(dir, "proof.json");
     expect(await run(["header", "--input", input, "--out", out, "--quiet"])).toBe(0);
     const p = JSON.parse(await readFile(out, "utf8"));
-    expect(p.kind).toBe("headerQuorum");
+    expect(p.kind).toBe("headerQuorum"); // no aggregate signature: the per-validator circuit
     expect(p.height).toBe("77");
     expect(p.publicSignals[1]).toBe("555");
     expect(await verifyWithSnarkjs("headerQuorum", p.proof, p.publicSignals)).toBe(true);
+    // With an aggregate signature: the aggregated circuit, unless --per-validator.
+    const agg = aggregatedHeader(validatorSet(4, [10n, 20n, 30n, 40n]), [1, 2, 3], { height: 77n, stateRoot: 555n });
+    await writeFile(input, json({ height: 77n, signedHeader: signedHeaderToJSON(agg) }));
+    expect(await run(["header", "--input", input, "--out", out, "--quiet"])).toBe(0);
+    const a = JSON.parse(await readFile(out, "utf8"));
+    expect(a.kind).toBe("aggregated");
+    expect(await verifyWithSnarkjs("aggregated", a.proof, a.publicSignals)).toBe(true);
+    expect(await run(["header", "--input", input, "--out", out, "--quiet", "--per-validator"])).toBe(0);
+    expect(JSON.parse(await readFile(out, "utf8")).kind).toBe("headerQuorum");
     expect(p.calldata.proof).toEqual([p.proof.pi_a[0], p.proof.pi_a[1], p.proof.pi_b[0][1], p.proof.pi_b[0][0], p.proof.pi_b[1][1], p.proof.pi_b[1][0], p.proof.pi_c[0], p.proof.pi_c[1]]);
   }, 300_000);
 

@@ -1,16 +1,18 @@
 // Real dev-profile proofs: they verify with snarkjs and the exported vkey, a tampered or
 // non-canonical (>= r) public signal fails, and the proof cache never proves the same input twice.
+// proveHeader proves the aggregated circuit from the header's aggregate signature and falls back
+// to the per-validator circuit where the profile has it and the header has no aggregate.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KIND_AUCTION_RESULT, KIND_LOCKUP, SparseMerkleTree, leafKey } from "../../home/model/index.ts";
 import { headerQuorumPublicSignals } from "../../prover/inputs/headerQuorum.ts";
-import { proveHeaderQuorum, proveSettlement, proverStats, verifyWithSnarkjs, type ProofResult } from "../../prover/prover.ts";
+import { proveHeader, proveHeaderQuorum, proveSettlement, proverStats, verifyWithSnarkjs, type ProofResult } from "../../prover/prover.ts";
 import { ensureArtifacts, loadArtifacts } from "../../prover/setup/pipeline.ts";
 import { loadSnarkjs } from "../../prover/setup/ptau.ts";
 import { FIELD_R, proofToCalldata } from "../../prover/setup/solidity-verifier.ts";
-import { signedHeader, validatorSet } from "../circuits/fixtures.ts";
+import { aggregatedHeader, signedHeader, validatorSet } from "../circuits/fixtures.ts";
 
 let cacheDir: string;
 let header: ProofResult;
@@ -87,6 +89,27 @@ describe("HeaderQuorum proofs", () => {
   it("refuses a validator set of another capacity", async () => {
     const big = signedHeader(validatorSet(8, [1n, 1n, 1n, 1n, 1n, 1n, 1n, 1n]), [0, 1, 2, 3, 4, 5]);
     await expect(proveHeaderQuorum(big, { cacheDir })).rejects.toThrow(/capacity 8 does not match HeaderQuorum\(N=4\)/);
+  });
+});
+
+describe("header proofs: aggregated by default, per-validator as the fallback", () => {
+  it("proves the aggregated circuit from a header's aggregate signature", async () => {
+    const agg = aggregatedHeader(validatorSet(4, [10n, 20n, 30n, 40n]), [1, 2, 3], { height: 78n, stateRoot: 556n });
+    const r = await proveHeader(agg, { cacheDir });
+    expect(r.kind).toBe("aggregated");
+    expect(r.publicSignals).toEqual(headerQuorumPublicSignals(agg));
+    expect(await verifyWithSnarkjs("aggregated", r.proof, r.publicSignals)).toBe(true);
+    expect(await verifyWithSnarkjs("headerQuorum", r.proof, r.publicSignals)).toBe(false); // the other circuit's key
+    // The committed dev vkey serves too.
+    expect(await verifyWithSnarkjs("aggregated", r.proof, r.publicSignals, { buildDir: join(cacheDir, "no-artifacts") })).toBe(true);
+  });
+
+  it("falls back to the per-validator circuit when the header has no aggregate, and only where the profile has it", async () => {
+    const r = await proveHeader(sh, { cacheDir });
+    expect(r.kind).toBe("perValidator");
+    expect(r.proof).toEqual(header.proof); // the cached HeaderQuorum proof
+    await expect(proveHeader(sh, { profile: "prod", network: "hardhat", cacheDir })).rejects.toThrow(/has no aggregate signature and profile prod has no per-validator HeaderQuorum/);
+    await expect(proveHeader(sh, { kind: "aggregated", cacheDir })).rejects.toThrow(/has no aggregate signature/);
   });
 });
 

@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   PtauError,
+  REPO_ROOT,
   blake2b512File,
+  defaultSharedDir,
   devCeremony,
   hermezFileName,
   readPtauHeader,
@@ -20,11 +22,13 @@ import {
 let root: string;
 let good: string; // a real, prepared power-4 ptau made by the dev ceremony step
 let goodHash: string;
+let ceremonyLog: string[];
 const quiet = () => {};
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "olzk-ptau-test-"));
-  good = await devCeremony(4, join(root, "ceremony"), quiet);
+  ceremonyLog = [];
+  good = await devCeremony(4, join(root, "ceremony"), (l) => ceremonyLog.push(l));
   goodHash = await blake2b512File(good);
 }, 120_000);
 
@@ -61,6 +65,16 @@ describe("ptau file checks", () => {
     expect(h.power).toBe(4);
     expect(h.prepared).toBe(true);
     expect((await readFile(good + ".blake2b", "utf8")).trim()).toBe(goodHash);
+  });
+
+  it("the dev ceremony warns, then reports each of its three steps as plain lines off a terminal", () => {
+    expect(ceremonyLog[0]).toMatch(/^!+\n!! WARNING: no powers-of-tau file found for 2\^4\. Running a LOCAL SINGLE-PARTY/);
+    expect(ceremonyLog.filter((l) => l.includes("done in"))).toEqual([
+      expect.stringMatching(/^ptau: dev ceremony 2\^4, step 1\/3 new accumulator: done in \d+ s$/),
+      expect.stringMatching(/^ptau: dev ceremony 2\^4, step 2\/3 contribute: done in \d+ s$/),
+      expect.stringMatching(/^ptau: dev ceremony 2\^4, step 3\/3 prepare phase 2: done in \d+ s$/),
+    ]);
+    expect(ceremonyLog.join("\n")).not.toContain("\r");
   });
 
   it("computes the power snarkjs needs", () => {
@@ -101,6 +115,20 @@ describe("resolution order", () => {
     const r = await resolvePtau({ ...base, cacheDir: undefined, env: { OLZK_CACHE_DIR: dirs.other } });
     expect(r.source).toBe("cache");
     expect(r.path).toBe(join(dirs.other, "ptau", "x.ptau"));
+  });
+
+  it("OLZK_SHARED_DIR points the shared folder elsewhere; none or a missing folder hides it", async () => {
+    const { dirs, base } = await scenario("sharedenv");
+    await mkdir(join(dirs.other, "ptau"), { recursive: true });
+    const path = await share(join(dirs.other, "ptau"));
+    const r = await resolvePtau({ ...base, sharedDir: undefined, env: { OLZK_SHARED_DIR: dirs.other } });
+    expect(r).toMatchObject({ source: "shared", path });
+    expect(defaultSharedDir({ OLZK_SHARED_DIR: dirs.other })).toBe(join(dirs.other, "ptau"));
+    expect(defaultSharedDir({})).toBe(join(REPO_ROOT, "..", "shared", "ptau"));
+    expect(defaultSharedDir({ OLZK_SHARED_DIR: "none" })).toBeNull();
+    for (const hidden of ["none", join(dirs.other, "missing")]) {
+      await expect(resolvePtau({ ...base, sharedDir: undefined, env: { OLZK_SHARED_DIR: hidden } })).rejects.toThrow(/no powers-of-tau file for 2\^3/);
+    }
   });
 
   it("cache comes before the shared folder, shared before download", async () => {
@@ -238,5 +266,14 @@ describe("download", () => {
     expect(r.source).toBe("ceremony");
     expect(r.insecure).toBe(true);
     expect(r.path).toBe(join(dirs.cache, "dev-ceremony-bn128-3.ptau"));
+  }, 120_000);
+
+  it("makes the ceremony at ceremonyPower when a run needs a larger power later; the cache then serves both", async () => {
+    const { dirs, base } = await scenario("ceremony-max");
+    const offline = { ...base, allowCeremony: true, download: false as const };
+    const first = await resolvePtau({ ...offline, power: 3, ceremonyPower: 5 });
+    expect(first).toMatchObject({ source: "ceremony", power: 5, path: join(dirs.cache, "dev-ceremony-bn128-5.ptau") });
+    // The larger circuit of the same run: no second ceremony.
+    expect(await resolvePtau({ ...offline, power: 5, allowCeremony: false })).toMatchObject({ source: "cache", power: 5, path: first.path });
   }, 120_000);
 });

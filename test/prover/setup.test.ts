@@ -1,28 +1,26 @@
-// Setup pipeline: caching ("cached" on a second run), reproducible dev outputs (a forced
-// re-run gives byte-identical verifiers and vkeys), insecure dev artifacts refused outside dev,
-// and the committed contracts/generated files being exactly what the script generates.
-import { execFileSync } from "node:child_process";
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+// Setup pipeline on a fixture circuit: caching ("cached" on a second run), reproducible dev
+// outputs (a forced re-run gives byte-identical verifiers and vkeys), insecure artifacts
+// refused outside local networks. Self-contained: its powers of tau is the committed, hash-checked test
+// file (test/fixtures/ptau), so it passes without ../shared, a network or a ceremony (.ci/run
+// also runs it with OLZK_SHARED_DIR=none). The committed dev verifiers: generated.test.ts.
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  GENERATED_DIR,
   InsecureArtifactsError,
   SETUP_RECORD,
-  ensureArtifacts,
-  generatedFiles,
   isDevProfile,
   loadArtifacts,
-  profileCircuits,
   runSetup,
-  setupRecord,
   type ArtifactSet,
   type CircuitSpec,
+  type SetupOptions,
 } from "../../prover/setup/pipeline.ts";
-import { REPO_ROOT } from "../../prover/setup/ptau.ts";
+import { PtauError, blake2b512File } from "../../prover/setup/ptau.ts";
 import { GENERATED_HEADER } from "../../prover/setup/solidity-verifier.ts";
 import { compileFixture } from "../fixtures/compile-fixture.ts";
+import { FIXTURE_PTAU, fixturePtauHash, fixturePtauOptions } from "../fixtures/fixture-ptau.ts";
 
 const fixture: CircuitSpec = {
   kind: "preimage",
@@ -33,6 +31,7 @@ const fixture: CircuitSpec = {
 };
 
 let root: string;
+let ptau: SetupOptions["ptau"];
 let first: Record<string, ArtifactSet>;
 let firstLog: string[];
 
@@ -52,7 +51,7 @@ function setup(name: string, extra: { force?: boolean; profile?: string; log?: s
     compile: compileFixture,
     buildDir: join(root, name, "build"),
     generatedDir: join(root, name, "generated"),
-    ptau: { cacheDir: join(root, "ptau-cache"), download: false, allowCeremony: false },
+    ptau,
     force: extra.force,
     log: (l) => extra.log?.push(l),
   });
@@ -60,12 +59,41 @@ function setup(name: string, extra: { force?: boolean; profile?: string; log?: s
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "olzk-setup-test-"));
+  ptau = await fixturePtauOptions();
   firstLog = [];
   first = await setup("a", { log: firstLog });
 }, 600_000);
 
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
+});
+
+describe("fixture powers of tau", () => {
+  it("is the committed file, given explicitly (no shared folder, network or ceremony consulted), its README hash checked", async () => {
+    const m = first.preimage!.manifest;
+    expect(m.ptau).toMatchObject({ file: "fixture-bn128-10.ptau", source: "explicit", power: 10, insecure: true });
+    expect(m.ptau.blake2b).toBe(await fixturePtauHash());
+    expect(firstLog.join("\n")).toContain(`ptau 2^10 from explicit (${FIXTURE_PTAU})`);
+  });
+
+  it("a corrupted or truncated copy is refused with a one-line error naming the file", async () => {
+    const dir = join(root, "corrupt-ptau");
+    await mkdir(dir, { recursive: true });
+    const copy = join(dir, "fixture-bn128-10.ptau");
+    const setupWithCopy = async () =>
+      runSetup({ circuits: [fixture], compile: compileFixture, buildDir: join(dir, "build"), generatedDir: join(dir, "gen"), ptau: await fixturePtauOptions(copy), log: () => {} });
+    const bytes = await readFile(FIXTURE_PTAU);
+    bytes[Math.floor(bytes.length / 2)] ^= 0x01; // one bit inside a point section: the layout still parses
+    await writeFile(copy, bytes);
+    const expected = (await fixturePtauHash()).slice(0, 16);
+    const corrupt = await setupWithCopy().catch((e: unknown) => e);
+    expect(corrupt).toBeInstanceOf(PtauError);
+    expect((corrupt as PtauError).message).toBe(
+      `${copy}: blake2b-512 mismatch (got ${(await blake2b512File(copy)).slice(0, 16)}..., expected ${expected}...): corrupt or tampered`,
+    );
+    await truncate(copy, bytes.length - 64);
+    await expect(setupWithCopy()).rejects.toThrow(/fixture-bn128-10\.ptau: truncated in section \d+ \(file is \d+ bytes\)$/);
+  });
 });
 
 describe("setup pipeline (fixture circuit)", () => {
@@ -117,7 +145,7 @@ describe("setup pipeline (fixture circuit)", () => {
       compile: async (n, p) => ({ ...(await compileFixture(n, p)), sourceHash: "f".repeat(64) }),
       buildDir: join(root, "a", "build"),
       generatedDir: join(root, "c", "generated"),
-      ptau: { cacheDir: join(root, "ptau-cache"), download: false, allowCeremony: false },
+      ptau,
       log: (l) => log.push(l),
     });
     expect(log.join("\n")).toMatch(/cached/);
@@ -128,7 +156,7 @@ describe("setup pipeline (fixture circuit)", () => {
       compile: async () => compileFixture("PoseidonPreimageWide"),
       buildDir: join(root, "a", "build"),
       generatedDir: join(root, "c", "generated"),
-      ptau: { cacheDir: join(root, "ptau-cache"), download: false, allowCeremony: false },
+      ptau,
       log: () => {},
     });
     expect(wide.preimage!.manifest.cacheKey).not.toBe(first.preimage!.manifest.cacheKey);
@@ -163,6 +191,9 @@ describe("insecure dev artifacts", () => {
     const m = JSON.parse(await readFile(mpath, "utf8"));
     await writeFile(mpath, JSON.stringify({ ...m, profile: "prod" }));
     await expect(loadArtifacts("PoseidonPreimage", { profile: "prod", buildDir })).rejects.toThrow(/refusing INSECURE dev artifacts .* profile 'prod'/);
+    // Insecure prod artifacts (CI sets prod up from the dev ptau) serve a local network only.
+    expect((await loadArtifacts("PoseidonPreimage", { profile: "prod", buildDir, network: "hardhat" })).manifest.insecure).toBe(true);
+    await expect(loadArtifacts("PoseidonPreimage", { profile: "prod", buildDir, network: "mainnet" })).rejects.toThrow(/network 'mainnet'/);
   });
 
   it("are refused for a public network", async () => {
@@ -182,44 +213,20 @@ describe("insecure dev artifacts", () => {
     await expect(loadArtifacts("PoseidonPreimage", { profile: "dev16", buildDir, network: "mainnet" })).rejects.toThrow(/network 'mainnet'/);
   });
 
-  it("a non-dev profile refuses an insecure ptau", async () => {
+  it("a non-dev profile refuses an insecure ptau, unless allowed: then it gets the reproducible beacon and is marked insecure", async () => {
     await expect(setup("p", { profile: "prod" })).rejects.toThrow(/needs a public ceremony ptau/);
-  });
-});
-
-/**
- * A committed file's content: from git HEAD when this is a git checkout (`olzk setup`, run by
- * npm test before vitest, rewrites the working-tree copies), else the working tree.
- */
-async function committed(path: string): Promise<string> {
-  const rel = relative(REPO_ROOT, path);
-  try {
-    return execFileSync("git", ["show", `HEAD:${rel}`], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 1 << 26 });
-  } catch {
-    return readFile(path, "utf8");
-  }
-}
-
-describe("committed generated files", () => {
-  it("contracts/generated (as committed) is exactly what olzk setup --profile dev generates", async () => {
-    // ensureArtifacts runs the same script as `olzk setup` (a no-op "cached" pass when build/ is current).
-    const sets = await ensureArtifacts("dev", { generatedDir: join(root, "dev-generated"), log: () => {} });
-    const circuits = await profileCircuits("dev");
-    expect(Object.keys(sets).sort()).toEqual(circuits.map((c) => c.kind).sort());
-    const record = JSON.parse(await committed(join(GENERATED_DIR, SETUP_RECORD)));
-    for (const [kind, s] of Object.entries(sets)) {
-      // Same sources, parameters, ptau and beacon as the committed files were made from.
-      expect(s.manifest.cacheKey, `${kind}: sources or ptau changed since contracts/generated was committed; run olzk setup and commit`).toBe(
-        record.circuits[kind].cacheKey,
-      );
-      for (const [name, content] of Object.entries(await generatedFiles(s))) {
-        expect(await committed(join(GENERATED_DIR, name)), name).toBe(content);
-        expect(await readFile(join(root, "dev-generated", name), "utf8"), name).toBe(content);
-      }
-    }
-    expect(await committed(join(GENERATED_DIR, SETUP_RECORD))).toBe(setupRecord("dev", sets));
-    for (const s of Object.values(sets)) {
-      expect(await committed(join(GENERATED_DIR, `${s.manifest.circuit}.vkey.json`))).toBe(await readFile(s.vkeyPath, "utf8"));
-    }
-  }, 900_000);
+    const sets = await runSetup({
+      profile: "prod",
+      circuits: [fixture],
+      compile: compileFixture,
+      buildDir: join(root, "p", "build"),
+      generatedDir: join(root, "p", "generated"),
+      ptau,
+      allowInsecurePtau: true,
+      log: () => {},
+    });
+    expect(sets.preimage!.manifest).toMatchObject({ profile: "prod", insecure: true, contribution: { type: "beacon" } });
+    // Same circuit, same ptau, same beacon: the same zkey as the dev setup (b's; a's build was rebuilt above).
+    expect(await readFile(sets.preimage!.zkeyPath)).toEqual(await readFile(join(root, "b", "build", "dev", "PoseidonPreimage", "circuit_final.zkey")));
+  }, 600_000);
 });

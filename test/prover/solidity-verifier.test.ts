@@ -8,10 +8,10 @@ import { network } from "hardhat";
 import { encodeFunctionData, type Abi, type Address, type Hex, type PublicClient } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 import { KIND_AUCTION_RESULT, SparseMerkleTree, leafKey } from "../../home/model/index.ts";
-import { proveHeaderQuorum, proveSettlement, type ProofResult } from "../../prover/prover.ts";
+import { proveAggregatedHeaderQuorum, proveHeaderQuorum, proveSettlement, type ProofResult } from "../../prover/prover.ts";
 import { GENERATED_DIR, ensureArtifacts } from "../../prover/setup/pipeline.ts";
 import { FIELD_Q, FIELD_R } from "../../prover/setup/solidity-verifier.ts";
-import { signedHeader, validatorSet } from "../circuits/fixtures.ts";
+import { aggregatedHeader, signedHeader, validatorSet } from "../circuits/fixtures.ts";
 
 interface Deployed {
   address: Address;
@@ -20,7 +20,7 @@ interface Deployed {
 
 let publicClient: PublicClient;
 let deploy: (file: string, name: string) => Promise<Deployed>;
-let header: ProofResult;
+const headers: Record<string, ProofResult> = {};
 let settlement: ProofResult;
 
 function compile(sources: Record<string, string>): Record<string, { abi: Abi; bytecode: Hex }> {
@@ -44,7 +44,14 @@ function compile(sources: Record<string, string>): Record<string, { abi: Abi; by
 
 beforeAll(async () => {
   await ensureArtifacts("dev", { log: () => {} });
-  const files = ["HeaderQuorumVerifier.sol", "SettlementVerifier.sol", "snarkjs/SnarkjsHeaderQuorumVerifier.sol", "snarkjs/SnarkjsSettlementVerifier.sol"];
+  const files = [
+    "AggregatedHeaderQuorumVerifier.sol",
+    "HeaderQuorumVerifier.sol",
+    "SettlementVerifier.sol",
+    "snarkjs/SnarkjsAggregatedHeaderQuorumVerifier.sol",
+    "snarkjs/SnarkjsHeaderQuorumVerifier.sol",
+    "snarkjs/SnarkjsSettlementVerifier.sol",
+  ];
   const sources: Record<string, string> = {};
   for (const f of files) sources[f] = await readFile(join(GENERATED_DIR, f), "utf8");
   const compiled = compile(sources);
@@ -57,7 +64,8 @@ beforeAll(async () => {
     const r = await publicClient.waitForTransactionReceipt({ hash });
     return { address: r.contractAddress!, abi: c.abi };
   };
-  header = await proveHeaderQuorum(signedHeader(validatorSet(4, [10n, 20n, 30n, 40n]), [0, 2, 3], { height: 91n, stateRoot: 4242n }));
+  headers.HeaderQuorum = await proveHeaderQuorum(signedHeader(validatorSet(4, [10n, 20n, 30n, 40n]), [0, 2, 3], { height: 91n, stateRoot: 4242n }));
+  headers.AggregatedHeaderQuorum = await proveAggregatedHeaderQuorum(aggregatedHeader(validatorSet(4, [10n, 20n, 30n, 40n]), [0, 2, 3], { height: 91n, stateRoot: 4242n }));
   const tree = new SparseMerkleTree();
   const binding = (31337n << 160n) + 0x1234n;
   const key = leafKey(KIND_AUCTION_RESULT, 77n);
@@ -82,10 +90,10 @@ async function gas(v: Deployed, proof: bigint[], pub: bigint[]): Promise<bigint>
   return publicClient.estimateGas({ to: v.address, data });
 }
 
-describe("generated HeaderQuorumVerifier", () => {
+describe.each(["AggregatedHeaderQuorum", "HeaderQuorum"])("generated %sVerifier", (circuit) => {
   it("accepts a real proof and rejects tampering, inputs >= r and coordinates >= q", async () => {
-    const v = await deploy("HeaderQuorumVerifier.sol", "HeaderQuorumVerifier");
-    const { proof, pubSignals } = header.calldata;
+    const v = await deploy(`${circuit}Verifier.sol`, `${circuit}Verifier`);
+    const { proof, pubSignals } = headers[circuit]!.calldata;
     expect(pubSignals[3]).toBe(0n);
     expect(await verify(v, proof, pubSignals)).toBe(true);
     for (let i = 0; i < 4; i++) {
@@ -108,13 +116,13 @@ describe("generated HeaderQuorumVerifier", () => {
   });
 
   it("uses less gas than the snarkjs verifier on the same proof", async () => {
-    const ours = await deploy("HeaderQuorumVerifier.sol", "HeaderQuorumVerifier");
-    const plain = await deploy("snarkjs/SnarkjsHeaderQuorumVerifier.sol", "SnarkjsHeaderQuorumVerifier");
-    const { proof, pubSignals } = header.calldata;
+    const ours = await deploy(`${circuit}Verifier.sol`, `${circuit}Verifier`);
+    const plain = await deploy(`snarkjs/Snarkjs${circuit}Verifier.sol`, `Snarkjs${circuit}Verifier`);
+    const { proof, pubSignals } = headers[circuit]!.calldata;
     expect(await verify(plain, proof, pubSignals)).toBe(true);
     const a = await gas(ours, proof, pubSignals);
     const b = await gas(plain, proof, pubSignals);
-    console.log(`HeaderQuorum verifyProof gas (tx estimate): ours ${a}, snarkjs ${b}`);
+    console.log(`${circuit} verifyProof gas (tx estimate): ours ${a}, snarkjs ${b}`);
     expect(a).toBeLessThan(b);
   });
 });

@@ -16,6 +16,7 @@ import { SqliteJobStore } from "../../relayer/store/sqlite.ts";
 import { deployAll } from "../../scripts/deploy.ts";
 import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
 import { ensureContractsBuilt } from "./ensure-built.ts";
+import { until as pollUntil } from "../fixtures/until.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const RELAYER_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6"; // hardhat #3
@@ -28,15 +29,7 @@ let dn: RunningDevnet;
 const dir = mkdtempSync(join(tmpdir(), "olzk-crash-"));
 const children: ChildProcess[] = [];
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 180_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 180_000) => pollUntil(what, fn, { timeoutMs, everyMs: 50 });
 
 function spawnRelayer(configFile: string, n: number): ChildProcess {
   const log = createWriteStream(join(dir, `relayer-${n}.log`));
@@ -148,10 +141,11 @@ describe("relayer crash and restart (kill -9)", () => {
       });
       expect(done.txHash).toBe(pending.txHash); // same transaction, not a second one
       expect(done.attempts).toBeGreaterThanOrEqual(3);
-      // the settlement that follows reverts in simulation (the named LP has no offer): nothing more is sent
-      await until("the settle job to finish", async () => {
+      // the settlement that follows reverts in simulation (the named LP has no offer, an LP-side cause retried
+      // until the deadline): nothing more is sent
+      await until("the settle job to be refused", async () => {
         const s = await store.get(`settle:31337:${dn.chain.auctions()[0]!.auctionId}`);
-        return s?.state === "failed" || s?.state === "confirmed";
+        return s?.causes.some((c) => c.name === "LpOfferMissing") || s?.state === "confirmed";
       });
       expect(await nonce()).toBe(1); // exactly one transaction from the relayer, ever
 

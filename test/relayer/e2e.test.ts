@@ -7,7 +7,11 @@
 // names an LP without an offer, so settle reverts with LpOfferMissing (a permanent failure); after
 // the deadline the relayer records the default and carries that receipt back to Home, which
 // checks it with eth_getProof and releases the auctioneer's lockup: the failure was the LP side's,
-// not the auctioneer's (DESIGN section 11 rule 2).
+// not the auctioneer's (DESIGN section 11 rule 2). An LP-side refusal can clear (the LP may fund
+// an offer), so the settlement is retried until its deadline, then expires into the default.
+// Epoch 0's blocks carry no aggregate signature (the devnet's aggregation switch is off), so its
+// rotation is proved with the per-validator fallback circuit; every later header with the
+// aggregated circuit.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +25,7 @@ import { createLogger } from "../../relayer/log.ts";
 import { deployAll } from "../../scripts/deploy.ts";
 import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
 import { ensureContractsBuilt } from "./ensure-built.ts";
+import { until as pollUntil } from "../fixtures/until.ts";
 
 const RELAYER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"; // hardhat #1
 const PRICE_SCALE = 10n ** 18n;
@@ -63,15 +68,7 @@ async function diagnostics(): Promise<string> {
   return `\njobs:\n${jobs.join("\n")}\nlast relayer log lines:\n${relayerLog.slice(-60).join("\n")}`;
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 240_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}${await diagnostics()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 240_000) => pollUntil(what, fn, { timeoutMs, everyMs: 200, diagnostics });
 
 async function send(from: Address, to: Address, data: Hex): Promise<void> {
   const hash = await rpc.request("eth_sendTransaction", [{ from, to, data }]);
@@ -130,7 +127,12 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     const usdc = addresses.tokens!.USDC;
     const weth = addresses.tokens!.WETH;
     // Three epochs of blocks (10 per epoch): the light client must rotate 0 -> 1 -> 2 first.
-    for (let i = 0; i < 21; i++) c.produceBlock();
+    // Epoch 0 (heights 1..9) without aggregate signatures: its rotation needs the fallback.
+    c.setAttestationControls({ aggregate: false });
+    for (let i = 0; i < 9; i++) c.produceBlock();
+    c.setAttestationControls({ aggregate: true });
+    for (let i = 0; i < 12; i++) c.produceBlock();
+    expect([c.block(9n)!.aggregate, c.block(19n)!.aggregate === null]).toEqual([null, false]);
     // the funded auction's Away side: an LP lends USDC at 10 bps against WETH, the winner pays WETH
     await send(LP, usdc, encodeFunctionData({ abi: TOKEN_ABI, functionName: "mint", args: [LP, 1_000n] }));
     await send(LP, usdc, encodeFunctionData({ abi: TOKEN_ABI, functionName: "approve", args: [addresses.registry, 1_000n] }));
@@ -157,7 +159,7 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
 
     const config = resolveConfig(
       {
-        homeUrl: dn.url, dataDir: join(dir, "relayer"), pollIntervalMs: 200, leaseMs: 30_000, metrics: { port: 0 }, logLevel: "warn",
+        homeUrl: dn.url, dataDir: join(dir, "relayer"), pollIntervalMs: 200, leaseMs: 30_000, metrics: { port: 0 }, logLevel: "warn", retry: { maxMs: 5_000 },
         away: [{ name: "local", chainId: 31337, rpcUrl: rpc.url, addressesFile: join(dir, "addresses.json"), signerKeyEnv: "E2E_KEY", confirmations: 1 }],
       },
       { E2E_KEY: RELAYER_KEY },
@@ -167,18 +169,25 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     relayer = await startRelayer(config, { log: memoryLogger, onEvent: (e) => events.push({ at: Date.now(), e }) });
     const r = relayer;
 
-    const settle = await until("the settle job to finish", async () => {
+    const settle = await until("the settle job to be refused", async () => {
       const j = await r.store.get(`settle:31337:${auctionId}`);
-      return j && (j.state === "failed" || j.state === "confirmed") ? j : undefined;
+      return j && (j.causes.length > 0 || j.state === "confirmed") ? j : undefined;
     });
-    expect(settle.state).toBe("failed");
-    expect(settle.lastError).toMatch(/LpOfferMissing/);
+    expect(settle.state).not.toBe("confirmed");
+    expect(settle.causes[0]).toMatchObject({ kind: "revert", name: "LpOfferMissing" });
     // rotations happened in order, then the header at the result's height
     for (const k of ["rotation:31337:0", "rotation:31337:1", `header:31337:${sealed.header.height}`]) {
       expect((await r.store.get(k))?.state, k).toBe("confirmed");
     }
     const lc = r.lastViews().aways[0]!.lightClient;
     expect(lc.epoch).toBe(2n);
+    // The per-validator fallback where Home made no aggregate, the aggregated circuit elsewhere.
+    const kindOf = async (k: string) => ((await r.store.get(k))?.proof as { kind?: string } | null)?.kind;
+    expect([await kindOf("rotation:31337:0"), await kindOf("rotation:31337:1"), await kindOf(`header:31337:${sealed.header.height}`)]).toEqual([
+      "perValidator",
+      "aggregated",
+      "aggregated",
+    ]);
 
     // the funded auction settled on Away, and its receipt released the lockup on Home
     await until("the funded receipt to reach Home", async () => (await r.store.get(`receipt:31337:${funded.auctionId}`))?.state === "confirmed");
@@ -190,6 +199,12 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     // past the deadline on the Away chain: the relayer records the default, then Home consumes the receipt
     await rpc.request("evm_increaseTime", [600]);
     await rpc.request("evm_mine", []);
+    const expired = await until("the settle job to expire", async () => {
+      const j = await r.store.get(`settle:31337:${auctionId}`);
+      return j && (j.state === "expired" || j.state === "confirmed" || j.state === "failed") ? j : undefined;
+    });
+    expect(expired.state).toBe("expired");
+    expect(expired.lastError).toMatch(/DeadlinePassed.*last failure: reverted: LpOfferMissing/);
     const def = await until("the default job", async () => {
       const j = await r.store.get(`default:31337:${auctionId}`);
       return j?.state === "confirmed" ? j : undefined;
@@ -216,7 +231,9 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     const metrics = await (await fetch(`${r.metricsUrl}/metrics`)).text();
     expect(metrics).toMatch(/olzk_relayer_proofs_total\{kind="rotation"\} 2/);
     expect(metrics).toMatch(/olzk_relayer_submissions_total\{chain="local",kind="default",outcome="mined"\} 1/);
-    expect(metrics).toMatch(/olzk_relayer_jobs\{state="failed"\} 1/);
+    expect(metrics).toMatch(/olzk_relayer_jobs\{state="expired"\} 1/);
+    expect(metrics).toMatch(/olzk_relayer_jobs\{state="failed"\} 0/);
+    expect(metrics).toMatch(/olzk_relayer_retries_total\{kind="settle",cause="LpOfferMissing"\} [1-9]/);
     expect(metrics).toMatch(/olzk_relayer_submissions_total\{chain="local",kind="settle",outcome="mined"\} 1/);
     expect(metrics).toMatch(/olzk_relayer_proofs_total\{kind="settle"\} 2/);
     const health = await fetch(`${r.metricsUrl}/healthz`);

@@ -3,6 +3,7 @@
 // mimics the light client and the settlement's receipts (and their "already done" errors).
 import { decodeReceiptWord } from "../../home/model/away-storage.ts";
 import type { SignedHeader } from "../../home/model/header.ts";
+import type { AuctionResultPayload } from "../../home/model/leaves.ts";
 import { encodeFunctionData, type Abi, type Address, type Hex, type PublicClient } from "viem";
 import type { AwayPort, Groth16Calldata, HomeAuction, HomeSource, HomeView, ProverPort, SettlementMaterial } from "../../relayer/ports.ts";
 import { compile, type EdrRpc } from "./edr-rpc.ts";
@@ -55,7 +56,8 @@ export class FakeHome implements HomeSource {
   }
   async settlementMaterial(auctionId: bigint, height: bigint): Promise<SettlementMaterial> {
     this.check();
-    return fakeMaterial(auctionId, height);
+    const a = this.auctions.find((x) => x.auctionId === auctionId);
+    return fakeMaterial(auctionId, height, a?.settleDeadline ?? 10n ** 12n);
   }
   async postReceipt(_chainId: number, auctionId: bigint) {
     this.check();
@@ -68,24 +70,20 @@ export class FakeHome implements HomeSource {
 }
 
 /** A signed header with nothing in it but its height (the fake prover reads only that). */
-function fakeSignedHeader(height: bigint): SignedHeader {
+export function fakeSignedHeader(height: bigint): SignedHeader {
   const header = { chainId: 0, epoch: 0n, height, timestampMs: 0n, parentHash: 0n, stateRoot: 0n, validatorSetRoot: 0n, nextValidatorSetRoot: 0n };
-  return { header, validatorSet: { epoch: 0n, capacity: 0, validators: [] }, signed: [], signatures: [] };
+  return { header, validatorSet: { epoch: 0n, capacity: 0, validators: [] }, signed: [], signatures: [], aggregate: null };
 }
 
-/** Settlement material that names only its auction (the fake prover and FakeAway read only that). */
-function fakeMaterial(auctionId: bigint, height: bigint): SettlementMaterial {
-  const proof = { leafKey: 0n, siblings: [], leaf: null, included: false };
+/** A settlement's material as far as the fakes read it: the auction id and deadline of the result. */
+export function fakeMaterial(auctionId: bigint, height: bigint, settleDeadline: bigint): SettlementMaterial {
   const zero = "0x0000000000000000000000000000000000000000" as const;
-  return {
-    height,
-    proverArgs: { stateRoot: 0n, awayBinding: 0n, result: { auctionId, digest: 0n, proof }, lockups: [] },
-    result: {
-      auctionId, auctioneer: zero, sellAsset: zero, sellAmount: 0n, buyAsset: zero, clearingPrice: 0n, mode: 1, auctioneerLockId: 0n,
-      auctioneerMaxRateBps: 0, lp: zero, settleDeadline: 0n, clearedAt: 0n, fills: [],
-    },
-    lockups: [],
+  const result: AuctionResultPayload = {
+    auctionId, auctioneer: zero, sellAsset: zero, sellAmount: 0n, buyAsset: zero, clearingPrice: 0n, mode: 1, auctioneerLockId: 0n,
+    auctioneerMaxRateBps: 0, lp: zero, settleDeadline, clearedAt: 0n, fills: [],
   };
+  const leaf = { proof: { leafKey: 0n, siblings: [], leaf: null, included: false }, digest: 0n };
+  return { height, proverArgs: { stateRoot: 0n, awayBinding: 0n, result: { ...leaf, auctionId }, lockups: [] }, result, lockups: [] };
 }
 
 export class FakeProver implements ProverPort {
@@ -101,7 +99,7 @@ export class FakeProver implements ProverPort {
   async proveSettlement(m: SettlementMaterial): Promise<Groth16Calldata> {
     this.settleCalls++;
     await new Promise((r) => setTimeout(r, this.delayMs));
-    return { proof: Array(8).fill(2n), pub: [m.height, m.proverArgs.result.auctionId, 0n] };
+    return { proof: Array(8).fill(2n), pub: [m.height, m.result.auctionId, 0n] };
   }
 }
 
@@ -145,6 +143,10 @@ export function fakeAwayPort(contract: FakeAwayContract, client: PublicClient): 
     lightClientState,
     receipt,
     headerStored: (h) => read<boolean>("stored", [h]),
+    async settlementWindow(r) {
+      const block = await client.getBlock();
+      return { deadline: r.settleDeadline, nowSec: block.timestamp, paused: false };
+    },
     async view(ids) {
       const receipts = new Map();
       for (const id of ids) {

@@ -1,8 +1,9 @@
-// The planner's pure logic: which jobs (with which dependencies) follow from a Home view,
-// the Away views and the job table, and that planning twice plans nothing new.
+// The planner's pure logic: which jobs (with which dependencies) follow from a Home view, the
+// Away views and the job table; rotations as epochs end; failed jobs planned again; dependencies
+// moved to a fresher header; and that planning twice plans nothing new.
 import { describe, expect, it } from "vitest";
-import type { JobState, NewJob } from "../../relayer/jobs.ts";
-import { epochOfHeight, plan } from "../../relayer/planner.ts";
+import { jobKey, type JobState, type JobSummary, type NewJob } from "../../relayer/jobs.ts";
+import { epochOfHeight, plan, type Plan } from "../../relayer/planner.ts";
 import type { AwayView, HomeAuction, HomeView } from "../../relayer/ports.ts";
 
 const SETTLE = "0x00000000000000000000000000000000000000aa";
@@ -28,123 +29,189 @@ function away(lc: Partial<AwayView["lightClient"]>, extra: Partial<AwayView> = {
   };
 }
 
-const brief = (jobs: NewJob[]) => jobs.map((j) => `${j.key}${j.dependsOn ? ` <- ${j.dependsOn}` : ""}`);
+const brief = (p: Plan) => p.insert.map((j) => `${j.key}${j.dependsOn ? ` <- ${j.dependsOn}` : ""}`);
+
+type Table = Map<string, JobSummary>;
 
 /** Apply a plan to a job table (as the store would) and return the new table. */
-function applied(table: Map<string, JobState>, jobs: NewJob[], state: JobState = "pending"): Map<string, JobState> {
+function applied(table: Table, p: Plan, state: JobState = "pending"): Table {
   const t = new Map(table);
-  for (const j of jobs) if (!t.has(j.key)) t.set(j.key, state);
+  for (const j of p.insert) if (!t.has(j.key)) t.set(j.key, summary(j, state));
+  for (const k of p.revive) t.set(k, { ...t.get(k)!, state: "pending" });
+  for (const r of p.repoint) t.set(r.key, { ...t.get(r.key)!, dependsOn: r.dependsOn });
+  return t;
+}
+
+function summary(j: NewJob, state: JobState): JobSummary {
+  return { key: j.key, kind: j.kind, chainId: j.chainId, state, payload: j.payload, dependsOn: j.dependsOn ?? null, attempts: 0, createdAt: 0, notBefore: 0 } as JobSummary;
+}
+
+/** A table where the given jobs have these states (payloads as the planner makes them). */
+function table(rows: [key: string, state: JobState, extra?: Partial<JobSummary>][]): Table {
+  const t: Table = new Map();
+  for (const [key, state, extra] of rows) {
+    const [kind, chain, subject] = key.split(":") as [NewJob["kind"], string, string];
+    const n = BigInt(subject);
+    const payload =
+      kind === "rotation" ? { epoch: n, height: (n + 1n) * 10n - 1n } : kind === "header" ? { height: n, epoch: n / 10n } : kind === "receipt" ? { auctionId: n, outcome: 1 } : { auctionId: n, minHeight: 30n };
+    t.set(key, { ...summary({ key, kind, chainId: Number(chain), subject, payload } as NewJob, state), ...extra } as JobSummary);
+  }
   return t;
 }
 
 describe("planner", () => {
   it("settles directly when the light client already has a high enough header", () => {
-    const jobs = plan({ home: home([auction(1n, 32n)]), aways: [away({ epoch: 3n, latestHeight: 33n, hasHeaders: true })], jobs: new Map() });
-    expect(brief(jobs)).toEqual(["settle:31337:1"]);
-    expect(jobs[0].payload).toEqual({ auctionId: 1n, minHeight: 32n });
+    const p = plan({ home: home([auction(1n, 32n)]), aways: [away({ epoch: 3n, latestHeight: 33n, hasHeaders: true })], jobs: new Map() });
+    expect(brief(p)).toEqual(["settle:31337:1"]);
+    expect(p.insert[0]!.payload).toEqual({ auctionId: 1n, minHeight: 32n });
   });
 
   it("plans a header in the current epoch, and the settlement depends on it", () => {
-    const jobs = plan({ home: home([auction(1n, 34n)]), aways: [away({ epoch: 3n, latestHeight: 31n, hasHeaders: true })], jobs: new Map() });
-    expect(brief(jobs)).toEqual(["header:31337:34", "settle:31337:1 <- header:31337:34"]);
-    expect(jobs[0].payload).toEqual({ height: 34n, epoch: 3n });
+    const p = plan({ home: home([auction(1n, 34n)]), aways: [away({ epoch: 3n, latestHeight: 31n, hasHeaders: true })], jobs: new Map() });
+    expect(brief(p)).toEqual(["header:31337:34", "settle:31337:1 <- header:31337:34"]);
+    expect(p.insert[0]!.payload).toEqual({ height: 34n, epoch: 3n });
   });
 
-  it("catches up epoch by epoch with rotations in order before the header", () => {
-    const jobs = plan({
-      home: home([auction(1n, 33n), auction(2n, 24n)]),
-      aways: [away({ epoch: 1n, latestHeight: 12n, hasHeaders: true })],
-      jobs: new Map(),
-    });
-    expect(brief(jobs)).toEqual([
+  it("keeps the light client within Home's epoch: a rotation for every finished epoch, also with no settlement waiting", () => {
+    const idle = plan({ home: home([]), aways: [away({ epoch: 1n, latestHeight: 12n, hasHeaders: true })], jobs: new Map() });
+    expect(brief(idle)).toEqual(["rotation:31337:1", "rotation:31337:2 <- rotation:31337:1"]);
+    expect(idle.insert.map((j) => j.payload)).toEqual([{ epoch: 1n, height: 19n }, { epoch: 2n, height: 29n }]);
+    // caught up: nothing until the current epoch ends
+    expect(brief(plan({ home: home([]), aways: [away({ epoch: 3n, latestHeight: 29n, hasHeaders: true })], jobs: new Map() }))).toEqual([]);
+    // after idle time, a settlement needs only the header of the current epoch (the rotations are already done)
+    const after = plan({ home: home([auction(1n, 33n)]), aways: [away({ epoch: 3n, latestHeight: 29n, hasHeaders: true })], jobs: table([["rotation:31337:2", "confirmed"]]) });
+    expect(brief(after)).toEqual(["header:31337:33", "settle:31337:1 <- header:31337:33"]);
+  });
+
+  it("a settlement below the last epoch end waits for the rotation that covers it, not a header of its own", () => {
+    const p = plan({ home: home([auction(1n, 33n), auction(2n, 24n)]), aways: [away({ epoch: 1n, latestHeight: 12n, hasHeaders: true })], jobs: new Map() });
+    expect(brief(p)).toEqual([
       "rotation:31337:1",
       "rotation:31337:2 <- rotation:31337:1",
       "header:31337:33 <- rotation:31337:2",
       "settle:31337:1 <- header:31337:33",
-      "settle:31337:2 <- header:31337:33",
+      "settle:31337:2 <- rotation:31337:2",
     ]);
-    expect(jobs[0].payload).toEqual({ epoch: 1n, height: 19n });
-    expect(jobs[1].payload).toEqual({ epoch: 2n, height: 29n });
   });
 
   it("uses the epoch-ending header itself when that is the height needed", () => {
-    const jobs = plan({ home: home([auction(5n, 19n)]), aways: [away({ epoch: 0n })], jobs: new Map() });
-    expect(brief(jobs)).toEqual(["rotation:31337:0", "rotation:31337:1 <- rotation:31337:0", "settle:31337:5 <- rotation:31337:1"]);
+    const p = plan({ home: home([auction(5n, 19n)]), aways: [away({ epoch: 0n })], jobs: new Map() });
+    expect(brief(p)).toEqual(["rotation:31337:0", "rotation:31337:1 <- rotation:31337:0", "rotation:31337:2 <- rotation:31337:1", "settle:31337:5 <- rotation:31337:1"]);
   });
 
-  it("plans nothing new when run again on the same inputs, and keeps dependencies on live jobs only", () => {
+  it("orders one pass numerically: auction 10 after auction 2", () => {
+    const p = plan({ home: home([auction(10n, 32n), auction(2n, 32n), auction(100n, 32n)]), aways: [away({ epoch: 3n, latestHeight: 33n, hasHeaders: true })], jobs: new Map() });
+    expect(p.insert.map((j) => j.key)).toEqual(["settle:31337:2", "settle:31337:10", "settle:31337:100"]);
+  });
+
+  it("plans nothing new when run again on the same inputs", () => {
     const h = home([auction(1n, 33n)]);
     const a = [away({ epoch: 2n, latestHeight: 21n, hasHeaders: true })];
     const first = plan({ home: h, aways: a, jobs: new Map() });
-    expect(first.length).toBe(3);
-    expect(plan({ home: h, aways: a, jobs: applied(new Map(), first) })).toEqual([]);
+    expect(first.insert.length).toBe(3);
+    expect(plan({ home: h, aways: a, jobs: applied(new Map(), first) })).toEqual({ insert: [], revive: [], repoint: [] });
     // a later auction needing a newer header: new header job; the rotation already exists
     const later = plan({ home: home([auction(1n, 33n), auction(2n, 35n)]), aways: a, jobs: applied(new Map(), first) });
     expect(brief(later)).toEqual(["header:31337:35 <- rotation:31337:2", "settle:31337:2 <- header:31337:35"]);
-    // a failed rotation is not depended on (it would block forever)
-    const failed = new Map<string, JobState>([["rotation:31337:2", "failed"]]);
-    const again = plan({ home: home([auction(3n, 34n)]), aways: a, jobs: failed });
-    expect(brief(again)).toEqual(["header:31337:34", "settle:31337:3 <- header:31337:34"]);
+    // one below an existing header job waits for it instead of asking for another
+    const lower = plan({ home: home([auction(1n, 33n), auction(3n, 31n)]), aways: a, jobs: applied(new Map(), first) });
+    expect(brief(lower)).toEqual(["settle:31337:3 <- header:31337:33"]);
+  });
+
+  it("plans a failed rotation or header again, so a settlement waiting on it is never stuck", () => {
+    const a = [away({ epoch: 2n, latestHeight: 21n, hasHeaders: true })];
+    const jobs = table([
+      ["rotation:31337:2", "failed"],
+      ["header:31337:33", "failed", { dependsOn: "rotation:31337:2" }],
+      ["settle:31337:1", "proved", { dependsOn: "header:31337:33", payload: { auctionId: 1n, minHeight: 33n } }],
+    ]);
+    const p = plan({ home: home([auction(1n, 33n)]), aways: a, jobs });
+    expect(p.insert).toEqual([]);
+    expect(p.revive.sort()).toEqual(["header:31337:33", "rotation:31337:2"]);
+    expect(p.repoint).toEqual([]); // the settlement keeps waiting on the revived header
+    // and an expired settlement is not revived: its default is planned after the deadline
+    const expired = plan({ home: home([auction(1n, 33n)]), aways: [away({ epoch: 3n, latestHeight: 33n, hasHeaders: true }, { nowSec: 1_001n })], jobs: table([["settle:31337:1", "expired"]]) });
+    expect(expired.revive).toEqual([]);
+    expect(brief(expired)).toEqual(["default:31337:1"]);
+  });
+
+  it("points a settlement that asked for a fresher header at one, and one whose header is covered at none", () => {
+    const a = [away({ epoch: 3n, latestHeight: 31n, hasHeaders: true })];
+    // the handler raised minHeight to 35 after StaleHeader and dropped the dependency
+    const stale = table([["settle:31337:1", "pending", { payload: { auctionId: 1n, minHeight: 35n }, dependsOn: null }]]);
+    const p = plan({ home: home([auction(1n, 30n)]), aways: a, jobs: stale });
+    expect(brief(p)).toEqual(["header:31337:35"]);
+    expect(p.repoint).toEqual([{ key: "settle:31337:1", dependsOn: "header:31337:35" }]);
+    // its header failed but another one covers it now: no dependency left to wait for
+    const covered = table([
+      ["header:31337:33", "failed"],
+      ["settle:31337:1", "proved", { payload: { auctionId: 1n, minHeight: 30n }, dependsOn: "header:31337:33" }],
+    ]);
+    expect(plan({ home: home([auction(1n, 30n)]), aways: a, jobs: covered }).repoint).toEqual([{ key: "settle:31337:1", dependsOn: null }]);
   });
 
   it("only plans auctions bound to this chain's settlement contract", () => {
-    const jobs = plan({
+    const p = plan({
       home: home([auction(1n, 30n, { awayContract: OTHER }), auction(2n, 30n, { awayChainId: 1 }), auction(3n, 30n)]),
       aways: [away({ epoch: 3n, latestHeight: 31n, hasHeaders: true })],
       jobs: new Map(),
     });
-    expect(brief(jobs)).toEqual(["settle:31337:3"]);
+    expect(brief(p)).toEqual(["settle:31337:3"]);
   });
 
-  it("plans a default after the deadline when the auction is unsettled and no settlement is live", () => {
+  it("plans a settlement even past the raw deadline (the chain's extended one decides), and a default once it expired or failed", () => {
     const lc = { epoch: 3n, latestHeight: 31n, hasHeaders: true };
     const late = { nowSec: 1_001n };
-    expect(brief(plan({ home: home([auction(1n, 30n)]), aways: [away(lc, late)], jobs: new Map() }))).toEqual(["default:31337:1"]);
-    // a settlement in flight: wait for it (it succeeds, or fails with DeadlinePassed)
-    expect(plan({ home: home([auction(1n, 30n)]), aways: [away(lc, late)], jobs: new Map([["settle:31337:1", "submitted"]]) })).toEqual([]);
-    expect(brief(plan({ home: home([auction(1n, 30n)]), aways: [away(lc, late)], jobs: new Map([["settle:31337:1", "failed"]]) }))).toEqual([
-      "default:31337:1",
-    ]);
-    // exactly at the deadline is not past it
-    expect(brief(plan({ home: home([auction(1n, 30n)]), aways: [away(lc, { nowSec: 1_000n })], jobs: new Map() }))).toEqual(["settle:31337:1"]);
+    expect(brief(plan({ home: home([auction(1n, 30n)]), aways: [away(lc, late)], jobs: new Map() }))).toEqual(["settle:31337:1"]);
+    // a settlement in flight: wait for it
+    expect(brief(plan({ home: home([auction(1n, 30n)]), aways: [away(lc, late)], jobs: table([["settle:31337:1", "submitted"]]) }))).toEqual([]);
+    for (const state of ["expired", "failed"] as const) {
+      expect(brief(plan({ home: home([auction(1n, 30n)]), aways: [away(lc, late)], jobs: table([["settle:31337:1", state]]) }))).toEqual(["default:31337:1"]);
+    }
+    // a settlement that failed for good before the deadline: its default waits for the deadline
+    expect(brief(plan({ home: home([auction(1n, 30n)]), aways: [away(lc, { nowSec: 1_000n })], jobs: table([["settle:31337:1", "failed"]]) }))).toEqual([]);
   });
 
-  it("carries receipts back to Home until Home has consumed them", () => {
+  it("carries receipts back to Home until Home has consumed them, and plans a failed receipt again", () => {
     const lc = { epoch: 3n, latestHeight: 31n, hasHeaders: true };
     const r = (outcome: number, recordedAt: bigint) => ({ outcome, recordedAt, settledMask: outcome === 1 ? 1n : 0n, auctioneerBlamed: false });
     const receipts = new Map([[1n, r(1, 777n)], [2n, r(2, 778n)], [3n, r(0, 779n)]]);
-    const jobs = plan({
+    const p = plan({
       home: home([auction(1n, 30n), auction(2n, 30n, { receiptConsumed: true })]),
       aways: [away(lc, { receipts })],
-      jobs: new Map([["settle:31337:1", "confirmed"]]),
+      jobs: table([["settle:31337:1", "confirmed"]]),
     });
-    expect(brief(jobs)).toEqual(["receipt:31337:1"]);
-    expect(jobs[0].payload).toEqual({ auctionId: 1n, outcome: 1 });
+    expect(brief(p)).toEqual(["receipt:31337:1"]);
+    expect(p.insert[0]!.payload).toEqual({ auctionId: 1n, outcome: 1 });
+    expect(plan({ home: home([auction(1n, 30n)]), aways: [away(lc, { receipts })], jobs: table([["settle:31337:1", "confirmed"], ["receipt:31337:1", "failed"]]) }).revive).toEqual([
+      "receipt:31337:1",
+    ]);
   });
 
-  it("an open receipt (some fills settled) is not carried home: past the deadline it gets a default", () => {
+  it("an open receipt (some fills settled) is not carried home: its settlement goes on, past the deadline a default", () => {
     const lc = { epoch: 3n, latestHeight: 31n, hasHeaders: true };
     const receipts = new Map([[1n, { outcome: 0, recordedAt: 777n, settledMask: 1n, auctioneerBlamed: false }]]);
-    const settled = new Map([["settle:31337:1", "confirmed" as const]]);
-    expect(plan({ home: home([auction(1n, 30n)]), aways: [away(lc, { receipts })], jobs: settled })).toEqual([]);
+    const settled = table([["settle:31337:1", "confirmed"]]);
+    expect(brief(plan({ home: home([auction(1n, 30n)]), aways: [away(lc, { receipts })], jobs: settled }))).toEqual([]);
     expect(brief(plan({ home: home([auction(1n, 30n)]), aways: [away(lc, { receipts, nowSec: 1_001n })], jobs: settled }))).toEqual(["default:31337:1"]);
   });
 
   it("plans per Away chain independently", () => {
     const a2: AwayView = { ...away({ epoch: 3n, latestHeight: 35n, hasHeaders: true }), chainId: 10, settlement: OTHER };
-    const jobs = plan({
+    const p = plan({
       home: home([auction(1n, 33n), auction(1n, 33n, { awayChainId: 10, awayContract: OTHER })]),
       aways: [away({ epoch: 3n, latestHeight: 30n, hasHeaders: true }), a2],
       jobs: new Map(),
     });
-    expect(brief(jobs)).toEqual(["header:31337:33", "settle:31337:1 <- header:31337:33", "settle:10:1"]);
+    expect(brief(p)).toEqual(["header:31337:33", "settle:31337:1 <- header:31337:33", "settle:10:1"]);
   });
 
   it("waits when Home has not reported where an epoch ended", () => {
     const h = home([auction(1n, 33n)], { epochEnds: [{ epoch: 0n, height: 9n }] });
-    expect(plan({ home: h, aways: [away({ epoch: 0n })], jobs: new Map() }).map((j) => j.key)).toEqual(["rotation:31337:0"]);
+    expect(plan({ home: h, aways: [away({ epoch: 0n })], jobs: new Map() }).insert.map((j) => j.key)).toEqual(["rotation:31337:0"]);
     expect(epochOfHeight(home([]), 20n)).toBe(2n);
     expect(epochOfHeight(home([]), 19n)).toBe(1n);
     expect(epochOfHeight(home([]), 34n)).toBe(3n);
+    expect(jobKey("settle", 1, 2n)).toBe("settle:1:2");
   });
 });

@@ -14,6 +14,7 @@ import { startPostgres, type PgServer } from "./pg-server.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { until as pollUntil } from "../fixtures/until.ts";
 
 const KEYS = [
   "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d", // hardhat #1
@@ -35,13 +36,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function until(what: string, fn: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await fn())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = (what: string, fn: () => Promise<boolean>, timeoutMs = 60_000) => pollUntil(what, fn, { timeoutMs, everyMs: 50 });
 
 function config(i: number, database: string, extra: Record<string, unknown> = {}): RelayerConfig {
   return resolveConfig(
@@ -56,7 +51,7 @@ function config(i: number, database: string, extra: Record<string, unknown> = {}
 }
 
 async function start(cfg: RelayerConfig, home: FakeHome, prover: FakeProver, away: FakeAwayContract, extra = {}): Promise<Relayer> {
-  const r = await startRelayer(cfg, { home, prover, awayPort: (_c, client) => fakeAwayPort(away, client), log: silentLogger, healthStaleMs: 1_000, ...extra });
+  const r = await startRelayer(cfg, { home, prover, awayPort: (_c, client) => fakeAwayPort(away, client), log: silentLogger, ...extra });
   running.push(r);
   return r;
 }
@@ -103,7 +98,7 @@ describe("relayer service", () => {
     const home = new FakeHome();
     home.addAuction(1n, 20n);
     const prover = new FakeProver();
-    const r = await start(config(0, "sqlite"), home, prover, away);
+    const r = await start(config(0, "sqlite", { health: { homeStaleMs: 1_000, checkIntervalMs: 200 } }), home, prover, away);
     await until("auction 1 settled", async () => home.auctions[0]!.receiptConsumed);
     expect((await fetch(`${r.metricsUrl}/healthz`)).status).toBe(200);
 
@@ -123,7 +118,7 @@ describe("relayer service", () => {
     expect(await away.read<bigint>("headerCalls")).toBe(2n);
     const m = await (await fetch(`${r.metricsUrl}/metrics`)).text();
     expect(Number(/olzk_relayer_polls_total\{result="error"\} (\d+)/.exec(m)?.[1])).toBeGreaterThan(0);
-    expect(m).toMatch(/olzk_relayer_lag_blocks\{chain="local"\} 0/);
+    expect(m).toMatch(/olzk_relayer_lag_seconds\{chain="local"\} 0\n/);
     expect((await fetch(`${r.metricsUrl}/healthz`)).status).toBe(200);
     await until("the relayer to be idle (what `olzk relay --once` waits for)", () => r.idle(), 5_000);
     home.addAuction(3n, 26n);

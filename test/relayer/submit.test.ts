@@ -1,72 +1,41 @@
 // Submission idempotence against a Hardhat EDR chain over HTTP: a job resumed in
 // `submitting` never sends a second transaction; the record is written before broadcast;
 // known "already done" reverts count as done, other reverts fail; RPC outages are ridden out.
-import { encodeFunctionData, keccak256, type Abi, type Address, type Hex } from "viem";
+import { keccak256, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localSigner } from "../../relayer/signer.ts";
 import { Submitter, type SubmissionHooks } from "../../relayer/submit.ts";
-import { compile, startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
-
-const SOURCE = `// SPDX-License-Identifier: MIT
-pragma solidity ^0.8.20;
-contract Once {
-  mapping(uint256 => bool) public done;
-  uint256 public calls;
-  error AlreadyDone(uint256 id);
-  error Forbidden(uint256 id);
-  function mark(uint256 id) external {
-    if (id == 13) revert Forbidden(id);
-    if (done[id]) revert AlreadyDone(id);
-    done[id] = true;
-    calls++;
-  }
-}`;
+import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
+import { deployOnce, waitReceipt as receiptOf, type OnceContract } from "./once-contract.ts";
 
 const RELAYER_KEY: Hex = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"; // hardhat account #1
 const OTHER = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc"; // hardhat account #2 (unlocked)
 const relayer = privateKeyToAccount(RELAYER_KEY);
 
 let rpc: EdrRpc;
-let abi: Abi;
-let contract: Address;
+let once: OnceContract;
 let chainId: number;
 
-async function waitReceipt(hash: string): Promise<any> {
-  for (let i = 0; i < 100; i++) {
-    const r = await rpc.request("eth_getTransactionReceipt", [hash]);
-    if (r) return r;
-    await new Promise((res) => setTimeout(res, 20));
-  }
-  throw new Error("no receipt");
-}
+const waitReceipt = (hash: string) => receiptOf(rpc, hash);
 
 beforeAll(async () => {
   rpc = await startEdrRpc();
-  const c = compile(SOURCE, "Once");
-  abi = c.abi;
-  const [deployer] = await rpc.request("eth_accounts");
-  const hash = await rpc.request("eth_sendTransaction", [{ from: deployer, data: c.bytecode }]);
-  contract = (await waitReceipt(hash)).contractAddress;
+  once = await deployOnce(rpc);
   chainId = Number(await rpc.request("eth_chainId"));
 });
 afterAll(async () => {
   await rpc?.close();
 });
 
-async function isDone(id: bigint): Promise<boolean> {
-  const data = encodeFunctionData({ abi, functionName: "done", args: [id] });
-  const out = await rpc.request("eth_call", [{ to: contract, data }, "latest"]);
-  return BigInt(out) === 1n;
-}
-async function calls(): Promise<bigint> {
-  return BigInt(await rpc.request("eth_call", [{ to: contract, data: encodeFunctionData({ abi, functionName: "calls" }) }, "latest"]));
-}
+const isDone = (id: bigint) => once.isDone(id);
+const calls = () => once.calls();
 async function nonceOf(a: string): Promise<number> {
   return Number(await rpc.request("eth_getTransactionCount", [a, "latest"]));
 }
 
 function submitter(extra: Partial<ConstructorParameters<typeof Submitter>[0]> = {}) {
-  return new Submitter({ chainId, privateKey: RELAYER_KEY, confirmations: 1, rpcUrl: rpc.url, pollMs: 20, missingRebroadcastMs: 200, ...extra });
+  return new Submitter({ chainId, signer: localSigner(RELAYER_KEY), confirmations: 1, rpcUrls: [rpc.url], pollMs: 20, missingRebroadcastMs: 200, ...extra });
 }
 
 /** Hooks over an in-memory "job row"; counts builds (= new transactions signed). */
@@ -83,7 +52,7 @@ function hooksFor(id: bigint, row: { txHash: string | null; nonce: number | null
     alreadyDone: () => isDone(id),
     async build() {
       builds++;
-      return { to: contract, data: encodeFunctionData({ abi, functionName: "mark", args: [id] }), abi, doneErrors: ["AlreadyDone"] };
+      return { to: once.address, data: once.mark(id), abi: once.abi, doneErrors: ["AlreadyDone"] };
     },
   };
   return { hooks, log, builds: () => builds };
@@ -93,7 +62,7 @@ function hooksFor(id: bigint, row: { txHash: string | null; nonce: number | null
 async function signedButNotSent(id: bigint): Promise<{ txHash: Hex; nonce: number; rawTx: Hex }> {
   const nonce = Number(await rpc.request("eth_getTransactionCount", [relayer.address, "pending"]));
   const rawTx = await relayer.signTransaction({
-    chainId, type: "eip1559", to: contract, data: encodeFunctionData({ abi, functionName: "mark", args: [id] }),
+    chainId, type: "eip1559", to: once.address, data: once.mark(id),
     nonce, gas: 100_000n, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 10n ** 9n,
   });
   return { txHash: keccak256(rawTx), nonce, rawTx };
@@ -141,7 +110,7 @@ describe("Submitter", () => {
 
   it("marks done without sending when someone else already did the work", async () => {
     const rec = await signedButNotSent(4n);
-    const hash = await rpc.request("eth_sendTransaction", [{ from: OTHER, to: contract, data: encodeFunctionData({ abi, functionName: "mark", args: [4n] }) }]);
+    const hash = await rpc.request("eth_sendTransaction", [{ from: OTHER, to: once.address, data: once.mark(4n) }]);
     await waitReceipt(hash);
     const before = await nonceOf(relayer.address);
     const row = { ...rec, state: "submitting" };

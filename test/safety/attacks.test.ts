@@ -409,7 +409,7 @@ describe("issue 8 case 11", () => {
     const binding = awayBinding(st.parties.awayChainId, getAddress(zd.address));
     tree.set(leafKey(KIND_AUCTION_RESULT, 901n), binding, auctionResultDigest(result));
     const hp = await proveHeader(header({ epoch: 0n, height: 1n, stateRoot: tree.root }));
-    await send(st, "deployer", st.lightClient, "submitHeader", [hp.proof, hp.pub]);
+    await send(st, "deployer", st.lightClient, "submitHeader", [hp.kind, hp.proof, hp.pub]);
     const proof = await proveSettlementCircuit(
       { stateRoot: tree.root, awayBinding: binding, result: { auctionId: 901n, digest: auctionResultDigest(result), proof: tree.prove(leafKey(KIND_AUCTION_RESULT, 901n)) }, lockups: [] },
       { profile: "dev", network: "hardhat" },

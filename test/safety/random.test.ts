@@ -12,6 +12,7 @@ import { maxUint256, type Address } from "viem";
 import { bidCommitment } from "../../home/devnet/auctions-module.ts";
 import { LOCK_STATUS_SLASHED } from "../../home/model/index.ts";
 import { E18, E6, LIBRA, PRICE_SCALE, SafetyStack, show } from "./stack.ts";
+import { rng } from "../fixtures/rng.ts";
 
 const SEED = Number(process.env.OLZK_SAFETY_SEED ?? 20_261_121);
 const ROUNDS = 2;
@@ -19,18 +20,6 @@ const AUCTIONS_PER_ROUND = 3; // ROUNDS * AUCTIONS_PER_ROUND = the six kinds bel
 const HOUR = 3600;
 /** The LPs' own limit for WETH repayment of USDC loans: 0.0004 WETH per USDC. */
 const LP_MIN = (4n * E18 * PRICE_SCALE) / (10_000n * E6);
-
-/** mulberry32: a small seeded PRNG (reproducible runs). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let s: SafetyStack;
 const rand = rng(SEED);

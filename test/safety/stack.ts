@@ -28,7 +28,8 @@ import { devnetGenesis } from "../../home/devnet/genesis.ts";
 import { HomeError, type ActionType } from "../../home/api/index.ts";
 import { HTTP_STATUS } from "../../home/devnet/server.ts";
 import type { AuctionResultPayload, LockupPayload } from "../../home/model/index.ts";
-import { proveHeaderQuorum, proveSettlement } from "../../prover/prover.ts";
+import { proveHeader, proveSettlement } from "../../prover/prover.ts";
+import { HEADER_PROOF_KIND } from "../../relayer/away-viem.ts";
 import { deployAll, loadArtifact, type DeployedAddresses } from "../../scripts/deploy.ts";
 import { startEdrRpc, type EdrRpc } from "../relayer/edr-rpc.ts";
 import { ensureContractsBuilt } from "../relayer/ensure-built.ts";
@@ -301,9 +302,9 @@ export class SafetyStack {
     const block = this.home.produceBlock();
     const height = block.header.height;
     const sh = this.home.signedHeader(block);
-    const r = await proveHeaderQuorum(sh, PROVE);
+    const r = await proveHeader(sh, PROVE);
     const pub = r.calldata.pubSignals as unknown as readonly [bigint, bigint, bigint, bigint];
-    await this.send(this.account.relayer, this.c.lightClient, this.abi.lightClient, "submitHeader", [r.calldata.proof, pub]);
+    await this.send(this.account.relayer, this.c.lightClient, this.abi.lightClient, "submitHeader", [HEADER_PROOF_KIND[r.kind], r.calldata.proof, pub]);
     this.provenHeight = height;
     return height;
   }

@@ -3,7 +3,7 @@
 // A contracts test reuses them: `const vs = await groth16Vectors()`, then for each vector
 // with `solidityEncodable` call the verifier with `toSolidityCalldata(v)` and expect
 // `v.expected`. Vectors come from a tiny fixture circuit built and cached under build/
-// (circom2 + snarkjs setup with the shared dev ptau); `tamperedVariants` turns any valid
+// (circom2 + snarkjs setup with the committed test ptau); `tamperedVariants` turns any valid
 // (vkey, proof, signals) triple, e.g. a real HeaderQuorum proof, into the same family.
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -17,10 +17,10 @@ import {
   type SnarkjsProof,
   type SnarkjsVerificationKey,
 } from "../../verifier-ts/groth16.ts";
+import { fixturePtau } from "../fixtures/fixture-ptau.ts";
 import { loadSnarkjs } from "./snarkjs-api.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const DEV_PTAU = process.env.OLZK_PTAU ?? "/work/shared/ptau/dev-bn128-16.ptau";
 
 export interface Groth16Vector {
   /** Circuit the proof belongs to, e.g. "toy". */
@@ -59,7 +59,8 @@ export function writeFileAtomic(path: string, content: string): void {
 /** Compile and set up the fixture circuit once (cached under build/verifier-ts by source hash). */
 export async function buildToyCircuit(): Promise<ToyCircuit> {
   const src = readFileSync(join(REPO_ROOT, TOY_SOURCE));
-  const hash = createHash("sha256").update(src).update(DEV_PTAU).digest("hex").slice(0, 16);
+  const ptau = await fixturePtau();
+  const hash = createHash("sha256").update(src).update(ptau.blake2b).digest("hex").slice(0, 16);
   const dir = join(REPO_ROOT, "build/verifier-ts", `toy-${hash}`);
   const done = join(dir, "vkey.json");
   if (!existsSync(done)) {
@@ -73,7 +74,7 @@ export async function buildToyCircuit(): Promise<ToyCircuit> {
       { cwd: REPO_ROOT, stdio: "pipe" },
     );
     const snarkjs = await loadSnarkjs();
-    await snarkjs.zKey.newZKey(join(tmp, "Toy.r1cs"), DEV_PTAU, join(tmp, "toy_0.zkey"));
+    await snarkjs.zKey.newZKey(join(tmp, "Toy.r1cs"), ptau.path, join(tmp, "toy_0.zkey"));
     await snarkjs.zKey.beacon(join(tmp, "toy_0.zkey"), join(tmp, "toy.zkey"), "a", "0102030405060708090a", 10);
     await snarkjs.zKey.beacon(join(tmp, "toy_0.zkey"), join(tmp, "other.zkey"), "b", "a0a1a2a3a4a5a6a7a8a9", 10);
     writeFileSync(join(tmp, "other-vkey.json"), JSON.stringify(await snarkjs.zKey.exportVerificationKey(join(tmp, "other.zkey"))));
@@ -127,6 +128,11 @@ function g2To(p: G2): string[][] {
 
 /** A point on the G2 twist curve that is not in the r-order subgroup. */
 export function g2OutsideSubgroup(): string[][] {
+  return g2To(twistPointOutsideSubgroup());
+}
+
+/** A point of the G2 twist curve outside the r-order subgroup. */
+export function twistPointOutsideSubgroup(): InstanceType<typeof bn254.G2.Point> {
   const { Fp2 } = bn254.fields;
   const b = bn254.G2.Point.CURVE().b;
   for (let k = 1n; ; k++) {
@@ -140,8 +146,17 @@ export function g2OutsideSubgroup(): string[][] {
     }
     if (!Fp2.eql(Fp2.sqr(y), rhs)) continue;
     const p = bn254.G2.Point.fromAffine({ x, y });
-    if (!p.isTorsionFree()) return g2To(p);
+    if (!p.isTorsionFree()) return p;
   }
+}
+
+/** A point of order 10069 on the twist (10069 divides the G2 cofactor): B + it is outside G2. */
+export function g2SmallOrderPoint(): InstanceType<typeof bn254.G2.Point> {
+  const h = 2n * BASE_FIELD_MODULUS - SCALAR_FIELD_MODULUS;
+  let acc = bn254.G2.Point.ZERO;
+  let d = twistPointOutsideSubgroup();
+  for (let e = (SCALAR_FIELD_MODULUS * h) / 10069n; e > 0n; e >>= 1n, d = d.double()) if (e & 1n) acc = acc.add(d);
+  return acc;
 }
 
 /**
@@ -177,6 +192,8 @@ export function tamperedVariants(
     v("A not on curve (y+1)", withProof({ pi_a: [proof.pi_a[0]!, ((BigInt(proof.pi_a[1]!) + 1n) % BASE_FIELD_MODULUS).toString(), "1"] }), publicSignals),
     v("tampered B (2B)", withProof({ pi_b: g2To(B.double()) }), publicSignals),
     v("B outside the G2 subgroup", withProof({ pi_b: g2OutsideSubgroup() }), publicSignals),
+    v("B plus a point of order 10069", withProof({ pi_b: g2To(B.add(g2SmallOrderPoint())) }), publicSignals),
+    v("A at infinity (0, 0)", withProof({ pi_a: ["0", "0", "1"] }), publicSignals),
     v("tampered C (C + G)", withProof({ pi_c: g1To(C.add(bn254.G1.Point.BASE)) }), publicSignals),
     v("A and C swapped", withProof({ pi_a: proof.pi_c, pi_c: proof.pi_a }), publicSignals),
     v("public signal 0 + 1", proof, withSignal(0, ((BigInt(publicSignals[0]!) + 1n) % SCALAR_FIELD_MODULUS).toString())),

@@ -1,8 +1,10 @@
-// The fast G2 subgroup test of verifier-ts agrees with noble's generic isTorsionFree on
-// points of the twist both inside and outside the r-order subgroup.
+// The fast G2 subgroup tests of verifier-ts (by [x]Q, and from the Miller loop's walk
+// [6x+2]Q) agree with noble's generic isTorsionFree on points of the twist inside and
+// outside the r-order subgroup, including points of small order.
 import { describe, expect, it } from "vitest";
 import { bn254 } from "@noble/curves/bn254.js";
-import { isInG2Subgroup, isOnG2Curve } from "../../verifier-ts/bn254G2.ts";
+import { isInG2Subgroup, isInG2SubgroupFromWalk, isOnG2Curve } from "../../verifier-ts/bn254G2.ts";
+import { millerLoop } from "../../verifier-ts/millerLoop.ts";
 
 const G2 = bn254.G2.Point;
 const { Fp2 } = bn254.fields;
@@ -23,6 +25,13 @@ function twistPoints(count: number): InstanceType<typeof G2>[] {
     if (Fp2.eql(Fp2.sqr(y), rhs)) out.push(G2.fromAffine({ x, y }));
   }
   return out;
+}
+
+/** The subgroup verdict from the walk of a Miller loop of q (with an arbitrary G1 point). */
+function fromWalk(q: InstanceType<typeof G2>): boolean {
+  const a = q.toAffine();
+  const { walk } = millerLoop({ qx: [a.x.c0, a.x.c1], qy: [a.y.c0, a.y.c1], px: 1n, py: 2n }, null);
+  return isInG2SubgroupFromWalk(q, walk!);
 }
 
 function mulBig(q: InstanceType<typeof G2>, k: bigint) {
@@ -51,5 +60,29 @@ describe("BN254 G2 membership", () => {
     const a = G2.BASE.toAffine();
     expect(isOnG2Curve(G2.fromAffine({ x: a.x, y: Fp2.add(a.y, Fp2.ONE) }))).toBe(false);
     expect(isOnG2Curve(G2.ZERO)).toBe(false);
+  });
+
+  it("decides membership from the Miller loop's walk as noble does, small-order points included", () => {
+    const r = bn254.fields.Fr.ORDER;
+    let outside = 0;
+    let small10069 = 0;
+    for (const q of twistPoints(6)) {
+      const inside = q.isTorsionFree();
+      if (!inside) outside++;
+      expect(fromWalk(q)).toBe(inside);
+      expect(fromWalk(mulBig(q, COFACTOR))).toBe(true);
+      // A point of order 10069 (a factor of the cofactor), and one of order r * 10069.
+      const small = mulBig(q, (r * COFACTOR) / 10069n);
+      if (!small.is0()) {
+        small10069++;
+        expect(mulBig(small, 10069n).is0()).toBe(true);
+        expect(small.isTorsionFree()).toBe(false);
+        expect(fromWalk(small)).toBe(false);
+        expect(fromWalk(small.add(G2.BASE))).toBe(false);
+      }
+    }
+    expect(outside).toBeGreaterThan(3);
+    expect(small10069).toBeGreaterThan(3);
+    expect(fromWalk(G2.BASE.multiply(987654321n))).toBe(true);
   });
 });

@@ -2,24 +2,18 @@
 // any `node:` import would fail the build), serves it from 127.0.0.1 and runs Groth16
 // verifications (valid and tampered), a header chain and a collateral check with real
 // HeaderQuorum proofs in headless Chromium (playwright-core, system /usr/bin/chromium).
-// Skips only when Chromium is missing outside CI; in CI (process.env.CI set) it must run.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+// Skips only when Chromium is missing outside CI; in CI (process.env.CI set) it must run
+// (test/fixtures/chromium.ts).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collateralBundleToJSON } from "../../verifier-ts/bundle.ts";
+import { bundleForBrowser } from "../fixtures/browser-bundle.ts";
+import { launchChromium, runBrowserTests, type Chromium } from "../fixtures/chromium.ts";
 import { groth16Vectors, REPO_ROOT, type Groth16Vector } from "../vectors/groth16-vectors.ts";
 import { HQ_AWAY_CHAIN, HQ_BORROWER, HQ_SETTLEMENT, HQ_STATE_TIME_MS, headerQuorumFixture } from "../vectors/headerQuorum-vectors.ts";
 import { terminateSnarkjsCurves } from "../vectors/snarkjs-api.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-const mustRun = Boolean(process.env.CI);
-if (!haveChromium && !mustRun) {
-  console.warn(`browser test skipped: ${CHROMIUM} is missing (install it: apt-get install -y chromium); CI runs it`);
-}
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>verifier-ts</title></head>
 <body><script type="module">
@@ -28,30 +22,17 @@ window.verifierTs = v;
 window.verifierReady = true;
 </script></body></html>`;
 
-describe.skipIf(!haveChromium && !mustRun)("verifier-ts in headless Chromium", () => {
+describe.skipIf(!runBrowserTests)("verifier-ts in headless Chromium", () => {
   let server: Server;
   let baseUrl = "";
-  let userDataDir = "";
   let bundleBytes = 0;
   let bundleText = "";
   let vectors: Groth16Vector[] = [];
   let fixtureJson = "";
-  type Context = Awaited<ReturnType<typeof import("playwright-core").chromium.launchPersistentContext>>;
-  let context: Context | undefined;
+  let browser: Chromium | undefined;
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing but CI is set: install chromium (apt-get install -y chromium)`);
-    const esbuild = await import("esbuild");
-    const built = await esbuild.build({
-      entryPoints: [join(REPO_ROOT, "verifier-ts/index.ts")],
-      bundle: true,
-      platform: "browser",
-      format: "esm",
-      target: "es2022",
-      write: false,
-      logLevel: "silent",
-    });
-    const js = built.outputFiles[0]!.contents;
+    const js = await bundleForBrowser(join(REPO_ROOT, "verifier-ts/index.ts"));
     bundleBytes = js.length;
     bundleText = new TextDecoder().decode(js);
 
@@ -59,9 +40,10 @@ describe.skipIf(!haveChromium && !mustRun)("verifier-ts in headless Chromium", (
     const f = await headerQuorumFixture();
     await terminateSnarkjsCurves();
     fixtureJson = JSON.stringify({
-      vkey: f.vkey,
+      vkeys: f.vkeys,
       checkpoint: { chainId: f.checkpoint.chainId, epoch: f.checkpoint.epoch.toString(), validatorSetRoot: f.checkpoint.validatorSetRoot.toString() },
       items: f.items,
+      perValidatorItems: f.perValidatorItems,
       bundle: collateralBundleToJSON(f.bundle),
       query: {
         borrower: HQ_BORROWER,
@@ -92,32 +74,16 @@ describe.skipIf(!haveChromium && !mustRun)("verifier-ts in headless Chromium", (
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    const { chromium } = await import("playwright-core");
-    userDataDir = mkdtempSync(join(tmpdir(), "olzk-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   async function openPage() {
-    const page = await context!.newPage();
+    const page = await browser!.context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(baseUrl + "/");
@@ -155,11 +121,12 @@ describe.skipIf(!haveChromium && !mustRun)("verifier-ts in headless Chromium", (
       const v = (window as unknown as { verifierTs: typeof import("../../verifier-ts/index.ts") }).verifierTs;
       const fx = await (await fetch("/headerQuorum.json")).json();
       const checkpoint = { chainId: fx.checkpoint.chainId, epoch: BigInt(fx.checkpoint.epoch), validatorSetRoot: BigInt(fx.checkpoint.validatorSetRoot) };
-      const chain = v.verifyHeaderChain(fx.vkey, checkpoint, fx.items);
+      const chain = v.verifyHeaderChain(fx.vkeys, checkpoint, fx.items);
+      const pvChain = v.verifyHeaderChain(fx.vkeys, checkpoint, fx.perValidatorItems);
       const times: number[] = [];
       for (let i = 0; i < 7; i++) {
         const t0 = performance.now();
-        if (!v.verifyGroth16(fx.vkey, fx.items[1].publicSignals, fx.items[1].proof)) throw new Error("rejected");
+        if (!v.verifyGroth16(fx.vkeys.aggregated, fx.items[1].publicSignals, fx.items[1].proof)) throw new Error("rejected");
         times.push(performance.now() - t0);
       }
       times.sort((a, b) => a - b);
@@ -176,10 +143,11 @@ describe.skipIf(!haveChromium && !mustRun)("verifier-ts in headless Chromium", (
         maxAgeSeconds: BigInt(q.maxAgeSeconds),
         now: BigInt(q.now),
       };
-      const ok = v.checkCollateral(fx.vkey, v.decodeCollateralBundle(ssz), query);
-      const tooMuch = v.checkCollateral(fx.vkey, bundle, { ...query, minCredit: 10n ** 30n });
+      const ok = v.checkCollateral(fx.vkeys, v.decodeCollateralBundle(ssz), query);
+      const tooMuch = v.checkCollateral(fx.vkeys, bundle, { ...query, minCredit: 10n ** 30n });
       return {
         chainOk: chain.ok,
+        perValidatorChainOk: pvChain.ok,
         heights: chain.headers.map((h) => h.height.toString()),
         collateralOk: ok.ok,
         height: ok.ok ? ok.header.height.toString() : ok.reason,
@@ -189,9 +157,9 @@ describe.skipIf(!haveChromium && !mustRun)("verifier-ts in headless Chromium", (
     });
     expect(errors).toEqual([]);
     const { medianMs, ...verdicts } = result;
-    console.log(`verifier-ts in Chromium: HeaderQuorum Groth16 verify median ${medianMs.toFixed(1)} ms`);
+    console.log(`verifier-ts in Chromium: AggregatedHeaderQuorum Groth16 verify median ${medianMs.toFixed(1)} ms`);
     expect(medianMs).toBeGreaterThan(0);
-    expect(verdicts).toEqual({ chainOk: true, heights: ["1", "2", "3"], collateralOk: true, height: "3", rejected: "InsufficientCredit" });
+    expect(verdicts).toEqual({ chainOk: true, perValidatorChainOk: true, heights: ["1", "2", "3"], collateralOk: true, height: "3", rejected: "InsufficientCredit" });
     await page.close();
   });
 });

@@ -1,13 +1,13 @@
-// Builders for verifier-ts header-chain and collateral tests: HeaderQuorum public signals
-// from header fields (packMeta of the Home model), a state tree holding lockups, and a
-// stand-in proof checker that accepts proofs marked valid (the real Groth16 path is
-// exercised separately with real proofs).
+// Builders for verifier-ts header-chain and collateral tests: header-proof public signals from
+// header fields (packMeta of the Home model), a state tree holding lockups, and a stand-in proof
+// checker that accepts proofs marked valid (the real Groth16 path is exercised separately with
+// real proofs of both header circuits).
 import { packMeta } from "../../home/model/header.ts";
 import { awayBinding, KIND_LOCKUP, leafKey, lockupDigest, type Address, type LockupPayload } from "../../home/model/leaves.ts";
 import { SparseMerkleTree } from "../../home/model/smt.ts";
-import type { CollateralBundle } from "../../verifier-ts/collateral.ts";
+import { COLLATERAL_BUNDLE_VERSION, type CollateralBundle } from "../../verifier-ts/collateral.ts";
 import type { SnarkjsProof } from "../../verifier-ts/groth16.ts";
-import type { HeaderProofItem, HeaderProofVerifier } from "../../verifier-ts/headerChain.ts";
+import type { HeaderProofItem, HeaderProofKind, HeaderProofVerifier, HeaderVerifiers } from "../../verifier-ts/headerChain.ts";
 
 export const CHAIN_ID = 7;
 export const SET_A = 1111n;
@@ -22,6 +22,9 @@ export function fakeProof(valid = true): SnarkjsProof {
 export const standInVerifier: HeaderProofVerifier = (_signals, proof) =>
   proof.pi_a[0] === "1" ? { ok: true } : { ok: false, reason: "pairing check failed" };
 
+/** The stand-in checker for both kinds of header proof. */
+export const STAND_IN: HeaderVerifiers = { aggregated: standInVerifier, perValidator: standInVerifier };
+
 export interface HeaderSpec {
   epoch: bigint;
   height: bigint;
@@ -31,6 +34,7 @@ export interface HeaderSpec {
   nextSetRoot?: bigint;
   chainId?: number;
   valid?: boolean;
+  kind?: HeaderProofKind;
 }
 
 export function headerItem(h: HeaderSpec): HeaderProofItem {
@@ -41,6 +45,7 @@ export function headerItem(h: HeaderSpec): HeaderProofItem {
     timestampMs: h.timestampMs ?? 1_700_000_000_000n + h.height * 1000n,
   });
   return {
+    kind: h.kind ?? "aggregated",
     proof: fakeProof(h.valid ?? true),
     publicSignals: [meta, h.stateRoot ?? 100n + h.height, h.setRoot, h.nextSetRoot ?? 0n].map(String),
   };
@@ -75,11 +80,11 @@ export function collateralBundle(lock: LockupPayload = lockup(), opts: { contrac
   tree.set(leafKey(KIND_LOCKUP, 7n), awayBinding(AWAY_CHAIN, SETTLEMENT), lockupDigest(lockup({ lockId: 7n })));
   const headers = [
     headerItem({ epoch: 3n, height: 2n, setRoot: SET_A }),
-    headerItem({ epoch: 3n, height: 3n, setRoot: SET_A, nextSetRoot: SET_B }),
+    headerItem({ epoch: 3n, height: 3n, setRoot: SET_A, nextSetRoot: SET_B, kind: "perValidator" }),
     headerItem({ epoch: 4n, height: 5n, setRoot: SET_B, stateRoot: tree.root }),
   ];
   return {
-    version: 1,
+    version: COLLATERAL_BUNDLE_VERSION,
     checkpoint: { chainId: CHAIN_ID, epoch: 3n, validatorSetRoot: SET_A },
     headers,
     stateHeight: 5n,

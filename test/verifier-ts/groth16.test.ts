@@ -81,7 +81,7 @@ describe("groth16 input checks", () => {
   it("rejects malformed proofs without throwing", () => {
     const v = valid();
     const check = (p: unknown) => checkGroth16(v.vkey, v.publicSignals, p as SnarkjsProof);
-    expect(check({ ...v.proof, pi_a: ["1", "2", "0"] })).toEqual({ ok: false, reason: "pi_a must be affine (z = 1)" });
+    expect(check({ ...v.proof, pi_a: ["1", "2", "2"] })).toEqual({ ok: false, reason: "pi_a must be affine (z = 1)" });
     expect(check({ ...v.proof, pi_a: ["0", "1", "1"] }).ok).toBe(false);
     expect(check({ ...v.proof, pi_c: "x" }).ok).toBe(false);
     expect(check({ ...v.proof, pi_b: [["1", "2"]] }).ok).toBe(false);
@@ -90,6 +90,49 @@ describe("groth16 input checks", () => {
     // A coordinate with p added is the same residue but not a canonical encoding.
     const p = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
     expect(check({ ...v.proof, pi_a: [(BigInt(v.proof.pi_a[0]!) + p).toString(), v.proof.pi_a[1], "1"] }).ok).toBe(false);
+  });
+
+  it("rejects every encoding of the point at infinity at parse time, naming the point", () => {
+    const v = valid();
+    const check = (p: Partial<SnarkjsProof>) => checkGroth16(v.vkey, v.publicSignals, { ...v.proof, ...p });
+    const inf = (what: string) => ({ ok: false, reason: `${what} is the point at infinity` });
+    expect(check({ pi_a: ["0", "0", "1"] })).toEqual(inf("pi_a"));
+    expect(check({ pi_a: ["0", "0"] })).toEqual(inf("pi_a"));
+    expect(check({ pi_a: ["0", "1", "0"] })).toEqual(inf("pi_a"));
+    expect(check({ pi_c: ["0", "0", "1"] })).toEqual(inf("pi_c"));
+    expect(check({ pi_b: [["0", "0"], ["0", "0"], ["1", "0"]] })).toEqual(inf("pi_b"));
+    expect(check({ pi_b: [["0", "0"], ["1", "0"], ["0", "0"]] })).toEqual(inf("pi_b"));
+  });
+
+  it("prepares a key once per content: a fresh copy of the JSON reuses it, another key does not", () => {
+    const v = valid();
+    const key = prepareVerificationKey(v.vkey);
+    expect(prepareVerificationKey(JSON.parse(JSON.stringify(v.vkey)))).toBe(key);
+    expect(prepareVerificationKey({ ...v.vkey, IC: v.vkey.IC.map((p) => p.map(BigInt)) } as never)).toBe(key);
+    const other = vectors.find((x) => x.name === "valid proof, key of another setup")!;
+    expect(prepareVerificationKey(other.vkey)).not.toBe(key);
+    expect(verifyGroth16(JSON.parse(JSON.stringify(other.vkey)), v.publicSignals, v.proof)).toBe(false);
+  });
+
+  it("treats a key JSON that claims to be prepared as the snarkjs key it is", () => {
+    const v = valid();
+    const claimed = { ...v.vkey, kind: "olzk.groth16.prepared" };
+    expect(checkGroth16(claimed, v.publicSignals, v.proof)).toEqual({ ok: true });
+    expect(() => prepareVerificationKey({ kind: "olzk.groth16.prepared", nPublic: 3 } as never)).toThrow(VerificationKeyError);
+    expect(() => checkGroth16({ kind: "olzk.groth16.prepared" } as never, v.publicSignals, v.proof)).toThrow(/invalid verification key: protocol must be groth16/);
+  });
+
+  it("gives the same verdicts before and after the key's fixed-base tables exist", () => {
+    // The same key written differently (a leading zero in one coordinate) is new to the content cache.
+    const vk = structuredClone(valid().vkey);
+    vk.IC = [[`0${vk.IC[0]![0]}`, ...vk.IC[0]!.slice(1)], ...vk.IC.slice(1)];
+    const key = prepareVerificationKey(vk);
+    expect(key).not.toBe(prepareVerificationKey(valid().vkey));
+    const toy = vectors.filter((x) => x.circuit === "toy" && x.vkey === valid().vkey);
+    const rounds = [0, 1, 2].map(() => toy.map((x) => verifyGroth16(key, x.publicSignals, x.proof)));
+    expect(rounds[1]).toEqual(rounds[0]);
+    expect(rounds[2]).toEqual(rounds[0]);
+    expect(rounds[0]).toEqual(toy.map((x) => x.expected));
   });
 
   it("throws VerificationKeyError for a malformed key", () => {

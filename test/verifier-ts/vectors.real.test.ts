@@ -1,5 +1,6 @@
-// verifier-ts and snarkjs agree on every shared vector, including the real HeaderQuorum and
-// Settlement proofs and their tampered variants (the same list a Solidity test can reuse).
+// verifier-ts and snarkjs agree on every shared vector, including the real header proofs of both
+// circuits (AggregatedHeaderQuorum, HeaderQuorum), the Settlement proof and their tampered
+// variants (the same list a Solidity test can reuse).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyGroth16 } from "../../verifier-ts/groth16.ts";
 import { allGroth16Vectors, toSolidityCalldata, type Groth16Vector } from "../vectors/index.ts";
@@ -16,9 +17,17 @@ afterAll(async () => {
 });
 
 describe("all shared Groth16 vectors", () => {
-  it("covers the fixture, HeaderQuorum and Settlement circuits with valid and tampered proofs", () => {
+  it("covers the fixture, both header circuits and Settlement with valid and tampered proofs", () => {
     const circuits = new Set(vectors.map((v) => v.circuit));
-    expect([...circuits].sort()).toEqual(["HeaderQuorum", "HeaderQuorum-rotated", "Settlement", "toy", "toy-zero-signals"]);
+    expect([...circuits].sort()).toEqual([
+      "AggregatedHeaderQuorum",
+      "AggregatedHeaderQuorum-rotated",
+      "HeaderQuorum",
+      "HeaderQuorum-rotated",
+      "Settlement",
+      "toy",
+      "toy-zero-signals",
+    ]);
     for (const c of circuits) {
       expect(vectors.filter((v) => v.circuit === c && v.expected).length, c).toBe(1);
       expect(vectors.filter((v) => v.circuit === c && !v.expected).length, c).toBeGreaterThanOrEqual(10);

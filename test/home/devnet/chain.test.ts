@@ -58,7 +58,7 @@ describe("devnet chain", () => {
       const a = c.sim.setOf(e).validators.map((v) => v.attestationKey.Ax);
       const b = c.sim.setOf(e + 1n).validators.map((v) => v.attestationKey.Ax);
       expect(a.filter((x, i) => x !== b[i]).length).toBe(1);
-      expect(checkValidatorSet(c.sim.setOf(e + 1n), { checkBindings: true })).toEqual({ ok: true });
+      expect(checkValidatorSet(c.sim.setOf(e + 1n), c.config.homeChainId, { checkBindings: true })).toEqual({ ok: true });
     }
     // The set of epoch 4 is announced only by block 11, the end of epoch 3.
     expect(c.validatorSet(3n)).toBeDefined();

@@ -22,7 +22,7 @@ import {
 import { validatorSetRoot } from "../../../home/model/validators.ts";
 import { makeSet } from "./fixtures.ts";
 
-const { set, members } = makeSet(9n, 4, [3n, 4n, 6n]); // slots 0 and 2 sign 9 of 13 > 2/3
+const { set, members } = makeSet(9n, 4, [3n, 4n, 6n], 2 ** 32 - 1); // slots 0 and 2 sign 9 of 13 > 2/3
 const header: Header = {
   chainId: 2 ** 32 - 1,
   epoch: 9n,

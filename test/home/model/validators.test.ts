@@ -1,17 +1,20 @@
-// Validator sets: leaves and Merkle root (including empty slots) against circomlibjs
+// Validator sets: the PoseidonChain set commitment (including empty slots) against circomlibjs
 // Poseidon, the quorum rule at its edges, signed power and full-set validation.
 
 import { beforeAll, describe, expect, it } from "vitest";
+import { poseidonChain } from "../../../home/model/poseidon.ts";
 import {
+  TAG_VALIDATOR_SET,
   checkValidatorSet,
   emptyValidator,
   hasQuorum,
+  packPowers,
   signedPower,
   totalPower,
-  validatorLeaf,
   validatorSetRoot,
 } from "../../../home/model/validators.ts";
-import { makeSet } from "./fixtures.ts";
+import { bytesToBigIntBE } from "../../../home/model/field.ts";
+import { TEST_CHAIN_ID, makeSet } from "./fixtures.ts";
 import { refPoseidonBig } from "./reference.ts";
 
 let H: (inputs: bigint[]) => bigint;
@@ -19,30 +22,63 @@ beforeAll(async () => {
   H = await refPoseidonBig();
 });
 
+/** ENCODING.md's PoseidonChain written out with circomlibjs: 16 inputs first, then 15 per call. */
+function refChain(xs: bigint[]): bigint {
+  const padded = [...xs];
+  while (padded.length < 16 || (padded.length - 16) % 15 !== 0) padded.push(0n);
+  let h = H(padded.slice(0, 16));
+  for (let i = 16; i < padded.length; i += 15) h = H([h, ...padded.slice(i, i + 15)]);
+  return h;
+}
+
+describe("PoseidonChain", () => {
+  it("is circomlib Poseidon(16) over the zero-padded input, chaining 15 more per call", () => {
+    for (const n of [1, 15, 16, 17, 31, 32, 46, 100]) {
+      const xs = Array.from({ length: n }, (_, i) => BigInt(i * 7919 + 1));
+      expect(poseidonChain(xs)).toBe(refChain(xs));
+    }
+    expect(poseidonChain([5n])).toBe(H([5n, ...Array(15).fill(0n)]));
+    expect(() => poseidonChain([])).toThrow(RangeError);
+  });
+});
+
 describe("validator set", () => {
   const { set } = makeSet(3n, 4, [5n, 7n, 11n]);
 
-  it("hashes leaves as Poseidon(Ax, Ay, power), empty slots as (0, 1, 0)", () => {
-    const v = set.validators[0]!;
-    expect(validatorLeaf(v)).toBe(H([v.attestationKey.Ax, v.attestationKey.Ay, 5n]));
-    expect(validatorLeaf(emptyValidator())).toBe(H([0n, 1n, 0n]));
+  it("TAG_VALIDATOR_SET is ASCII OLZK_VALSET_V1 big-endian", () => {
+    expect(TAG_VALIDATOR_SET).toBe(bytesToBigIntBE(new TextEncoder().encode("OLZK_VALSET_V1")));
   });
 
-  it("computes the Merkle root over all slots, empty ones included", () => {
-    const l = set.validators.map((v) => H([v.attestationKey.Ax, v.attestationKey.Ay, v.power]));
-    const expected = H([H([l[0]!, l[1]!]), H([l[2]!, l[3]!])]);
+  it("packs powers three to a field element, u64 each", () => {
+    expect(packPowers([1n, 2n, 3n, 4n])).toEqual([1n + (2n << 64n) + (3n << 128n), 4n]);
+    expect(() => packPowers([1n << 64n])).toThrow(/64-bit/);
+  });
+
+  it("commits to every slot's key and power in slot order, domain-tagged with N", () => {
+    const keys = set.validators.flatMap((v) => [v.attestationKey.Ax, v.attestationKey.Ay]);
+    const expected = refChain([TAG_VALIDATOR_SET, 4n, ...keys, 5n + (7n << 64n) + (11n << 128n), 0n]);
     expect(validatorSetRoot(set)).toBe(expected);
-    // the empty slot matters: a set with a 4th member has another root
-    const full = makeSet(3n, 4, [5n, 7n, 11n, 13n]).set;
-    expect(validatorSetRoot(full)).not.toBe(expected);
-    // capacity 1: the root is the single leaf
-    expect(validatorSetRoot({ epoch: 0n, capacity: 1, validators: [set.validators[0]!] })).toBe(l[0]);
+    // the empty slot matters: a set with a 4th member has another commitment
+    expect(validatorSetRoot(makeSet(3n, 4, [5n, 7n, 11n, 13n]).set)).not.toBe(expected);
+    // so do N (the same members in a larger set) and the slot order
+    expect(validatorSetRoot({ ...set, capacity: 8, validators: [...set.validators, ...Array.from({ length: 4 }, emptyValidator)] })).not.toBe(expected);
+    const swapped = { ...set, validators: [set.validators[1]!, set.validators[0]!, ...set.validators.slice(2)] };
+    expect(validatorSetRoot(swapped)).not.toBe(expected);
+    // a power moved to another slot changes the packed word
+    const moved = { ...set, validators: set.validators.map((v, i) => (i === 0 ? { ...v, power: 7n } : i === 1 ? { ...v, power: 5n } : v)) };
+    expect(validatorSetRoot(moved)).not.toBe(expected);
+    // capacity 1 and a large set follow the same rule
+    const one = { epoch: 0n, capacity: 1, validators: [set.validators[0]!] };
+    expect(validatorSetRoot(one)).toBe(refChain([TAG_VALIDATOR_SET, 1n, set.validators[0]!.attestationKey.Ax, set.validators[0]!.attestationKey.Ay, 5n]));
+    const big = makeSet(1n, 64, Array.from({ length: 41 }, () => 1_000_000n)).set;
+    const bigKeys = big.validators.flatMap((v) => [v.attestationKey.Ax, v.attestationKey.Ay]);
+    expect(validatorSetRoot(big)).toBe(refChain([TAG_VALIDATOR_SET, 64n, ...bigKeys, ...packPowers(big.validators.map((v) => v.power))]));
   });
 
   it("refuses a capacity that is not a power of two or does not match the slots", () => {
     expect(() => validatorSetRoot({ ...set, capacity: 3, validators: set.validators.slice(0, 3) })).toThrow(/power of two/);
     expect(() => validatorSetRoot({ ...set, capacity: 8 })).toThrow(/slots/);
-    expect(() => validatorLeaf({ ...set.validators[0]!, power: 1n << 64n })).toThrow(/64-bit/);
+    expect(() => validatorSetRoot({ ...set, validators: set.validators.map((v, i) => (i === 0 ? { ...v, power: 1n << 64n } : v)) })).toThrow(/64-bit/);
   });
 
   it("applies the quorum rule 3 * signed > 2 * total, total > 0", () => {
@@ -73,14 +109,17 @@ describe("validator set", () => {
   });
 
   it("validates whole sets including bindings", () => {
-    expect(checkValidatorSet(set)).toEqual({ ok: true });
-    const swapped = { ...set, validators: [{ ...set.validators[0]!, address: set.validators[1]!.address }, ...set.validators.slice(1)] };
-    expect(checkValidatorSet(swapped).ok).toBe(false);
-    expect(checkValidatorSet(swapped).reason).toMatch(/binding/);
-    expect(checkValidatorSet(swapped, { checkBindings: false }).ok).toBe(true);
+    const C = TEST_CHAIN_ID;
+    expect(checkValidatorSet(set, C)).toEqual({ ok: true });
+    const swapped = { ...set, validators: [{ ...set.validators[0]!, blsPublicKey: set.validators[1]!.blsPublicKey }, ...set.validators.slice(1)] };
+    expect(checkValidatorSet(swapped, C).ok).toBe(false);
+    expect(checkValidatorSet(swapped, C).reason).toMatch(/binding/);
+    expect(checkValidatorSet(swapped, C, { checkBindings: false }).ok).toBe(true);
     const badEmpty = { ...set, validators: [...set.validators.slice(0, 3), { ...emptyValidator(), attestationKey: set.validators[0]!.attestationKey }] };
-    expect(checkValidatorSet(badEmpty).reason).toMatch(/empty slot/);
+    expect(checkValidatorSet(badEmpty, C).reason).toMatch(/empty slot/);
     const allEmpty = { epoch: 0n, capacity: 2, validators: [emptyValidator(), emptyValidator()] };
-    expect(checkValidatorSet(allEmpty).reason).toMatch(/total power 0/);
+    expect(checkValidatorSet(allEmpty, C).reason).toMatch(/total power 0/);
+    // the proofs of possession are for one chain
+    expect(checkValidatorSet(set, C + 1)).toMatchObject({ ok: false, code: "InvalidProofOfPossession", slot: 0 });
   });
 });

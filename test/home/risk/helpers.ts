@@ -12,17 +12,7 @@ export function usd(s: string): bigint {
   return BigInt(i!) * E18 + BigInt(f.padEnd(18, "0"));
 }
 
-/** mulberry32: a small seeded generator of floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from "../../fixtures/rng.ts";
 
 /** An integer in [lo, hi]. */
 export function intIn(r: () => number, lo: number, hi: number): number {
