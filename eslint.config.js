@@ -34,6 +34,12 @@ const importRules = [
     forbid: folders("home/devnet"),
     message: "the relayer reaches Home through the typed client (home/api HomeClient) only",
   },
+  {
+    // olzk bundle reads a running Home through the same typed client.
+    files: ["bundle/**/*.ts"],
+    forbid: folders("home/devnet", "relayer"),
+    message: "bundle reaches Home through the typed client (home/api HomeClient) only",
+  },
 ];
 
 export default tseslint.config(
