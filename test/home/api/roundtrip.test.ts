@@ -138,6 +138,14 @@ describe("HomeClient against the devnet server", () => {
     expect(await home.setOffline([0])).toEqual([0]);
     expect((await home.sealBlock()).signedHeader.signed[0]).toBe(false);
     expect(await home.setOffline(null)).toBeNull();
+    expect((await home.block("latest")).aggregated).toBe(true);
+    expect(await home.setAttestation({ aggregate: false })).toEqual({ aggregate: false, dropouts: [] });
+    const perValidatorOnly = await home.sealBlock();
+    expect([perValidatorOnly.aggregated, perValidatorOnly.signedHeader.aggregate]).toEqual([false, null]);
+    expect(await home.setAttestation({ aggregate: true, dropouts: [1] })).toEqual({ aggregate: true, dropouts: [1] });
+    expect((await home.sealBlock()).signedHeader.aggregate?.signers).toEqual([true, false, true, true]);
+    expect(await home.setAttestation({ dropouts: [] })).toEqual({ aggregate: true, dropouts: [] });
+    expect((await refusal(home.setAttestation({ dropouts: [7] }))).code).toBe("invalid-request");
 
     // refusals: codes on the wire, through the client
     expect((await refusal(home.block(10_000n))).code).toBe("block-not-found");
