@@ -11,7 +11,7 @@ import { checkpointToJSON, collateralBundleToJSON, encodeCollateralBundle, heade
 import { loadCheckpoint } from "../verifier-ts/cli.ts";
 import type { Checkpoint } from "../verifier-ts/headerChain.ts";
 import { BundleError } from "./assemble.ts";
-import { homeClient, type HomeClient } from "./home.ts";
+import { bundleHome, type BundleHome } from "./home.ts";
 
 const SUBCOMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
   checkpoint: { summary: "write a checkpoint: the Home's validator set of an epoch (checked like olzk verify validators)", run: (a) => runCheckpoint(a) },
@@ -49,14 +49,14 @@ function uintArg(raw: string, flag: string): bigint {
   return BigInt(raw);
 }
 
-function home(raw: string | undefined, cmd: string): HomeClient {
+function home(raw: string | undefined, cmd: string): BundleHome {
   const url = required(raw, "home", cmd);
   if (!/^https?:\/\/[^/\s]+/.test(url)) throw new UserError(`--home must be an http:// or https:// URL, got '${url}'`);
-  return homeClient(url);
+  return bundleHome(url);
 }
 
 /** --from: a checkpoint file, or an epoch number meaning the Home's own set of that epoch. */
-async function checkpointFrom(raw: string, h: HomeClient): Promise<Checkpoint> {
+async function checkpointFrom(raw: string, h: BundleHome): Promise<Checkpoint> {
   if (/^[0-9]+$/.test(raw)) return (await import("./make.ts")).makeCheckpoint(h, BigInt(raw));
   return loadCheckpoint(raw);
 }

@@ -11,7 +11,7 @@ import type { SnarkjsVerificationKey } from "../verifier-ts/groth16.ts";
 import { verifyHeaderChain, type Checkpoint, type HeaderProofItem, type HeaderProofKind, type HeaderVerifiers } from "../verifier-ts/headerChain.ts";
 import { checkValidatorSetBindings } from "../verifier-ts/validatorSet.ts";
 import { assembleCollateralBundle, BundleError, headerHeightsFor } from "./assemble.ts";
-import type { HomeClient, HomeHeader } from "./home.ts";
+import type { BundleHome, HomeHeader } from "./home.ts";
 
 export interface MakeOptions {
   /** Artifact profile of the header circuits (default dev): its N must be the Home's set capacity. */
@@ -23,7 +23,7 @@ export interface MakeOptions {
 const CIRCUIT: Record<HeaderProofKind, CircuitName> = { aggregated: "AggregatedHeaderQuorum", perValidator: "HeaderQuorum" };
 
 /** The checkpoint of `epoch`: the Home's set for it, refused unless verifier-ts accepts the set (key rules, bindings, root). */
-export async function makeCheckpoint(home: HomeClient, epoch: bigint): Promise<Checkpoint> {
+export async function makeCheckpoint(home: BundleHome, epoch: bigint): Promise<Checkpoint> {
   const { homeChainId } = await home.status();
   const { root, set } = await home.validatorSet(epoch);
   const check = checkValidatorSetBindings(set, root, homeChainId);
@@ -45,7 +45,7 @@ function checkChainRules(checkpoint: Checkpoint, headers: HomeHeader[]): void {
 }
 
 /** Header proofs from `checkpoint` to `toHeight` (see assemble.ts for which headers), verified before they are returned. */
-export async function makeHeaderChain(home: HomeClient, checkpoint: Checkpoint, toHeight: bigint, opts: MakeOptions = {}): Promise<HeaderProofItem[]> {
+export async function makeHeaderChain(home: BundleHome, checkpoint: Checkpoint, toHeight: bigint, opts: MakeOptions = {}): Promise<HeaderProofItem[]> {
   const say = opts.progress ?? (() => {});
   const status = await home.status();
   if (status.homeChainId !== checkpoint.chainId) {
@@ -99,7 +99,7 @@ async function headerKeys(items: HeaderProofItem[], profile = "dev"): Promise<He
 
 /** A collateral bundle for `lockId`: its state proof at `height` (default: the latest sealed block) and the header chain to it. */
 export async function makeCollateralBundle(
-  home: HomeClient,
+  home: BundleHome,
   checkpoint: Checkpoint,
   lockId: bigint,
   opts: MakeOptions & { height?: bigint } = {},

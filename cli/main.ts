@@ -2,6 +2,14 @@
 // owns the job and is loaded lazily, so `olzk devnet` does not load snarkjs or Hardhat.
 import { UserError } from "./args.ts";
 
+/**
+ * Exit codes of every command: 0 done, 1 the command's own negative answer (an invalid proof,
+ * a failed job or walkthrough), 2 a user mistake (bad flag, config, input), 3 an unexpected error
+ * (one line; OLZK_DEBUG=1 adds the stack).
+ */
+export const EXIT_USER_ERROR = 2;
+export const EXIT_UNEXPECTED = 3;
+
 interface Subcommand {
   summary: string;
   load: () => Promise<{ run: (argv: string[]) => Promise<number | void> }>;
@@ -47,8 +55,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof UserError) {
       console.error(`olzk ${name}: ${e.message}`);
-      return 2;
+      return EXIT_USER_ERROR;
     }
-    throw e;
+    const message = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+    console.error(`olzk ${name}: unexpected error: ${message}${process.env.OLZK_DEBUG ? "" : " (OLZK_DEBUG=1 prints the stack)"}`);
+    if (process.env.OLZK_DEBUG && e instanceof Error && e.stack) console.error(e.stack);
+    return EXIT_UNEXPECTED;
   }
 }

@@ -27,8 +27,8 @@ import {
   type PublicClient,
   type WalletClient,
 } from "viem";
-import { bidCommitment } from "../home/devnet/index.ts";
-import type { RunningDevnet } from "../home/devnet/index.ts";
+import type { HomeClient } from "../home/api/index.ts";
+import { LOCK_STATUS_RELEASED, LOCK_STATUS_SLASHED, bidCommitment, payAmountFor } from "../home/model/index.ts";
 import { artifact, loadArtifact, type DeployedAddresses } from "../scripts/deploy.ts";
 import type { JobEvent } from "../relayer/executor.ts";
 import type { Relayer } from "../relayer/relayer.ts";
@@ -106,7 +106,8 @@ export interface ScenarioSummary {
 export interface ScenarioContext {
   awayRpc: string;
   addresses: DeployedAddresses;
-  devnet: RunningDevnet;
+  /** The Home API (the devnet of the stack). */
+  home: HomeClient;
   relayer: Relayer;
   log: (line: string) => void;
   /** Relayer progress events, fed by the stack. */
@@ -152,13 +153,14 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
   }
 }
 
-const homeNow = (dn: RunningDevnet) => Math.floor(dn.chain.nowMs() / 1000);
+/** Home time, unix seconds. */
+const homeNow = async (home: HomeClient) => Math.floor((await home.status()).nowMs / 1000);
 
 /** Waits (in real time, printing a countdown) until Home time passes `t` (unix seconds). */
-async function waitHomeTime(dn: RunningDevnet, t: number, what: string, log: (l: string) => void): Promise<void> {
-  const left = t - homeNow(dn);
+async function waitHomeTime(home: HomeClient, t: number, what: string, log: (l: string) => void): Promise<void> {
+  const left = t - (await homeNow(home));
   if (left >= 0) log(`  waiting ${left + 1} s for ${what}...`);
-  await until(what, async () => homeNow(dn) > t, log);
+  await until(what, async () => (await homeNow(home)) > t, log);
 }
 
 interface AuctionPlan {
@@ -175,44 +177,34 @@ interface AuctionPlan {
 }
 
 /** Creates an auction on Home and returns its id and deadlines (escrow, if any, comes next). */
-async function createAuction(dn: RunningDevnet, p: AuctionPlan) {
-  const now = homeNow(dn);
+async function createAuction(home: HomeClient, p: AuctionPlan) {
+  const now = await homeNow(home);
   const deadlines = { commitDeadline: now + 4, revealDeadline: now + 8, settleDeadline: now + 3600 };
-  const created = await dn.chain.submit("create-auction", {
+  const created = await home.act("create-auction", {
     auctioneer: p.auctioneer,
     sellAsset: p.sellAsset,
-    sellAmount: p.sellAmount.toString(),
+    sellAmount: p.sellAmount,
     buyAsset: p.buyAsset,
     mode: p.mode,
-    reservePrice: "0",
-    ...(p.mode === 2 ? { auctioneerLockId: p.auctioneerLockId!.toString(), auctioneerMaxRateBps: p.auctioneerMaxRateBps, lp: p.lp } : {}),
+    reservePrice: 0n,
+    ...(p.mode === 2 ? { auctioneerLockId: p.auctioneerLockId, auctioneerMaxRateBps: p.auctioneerMaxRateBps, lp: p.lp } : {}),
     ...deadlines,
   });
-  return { auctionId: created.result.auctionId as bigint, ...deadlines };
+  return { auctionId: created.result.auctionId, ...deadlines };
 }
 
 /** Sealed bids: commit, wait for the reveal window, reveal, wait, clear. Returns the clearing result. */
 async function runAuction(ctx: ScenarioContext, p: AuctionPlan, a: { auctionId: bigint; commitDeadline: number; revealDeadline: number }) {
-  const { devnet: dn, log } = ctx;
-  const bids = p.bids.map((b, i) => ({ ...b, auctionId: a.auctionId, salt: keccak256(toHex(`salt ${a.auctionId} ${i}`)) as Hex }));
-  for (const b of bids) await dn.chain.submit("commit-bid", { auctionId: a.auctionId.toString(), commitment: bidCommitment(b) });
+  const { home, log } = ctx;
+  const bids = p.bids.map((b, i) => ({ ...b, auctionId: a.auctionId, salt: keccak256(toHex(`salt ${a.auctionId} ${i}`)) }));
+  for (const b of bids) await home.act("commit-bid", { auctionId: a.auctionId, commitment: bidCommitment(b) });
   log(`  ${bids.length} sealed bid(s) committed on Home`);
-  await waitHomeTime(dn, a.commitDeadline, "the reveal window", log);
-  for (const b of bids) {
-    await dn.chain.submit("reveal-bid", {
-      auctionId: a.auctionId.toString(),
-      bidder: b.bidder,
-      amount: b.amount.toString(),
-      limitPrice: b.limitPrice.toString(),
-      lockId: b.lockId.toString(),
-      maxRateBps: b.maxRateBps,
-      salt: b.salt,
-    });
-  }
+  await waitHomeTime(home, a.commitDeadline, "the reveal window", log);
+  for (const b of bids) await home.act("reveal-bid", b);
   log(`  bids revealed`);
-  await waitHomeTime(dn, a.revealDeadline, "the end of the reveal window", log);
-  const cleared = await dn.chain.submit("clear-auction", { auctionId: a.auctionId.toString() });
-  return { clearingPrice: cleared.result.clearingPrice as bigint, height: BigInt(cleared.height) };
+  await waitHomeTime(home, a.revealDeadline, "the end of the reveal window", log);
+  const cleared = await home.act("clear-auction", { auctionId: a.auctionId });
+  return { clearingPrice: cleared.result.clearingPrice, height: cleared.height };
 }
 
 /** The light client emitted HeaderSubmitted in this transaction: it stored a header (settleWithHeader). */
@@ -224,13 +216,10 @@ async function storedHeader(ctx: ScenarioContext, away: Away, hash: Hex): Promis
 
 /** Waits for the relayer to settle the auction on Away and for Home to consume the receipt. */
 async function awaitSettlement(ctx: ScenarioContext, away: Away, auctionId: bigint, resultHeight: bigint) {
-  const { devnet: dn, relayer, log, events } = ctx;
+  const { home, relayer, log, events } = ctx;
   const chainId = ctx.addresses.chainId;
-  const sealed = await until("the Home block with the result", async () => {
-    const latest = dn.chain.latest;
-    return latest && latest.header.height >= resultHeight ? dn.chain.block(resultHeight) : undefined;
-  }, log);
-  const finalAt = Number(sealed!.header.timestampMs);
+  const sealed = await until("the Home block with the result", async () => ((await home.status()).height >= resultHeight ? home.block(resultHeight) : undefined), log);
+  const finalAt = Number(sealed.signedHeader.header.timestampMs);
   log(`  result is in Home block ${resultHeight}; the relayer proves the header and the settlement...`);
   const key = `settle:${chainId}:${auctionId}`;
   const job = await until(`the relayer to settle auction ${auctionId}`, async () => {
@@ -238,8 +227,7 @@ async function awaitSettlement(ctx: ScenarioContext, away: Away, auctionId: bigi
     return j && (j.state === "confirmed" || j.state === "failed" || j.state === "expired") ? j : undefined;
   }, log);
   if (job.state !== "confirmed") throw new Error(`settlement of auction ${auctionId} ${job.state}: ${job.lastError}`);
-  const confirmed = events.find((x) => x.e.type === "confirmed" && x.e.key === key);
-  const ev = confirmed?.e as Extract<JobEvent, { type: "confirmed" }> | undefined;
+  const ev = events.map((x) => x.e).find((e): e is Extract<JobEvent, { type: "confirmed" }> => e.type === "confirmed" && e.key === key);
   const block = await away.pub.getBlock(ev?.blockNumber !== undefined ? { blockNumber: ev.blockNumber } : {});
   // Away block timestamps are whole seconds: latency = mined block time - Home block time.
   const latencySeconds = Math.max(0, (Number(block.timestamp) * 1000 - finalAt) / 1000);
@@ -269,7 +257,7 @@ function balanceTable(watch: Watch[], before: bigint[], after: bigint[], log: (l
   return out;
 }
 
-const statusName = (s: number) => (s === 2 ? "released" : s === 3 ? "slashed" : String(s));
+const statusName = (s: number) => (s === LOCK_STATUS_RELEASED ? "released" : s === LOCK_STATUS_SLASHED ? "slashed" : String(s));
 
 /**
  * Runs the sealed-bid auction on Home, waits for the relayer's settlement on Away and Home's
@@ -284,13 +272,13 @@ async function clearAndSettle(
   watch: Watch[],
   describePrice: (clearingPrice: bigint) => string,
 ): Promise<SettlementReport> {
-  const { devnet: dn, log } = ctx;
+  const { home, log } = ctx;
   const before = await snapshot(away, watch);
   const cleared = await runAuction(ctx, plan, auction);
   log(`  Home: auction cleared at ${describePrice(cleared.clearingPrice)}`);
   const s = await awaitSettlement(ctx, away, auction.auctionId, cleared.height);
   const after = await snapshot(away, watch);
-  const status = statusName(dn.chain.lockup(lockId)!.payload.status);
+  const status = statusName((await home.lockup(lockId)).status);
   log(`  Home: receipt consumed, lockup ${lockId} status ${status}`);
   log("  balances (before -> after):");
   return {
@@ -317,15 +305,15 @@ async function refusedSelfBid(
   away: Away,
   o: { usdc: Address; weth: Address; lp: Address; lpName: string; capital: () => Promise<bigint>; expiry: number },
 ): Promise<AttackReport> {
-  const { devnet: dn, log, relayer } = ctx;
-  const lock = await dn.chain.submit("lock", { owner: keccak256(toHex("home account attacker")), borrower: ACTORS.attacker, creditAsset: o.usdc, collateral: LIBRA(10_000).toString(), expiry: o.expiry });
+  const { home, log, relayer } = ctx;
+  const lock = await home.act("lock", { owner: keccak256(toHex("home account attacker")), borrower: ACTORS.attacker, creditAsset: o.usdc, collateral: LIBRA(10_000), expiry: o.expiry });
   const plan: AuctionPlan = {
     auctioneer: ACTORS.attacker,
     sellAsset: o.usdc,
     sellAmount: USDC(100_000),
     buyAsset: o.weth,
     mode: 2,
-    auctioneerLockId: lock.result.lockId as bigint,
+    auctioneerLockId: lock.result.lockId,
     auctioneerMaxRateBps: 15,
     lp: o.lp,
     bids: [{ bidder: ACTORS.attackerAccomplice, amount: USDC(100_000), limitPrice: 10n ** 7n, lockId: 0n, maxRateBps: 0 }],
@@ -334,11 +322,11 @@ async function refusedSelfBid(
     await away.send(who, o.weth, TOKEN_ABI, "mint", [who, 10n]);
     await away.send(who, o.weth, TOKEN_ABI, "approve", [ctx.addresses.settlement, 10n]);
   }
-  const a = await createAuction(dn, plan);
+  const a = await createAuction(home, plan);
   log(`  Home: attacker's auction ${a.auctionId}: sell 100,000 USDC borrowed from ${o.lpName}, reserve 0; its accomplice bids 1 wei of WETH for all of it`);
   const before = await o.capital();
   const cleared = await runAuction(ctx, plan, a);
-  const paid = (plan.sellAmount * cleared.clearingPrice) / PRICE_SCALE;
+  const paid = payAmountFor(plan.sellAmount, cleared.clearingPrice);
   log(`  Home: cleared at ${paid} wei of WETH for 100,000 USDC (${o.lpName} would be repaid principal and interest at that price: 2 wei)`);
   const key = `settle:${ctx.addresses.chainId}:${a.auctionId}`;
   // The refusal is LP-side, which can clear (the LP may lower her limit): the relayer retries it until the deadline.
@@ -353,60 +341,79 @@ async function refusedSelfBid(
   return { auctionId: a.auctionId.toString(), clearingPrice: cleared.clearingPrice.toString(), refusedWith, lpCapitalBefore: before.toString(), lpCapitalAfter: after.toString() };
 }
 
-export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary> {
-  const { devnet: dn, log, addresses } = ctx;
-  const away = new Away(ctx.awayRpc);
-  const usdc = addresses.tokens!.USDC!;
-  const weth = addresses.tokens!.WETH!;
-  const owner = (name: string) => keccak256(toHex(`home account ${name}`));
-  const expiry = () => homeNow(dn) + 86_400;
-  // LP capital (and what LPs are repaid) stays in the registry until the LP withdraws it.
-  const capital = (lp: Address, asset: Address) =>
-    away.pub.readContract({ address: addresses.registry, abi: REGISTRY_ABI, functionName: "capitalOf", args: [lp, asset] });
+/** Shared by the steps: the Away chain, the tokens, Home account owners, lockup expiries and LP capital. */
+interface Walk {
+  ctx: ScenarioContext;
+  away: Away;
+  usdc: Address;
+  weth: Address;
+  owner: (name: string) => Hex;
+  expiry: () => Promise<number>;
+  capital: (lp: Address, asset: Address) => Promise<bigint>;
+}
 
-  // ---------------------------------------------------------------- mode 1
-  log("\n== Mode 1: a market maker borrows to bid (100 WETH at 1,990 USDC, LP at 0.10%) ==");
-  await away.send(ACTORS.lpCarol, usdc, TOKEN_ABI, "mint", [ACTORS.lpCarol, USDC(199_000)]);
-  await away.send(ACTORS.lpCarol, usdc, TOKEN_ABI, "approve", [addresses.registry, USDC(199_000)]);
-  await away.send(ACTORS.lpCarol, addresses.registry, REGISTRY_ABI, "deposit", [usdc, USDC(199_000)]);
-  // Repaid in USDC, or in WETH at no less than her own limit of 0.00049 WETH per USDC.
-  await away.send(ACTORS.lpCarol, addresses.registry, REGISTRY_ABI, "setOffer", [usdc, 10, [{ asset: weth, minPrice: LP_WETH_LIMIT }]]);
-  log("  LP Carol deposited 199,000 USDC in the LP registry at 10 bps per loan (repaid in USDC, or in WETH at >= 0.00049 WETH per USDC)");
+/** An LP deposits `amount` USDC in the registry and offers it at `rateBps`, repaid in USDC or in WETH at no less than its limit. */
+async function fundLp(w: Walk, lp: Address, amount: bigint, rateBps: number): Promise<void> {
+  const { away, usdc, weth, ctx } = w;
+  await away.send(lp, usdc, TOKEN_ABI, "mint", [lp, amount]);
+  await away.send(lp, usdc, TOKEN_ABI, "approve", [ctx.addresses.registry, amount]);
+  await away.send(lp, ctx.addresses.registry, REGISTRY_ABI, "deposit", [usdc, amount]);
+  await away.send(lp, ctx.addresses.registry, REGISTRY_ABI, "setOffer", [usdc, rateBps, [{ asset: weth, minPrice: LP_WETH_LIMIT }]]);
+}
 
-  // The market maker is a contract (ERC-3156 borrower) that sells the won WETH on a swap desk at
-  // 2,000 USDC/ETH inside the settlement callback and repays the LP from the proceeds.
+/** Locks 10,000 LIBRA on Home for `borrower`, credit in USDC; returns the lock and logs its credit. */
+async function lockCollateral(w: Walk, who: string, borrower: Address) {
+  const { home, log } = w.ctx;
+  const lock = await home.act("lock", { owner: w.owner(who), borrower, creditAsset: w.usdc, collateral: LIBRA(10_000), expiry: await w.expiry() });
+  log(`  Home: ${who} locked 10,000 LIBRA -> lockId ${lock.result.lockId}, credit limit ${formatUnits(lock.result.creditLimit, 6)} USDC`);
+  return lock.result.lockId;
+}
+
+/**
+ * The market maker of mode 1: a contract (ERC-3156 borrower) that sells the won WETH on a swap
+ * desk at 2,000 USDC/ETH inside the settlement callback and repays the LP from the proceeds.
+ */
+async function deployMarketMaker(w: Walk): Promise<Address> {
+  const { away, usdc, weth, ctx } = w;
   const desk = await away.deploy(ACTORS.marketMaker, "test/TestSwap.sol", "TestSwap", []);
   await away.send(ACTORS.marketMaker, desk, SWAP_ABI, "setPrice", [weth, usdc, (USDC(2000) * PRICE_SCALE) / WETH(1)]);
   await away.send(ACTORS.marketMaker, usdc, TOKEN_ABI, "mint", [desk, USDC(250_000)]);
-  const mm = await away.deploy(ACTORS.marketMaker, "test/TestBorrower.sol", "TestBorrower", [addresses.settlement]);
+  const mm = await away.deploy(ACTORS.marketMaker, "test/TestBorrower.sol", "TestBorrower", [ctx.addresses.settlement]);
   await away.send(ACTORS.marketMaker, mm, BORROWER_ABI, "setBehaviour", [
     4, // SwapThenRepay
     encodeAbiParameters([{ type: "address" }, { type: "address" }, { type: "uint256" }], [desk, weth, WETH(100)]),
   ]);
-  log(`  market maker contract ${mm} (sells won WETH at 2,000 USDC on a swap desk inside its callback)`);
+  ctx.log(`  market maker contract ${mm} (sells won WETH at 2,000 USDC on a swap desk inside its callback)`);
+  return mm;
+}
 
-  const lock1 = await dn.chain.submit("lock", { owner: owner("market maker"), borrower: mm, creditAsset: usdc, collateral: LIBRA(10_000).toString(), expiry: expiry() });
-  log(`  Home: market maker locked 10,000 LIBRA -> lockId ${lock1.result.lockId}, credit limit ${formatUnits(lock1.result.creditLimit as bigint, 6)} USDC`);
-
-  const plan1: AuctionPlan = {
+/** Mode 1: a market maker borrows 199,000 USDC from LP Carol to buy 100 WETH at 1,990 USDC. */
+async function mode1(w: Walk): Promise<SettlementReport> {
+  const { ctx, away, usdc, weth, capital } = w;
+  const { home, log, addresses } = ctx;
+  log("\n== Mode 1: a market maker borrows to bid (100 WETH at 1,990 USDC, LP at 0.10%) ==");
+  await fundLp(w, ACTORS.lpCarol, USDC(199_000), 10);
+  log("  LP Carol deposited 199,000 USDC in the LP registry at 10 bps per loan (repaid in USDC, or in WETH at >= 0.00049 WETH per USDC)");
+  const mm = await deployMarketMaker(w);
+  const lockId = await lockCollateral(w, "market maker", mm);
+  const plan: AuctionPlan = {
     auctioneer: ACTORS.auctioneer,
     sellAsset: weth,
     sellAmount: WETH(100),
     buyAsset: usdc,
     mode: 1,
-    bids: [{ bidder: mm, amount: WETH(100), limitPrice: (USDC(1990) * PRICE_SCALE) / WETH(1), lockId: lock1.result.lockId as bigint, maxRateBps: 10 }],
+    bids: [{ bidder: mm, amount: WETH(100), limitPrice: (USDC(1990) * PRICE_SCALE) / WETH(1), lockId, maxRateBps: 10 }],
   };
-  const a1 = await createAuction(dn, plan1);
-  log(`  Home: auction ${a1.auctionId} created (sell 100 WETH for USDC, sealed bids)`);
+  const a = await createAuction(home, plan);
+  log(`  Home: auction ${a.auctionId} created (sell 100 WETH for USDC, sealed bids)`);
   await away.send(ACTORS.auctioneer, weth, TOKEN_ABI, "mint", [ACTORS.auctioneer, WETH(100)]);
   await away.send(ACTORS.auctioneer, weth, TOKEN_ABI, "approve", [addresses.escrow, WETH(100)]);
   // Refundable only an hour after the settle deadline (Home refuses an escrow the auctioneer could withdraw in time to spoil the settlement).
-  const refundNotBefore = a1.settleDeadline + 3600;
-  await away.send(ACTORS.auctioneer, addresses.escrow, ESCROW_ABI, "deposit", [a1.auctionId, weth, WETH(100), BigInt(refundNotBefore)]);
-  await dn.chain.submit("ack-escrow", { auctionId: a1.auctionId.toString(), refundNotBefore });
+  const refundNotBefore = a.settleDeadline + 3600;
+  await away.send(ACTORS.auctioneer, addresses.escrow, ESCROW_ABI, "deposit", [a.auctionId, weth, WETH(100), BigInt(refundNotBefore)]);
+  await home.act("ack-escrow", { auctionId: a.auctionId, refundNotBefore });
   log("  auctioneer escrowed 100 WETH on Away (refundable an hour after the settle deadline); Home checked the deposit with eth_getProof and acknowledged it");
-
-  const watch1: Watch[] = [
+  const watch: Watch[] = [
     ["auctioneer WETH", weth, ACTORS.auctioneer, 18],
     ["auctioneer USDC", usdc, ACTORS.auctioneer, 6],
     ["market maker WETH", weth, mm, 18],
@@ -414,19 +421,18 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
     ["LP Carol capital USDC", usdc, ACTORS.lpCarol, 6, () => capital(ACTORS.lpCarol, usdc)],
     ["settlement contract USDC", usdc, addresses.settlement, 6],
   ];
-  const mode1 = await clearAndSettle(ctx, away, plan1, a1, lock1.result.lockId as bigint, watch1,
-    (p) => `${formatUnits((p * WETH(1)) / PRICE_SCALE, 6)} USDC/ETH`);
+  return clearAndSettle(ctx, away, plan, a, lockId, watch, (p) => `${formatUnits((p * WETH(1)) / PRICE_SCALE, 6)} USDC/ETH`);
+}
 
-  // ---------------------------------------------------------------- mode 2
+/** Mode 2: a user borrows 100,000 USDC from LP Alice and auctions it; two market makers buy at 0.0005 ETH/USDC. */
+async function mode2(w: Walk): Promise<SettlementReport> {
+  const { ctx, away, usdc, weth, capital } = w;
+  const { home, log, addresses } = ctx;
   log("\n== Mode 2: a user borrows 100,000 USDC to auction it for WETH (LP at 0.15%, repaid in WETH) ==");
-  const price2 = (WETH(1) * PRICE_SCALE) / 2000n / USDC(1); // 0.0005 ETH per USDC
-  await away.send(ACTORS.lpAlice, usdc, TOKEN_ABI, "mint", [ACTORS.lpAlice, USDC(100_000)]);
-  await away.send(ACTORS.lpAlice, usdc, TOKEN_ABI, "approve", [addresses.registry, USDC(100_000)]);
-  await away.send(ACTORS.lpAlice, addresses.registry, REGISTRY_ABI, "deposit", [usdc, USDC(100_000)]);
-  await away.send(ACTORS.lpAlice, addresses.registry, REGISTRY_ABI, "setOffer", [usdc, 15, [{ asset: weth, minPrice: LP_WETH_LIMIT }]]);
+  const price = (WETH(1) * PRICE_SCALE) / 2000n / USDC(1); // 0.0005 ETH per USDC
+  await fundLp(w, ACTORS.lpAlice, USDC(100_000), 15);
   log("  LP Alice deposited 100,000 USDC at 15 bps, repaid in USDC or in WETH at no less than 0.00049 WETH per USDC");
-  const lock2 = await dn.chain.submit("lock", { owner: owner("user"), borrower: ACTORS.user, creditAsset: usdc, collateral: LIBRA(10_000).toString(), expiry: expiry() });
-  log(`  Home: user locked 10,000 LIBRA -> lockId ${lock2.result.lockId}, credit limit ${formatUnits(lock2.result.creditLimit as bigint, 6)} USDC`);
+  const lockId = await lockCollateral(w, "user", ACTORS.user);
   // Winners pay in WETH; the user covers the interest shortfall (0.075 WETH) from its own WETH.
   for (const who of [ACTORS.mm1, ACTORS.mm2]) {
     await away.send(who, weth, TOKEN_ABI, "mint", [who, WETH(25)]);
@@ -434,23 +440,23 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
   }
   await away.send(ACTORS.user, weth, TOKEN_ABI, "mint", [ACTORS.user, WETH(1)]);
   await away.send(ACTORS.user, weth, TOKEN_ABI, "approve", [addresses.settlement, WETH(1)]);
-  const plan2: AuctionPlan = {
+  const plan: AuctionPlan = {
     auctioneer: ACTORS.user,
     sellAsset: usdc,
     sellAmount: USDC(100_000),
     buyAsset: weth,
     mode: 2,
-    auctioneerLockId: lock2.result.lockId as bigint,
+    auctioneerLockId: lockId,
     auctioneerMaxRateBps: 15,
     lp: ACTORS.lpAlice,
     bids: [
-      { bidder: ACTORS.mm1, amount: USDC(50_000), limitPrice: price2, lockId: 0n, maxRateBps: 0 },
-      { bidder: ACTORS.mm2, amount: USDC(50_000), limitPrice: price2, lockId: 0n, maxRateBps: 0 },
+      { bidder: ACTORS.mm1, amount: USDC(50_000), limitPrice: price, lockId: 0n, maxRateBps: 0 },
+      { bidder: ACTORS.mm2, amount: USDC(50_000), limitPrice: price, lockId: 0n, maxRateBps: 0 },
     ],
   };
-  const a2 = await createAuction(dn, plan2);
-  log(`  Home: auction ${a2.auctionId} created (sell 100,000 borrowed USDC for WETH)`);
-  const watch2: Watch[] = [
+  const a = await createAuction(home, plan);
+  log(`  Home: auction ${a.auctionId} created (sell 100,000 borrowed USDC for WETH)`);
+  const watch: Watch[] = [
     ["user WETH", weth, ACTORS.user, 18],
     ["MM1 WETH", weth, ACTORS.mm1, 18],
     ["MM1 USDC", usdc, ACTORS.mm1, 6],
@@ -459,27 +465,38 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
     ["LP Alice capital WETH", weth, ACTORS.lpAlice, 18, () => capital(ACTORS.lpAlice, weth)],
     ["LP Alice capital USDC", usdc, ACTORS.lpAlice, 6, () => capital(ACTORS.lpAlice, usdc)],
   ];
-  const mode2 = await clearAndSettle(ctx, away, plan2, a2, lock2.result.lockId as bigint, watch2,
-    (p) => `${formatUnits((p * USDC(1)) / PRICE_SCALE, 18)} WETH per USDC`);
+  return clearAndSettle(ctx, away, plan, a, lockId, watch, (p) => `${formatUnits((p * USDC(1)) / PRICE_SCALE, 18)} WETH per USDC`);
+}
 
-  // ---------------------------------------------------------------- attack
-  log("\n== Attack: a self-bid against LP Carol, refused by her own price limit ==");
-  const attack = await refusedSelfBid(ctx, away, { usdc, weth, lp: ACTORS.lpCarol, lpName: "Carol", capital: () => capital(ACTORS.lpCarol, usdc), expiry: expiry() });
-
+/** The relayer's gas per transaction and proving time per job, from its events (printed and summarised). */
+function relayerNumbers(ctx: ScenarioContext): Pick<ScenarioSummary, "relayerGas" | "proofSeconds"> {
   const relayerGas: Record<string, string> = {};
   const proofSeconds: Record<string, number> = {};
   for (const { e } of ctx.events) {
     if (e.type === "confirmed" && e.gasUsed !== undefined) relayerGas[e.key] = e.gasUsed.toString();
     if (e.type === "proved") proofSeconds[e.key] = Math.round(e.seconds * 100) / 100;
   }
-  log("\n  relayer transactions (gas):");
-  for (const [k, g] of Object.entries(relayerGas)) log(`    ${k.padEnd(28)} ${g}`);
-  return {
-    ok: true,
-    mode1,
-    mode2,
-    attack,
-    relayerGas,
-    proofSeconds,
+  ctx.log("\n  relayer transactions (gas):");
+  for (const [k, g] of Object.entries(relayerGas)) ctx.log(`    ${k.padEnd(28)} ${g}`);
+  return { relayerGas, proofSeconds };
+}
+
+export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary> {
+  const { home, addresses } = ctx;
+  const away = new Away(ctx.awayRpc);
+  const w: Walk = {
+    ctx,
+    away,
+    usdc: addresses.tokens!.USDC!,
+    weth: addresses.tokens!.WETH!,
+    owner: (name) => keccak256(toHex(`home account ${name}`)),
+    expiry: async () => (await homeNow(home)) + 86_400,
+    // LP capital (and what LPs are repaid) stays in the registry until the LP withdraws it.
+    capital: (lp, asset) => away.pub.readContract({ address: addresses.registry, abi: REGISTRY_ABI, functionName: "capitalOf", args: [lp, asset] }),
   };
+  const m1 = await mode1(w);
+  const m2 = await mode2(w);
+  ctx.log("\n== Attack: a self-bid against LP Carol, refused by her own price limit ==");
+  const attack = await refusedSelfBid(ctx, away, { usdc: w.usdc, weth: w.weth, lp: ACTORS.lpCarol, lpName: "Carol", capital: () => w.capital(ACTORS.lpCarol, w.usdc), expiry: await w.expiry() });
+  return { ok: true, mode1: m1, mode2: m2, attack, ...relayerNumbers(ctx) };
 }

@@ -5,10 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { startDevnet, type RunningDevnet } from "../home/devnet/index.ts";
-import { DevnetChain } from "../home/devnet/chain.ts";
-import { resolveConfig as resolveDevnetConfig, type DevnetConfig } from "../home/devnet/config.ts";
-import { validatorSetRoot } from "../home/model/index.ts";
+import { devnetGenesis, startDevnet, type DevnetConfigInput, type RecordedReply, type RunningDevnet } from "../home/devnet/index.ts";
 import { ensureArtifacts } from "../prover/setup/pipeline.ts";
 import { resolveConfig as resolveRelayerConfig } from "../relayer/config.ts";
 import { startRelayer, type Relayer, type RelayerDeps } from "../relayer/relayer.ts";
@@ -30,6 +27,8 @@ export interface StackOptions {
   libraPrice: string;
   log: (line: string) => void;
   onRelayerEvent?: RelayerDeps["onEvent"];
+  /** Every reply of the Home API (for recording them: `olzk start --record-home-api`). */
+  onHomeReply?: (r: RecordedReply) => void;
   /**
    * Circuit profile (circuits/profiles.ts; default "dev", N = 4). Another profile sets the Home
    * validator slots to its N, the relayer's prover profile, and deploys the verifiers its setup
@@ -139,7 +138,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const awayChainId = BigInt(await rpc(away.url, "eth_chainId"));
 
     // The light client's trusted genesis is the devnet's epoch-0 validator set (deterministic from the seed).
-    const devnetConfig: Partial<DevnetConfig> = {
+    const devnetConfig: DevnetConfigInput = {
       dataDir: join(o.dataDir, "home"),
       port: o.homePort,
       blockMs: o.blockMs,
@@ -150,16 +149,13 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       confirmations: 0,
       ...(profile === "dev" ? {} : { capacity: N, active: N, maxLockFills: lockups }),
     };
-    const probe = DevnetChain.open(resolveDevnetConfig({ ...devnetConfig, dataDir: null }));
-    const genesisRoot = validatorSetRoot(probe.validatorSet(0n)!);
-    const homeChainId = probe.config.homeChainId;
-    probe.close();
+    const genesis = devnetGenesis(devnetConfig);
 
     const addressesFile = join(o.dataDir, "away-addresses.json");
     const addresses = await deployAll(away.url, {
-      homeChainId,
+      homeChainId: genesis.homeChainId,
       genesisEpoch: 0n,
-      genesisValidatorSetRoot: genesisRoot,
+      genesisValidatorSetRoot: genesis.validatorSetRoot,
       testTokens: true,
       out: addressesFile,
       rpcUrl: away.url,
@@ -167,7 +163,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     });
     o.log(`contracts deployed: light client ${addresses.lightClient}, settlement ${addresses.settlement}`);
 
-    const devnet = await startDevnet({ ...devnetConfig, settlementAddress: addresses.settlement, escrowAddress: addresses.escrow });
+    const devnet = await startDevnet({ ...devnetConfig, settlementAddress: addresses.settlement, escrowAddress: addresses.escrow }, { onReply: o.onHomeReply });
     cleanups.push(() => devnet.close());
     o.log(`Home devnet: ${devnet.url} (${N} validator slots, block every ${o.blockMs} ms, epoch every ${o.epochBlocks} blocks)`);
 

@@ -2,12 +2,14 @@
 // a local Hardhat Away chain, the deployed contracts and the relayer), walks through a mode 1
 // and a mode 2 settlement with progress, balances, gas and latency, then keeps the stack
 // serving until Ctrl-C. `--once` exits after the walkthrough and prints a JSON summary last.
-import { rmSync } from "node:fs";
+import { createWriteStream, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { intOption, parseCommand, UserError, type CommandSpec } from "./args.ts";
 import { PROFILES } from "../circuits/profiles.ts";
 import { runScenario, type ScenarioContext } from "./scenario.ts";
+import { HomeClient } from "../home/api/index.ts";
+import type { RecordedReply } from "../home/devnet/index.ts";
 import { startStack, type Stack } from "./stack.ts";
 import { releaseSnarkjs } from "../prover/setup/pipeline.ts";
 
@@ -20,12 +22,13 @@ const options = {
   "epoch-blocks": { type: "string" },
   "no-scenario": { type: "boolean" },
   profile: { type: "string" },
+  "record-home-api": { type: "string" },
 } as const;
 
 const spec: CommandSpec<typeof options> = {
   name: "start",
   summary: "run the main job: Home devnet + local Away chain + contracts + relayer, then a mode 1 and a mode 2 settlement",
-  usage: "[--once] [--data-dir DIR] [--home-port P] [--away-port P] [--block-ms MS] [--epoch-blocks K] [--profile prod|dev|dev16]",
+  usage: "[--once] [--data-dir DIR] [--home-port P] [--away-port P] [--block-ms MS] [--epoch-blocks K] [--profile prod|dev|dev16] [--record-home-api FILE]",
   options,
   help: {
     once: "exit after the walkthrough (exit code 0 on success) and print a one-line JSON summary last",
@@ -37,6 +40,7 @@ const spec: CommandSpec<typeof options> = {
     "no-scenario": "only start the stack and serve (no walkthrough)",
     profile:
       "circuit profile: prod (default, 64 validator slots as for Open Libra mainnet's 41 validators), dev (4 slots, faster proofs) or dev16 (16 slots); the first run of each sets it up (minutes); this local stack accepts setups from the dev ptau",
+    "record-home-api": "append every reply of the Home API to FILE, one JSON line each ({ route, action?, status, body, ssz? }), to check them against the API's schemas",
   },
   notes: "The stack runs on loopback only. The relayer's JSON log is written to <data-dir>/relayer.log.",
 };
@@ -73,6 +77,8 @@ export async function run(argv: string[]): Promise<number | void> {
   await assertPortFree(homePort, "home-port");
   await assertPortFree(awayPort, "away-port");
   rmSync(dataDir, { recursive: true, force: true });
+  const record = v["record-home-api"];
+  const recording = record === undefined ? undefined : createWriteStream(resolve(record), { flags: "a" });
   let stack: Stack;
   try {
     stack = await startStack({
@@ -84,6 +90,7 @@ export async function run(argv: string[]): Promise<number | void> {
       libraPrice: "26",
       profile,
       log,
+      ...(recording ? { onHomeReply: (r: RecordedReply) => recording.write(JSON.stringify(r) + "\n") } : {}),
       onRelayerEvent: (e) => {
         events.push({ at: Date.now(), e });
         if (e.type === "proved") log(`  [relayer] proved ${e.key}${e.withHeader ? " with its header (one HeaderSettlement proof)" : ""} in ${e.seconds.toFixed(1)} s`);
@@ -103,6 +110,7 @@ export async function run(argv: string[]): Promise<number | void> {
     quiet = true;
     await stack.close();
     await releaseSnarkjs();
+    if (recording) await new Promise<void>((r) => recording.end(r));
     if (lastLine) console.log(lastLine);
     process.exit(code);
   };
@@ -111,7 +119,8 @@ export async function run(argv: string[]): Promise<number | void> {
 
   try {
     if (!v["no-scenario"]) {
-      const summary = await runScenario({ awayRpc: stack.awayRpc, addresses: stack.addresses, devnet: stack.devnet, relayer: stack.relayer, log, events });
+      const home = new HomeClient(stack.homeUrl);
+      const summary = await runScenario({ awayRpc: stack.awayRpc, addresses: stack.addresses, home, relayer: stack.relayer, log, events });
       log(`\nwalkthrough finished in ${Math.round((Date.now() - t0) / 1000)} s`);
       if (once) {
         await stop(0, JSON.stringify({ ...summary, seconds: Math.round((Date.now() - t0) / 1000) }));

@@ -4,6 +4,7 @@
 // HTTP API (home/devnet/API.md) or from a JSON file; the proof JSON goes to --out or stdout.
 import { readFile, writeFile } from "node:fs/promises";
 import { UserError, parseCommand, type CommandSpec } from "../cli/args.ts";
+import type { HomeClient } from "../home/api/index.ts";
 import type { SignedHeader, StateProof } from "../home/model/index.ts";
 import type { ProofResult, SettlementProveArgs } from "./prover.ts";
 
@@ -43,19 +44,6 @@ with StateProof objects { leafKey, siblings[], leaf: { leafKey, awayBinding, pay
   allowPositionals: true,
 };
 
-async function getJSON(base: string, path: string): Promise<any> {
-  const url = `${base.replace(/\/$/, "")}${path}`;
-  let res: Response;
-  try {
-    res = await fetch(url, { headers: { accept: "application/json" } });
-  } catch (e) {
-    throw new UserError(`cannot reach the devnet at ${url}: ${(e as Error).message}`);
-  }
-  const body = await res.text();
-  if (!res.ok) throw new UserError(`GET ${url}: HTTP ${res.status} ${body.slice(0, 200)}`);
-  return JSON.parse(body);
-}
-
 async function readJSON(path: string): Promise<any> {
   try {
     return JSON.parse(await readFile(path, "utf8"));
@@ -69,22 +57,23 @@ function toStateProof(j: any): StateProof {
   return { leafKey: BigInt(j.leafKey), siblings: (j.siblings as string[]).map((s) => BigInt(s)), leaf, included: Boolean(j.included) };
 }
 
+/** A devnet call; what the devnet refuses (or a devnet that cannot be reached) is a UserError. */
+async function fromDevnet<T>(base: string, call: (home: HomeClient, api: typeof import("../home/api/index.ts")) => Promise<T>): Promise<T> {
+  const api = await import("../home/api/index.ts");
+  try {
+    return await call(new api.HomeClient(base), api);
+  } catch (e) {
+    if (e instanceof api.HomeError) throw new UserError(`${e.message} (${e.code})`);
+    throw new UserError(`cannot reach the devnet at ${base}: ${(e as Error).message}`);
+  }
+}
+
 /**
  * Settlement args from the devnet's GET /auctions/{id}/settlement-proof: the result leaf and
  * its lockups (already in the circuit's slot order), all at one height.
  */
 export async function settlementArgsFromDevnet(base: string, auctionId: bigint, height?: bigint): Promise<SettlementProveArgs> {
-  const r = await getJSON(base, `/auctions/${auctionId}/settlement-proof${height === undefined ? "" : `?height=${height}`}`);
-  if (!r.result?.included || !r.result.leaf) throw new UserError(`auction ${auctionId} has no result leaf in the Home state at height ${r.height}`);
-  return {
-    stateRoot: BigInt(r.stateRoot),
-    awayBinding: BigInt(r.result.leaf.awayBinding),
-    result: { auctionId, digest: BigInt(r.result.leaf.payloadDigest), proof: toStateProof(r.result) },
-    lockups: (r.lockups as any[]).map((l) => {
-      if (!l.included || !l.leaf) throw new UserError(`lockup ${l.id} of auction ${auctionId} is not in the Home state at height ${r.height}`);
-      return { lockId: BigInt(l.id), digest: BigInt(l.leaf.payloadDigest), proof: toStateProof(l) };
-    }),
-  };
+  return fromDevnet(base, async (home, api) => api.settlementInputs(await home.settlementProof(auctionId, height)));
 }
 
 function settlementArgsFromJSON(j: any): SettlementProveArgs {
@@ -121,16 +110,17 @@ export async function run(argv: string[]): Promise<number | void> {
   const meta: Record<string, string> = {};
   try {
     if (what === "header") {
-      let json: any;
+      let sh: SignedHeader;
       if (v.devnet) {
         if (height === undefined) throw new UserError("--height is required with --devnet");
-        json = await getJSON(v.devnet, `/headers/${height}`);
-      } else json = await readJSON(v.input!);
-      let sh: SignedHeader;
-      try {
-        sh = model.signedHeaderFromJSON(json.signedHeader ?? json);
-      } catch (e) {
-        throw new UserError(`not a signed header: ${(e as Error).message}`);
+        sh = (await fromDevnet(v.devnet, (home) => home.block(height))).signedHeader;
+      } else {
+        const json = await readJSON(v.input!);
+        try {
+          sh = model.signedHeaderFromJSON(json.signedHeader ?? json);
+        } catch (e) {
+          throw new UserError(`not a signed header: ${(e as Error).message}`);
+        }
       }
       meta.height = sh.header.height.toString();
       meta.headerHash = model.headerHash(sh.header).toString();

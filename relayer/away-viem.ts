@@ -157,7 +157,7 @@ export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient)
       };
     },
     settleTx(m, c) {
-      return { to: a.settlement, abi: SETTLEMENT_ABI, data: encodeFunctionData({ abi: SETTLEMENT_ABI, functionName: "settle", args: settleArgs(m, c) as any }) };
+      return { to: a.settlement, abi: SETTLEMENT_ABI, data: encodeFunctionData({ abi: SETTLEMENT_ABI, functionName: "settle", args: settleArgs(m, c) }) };
     },
     settleWithHeaderTx(m, c) {
       if (c.pub.length < 4) throw new Error(`a HeaderSettlement proof starts with the header's 4 public inputs, got ${c.pub.length}`);
@@ -165,7 +165,7 @@ export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient)
       return { to: a.settlement, abi: SETTLEMENT_ABI, data: encodeFunctionData({ abi: SETTLEMENT_ABI, functionName: "settleWithHeader", args: [proof8(c), headerPub, m.result, m.lockups] as any }) };
     },
     defaultTx(m, c) {
-      return { to: a.settlement, abi: SETTLEMENT_ABI, data: encodeFunctionData({ abi: SETTLEMENT_ABI, functionName: "recordDefault", args: settleArgs(m, c) as any }) };
+      return { to: a.settlement, abi: SETTLEMENT_ABI, data: encodeFunctionData({ abi: SETTLEMENT_ABI, functionName: "recordDefault", args: settleArgs(m, c) }) };
     },
   };
 }

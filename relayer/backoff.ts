@@ -1,6 +1,7 @@
 // Retry policy for RPC and HTTP faults: exponential backoff with full jitter, and the
 // classification of an error as transient (connection refused/reset, timeouts, HTTP 5xx/429,
-// node rate limits) or permanent (reverts, bad input), which is returned at once.
+// node rate limits, errors marked `transient`) or permanent (reverts, bad input), which is
+// returned at once.
 export interface BackoffOptions {
   /** First delay in ms (before jitter). */
   baseMs?: number;
@@ -30,6 +31,8 @@ const TRANSIENT_CODES = new Set([
 /** True when retrying the same request later may succeed. */
 export function isTransient(err: unknown): boolean {
   for (let e: any = err, depth = 0; e && depth < 8; e = e.cause, depth++) {
+    // An error that says so itself (a Home refusal whose code means "not yet": relayer/home-http.ts).
+    if (e.transient === true) return true;
     if (typeof e.code === "string" && TRANSIENT_CODES.has(e.code)) return true;
     const status = e.status ?? e.statusCode;
     if (typeof status === "number" && (status >= 500 || status === 429 || status === 408)) return true;

@@ -1,12 +1,12 @@
 // The relayer's seams: what it reads from Home, what it reads from and sends to each Away
 // chain, and how it proves. The planner only sees the plain views (HomeView, AwayView);
-// the job handlers use the ports. Real implementations: home-http.ts (devnet HTTP API),
+// the job handlers use the ports. Real implementations: home-http.ts (the typed Home API client),
 // away-viem.ts (contracts via viem), prover-port.ts (prover/); tests plug in fakes.
 import type { Address, Hex } from "viem";
+import type { SettlementInputs } from "../home/api/index.ts";
 import type { ReceiptWord } from "../home/model/away-storage.ts";
 import type { SignedHeader } from "../home/model/header.ts";
 import type { AuctionResultPayload, LockupPayload } from "../home/model/leaves.ts";
-import type { SettlementProveArgs } from "../prover/prover.ts";
 import type { TxIntent } from "./submit.ts";
 
 /** A cleared auction result on Home, as far as the planner needs it. */
@@ -65,8 +65,8 @@ export interface HeaderCalldata extends Groth16Calldata {
 /** Everything a settlement (or default) proof and transaction need, at one Home height. */
 export interface SettlementMaterial {
   height: bigint;
-  /** The prover's settlement input (stored in the job row, bigints preserved). */
-  proverArgs: SettlementProveArgs;
+  /** The Settlement prover's inputs (stored in the job row, bigints preserved). */
+  proverArgs: SettlementInputs;
   /** ABI values for AtomicSettlement.settle/recordDefault. */
   result: AuctionResultPayload;
   /** The result's lockups in ENCODING.md slot order. */

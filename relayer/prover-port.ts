@@ -23,7 +23,7 @@ export function defaultProver(opts: ProverPortOptions = {}): ProverPort {
     },
     async proveSettlement(m: SettlementMaterial): Promise<Groth16Calldata> {
       const { proveSettlement } = await load();
-      const r = await proveSettlement(m.proverArgs as Parameters<typeof proveSettlement>[0], opts);
+      const r = await proveSettlement(m.proverArgs, opts);
       return { proof: r.calldata.proof, pub: r.calldata.pubSignals };
     },
     async proveHeaderSettlement(sh: SignedHeader, m: SettlementMaterial): Promise<Groth16Calldata> {

@@ -12,10 +12,7 @@ import type { Hex } from "viem";
 import {
   SparseMerkleTree,
   emptyRoot,
-  encodeAuctionResult,
-  encodeEscrowAck,
-  encodeLockup,
-  encodeReceipt,
+  encodeLeafPayload,
   hasQuorum,
   headerFromJSON,
   headerHash,
@@ -31,39 +28,36 @@ import {
   aggregateSignatureFromJSON,
   aggregateSignatureToJSON,
   KIND_AUCTION_RESULT,
-  KIND_ESCROW_ACK,
   KIND_LOCKUP,
   STATE_DEPTH,
+  leafContract,
+  lockupSlotIds,
   type AggregateSignature,
-  type AuctionResultPayload,
-  type EscrowAckPayload,
   type Header,
+  type LeafKind,
   type LockupPayload,
-  type ReceiptPayload,
   type SignedHeader,
   type Signature,
-  type StateProof,
   type ValidatorSet,
 } from "../model/index.ts";
+import { HomeError, stateProofView, type ActionResult, type StateProofOf, type StateProofView } from "../api/index.ts";
 import {
   ACTION_TYPES,
   applyAction,
   awayRequirement,
+  type ActionType,
   emptyModuleState,
   isActionType,
   type ActionContext,
   type AuctionRecord,
   type AwayEvidence,
   type AwayRequirement,
-  type LeafPayload,
   type LeafWrite,
   type LockupRecord,
   type ModuleParams,
   type ModuleState,
 } from "./auctions-module.ts";
 import {
-  AwayProofError,
-  AwayRpcError,
   checkChainId,
   checkEscrowDeposit,
   httpRpc,
@@ -72,8 +66,7 @@ import {
 } from "./away-proof.ts";
 import { DevnetAttestation, type AttestationControls } from "./attestation.ts";
 import { chainIdentity, parseDecimal18, type DevnetConfig } from "./config.ts";
-import { ApiError, conflict, notFound, unprocessable } from "./errors.ts";
-import { plainJSON } from "./input.ts";
+import { plainJSON } from "./json.ts";
 import { DevnetStore } from "./store.ts";
 import { ValidatorSim } from "./validator-sim.ts";
 
@@ -93,36 +86,19 @@ export interface BlockInfo extends BlockRecord {
   quorum: boolean;
 }
 
-export interface SubmitResult {
+export interface SubmitResult<T extends ActionType = ActionType> {
   seq: number;
   /** Height of the block whose stateRoot will include the action's leaves. */
   height: bigint;
-  type: string;
-  result: Record<string, unknown>;
-  leaves: { kind: number; id: bigint; leafKey: bigint }[];
+  type: T;
+  result: ActionResult<T>;
+  leaves: { kind: LeafKind; id: bigint; leafKey: bigint }[];
 }
 
-export interface StateProofResult {
-  height: bigint;
-  stateRoot: bigint;
-  headerHash: bigint;
-  kind: number;
-  id: bigint;
-  proof: StateProof;
-  /** The leaf's payload (when included) and its abi.encode bytes. */
-  payload: LeafPayload | null;
-  payloadAbi: Hex | null;
-  awayContract: Hex | null;
-}
+/** A state proof of one leaf at one height, with its payload when included (home/api StateProofView). */
+export type StateProofResult = StateProofView;
 
 class CorruptDataError extends Error {}
-
-function encodePayload(kind: number, p: LeafPayload): Uint8Array {
-  if (kind === KIND_LOCKUP) return encodeLockup(p as LockupPayload);
-  if (kind === KIND_AUCTION_RESULT) return encodeAuctionResult(p as AuctionResultPayload);
-  if (kind === KIND_ESCROW_ACK) return encodeEscrowAck(p as EscrowAckPayload);
-  return encodeReceipt(p as ReceiptPayload);
-}
 
 function ctxToJSON(ctx: ActionContext): unknown {
   return { nowMs: ctx.nowMs, priceScaled: ctx.priceScaled.toString(), collateralRatioPercent: ctx.collateralRatioPercent, evidence: ctx.evidence };
@@ -375,7 +351,7 @@ export class DevnetChain extends EventEmitter {
 
   /** Seals the next block now (also what the timer does every blockMs). */
   produceBlock(): BlockInfo {
-    if (this.closed) throw new ApiError(503, "the devnet is shutting down");
+    if (this.closed) throw new HomeError("shutting-down", "the devnet is shutting down");
     const parent = this.latestBlock;
     const block = this.sealBlock(parent.header.height + 1n, parent.hash);
     const info = this.info(block);
@@ -477,7 +453,7 @@ export class DevnetChain extends EventEmitter {
       };
       const onClose = () => {
         this.off("block", onBlock);
-        reject(new ApiError(503, "the devnet shut down before the block was sealed"));
+        reject(new HomeError("shutting-down", "the devnet shut down before the block was sealed"));
       };
       this.on("block", onBlock);
       this.once("closed", onClose);
@@ -486,32 +462,23 @@ export class DevnetChain extends EventEmitter {
 
   // ---- state ----
 
-  stateProof(kind: number, id: bigint, height?: bigint): StateProofResult {
+  stateProof(kind: LeafKind, id: bigint, height?: bigint): StateProofResult {
     const latest = this.latestBlock.header.height;
     const h = height ?? latest;
-    if (h < 0n || h > latest) throw notFound(`no block at height ${h} (latest is ${latest})`);
+    if (h < 0n || h > latest) throw new HomeError("block-not-found", `no block at height ${h} (latest is ${latest})`);
     const block = this.block(h)!;
     const tree = this.treeAt(h);
     const key = modelLeafKey(kind, id);
     const proof = tree.prove(key);
-    let payload: LeafPayload | null = null;
+    let write: LeafWrite | null = null;
     let contract: Hex | null = null;
     if (proof.included) {
       const list = this.history.get(key) ?? [];
-      for (const c of list) if (c.height <= h) payload = c.write.payload;
-      contract = kind === KIND_ESCROW_ACK ? this.params.escrowAddress : this.params.settlementAddress;
+      for (const c of list) if (c.height <= h) write = c.write;
+      contract = leafContract(kind) === "escrow" ? this.params.escrowAddress : this.params.settlementAddress;
     }
-    return {
-      height: h,
-      stateRoot: block.header.stateRoot,
-      headerHash: block.hash,
-      kind,
-      id,
-      proof,
-      payload,
-      payloadAbi: payload ? bytesToHex(encodePayload(kind, payload)) : null,
-      awayContract: contract,
-    };
+    const common = { height: h, stateRoot: block.header.stateRoot, headerHash: block.hash, id, proof, awayContract: contract };
+    return stateProofView({ ...common, payloadAbi: write ? bytesToHex(encodeLeafPayload(write)) : null }, kind, write);
   }
 
   /** The state tree as of block h: the live tree, a snapshot, or rebuilt from the change log. */
@@ -545,14 +512,17 @@ export class DevnetChain extends EventEmitter {
    * proof and the proofs of the lockups it uses, in the circuit's slot order (mode 1: the
    * fills with lockId != 0 in fill order; mode 2: the auctioneer's lock).
    */
-  settlementProof(auctionId: bigint, height?: bigint): { result: StateProofResult; lockups: StateProofResult[] } {
+  settlementProof(auctionId: bigint, height?: bigint): { result: StateProofOf<typeof KIND_AUCTION_RESULT>; lockups: StateProofOf<typeof KIND_LOCKUP>[] } {
     const result = this.stateProof(KIND_AUCTION_RESULT, auctionId, height);
-    if (!result.proof.included || !result.payload) {
-      throw notFound(`auction ${auctionId} has no result leaf at height ${result.height}`);
+    if (result.kind !== KIND_AUCTION_RESULT || !result.proof.included || !result.payload) {
+      throw new HomeError("result-not-found", `auction ${auctionId} has no result leaf at height ${result.height}`);
     }
-    const r = result.payload as AuctionResultPayload;
-    const ids = r.mode === 1 ? r.fills.filter((f) => f.lockId !== 0n).map((f) => f.lockId) : [r.auctioneerLockId];
-    return { result, lockups: ids.map((id) => this.stateProof(KIND_LOCKUP, id, result.height)) };
+    const lockups = lockupSlotIds(result.payload).map((id) => {
+      const p = this.stateProof(KIND_LOCKUP, id, result.height);
+      if (p.kind !== KIND_LOCKUP) throw new Error(`state proof of lockup ${id} has kind ${p.kind}`);
+      return p;
+    });
+    return { result, lockups };
   }
 
   auctions(): AuctionRecord[] {
@@ -579,32 +549,29 @@ export class DevnetChain extends EventEmitter {
   // ---- actions ----
 
   private async readAway(req: AwayRequirement): Promise<AwayEvidence> {
-    if (!this.rpc) throw new ApiError(503, "this devnet has no Away RPC (--away-rpc), so it cannot check Away storage");
-    try {
-      if (!this.chainIdChecked) {
-        await checkChainId(this.rpc, this.config.awayChainId);
-        this.chainIdChecked = true;
-      }
-      const read =
-        req.kind === "escrow"
-          ? await checkEscrowDeposit(this.rpc, this.params.escrowAddress, { auctionId: req.auctionId, depositor: req.depositor, asset: req.asset, amount: req.amount, refundNotBefore: req.refundNotBefore }, this.config.confirmations)
-          : await readSettlementReceipt(this.rpc, this.params.settlementAddress, req.auctionId, this.config.confirmations);
-      return { blockNumber: read.blockNumber.toString(), blockHash: read.blockHash, stateRoot: read.stateRoot, slot: read.slot, value: read.value.toString() };
-    } catch (e) {
-      if (e instanceof AwayProofError) throw unprocessable(e.message);
-      if (e instanceof AwayRpcError) throw new ApiError(502, e.message);
-      throw e;
+    if (!this.rpc) throw new HomeError("away-rpc-missing", "this devnet has no Away RPC (--away-rpc), so it cannot check Away storage");
+    if (!this.chainIdChecked) {
+      await checkChainId(this.rpc, this.config.awayChainId);
+      this.chainIdChecked = true;
     }
+    const read =
+      req.kind === "escrow"
+        ? await checkEscrowDeposit(this.rpc, this.params.escrowAddress, { auctionId: req.auctionId, depositor: req.depositor, asset: req.asset, amount: req.amount, refundNotBefore: req.refundNotBefore }, this.config.confirmations)
+        : await readSettlementReceipt(this.rpc, this.params.settlementAddress, req.auctionId, this.config.confirmations);
+    return { blockNumber: read.blockNumber.toString(), blockHash: read.blockHash, stateRoot: read.stateRoot, slot: read.slot, value: read.value.toString() };
   }
 
-  /** Validates and applies one module action; throws ApiError (nothing applied) on rejection. */
-  async submit(type: string, rawBody: unknown): Promise<SubmitResult> {
+  /**
+   * Validates and applies one module action (the body is decoded with the action's schema);
+   * throws HomeError (nothing applied) on rejection.
+   */
+  async submit<T extends ActionType>(type: T, rawBody: unknown): Promise<SubmitResult<T>> {
     const body = plainJSON(rawBody);
-    if (!isActionType(type)) throw notFound(`unknown action '${type}' (actions: ${ACTION_TYPES.join(", ")})`);
-    if (this.closed) throw new ApiError(503, "the devnet is shutting down");
-    const req = awayRequirement(this.state, type, body);
+    if (!isActionType(type)) throw new HomeError("unknown-action", `unknown action '${type}' (actions: ${ACTION_TYPES.join(", ")})`);
+    if (this.closed) throw new HomeError("shutting-down", "the devnet is shutting down");
+    const req = awayRequirement(this.state, type, body, this.nowMs());
     const evidence = req ? await this.readAway(req) : undefined;
-    if (this.closed) throw new ApiError(503, "the devnet is shutting down");
+    if (this.closed) throw new HomeError("shutting-down", "the devnet is shutting down");
     const ctx: ActionContext = { nowMs: this.nowMs(), priceScaled: this.priceScaled, collateralRatioPercent: this.config.collateralRatioPercent, evidence };
     const next = structuredClone(this.state);
     const out = applyAction(next, this.params, type, body, ctx);
@@ -628,7 +595,7 @@ export class DevnetChain extends EventEmitter {
       const treeLeaf = this.tree.prove(w.leafKey).leaf;
       const other = byPos.get(pos) ?? (treeLeaf && treeLeaf.leafKey !== w.leafKey ? treeLeaf.leafKey : undefined);
       if (other !== undefined && other !== w.leafKey) {
-        throw conflict(`state tree position ${pos} already holds leafKey ${other}; cannot write kind ${w.kind} id ${w.id}`);
+        throw new HomeError("position-taken", `state tree position ${pos} already holds leafKey ${other}; cannot write kind ${w.kind} id ${w.id}`);
       }
       byPos.set(pos, w.leafKey);
     }

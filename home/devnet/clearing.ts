@@ -12,7 +12,9 @@
 //    payAmount = floor(fill.sellAmount * clearingPrice / PRICE_SCALE);
 //  - whatever is not sold stays with the auctioneer; with no accepted bid the clearing
 //    price is 0 and there are no fills.
-export const PRICE_SCALE = 10n ** 18n;
+import { payAmountFor } from "../model/index.ts";
+
+export { PRICE_SCALE } from "../model/index.ts";
 
 export interface ClearingBid<T = unknown> {
   /** Sell-asset base units wanted. */
@@ -65,6 +67,6 @@ export function clearUniformPrice<T>(
   }
   if (taken.length === 0) return { clearingPrice: 0n, fills: [], sold: 0n, unsold: sellAmount };
   const clearingPrice = taken[taken.length - 1]!.bid.limitPrice;
-  const fills = taken.map((t) => ({ ...t, payAmount: (t.sellAmount * clearingPrice) / PRICE_SCALE }));
+  const fills = taken.map((t) => ({ ...t, payAmount: payAmountFor(t.sellAmount, clearingPrice) }));
   return { clearingPrice, fills, sold: sellAmount - remaining, unsold: remaining };
 }

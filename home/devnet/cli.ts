@@ -1,6 +1,7 @@
 // `olzk devnet`: runs the Home (Open Libra) devnet with its HTTP API until SIGINT/SIGTERM.
+import { zeroAddress } from "viem";
 import { intOption, parseCommand, UserError, type CommandSpec } from "../../cli/args.ts";
-import { defaultConfig, resolveConfig, type DevnetConfig, type OfflineRule } from "./config.ts";
+import { CONFIG_DOCS, DevnetConfigSchema, defaultConfig, defaultText, resolveConfig, type DevnetConfig, type DevnetConfigInput, type OfflineRule } from "./config.ts";
 import { startDevnet } from "./index.ts";
 
 const d = defaultConfig();
@@ -30,36 +31,47 @@ const options = {
     quiet: { type: "boolean", short: "q" },
 } as const;
 
+/** The config key each flag sets (its meaning and default come from the config schema's docs). */
+const FLAG_KEYS = {
+  seed: "seed",
+  "home-chain-id": "homeChainId",
+  validators: "capacity",
+  active: "active",
+  powers: "powers",
+  "epoch-blocks": "epochBlocks",
+  "block-ms": "blockMs",
+  offline: "offline",
+  "data-dir": "dataDir",
+  host: "host",
+  port: "port",
+  "away-chain-id": "awayChainId",
+  "settlement-address": "settlementAddress",
+  "escrow-address": "escrowAddress",
+  "away-rpc": "awayRpc",
+  confirmations: "confirmations",
+  "libra-price": "libraPrice",
+  "collateral-ratio": "collateralRatioPercent",
+  "max-fills": "maxFills",
+  "max-lock-fills": "maxLockFills",
+} as const satisfies Partial<Record<keyof typeof options, keyof typeof DevnetConfigSchema.in.shape>>;
+
+function flagHelp(flag: keyof typeof FLAG_KEYS): string {
+  const key = FLAG_KEYS[flag];
+  const doc = CONFIG_DOCS.get(DevnetConfigSchema.in.shape[key]);
+  return `${doc?.description ?? key} (default ${defaultText(key)})`;
+}
+
 const spec: CommandSpec<typeof options> = {
   name: "devnet",
   summary: "run the Home (Open Libra) devnet: a simulated chain with the Atomic Auctions module and an HTTP API",
   usage: "[options]",
   options,
   help: {
-    seed: `seed of all validator keys and of the rotation rule (default "${d.seed}")`,
-    "home-chain-id": `Home chainId written in every header, u32 (default ${d.homeChainId})`,
-    validators: `validator-set capacity N, a power of two: the HeaderQuorum circuit's N (default ${d.capacity})`,
-    active: "occupied slots, 1..N (default N)",
-    powers: "comma-separated voting power per active slot (default 1000000 each)",
-    "epoch-blocks": `blocks per epoch K; the last block of an epoch carries the next set's root (default ${d.epochBlocks})`,
-    "block-ms": `block interval in ms; 0 = only on POST /admin/blocks (default ${d.blockMs})`,
-    offline: "validator slots that do not sign: 'i,j' for every epoch, 'i@e' for epoch e only (e.g. '1,3@2')",
-    "data-dir": `where the chain is stored; a restart continues it (default ${d.dataDir})`,
+    ...(Object.fromEntries(Object.keys(FLAG_KEYS).map((f) => [f, flagHelp(f as keyof typeof FLAG_KEYS)])) as Record<keyof typeof FLAG_KEYS, string>),
     memory: "keep the chain in memory only (nothing stored, starts from genesis each time)",
-    host: `interface to listen on (default ${d.host}, loopback)`,
-    port: `HTTP port; 0 picks a free one (default ${d.port})`,
-    "away-chain-id": `chainId of the Away EVM chain the leaves are bound to (default ${d.awayChainId})`,
-    "settlement-address": "Away AtomicSettlement contract (bound in lockup, result and receipt leaves)",
-    "escrow-address": "Away AuctionEscrow contract (bound in escrow-ack leaves)",
-    "away-rpc": "Away JSON-RPC URL used for eth_getProof checks (default $OLZK_AWAY_RPC; none = escrow acks and receipts refused)",
-    confirmations: `read Away storage this many blocks below the head (default ${d.confirmations})`,
-    "libra-price": `LIBRA price in credit-asset base units per LIBRA base unit, decimal (default ${d.libraPrice})`,
-    "collateral-ratio": `collateral ratio in percent: creditLimit = collateralValue * 100 / ratio (default ${d.collateralRatioPercent})`,
-    "max-fills": `most fills per auction result (default ${d.maxFills})`,
-    "max-lock-fills": `most fills that borrow against a lockup: the Settlement circuit's K, dev 2, prod 4 (default ${d.maxLockFills})`,
     quiet: "print only the URL, not each block",
   },
-  notes: `The HTTP API is described in home/devnet/API.md; the chain's rules in home/devnet/README.md.
+  notes: `The HTTP API is described in home/devnet/API.md; the chain's rules and every option in home/devnet/README.md.
 Example: olzk devnet --port 0 --block-ms 500 --epoch-blocks 5 --offline 3@1 --memory`,
 };
 
@@ -85,7 +97,7 @@ export function configFromArgs(argv: string[]): DevnetConfig | null {
   const s = (k: string) => v[k] as string | undefined;
   const capacity = intOption("validators", s("validators"), d.capacity, 1);
   const active = intOption("active", s("active"), capacity, 1);
-  const partial: Partial<DevnetConfig> = {
+  const partial: DevnetConfigInput = {
     seed: s("seed") ?? d.seed,
     homeChainId: intOption("home-chain-id", s("home-chain-id"), d.homeChainId),
     capacity,
@@ -97,8 +109,8 @@ export function configFromArgs(argv: string[]): DevnetConfig | null {
     host: s("host") ?? d.host,
     port: intOption("port", s("port"), d.port),
     awayChainId: parseBig("away-chain-id", s("away-chain-id"), d.awayChainId),
-    settlementAddress: (s("settlement-address") ?? d.settlementAddress) as `0x${string}`,
-    escrowAddress: (s("escrow-address") ?? d.escrowAddress) as `0x${string}`,
+    settlementAddress: s("settlement-address") ?? d.settlementAddress,
+    escrowAddress: s("escrow-address") ?? d.escrowAddress,
     awayRpc: s("away-rpc") ?? process.env.OLZK_AWAY_RPC ?? null,
     confirmations: intOption("confirmations", s("confirmations"), d.confirmations),
     libraPrice: s("libra-price") ?? d.libraPrice,
@@ -106,11 +118,9 @@ export function configFromArgs(argv: string[]): DevnetConfig | null {
     maxFills: intOption("max-fills", s("max-fills"), d.maxFills, 1),
     maxLockFills: intOption("max-lock-fills", s("max-lock-fills"), d.maxLockFills, 1),
   };
-  if (s("powers") !== undefined) {
-    partial.powers = s("powers")!.split(",").map((p) => parseBig("powers", p.trim(), 0n));
-  }
+  const powers = s("powers");
   try {
-    return resolveConfig(partial);
+    return resolveConfig(powers === undefined ? partial : { ...partial, powers: powers.split(",").map((p) => parseBig("powers", p.trim(), 0n)) });
   } catch (e) {
     throw new UserError((e as Error).message);
   }
@@ -136,7 +146,7 @@ export async function run(argv: string[]): Promise<number | void> {
     `  chain ${config.homeChainId}, height ${l.height}, epoch ${l.epoch}; ${config.active}/${config.capacity} validators, ${config.epochBlocks} blocks per epoch, ` +
       `${config.blockMs ? `a block every ${config.blockMs} ms` : "blocks on request"}; data: ${config.dataDir ?? "in memory"}`,
   );
-  if (config.settlementAddress === "0x0000000000000000000000000000000000000000") {
+  if (config.settlementAddress === zeroAddress) {
     console.log("  note: --settlement-address is not set; leaves are bound to the zero address");
   }
   if (!config.awayRpc) console.log("  note: no --away-rpc: escrow acknowledgements and receipts will be refused");

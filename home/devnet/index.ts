@@ -3,16 +3,17 @@
 // `dn.url` (HTTP API, see API.md), `dn.chain` (DevnetChain, in-process access) and
 // `await dn.close()`.
 import { DevnetChain, type BlockInfo } from "./chain.ts";
-import { resolveConfig, type DevnetConfig } from "./config.ts";
-import { serve } from "./server.ts";
+import { resolveConfig, type DevnetConfig, type DevnetConfigInput } from "./config.ts";
+import { serve, type RecordedReply } from "./server.ts";
 
 export { DevnetChain, type BlockInfo, type SubmitResult, type StateProofResult } from "./chain.ts";
-export { resolveConfig, defaultConfig, type DevnetConfig, type OfflineRule } from "./config.ts";
+export { resolveConfig, defaultConfig, type DevnetConfig, type DevnetConfigInput, type OfflineRule } from "./config.ts";
+export { devnetGenesis, type DevnetGenesis } from "./genesis.ts";
 export { bidCommitment, creditLimitFor, ACTION_TYPES, type ActionType } from "./auctions-module.ts";
 export { clearUniformPrice } from "./clearing.ts";
 export { httpRpc, type AwayRpc } from "./away-proof.ts";
-export { SignedHeaderListSSZ, MAX_RANGE } from "./server.ts";
-export { toJSON } from "./input.ts";
+export { SignedHeaderListSSZ, MAX_RANGE, HTTP_STATUS, type RecordedReply } from "./server.ts";
+export { toJSON } from "./json.ts";
 export { spawnDevnet, type SpawnedDevnet } from "./spawn.ts";
 
 export interface RunningDevnet {
@@ -22,14 +23,22 @@ export interface RunningDevnet {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Called with every reply the HTTP API sends (for recording; see server.ts RecordedReply). */
+  onReply?: (r: RecordedReply) => void;
+}
+
 /** Opens (or continues) the chain, serves the HTTP API and starts block production. */
-export async function startDevnet(partial: Partial<DevnetConfig> = {}): Promise<RunningDevnet> {
+export async function startDevnet(partial: DevnetConfigInput = {}, opts: StartOptions = {}): Promise<RunningDevnet> {
   const config = resolveConfig(partial);
   const log = config.log ?? (() => {});
   const chain = DevnetChain.open(config);
   let http;
   try {
-    http = await serve(chain, config.host, config.port, (e) => log(`internal error: ${(e as Error).stack ?? String(e)}`));
+    http = await serve(chain, config.host, config.port, {
+      onError: (e, requestId) => log(`internal error (request ${requestId}): ${(e as Error).stack ?? String(e)}`),
+      onReply: opts.onReply,
+    });
   } catch (e) {
     chain.close();
     throw e;

@@ -1,9 +1,9 @@
-// Ethereum Merkle-Patricia trie proof verification (the proofs returned by
-// `eth_getProof`): the account proof against a block's stateRoot, and a storage
-// proof against the account's storageRoot. Used by the devnet to check Away-chain
-// escrow deposits and settlement receipts without trusting the RPC's answer.
-import { keccak_256 } from "@noble/hashes/sha3.js";
-import { rlpDecode, rlpEncode, rlpToBigInt, type RlpItem } from "./rlp.ts";
+// Ethereum Merkle-Patricia trie proof verification (the proofs returned by `eth_getProof`)
+// with a maintained trie library (@ethereumjs/mpt) and viem's RLP: the account proof against a
+// block's stateRoot, and a storage proof against the account's storageRoot. Used by the devnet
+// to check Away-chain escrow deposits and settlement receipts without trusting the RPC's answer.
+import { createMPTFromProof } from "@ethereumjs/mpt";
+import { bytesToHex, fromRlp, hexToBigInt, hexToBytes, keccak256, type Hex } from "viem";
 
 export class MptProofError extends Error {
   constructor(message: string) {
@@ -13,97 +13,29 @@ export class MptProofError extends Error {
 }
 
 /** keccak256(rlp("")): the root of an empty trie. */
-export const EMPTY_TRIE_ROOT = keccak_256(Uint8Array.of(0x80));
+export const EMPTY_TRIE_ROOT = keccak256(Uint8Array.of(0x80), "bytes");
 
-function hex(b: Uint8Array): string {
-  let s = "";
-  for (const x of b) s += x.toString(16).padStart(2, "0");
-  return s;
-}
-
-function toNibbles(key: Uint8Array): number[] {
-  const out: number[] = [];
-  for (const b of key) out.push(b >> 4, b & 15);
-  return out;
-}
-
-/** Hex-prefix decoding of a leaf/extension path: returns the nibbles and whether it is a leaf. */
-function decodeHexPrefix(encoded: Uint8Array): { nibbles: number[]; leaf: boolean } {
-  if (encoded.length === 0) throw new MptProofError("empty path in a leaf/extension node");
-  const all = toNibbles(encoded);
-  const flag = all[0]!;
-  if (flag > 3) throw new MptProofError(`bad hex-prefix flag ${flag}`);
-  const odd = (flag & 1) === 1;
-  if (!odd && all[1] !== 0) throw new MptProofError("non-zero padding nibble in an even path");
-  return { nibbles: all.slice(odd ? 1 : 2), leaf: flag >= 2 };
-}
-
-function asBytes(item: RlpItem, what: string): Uint8Array {
-  if (!(item instanceof Uint8Array)) throw new MptProofError(`${what} must be a string`);
-  return item;
-}
+const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * Walks the trie under `root` along `key` (already the trie path, e.g. keccak(address)).
  * Returns the value stored there, or null when the proof shows the key is absent.
- * Throws MptProofError when the proof is malformed or does not hash up to `root`.
+ * Throws MptProofError when the proof does not start at `root`, lacks a node on the key's path
+ * or holds a node that does not decode.
  */
-export function verifyMptProof(root: Uint8Array, key: Uint8Array, proof: Uint8Array[]): Uint8Array | null {
+export async function verifyMptProof(root: Uint8Array, key: Uint8Array, proof: Uint8Array[]): Promise<Uint8Array | null> {
   if (root.length !== 32) throw new MptProofError("root must be 32 bytes");
-  const byHash = new Map<string, Uint8Array>();
-  for (const node of proof) byHash.set(hex(keccak_256(node)), node);
-
-  const path = toNibbles(key);
-  let pos = 0;
-  // A child reference is either a 32-byte hash or, for nodes shorter than 32 bytes, the node inline.
-  let ref: RlpItem = root;
-  for (let depth = 0; depth < 2 * path.length + 2; depth++) {
-    let node: RlpItem;
-    if (ref instanceof Uint8Array) {
-      if (ref.length !== 32) throw new MptProofError(`child reference of ${ref.length} bytes`);
-      if (depth === 0 && hex(ref) === hex(EMPTY_TRIE_ROOT) && !byHash.has(hex(ref))) return null;
-      const raw = byHash.get(hex(ref));
-      if (!raw) throw new MptProofError(`proof lacks the node with hash 0x${hex(ref)} (depth ${depth})`);
-      try {
-        node = rlpDecode(raw);
-      } catch (e) {
-        throw new MptProofError(`undecodable node: ${(e as Error).message}`);
-      }
-    } else {
-      if (rlpEncode(ref).length >= 32) throw new MptProofError("inline node of 32 bytes or more");
-      node = ref;
-    }
-    if (!Array.isArray(node)) throw new MptProofError("trie node is not a list");
-
-    if (node.length === 17) {
-      if (pos === path.length) {
-        const v = asBytes(node[16]!, "branch value");
-        return v.length === 0 ? null : v;
-      }
-      const child: RlpItem = node[path[pos]!]!;
-      pos += 1;
-      if (child instanceof Uint8Array && child.length === 0) return null;
-      ref = child;
-      continue;
-    }
-    if (node.length === 2) {
-      const { nibbles, leaf } = decodeHexPrefix(asBytes(node[0]!, "node path"));
-      const rest = path.slice(pos);
-      if (leaf) {
-        if (nibbles.length === rest.length && nibbles.every((n, i) => n === rest[i])) {
-          return asBytes(node[1]!, "leaf value");
-        }
-        return null; // the path ends in a different leaf: the key is absent
-      }
-      if (nibbles.length === 0) throw new MptProofError("extension node with an empty path");
-      if (nibbles.length > rest.length || !nibbles.every((n, i) => n === rest[i])) return null;
-      pos += nibbles.length;
-      ref = node[1]!;
-      continue;
-    }
-    throw new MptProofError(`trie node with ${node.length} items`);
+  // The empty trie holds no key, whatever the proof: nodes sent with it (EDR sends the empty node
+  // 0x80 for an account without storage) prove nothing more.
+  if (same(root, EMPTY_TRIE_ROOT)) return null;
+  if (proof.length === 0) throw new MptProofError("an empty proof for a trie that is not empty");
+  if (!same(keccak256(proof[0]!, "bytes"), root)) throw new MptProofError(`the proof's first node does not hash to the root ${bytesToHex(root)}`);
+  try {
+    const trie = await createMPTFromProof(proof, { root });
+    return await trie.get(key, true);
+  } catch (e) {
+    throw new MptProofError(`the proof lacks the node on the key's path, or holds one that does not decode (${(e as Error).message})`);
   }
-  throw new MptProofError("path longer than the key");
 }
 
 export interface AccountState {
@@ -113,27 +45,39 @@ export interface AccountState {
   codeHash: Uint8Array;
 }
 
+const rlpInt = (h: Hex) => (h === "0x" ? 0n : hexToBigInt(h));
+
+function decodeRlp(bytes: Uint8Array, what: string) {
+  try {
+    return fromRlp(bytes, "hex");
+  } catch (e) {
+    throw new MptProofError(`${what} is not RLP: ${(e as Error).message.split("\n")[0]}`);
+  }
+}
+
 /** Verifies an account proof; returns the account, or null if the proof shows it does not exist. */
-export function verifyAccountProof(stateRoot: Uint8Array, address: Uint8Array, accountProof: Uint8Array[]): AccountState | null {
+export async function verifyAccountProof(stateRoot: Uint8Array, address: Uint8Array, accountProof: Uint8Array[]): Promise<AccountState | null> {
   if (address.length !== 20) throw new MptProofError("address must be 20 bytes");
-  const value = verifyMptProof(stateRoot, keccak_256(address), accountProof);
+  const value = await verifyMptProof(stateRoot, keccak256(address, "bytes"), accountProof);
   if (value === null) return null;
-  const acct = rlpDecode(value);
-  if (!Array.isArray(acct) || acct.length !== 4) throw new MptProofError("account record is not a 4-item list");
-  const storageRoot = asBytes(acct[2]!, "storageRoot");
-  const codeHash = asBytes(acct[3]!, "codeHash");
-  if (storageRoot.length !== 32 || codeHash.length !== 32) throw new MptProofError("bad storageRoot/codeHash length");
-  return { nonce: rlpToBigInt(acct[0]!), balance: rlpToBigInt(acct[1]!), storageRoot, codeHash };
+  const acct = decodeRlp(value, "the account record");
+  const fields = Array.isArray(acct) ? acct.filter((x): x is Hex => typeof x === "string") : [];
+  if (!Array.isArray(acct) || acct.length !== 4 || fields.length !== 4) throw new MptProofError("account record is not a 4-item list of strings");
+  const [nonce, balance, storageRoot, codeHash] = fields.map((h) => h);
+  const roots = [hexToBytes(storageRoot!), hexToBytes(codeHash!)];
+  if (roots.some((r) => r.length !== 32)) throw new MptProofError("bad storageRoot/codeHash length");
+  return { nonce: rlpInt(nonce!), balance: rlpInt(balance!), storageRoot: roots[0]!, codeHash: roots[1]! };
 }
 
 /** Verifies a storage proof for a 32-byte slot; returns the stored word (0 when absent). */
-export function verifyStorageProof(storageRoot: Uint8Array, slot: Uint8Array, storageProof: Uint8Array[]): bigint {
+export async function verifyStorageProof(storageRoot: Uint8Array, slot: Uint8Array, storageProof: Uint8Array[]): Promise<bigint> {
   if (slot.length !== 32) throw new MptProofError("slot must be 32 bytes");
-  const value = verifyMptProof(storageRoot, keccak_256(slot), storageProof);
+  const value = await verifyMptProof(storageRoot, keccak256(slot, "bytes"), storageProof);
   if (value === null) return 0n;
-  const item = rlpDecode(value);
-  const word = rlpToBigInt(item);
+  const item = decodeRlp(value, "the storage value");
+  if (typeof item !== "string") throw new MptProofError("storage value is a list");
+  if (item.length > 2 + 64) throw new MptProofError("storage value wider than 32 bytes");
+  const word = rlpInt(item);
   if (word === 0n) throw new MptProofError("storage trie holds an explicit zero");
-  if (word >> 256n !== 0n) throw new MptProofError("storage value wider than 32 bytes");
   return word;
 }

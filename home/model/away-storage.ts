@@ -5,7 +5,7 @@
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { encodeAbiParameters } from "viem";
 import { assertUint, bigIntToBytesBE, bytesToBigIntBE, bytesToHex, hexToBytes } from "./field.ts";
-import type { Address } from "./leaves.ts";
+import { OUTCOME_DEFAULTED, OUTCOME_OPEN, OUTCOME_SETTLED, type Address, type AuctionResultPayload, type ReceiptPayload } from "./leaves.ts";
 import { MAX_FILLS } from "./rules.ts";
 
 export type Hex32 = `0x${string}`;
@@ -84,6 +84,39 @@ export function decodeReceiptWord(word: bigint): ReceiptWord {
     settledMask: (word >> 72n) & MASK64,
     auctioneerBlamed: (word >> 136n) === 1n,
   };
+}
+
+/** Whether fill `i` of a result settled, by the receipt's settledMask. */
+export function fillSettled(settledMask: bigint, i: number): boolean {
+  return ((settledMask >> BigInt(i)) & 1n) === 1n;
+}
+
+/**
+ * What Home makes of the receipt word Away holds for `result` (ENCODING.md "Away storage read by
+ * Home"): a closed receipt it can consume, a receipt still open, or a word that does not fit the
+ * result (bits outside the layout, an unknown outcome, a mask bit beyond its fills, outcome 1
+ * without every fill settled or with the auctioneer blamed).
+ */
+export type ReceiptReading =
+  | { status: "closed"; receipt: ReceiptPayload }
+  | { status: "open"; settledMask: bigint }
+  | { status: "invalid"; reason: string };
+
+export function readReceiptWord(result: AuctionResultPayload, word: bigint): ReceiptReading {
+  let w: ReceiptWord;
+  try {
+    w = decodeReceiptWord(word);
+  } catch (e) {
+    return { status: "invalid", reason: (e as Error).message };
+  }
+  if (w.outcome === OUTCOME_OPEN) return { status: "open", settledMask: w.settledMask };
+  if (w.outcome !== OUTCOME_SETTLED && w.outcome !== OUTCOME_DEFAULTED) return { status: "invalid", reason: `unknown outcome ${w.outcome}` };
+  const n = result.fills.length;
+  const all = allFillsMask(n);
+  if ((w.settledMask & ~all) !== 0n || (w.outcome === OUTCOME_SETTLED && (w.settledMask !== all || w.auctioneerBlamed))) {
+    return { status: "invalid", reason: `it does not fit its ${n} fills (outcome ${w.outcome}, mask ${w.settledMask})` };
+  }
+  return { status: "closed", receipt: { auctionId: result.auctionId, ...w } };
 }
 
 /** bit i set for i < n: the settledMask of a result whose n fills all settled. */

@@ -14,3 +14,4 @@ export * from "./ssz.ts";
 export * from "./risk-leaves.ts";
 export * from "./rules.ts";
 export * from "./away-storage.ts";
+export * from "./bids.ts";

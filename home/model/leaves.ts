@@ -12,6 +12,13 @@ export const KIND_LOCKUP = 1;
 export const KIND_AUCTION_RESULT = 2;
 export const KIND_ESCROW_ACK = 3;
 export const KIND_RECEIPT = 4;
+/** The kinds of leaf the Home chain writes (the proposed risk leaves are in risk-leaves.ts). */
+export const LEAF_KINDS = [KIND_LOCKUP, KIND_AUCTION_RESULT, KIND_ESCROW_ACK, KIND_RECEIPT] as const;
+export type LeafKind = (typeof LEAF_KINDS)[number];
+
+export function isLeafKind(k: number): k is LeafKind {
+  return (LEAF_KINDS as readonly number[]).includes(k);
+}
 /** Fixed-point scale of clearing prices. */
 export const PRICE_SCALE = 10n ** 18n;
 /** Basis points denominator. */
@@ -45,11 +52,25 @@ export function leafValue(e: LeafEntry): bigint {
   return poseidon([e.leafKey, e.awayBinding, e.payloadDigest]);
 }
 
+const ADDRESS_BITS = 160n;
+
 /** awayChainId * 2^160 + awayContract (chainId: u64, contract: 20-byte address). */
 export function awayBinding(chainId: bigint, contract: Address): bigint {
   assertUint(chainId, 64, "awayChainId");
   const addr = bytesToBigIntBE(hexToBytes(contract, 20));
-  return (chainId << 160n) + addr;
+  return (chainId << ADDRESS_BITS) + addr;
+}
+
+/** The Away chain id and contract (lowercase hex) an awayBinding names; the inverse of `awayBinding`. */
+export function splitAwayBinding(binding: bigint): { chainId: bigint; contract: Address } {
+  assertUint(binding, 224, "awayBinding");
+  const contract = binding & ((1n << ADDRESS_BITS) - 1n);
+  return { chainId: binding >> ADDRESS_BITS, contract: `0x${contract.toString(16).padStart(40, "0")}` };
+}
+
+/** The Away contract a leaf of `kind` is bound to: AuctionEscrow for escrow acks, AtomicSettlement otherwise. */
+export function leafContract(kind: LeafKind): "escrow" | "settlement" {
+  return kind === KIND_ESCROW_ACK ? "escrow" : "settlement";
 }
 
 /** uint256(keccak256(bytes)) mod r. */
@@ -212,6 +233,36 @@ export function encodeReceipt(p: ReceiptPayload): Uint8Array {
   return hexBytes(encodeAbiParameters(RECEIPT_ABI, [p.auctionId, p.outcome, p.recordedAt, p.settledMask, p.auctioneerBlamed]));
 }
 
+/** The payload type of each leaf kind. */
+export interface LeafPayloads {
+  1: LockupPayload;
+  2: AuctionResultPayload;
+  3: EscrowAckPayload;
+  4: ReceiptPayload;
+}
+
+/** A payload with its leaf kind (a discriminated union: `kind` says which payload it is). */
+export type KindedPayload<K extends LeafKind = LeafKind> = { [k in K]: { kind: k; payload: LeafPayloads[k] } }[K];
+
+/** abi.encode of a leaf's payload, by its kind (ENCODING.md "Leaf payloads"). */
+export function encodeLeafPayload(p: KindedPayload): Uint8Array {
+  switch (p.kind) {
+    case KIND_LOCKUP:
+      return encodeLockup(p.payload);
+    case KIND_AUCTION_RESULT:
+      return encodeAuctionResult(p.payload);
+    case KIND_ESCROW_ACK:
+      return encodeEscrowAck(p.payload);
+    case KIND_RECEIPT:
+      return encodeReceipt(p.payload);
+  }
+}
+
+/** A leaf's payloadDigest: keccak256 of its abi.encode'd payload, mod r. */
+export function leafPayloadDigest(p: KindedPayload): bigint {
+  return fieldDigest(encodeLeafPayload(p));
+}
+
 export function lockupDigest(p: LockupPayload): bigint {
   return fieldDigest(encodeLockup(p));
 }
@@ -229,20 +280,25 @@ export function receiptDigest(p: ReceiptPayload): bigint {
 }
 
 /**
- * The K lockup digests of the Settlement public inputs, in slot order: mode 1, the fills
- * with lockId != 0 in fill order; mode 2, slot 0 is auctioneerLockId. Unused slots are 0.
- * Throws if a needed lockup is missing from `lockups` or more than K are needed.
+ * The lockups a result uses, in the Settlement circuit's slot order (ENCODING.md "Settlement
+ * public inputs"): mode 1, the fills with lockId != 0 in fill order; mode 2, the auctioneer's
+ * lock alone. Throws RangeError for a mode 2 result without auctioneerLockId or an unknown mode.
+ */
+export function lockupSlotIds(result: AuctionResultPayload): bigint[] {
+  if (result.mode === MODE_BORROW_TO_BID) return result.fills.filter((f) => f.lockId !== 0n).map((f) => f.lockId);
+  if (result.mode === MODE_BORROW_TO_AUCTION) {
+    if (result.auctioneerLockId === 0n) throw new RangeError("mode 2 result needs auctioneerLockId != 0");
+    return [result.auctioneerLockId];
+  }
+  throw new RangeError(`unknown auction mode ${result.mode}`);
+}
+
+/**
+ * The K lockup digests of the Settlement public inputs, in slot order (`lockupSlotIds`).
+ * Unused slots are 0. Throws if a needed lockup is missing from `lockups` or more than K are needed.
  */
 export function lockDigestsFor(result: AuctionResultPayload, lockups: Map<bigint, LockupPayload>, K: number): bigint[] {
-  let ids: bigint[];
-  if (result.mode === MODE_BORROW_TO_BID) {
-    ids = result.fills.filter((f) => f.lockId !== 0n).map((f) => f.lockId);
-  } else if (result.mode === MODE_BORROW_TO_AUCTION) {
-    if (result.auctioneerLockId === 0n) throw new RangeError("mode 2 result needs auctioneerLockId != 0");
-    ids = [result.auctioneerLockId];
-  } else {
-    throw new RangeError(`unknown auction mode ${result.mode}`);
-  }
+  const ids = lockupSlotIds(result);
   if (ids.length > K) throw new RangeError(`result uses ${ids.length} lockups, more than K = ${K}`);
   const out = ids.map((id) => {
     const l = lockups.get(id);

@@ -4,7 +4,8 @@
 // the relayer and the contract tests use these; the Solidity twins are in
 // contracts/lib/SettlementRules.sol and are checked against these on shared vectors.
 // Encoding: circuits/ENCODING.md, "Settlement rules".
-import { BPS, PRICE_SCALE } from "./leaves.ts";
+import { fillSettled } from "./away-storage.ts";
+import { BPS, MODE_BORROW_TO_AUCTION, PRICE_SCALE, lockupSlotIds, type AuctionResultPayload, type ReceiptPayload } from "./leaves.ts";
 
 /** Most fills an auction result may have: the receipt word keeps one settled bit per fill. */
 export const MAX_FILLS = 64;
@@ -86,4 +87,22 @@ export function nextFreeId(start: bigint, positionsOf: (id: bigint) => bigint[],
     const ps = positionsOf(id);
     if (new Set(ps).size === ps.length && ps.every((p) => !taken(p))) return id;
   }
+}
+
+/**
+ * The lockups a cleared result keeps holding until its receipt: those of its fills in slot order
+ * (`lockupSlotIds`), none when nothing filled (no settlement will happen, the locks are free).
+ */
+export function lockupsHeldByResult(result: AuctionResultPayload): bigint[] {
+  return result.fills.length === 0 ? [] : lockupSlotIds(result);
+}
+
+/**
+ * What each lockup of a result gets from its closed receipt (rule 2): a fill's lockup is released
+ * when its fill settled and slashed when it did not; the mode-2 auctioneer's lockup is slashed only
+ * when the auctioneer's own payment failed. Returns [lockId, slash] pairs.
+ */
+export function lockOutcomes(result: AuctionResultPayload, receipt: ReceiptPayload): [bigint, boolean][] {
+  if (result.mode === MODE_BORROW_TO_AUCTION) return [[result.auctioneerLockId, receipt.auctioneerBlamed]];
+  return result.fills.flatMap((f, i): [bigint, boolean][] => (f.lockId === 0n ? [] : [[f.lockId, !fillSettled(receipt.settledMask, i)]]));
 }

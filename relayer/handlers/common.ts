@@ -1,7 +1,9 @@
 // Shared by the handlers: what a refused transaction means for a job (by the decoded error's
 // name, causes.ts), and the cause of an exception.
+import { HomeError } from "../../home/api/index.ts";
 import { isTransient } from "../backoff.ts";
 import { decodeRevert, dispositionOf, revertCause } from "../causes.ts";
+import { HomeNotYetError } from "../home-http.ts";
 import type { Cause, JobKind } from "../jobs.ts";
 import { BroadcastRejectedError, type SubmitOutcome } from "../submit.ts";
 import type { Outcome } from "./types.ts";
@@ -32,8 +34,9 @@ export function causeOfError(e: unknown): Cause {
   const err = e as { name?: unknown; code?: unknown; status?: unknown; message?: unknown; reason?: unknown; shortMessage?: unknown };
   const message = String(err?.shortMessage ?? err?.message ?? e).split("\n")[0]!;
   if (e instanceof BroadcastRejectedError) return { kind: "broadcast", name: e.reason, message };
+  if (e instanceof HomeError) return { kind: "home", name: e.code, message };
+  if (e instanceof HomeNotYetError) return { kind: "home", name: e.cause.code, message };
   const name = String(err?.name ?? "Error");
-  if (name === "HomeHttpError" || name === "HomeError") return { kind: "home", name: typeof err.code === "string" ? err.code : `http-${String(err.status)}`, message };
   if (name === "GaveUpError" || isTransient(e)) return { kind: "rpc", name: typeof err.code === "string" ? err.code : name, message };
   return { kind: "internal", name, message };
 }

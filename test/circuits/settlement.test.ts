@@ -14,6 +14,7 @@ import {
   awayBinding,
   leafKey,
   lockDigestsFor,
+  lockupSlotIds,
   lockupDigest,
   poseidon,
   type AuctionResultPayload,
@@ -92,7 +93,7 @@ function homeState() {
 /** Builder arguments for a result and its lockups in `tree`, as the prover would assemble them. */
 function argsFor(tree: SparseMerkleTree, r: AuctionResultPayload, lockups: Map<bigint, LockupPayload>): SettlementInputArgs {
   const digests = lockDigestsFor(r, lockups, K);
-  const ids = r.mode === 1 ? r.fills.filter((f) => f.lockId !== 0n).map((f) => f.lockId) : [r.auctioneerLockId];
+  const ids = lockupSlotIds(r);
   return {
     stateRoot: tree.root,
     awayBinding: BINDING,

@@ -1,18 +1,22 @@
 // End-to-end test of the main job exactly as a user runs it: `olzk start --once` as a child
 // process (Hardhat node, deployed contracts, Home devnet, relayer, real proofs), then the
-// one-line JSON summary it prints last is checked against the reference lending numbers.
+// one-line JSON summary it prints last is checked against the reference lending numbers, and
+// every reply the Home API gave during the run (recorded with --record-home-api) is re-read with
+// the schema it was encoded with (the typed client and the server agree on the wire).
 // Epochs are made long enough that no rotation falls inside the run, so each settlement's header
 // is in the light client's epoch and not on Away yet: the relayer carries it in the settle
 // transaction (one HeaderSettlement proof, one settleWithHeader) and plans no header job. With
 // the default 30-block epochs, whether a rotation comes first depends on timing (then a header job
 // precedes a plain settle); that path is tested in test/relayer/e2e.test.ts and crash.test.ts.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../circuits/build.ts";
+import type { RecordedReply } from "../../home/devnet/index.ts";
+import { checkRecordedReply } from "../home/api/recorded.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "olzk-start-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,7 +38,8 @@ const delta = (b: { before: string; after: string }) => BigInt(b.after) - BigInt
 
 describe("npm start -- --once", () => {
   it("settles mode 1 and mode 2 end to end and prints a JSON summary last", async () => {
-    const r = await runStart(["--once", "--home-port", "0", "--away-port", "0", "--epoch-blocks", "1000", "--data-dir", join(dir, "run")]);
+    const recorded = join(dir, "home-api.jsonl");
+    const r = await runStart(["--once", "--home-port", "0", "--away-port", "0", "--epoch-blocks", "1000", "--data-dir", join(dir, "run"), "--record-home-api", recorded]);
     expect(r.code, r.stderr + r.stdout.slice(-3000)).toBe(0);
     const lines = r.stdout.trim().split("\n");
     const summary = JSON.parse(lines[lines.length - 1]!);
@@ -82,6 +87,14 @@ describe("npm start -- --once", () => {
     expect(r.stdout).not.toMatch(/\[relayer\] proved (header|rotation):/);
     // Progress was shown along the way.
     expect(r.stdout).toContain("== Mode 1");
+    // Every Home API reply of the run (the main job's and the relayer's) reads back with its schema.
+    const replies = readFileSync(recorded, "utf8").trim().split("\n").map((l): RecordedReply => JSON.parse(l));
+    for (const reply of replies) checkRecordedReply(reply);
+    const routes = new Set(replies.map((x) => (x.action ? `${x.route}:${x.action}` : x.ssz ? `${x.route}:ssz` : x.route)));
+    for (const used of ["status", "auctions", "lockup", "stateProof", "settlementProof", "header", "header:ssz", "action:lock", "action:create-auction",
+      "action:commit-bid", "action:ack-escrow", "action:reveal-bid", "action:clear-auction", "action:consume-receipt"]) {
+      expect(routes, used).toContain(used);
+    }
   }, 900_000);
 
   it("refuses a port that is already taken, before starting anything", async () => {

@@ -7,7 +7,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encode as zEncode } from "zod";
 import { UserError } from "../../cli/args.ts";
+import { SettlementProofReply } from "../../home/api/index.ts";
 import { KIND_AUCTION_RESULT, KIND_LOCKUP, SparseMerkleTree, leafKey, signedHeaderToJSON } from "../../home/model/index.ts";
 import { run, settlementArgsFromDevnet } from "../../prover/cli.ts";
 import { settlementInput } from "../../prover/inputs/settlement.ts";
@@ -68,10 +70,10 @@ describe("settlement args from the devnet API", () => {
   tree.set(leafKey(KIND_AUCTION_RESULT, 3n), binding, 333n);
   tree.set(leafKey(KIND_LOCKUP, 11n), binding, 1111n);
   tree.set(leafKey(KIND_LOCKUP, 12n), binding, 1212n);
-  const proofJSON = (kind: number, id: bigint) => {
-    const p = tree.prove(leafKey(kind, id));
-    return { height: 40n, stateRoot: tree.root, kind, id, leafKey: p.leafKey, included: p.included, leaf: p.leaf, siblings: p.siblings };
-  };
+  // The devnet's reply, encoded with the API's own schema (the payloads are left out: the args need none).
+  const proofOf = <K extends typeof KIND_AUCTION_RESULT | typeof KIND_LOCKUP>(kind: K, id: bigint) => ({
+    height: 40n, stateRoot: tree.root, headerHash: 1n, kind, id, proof: tree.prove(leafKey(kind, id)), payload: null, payloadAbi: null, awayContract: null,
+  });
 
   beforeAll(async () => {
     // The devnet's GET /auctions/{id}/settlement-proof shape (home/devnet/API.md).
@@ -79,10 +81,10 @@ describe("settlement args from the devnet API", () => {
       requests.push(req.url!);
       res.setHeader("content-type", "application/json");
       if (req.url === "/auctions/3/settlement-proof?height=40") {
-        res.end(json({ height: 40n, stateRoot: tree.root, headerHash: 1n, result: proofJSON(KIND_AUCTION_RESULT, 3n), lockups: [proofJSON(KIND_LOCKUP, 12n), proofJSON(KIND_LOCKUP, 11n)] }));
+        res.end(json(zEncode(SettlementProofReply, { height: 40n, stateRoot: tree.root, headerHash: 1n, result: proofOf(KIND_AUCTION_RESULT, 3n), lockups: [proofOf(KIND_LOCKUP, 12n), proofOf(KIND_LOCKUP, 11n)] })));
       } else {
         res.statusCode = 404;
-        res.end(json({ error: "auction 99 has no result leaf at height 40" }));
+        res.end(json({ error: "auction 99 has no result leaf at height 40", code: "result-not-found" }));
       }
     });
     await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));

@@ -6,11 +6,8 @@
 // with the transaction that emitted them. Tests count submissions from these, never from the
 // relayer's own logs or rows.
 import { decodeEventLog, encodeFunctionData, keccak256, parseAbi, toHex, type Address, type Hex } from "viem";
-import { startDevnet, type RunningDevnet } from "../../home/devnet/index.ts";
+import { devnetGenesis, startDevnet, type RunningDevnet } from "../../home/devnet/index.ts";
 import { bidCommitment } from "../../home/devnet/auctions-module.ts";
-import { DevnetChain } from "../../home/devnet/chain.ts";
-import { resolveConfig as resolveDevnetConfig } from "../../home/devnet/config.ts";
-import { validatorSetRoot } from "../../home/model/index.ts";
 import { deployAll } from "../../scripts/deploy.ts";
 import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
 import { ensureContractsBuilt } from "./ensure-built.ts";
@@ -37,10 +34,7 @@ const EVENTS_ABI = parseAbi([
 export async function startAwayStack(addressesFile: string): Promise<{ rpc: EdrRpc; addresses: Addresses; dn: RunningDevnet }> {
   await ensureContractsBuilt();
   const rpc = await startEdrRpc();
-  const probe = DevnetChain.open(resolveDevnetConfig({ dataDir: null, blockMs: 0, port: 0 }));
-  const genesisRoot = validatorSetRoot(probe.validatorSet(0n)!);
-  const homeChainId = probe.config.homeChainId;
-  probe.close();
+  const { homeChainId, validatorSetRoot: genesisRoot } = devnetGenesis();
   const addresses = await deployAll(rpc.url, {
     homeChainId, genesisEpoch: 0n, genesisValidatorSetRoot: genesisRoot, testTokens: true, out: addressesFile, rpcUrl: rpc.url,
   });

@@ -69,9 +69,10 @@ export class FakeHome implements HomeSource {
   }
 }
 
-/** Only the header's height is read by the fakes (FakeProver puts it in the proof's public inputs). */
+/** A signed header with nothing in it but its height (the fake prover reads only that). */
 export function fakeSignedHeader(height: bigint): SignedHeader {
-  return { header: { height } } as SignedHeader;
+  const header = { chainId: 0, epoch: 0n, height, timestampMs: 0n, parentHash: 0n, stateRoot: 0n, validatorSetRoot: 0n, nextValidatorSetRoot: 0n };
+  return { header, validatorSet: { epoch: 0n, capacity: 0, validators: [] }, signed: [], signatures: [], aggregate: null };
 }
 
 /** A settlement's material as far as the fakes read it: the auction id and deadline of the result. */

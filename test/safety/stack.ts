@@ -24,12 +24,10 @@ import {
 import { DevnetChain } from "../../home/devnet/chain.ts";
 import { bidCommitment } from "../../home/devnet/auctions-module.ts";
 import { resolveConfig, type DevnetConfig } from "../../home/devnet/config.ts";
-import { ApiError } from "../../home/devnet/errors.ts";
-import {
-  validatorSetRoot,
-  type AuctionResultPayload,
-  type LockupPayload,
-} from "../../home/model/index.ts";
+import { devnetGenesis } from "../../home/devnet/genesis.ts";
+import { HomeError, type ActionType } from "../../home/api/index.ts";
+import { HTTP_STATUS } from "../../home/devnet/server.ts";
+import type { AuctionResultPayload, LockupPayload } from "../../home/model/index.ts";
 import { proveHeader, proveSettlement } from "../../prover/prover.ts";
 import { HEADER_PROOF_KIND } from "../../relayer/away-viem.ts";
 import { deployAll, loadArtifact, type DeployedAddresses } from "../../scripts/deploy.ts";
@@ -109,10 +107,7 @@ export class SafetyStack {
     const accounts = ((await rpc.request("eth_accounts")) as string[]).map((a) => getAddress(a));
     const account = Object.fromEntries(ROLES.map((r, i) => [r, accounts[i]!])) as Record<Role, Address>;
     const base: Partial<DevnetConfig> = { dataDir: null, blockMs: 0, port: 0, epochBlocks: 1_000_000, confirmations: 0, ...over };
-    const probe = DevnetChain.open(resolveConfig(base));
-    const genesisRoot = validatorSetRoot(probe.validatorSet(0n)!);
-    const homeChainId = probe.config.homeChainId;
-    probe.close();
+    const { homeChainId, validatorSetRoot: genesisRoot } = devnetGenesis(base);
     const addresses = await deployAll(rpc.url, {
       homeChainId,
       genesisEpoch: 0n,
@@ -263,16 +258,16 @@ export class SafetyStack {
   }
 
   /** A Home action that must be accepted. */
-  async act(type: string, body: Record<string, unknown>): Promise<Record<string, any>> {
+  async act(type: ActionType, body: Record<string, unknown>): Promise<Record<string, any>> {
     return (await this.home.submit(type, body)).result;
   }
 
-  /** A Home action that must be refused: returns its status, code (when it has one) and message. */
-  async refused(type: string, body: Record<string, unknown>): Promise<{ status: number; code?: string; message: string }> {
+  /** A Home action that must be refused: returns the HTTP status the API answers it with, its code and message. */
+  async refused(type: ActionType, body: Record<string, unknown>): Promise<{ status: number; code: string; message: string }> {
     try {
       await this.home.submit(type, body);
     } catch (e) {
-      if (e instanceof ApiError) return { status: e.status, ...(e.code ? { code: e.code } : {}), message: e.message };
+      if (e instanceof HomeError) return { status: HTTP_STATUS[e.code], code: e.code, message: e.message };
       throw e;
     }
     throw new Error(`Home accepted ${type} ${JSON.stringify(body)}`);

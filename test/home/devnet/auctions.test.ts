@@ -16,7 +16,8 @@ import {
 import { DevnetChain } from "../../../home/devnet/chain.ts";
 import { resolveConfig, type DevnetConfig } from "../../../home/devnet/config.ts";
 import { bidCommitment, creditLimitFor } from "../../../home/devnet/auctions-module.ts";
-import { ApiError } from "../../../home/devnet/errors.ts";
+import { HomeError } from "../../../home/api/index.ts";
+import { HTTP_STATUS } from "../../../home/devnet/server.ts";
 
 const SELL = "0x00000000000000000000000000000000000a11ce" as Hex;
 const BUY = "0x00000000000000000000000000000000000000b0" as Hex;
@@ -41,9 +42,9 @@ async function rejects(p: Promise<unknown>, status: number, msg: RegExp): Promis
     () => null,
     (x) => x,
   );
-  expect(e, "expected a rejection").toBeInstanceOf(ApiError);
-  expect((e as ApiError).status).toBe(status);
-  expect((e as ApiError).message).toMatch(msg);
+  expect(e, "expected a rejection").toBeInstanceOf(HomeError);
+  expect(HTTP_STATUS[(e as HomeError).code]).toBe(status);
+  expect((e as HomeError).message).toMatch(msg);
 }
 
 const nowSec = (c: DevnetChain) => Math.floor(c.nowMs() / 1000);

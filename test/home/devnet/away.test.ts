@@ -17,7 +17,8 @@ import {
 import { DevnetChain } from "../../../home/devnet/chain.ts";
 import { resolveConfig, type DevnetConfig } from "../../../home/devnet/config.ts";
 import { bidCommitment } from "../../../home/devnet/auctions-module.ts";
-import { ApiError } from "../../../home/devnet/errors.ts";
+import { HomeError } from "../../../home/api/index.ts";
+import { HTTP_STATUS } from "../../../home/devnet/server.ts";
 import {
   KIND_ESCROW_ACK,
   KIND_LOCKUP,
@@ -179,8 +180,8 @@ describe("devnet module with a real Away chain", () => {
   }
   async function rejects(p: Promise<unknown>, status: number, msg: RegExp) {
     const e = await p.then(() => null, (x) => x);
-    expect(e).toBeInstanceOf(ApiError);
-    expect([(e as ApiError).status, (e as ApiError).message]).toEqual([status, expect.stringMatching(msg)]);
+    expect(e).toBeInstanceOf(HomeError);
+    expect([HTTP_STATUS[(e as HomeError).code], (e as HomeError).message]).toEqual([status, expect.stringMatching(msg)]);
   }
   const sec = (c: DevnetChain) => Math.floor(c.nowMs() / 1000);
 
@@ -214,7 +215,7 @@ describe("devnet module with a real Away chain", () => {
       await rejects(c.submit("ack-escrow", { auctionId: id }), 400, /refundNotBefore/);
       // Refundable in the last second of the settle window: refused before reading Away.
       const early = await c.submit("ack-escrow", { auctionId: id, refundNotBefore: t + 3600 }).then(() => null, (e) => e);
-      expect([early.status, early.code]).toEqual([422, "refund-too-early"]);
+      expect([HTTP_STATUS[early.code as HomeError["code"]], early.code]).toEqual([422, "refund-too-early"]);
       await setWord(ESCROW, escrowSlot(id), escrowWord(id, 100n, rnb));
       const ack = await c.submit("ack-escrow", ackBody);
       expect(ack.leaves).toEqual([expect.objectContaining({ kind: KIND_ESCROW_ACK, id })]);
@@ -246,7 +247,7 @@ describe("devnet module with a real Away chain", () => {
       await rejects(c.submit("consume-receipt", { auctionId: id }), 422, /no receipt/);
       await setWord(SETTLEMENT, mappingSlot(id), receiptWord(0, 1_799_999_000n, 2n));
       const open = await c.submit("consume-receipt", { auctionId: id }).then(() => null, (e) => e);
-      expect([open.status, open.code]).toEqual([409, "receipt-open"]);
+      expect([HTTP_STATUS[open.code as HomeError["code"]], open.code]).toEqual([409, "receipt-open"]);
       await setWord(SETTLEMENT, mappingSlot(id), receiptWord(2, 1_799_999_000n, 8n));
       await rejects(c.submit("consume-receipt", { auctionId: id }), 422, /does not fit its 3 fills/);
       await setWord(SETTLEMENT, mappingSlot(id), receiptWord(1, 1_800_000_000n, 7n));

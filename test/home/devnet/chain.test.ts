@@ -126,20 +126,21 @@ describe("devnet block timer", () => {
     const { startDevnet } = await import("../../../home/devnet/index.ts");
     const dn = await startDevnet({ dataDir: null, port: 0, blockMs: 100 });
     try {
-      const res = await fetch(`${dn.url}/actions/lock?wait=1`, {
-        method: "POST",
-        body: JSON.stringify({
+      const { HomeClient } = await import("../../../home/api/index.ts");
+      const body = await new HomeClient(dn.url).act(
+        "lock",
+        {
           owner: `0x${"ab".repeat(32)}`,
           borrower: "0x3333333333333333333333333333333333333333",
           creditAsset: "0x4444444444444444444444444444444444444444",
           collateral: "130",
           expiry: Math.floor(Date.now() / 1000) + 600,
-        }),
-      });
-      const body = (await res.json()) as any;
+        },
+        { wait: true },
+      );
       expect(body.sealed).toBe(true);
-      const b = dn.chain.block(BigInt(body.height))!;
-      expect(body.stateRoot).toBe(b.header.stateRoot.toString());
+      const b = dn.chain.block(body.height)!;
+      expect(body.sealed && body.stateRoot).toBe(b.header.stateRoot);
       const h0 = dn.chain.latest.header.height;
       const t0 = Date.now();
       while (dn.chain.latest.header.height < h0 + 2n && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));

@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { keccak256, toHex } from "viem";
+import { HomeClient } from "../../../home/api/index.ts";
+import { KIND_LOCKUP } from "../../../home/model/index.ts";
 import { spawnDevnet, type SpawnedDevnet } from "../../../home/devnet/spawn.ts";
 import { DevnetChain } from "../../../home/devnet/chain.ts";
 import { resolveConfig } from "../../../home/devnet/config.ts";
@@ -24,24 +26,17 @@ async function startDevnetProcess(args: string[]): Promise<SpawnedDevnet> {
   return d;
 }
 
-async function json(url: string, init?: RequestInit): Promise<any> {
-  const res = await fetch(url, init);
-  return res.json();
-}
-const lock = (url: string, n: number) =>
-  json(`${url}/actions/lock`, {
-    method: "POST",
-    body: JSON.stringify({
-      owner: keccak256(toHex(`owner${n}`)),
-      borrower: "0x3333333333333333333333333333333333333333",
-      creditAsset: "0x4444444444444444444444444444444444444444",
-      collateral: String(1000 + n),
-      expiry: Math.floor(Date.now() / 1000) + 3600,
-    }),
+const lock = (home: HomeClient, n: number) =>
+  home.act("lock", {
+    owner: keccak256(toHex(`owner${n}`)),
+    borrower: "0x3333333333333333333333333333333333333333",
+    creditAsset: "0x4444444444444444444444444444444444444444",
+    collateral: BigInt(1000 + n),
+    expiry: Math.floor(Date.now() / 1000) + 3600,
   });
-async function waitHeight(url: string, h: number): Promise<void> {
+async function waitHeight(home: HomeClient, h: bigint): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if (Number((await json(`${url}/status`)).height) >= h) return;
+    if ((await home.status()).height >= h) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`height ${h} not reached`);
@@ -51,32 +46,34 @@ describe("devnet persistence", () => {
   it("continues the same chain after SIGKILL, keeping acknowledged actions", async () => {
     const flags = ["--block-ms", "150", "--epoch-blocks", "4", "--seed", "restart-test"];
     const a = await startDevnetProcess(flags);
-    const first = await lock(a.url, 1);
-    expect(first.result.lockId).toBe("1");
-    await waitHeight(a.url, 6);
-    const second = await lock(a.url, 2); // acknowledged, maybe not sealed when killed
-    expect(second.result.lockId).toBe("2");
-    const before = await json(`${a.url}/headers?from=0&to=5`);
+    const homeA = new HomeClient(a.url);
+    const first = await lock(homeA, 1);
+    expect(first.result.lockId).toBe(1n);
+    await waitHeight(homeA, 6n);
+    const second = await lock(homeA, 2); // acknowledged, maybe not sealed when killed
+    expect(second.result.lockId).toBe(2n);
+    const before = await homeA.headers(0n, 5n);
     a.child.kill("SIGKILL");
     expect(await a.exited).toBeNull();
 
     const b = await startDevnetProcess(flags);
+    const homeB = new HomeClient(b.url);
     try {
-      const again = await json(`${b.url}/headers?from=0&to=5`);
-      expect(again.headers.map((h: any) => h.headerHash)).toEqual(before.headers.map((h: any) => h.headerHash));
-      const lastBefore = Number((await json(`${b.url}/status`)).height);
-      expect(lastBefore).toBeGreaterThanOrEqual(6);
-      await waitHeight(b.url, lastBefore + 2);
-      const chain = await json(`${b.url}/headers?from=${lastBefore - 1}&to=${lastBefore + 2}`);
+      const again = await homeB.headers(0n, 5n);
+      expect(again.headers.map((h) => h.headerHash)).toEqual(before.headers.map((h) => h.headerHash));
+      const lastBefore = (await homeB.status()).height;
+      expect(lastBefore).toBeGreaterThanOrEqual(6n);
+      await waitHeight(homeB, lastBefore + 2n);
+      const chain = await homeB.headers(lastBefore - 1n, lastBefore + 2n);
       for (let i = 1; i < chain.headers.length; i++) {
-        expect(chain.headers[i].signedHeader.header.parentHash).toBe(chain.headers[i - 1].headerHash);
+        expect(chain.headers[i]!.signedHeader.header.parentHash).toBe(chain.headers[i - 1]!.headerHash);
       }
       // Both locks survived; the second is in the state tree; ids continue.
-      const proof = await json(`${b.url}/state/proof?kind=1&id=2`);
-      expect(proof.included).toBe(true);
-      expect(proof.payload.creditLimit).toBe(String(Math.floor(((1002 * 100) / 130))));
-      expect((await lock(b.url, 3)).result.lockId).toBe("3");
-      expect((await json(`${b.url}/lockups`)).lockups).toHaveLength(3);
+      const proof = await homeB.stateProof(KIND_LOCKUP, 2n);
+      expect(proof.proof.included).toBe(true);
+      expect(proof.kind === KIND_LOCKUP && proof.payload?.creditLimit).toBe(BigInt(Math.floor((1002 * 100) / 130)));
+      expect((await lock(homeB, 3)).result.lockId).toBe(3n);
+      expect(await homeB.lockups()).toHaveLength(3);
       // One devnet per data directory.
       expect(() => DevnetChain.open(resolveConfig({ dataDir, seed: "restart-test", epochBlocks: 4 }))).toThrow(/in use by another devnet \(pid/);
 

@@ -1,0 +1,169 @@
+// The Home API's route table: method, path, path parameters, query, body and reply schema of
+// every route (home/devnet/API.md). The devnet server serves exactly these routes and the
+// HomeClient calls them, both through this table, so a route or a field cannot differ between
+// the two. Routes marked `ssz` also answer SSZ bytes (the model's types, ssz.ts) when asked for
+// `application/octet-stream`.
+import * as z from "zod";
+import { ACTION_REPLIES, ACTION_REQUESTS, ActionQuery, type ActionType } from "./actions.ts";
+import { count, uint } from "./codecs.ts";
+import {
+  AuctionReply,
+  AuctionsReply,
+  BlockReply,
+  HeaderOnlyReply,
+  HeaderRangeReply,
+  LockupReply,
+  LockupsReply,
+  RootReply,
+  SettlementProofReply,
+  StateProofReply,
+  StatusReply,
+  ValidatorSetReply,
+  leafKindParam,
+} from "./views.ts";
+
+/** A path or query integer: a decimal string below 2^64. */
+const u64Param = uint(64);
+
+/** `latest` or an epoch number. */
+const epochParam = z.union([z.literal("latest"), u64Param], { error: "must be 'latest' or a non-negative decimal integer below 2^64" });
+
+/** What an SSZ reply holds: the model's SSZ type of it (ssz.ts in the model, SignedHeaderListSSZ in ./ssz.ts). */
+export type SszKind = "signedHeader" | "signedHeaderList" | "header" | "validatorSet";
+
+export interface RouteDef {
+  method: "GET" | "POST";
+  /** Path template; `:name` segments are path parameters. */
+  path: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  reply: z.ZodType;
+  ssz?: SszKind;
+}
+
+function route<const R extends RouteDef>(r: R): R {
+  return r;
+}
+
+export const ROUTES = {
+  root: route({ method: "GET", path: "/", reply: RootReply }),
+  status: route({ method: "GET", path: "/status", reply: StatusReply }),
+  latestHeader: route({ method: "GET", path: "/headers/latest", reply: BlockReply, ssz: "signedHeader" }),
+  headers: route({
+    method: "GET",
+    path: "/headers",
+    query: z.object({ from: u64Param, to: u64Param.optional() }),
+    reply: HeaderRangeReply,
+    ssz: "signedHeaderList",
+  }),
+  header: route({ method: "GET", path: "/headers/:height", params: z.object({ height: u64Param }), reply: BlockReply, ssz: "signedHeader" }),
+  headerOnly: route({ method: "GET", path: "/headers/:height/header", params: z.object({ height: u64Param }), reply: HeaderOnlyReply, ssz: "header" }),
+  validatorSet: route({ method: "GET", path: "/validator-sets/:epoch", params: z.object({ epoch: epochParam }), reply: ValidatorSetReply, ssz: "validatorSet" }),
+  stateProof: route({
+    method: "GET",
+    path: "/state/proof",
+    query: z.object({ kind: leafKindParam, id: u64Param, height: u64Param.optional() }),
+    reply: StateProofReply,
+  }),
+  auctions: route({ method: "GET", path: "/auctions", reply: AuctionsReply }),
+  auction: route({ method: "GET", path: "/auctions/:auctionId", params: z.object({ auctionId: u64Param }), reply: AuctionReply }),
+  settlementProof: route({
+    method: "GET",
+    path: "/auctions/:auctionId/settlement-proof",
+    params: z.object({ auctionId: u64Param }),
+    query: z.object({ height: u64Param.optional() }),
+    reply: SettlementProofReply,
+  }),
+  lockups: route({ method: "GET", path: "/lockups", reply: LockupsReply }),
+  lockup: route({ method: "GET", path: "/lockups/:lockId", params: z.object({ lockId: u64Param }), reply: LockupReply }),
+  /** Body and reply depend on the action type: ACTION_REQUESTS and ACTION_REPLIES (actions.ts). */
+  action: route({ method: "POST", path: "/actions/:type", params: z.object({ type: z.string() }), query: ActionQuery, reply: z.never() }),
+  sealBlock: route({ method: "POST", path: "/admin/blocks", reply: BlockReply }),
+  setOffline: route({
+    method: "POST",
+    path: "/admin/offline",
+    body: z.strictObject({ slots: z.array(count, { error: "must be an array of slot numbers, or null" }).nullable() }),
+    reply: z.strictObject({ offline: z.array(count).nullable() }),
+  }),
+  setAttestation: route({
+    method: "POST",
+    path: "/admin/attestation",
+    body: z.strictObject({
+      aggregate: z.boolean({ error: "must be true or false" }).optional(),
+      dropouts: z.array(count, { error: "must be an array of slot numbers" }).optional(),
+    }),
+    reply: z.strictObject({ aggregate: z.boolean(), dropouts: z.array(count) }),
+  }),
+  advanceTime: route({
+    method: "POST",
+    path: "/admin/advance-time",
+    body: z.strictObject({ seconds: z.number({ error: "must be a positive integer" }).int({ error: "must be a positive integer" }).positive({ error: "must be a positive integer" }).max(Number.MAX_SAFE_INTEGER) }),
+    reply: z.strictObject({ nowMs: count }),
+  }),
+} as const;
+
+export type RouteId = keyof typeof ROUTES;
+export const ROUTE_IDS = Object.keys(ROUTES) as RouteId[];
+
+export type ReplyOf<R extends Exclude<RouteId, "action">> = z.output<(typeof ROUTES)[R]["reply"]>;
+
+/** The schema a reply of `route` (for the action route: of `action`) was encoded with. */
+export function replySchema(route: RouteId, action?: ActionType): z.ZodType {
+  if (route === "action") {
+    if (!action) throw new RangeError("the action route's reply depends on the action type");
+    return ACTION_REPLIES[action];
+  }
+  return ROUTES[route].reply;
+}
+
+/** The schema of the body of `route` (for the action route: of `action`), if it takes one. */
+export function bodySchema(route: RouteId, action?: ActionType): z.ZodType | undefined {
+  if (route === "action") return action ? ACTION_REQUESTS[action] : undefined;
+  const r: RouteDef = ROUTES[route];
+  return r.body;
+}
+
+// ---------------------------------------------------------------- paths
+
+interface CompiledPath {
+  regex: RegExp;
+  names: string[];
+}
+
+const compiled = new Map<string, CompiledPath>();
+
+function compile(path: string): CompiledPath {
+  let c = compiled.get(path);
+  if (!c) {
+    const names: string[] = [];
+    const source = path
+      .split("/")
+      .map((seg) => {
+        if (!seg.startsWith(":")) return seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        names.push(seg.slice(1));
+        return "([^/]+)";
+      })
+      .join("/");
+    c = { regex: new RegExp(`^${source}$`), names };
+    compiled.set(path, c);
+  }
+  return c;
+}
+
+/** The path parameters of `pathname` if it matches the template, else null. */
+export function matchPath(template: string, pathname: string): Record<string, string> | null {
+  const c = compile(template);
+  const m = c.regex.exec(pathname);
+  if (!m) return null;
+  return Object.fromEntries(c.names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));
+}
+
+/** A path from its template and (already encoded) parameters. */
+export function fillPath(template: string, params: Record<string, string>): string {
+  return template.replace(/:([A-Za-z]+)/g, (_, n: string) => {
+    const v = params[n];
+    if (v === undefined) throw new RangeError(`path ${template} needs parameter ${n}`);
+    return encodeURIComponent(v);
+  });
+}
