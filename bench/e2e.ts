@@ -1,15 +1,16 @@
 // `npm run bench:e2e`: end-to-end latency of the main job and verifier-ts versus snarkjs.
 // For each validator-set size N it runs the real main job (`olzk start --once`, the Hardhat
-// Away node, deployed contracts, Home devnet and relayer, profile dev for N = 4 and dev16 for
-// N = 16) as a child process and reads its JSON summary (the last stdout line): latency from
-// the Home block holding the auction result to the Away settlement mined, for mode 1 and
-// mode 2, settle gas and the relayer's proof times (own proof cache per run, so nothing is
+// Away node, deployed contracts, Home devnet and relayer, profile dev for N = 4, dev16 for
+// N = 16 and prod for N = 64) as a child process and reads its JSON summary (the last stdout
+// line): latency from the Home block holding the auction result to the Away settlement mined,
+// for mode 1 and mode 2, where it went (latencyBreakdown: detect, wait, prove, send, mine),
+// settle gas and the relayer's proof times (own proof cache per run, so nothing is
 // reused from earlier runs). Then it times verifier-ts and snarkjs side by side on a
 // header proof each run made (verifyMs: the N = 4 one; `npm run bench:verify` measures
 // the same alone, on the test fixture's proof). Prints a table and writes bench/results/e2e.json:
-//   { machine, measuredAt, loadAverage, latencySeconds: { "4", "16" }, details: { N: {...} },
+//   { machine, measuredAt, loadAverage, latencySeconds: { N }, latencyBreakdown: { N }, details: { N: {...} },
 //     verifyMs: { verifierTs, verifierTsCold, snarkjs, firstCall: { verifierTs, snarkjs } } }
-// BENCH_E2E_N=4 (comma list) limits the sizes.
+// BENCH_E2E_N=4,64 (comma list) limits the sizes (default 4,16,64).
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -19,15 +20,18 @@ import { benchGroth16Verify, printVerifyTimings, VERIFY_NOTE, verifyMsOf, type V
 import { REPO_ROOT } from "../prover/setup/ptau.ts";
 import { terminateSnarkjsCurves } from "../test/vectors/snarkjs-api.ts";
 import type { SnarkjsProof, SnarkjsVerificationKey } from "../verifier-ts/groth16.ts";
+import type { LatencyBreakdown } from "../cli/scenario.ts";
 
-const PROFILE_OF_N: Record<number, string> = { 4: "dev", 16: "dev16" };
-const SIZES = (process.env.BENCH_E2E_N ?? "4,16").split(",").map(Number);
+const PROFILE_OF_N: Record<number, string> = { 4: "dev", 16: "dev16", 64: "prod" };
+const SIZES = (process.env.BENCH_E2E_N ?? "4,16,64").split(",").map(Number);
 const RUN_TIMEOUT_MS = 30 * 60_000;
 const log = (l: string) => console.error(l);
 
 interface ModeSummary {
   settleGas: string;
   latencySeconds: number;
+  headerCarried: boolean;
+  latencyBreakdown: LatencyBreakdown;
 }
 interface StartSummary {
   mode1: ModeSummary;
@@ -39,8 +43,8 @@ interface StartSummary {
 
 interface RunDetails {
   profile: string;
-  mode1: { latencySeconds: number; settleGas: string };
-  mode2: { latencySeconds: number; settleGas: string };
+  mode1: ModeSummary;
+  mode2: ModeSummary;
   meanLatencySeconds: number;
   settleGas: { mode1: string; mode2: string };
   /** Relayer proof times by job key (fresh proofs: the run has its own proof cache). */
@@ -106,10 +110,19 @@ async function runMainJob(profile: string, dataDir: string, proofDir: string): P
   return { summary: JSON.parse(last) as StartSummary, seconds: (Date.now() - t0) / 1000 };
 }
 
-/** The header circuits a relayer proves with (AggregatedHeaderQuorum by default, HeaderQuorum as the fallback). */
-const HEADER_CIRCUITS = ["AggregatedHeaderQuorum", "HeaderQuorum"] as const;
+/** The phase-by-phase mean of two breakdowns. */
+function meanBreakdown(a: LatencyBreakdown, b: LatencyBreakdown): LatencyBreakdown {
+  const m = (x: number, y: number) => round2((x + y) / 2);
+  return { detect: m(a.detect, b.detect), wait: m(a.wait, b.wait), prove: m(a.prove, b.prove), send: m(a.send, b.send), mine: m(a.mine, b.mine) };
+}
 
-/** The newest header proof in a relayer proof cache, of whichever header circuit made it. */
+/**
+ * The header circuits a relayer proves with (AggregatedHeaderQuorum by default, HeaderQuorum as the
+ * fallback, HeaderSettlement when it carries the header in the settlement: a run may make only these).
+ */
+const HEADER_CIRCUITS = ["AggregatedHeaderQuorum", "HeaderQuorum", "HeaderSettlement"] as const;
+
+/** The newest header proof in a relayer proof cache, of the first circuit in HEADER_CIRCUITS that made one. */
 function newestHeaderProof(proofDir: string): { circuit: (typeof HEADER_CIRCUITS)[number]; proof: SnarkjsProof; publicSignals: string[] } {
   const files = HEADER_CIRCUITS.flatMap((circuit) => {
     const dir = join(proofDir, circuit);
@@ -119,7 +132,7 @@ function newestHeaderProof(proofDir: string): { circuit: (typeof HEADER_CIRCUITS
       .map((f) => ({ circuit, path: join(dir, f), mtime: statSync(join(dir, f)).mtimeMs }));
   });
   if (!files.length) throw new Error(`no header proof in ${HEADER_CIRCUITS.map((c) => join(proofDir, c)).join(" or ")}`);
-  files.sort((a, b) => b.mtime - a.mtime);
+  files.sort((a, b) => HEADER_CIRCUITS.indexOf(a.circuit) - HEADER_CIRCUITS.indexOf(b.circuit) || b.mtime - a.mtime);
   const { circuit, path } = files[0]!;
   return { circuit, ...(JSON.parse(readFileSync(path, "utf8")) as { proof: SnarkjsProof; publicSignals: string[] }) };
 }
@@ -127,6 +140,7 @@ function newestHeaderProof(proofDir: string): { circuit: (typeof HEADER_CIRCUITS
 async function main() {
   const work = mkdtempSync(join(tmpdir(), "olzk-bench-e2e-"));
   const latencySeconds: Record<string, number | null> = {};
+  const latencyBreakdown: Record<string, LatencyBreakdown> = {};
   const details: Record<string, RunDetails | { profile: string; error: string }> = {};
   const verify: Record<string, VerifyTimings & { proof: string }> = {};
 
@@ -143,10 +157,11 @@ async function main() {
       const m2 = summary.mode2;
       const mean = round2((m1.latencySeconds + m2.latencySeconds) / 2);
       latencySeconds[N] = mean;
+      latencyBreakdown[N] = meanBreakdown(m1.latencyBreakdown, m2.latencyBreakdown);
       details[N] = {
         profile,
-        mode1: { latencySeconds: m1.latencySeconds, settleGas: m1.settleGas },
-        mode2: { latencySeconds: m2.latencySeconds, settleGas: m2.settleGas },
+        mode1: { latencySeconds: m1.latencySeconds, settleGas: m1.settleGas, headerCarried: m1.headerCarried, latencyBreakdown: m1.latencyBreakdown },
+        mode2: { latencySeconds: m2.latencySeconds, settleGas: m2.settleGas, headerCarried: m2.headerCarried, latencyBreakdown: m2.latencyBreakdown },
         meanLatencySeconds: mean,
         settleGas: { mode1: m1.settleGas, mode2: m2.settleGas },
         proofSeconds: summary.proofSeconds,
@@ -179,9 +194,12 @@ async function main() {
     loadAverage: load(),
     latencyDefinition: "seconds from the Home block holding the auction result to the Away settlement mined (mean of mode 1 and mode 2)",
     latencySeconds,
+    latencyBreakdownDefinition:
+      "mean of mode 1 and mode 2, seconds, consecutive phases that add up to the latency: detect (Home block to the relayer planning the settle job), wait (to the start of its last proof), prove, send (proof to transaction sent), mine (to the Away block's whole-second timestamp; absorbs the lag of the relayer's event times, so it can be negative under load)",
+    latencyBreakdown,
     details,
     notes: [
-      "One run per N. Mode 2 comes after an epoch boundary, so before its header and settlement the relayer proves and submits the validator-set rotation: most of the mode 2 - mode 1 difference.",
+      "One run per N with npm start's defaults (30-block Home epochs). A settlement whose Home block is in an epoch the light client has not rotated to waits for the rotation (its proof and transaction: details.N.relayerGas lists rotation jobs); one whose header is carried (details.N.modeX.headerCarried) is one settleWithHeader transaction.",
       VERIFY_NOTE,
     ],
     verifyMs: verify[4] ? verifyMsOf(verify[4]) : null,

@@ -80,8 +80,27 @@ export interface SettlementReport {
   latencySeconds: number;
   /** The settle transaction also stored the result's header (settleWithHeader: the light client's HeaderSubmitted is in its receipt). */
   headerCarried: boolean;
+  /** Where latencySeconds went, from the relayer's events (latencyBreakdown). */
+  latencyBreakdown: LatencyBreakdown;
   collateralStatus: string;
   balances: Record<string, { before: string; after: string }>;
+}
+
+/**
+ * The phases of a settlement's latency in seconds, consecutive, so they add up to latencySeconds:
+ * from the Home block's timestamp until the relayer planned the settle job (polling and
+ * finality), until its last proof started (waiting for dependencies or a proving slot), the
+ * proof, until the transaction was sent (fees, nonce, simulation), and until the Away block that
+ * mined it. The event times are taken in the relayer's process when it gets to them (seconds late
+ * when its event loop is busy, e.g. while the devnet signs a block) and Away block timestamps are
+ * whole seconds, so `mine` absorbs those errors and can come out a few seconds negative under load.
+ */
+export interface LatencyBreakdown {
+  detect: number;
+  wait: number;
+  prove: number;
+  send: number;
+  mine: number;
 }
 
 /** The refused attack of the walkthrough: a self-bid against an LP's own price limit. */
@@ -179,7 +198,9 @@ interface AuctionPlan {
 /** Creates an auction on Home and returns its id and deadlines (escrow, if any, comes next). */
 async function createAuction(home: HomeClient, p: AuctionPlan) {
   const now = await homeNow(home);
-  const deadlines = { commitDeadline: now + 4, revealDeadline: now + 8, settleDeadline: now + 3600 };
+  // The commit window also holds the auctioneer's Away escrow and Home's eth_getProof check of it
+  // (mode 1): 4 s was too short on 2 cores at load 10 ("auction 1 is not taking bids").
+  const deadlines = { commitDeadline: now + 8, revealDeadline: now + 12, settleDeadline: now + 3600 };
   const created = await home.act("create-auction", {
     auctioneer: p.auctioneer,
     sellAsset: p.sellAsset,
@@ -232,9 +253,28 @@ async function awaitSettlement(ctx: ScenarioContext, away: Away, auctionId: bigi
   // Away block timestamps are whole seconds: latency = mined block time - Home block time.
   const latencySeconds = Math.max(0, (Number(block.timestamp) * 1000 - finalAt) / 1000);
   const headerCarried = await storedHeader(ctx, away, job.txHash as Hex);
+  const latencyBreakdown = breakdownOf(events, key, finalAt, Number(block.timestamp) * 1000);
   log(`  settled on Away in tx ${job.txHash} (gas ${ev?.gasUsed ?? "?"}${headerCarried ? ", header carried in the same transaction" : ""}), ${latencySeconds.toFixed(1)} s after the Home block`);
+  log(`    (${Object.entries(latencyBreakdown).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ")})`);
   await until("Home to consume the receipt", async () => (await relayer.store.get(`receipt:${chainId}:${auctionId}`))?.state === "confirmed", log);
-  return { txHash: job.txHash ?? "", gasUsed: ev?.gasUsed ?? 0n, latencySeconds, headerCarried };
+  return { txHash: job.txHash ?? "", gasUsed: ev?.gasUsed ?? 0n, latencySeconds, headerCarried, latencyBreakdown };
+}
+
+/** The phases of one settle job's latency (LatencyBreakdown) from the relayer's events, in ms since the epoch. */
+function breakdownOf(events: ScenarioContext["events"], key: string, homeBlockAt: number, minedAt: number): LatencyBreakdown {
+  const planned = events.find((x) => x.e.type === "planned" && x.e.keys.includes(key))?.at ?? homeBlockAt;
+  const proved = events.findLast((x) => x.e.type === "proved" && x.e.key === key);
+  const proveSeconds = proved?.e.type === "proved" ? proved.e.seconds : 0;
+  const provedAt = proved?.at ?? planned;
+  const sentAt = events.findLast((x) => x.e.type === "sent" && x.e.key === key)?.at ?? provedAt;
+  const s = (ms: number) => Math.round(ms / 10) / 100;
+  return {
+    detect: s(planned - homeBlockAt),
+    wait: s(provedAt - proveSeconds * 1000 - planned),
+    prove: s(proveSeconds * 1000),
+    send: s(sentAt - provedAt),
+    mine: s(minedAt - sentAt),
+  };
 }
 
 type Watch = [label: string, token: Address, holder: Address, decimals: number, read?: () => Promise<bigint>];
@@ -289,6 +329,7 @@ async function clearAndSettle(
     settleGas: s.gasUsed.toString(),
     latencySeconds: s.latencySeconds,
     headerCarried: s.headerCarried,
+    latencyBreakdown: s.latencyBreakdown,
     collateralStatus: status,
     balances: balanceTable(watch, before, after, log),
   };
