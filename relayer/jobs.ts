@@ -35,12 +35,12 @@ export interface PayloadOf {
   header: { height: bigint; epoch: bigint };
   /** Submit epoch `epoch`'s ending header (at `height`): the light client moves to epoch + 1. */
   rotation: { height: bigint; epoch: bigint };
-  /** Settle the result of `auctionId`, first in Home's state at `minHeight`; a fresher header may be asked for. */
   /**
    * Settle the result of `auctionId`, first in Home's state at `minHeight`; a fresher header may be
    * asked for. `carryHeader`: the header at `minHeight` is not on Away and goes in the settle
-   * transaction itself (settleWithHeader, one HeaderSettlement proof) instead of a header job;
-   * false again once that path cannot work (no aggregate signature, a later header stored, ...).
+   * transaction itself (settleWithHeader, one HeaderSettlement proof) instead of a header job,
+   * sent after the rotation into its epoch when the light client is behind it (the job depends on
+   * that rotation); false again once that path cannot work (no aggregate signature, a later header stored, ...).
    */
   settle: { auctionId: bigint; minHeight: bigint; carryHeader?: boolean };
   /** Record the default of `auctionId` (its settle job expired or failed). */

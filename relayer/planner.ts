@@ -6,11 +6,12 @@
 //   at most the header of the current epoch;
 // - for each cleared auction bound to that chain's AtomicSettlement:
 //   - a closed receipt on Away not yet consumed on Home -> `receipt` job (carry it back);
-//   - no settle job yet -> `settle` job (when its header is not on Away, the light client has a
-//     headerSettlementVerifier and no rotation must come first, the job carries its header:
+//   - no settle job yet -> `settle` job (when its header is not on Away and is in Home's current
+//     epoch, and the light client has a headerSettlementVerifier, the job carries its header:
 //     settleWithHeader stores it and settles in one transaction, and no header job is planned for
-//     it; the job drops `carryHeader` when that path cannot work and then waits for a header job
-//     like any other; it reads the pause-extended deadline from the chain and
+//     it; when the client is still behind that epoch, the job depends on the rotation into it and
+//     is proved while the rotations are; the job drops `carryHeader` when that path cannot work and
+//     then waits for a header job like any other; it reads the pause-extended deadline from the chain and
 //     retries what can clear until then; an open receipt takes settle attempts for the rest);
 //   - the settle job expired or failed, the deadline passed (Away clock; the contract extends it by
 //     pauses and answers DeadlineNotReached until then) -> `default` job;
@@ -90,8 +91,19 @@ export function plan(input: PlanInput): Plan {
 
     // 2. settlements, defaults, receipts
     type Need = { key: string; minHeight: bigint; dependsOn: string | null; fresh?: NewJob };
-    /** A settlement whose header is not on Away carries it in its own transaction (settleWithHeader) when the light client can take both and no rotation comes first. */
-    const canCarry = (h: bigint) => away.headerSettlement === true && !covered(h) && epochOfHeight(input.home, h) === lc.epoch;
+    /**
+     * A settlement whose header is not on Away carries it in its own transaction (settleWithHeader)
+     * when the light client can take both and the header is in Home's current epoch (in a finished
+     * epoch, that epoch's rotation covers it and the settlement waits for it instead). When the
+     * light client is behind that epoch, the job depends on the rotation into it: the client checks
+     * the header against the epoch's validator set, so the transaction is sent once the rotation is
+     * mined, while its proof is made meanwhile. Returns its dependency; undefined: it cannot carry.
+     */
+    const carryDependency = (h: bigint): string | null | undefined => {
+      if (away.headerSettlement !== true || covered(h) || input.home.epochEnds.some((e) => e.height >= h)) return undefined;
+      const dep = rotationBefore(input.home.latestEpoch);
+      return dep === null || usable(dep) ? dep : undefined;
+    };
     const needs: Need[] = [];
     for (const a of input.home.auctions) {
       if (a.awayChainId !== chainId || a.awayContract.toLowerCase() !== away.settlement.toLowerCase()) continue;
@@ -108,7 +120,8 @@ export function plan(input: PlanInput): Plan {
       const settle = input.jobs.get(settleKey);
       const payload = { auctionId: a.auctionId, minHeight: a.height };
       if (!settle) {
-        if (canCarry(a.height)) want({ key: settleKey, kind: "settle", chainId, subject, payload: { ...payload, carryHeader: true }, dependsOn: null });
+        const carryDep = carryDependency(a.height);
+        if (carryDep !== undefined) want({ key: settleKey, kind: "settle", chainId, subject, payload: { ...payload, carryHeader: true }, dependsOn: carryDep });
         else needs.push({ key: settleKey, minHeight: a.height, dependsOn: null, fresh: { key: settleKey, kind: "settle", chainId, subject, payload } });
       } else if (isTerminal(settle.state) && away.nowSec > a.settleDeadline) {
         const defaultKey = jobKey("default", chainId, a.auctionId);
@@ -119,7 +132,13 @@ export function plan(input: PlanInput): Plan {
     }
     for (const [key, j] of input.jobs) {
       if (j.chainId !== chainId || isTerminal(j.state) || (j.kind !== "settle" && j.kind !== "default")) continue;
-      if (j.kind === "settle" && j.payload.carryHeader) continue; // its own transaction stores its header
+      if (j.kind === "settle" && j.payload.carryHeader) {
+        // its own transaction stores its header; it waits only for the rotation into the header's epoch
+        const dep = rotationBefore(epochOfHeight(input.home, j.payload.minHeight));
+        const serves = j.dependsOn === dep || input.jobs.get(j.dependsOn ?? "")?.state === "confirmed";
+        if (!serves && (dep === null || usable(dep))) out.repoint.push({ key, dependsOn: dep });
+        continue;
+      }
       needs.push({ key, minHeight: j.payload.minHeight, dependsOn: j.dependsOn });
     }
 
@@ -139,7 +158,9 @@ export function plan(input: PlanInput): Plan {
     /** The job's dependency still serves it: confirmed, or a usable header job at or above its height. */
     const dependencyServes = (n: Need): boolean => {
       if (n.dependsOn === null) return covered(n.minHeight);
-      if (input.jobs.get(n.dependsOn)?.state === "confirmed") return true;
+      const done = input.jobs.get(n.dependsOn);
+      // a confirmed header serves what it covers (not a settlement that dropped its carried header and still points at the rotation before it)
+      if (done?.state === "confirmed") return covered(n.minHeight) || ((done.kind === "header" || done.kind === "rotation") && done.payload.height >= n.minHeight);
       const h = headers.find((x) => x.key === n.dependsOn);
       return h !== undefined && usable(h.key) && h.height >= n.minHeight;
     };

@@ -6,8 +6,9 @@
 // Epochs are made long enough that no rotation falls inside the run, so each settlement's header
 // is in the light client's epoch and not on Away yet: the relayer carries it in the settle
 // transaction (one HeaderSettlement proof, one settleWithHeader) and plans no header job. With
-// the default 30-block epochs, whether a rotation comes first depends on timing (then a header job
-// precedes a plain settle); that path is tested in test/relayer/e2e.test.ts and crash.test.ts.
+// the default 30-block epochs, whether a rotation comes first depends on timing (then the settle
+// job still carries its header, proved while the rotation is mined and sent after it); that path
+// is tested in test/relayer/one-tx.test.ts, e2e.test.ts and crash.test.ts.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

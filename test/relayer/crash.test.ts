@@ -3,7 +3,10 @@
 //   - carried: a funded auction clears in the light client's epoch and its header is not on Away,
 //     so the settle job carries it (one HeaderSettlement proof, one settleWithHeader transaction);
 //   - standalone: Home made no aggregate signature for the auction's block, so the settle job
-//     drops carryHeader and a header job proves the per-validator HeaderQuorum first.
+//     drops carryHeader and a header job proves the per-validator HeaderQuorum first;
+//   - carried into the next epoch: the auction clears after Home ended the light client's epoch,
+//     so the settle job carries its header and waits only for the rotation: it is proved while
+//     the rotation is pending, and killed then, once proved, and with its own transaction pending.
 // Each is killed with kill -9 while proving and again while its transaction is pending in the
 // mempool; after each restart the job resumes from its row (the recorded tx hash is found and
 // waited for) and the work finishes. Read back from the Away chain: each header is accepted once
@@ -211,5 +214,77 @@ describe("relayer crash and restart (kill -9)", () => {
     expect(await nonce()).toBe(sentBefore.length + 2);
 
     await stopCleanly(relayer);
+  }, 600_000);
+
+  it("a settlement carrying a header of the next epoch: the rotation and settleWithHeader are each sent once across kills while both are in flight", async () => {
+    const c = dn.chain;
+    while (c.latest.header.epoch === 0n) c.produceBlock(); // Home ends epoch 0; the light client has not rotated
+    const rotationHeight = c.latest.header.height - 1n;
+    const a = await clearedMode2Auction(c, addresses, PARTIES, "next epoch");
+    expect(c.block(a.height)!.header.epoch).toBe(1n);
+    const before = await awayEvents(rpc, addresses);
+    const sentBefore = await sentTxs(rpc, relayerAddress);
+    const headerJobs = async () => (await store.list()).filter((j) => j.kind === "header").map((j) => j.key);
+    const headerJobsBefore = await headerJobs(); // the standalone test's
+    const rotationKey = "rotation:31337:0";
+    const key = `settle:31337:${a.auctionId}`;
+    const both = (rotation: Job["state"], settle: Job["state"]) => async () => {
+      const [r, s] = [await store.get(rotationKey), await store.get(key)];
+      return r?.state === rotation && s?.state === settle ? { rotation: r, settle: s } : undefined;
+    };
+
+    // 1. kill -9 while the rotation's transaction is pending (blocks are not mined) and the settlement is proving
+    await rpc.request("evm_setAutomine", [false]);
+    const first = spawnRelayer();
+    const inFlight = await until("the rotation pending and the settlement proving", both("submitted", "proving"));
+    await kill9(first);
+    const rotationTx = inFlight.rotation.txHash as Hex;
+    expect(await rpc.request("eth_getTransactionReceipt", [rotationTx])).toBeNull();
+    expect(inFlight.settle).toMatchObject({ dependsOn: rotationKey, payload: { carryHeader: true }, txHash: null });
+
+    // 2. kill -9 once the settlement is proved, the rotation still pending: the proof waits for the rotation, not the other way round
+    const second = spawnRelayer();
+    await until("the settlement proved while the rotation is pending", both("submitted", "proved"));
+    await kill9(second);
+    expect(await rpc.request("eth_getTransactionReceipt", [rotationTx])).toBeNull();
+
+    // 3. mine the rotation; kill -9 while the settleWithHeader is pending
+    const third = spawnRelayer();
+    await new Promise((r) => setTimeout(r, 1000));
+    await rpc.request("evm_mine", []);
+    const pending = await until(`${key}'s tx to be broadcast`, jobIn(key, "submitted"));
+    await kill9(third);
+    const txHash = pending.txHash as Hex;
+    expect(await rpc.request("eth_getTransactionReceipt", [txHash])).toBeNull();
+    expect(pending.proof).toMatchObject({ withHeader: true });
+
+    // 4. restart and mine: the recorded transactions are found, nothing is sent twice
+    const fourth = spawnRelayer();
+    await new Promise((r) => setTimeout(r, 4000));
+    await rpc.request("evm_setAutomine", [true]);
+    await rpc.request("evm_mine", []);
+    const done = await until(`${key} to be confirmed`, jobIn(key, "confirmed"));
+    expect(done.txHash).toBe(txHash);
+    const rotation = (await store.get(rotationKey))!;
+    expect(rotation).toMatchObject({ state: "confirmed", txHash: rotationTx });
+    expect(await headerJobs()).toEqual(headerJobsBefore); // no header job for the carried header
+
+    // from the chain: the rotation and one settleWithHeader, each once
+    expect(await sentTxs(rpc, relayerAddress)).toEqual([
+      ...sentBefore,
+      { hash: rotationTx, to: addresses.lightClient.toLowerCase(), selector: SELECTOR.submitHeader },
+      { hash: txHash, to: addresses.settlement.toLowerCase(), selector: SELECTOR.settleWithHeader },
+    ]);
+    expect(await awayEvents(rpc, addresses)).toEqual([
+      ...before,
+      { name: "HeaderSubmitted", height: rotationHeight, txHash: rotationTx },
+      { name: "HeaderSubmitted", height: a.height, txHash },
+      { name: "Settled", auctionId: a.auctionId, height: a.height, txHash },
+    ]);
+    await until("the receipt to reach Home", async () => (await store.get(`receipt:31337:${a.auctionId}`))?.state === "confirmed");
+    expect(c.auction(a.auctionId)!.status).toBe("settled");
+    expect(await nonce()).toBe(sentBefore.length + 2);
+
+    await stopCleanly(fourth);
   }, 600_000);
 });

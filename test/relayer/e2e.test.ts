@@ -1,8 +1,9 @@
 // End-to-end relay loop with every real component: the Home devnet (HTTP API), a Hardhat EDR
 // Away chain over HTTP, the deployed contracts (deploy script), the Groth16 prover (dev
 // artifacts, proof cache) and the relayer service with its SQLite store. A mode 2 auction
-// pair clears on Home three epochs in; the relayer rotates the light client epoch by epoch,
-// proves the header and both settlements, and submits them. The funded one (the named LP lends
+// pair clears on Home three epochs in; the relayer rotates the light client epoch by epoch and
+// proves both settlements meanwhile, each carrying the result's header (HeaderSettlement, sent as
+// settleWithHeader once the last rotation is mined: no header job). The funded one (the named LP lends
 // the sell asset, the winner pays) settles and its receipt releases the lockup on Home. The other
 // names an LP without an offer, so settle reverts with LpOfferMissing (a permanent failure); after
 // the deadline the relayer records the default and carries that receipt back to Home, which
@@ -137,19 +138,15 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     });
     expect(settle.state).not.toBe("confirmed");
     expect(settle.causes[0]).toMatchObject({ kind: "revert", name: "LpOfferMissing" });
-    // rotations happened in order, then the header at the result's height
-    for (const k of ["rotation:31337:0", "rotation:31337:1", `header:31337:${sealed.header.height}`]) {
-      expect((await r.store.get(k))?.state, k).toBe("confirmed");
-    }
+    // rotations happened in order; the settlements carry the result's header, so no header job
+    for (const k of ["rotation:31337:0", "rotation:31337:1"]) expect((await r.store.get(k))?.state, k).toBe("confirmed");
+    expect((await r.store.list()).filter((j) => j.kind === "header")).toEqual([]);
+    expect(settle).toMatchObject({ dependsOn: "rotation:31337:1", payload: { carryHeader: true }, proof: { withHeader: true } });
     const lc = r.lastViews().aways[0]!.lightClient;
     expect(lc.epoch).toBe(2n);
     // The per-validator fallback where Home made no aggregate, the aggregated circuit elsewhere.
     const kindOf = async (k: string) => ((await r.store.get(k))?.proof as { kind?: string } | null)?.kind;
-    expect([await kindOf("rotation:31337:0"), await kindOf("rotation:31337:1"), await kindOf(`header:31337:${sealed.header.height}`)]).toEqual([
-      "perValidator",
-      "aggregated",
-      "aggregated",
-    ]);
+    expect([await kindOf("rotation:31337:0"), await kindOf("rotation:31337:1")]).toEqual(["perValidator", "aggregated"]);
 
     // the funded auction settled on Away, and its receipt released the lockup on Home
     await until("the funded receipt to reach Home", async () => (await r.store.get(`receipt:31337:${funded.auctionId}`))?.state === "confirmed");
@@ -180,7 +177,8 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     const settled = events.find((x) => x.e.type === "confirmed" && x.e.key === `settle:31337:${funded.auctionId}`)!;
     expect(settled.e.how).toBe("mined");
     expect(settled.e.gasUsed).toBeGreaterThan(0n);
-    expect(events.filter((x) => x.e.type === "proved").map((x) => x.e.kind).sort()).toEqual(["default", "header", "rotation", "rotation", "settle", "settle"]);
+    expect(settled.e.withHeader).toBe(true);
+    expect(events.filter((x) => x.e.type === "proved").map((x) => x.e.kind).sort()).toEqual(["default", "rotation", "rotation", "settle", "settle"]);
     console.log(
       JSON.stringify({
         latencySeconds: (settled.at - sealedAt) / 1000,

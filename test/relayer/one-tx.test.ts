@@ -5,7 +5,10 @@
 // AtomicSettlement.settleWithHeader, whose receipt carries both the light client's HeaderSubmitted
 // and the settlement's Settled; its signer never sends submitHeader. A second auction clears at a
 // height whose header someone else already stored: the relayer takes the usual path (a plain
-// settle, no header in it).
+// settle, no header in it). A third clears in the epoch after the light client's (epoch 0 ended on
+// Home, the client has not rotated): the relayer sends the rotation and one settleWithHeader, no
+// header job, and proves the settlement while the rotation is still unmined (the Away chain holds
+// its blocks until the settle proof is stored).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -128,5 +131,79 @@ describe("one transaction per settlement", () => {
 
     const proofs = events.filter((x) => x.e.type === "proved").map((x) => `${x.e.kind}:${x.e.seconds.toFixed(1)}`);
     console.log(JSON.stringify({ carriedLatencySeconds: (minedAt - a.sealedAt) / 1000, carriedGas: String(events.find((x) => x.e.type === "confirmed" && x.e.key === settleKey)!.e.gasUsed), proofSeconds: proofs }));
+  }, 600_000);
+
+  it("settles in the epoch after the light client's with the rotation and one settleWithHeader, proved while the rotation is unmined", async () => {
+    await relayer?.close();
+    relayer = undefined;
+    const c = dn.chain;
+    // Home ends epoch 0 (its last block carries epoch 1's set root); the light client is still at epoch 0
+    while (c.latest.header.epoch === 0n) c.produceBlock();
+    const rotationHeight = c.latest.header.height - 1n; // epoch 0's last block
+    expect(c.block(rotationHeight)!.header.epoch).toBe(0n);
+    const a = await clearedMode2Auction(c, addresses, PARTIES, "next epoch");
+    expect(c.block(a.height)!.header.epoch).toBe(1n);
+    expect(c.block(a.height)!.aggregate).toBeTruthy();
+    const sentBefore = await sentTxs(rpc, RELAYER);
+    const eventsBefore = await awayEvents(rpc, addresses);
+
+    // the Away chain mines nothing until the settlement's proof is stored
+    await rpc.request("evm_setAutomine", [false]);
+    const events: { at: number; e: any }[] = [];
+    const rotationKey = "rotation:31337:0";
+    const settleKey = `settle:31337:${a.auctionId}`;
+    let r!: Relayer;
+    try {
+      r = await runRelayer(events);
+      const rotationPending = await until("the rotation to be broadcast and the settlement proved", async () => {
+        const [rot, settle] = [await r.store.get(rotationKey), await r.store.get(settleKey)];
+        return rot?.state === "submitted" && settle?.state === "proved" ? rot : undefined;
+      });
+      expect(await rpc.request("eth_getTransactionReceipt", [rotationPending.txHash])).toBeNull(); // the rotation is not mined
+      const carried = (await r.store.get(settleKey))!;
+      expect(carried.dependsOn).toBe(rotationKey);
+      expect(carried.payload).toEqual({ auctionId: a.auctionId, minHeight: a.height, carryHeader: true });
+      expect(carried.proof).toMatchObject({ withHeader: true });
+    } finally {
+      await rpc.request("evm_setAutomine", [true]);
+    }
+    await rpc.request("evm_mine", []);
+    const settled = await until("the carried settlement to be mined", async () => {
+      const j = await r.store.get(settleKey);
+      return j?.state === "confirmed" ? j : undefined;
+    });
+    const rotation = (await r.store.get(rotationKey))!;
+    expect(rotation.state).toBe("confirmed");
+    expect((await r.store.list()).filter((j) => j.kind === "header")).toEqual([]);
+
+    // from the chain: exactly the rotation (submitHeader) and one settleWithHeader from the relayer's signer
+    expect(await sentTxs(rpc, RELAYER)).toEqual([
+      ...sentBefore,
+      { hash: rotation.txHash, to: addresses.lightClient.toLowerCase(), selector: toFunctionSelector(getAbiItem({ abi: LIGHT_CLIENT_ABI, name: "submitHeader" })) },
+      { hash: settled.txHash, to: addresses.settlement.toLowerCase(), selector: toFunctionSelector(getAbiItem({ abi: SETTLEMENT_ABI, name: "settleWithHeader" })) },
+    ]);
+    expect(await awayEvents(rpc, addresses)).toEqual([
+      ...eventsBefore,
+      { name: "HeaderSubmitted", height: rotationHeight, txHash: rotation.txHash },
+      { name: "HeaderSubmitted", height: a.height, txHash: settled.txHash },
+      { name: "Settled", auctionId: a.auctionId, height: a.height, txHash: settled.txHash },
+    ]);
+
+    // from the relayer's events: the settle proof started before the rotation was mined, and its transaction was sent after
+    const at = (type: string, key: string) => events.find((x) => x.e.type === type && x.e.key === key)!;
+    const settleProved = at("proved", settleKey);
+    expect(settleProved.e.withHeader).toBe(true);
+    const settleProofStart = settleProved.at - settleProved.e.seconds * 1000;
+    const rotationMined = at("confirmed", rotationKey).at;
+    expect(settleProofStart).toBeLessThan(rotationMined);
+    expect(at("sent", settleKey).at).toBeGreaterThanOrEqual(rotationMined);
+    await until("the receipt to reach Home", async () => (await r.store.get(`receipt:31337:${a.auctionId}`))?.state === "confirmed");
+    expect(c.auction(a.auctionId)!.status).toBe("settled");
+    console.log(JSON.stringify({
+      nextEpoch: {
+        rotationProvedSeconds: at("proved", rotationKey).e.seconds, settleProvedSeconds: settleProved.e.seconds,
+        settleProofStartBeforeRotationMinedMs: rotationMined - settleProofStart, settleGas: String(at("confirmed", settleKey).e.gasUsed),
+      },
+    }));
   }, 600_000);
 });

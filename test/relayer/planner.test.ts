@@ -86,11 +86,59 @@ describe("planner", () => {
     const after = plan({ home: home([auction(1n, 34n)]), aways: [away(lc, { headerSettlement: true })], jobs: dropped });
     expect(brief(after)).toEqual(["header:31337:34"]);
     expect(after.repoint).toEqual([{ key: "settle:31337:1", dependsOn: "header:31337:34" }]);
-    // a header in a later epoch than the client's needs its rotation first: the usual path
-    const behind = plan({ home: home([auction(1n, 34n)]), aways: [away({ epoch: 2n, latestHeight: 21n, hasHeaders: true }, { headerSettlement: true })], jobs: new Map() });
-    expect(brief(behind)).toEqual(["rotation:31337:2", "header:31337:34 <- rotation:31337:2", "settle:31337:1 <- header:31337:34"]);
+    // a header in a finished epoch is covered by that epoch's rotation: the settlement waits for it, nothing carried
+    const finished = plan({ home: home([auction(1n, 24n)]), aways: [away({ epoch: 2n, latestHeight: 21n, hasHeaders: true }, { headerSettlement: true })], jobs: new Map() });
+    expect(brief(finished)).toEqual(["rotation:31337:2", "settle:31337:1 <- rotation:31337:2"]);
+    expect(finished.insert[1]!.payload).toEqual({ auctionId: 1n, minHeight: 24n });
     // without the combined verifier: the usual path
     expect(brief(plan({ home: home([auction(1n, 34n)]), aways: [away(lc)], jobs: new Map() }))).toEqual(["header:31337:34", "settle:31337:1 <- header:31337:34"]);
+  });
+
+  it("a settlement in the epoch after the light client's carries its header too, and depends on the rotation into that epoch", () => {
+    const h = home([auction(1n, 34n)]);
+    const behind = [away({ epoch: 2n, latestHeight: 21n, hasHeaders: true }, { headerSettlement: true })];
+    const p = plan({ home: h, aways: behind, jobs: new Map() });
+    // no header job: the rotation and the settlement are proved without waiting for each other; the settlement is sent once the rotation is mined
+    expect(brief(p)).toEqual(["rotation:31337:2", "settle:31337:1 <- rotation:31337:2"]);
+    expect(p.insert[1]!.payload).toEqual({ auctionId: 1n, minHeight: 34n, carryHeader: true });
+    const t = applied(new Map(), p);
+    expect(plan({ home: h, aways: behind, jobs: t })).toEqual({ insert: [], revive: [], repoint: [] });
+    // several epochs behind: it waits for the last rotation (the chain of rotations before it is planned as usual)
+    const far = plan({ home: h, aways: [away({ epoch: 0n }, { headerSettlement: true })], jobs: new Map() });
+    expect(brief(far)).toEqual(["rotation:31337:0", "rotation:31337:1 <- rotation:31337:0", "rotation:31337:2 <- rotation:31337:1", "settle:31337:1 <- rotation:31337:2"]);
+    expect(far.insert[3]!.payload).toMatchObject({ carryHeader: true });
+    // the rotation is mined: the settlement's dependency is confirmed, nothing to change
+    const rotated = [away({ epoch: 3n, latestHeight: 29n, hasHeaders: true }, { headerSettlement: true })];
+    const mined = new Map(t).set("rotation:31337:2", { ...t.get("rotation:31337:2")!, state: "confirmed" });
+    expect(plan({ home: h, aways: rotated, jobs: mined })).toEqual({ insert: [], revive: [], repoint: [] });
+    // Home has not said where epoch 2 ended: no rotation can be planned, so nothing is planned for the settlement yet
+    const unknownEnd = home([auction(1n, 34n)], { epochEnds: [{ epoch: 0n, height: 9n }, { epoch: 1n, height: 19n }] });
+    expect(brief(plan({ home: unknownEnd, aways: behind, jobs: new Map() }))).toEqual([]);
+  });
+
+  it("a carried settlement whose rotation fails keeps waiting for the revived rotation; one whose rotation someone else made waits for nothing", () => {
+    const h = home([auction(1n, 34n)]);
+    const carrying = (state: JobState) =>
+      table([
+        ["rotation:31337:2", "failed"],
+        ["settle:31337:1", state, { dependsOn: "rotation:31337:2", payload: { auctionId: 1n, minHeight: 34n, carryHeader: true } }],
+      ]);
+    const failed = plan({ home: h, aways: [away({ epoch: 2n, latestHeight: 21n, hasHeaders: true }, { headerSettlement: true })], jobs: carrying("proved") });
+    expect(failed).toEqual({ insert: [], revive: ["rotation:31337:2"], repoint: [] });
+    // another relayer rotated the light client: our failed rotation is not needed, the settlement stops waiting for it
+    const other = plan({ home: h, aways: [away({ epoch: 3n, latestHeight: 29n, hasHeaders: true }, { headerSettlement: true })], jobs: carrying("proved") });
+    expect(other).toEqual({ insert: [], revive: [], repoint: [{ key: "settle:31337:1", dependsOn: null }] });
+  });
+
+  it("a settlement that dropped its carried header after its rotation was mined gets a header job, not the rotation below it", () => {
+    // the header had no aggregate signature: the job was proved again without carryHeader and still points at the confirmed rotation
+    const jobs = table([
+      ["rotation:31337:2", "confirmed"],
+      ["settle:31337:1", "pending", { dependsOn: "rotation:31337:2", payload: { auctionId: 1n, minHeight: 34n, carryHeader: false } }],
+    ]);
+    const p = plan({ home: home([auction(1n, 34n)]), aways: [away({ epoch: 3n, latestHeight: 29n, hasHeaders: true }, { headerSettlement: true })], jobs });
+    expect(brief(p)).toEqual(["header:31337:34"]);
+    expect(p.repoint).toEqual([{ key: "settle:31337:1", dependsOn: "header:31337:34" }]);
   });
 
   it("keeps the light client within Home's epoch: a rotation for every finished epoch, also with no settlement waiting", () => {
