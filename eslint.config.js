@@ -12,21 +12,28 @@ const importRules = [
   {
     // The model imports no server, no client, nothing of the services that use it.
     files: ["home/model/**/*.ts"],
-    forbid: folders("home/devnet", "home/api", "home/risk", "home/attestation", "relayer", "prover", "cli", "verifier-ts", "scripts"),
+    forbid: folders("home/devnet", "home/api", "home/risk", "home/attestation", "relayer", "prover", "cli", "verifier-ts", "scripts", "contracts/deploy"),
     message: "home/model imports only itself and libraries: it is what everything else builds on",
   },
   {
     // The wire schemas and the client: the model and a schema library, no server code.
     files: ["home/api/**/*.ts"],
-    forbid: [...folders("home/devnet", "home/risk", "relayer", "prover", "cli", "verifier-ts", "scripts"), "node:http", "node:net", "node:fs"],
+    forbid: [...folders("home/devnet", "home/risk", "relayer", "prover", "cli", "verifier-ts", "scripts", "contracts/deploy"), "node:http", "node:net", "node:fs"],
     message: "home/api imports only home/model and its libraries (zod, viem, @chainsafe/ssz): no server code",
   },
   {
     // The integrator's verifier: the model only (its CLIs also use the CLI's argument parser).
     files: ["verifier-ts/**/*.ts"],
     ignores: ["verifier-ts/cli.ts", "verifier-ts/openlibra/cli.ts"],
-    forbid: folders("home/devnet", "home/api", "home/risk", "home/attestation", "relayer", "prover", "cli", "scripts"),
+    forbid: folders("home/devnet", "home/api", "home/risk", "home/attestation", "relayer", "prover", "cli", "scripts", "contracts/deploy"),
     message: "verifier-ts imports only home/model",
+  },
+  {
+    // The deploy library: the compiled contracts, the model's field, verifier-ts's Open Libra encoding
+    // and the CLI's argument parser (and, lazily, the prover's setup paths); no service, no entry point.
+    files: ["contracts/deploy/**/*.ts"],
+    forbid: [...folders("home/devnet", "home/api", "home/risk", "home/attestation", "relayer", "bundle", "scripts", "test", "bench"), "**/cli/*", "!**/cli/args.ts"],
+    message: "contracts/deploy imports only home/model, verifier-ts, the prover's setup paths and cli/args.ts: entry points import it, not the reverse",
   },
   {
     // The relayer reaches Home through the typed client only.

@@ -24,7 +24,7 @@ import {
 } from "../test/contracts/fixtures.ts";
 import { epochKeys, header } from "../test/contracts/home-scenario.ts";
 import { openLibraEpochs, ratchetOpenLibra, submitVoucher, vouch } from "../test/contracts/anchor.ts";
-import { deployAll } from "../scripts/deploy.ts";
+import { deployAll } from "../contracts/deploy/deploy.ts";
 import { proveHeader, proveHeaderSettlement, type Proved, type ProvedHeader } from "../test/contracts/prove.ts";
 import { measureOpenLibraGas, openLibraGasNotes } from "./openlibra-gas.ts";
 

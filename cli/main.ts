@@ -23,7 +23,7 @@ const commands: Record<string, Subcommand> = {
   bundle: { summary: "make the files olzk verify takes (checkpoint, header chain, collateral bundle) from a running Home", load: () => import("../bundle/cli.ts") },
   verify: { summary: "verify proofs, header chains, collateral bundles and validator sets (verifier-ts)", load: () => import("../verifier-ts/cli.ts") },
   relay: { summary: "run the relayer: follow Home, prove, submit to Away chains", load: () => import("../relayer/cli.ts") },
-  deploy: { summary: "deploy the Away contracts to an EVM JSON-RPC and write their addresses", load: () => import("../scripts/deploy.ts") },
+  deploy: { summary: "deploy the Away contracts to an EVM JSON-RPC and write their addresses", load: () => import("../contracts/deploy/cli.ts") },
 };
 
 function usage(): string {

@@ -29,7 +29,8 @@ import {
 } from "viem";
 import type { HomeClient } from "../home/api/index.ts";
 import { LOCK_STATUS_RELEASED, LOCK_STATUS_SLASHED, bidCommitment, payAmountFor } from "../home/model/index.ts";
-import { artifact, loadArtifact, type DeployedAddresses } from "../scripts/deploy.ts";
+import { artifact, loadArtifact } from "../contracts/deploy/artifacts.ts";
+import type { DeployedAddresses } from "../contracts/deploy/deploy.ts";
 import type { JobEvent } from "../relayer/executor.ts";
 import type { Relayer } from "../relayer/relayer.ts";
 

@@ -10,7 +10,8 @@ import { ensureArtifacts } from "../prover/setup/pipeline.ts";
 import { resolveConfig as resolveRelayerConfig } from "../relayer/config.ts";
 import { startRelayer, type Relayer, type RelayerDeps } from "../relayer/relayer.ts";
 import { createLogger } from "../relayer/log.ts";
-import { artifactPath, deployAll, profileVerifiers, SOURCES, type DeployedAddresses } from "../scripts/deploy.ts";
+import { artifactPath, profileVerifiers, SOURCES } from "../contracts/deploy/artifacts.ts";
+import { deployAll, type DeployedAddresses } from "../contracts/deploy/deploy.ts";
 import { REPO_ROOT } from "../circuits/build.ts";
 
 /** Hardhat's well-known dev account #1: the relayer's signer on the local Away chain. */

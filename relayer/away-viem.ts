@@ -1,6 +1,6 @@
 // AwayPort over viem for the deployed contracts (HomeLightClient, AtomicSettlement): reads
 // the light client head and receipts, and encodes submitHeader / settle / settleWithHeader / recordDefault.
-// Addresses come from the deploy script's JSON (scripts/deploy.ts: lightClient, settlement, chainId).
+// Addresses come from the deploy script's JSON (contracts/deploy/deploy.ts: lightClient, settlement, chainId).
 import { readFileSync } from "node:fs";
 import { encodeFunctionData, parseAbi, type Address, type PublicClient } from "viem";
 import { decodeReceiptWord, type ReceiptWord } from "../home/model/away-storage.ts";

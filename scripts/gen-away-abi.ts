@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Abi, AbiEvent } from "viem";
 import { formatAbiItem } from "viem/utils";
-import { loadArtifact } from "./deploy.ts";
+import { loadArtifact } from "../contracts/deploy/artifacts.ts";
 
 export const AWAY_ABI_FILE = join(import.meta.dirname, "..", "relayer", "generated", "away-abi.ts");
 

@@ -13,7 +13,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getAddress, toHex, type Address } from "viem";
 import { UserError } from "../../cli/args.ts";
-import { deployAll, type DeployedAddresses } from "../../scripts/deploy.ts";
+import { deployAll, type DeployedAddresses } from "../../contracts/deploy/deploy.ts";
 import { allSigners, setCommitment, signVoucher } from "../../verifier-ts/openlibra/index.ts";
 import { openLibraEpochs, ratchetOpenLibra, revertOf, submitVoucher, vouch, voucherArgs, type OpenLibraEpochs } from "./anchor.ts";
 import { connectChain, deployStack, expectRevert, send, type Instance, type Stack } from "./fixtures.ts";

@@ -13,7 +13,7 @@ import {
   type WalletClient,
 } from "viem";
 import type { SparseMerkleTree } from "../../home/model/index.ts";
-import { deployAll, type DeployedAddresses } from "../../scripts/deploy.ts";
+import { deployAll, type DeployedAddresses } from "../../contracts/deploy/deploy.ts";
 import {
   buildState,
   E18,

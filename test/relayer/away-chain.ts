@@ -8,7 +8,7 @@
 import { decodeEventLog, encodeFunctionData, keccak256, parseAbi, toHex, type Address, type Hex } from "viem";
 import { devnetGenesis, startDevnet, type RunningDevnet } from "../../home/devnet/index.ts";
 import { bidCommitment } from "../../home/devnet/auctions-module.ts";
-import { deployAll } from "../../scripts/deploy.ts";
+import { deployAll } from "../../contracts/deploy/deploy.ts";
 import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
 import { ensureContractsBuilt } from "./ensure-built.ts";
 

@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { artifactPath } from "../../scripts/deploy.ts";
+import { artifactPath } from "../../contracts/deploy/artifacts.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 

@@ -23,7 +23,7 @@ import type { JobEvent } from "../../relayer/executor.ts";
 import { createLogger } from "../../relayer/log.ts";
 import { startRelayer, type Relayer } from "../../relayer/relayer.ts";
 import { SqliteJobStore } from "../../relayer/store/sqlite.ts";
-import { loadArtifact } from "../../scripts/deploy.ts";
+import { loadArtifact } from "../../contracts/deploy/artifacts.ts";
 import { E18, E6, LIBRA, LOCK_RELEASED, PRICE_SCALE, SafetyStack } from "../safety/stack.ts";
 import { relayCli, type Child } from "./relay-process.ts";
 import { until as pollUntil } from "../fixtures/until.ts";

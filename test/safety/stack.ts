@@ -30,7 +30,8 @@ import { HTTP_STATUS } from "../../home/devnet/server.ts";
 import type { AuctionResultPayload, LockupPayload } from "../../home/model/index.ts";
 import { proveHeader, proveSettlement } from "../../prover/prover.ts";
 import { HEADER_PROOF_KIND } from "../../relayer/away-viem.ts";
-import { deployAll, loadArtifact, type DeployedAddresses } from "../../scripts/deploy.ts";
+import { loadArtifact } from "../../contracts/deploy/artifacts.ts";
+import { deployAll, type DeployedAddresses } from "../../contracts/deploy/deploy.ts";
 import { startEdrRpc, type EdrRpc } from "../relayer/edr-rpc.ts";
 import { ensureContractsBuilt } from "../relayer/ensure-built.ts";
 

@@ -6,12 +6,9 @@
 // (chains with EIP-2537) it first deploys an OpenLibraLightClient from a trusted Open Libra set,
 // records the voucher of the genesis attestation set in it, and deploys the light client anchored to it;
 // with `anchor: { address }` it anchors the light client to an OpenLibraLightClient already deployed.
-// Programmatic: `deployAll(rpcUrl | { publicClient, walletClient }, opts)`; CLI: `olzk deploy`.
-import { existsSync, readFileSync } from "node:fs";
+// Programmatic: `deployAll(rpcUrl | { publicClient, walletClient }, opts)`; CLI: `olzk deploy` (cli.ts).
 import { mkdir, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname } from "node:path";
 import {
   BaseError,
   ContractFunctionRevertedError,
@@ -20,7 +17,6 @@ import {
   createWalletClient,
   getAddress,
   http,
-  type Abi,
   type Account,
   type Address,
   type Chain,
@@ -30,17 +26,14 @@ import {
   type WalletClient,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { parseCommand, UserError } from "../cli/args.ts";
-import { FIELD_MODULUS } from "../home/model/field.ts";
-import { OpenLibraError } from "../verifier-ts/openlibra/errors.ts";
-import { setCommitment, voucherCalldata } from "../verifier-ts/openlibra/evm.ts";
-import { seed } from "../verifier-ts/openlibra/hash.ts";
-import { VOUCHER_DOMAIN, verifyVoucher, type Voucher } from "../verifier-ts/openlibra/voucher.ts";
-import type { EpochState } from "../verifier-ts/openlibra/bcs.ts";
+import { UserError } from "../../cli/args.ts";
+import { OpenLibraError } from "../../verifier-ts/openlibra/errors.ts";
+import { setCommitment, voucherCalldata } from "../../verifier-ts/openlibra/evm.ts";
+import { seed } from "../../verifier-ts/openlibra/hash.ts";
+import { VOUCHER_DOMAIN, verifyVoucher, type Voucher } from "../../verifier-ts/openlibra/voucher.ts";
+import type { EpochState } from "../../verifier-ts/openlibra/bcs.ts";
+import { artifact, generatedLockSlots, type Artifact, type ContractName, type VerifierArtifacts } from "./artifacts.ts";
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
-export const DEFAULT_OUT = join(REPO_ROOT, "data", "away-addresses.json");
 /**
  * Capital (base units of the lent asset) an LP needs to be listed in the registry: 1 USDC at 6
  * decimals, dust at 18. Listing is bounded (64 per asset) and a newcomer with more capital takes the
@@ -52,113 +45,6 @@ export const DEFAULT_HISTORY_SIZE = 64n;
 /** A settlement may use a header at most this old (1 day). */
 export const DEFAULT_MAX_STATE_AGE = 24n * 3600n;
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
-
-/** Where Hardhat writes the artifact of `name` declared in `source` (path under contracts/). */
-export function artifactPath(source: string, name: string): string {
-  return join(REPO_ROOT, "artifacts", "contracts", source, `${name}.json`);
-}
-
-export interface Artifact {
-  abi: Abi;
-  bytecode: Hex;
-}
-
-/** Reads a compiled contract (run `npx hardhat build` first). */
-export function loadArtifact(source: string, name: string): Artifact {
-  const p = artifactPath(source, name);
-  let json: { abi: Abi; bytecode: Hex };
-  try {
-    json = JSON.parse(readFileSync(p, "utf8"));
-  } catch {
-    throw new UserError(`missing artifact ${p}: run 'npx hardhat build' (and 'olzk setup' for the generated verifiers)`);
-  }
-  return { abi: json.abi, bytecode: json.bytecode };
-}
-
-/**
- * Compiles one self-contained Solidity file (e.g. a generated verifier outside contracts/) with
- * solc-js and the Hardhat settings (0.8.37, optimizer 10000 runs, prague); returns contract `name`.
- */
-export function compileSolidity(file: string, name: string): Artifact {
-  const solc = createRequire(import.meta.url)("solc") as { compile(input: string): string };
-  const input = {
-    language: "Solidity",
-    sources: { [name + ".sol"]: { content: readFileSync(file, "utf8") } },
-    settings: {
-      optimizer: { enabled: true, runs: 10_000 },
-      evmVersion: "prague",
-      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
-    },
-  };
-  const out = JSON.parse(solc.compile(JSON.stringify(input))) as {
-    errors?: { severity: string; formattedMessage: string }[];
-    contracts?: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string } } }>>;
-  };
-  const errors = (out.errors ?? []).filter((e) => e.severity === "error");
-  if (errors.length) throw new Error(`compiling ${file}: ${errors.map((e) => e.formattedMessage).join("\n")}`);
-  const c = out.contracts?.[name + ".sol"]?.[name];
-  if (!c) throw new Error(`${file} has no contract ${name}`);
-  return { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` as Hex };
-}
-
-/** Sources of every contract the deploy script touches (paths under contracts/). */
-export const SOURCES = {
-  AggregatedHeaderQuorumVerifier: "generated/AggregatedHeaderQuorumVerifier.sol",
-  HeaderQuorumVerifier: "generated/HeaderQuorumVerifier.sol",
-  SettlementVerifier: "generated/SettlementVerifier.sol",
-  HeaderSettlementVerifier: "generated/HeaderSettlementVerifier.sol",
-  HomeLightClient: "HomeLightClient.sol",
-  OpenLibraLightClient: "OpenLibraLightClient.sol",
-  AtomicSettlement: "AtomicSettlement.sol",
-  AuctionEscrow: "AuctionEscrow.sol",
-  LPRegistry: "LPRegistry.sol",
-  TestToken: "test/TestToken.sol",
-} as const;
-
-export type ContractName = keyof typeof SOURCES;
-
-export function artifact(name: ContractName): Artifact {
-  return loadArtifact(SOURCES[name], name);
-}
-
-/**
- * The verifiers of a circuit profile's setup, for DeployOptions.verifiers: none for dev (the
- * committed contracts/generated Hardhat artifacts), else compiled here with solc-js from the
- * profile's generated directory (contracts/generated/prod for prod, build/setup/<profile>/generated
- * otherwise); no per-validator verifier when the profile's setup made none.
- */
-export async function profileVerifiers(profile: string): Promise<DeployOptions["verifiers"]> {
-  if (profile === "dev") return undefined;
-  const { contractPrefix, generatedDirFor } = await import("../prover/setup/pipeline.ts");
-  const dir = generatedDirFor(profile);
-  const prefix = contractPrefix(profile);
-  const compile = (name: string): Artifact | null => {
-    const file = join(dir, `${prefix}${name}.sol`);
-    if (!existsSync(file)) return null;
-    return compileSolidity(file, `${prefix}${name}`);
-  };
-  const aggregated = compile("AggregatedHeaderQuorumVerifier");
-  const settlement = compile("SettlementVerifier");
-  const headerSettlement = compile("HeaderSettlementVerifier");
-  if (!aggregated || !settlement || !headerSettlement) throw new UserError(`no generated verifiers for profile ${profile} in ${dir}: run olzk setup --profile ${profile}`);
-  return {
-    AggregatedHeaderQuorumVerifier: aggregated,
-    HeaderQuorumVerifier: compile("HeaderQuorumVerifier"),
-    SettlementVerifier: settlement,
-    HeaderSettlementVerifier: headerSettlement,
-  };
-}
-
-/** K of a generated Settlement verifier (setup.json of `dir`, default the committed dev contracts/generated), 2 when unknown. */
-export function generatedLockSlots(dir: string = join(REPO_ROOT, "contracts", "generated")): number {
-  try {
-    const setup = JSON.parse(readFileSync(join(dir, "setup.json"), "utf8"));
-    const k = setup?.circuits?.settlement?.params?.lockups;
-    return Number.isInteger(k) && k > 0 ? k : 2;
-  } catch {
-    return 2;
-  }
-}
 
 export interface DeployOptions {
   /** Home chain id (u32) the light client follows. */
@@ -182,18 +68,8 @@ export interface DeployOptions {
   privateKey?: Hex;
   /** Recorded in the JSON for the relayer. */
   rpcUrl?: string;
-  /**
-   * Verifier contracts to deploy instead of the committed (dev profile) Hardhat artifacts, e.g.
-   * the verifiers another profile's setup generated (see profileVerifiers). `HeaderQuorumVerifier:
-   * null` deploys no per-validator verifier (the light client then accepts aggregated proofs only).
-   */
-  verifiers?: {
-    AggregatedHeaderQuorumVerifier?: Artifact;
-    HeaderQuorumVerifier?: Artifact | null;
-    SettlementVerifier?: Artifact;
-    /** `null` deploys none (the light client then refuses submitHeaderWithSettlement). */
-    HeaderSettlementVerifier?: Artifact | null;
-  };
+  /** Verifier contracts to deploy instead of the committed (dev profile) Hardhat artifacts (see VerifierArtifacts). */
+  verifiers?: VerifierArtifacts;
   /**
    * Anchored mode (the Away chain must have the EIP-2537 precompiles): the light client takes the
    * genesis set and every later set only as vouched in an OpenLibraLightClient, either one deployed
@@ -460,144 +336,4 @@ export async function deployAll(target: string | Clients, opts: DeployOptions): 
     await writeFile(opts.out, JSON.stringify(out, null, 2) + "\n");
   }
   return out;
-}
-
-const spec = {
-  name: "deploy",
-  summary: "deploy the Away contracts (light client, verifiers, settlement, escrow, LP registry) to an EVM chain",
-  usage:
-    "--genesis-root <root> [--rpc <url>] [--profile dev|prod] [--home-chain-id <n>] [--genesis-epoch <n>] [--anchor-voucher <file> (--anchor-epoch-state <file> | --anchor-waypoint V:H --anchor-epoch-ending <file>...) | --anchor-address <address>] [--out <file>]",
-  options: {
-    rpc: { type: "string" as const },
-    profile: { type: "string" as const },
-    "home-chain-id": { type: "string" as const },
-    "genesis-epoch": { type: "string" as const },
-    "genesis-root": { type: "string" as const },
-    guardian: { type: "string" as const },
-    "min-lp-capital": { type: "string" as const },
-    "max-state-age": { type: "string" as const },
-    "history-size": { type: "string" as const },
-    "test-tokens": { type: "boolean" as const },
-    "anchor-voucher": { type: "string" as const },
-    "anchor-epoch-state": { type: "string" as const },
-    "anchor-waypoint": { type: "string" as const },
-    "anchor-epoch-ending": { type: "string" as const, multiple: true as const },
-    "anchor-address": { type: "string" as const },
-    out: { type: "string" as const },
-  },
-  help: {
-    rpc: `Away JSON-RPC URL (default ${DEFAULT_RPC_URL}, or env OLZK_AWAY_RPC)`,
-    profile: "circuit profile whose generated verifiers to deploy (default dev; prod: contracts/generated/prod, aggregated header proofs only)",
-    "home-chain-id": "Home chain id the light client follows (default 1)",
-    "genesis-epoch": "trusted genesis epoch (default 0)",
-    "genesis-root": "trusted validator set root of the genesis epoch (decimal or 0x hex field element)",
-    guardian: "address allowed to pause the light client (default: the deployer)",
-    "min-lp-capital": `capital (lent-asset base units) an LP needs to be listed for bestOffer (default ${DEFAULT_MIN_LP_CAPITAL})`,
-    "max-state-age": `maximum age in seconds of the header a settlement uses (default ${DEFAULT_MAX_STATE_AGE})`,
-    "history-size": `recent headers the light client keeps (default ${DEFAULT_HISTORY_SIZE})`,
-    "test-tokens": "also deploy mintable WETH/USDC test tokens (devnet only)",
-    "anchor-voucher":
-      "anchored mode (the chain needs EIP-2537): the voucher (JSON) of the genesis root by the Open Libra validators of the genesis epoch; an OpenLibraLightClient is deployed from their set and the light client anchored to it",
-    "anchor-epoch-state": "the Open Libra set of the genesis epoch as BCS of an EpochState (trusted as given)",
-    "anchor-waypoint": "or: a trusted Open Libra waypoint VERSION:HASH from which --anchor-epoch-ending establishes that set",
-    "anchor-epoch-ending": "epoch-ending backup chunk or manifest, in epoch order (with --anchor-waypoint; repeat)",
-    "anchor-address":
-      "anchored mode on an OpenLibraLightClient already deployed at this address (it must hold the voucher of the genesis root for the genesis epoch); instead of --anchor-voucher",
-    out: `addresses JSON for the relayer (default ${DEFAULT_OUT})`,
-  },
-  notes: "The deployer is env OLZK_DEPLOYER_KEY (hex private key) or else the node's first unlocked account.",
-};
-
-function bigOption(name: string, raw: string | undefined, fallback?: bigint): bigint {
-  if (raw === undefined) {
-    if (fallback === undefined) throw new UserError(`--${name} is required (see olzk deploy --help)`);
-    return fallback;
-  }
-  if (!/^(\d+|0x[0-9a-fA-F]+)$/.test(raw)) throw new UserError(`--${name} must be a non-negative integer, got '${raw}'`);
-  return BigInt(raw);
-}
-
-/**
- * The anchor of --anchor-address (an existing OpenLibraLightClient), or of --anchor-voucher and its
- * Open Libra set (files read as `olzk verify validators --voucher` reads them).
- */
-async function anchorOption(v: {
-  "anchor-address"?: string;
-  "anchor-voucher"?: string;
-  "anchor-epoch-state"?: string;
-  "anchor-waypoint"?: string;
-  "anchor-epoch-ending"?: string[];
-}): Promise<DeployAnchor | undefined> {
-  const address = v["anchor-address"];
-  if (address !== undefined) {
-    if (v["anchor-voucher"] !== undefined || v["anchor-epoch-state"] !== undefined || v["anchor-waypoint"] !== undefined || v["anchor-epoch-ending"] !== undefined) {
-      throw new UserError("--anchor-address (an existing OpenLibraLightClient) does not go with --anchor-voucher, --anchor-epoch-state, --anchor-waypoint or --anchor-epoch-ending");
-    }
-    return { address: address as Address }; // checked by deployAll before it deploys anything
-  }
-  if (v["anchor-voucher"] === undefined) {
-    if (v["anchor-epoch-state"] !== undefined || v["anchor-waypoint"] !== undefined || v["anchor-epoch-ending"] !== undefined) {
-      throw new UserError("--anchor-epoch-state, --anchor-waypoint and --anchor-epoch-ending only go with --anchor-voucher");
-    }
-    return undefined;
-  }
-  const { loadAnchor } = await import("../verifier-ts/openlibra/cli.ts");
-  try {
-    const a = loadAnchor({ voucher: v["anchor-voucher"], epochState: v["anchor-epoch-state"], waypoint: v["anchor-waypoint"], epochEnding: v["anchor-epoch-ending"] }, "anchor-");
-    return { epochState: a.epochState, genesisVoucher: a.voucher };
-  } catch (e) {
-    if (e instanceof OpenLibraError) throw new UserError(`anchor: ${e.code}: ${e.message}`);
-    throw e;
-  }
-}
-
-/** `olzk deploy`. */
-export async function run(argv: string[]): Promise<number> {
-  const parsed = parseCommand(spec, argv);
-  if (!parsed) return 0;
-  const v = parsed.values;
-  const rpc = v.rpc ?? process.env.OLZK_AWAY_RPC ?? DEFAULT_RPC_URL;
-  const guardian = v.guardian;
-  if (guardian !== undefined && !/^0x[0-9a-fA-F]{40}$/.test(guardian)) throw new UserError(`--guardian must be an address, got '${guardian}'`);
-  const key = process.env.OLZK_DEPLOYER_KEY;
-  if (key !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(key)) throw new UserError("OLZK_DEPLOYER_KEY must be a 0x-prefixed 32-byte hex key");
-  const homeChainId = Number(bigOption("home-chain-id", v["home-chain-id"], 1n));
-  const genesisRoot = bigOption("genesis-root", v["genesis-root"]);
-  if (genesisRoot === 0n || genesisRoot >= FIELD_MODULUS) throw new UserError("--genesis-root must be a nonzero field element (below r)");
-  const minLpCapital = bigOption("min-lp-capital", v["min-lp-capital"], DEFAULT_MIN_LP_CAPITAL);
-  if (minLpCapital === 0n || minLpCapital >> 128n !== 0n) throw new UserError("--min-lp-capital must be from 1 to 2^128 - 1 base units");
-  const out = resolve(v.out ?? DEFAULT_OUT);
-  const profile = v.profile ?? "dev";
-  if (!/^[a-z0-9_-]+$/.test(profile)) throw new UserError(`--profile: bad profile name '${profile}'`);
-  const verifiers = await profileVerifiers(profile);
-  const { generatedDirFor } = await import("../prover/setup/pipeline.ts");
-  const lockSlots = generatedLockSlots(generatedDirFor(profile));
-  const anchor = await anchorOption(v);
-  let result: DeployedAddresses;
-  try {
-    result = await deployAll(rpc, {
-      homeChainId,
-      genesisEpoch: bigOption("genesis-epoch", v["genesis-epoch"], 0n),
-      genesisValidatorSetRoot: genesisRoot,
-      guardian: guardian as Address | undefined,
-      minLpCapital,
-      maxStateAge: bigOption("max-state-age", v["max-state-age"], DEFAULT_MAX_STATE_AGE),
-      historySize: bigOption("history-size", v["history-size"], DEFAULT_HISTORY_SIZE),
-      testTokens: v["test-tokens"] ?? false,
-      privateKey: key as Hex | undefined,
-      rpcUrl: rpc,
-      verifiers,
-      lockSlots,
-      ...(anchor ? { anchor } : {}),
-      out,
-    });
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    const msg = (e as Error).message ?? String(e);
-    if (/fetch failed|ECONNREFUSED|HTTP request failed/i.test(msg)) throw new UserError(`cannot reach ${rpc}: is the node running?`);
-    throw e;
-  }
-  console.log(JSON.stringify(result, null, 2));
-  console.log(`addresses written to ${out}`);
-  return 0;
 }
