@@ -223,6 +223,7 @@ const remoteSignerSchema = strict({
 
 const awayChainSchema = strict({
   name: doc(text().optional(), { defaultText: "chain id", description: "label in logs and metrics" }),
+  chainId: doc(whole(1, 2 ** 53 - 1, "is required"), { defaultText: "required", description: "EVM chain id" }),
   rpcUrl: doc(httpUrl().optional(), { description: "one JSON-RPC URL, instead of `rpcUrls`" }),
   rpcUrls: doc(
     z.array(httpUrl(), { error: (iss) => `must be a non-empty array of URLs, got ${JSON.stringify(iss.input)}` })
@@ -234,7 +235,6 @@ const awayChainSchema = strict({
     },
   ),
   rpcTimeoutMs: doc(whole(100, 600_000).default(10_000), { description: "timeout of one RPC request; a URL that times out is skipped for a while" }),
-  chainId: doc(whole(1, 2 ** 53 - 1, "is required"), { defaultText: "required", description: "EVM chain id" }),
   addressesFile: doc(text().optional(), { awayEnv: "ADDRESSES", defaultText: "required", description: "the deploy script's JSON (`scripts/deploy.ts`: `lightClient`, `settlement`, `chainId`)" }),
   signerKeyEnv: doc(text().optional(), { description: "name of the env var holding the submitting account's private key" }),
   signerKey: doc(text().optional(), { awayEnv: "SIGNER_KEY", description: "the key itself (avoid in files); the env var wins over both" }),
