@@ -110,16 +110,30 @@ const ETH_RE = /^\d+(\.\d{1,18})?$/;
 // Every issue message below leaves out where the value came from: `formatIssue` puts the key's
 // path (e.g. `away[0].fees.capGwei`) or the environment variable it came from in front.
 
-/** A whole number from min to max, also written as a decimal string (env vars are strings). */
-function whole(min: number, max = MAX_INT, required?: string) {
+/** `v` as a whole number from min to max (also written as a decimal string: env vars are strings), or why not. */
+function wholeNumber(v: unknown, min: number, max: number): number | string {
+  const n = typeof v === "string" && /^\d+$/.test(v.trim()) ? Number(v) : v;
+  if (typeof n === "number" && Number.isInteger(n) && n >= min && n <= max) return n;
+  return `must be a whole number between ${min} and ${max}, got ${JSON.stringify(v)}`;
+}
+
+/** An optional whole number from min to max. */
+function whole(min: number, max = MAX_INT) {
   return z.unknown().transform((v, ctx): number | undefined => {
-    if (v === undefined) {
-      if (required !== undefined) ctx.addIssue({ code: "custom", message: required });
-      return undefined;
-    }
-    const n = typeof v === "string" && /^\d+$/.test(v.trim()) ? Number(v) : v;
-    if (typeof n === "number" && Number.isInteger(n) && n >= min && n <= max) return n;
-    ctx.addIssue({ code: "custom", message: `must be a whole number between ${min} and ${max}, got ${JSON.stringify(v)}` });
+    if (v === undefined) return undefined;
+    const n = wholeNumber(v, min, max);
+    if (typeof n === "number") return n;
+    ctx.addIssue({ code: "custom", message: n });
+    return z.NEVER;
+  });
+}
+
+/** A required whole number from min to max. */
+function requiredWhole(min: number, max: number) {
+  return z.unknown().transform((v, ctx): number => {
+    const n = v === undefined ? "is required" : wholeNumber(v, min, max);
+    if (typeof n === "number") return n;
+    ctx.addIssue({ code: "custom", message: n });
     return z.NEVER;
   });
 }
@@ -223,7 +237,7 @@ const remoteSignerSchema = strict({
 
 const awayChainSchema = strict({
   name: doc(text().optional(), { defaultText: "chain id", description: "label in logs and metrics" }),
-  chainId: doc(whole(1, 2 ** 53 - 1, "is required"), { defaultText: "required", description: "EVM chain id" }),
+  chainId: doc(requiredWhole(1, 2 ** 53 - 1), { defaultText: "required", description: "EVM chain id" }),
   rpcUrl: doc(httpUrl().optional(), { description: "one JSON-RPC URL, instead of `rpcUrls`" }),
   rpcUrls: doc(
     z.array(httpUrl(), { error: (iss) => `must be a non-empty array of URLs, got ${JSON.stringify(iss.input)}` })
@@ -247,10 +261,10 @@ const awayChainSchema = strict({
 }).superRefine((a, ctx) => {
   if (a.rpcUrl !== undefined && a.rpcUrls !== undefined) ctx.addIssue({ code: "custom", message: ": give rpcUrls or rpcUrl, not both" });
   const urls = a.rpcUrls ?? (a.rpcUrl ? [a.rpcUrl] : []);
-  if (urls.length === 0) ctx.addIssue({ code: "custom", path: ["rpcUrls"], message: `(or rpcUrl) is required (or env ${awayEnv(a.chainId ?? "<chainId>", "RPC_URL")})` });
+  if (urls.length === 0) ctx.addIssue({ code: "custom", path: ["rpcUrls"], message: `(or rpcUrl) is required (or env ${awayEnv(a.chainId, "RPC_URL")})` });
   const dup = urls.find((u, j) => urls.indexOf(u) !== j);
   if (dup) ctx.addIssue({ code: "custom", message: `: RPC URL ${dup} is listed twice` });
-  if (!a.addressesFile) ctx.addIssue({ code: "custom", path: ["addressesFile"], message: `is required (the deploy script's JSON; or env ${awayEnv(a.chainId ?? "<chainId>", "ADDRESSES")})` });
+  if (!a.addressesFile) ctx.addIssue({ code: "custom", path: ["addressesFile"], message: `is required (the deploy script's JSON; or env ${awayEnv(a.chainId, "ADDRESSES")})` });
 });
 
 const configShape = {
@@ -483,7 +497,7 @@ export function resolveConfig(raw: unknown, env: Env = process.env, baseDir = pr
 }
 
 function storePaths(c: { dataDir: string; database: string }, path: (p: string) => string): { dataDir: string; database: string } {
-  const database = /^postgres(ql)?:/.test(c.database) || c.database === "sqlite" ? c.database.replace(/\/+$/, "") : path(c.database.replace(/^sqlite:(\/\/)?/, ""));
+  const database = /^postgres(ql)?:/.test(c.database) ? c.database.replace(/\/+$/, "") : c.database === "sqlite" ? c.database : path(c.database.replace(/^sqlite:(\/\/)?/, ""));
   return { dataDir: path(c.dataDir), database };
 }
 
@@ -495,10 +509,10 @@ export function loadStoreConfig(file: string | undefined, env: Env = process.env
 }
 
 function awayChain(a: ParsedAwayChain, at: string, env: Env, keyEnv: string | undefined, path: (p: string) => string): AwayChainConfig {
-  const { chainId } = a as ParsedAwayChain & { chainId: number }; // required: the schema refused a chain without one
+  const { chainId } = a;
   return {
     name: a.name || String(chainId),
-    rpcUrls: a.rpcUrls ?? [a.rpcUrl!],
+    rpcUrls: a.rpcUrls ?? [a.rpcUrl!], // the schema refused a chain with neither, and with an empty addressesFile
     rpcTimeoutMs: a.rpcTimeoutMs,
     chainId,
     addressesFile: path(a.addressesFile!),
