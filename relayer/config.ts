@@ -4,6 +4,7 @@
 // in relayer/README.md.
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
+import * as z from "zod";
 import { formatEther, getAddress, isAddress, parseEther, parseGwei, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { DEFAULT_FEES, type FeeConfig } from "./fees.ts";
@@ -81,321 +82,505 @@ export interface RelayerConfig {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * Documentation of a config key, registered on its schema: what it means, its environment
+ * variable (fixed, or per Away chain: `OLZK_AWAY_<chainId>_<awayEnv>`) and how its default reads
+ * when the schema's default value does not say it (computed, or required).
+ */
+export interface KeyDoc {
+  description: string;
+  env?: string;
+  awayEnv?: string;
+  defaultText?: string;
+  /** The env var is a comma-separated list (the key is an array). */
+  envList?: boolean;
+  /** The env var applies only when the object holding the key is configured (it does not turn that object on). */
+  envNeedsParent?: boolean;
+  /** Sibling key the env var replaces (dropped from the file's object). */
+  envReplaces?: string;
+}
+
+export const RELAYER_CONFIG_DOCS = z.registry<KeyDoc>();
+
+const MAX_INT = Number.MAX_SAFE_INTEGER;
 const KEY_RE = /^0x[0-9a-fA-F]{64}$/;
+const GWEI_RE = /^\d+(\.\d{1,9})?$/;
+const ETH_RE = /^\d+(\.\d{1,18})?$/;
 
-function expectType(v: unknown, type: "string" | "number" | "object" | "boolean", where: string): void {
-  if (v === undefined) return;
-  const ok = type === "object" ? v !== null && typeof v === "object" && !Array.isArray(v) : typeof v === type;
-  if (!ok) throw new ConfigError(`${where} must be a ${type}, got ${JSON.stringify(v)}`);
-}
+// Every issue message below leaves out where the value came from: `formatIssue` puts the key's
+// path (e.g. `away[0].fees.capGwei`) or the environment variable it came from in front.
 
-function intFrom(v: unknown, where: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (v === undefined || v === "") return undefined;
+/** `v` as a whole number from min to max (also written as a decimal string: env vars are strings), or why not. */
+function wholeNumber(v: unknown, min: number, max: number): number | string {
   const n = typeof v === "string" && /^\d+$/.test(v.trim()) ? Number(v) : v;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(`${where} must be a whole number between ${min} and ${max}, got ${JSON.stringify(v)}`);
-  }
-  return n;
+  if (typeof n === "number" && Number.isInteger(n) && n >= min && n <= max) return n;
+  return `must be a whole number between ${min} and ${max}, got ${JSON.stringify(v)}`;
 }
 
-function urlFrom(v: unknown, where: string, protocols: string[]): string | undefined {
-  if (v === undefined || v === "") return undefined;
-  if (typeof v !== "string") throw new ConfigError(`${where} must be a URL string, got ${JSON.stringify(v)}`);
+/** An optional whole number from min to max. */
+function whole(min: number, max = MAX_INT) {
+  return z.unknown().transform((v, ctx): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = wholeNumber(v, min, max);
+    if (typeof n === "number") return n;
+    ctx.addIssue({ code: "custom", message: n });
+    return z.NEVER;
+  });
+}
+
+/** A required whole number from min to max. */
+function requiredWhole(min: number, max: number) {
+  return z.unknown().transform((v, ctx): number => {
+    const n = v === undefined ? "is required" : wholeNumber(v, min, max);
+    if (typeof n === "number") return n;
+    ctx.addIssue({ code: "custom", message: n });
+    return z.NEVER;
+  });
+}
+
+/** Why `v` is not a URL of one of `protocols`, or undefined. */
+function urlProblem(v: string, protocols: string[]): string | undefined {
   let u: URL;
   try {
     u = new URL(v);
   } catch {
-    throw new ConfigError(`${where} is not a valid URL: '${v}'`);
+    return `is not a valid URL: '${v}'`;
   }
-  if (!protocols.includes(u.protocol)) throw new ConfigError(`${where} must use ${protocols.join(" or ")}, got '${v}'`);
-  return v.replace(/\/+$/, "");
+  return protocols.includes(u.protocol) ? undefined : `must use ${protocols.join(" or ")}, got '${v}'`;
 }
 
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+/** A URL of one of `protocols`, without trailing slashes. */
+function url(protocols: string[], required?: string) {
+  return z
+    .string({ error: (iss) => (iss.input === undefined && required ? required : `must be a URL string, got ${JSON.stringify(iss.input)}`) })
+    .superRefine((v, ctx) => {
+      const problem = urlProblem(v, protocols);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .transform((v) => v.replace(/\/+$/, ""));
+}
+const httpUrl = (required?: string) => url(["http:", "https:"], required);
+
+const text = (required?: string) =>
+  z.string({ error: (iss) => (iss.input === undefined && required ? required : `must be a string, got ${JSON.stringify(iss.input)}`) });
+
+/** An object refusing unknown keys: `unknown key 'where.k' (known: ...)`. */
+function strict<S extends z.core.$ZodLooseShape>(shape: S) {
+  const known = `(known: ${Object.keys(shape).join(", ")})`;
+  return z.strictObject(shape, { error: (iss) => (iss.code === "unrecognized_keys" ? known : `must be an object, got ${JSON.stringify(iss.input)}`) });
 }
 
-const ENV = {
-  homeUrl: "OLZK_RELAYER_HOME_URL",
-  dataDir: "OLZK_RELAYER_DATA_DIR",
-  database: "OLZK_RELAYER_DATABASE",
-  pollIntervalMs: "OLZK_RELAYER_POLL_MS",
-  metricsHost: "OLZK_RELAYER_METRICS_HOST",
-  metricsPort: "OLZK_RELAYER_METRICS_PORT",
-  workerId: "OLZK_RELAYER_WORKER_ID",
-  leaseMs: "OLZK_RELAYER_LEASE_MS",
-  concurrency: "OLZK_RELAYER_CONCURRENCY",
-  proverConcurrency: "OLZK_RELAYER_PROVER_CONCURRENCY",
-  retryMaxMs: "OLZK_RELAYER_RETRY_MAX_MS",
-  logLevel: "OLZK_RELAYER_LOG_LEVEL",
-  awayChains: "OLZK_RELAYER_AWAY_CHAINS",
-  proverProfile: "OLZK_RELAYER_PROVER_PROFILE",
-  proverCacheDir: "OLZK_RELAYER_PROVER_CACHE_DIR",
-  startupTimeoutMs: "OLZK_RELAYER_STARTUP_TIMEOUT_MS",
-} as const;
+/** An amount in ether or gwei (decimal string or number) as wei. */
+function amount(unit: "ether" | "gwei") {
+  const [re, decimals, parse] = unit === "ether" ? [ETH_RE, 18, parseEther] : [GWEI_RE, 9, parseGwei];
+  return z.unknown().transform((v, ctx): bigint | undefined => {
+    if (v === undefined) return undefined;
+    // numbers may be tiny (1e-9 gwei): written out with all decimals, not in exponent form
+    const s = typeof v === "number" && Number.isFinite(v) && v >= 0 ? v.toFixed(decimals).replace(/\.?0+$/, "") : v;
+    if (typeof s === "string" && re.test(s.trim())) return parse(s.trim());
+    ctx.addIssue({ code: "custom", message: `must be an amount in ${unit} (up to ${decimals} decimals), got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  });
+}
+
+function doc<T extends z.ZodType>(schema: T, d: KeyDoc): T {
+  RELAYER_CONFIG_DOCS.add(schema as z.ZodType, d);
+  return schema;
+}
+
+const ENV_PREFIX = "OLZK_RELAYER_";
+
+const storeShape = {
+  dataDir: doc(text().default(".olzk/relayer"), { env: `${ENV_PREFIX}DATA_DIR`, description: "where the embedded database lives" }),
+  database: doc(
+    text()
+      .default("sqlite")
+      .superRefine((v, ctx) => {
+        const problem = /^postgres(ql)?:/.test(v) ? urlProblem(v, ["postgres:", "postgresql:"]) : undefined;
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    { env: `${ENV_PREFIX}DATABASE`, description: "`sqlite` (file `relayer.sqlite` in `dataDir`), a SQLite file path, or `postgres://user@host:port/db`" },
+  ),
+};
+
+const feesSchema = strict({
+  capGwei: doc(amount("gwei").refine((w) => w === undefined || w > 0n, "must be above 0").optional(), {
+    awayEnv: "FEE_CAP_GWEI", defaultText: String(DEFAULT_FEES.capWei / 10n ** 9n), description: "highest `maxFeePerGas` ever signed, in gwei (decimals allowed)",
+  }),
+  bumpAfterMs: doc(whole(100, 86_400_000).default(DEFAULT_FEES.bumpAfterMs), { awayEnv: "BUMP_AFTER_MS", description: "a transaction not mined this long after it was signed is replaced with a higher fee" }),
+  bumpPercent: doc(whole(10, 1000).default(DEFAULT_FEES.bumpPercent), { description: "how much a replacement raises both fees (10 to 1000; nodes require at least 10)" }),
+  priorityPercentile: doc(whole(0, 100).default(DEFAULT_FEES.priorityPercentile), { description: "percentile of the priority fees paid in recent blocks (`eth_feeHistory`)" }),
+  historyBlocks: doc(whole(1, 1024).default(DEFAULT_FEES.historyBlocks), { description: "how many recent blocks the fee history covers" }),
+  baseFeeMarginPercent: doc(whole(0, 1000).default(DEFAULT_FEES.baseFeeMarginPercent), { description: "`maxFeePerGas` = next base fee x (100 + margin) / 100 + priority fee" }),
+  minPriorityFeeGwei: doc(amount("gwei").optional(), { defaultText: String(DEFAULT_FEES.minPriorityFeeWei), description: "lowest priority fee offered, also when recent blocks were empty" }),
+})
+  .prefault({})
+  .transform((f, ctx): FeeConfig => {
+    const capWei = f.capGwei ?? DEFAULT_FEES.capWei;
+    const minPriorityFeeWei = f.minPriorityFeeGwei ?? DEFAULT_FEES.minPriorityFeeWei;
+    if (minPriorityFeeWei > capWei) ctx.addIssue({ code: "custom", path: ["minPriorityFeeGwei"], message: "is above the fee cap (capGwei)" });
+    const { capGwei: _c, minPriorityFeeGwei: _m, ...rest } = f;
+    return { ...rest, capWei, minPriorityFeeWei };
+  });
+
+const remoteSignerSchema = strict({
+  url: doc(httpUrl().optional(), { awayEnv: "SIGNER_URL", description: "instead of a key: a JSON-RPC signer answering `eth_signTransaction` (below)" }),
+  address: doc(
+    z
+      .string({ error: (iss) => `must be an address (0x + 40 hex digits, checksummed if mixed case), got ${JSON.stringify(iss.input)}` })
+      .refine((v) => isAddress(v), { error: (iss) => `must be an address (0x + 40 hex digits, checksummed if mixed case), got ${JSON.stringify(iss.input)}` })
+      .transform((v): Address => getAddress(v))
+      .optional(),
+    { awayEnv: "SIGNER_ADDRESS", envNeedsParent: true, description: "the account it signs for (required with `url`)" },
+  ),
+});
+
+const awayChainSchema = strict({
+  name: doc(text().optional(), { defaultText: "chain id", description: "label in logs and metrics" }),
+  chainId: doc(requiredWhole(1, 2 ** 53 - 1), { defaultText: "required", description: "EVM chain id" }),
+  rpcUrl: doc(httpUrl().optional(), { description: "one JSON-RPC URL, instead of `rpcUrls`" }),
+  rpcUrls: doc(
+    z.array(httpUrl(), { error: (iss) => `must be a non-empty array of URLs, got ${JSON.stringify(iss.input)}` })
+      .min(1, { error: (iss) => `must be a non-empty array of URLs, got ${JSON.stringify(iss.input)}` })
+      .optional(),
+    {
+      awayEnv: "RPC_URL", envList: true, envReplaces: "rpcUrl", defaultText: "required",
+      description: "JSON-RPC URLs in order of preference, with failover (below); `rpcUrl` (one URL) is accepted instead; the env var (a comma list) replaces both",
+    },
+  ),
+  rpcTimeoutMs: doc(whole(100, 600_000).default(10_000), { description: "timeout of one RPC request; a URL that times out is skipped for a while" }),
+  addressesFile: doc(text().optional(), { awayEnv: "ADDRESSES", defaultText: "required", description: "the deploy library's JSON (`contracts/deploy/deploy.ts`, `olzk deploy`: `lightClient`, `settlement`, `chainId`)" }),
+  signerKeyEnv: doc(text().optional(), { description: "name of the env var holding the submitting account's private key" }),
+  signerKey: doc(text().optional(), { awayEnv: "SIGNER_KEY", description: "the key itself (avoid in files); the env var wins over both" }),
+  remoteSigner: remoteSignerSchema.optional(),
+  confirmations: doc(whole(1, 1000).default(1), { awayEnv: "CONFIRMATIONS", description: "blocks (including the tx's own) before a job counts as confirmed" }),
+  fees: feesSchema,
+  minBalanceEth: doc(amount("ether").default(parseEther("0.01")), {
+    awayEnv: "MIN_BALANCE_ETH", defaultText: "0.01", description: "`/healthz` reports the chain unhealthy while the signer holds less (ether, decimals allowed)",
+  }),
+}).superRefine((a, ctx) => {
+  if (a.rpcUrl !== undefined && a.rpcUrls !== undefined) ctx.addIssue({ code: "custom", message: ": give rpcUrls or rpcUrl, not both" });
+  const urls = a.rpcUrls ?? (a.rpcUrl ? [a.rpcUrl] : []);
+  if (urls.length === 0) ctx.addIssue({ code: "custom", path: ["rpcUrls"], message: `(or rpcUrl) is required (or env ${awayEnv(a.chainId, "RPC_URL")})` });
+  const dup = urls.find((u, j) => urls.indexOf(u) !== j);
+  if (dup) ctx.addIssue({ code: "custom", message: `: RPC URL ${dup} is listed twice` });
+  if (!a.addressesFile) ctx.addIssue({ code: "custom", path: ["addressesFile"], message: `is required (the deploy script's JSON; or env ${awayEnv(a.chainId, "ADDRESSES")})` });
+});
+
+const configShape = {
+  homeUrl: doc(httpUrl(`is required (the Home devnet API, e.g. http://127.0.0.1:8645; env ${ENV_PREFIX}HOME_URL)`), {
+    env: `${ENV_PREFIX}HOME_URL`, defaultText: "required", description: "Home devnet API, e.g. `http://127.0.0.1:8645`",
+  }),
+  ...storeShape,
+  pollIntervalMs: doc(whole(50).default(2000), { env: `${ENV_PREFIX}POLL_MS`, description: "how often the planner polls Home and the Away chains (min 50)" }),
+  metrics: strict({
+    enabled: doc(z.boolean({ error: (iss) => `must be a boolean, got ${JSON.stringify(iss.input)}` }).default(true), { description: "`false` turns the metrics/health server off" }),
+    host: doc(
+      text()
+        .default("127.0.0.1")
+        .refine((h) => h === "localhost" || h === "::1" || h === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(h), {
+          error: (iss) => `must be a loopback address (127.0.0.1, ::1, localhost), got '${String(iss.input)}'`,
+        }),
+      { env: `${ENV_PREFIX}METRICS_HOST`, envNeedsParent: true, description: "metrics/health listen address; loopback only" },
+    ),
+    port: doc(whole(0, 65535).default(9464), { env: `${ENV_PREFIX}METRICS_PORT`, description: "0 = any free port; the server is off unless `metrics` or the env var is set" }),
+  }).optional(),
+  workerId: doc(
+    text()
+      .regex(/^[\w.:@-]{1,100}$/, { error: (iss) => `must be 1 to 100 letters, digits or . _ : @ -, got '${String(iss.input)}'` })
+      .optional(),
+    { env: `${ENV_PREFIX}WORKER_ID`, defaultText: "stable, kept in `dataDir`", description: "name of this worker in job rows (its slots own jobs as `<id>/prove#i`, `<id>/submit#i`); unique per process; default below" },
+  ),
+  leaseMs: doc(whole(1000).default(60_000), {
+    env: `${ENV_PREFIX}LEASE_MS`, description: "how long a claim lasts without a heartbeat; another worker takes a crashed worker's job after it (the crashed worker itself, restarted, at once)",
+  }),
+  concurrency: doc(whole(1, 64).default(4), { env: `${ENV_PREFIX}CONCURRENCY`, description: "submission slots: jobs sending or confirming transactions (and Home receipts) at once" }),
+  proverConcurrency: doc(whole(1, 16).default(1), {
+    env: `${ENV_PREFIX}PROVER_CONCURRENCY`,
+    description: "proving slots: proofs made at once, apart from the submission slots (one snarkjs proof already uses every core: on 2 cores, 2 slots measured slower than 1; bench below)",
+  }),
+  retry: strict({
+    baseMs: doc(whole(10, 3_600_000).default(1_000), { description: "first delay of a retried job (a cause that can clear on its own), doubling per failure with jitter" }),
+    maxMs: doc(whole(10, 86_400_000).default(60_000), { env: `${ENV_PREFIX}RETRY_MAX_MS`, description: "longest delay between retries (a settlement is also retried shortly before its deadline)" }),
+  }).prefault({}),
+  health: strict({
+    checkIntervalMs: doc(whole(100, 3_600_000).default(5_000), { description: "how often each Away chain is probed (block, signer balance, nonces) for `/healthz`" }),
+    homeStaleMs: doc(whole(100, 86_400_000).optional(), { defaultText: "max(5 polls, 15000)", description: "`/healthz` reports Home down when the last successful poll is older" }),
+    maxPendingTxMs: doc(whole(1_000, 86_400_000).default(300_000), { description: "`/healthz` reports a chain unhealthy while a transaction of ours is pending longer" }),
+    maxJobAgeMs: doc(whole(1_000, 30 * 86_400_000).default(1_800_000), { description: "`/healthz` reports the jobs unhealthy while an unfinished job is older" }),
+  }).prefault({}),
+  logLevel: doc(z.enum(["debug", "info", "warn", "error"], { error: (iss) => `must be debug, info, warn or error, got '${String(iss.input)}'` }).default("info"), {
+    env: `${ENV_PREFIX}LOG_LEVEL`, description: "`debug`, `info`, `warn`, `error`",
+  }),
+  prover: strict({
+    profile: doc(text().optional(), {
+      env: `${ENV_PREFIX}PROVER_PROFILE`, defaultText: "`dev`",
+      description: "artifact profile of `prover/`; insecure (dev-ptau) artifacts are accepted only when every Away chain is a local dev chain (31337, 1337)",
+    }),
+    cacheDir: doc(text().optional(), { env: `${ENV_PREFIX}PROVER_CACHE_DIR`, defaultText: "`build/proofs`", description: "the prover's on-disk proof cache" }),
+  }).prefault({}),
+  startupTimeoutMs: doc(whole(0, 3_600_000).default(30_000), {
+    env: `${ENV_PREFIX}STARTUP_TIMEOUT_MS`,
+    description: "how long startup retries an Away chain's RPC URLs (and a remote signer) that do not answer before it refuses to start (exit 1); 0 = one try",
+  }),
+  away: doc(z.array(awayChainSchema, { error: "must be an array of chain objects" }).default([]), {
+    env: `${ENV_PREFIX}AWAY_CHAINS`, defaultText: "required", description: "Away chains; the env var (comma list of chain ids) adds chains defined only by the variables below",
+  }),
+};
+
+/** The relayer's config file, after the environment is laid over it (`withEnvironment`). */
+export const RelayerConfigSchema = strict(configShape).superRefine((c, ctx) => {
+  if (c.retry.maxMs < c.retry.baseMs) ctx.addIssue({ code: "custom", message: `retry.maxMs (${c.retry.maxMs}) must be at least retry.baseMs (${c.retry.baseMs})` });
+  if (c.away.length === 0) ctx.addIssue({ code: "custom", message: `at least one Away chain is required (config 'away' or env ${ENV_PREFIX}AWAY_CHAINS)` });
+  const ids = c.away.map((a) => a.chainId);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup !== undefined) ctx.addIssue({ code: "custom", message: `Away chain ${dup} is configured twice` });
+});
+type ParsedConfig = z.output<typeof RelayerConfigSchema>;
+type ParsedAwayChain = ParsedConfig["away"][number];
 
 /** Per-chain env var name, e.g. awayEnv(31337, "RPC_URL") = OLZK_AWAY_31337_RPC_URL. */
 export function awayEnv(chainId: number | string, what: string): string {
   return `OLZK_AWAY_${chainId}_${what}`;
 }
 
+// ---- the schema's keys, for the environment overlay and the README table ----
+
+interface KeyEntry {
+  /** Path of the key; "[]" stands for every element of an array. */
+  path: string[];
+  schema: z.ZodType;
+  doc: KeyDoc | undefined;
+  /** An object, or an array of objects: its keys are listed after it. */
+  container: boolean;
+}
+
+function unwrap(s: z.ZodType): z.ZodType {
+  if (s instanceof z.ZodDefault || s instanceof z.ZodPrefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable) return unwrap(s.unwrap() as z.ZodType);
+  if (s instanceof z.ZodPipe) return unwrap(s.in as z.ZodType);
+  return s;
+}
+
+/** Every key of an object schema, depth first (an object or array key before its own keys). */
+function keysOf(shape: Record<string, z.ZodType>, prefix: string[] = []): KeyEntry[] {
+  return Object.entries(shape).flatMap(([k, schema]) => {
+    const path = [...prefix, k];
+    const inner = unwrap(schema);
+    const doc = RELAYER_CONFIG_DOCS.get(schema);
+    if (inner instanceof z.ZodObject) return [{ path, schema, doc, container: true }, ...keysOf(inner.shape as Record<string, z.ZodType>, path)];
+    const el = inner instanceof z.ZodArray ? unwrap(inner.element as z.ZodType) : undefined;
+    if (el instanceof z.ZodObject) return [{ path, schema, doc, container: true }, ...keysOf(el.shape as Record<string, z.ZodType>, [...path, "[]"])];
+    return [{ path, schema, doc, container: false }];
+  });
+}
+
+export const RELAYER_CONFIG_KEYS: readonly KeyEntry[] = keysOf(configShape);
+
+// ---- the environment laid over the file ----
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** `v` without empty strings (an empty value means "not set", in the file as in the environment). */
+function withoutEmpty(v: unknown): unknown {
+  if (Array.isArray(v)) return v.filter((x) => x !== "").map(withoutEmpty);
+  if (!isObject(v)) return v;
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== "").map(([k, x]) => [k, withoutEmpty(x)]));
+}
+
+/** Key path as messages write it: away[0].fees.capGwei. */
+function where(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i ? "." : ""}${String(p)}`)).join("");
+}
+
+/**
+ * The file's object with every set environment variable in its key's place (and the chains
+ * named only in the environment added), plus which key came from which variable.
+ */
+function withEnvironment(raw: Json, env: Env): { input: Json; sources: Map<string, string> } {
+  const input = withoutEmpty(raw) as Json;
+  const sources = new Map<string, string>();
+  const put = (obj: Json, path: (string | number)[], key: KeyEntry, name: string) => {
+    const value = env[name];
+    if (value === undefined || value === "") return;
+    let o: Json | unknown[] = obj;
+    for (const p of path.slice(0, -1)) {
+      const parent: Json = o as Json;
+      if (parent[p] === undefined) {
+        if (key.doc?.envNeedsParent) return;
+        parent[p] = {};
+      }
+      if (typeof parent[p] !== "object" || parent[p] === null) return; // the schema reports the wrong type
+      o = parent[p] as Json | unknown[];
+    }
+    o = o as Json;
+    const last = path[path.length - 1]!;
+    o[last] = key.doc?.envList ? value.split(",").map((s) => s.trim()) : value;
+    if (key.doc?.envReplaces) delete o[key.doc.envReplaces];
+    sources.set(where(path), name);
+  };
+
+  // The metrics server runs when `metrics` is configured or its port is set in the environment.
+  const portEnv = `${ENV_PREFIX}METRICS_PORT`;
+  if (env[portEnv] !== undefined && (input.metrics === undefined || isObject(input.metrics))) input.metrics = { ...(input.metrics as Json | undefined), enabled: true };
+
+  const chainsEnv = `${ENV_PREFIX}AWAY_CHAINS`;
+  const chains = (env[chainsEnv] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  for (const c of chains) if (!/^\d+$/.test(c)) throw new ConfigError(`${chainsEnv} must be a comma-separated list of chain ids, got '${c}'`);
+  if (chains.length && input.away === undefined) input.away = [];
+  const away = Array.isArray(input.away) ? (input.away as unknown[]) : undefined;
+  for (const c of chains) if (away && !away.some((e) => isObject(e) && String(e.chainId) === c)) away.push({ chainId: Number(c) });
+
+  for (const key of RELAYER_CONFIG_KEYS.filter((k) => !k.container)) {
+    const i = key.path.indexOf("[]");
+    if (i < 0 && key.doc?.env) put(input, key.path, key, key.doc.env);
+    if (i >= 0 && key.doc?.awayEnv && away) {
+      for (const [j, entry] of away.entries()) {
+        if (isObject(entry) && entry.chainId !== undefined) put(input, [...key.path.slice(0, i), j, ...key.path.slice(i + 1)], key, awayEnv(String(entry.chainId), key.doc.awayEnv));
+      }
+    }
+  }
+  return { input, sources };
+}
+
+/** One line for a schema issue, naming the key, or the environment variable its value came from. */
+function formatIssue(issue: z.core.$ZodIssue, sources: Map<string, string>): string {
+  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+  let at = where(path);
+  for (let n = path.length; n > 0; n--) {
+    const env = sources.get(where(path.slice(0, n)));
+    if (env) {
+      at = env + where(path.slice(n)).replace(/^(?=[^[])/, ".");
+      break;
+    }
+  }
+  if (issue.code === "unrecognized_keys") return `unknown ${at ? "key" : "config key"} '${at ? `${at}.` : ""}${issue.keys[0]}' ${issue.message}`;
+  if (!at) return issue.message;
+  return issue.message.startsWith(":") ? `${at}${issue.message}` : `${at} ${issue.message}`;
+}
+
+function parse<T extends z.ZodType>(schema: T, raw: unknown, env: Env): { config: z.output<T>; sources: Map<string, string> } {
+  if (!isObject(raw)) throw new ConfigError("config must be a JSON object");
+  const file = Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith("$") && k !== "comment"));
+  const { input, sources } = withEnvironment(file, env);
+  const r = schema.safeParse(input);
+  if (!r.success) throw new ConfigError(formatIssue(r.error.issues[0]!, sources));
+  return { config: r.data, sources };
+}
+
+// ---- from the parsed file to the RelayerConfig ----
+
 /**
  * Build and validate the configuration from a parsed JSON object (`raw`, may be {}), the
  * environment, and the directory relative paths are resolved against.
  */
 export function resolveConfig(raw: unknown, env: Env = process.env, baseDir = process.cwd()): RelayerConfig {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError("config must be a JSON object");
-  const r = raw as Record<string, any>;
-  const known = ["homeUrl", "dataDir", "database", "pollIntervalMs", "metrics", "workerId", "leaseMs", "concurrency", "proverConcurrency", "retry", "health", "logLevel", "prover", "startupTimeoutMs", "away"];
-  for (const k of Object.keys(r)) {
-    if (!known.includes(k) && !k.startsWith("$") && k !== "comment") throw new ConfigError(`unknown config key '${k}' (known: ${known.join(", ")})`);
-  }
+  const { config: c, sources } = parse(RelayerConfigSchema, raw, env);
   const path = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-
-  const homeUrl = urlFrom(env[ENV.homeUrl], ENV.homeUrl, ["http:", "https:"]) ?? urlFrom(r.homeUrl, "homeUrl", ["http:", "https:"]);
-  if (!homeUrl) throw new ConfigError(`homeUrl is required (the Home devnet API, e.g. http://127.0.0.1:8645; env ${ENV.homeUrl})`);
-
-  const { dataDir, database } = storeFrom(r, env, path);
-
-  const pollIntervalMs = intFrom(env[ENV.pollIntervalMs], ENV.pollIntervalMs, 50) ?? intFrom(r.pollIntervalMs, "pollIntervalMs", 50) ?? 2000;
-  const leaseMs = intFrom(env[ENV.leaseMs], ENV.leaseMs, 1000) ?? intFrom(r.leaseMs, "leaseMs", 1000) ?? 60_000;
-  const concurrency = intFrom(env[ENV.concurrency], ENV.concurrency, 1, 64) ?? intFrom(r.concurrency, "concurrency", 1, 64) ?? 4;
-  const proverConcurrency =
-    intFrom(env[ENV.proverConcurrency], ENV.proverConcurrency, 1, 16) ?? intFrom(r.proverConcurrency, "proverConcurrency", 1, 16) ?? 1;
-  const retry = retryFrom(r.retry, env);
-  const health = healthFrom(r.health, pollIntervalMs);
-  const startupTimeoutMs =
-    intFrom(env[ENV.startupTimeoutMs], ENV.startupTimeoutMs, 0, 3_600_000) ?? intFrom(r.startupTimeoutMs, "startupTimeoutMs", 0, 3_600_000) ?? 30_000;
-
-  expectType(r.metrics, "object", "metrics");
-  let metrics: RelayerConfig["metrics"] = null;
-  if (r.metrics !== undefined || env[ENV.metricsPort] !== undefined) {
-    const m = (r.metrics ?? {}) as Record<string, unknown>;
-    const enabled = m.enabled !== false || env[ENV.metricsPort] !== undefined;
-    const host = String(env[ENV.metricsHost] || m.host || "127.0.0.1");
-    if (!isLoopback(host)) throw new ConfigError(`metrics.host must be a loopback address (127.0.0.1, ::1, localhost), got '${host}'`);
-    const port = intFrom(env[ENV.metricsPort], ENV.metricsPort, 0, 65535) ?? intFrom(m.port, "metrics.port", 0, 65535) ?? 9464;
-    metrics = enabled ? { host, port } : null;
-  }
-
-  expectType(r.workerId, "string", "workerId");
-  const workerId: string | undefined = env[ENV.workerId] || r.workerId || undefined;
-  if (workerId !== undefined && !/^[\w.:@-]{1,100}$/.test(workerId)) {
-    throw new ConfigError(`workerId must be 1 to 100 letters, digits or . _ : @ -, got '${workerId}'`);
-  }
-
-  const logLevel = (env[ENV.logLevel] || r.logLevel || "info") as RelayerConfig["logLevel"];
-  if (!["debug", "info", "warn", "error"].includes(logLevel)) throw new ConfigError(`logLevel must be debug, info, warn or error, got '${logLevel}'`);
-
-  expectType(r.prover, "object", "prover");
-  const pr = (r.prover ?? {}) as Record<string, unknown>;
-  for (const k of Object.keys(pr)) if (!["profile", "cacheDir"].includes(k)) throw new ConfigError(`unknown key 'prover.${k}' (known: profile, cacheDir)`);
-  expectType(pr.profile, "string", "prover.profile");
-  expectType(pr.cacheDir, "string", "prover.cacheDir");
-  const profile = env[ENV.proverProfile] || (pr.profile as string | undefined);
-  const cacheDirRaw = env[ENV.proverCacheDir] || (pr.cacheDir as string | undefined);
-  const prover = { ...(profile ? { profile } : {}), ...(cacheDirRaw ? { cacheDir: path(cacheDirRaw) } : {}) };
-
-  // Away chains: from the file's `away` array, plus chains named only in the environment.
-  if (r.away !== undefined && !Array.isArray(r.away)) throw new ConfigError("away must be an array of chain objects");
-  const entries: Record<string, any>[] = [...((r.away as Record<string, any>[] | undefined) ?? [])];
-  for (const [i, a] of entries.entries()) expectType(a, "object", `away[${i}]`);
-  const envChains = (env[ENV.awayChains] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  for (const c of envChains) {
-    if (!/^\d+$/.test(c)) throw new ConfigError(`${ENV.awayChains} must be a comma-separated list of chain ids, got '${c}'`);
-    if (!entries.some((e) => String(e.chainId) === c)) entries.push({ chainId: Number(c) });
-  }
-  if (entries.length === 0) throw new ConfigError(`at least one Away chain is required (config 'away' or env ${ENV.awayChains})`);
-
-  const away: AwayChainConfig[] = entries.map((a, i) => awayChain(a, i, env, path));
-  const dup = away.find((a, i) => away.findIndex((b) => b.chainId === a.chainId) !== i);
-  if (dup) throw new ConfigError(`Away chain ${dup.chainId} is configured twice`);
-
-  return { homeUrl, dataDir, database, pollIntervalMs, metrics, workerId, leaseMs, concurrency, proverConcurrency, retry, health, logLevel, prover, startupTimeoutMs, away };
-}
-
-/** `dataDir` and `database` (also all that `olzk relay jobs` / `requeue` need). */
-function storeFrom(r: Record<string, any>, env: Env, path: (p: string) => string): { dataDir: string; database: string } {
-  expectType(r.dataDir, "string", "dataDir");
-  const dataDir = path(env[ENV.dataDir] || r.dataDir || ".olzk/relayer");
-  expectType(r.database, "string", "database");
-  let database = env[ENV.database] || r.database || "sqlite";
-  if (/^postgres(ql)?:/.test(database)) database = urlFrom(database, "database", ["postgres:", "postgresql:"])!;
-  else if (database !== "sqlite") database = path(database.replace(/^sqlite:(\/\/)?/, ""));
-  return { dataDir, database };
-}
-
-function knownKeys(o: Record<string, unknown>, where: string, keys: string[]): void {
-  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new ConfigError(`unknown key '${where}.${k}' (known: ${keys.join(", ")})`);
-}
-
-function retryFrom(v: unknown, env: Env): RelayerConfig["retry"] {
-  expectType(v, "object", "retry");
-  const o = (v ?? {}) as Record<string, unknown>;
-  knownKeys(o, "retry", ["baseMs", "maxMs"]);
-  const baseMs = intFrom(o.baseMs, "retry.baseMs", 10, 3_600_000) ?? 1_000;
-  const maxMs = intFrom(env[ENV.retryMaxMs], ENV.retryMaxMs, 10, 86_400_000) ?? intFrom(o.maxMs, "retry.maxMs", 10, 86_400_000) ?? 60_000;
-  if (maxMs < baseMs) throw new ConfigError(`retry.maxMs (${maxMs}) must be at least retry.baseMs (${baseMs})`);
-  return { baseMs, maxMs };
-}
-
-function healthFrom(v: unknown, pollIntervalMs: number): RelayerConfig["health"] {
-  expectType(v, "object", "health");
-  const o = (v ?? {}) as Record<string, unknown>;
-  knownKeys(o, "health", ["checkIntervalMs", "homeStaleMs", "maxPendingTxMs", "maxJobAgeMs"]);
+  const { profile, cacheDir } = c.prover;
   return {
-    checkIntervalMs: intFrom(o.checkIntervalMs, "health.checkIntervalMs", 100, 3_600_000) ?? 5_000,
-    homeStaleMs: intFrom(o.homeStaleMs, "health.homeStaleMs", 100, 86_400_000) ?? Math.max(5 * pollIntervalMs, 15_000),
-    maxPendingTxMs: intFrom(o.maxPendingTxMs, "health.maxPendingTxMs", 1_000, 86_400_000) ?? 300_000,
-    maxJobAgeMs: intFrom(o.maxJobAgeMs, "health.maxJobAgeMs", 1_000, 30 * 86_400_000) ?? 1_800_000,
+    homeUrl: c.homeUrl,
+    ...storePaths(c, path),
+    pollIntervalMs: c.pollIntervalMs,
+    metrics: c.metrics?.enabled ? { host: c.metrics.host, port: c.metrics.port } : null,
+    workerId: c.workerId,
+    leaseMs: c.leaseMs,
+    concurrency: c.concurrency,
+    proverConcurrency: c.proverConcurrency,
+    retry: c.retry,
+    health: { ...c.health, homeStaleMs: c.health.homeStaleMs ?? Math.max(5 * c.pollIntervalMs, 15_000) },
+    logLevel: c.logLevel,
+    prover: { ...(profile ? { profile } : {}), ...(cacheDir ? { cacheDir: path(cacheDir) } : {}) },
+    startupTimeoutMs: c.startupTimeoutMs,
+    away: c.away.map((a, i) => awayChain(a, `away[${i}]`, env, sources.get(`away[${i}].signerKey`), path)),
   };
+}
+
+function storePaths(c: { dataDir: string; database: string }, path: (p: string) => string): { dataDir: string; database: string } {
+  const database = /^postgres(ql)?:/.test(c.database) ? c.database.replace(/\/+$/, "") : c.database === "sqlite" ? c.database : path(c.database.replace(/^sqlite:(\/\/)?/, ""));
+  return { dataDir: path(c.dataDir), database };
 }
 
 /** The job store's location from a config file (and the environment), without the rest of the config. */
 export function loadStoreConfig(file: string | undefined, env: Env = process.env): { dataDir: string; database: string } {
   const { raw, baseDir } = readConfigFile(file);
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError("config must be a JSON object");
-  return storeFrom(raw as Record<string, any>, env, (p) => (isAbsolute(p) ? p : resolve(baseDir, p)));
+  const { config } = parse(z.object(storeShape), raw, env);
+  return storePaths(config, (p) => (isAbsolute(p) ? p : resolve(baseDir, p)));
 }
 
-const AWAY_KEYS = ["name", "rpcUrl", "rpcUrls", "rpcTimeoutMs", "chainId", "addressesFile", "signerKeyEnv", "signerKey", "remoteSigner", "confirmations", "fees", "minBalanceEth"];
-
-function awayChain(a: Record<string, any>, i: number, env: Env, path: (p: string) => string): AwayChainConfig {
-  const where = `away[${i}]`;
-  const chainId = intFrom(a.chainId, `${where}.chainId`, 1, 2 ** 53 - 1);
-  if (chainId === undefined) throw new ConfigError(`${where}.chainId is required`);
-  for (const k of Object.keys(a)) if (!AWAY_KEYS.includes(k)) throw new ConfigError(`unknown key '${where}.${k}' (known: ${AWAY_KEYS.join(", ")})`);
-  const e = (w: string) => env[awayEnv(chainId, w)];
-  const rpcUrls = rpcUrlsFrom(a, where, e("RPC_URL"), awayEnv(chainId, "RPC_URL"));
-  const rpcTimeoutMs = intFrom(a.rpcTimeoutMs, `${where}.rpcTimeoutMs`, 100, 600_000) ?? 10_000;
-  expectType(a.addressesFile, "string", `${where}.addressesFile`);
-  const addressesFile = e("ADDRESSES") || a.addressesFile;
-  if (!addressesFile) throw new ConfigError(`${where}.addressesFile is required (the deploy script's JSON; or env ${awayEnv(chainId, "ADDRESSES")})`);
-  const confirmations = intFrom(e("CONFIRMATIONS"), awayEnv(chainId, "CONFIRMATIONS"), 1, 1000) ?? intFrom(a.confirmations, `${where}.confirmations`, 1, 1000) ?? 1;
-  expectType(a.name, "string", `${where}.name`);
+function awayChain(a: ParsedAwayChain, at: string, env: Env, keyEnv: string | undefined, path: (p: string) => string): AwayChainConfig {
+  const { chainId } = a;
   return {
     name: a.name || String(chainId),
-    rpcUrls,
-    rpcTimeoutMs,
+    rpcUrls: a.rpcUrls ?? [a.rpcUrl!], // the schema refused a chain with neither, and with an empty addressesFile
+    rpcTimeoutMs: a.rpcTimeoutMs,
     chainId,
-    addressesFile: path(addressesFile),
-    signer: signerFrom(a, where, env, chainId),
-    confirmations,
-    fees: feesFrom(a.fees, `${where}.fees`, env, chainId),
-    minBalanceWei: etherFrom(e("MIN_BALANCE_ETH"), awayEnv(chainId, "MIN_BALANCE_ETH")) ?? etherFrom(a.minBalanceEth, `${where}.minBalanceEth`) ?? parseEther("0.01"),
+    addressesFile: path(a.addressesFile!),
+    signer: signerFrom(a, at, env, keyEnv, chainId),
+    confirmations: a.confirmations,
+    fees: a.fees,
+    minBalanceWei: a.minBalanceEth,
   };
-}
-
-/** `rpcUrls` (array) or `rpcUrl` (one URL); the env var, a comma-separated list, replaces both. */
-function rpcUrlsFrom(a: Record<string, any>, where: string, envValue: string | undefined, envName: string): string[] {
-  const http = ["http:", "https:"];
-  let urls: string[];
-  if (envValue) urls = envValue.split(",").map((u, j) => urlFrom(u.trim(), `${envName}[${j}]`, http)!);
-  else {
-    if (a.rpcUrl !== undefined && a.rpcUrls !== undefined) throw new ConfigError(`${where}: give rpcUrls or rpcUrl, not both`);
-    if (a.rpcUrls !== undefined && (!Array.isArray(a.rpcUrls) || a.rpcUrls.length === 0)) {
-      throw new ConfigError(`${where}.rpcUrls must be a non-empty array of URLs, got ${JSON.stringify(a.rpcUrls)}`);
-    }
-    urls = a.rpcUrls !== undefined ? (a.rpcUrls as unknown[]).map((u, j) => urlFrom(u, `${where}.rpcUrls[${j}]`, http)!) : [urlFrom(a.rpcUrl, `${where}.rpcUrl`, http)!];
-  }
-  urls = urls.filter(Boolean);
-  if (urls.length === 0) throw new ConfigError(`${where}.rpcUrls (or rpcUrl) is required (or env ${envName})`);
-  const dup = urls.find((u, j) => urls.indexOf(u) !== j);
-  if (dup) throw new ConfigError(`${where}: RPC URL ${dup} is listed twice`);
-  return urls;
 }
 
 /**
  * Exactly one signer: a private key (env OLZK_AWAY_<id>_SIGNER_KEY, or the env var named by
  * `signerKeyEnv`, or `signerKey`), or a remote signer (`remoteSigner: {url, address}`, or env
- * OLZK_AWAY_<id>_SIGNER_URL and _SIGNER_ADDRESS).
+ * OLZK_AWAY_<id>_SIGNER_URL and _SIGNER_ADDRESS). `keyEnv`: the env var `signerKey` came from.
  */
-function signerFrom(a: Record<string, any>, where: string, env: Env, chainId: number): SignerConfig {
-  const e = (w: string) => env[awayEnv(chainId, w)];
-  expectType(a.signerKeyEnv, "string", `${where}.signerKeyEnv`);
-  expectType(a.signerKey, "string", `${where}.signerKey`);
-  expectType(a.remoteSigner, "object", `${where}.remoteSigner`);
-  const rs = (a.remoteSigner ?? {}) as Record<string, unknown>;
-  for (const k of Object.keys(rs)) if (!["url", "address"].includes(k)) throw new ConfigError(`unknown key '${where}.remoteSigner.${k}' (known: url, address)`);
-  const remoteUrl = urlFrom(e("SIGNER_URL"), awayEnv(chainId, "SIGNER_URL"), ["http:", "https:"]) ?? urlFrom(rs.url, `${where}.remoteSigner.url`, ["http:", "https:"]);
-  const keySet = Boolean(e("SIGNER_KEY") || a.signerKeyEnv || a.signerKey);
-  if (remoteUrl || a.remoteSigner !== undefined) {
-    if (keySet) throw new ConfigError(`${where}: configure either a signer key or a remote signer, not both`);
-    if (!remoteUrl) throw new ConfigError(`${where}.remoteSigner.url is required (or env ${awayEnv(chainId, "SIGNER_URL")})`);
-    const raw = e("SIGNER_ADDRESS") || rs.address;
-    const whereAddr = e("SIGNER_ADDRESS") ? awayEnv(chainId, "SIGNER_ADDRESS") : `${where}.remoteSigner.address`;
-    if (raw === undefined || raw === "") throw new ConfigError(`${whereAddr} is required: the account the remote signer signs for`);
-    if (typeof raw !== "string" || !isAddress(raw)) throw new ConfigError(`${whereAddr} must be an address (0x + 40 hex digits, checksummed if mixed case), got ${JSON.stringify(raw)}`);
-    return { kind: "remote", url: remoteUrl, address: getAddress(raw) };
+function signerFrom(a: ParsedAwayChain, at: string, env: Env, keyEnv: string | undefined, chainId: number): SignerConfig {
+  const keySet = Boolean(a.signerKeyEnv || a.signerKey);
+  if (a.remoteSigner) {
+    if (keySet) throw new ConfigError(`${at}: configure either a signer key or a remote signer, not both`);
+    const { url, address } = a.remoteSigner;
+    if (!url) throw new ConfigError(`${at}.remoteSigner.url is required (or env ${awayEnv(chainId, "SIGNER_URL")})`);
+    if (!address) throw new ConfigError(`${at}.remoteSigner.address is required: the account the remote signer signs for`);
+    return { kind: "remote", url, address };
   }
   let key: string | undefined;
   let source: string;
-  if (e("SIGNER_KEY")) {
-    key = e("SIGNER_KEY");
-    source = awayEnv(chainId, "SIGNER_KEY");
+  if (keyEnv) {
+    key = a.signerKey;
+    source = keyEnv;
   } else if (a.signerKeyEnv) {
     key = env[a.signerKeyEnv];
     source = a.signerKeyEnv;
-    if (!key) throw new ConfigError(`${where}.signerKeyEnv names ${a.signerKeyEnv}, which is not set`);
+    if (!key) throw new ConfigError(`${at}.signerKeyEnv names ${a.signerKeyEnv}, which is not set`);
   } else {
     key = a.signerKey;
     source = "config";
   }
   if (!key) {
-    throw new ConfigError(
-      `${where}: a signer is required (${where}.signerKeyEnv naming an env var, env ${awayEnv(chainId, "SIGNER_KEY")}, or ${where}.remoteSigner)`,
-    );
+    throw new ConfigError(`${at}: a signer is required (${at}.signerKeyEnv naming an env var, env ${awayEnv(chainId, "SIGNER_KEY")}, or ${at}.remoteSigner)`);
   }
   if (!key.startsWith("0x")) key = `0x${key}`;
-  if (!KEY_RE.test(key)) throw new ConfigError(`${where}: the signer key from ${source} is not a 32-byte hex private key`);
+  if (!KEY_RE.test(key)) throw new ConfigError(`${at}: the signer key from ${source} is not a 32-byte hex private key`);
   let address: Address;
   try {
     address = privateKeyToAccount(key as Hex).address;
   } catch {
-    throw new ConfigError(`${where}: the signer key from ${source} is not a valid secp256k1 private key`);
+    throw new ConfigError(`${at}: the signer key from ${source} is not a valid secp256k1 private key`);
   }
   return { kind: "key", key: key as Hex, source, address };
 }
 
-const GWEI_RE = /^\d+(\.\d{1,9})?$/;
-const ETH_RE = /^\d+(\.\d{1,18})?$/;
+// ---- the README's key table ----
 
-function etherFrom(v: unknown, where: string): bigint | undefined {
-  if (v === undefined || v === "") return undefined;
-  const s = typeof v === "number" && Number.isFinite(v) && v >= 0 ? v.toFixed(18).replace(/\.?0+$/, "") : v;
-  if (typeof s !== "string" || !ETH_RE.test(s.trim())) throw new ConfigError(`${where} must be an amount in ether (up to 18 decimals), got ${JSON.stringify(v)}`);
-  return parseEther(s.trim());
+function defaultText(k: KeyEntry): string {
+  if (k.doc?.defaultText !== undefined) return k.doc.defaultText;
+  const v = k.schema instanceof z.ZodDefault ? (k.schema.def.defaultValue as unknown) : undefined;
+  return typeof v === "string" ? `\`${v}\`` : typeof v === "number" || typeof v === "boolean" ? String(v) : "";
 }
 
-function gweiFrom(v: unknown, where: string): bigint | undefined {
-  if (v === undefined || v === "") return undefined;
-  // numbers in gwei may be tiny (1e-9): written out with 9 decimals, not in exponent form
-  const s = typeof v === "number" && Number.isFinite(v) && v >= 0 ? v.toFixed(9).replace(/\.?0+$/, "") : v;
-  if (typeof s !== "string" || !GWEI_RE.test(s.trim())) throw new ConfigError(`${where} must be an amount in gwei (up to 9 decimals), got ${JSON.stringify(v)}`);
-  return parseGwei(s.trim());
-}
-
-const FEE_KEYS = ["capGwei", "bumpAfterMs", "bumpPercent", "priorityPercentile", "historyBlocks", "baseFeeMarginPercent", "minPriorityFeeGwei"];
-
-function feesFrom(v: unknown, where: string, env: Env, chainId: number): FeeConfig {
-  expectType(v, "object", where);
-  const f = (v ?? {}) as Record<string, unknown>;
-  for (const k of Object.keys(f)) if (!FEE_KEYS.includes(k)) throw new ConfigError(`unknown key '${where}.${k}' (known: ${FEE_KEYS.join(", ")})`);
-  const capEnv = awayEnv(chainId, "FEE_CAP_GWEI");
-  const bumpEnv = awayEnv(chainId, "BUMP_AFTER_MS");
-  const capWei = gweiFrom(env[capEnv], capEnv) ?? gweiFrom(f.capGwei, `${where}.capGwei`) ?? DEFAULT_FEES.capWei;
-  if (capWei <= 0n) throw new ConfigError(`${where}.capGwei must be above 0`);
-  const minPriorityFeeWei = gweiFrom(f.minPriorityFeeGwei, `${where}.minPriorityFeeGwei`) ?? DEFAULT_FEES.minPriorityFeeWei;
-  if (minPriorityFeeWei > capWei) throw new ConfigError(`${where}.minPriorityFeeGwei is above the fee cap (${where}.capGwei)`);
-  return {
-    capWei,
-    bumpAfterMs: intFrom(env[bumpEnv], bumpEnv, 100, 86_400_000) ?? intFrom(f.bumpAfterMs, `${where}.bumpAfterMs`, 100, 86_400_000) ?? DEFAULT_FEES.bumpAfterMs,
-    bumpPercent: intFrom(f.bumpPercent, `${where}.bumpPercent`, 10, 1000) ?? DEFAULT_FEES.bumpPercent,
-    priorityPercentile: intFrom(f.priorityPercentile, `${where}.priorityPercentile`, 0, 100) ?? DEFAULT_FEES.priorityPercentile,
-    historyBlocks: intFrom(f.historyBlocks, `${where}.historyBlocks`, 1, 1024) ?? DEFAULT_FEES.historyBlocks,
-    baseFeeMarginPercent: intFrom(f.baseFeeMarginPercent, `${where}.baseFeeMarginPercent`, 0, 1000) ?? DEFAULT_FEES.baseFeeMarginPercent,
-    minPriorityFeeWei,
-  };
+/** The key table of relayer/README.md: key, env var, default, meaning (scripts/docs.ts writes it). */
+export function relayerConfigTable(): string {
+  const rows = RELAYER_CONFIG_KEYS.filter((k) => k.doc).map((k) => {
+    const d = k.doc!;
+    const env = d.env ?? (d.awayEnv ? awayEnv("<chainId>", d.awayEnv) : undefined);
+    const key = k.path.join(".").replace(/\.\[\]/g, "[]") + (unwrap(k.schema) instanceof z.ZodArray && k.path.length === 1 ? "[]" : "");
+    return `| \`${key}\` | ${env ? `\`${env}\`` : ""} | ${defaultText(k).replace(/\|/g, "\\|")} | ${d.description.replace(/\|/g, "\\|")} |`;
+  });
+  return ["| key | env | default | meaning |", "|---|---|---|---|", ...rows].join("\n");
 }
 
 /** The config as `--print-config` shows it: signers by address and origin, never a key; fees in gwei. */
