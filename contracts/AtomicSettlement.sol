@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IAtomicSettlement} from "./interfaces/IAtomicSettlement.sol";
 import {IHomeLightClient} from "./interfaces/IHomeLightClient.sol";
 import {ISettlementVerifier} from "./interfaces/ISettlementVerifier.sol";
@@ -11,9 +14,7 @@ import {AuctionEscrow} from "./AuctionEscrow.sol";
 import {LPRegistry} from "./LPRegistry.sol";
 import {Field} from "./lib/Field.sol";
 import {Groth16Call} from "./lib/Groth16Call.sol";
-import {SafeTransfer} from "./lib/SafeTransfer.sol";
 import {SettlementRules} from "./lib/SettlementRules.sol";
-import {ReentrancyGuard} from "./lib/ReentrancyGuard.sol";
 
 /// @title AtomicSettlement
 /// @notice Settles a Home auction result proven against a stored light-client header, fill by fill:
@@ -35,8 +36,8 @@ import {ReentrancyGuard} from "./lib/ReentrancyGuard.sol";
 ///      chosen by the registry (mode 1) or named by the proven result and checked against its own terms
 ///      (mode 2), funds only move between the proven parties and that LP. Borrowers must check
 ///      `msg.sender == settlement` in their callback, not the initiator.
-contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
-    using SafeTransfer for address;
+contract AtomicSettlement is IAtomicSettlement, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
 
     /// @inheritdoc IAtomicSettlement
     /// @dev Storage slot 0 (ENCODING.md): outcome | recordedAt << 8 | settledMask << 72 | auctioneerBlamed << 136.
@@ -563,7 +564,7 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuard {
     ///      not the payer's), which reverts InsufficientGas so that nobody is blamed for it.
     function _tryPay(address token, address from, address to, uint256 amount) private returns (bool ok) {
         uint256 g = gasleft();
-        ok = token.tryTransferFrom(from, to, amount);
+        ok = IERC20(token).trySafeTransferFrom(from, to, amount);
         if (!ok && gasleft() <= g / 63) revert InsufficientGas();
     }
 

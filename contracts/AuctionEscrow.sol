@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IAuctionEscrow} from "./interfaces/IAuctionEscrow.sol";
 import {IAtomicSettlement} from "./interfaces/IAtomicSettlement.sol";
 import {IHomeLightClient} from "./interfaces/IHomeLightClient.sol";
-import {IERC20} from "./interfaces/IERC20.sol";
-import {SafeTransfer} from "./lib/SafeTransfer.sol";
-import {ReentrancyGuard} from "./lib/ReentrancyGuard.sol";
 
 /// @title AuctionEscrow
 /// @notice Holds the sell asset of a mode-1 auction between the auctioneer's deposit and settlement.
@@ -18,8 +18,8 @@ import {ReentrancyGuard} from "./lib/ReentrancyGuard.sol";
 ///         A refund is possible only from refundNotBefore (chosen by the depositor, checked by Home to be
 ///         after the settle deadline) plus the time the light client was paused since the deposit, so
 ///         an auctioneer cannot withdraw while its auction can still settle.
-contract AuctionEscrow is IAuctionEscrow, ReentrancyGuard {
-    using SafeTransfer for address;
+contract AuctionEscrow is IAuctionEscrow, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
 
     uint256 private constant MASK128 = (1 << 128) - 1;
 
@@ -52,7 +52,7 @@ contract AuctionEscrow is IAuctionEscrow, ReentrancyGuard {
         commitments[auctionId][msg.sender] = commitment;
         _deposits[auctionId][msg.sender] = (block.timestamp << 128) | (uint256(refundNotBefore) << 192);
         uint256 before = IERC20(asset).balanceOf(address(this));
-        asset.safeTransferFrom(msg.sender, address(this), amount);
+        IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
         if (IERC20(asset).balanceOf(address(this)) - before != amount) revert UnexpectedTransferAmount();
         emit Deposited(auctionId, msg.sender, asset, amount, refundNotBefore, commitment);
     }
@@ -85,8 +85,8 @@ contract AuctionEscrow is IAuctionEscrow, ReentrancyGuard {
         } else {
             _deposits[auctionId][depositor] = (d & ~MASK128) | released;
         }
-        if (value != 0) asset.safeTransfer(to, value);
-        if (rest != 0) asset.safeTransfer(depositor, rest);
+        if (value != 0) IERC20(asset).safeTransfer(to, value);
+        if (rest != 0) IERC20(asset).safeTransfer(depositor, rest);
         emit Released(auctionId, depositor, value, rest);
     }
 
@@ -103,7 +103,7 @@ contract AuctionEscrow is IAuctionEscrow, ReentrancyGuard {
         uint256 rest = amount - (d & MASK128);
         delete commitments[auctionId][depositor];
         delete _deposits[auctionId][depositor];
-        if (rest != 0) asset.safeTransfer(depositor, rest);
+        if (rest != 0) IERC20(asset).safeTransfer(depositor, rest);
         emit Refunded(auctionId, depositor, rest);
     }
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ILPRegistry} from "./interfaces/ILPRegistry.sol";
-import {IERC20} from "./interfaces/IERC20.sol";
-import {SafeTransfer} from "./lib/SafeTransfer.sol";
-import {ReentrancyGuard} from "./lib/ReentrancyGuard.sol";
 
 /// @title LPRegistry
 /// @notice Per-LP, per-asset lendable capital with a rate (bps per loan) and, per accepted repayment
@@ -16,8 +16,8 @@ import {ReentrancyGuard} from "./lib/ReentrancyGuard.sol";
 ///      minCapital. Loans do not change listings; a listed LP drained by loans is skipped by bestOffer
 ///      and outbid by any newcomer with more capital once the list is full, so nobody can fill the
 ///      list with empty or dust listings and keep funded LPs out.
-contract LPRegistry is ILPRegistry, ReentrancyGuard {
-    using SafeTransfer for address;
+contract LPRegistry is ILPRegistry, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
 
     /// @notice Upper bound on listed LPs per asset, so bestOffer stays bounded in gas.
     uint256 public constant MAX_LENDERS_PER_ASSET = 64;
@@ -68,7 +68,7 @@ contract LPRegistry is ILPRegistry, ReentrancyGuard {
         Offer storage o = _offers[msg.sender][asset];
         o.capital = _u128(o.capital + amount);
         uint256 before = IERC20(asset).balanceOf(address(this));
-        asset.safeTransferFrom(msg.sender, address(this), amount);
+        IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
         if (IERC20(asset).balanceOf(address(this)) - before != amount) revert UnexpectedTransferAmount();
         emit CapitalDeposited(msg.sender, asset, amount);
         if (o.active && !o.listed && o.capital >= minCapital) _tryList(msg.sender, asset, o, false);
@@ -82,7 +82,7 @@ contract LPRegistry is ILPRegistry, ReentrancyGuard {
         if (amount > capital) revert InsufficientCapital(msg.sender, asset, capital, amount);
         o.capital = uint128(capital - amount);
         if (o.listed && o.capital < minCapital) _delist(msg.sender, asset, o);
-        asset.safeTransfer(msg.sender, amount);
+        IERC20(asset).safeTransfer(msg.sender, amount);
         emit CapitalWithdrawn(msg.sender, asset, amount);
     }
 
@@ -121,7 +121,7 @@ contract LPRegistry is ILPRegistry, ReentrancyGuard {
         uint256 capital = o.capital;
         if (amount > capital) revert InsufficientCapital(lp, asset, capital, amount);
         o.capital = uint128(capital - amount);
-        asset.safeTransfer(to, amount);
+        IERC20(asset).safeTransfer(to, amount);
         emit Lent(lp, asset, amount, to);
     }
 

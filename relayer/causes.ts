@@ -80,9 +80,9 @@ const FAMILIES: Record<AwayErrorName, Family> = {
   CommitmentMismatch: "party",
   InsufficientBalance: "party",
   InsufficientAllowance: "party",
-  TransferFailed: "party",
+  SafeERC20FailedOperation: "party", // a token transfer returned false or (no code) nothing
   InsufficientGas: "gas",
-  Reentrancy: "other",
+  ReentrancyGuardReentrantCall: "other",
   OnlySelf: "other",
   NotSettlement: "other",
   NotGuardian: "other",

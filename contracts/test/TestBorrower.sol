@@ -2,7 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IERC3156FlashBorrower} from "../interfaces/IERC3156FlashBorrower.sol";
-import {IERC20} from "../interfaces/IERC20.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {TestSwap} from "./TestSwap.sol";
 
 /// @title TestBorrower

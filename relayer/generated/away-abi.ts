@@ -436,7 +436,7 @@ export const AWAY_ERRORS_ABI = [
   },
   {
     "inputs": [],
-    "name": "Reentrancy",
+    "name": "ReentrancyGuardReentrantCall",
     "type": "error"
   },
   {
@@ -496,6 +496,17 @@ export const AWAY_ERRORS_ABI = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "SafeERC20FailedOperation",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint64",
         "name": "height",
         "type": "uint64"
@@ -529,17 +540,6 @@ export const AWAY_ERRORS_ABI = [
       }
     ],
     "name": "TooManyLockups",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "token",
-        "type": "address"
-      }
-    ],
-    "name": "TransferFailed",
     "type": "error"
   },
   {

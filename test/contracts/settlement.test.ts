@@ -292,7 +292,7 @@ describe("AtomicSettlement rejections", () => {
   it("reentrant borrower", async () => {
     const reenter = encodeFunctionData({ abi: s.settlement.abi, functionName: "settle", args: [...settleArgs(sc, "mode1Several")] });
     await send(s, "deployer", s.mm1, "setBehaviour", [Behaviour.Reenter, reenter]);
-    await expectRevert(trySettle(settleArgs(sc, "mode1One")), "Reentrancy()");
+    await expectRevert(trySettle(settleArgs(sc, "mode1One")), "ReentrancyGuardReentrantCall()");
     expect(await s.settlement.read.receipts([1n])).toBe(0n);
   });
 

@@ -97,7 +97,6 @@ export class SafetyStack {
     };
     const errors = new Map<string, unknown>();
     for (const a of Object.values(this.abi)) for (const item of a) if (item.type === "error") errors.set(JSON.stringify(item), item);
-    errors.set("TransferFailed", { type: "error", name: "TransferFailed", inputs: [{ name: "token", type: "address" }] });
     this.allErrors = [...errors.values()] as Abi;
   }
 
