@@ -3,7 +3,7 @@
 // removable, outbid on a full list), capital accounting, and its access rules.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getAddress, maxUint256, numberToHex, type Address } from "viem";
-import { connectChain, deployStack, expectRevert, send, type Role, type Stack } from "./fixtures.ts";
+import { connectChain, deployStack, expectRevert, send, type Instance, type Role, type Stack } from "./fixtures.ts";
 import { E6 } from "./home-scenario.ts";
 
 let s: Stack;
@@ -140,5 +140,29 @@ describe("LPRegistry capital and access", () => {
     expect(listed[0]).toBe(s.account.carol);
     expect(listed).not.toContain(addrs[0]);
     expect(await best(1_000n * E6)).toEqual([s.account.carol, 10]);
+  });
+});
+
+describe("LPRegistry with non-standard ERC-20s (SafeERC20)", () => {
+  const NO_RETURN = 0;
+  const RETURNS_FALSE = 1;
+  const odd = async (style: number) => (await s.chain.viem.deployContract("OddToken" as never, [style] as never)) as Instance;
+
+  it("a token whose transfers return no data is deposited and withdrawn", async () => {
+    const t = await odd(NO_RETURN);
+    await send(s, "carol", t, "mint", [s.account.carol, 100n]);
+    await send(s, "carol", s.registry, "deposit", [t.address, 60n]);
+    expect(await t.read.balanceOf([s.registry.address])).toBe(60n);
+    await send(s, "carol", s.registry, "withdraw", [t.address, 25n]);
+    expect(await t.read.balanceOf([s.account.carol])).toBe(65n);
+    expect(await t.read.balanceOf([s.registry.address])).toBe(35n);
+  });
+
+  it("a token whose transfers return false is refused (nothing credited)", async () => {
+    const t = await odd(RETURNS_FALSE);
+    await send(s, "carol", t, "mint", [s.account.carol, 100n]);
+    const deposit = s.registry.write.deposit([t.address, 60n], { account: s.wallet.carol.account });
+    await expectRevert(deposit, "SafeERC20FailedOperation(address)");
+    expect(await t.read.balanceOf([s.account.carol])).toBe(100n);
   });
 });
