@@ -141,7 +141,10 @@ describe("relay loop against the devnet, an EDR Away chain and the deployed cont
     // rotations happened in order; the settlements carry the result's header, so no header job
     for (const k of ["rotation:31337:0", "rotation:31337:1"]) expect((await r.store.get(k))?.state, k).toBe("confirmed");
     expect((await r.store.list()).filter((j) => j.kind === "header")).toEqual([]);
-    expect(settle).toMatchObject({ dependsOn: "rotation:31337:1", payload: { carryHeader: true }, proof: { withHeader: true } });
+    expect(settle).toMatchObject({ payload: { carryHeader: true }, proof: { withHeader: true } });
+    // planned waiting for the rotation into epoch 2; repointed to nothing when the planner sees the
+    // light client in epoch 2 before that rotation's job is recorded confirmed (a race of the two reads)
+    expect([null, "rotation:31337:1"]).toContain(settle.dependsOn);
     const lc = r.lastViews().aways[0]!.lightClient;
     expect(lc.epoch).toBe(2n);
     // The per-validator fallback where Home made no aggregate, the aggregated circuit elsewhere.
