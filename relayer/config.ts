@@ -272,7 +272,7 @@ const configShape = {
     env: `${ENV_PREFIX}HOME_URL`, defaultText: "required", description: "Home devnet API, e.g. `http://127.0.0.1:8645`",
   }),
   ...storeShape,
-  pollIntervalMs: doc(whole(50).default(2000), { env: `${ENV_PREFIX}POLL_MS`, description: "how often the planner polls Home and the Away chains (min 50)" }),
+  pollIntervalMs: doc(whole(50).default(2000), { env: `${ENV_PREFIX}POLL_MS`, description: "the longest the planner waits between polls of Home and the Away chains (min 50); a new Home block wakes it at once (GET /status/next)" }),
   metrics: strict({
     enabled: doc(z.boolean({ error: (iss) => `must be a boolean, got ${JSON.stringify(iss.input)}` }).default(true), { description: "`false` turns the metrics/health server off" }),
     host: doc(

@@ -1,13 +1,14 @@
 // HomeSource over the Home HTTP API through the typed HomeClient (home/api): /status for the
-// head, /auctions for cleared results (each result's leaf proof once, for its height and
-// binding), /headers/:h (SSZ) for signed headers, /auctions/:id/settlement-proof for everything a
-// settlement needs at one height, POST /actions/consume-receipt to carry an Away receipt back.
-// Transient faults (connection refused, timeouts, 5xx) are retried with backoff; what to make of
-// a refusal is decided by its code.
-import { HomeApiError, HomeClient, settlementInputs, settlementPayloads, type HomeErrorCode } from "../home/api/index.ts";
+// head, /status/next (long-poll) to wait for the next block, /auctions for cleared results (each
+// result's leaf proof once, for its height and binding), /headers/:h (SSZ) for signed headers,
+// /auctions/:id/settlement-proof for everything a settlement needs at one height, POST
+// /actions/consume-receipt to carry an Away receipt back. Transient faults (connection refused,
+// timeouts, 5xx) are retried with backoff, except the long-poll, which the planner loops itself;
+// what to make of a refusal is decided by its code.
+import { HomeApiError, HomeClient, MAX_WAIT_MS, settlementInputs, settlementPayloads, type HomeErrorCode } from "../home/api/index.ts";
 import { KIND_AUCTION_RESULT, splitAwayBinding, type Address } from "../home/model/index.ts";
 import { withRetry, type BackoffOptions } from "./backoff.ts";
-import type { HomeAuction, HomeSource, HomeView, SettlementMaterial } from "./ports.ts";
+import type { BlockWait, HomeAuction, HomeSource, HomeView, SettlementMaterial } from "./ports.ts";
 
 /**
  * Refusals of consume-receipt that mean "not yet": the receipt is still open on Away, or Home
@@ -82,6 +83,17 @@ export function httpHomeSource(baseUrl: string, opts: { timeoutMs?: number; onRe
     async settlementMaterial(auctionId: bigint, height: bigint): Promise<SettlementMaterial> {
       const sp = await home.settlementProof(auctionId, height);
       return { height, proverArgs: settlementInputs(sp), ...settlementPayloads(sp) };
+    },
+
+    async waitForBlock(after: bigint, waitMs: number, signal: AbortSignal): Promise<BlockWait> {
+      try {
+        const st = await home.nextStatus(after, Math.min(waitMs, MAX_WAIT_MS), { signal });
+        return st.height > after ? "block" : "timeout";
+      } catch (e) {
+        // a Home from before GET /status/next (or a proxy in front of one) answers 404
+        if (e instanceof HomeApiError && e.status === 404) return "unsupported";
+        throw e;
+      }
     },
 
     async postReceipt(_chainId: number, auctionId: bigint) {

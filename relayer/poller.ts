@@ -54,6 +54,8 @@ export function lagSeconds(view: AwayView, jobs: Iterable<JobSummary>, now: numb
 export class Poller {
   readonly state: PollState = { aways: [], lastOkAt: 0, lastStartAt: 0, lastChanged: -1, awayErrors: new Map() };
   private failures = 0;
+  /** False once Home showed it cannot hold a request until its next block. */
+  private longPoll = true;
 
   constructor(private readonly d: PollerDeps) {}
 
@@ -108,11 +110,14 @@ export class Poller {
     return inserted + revived + repointed;
   }
 
-  /** Poll until the signal aborts, backing off while Home fails. */
+  /**
+   * Poll until the signal aborts: again as soon as Home seals a block above the one just seen,
+   * and at least every pollIntervalMs (the Away chains and failed jobs planned again do not wake
+   * it); backing off while Home fails.
+   */
   async run(signal: AbortSignal, afterPoll?: (changed: number) => void): Promise<void> {
     const { d } = this;
     while (!signal.aborted) {
-      let wait = d.pollIntervalMs;
       try {
         const n = await this.pollOnce();
         this.failures = 0;
@@ -121,11 +126,42 @@ export class Poller {
       } catch (e) {
         this.failures++;
         d.metrics.polls.inc({ result: "error" });
-        wait = Math.max(wait, backoffDelay(this.failures, d.pollIntervalMs, 30_000));
+        const wait = Math.max(d.pollIntervalMs, backoffDelay(this.failures, d.pollIntervalMs, 30_000));
         this.state.lastError = (e as Error).message?.split("\n")[0] ?? String(e);
         d.log.warn("poll failed; backing off", { error: this.state.lastError, retryInMs: wait, failures: this.failures });
+        await sleep(wait, signal).catch(() => {});
+        continue;
       }
-      await sleep(wait, signal).catch(() => {});
+      await this.untilNextBlock(d.pollIntervalMs, signal);
     }
+  }
+
+  /**
+   * Returns when Home seals a block above the last one polled or after `ms`, whichever is first
+   * (or when the signal aborts). Home is asked to hold the request until then (long-poll); a
+   * Home that cannot (one from before GET /status/next) is remembered and only slept on, and a
+   * failed wait sleeps the rest of `ms`, so a Home that is down is not asked more often.
+   */
+  private async untilNextBlock(ms: number, signal: AbortSignal): Promise<void> {
+    const { home, log } = this.d;
+    const after = this.state.home?.latestHeight;
+    const deadline = Date.now() + ms;
+    if (this.longPoll && home.waitForBlock && after !== undefined) {
+      try {
+        for (let left = ms; left > 0 && !signal.aborted; left = deadline - Date.now()) {
+          const r = await home.waitForBlock(after, left, signal);
+          if (r === "block") return;
+          if (r === "unsupported") {
+            this.longPoll = false;
+            log.info("Home does not hold a request until its next block (no GET /status/next); polling it every pollIntervalMs", { pollIntervalMs: ms });
+            break;
+          }
+        }
+      } catch (e) {
+        if (signal.aborted) return;
+        log.debug("waiting for the next Home block failed; polling at the interval", { error: (e as Error).message?.split("\n")[0] ?? String(e) });
+      }
+    }
+    await sleep(Math.max(0, deadline - Date.now()), signal).catch(() => {});
   }
 }

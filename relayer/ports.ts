@@ -81,7 +81,16 @@ export interface HomeSource {
   settlementMaterial(auctionId: bigint, height: bigint, chainId: number): Promise<SettlementMaterial>;
   /** Carry an Away receipt to Home; "already" when Home had consumed it. */
   postReceipt(chainId: number, auctionId: bigint): Promise<"consumed" | "already">;
+  /**
+   * Waits until Home seals a block above `after` ("block") or `waitMs` passes ("timeout"), or
+   * `signal` aborts (rejects); "unsupported" when this Home cannot be asked to wait. A source
+   * without it is polled every pollIntervalMs.
+   */
+  waitForBlock?(after: bigint, waitMs: number, signal: AbortSignal): Promise<BlockWait>;
 }
+
+/** What a wait for a Home block ended with (HomeSource.waitForBlock). */
+export type BlockWait = "block" | "timeout" | "unsupported";
 
 export interface ProverPort {
   /** Aggregated proof when the header carries an aggregate signature, else the per-validator one where the profile has it. */

@@ -50,6 +50,10 @@ interface Call {
   query?: Record<string, unknown>;
   body?: { schema: z.ZodType; value: unknown };
   ssz?: boolean;
+  /** Aborts the request (besides the client's timeout). */
+  signal?: AbortSignal;
+  /** How long the server may hold the request before it answers (added to the timeout). */
+  holdMs?: number;
 }
 
 export class HomeClient {
@@ -72,6 +76,16 @@ export class HomeClient {
 
   status(): Promise<StatusView> {
     return this.json(ROUTES.status, ROUTES.status.reply, {});
+  }
+
+  /**
+   * Long-poll (GET /status/next): the status as soon as a block above `after` is sealed, or after
+   * `waitMs` (at most MAX_WAIT_MS) as it is then; `height > after` tells which. It is sent once,
+   * outside the client's retry policy (the caller loops anyway, and must be able to stop it with
+   * `signal`). A Home without the route refuses it with a 404 (code "unknown-route").
+   */
+  nextStatus(after: bigint, waitMs: number, opts: { signal?: AbortSignal } = {}): Promise<StatusView> {
+    return this.decodeJson(ROUTES.nextStatus, ROUTES.nextStatus.reply, { query: { after, waitMs }, signal: opts.signal, holdMs: waitMs });
   }
 
   /** A signed header with its quorum, at `height` or the latest. */
@@ -184,20 +198,23 @@ export class HomeClient {
 
   // ---------------------------------------------------------------- transport
 
-  private async json<T>(route: RouteDef, reply: z.ZodType<T, unknown>, call: Call): Promise<T> {
-    return this.run(async () => {
-      const res = await this.send(route, call);
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw new HomeApiError("bad-reply", `${this.what(route, call)}: HTTP ${res.status} with a body that is not JSON`, res.status);
-      }
-      const decoded = reply.safeParse(json, { reportInput: true });
-      if (!decoded.success) throw new HomeApiError("bad-reply", `${this.what(route, call)}: the reply does not match the API: ${describeIssues(decoded.error, "field")}`, res.status);
-      return decoded.data;
-    });
+  private json<T>(route: RouteDef, reply: z.ZodType<T, unknown>, call: Call): Promise<T> {
+    return this.run(() => this.decodeJson(route, reply, call));
+  }
+
+  /** One request, its JSON reply decoded with `reply`. */
+  private async decodeJson<T>(route: RouteDef, reply: z.ZodType<T, unknown>, call: Call): Promise<T> {
+    const res = await this.send(route, call);
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new HomeApiError("bad-reply", `${this.what(route, call)}: HTTP ${res.status} with a body that is not JSON`, res.status);
+    }
+    const decoded = reply.safeParse(json, { reportInput: true });
+    if (!decoded.success) throw new HomeApiError("bad-reply", `${this.what(route, call)}: the reply does not match the API: ${describeIssues(decoded.error, "field")}`, res.status);
+    return decoded.data;
   }
 
   private async ssz<K extends SszKind>(route: RouteDef, kind: K, call: Call): Promise<SszValues[K]> {
@@ -231,7 +248,7 @@ export class HomeClient {
       method: route.method,
       headers: { accept: call.ssz ? "application/octet-stream" : "application/json", ...(body !== undefined ? { "content-type": "application/json" } : {}) },
       body,
-      signal: AbortSignal.timeout(this.timeoutMs),
+      signal: requestSignal(this.timeoutMs + (call.holdMs ?? 0), call.signal),
     });
     if (res.ok) return res;
     const text = await res.text();
@@ -246,6 +263,12 @@ export class HomeClient {
     if (!parsed) throw new HomeApiError("bad-reply", `Home ${request}: HTTP ${res.status} ${text.slice(0, 200)}`, res.status, { request });
     throw new HomeApiError(parsed.code, `Home ${request}: HTTP ${res.status} ${parsed.error}`, res.status, { requestId: parsed.requestId, request, reason: parsed.error });
   }
+}
+
+/** The client's timeout, and the caller's signal if any. */
+function requestSignal(timeoutMs: number, caller: AbortSignal | undefined): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return caller ? AbortSignal.any([timeout, caller]) : timeout;
 }
 
 /** Encoded params and queries are strings (undefined ones are left out). */

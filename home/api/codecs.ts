@@ -44,6 +44,12 @@ export function smallIntIn(max: number) {
   return z.codec(raw, z.number().int().min(0).max(max, must(what)), { decode: (x) => Number(x), encode: (n) => n });
 }
 
+/** A small query integer (a duration in ms) from 0 to `max`: a decimal string, a number once decoded. */
+export function smallUintParam(max: number) {
+  const what = `an integer from 0 to ${max} (decimal)`;
+  return z.codec(z.string(must(what)).regex(DECIMAL, must(what)), z.number().int().min(0).max(max, must(what)), { decode: (s) => Number(s), encode: (n) => String(n) });
+}
+
 /** A small reply integer (chain id, kind, mode, status, outcome, bps, counts): a JSON number. */
 export const count = z.number().int().nonnegative();
 

@@ -5,7 +5,7 @@
 // `application/octet-stream`.
 import * as z from "zod";
 import { ACTION_REPLIES, ACTION_REQUESTS, ActionQuery, type ActionType } from "./actions.ts";
-import { count, uint } from "./codecs.ts";
+import { count, smallUintParam, uint } from "./codecs.ts";
 import {
   AuctionReply,
   AuctionsReply,
@@ -28,6 +28,9 @@ const u64Param = uint(64);
 /** `latest` or an epoch number. */
 const epochParam = z.union([z.literal("latest"), u64Param], { error: "must be 'latest' or a non-negative decimal integer below 2^64" });
 
+/** The longest a long-poll (GET /status/next) waits before it answers with the current status, in ms. */
+export const MAX_WAIT_MS = 30_000;
+
 /** What an SSZ reply holds: the model's SSZ type of it (ssz.ts in the model, SignedHeaderListSSZ in ./ssz.ts). */
 export type SszKind = "signedHeader" | "signedHeaderList" | "header" | "validatorSet";
 
@@ -49,6 +52,13 @@ function route<const R extends RouteDef>(r: R): R {
 export const ROUTES = {
   root: route({ method: "GET", path: "/", reply: RootReply }),
   status: route({ method: "GET", path: "/status", reply: StatusReply }),
+  /** Long-poll: the status once a block above `after` is sealed, or after `waitMs` (default and cap MAX_WAIT_MS) as it is then. */
+  nextStatus: route({
+    method: "GET",
+    path: "/status/next",
+    query: z.strictObject({ after: u64Param, waitMs: smallUintParam(MAX_WAIT_MS).optional() }),
+    reply: StatusReply,
+  }),
   latestHeader: route({ method: "GET", path: "/headers/latest", reply: BlockReply, ssz: "signedHeader" }),
   headers: route({
     method: "GET",

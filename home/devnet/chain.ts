@@ -460,6 +460,42 @@ export class DevnetChain extends EventEmitter {
     });
   }
 
+  /**
+   * Resolves with the latest block as soon as one above `after` is sealed (at once if there is
+   * one), or with null after `waitMs` or when `signal` aborts. Unlike waitForHeight it never
+   * seals a block itself: it listens for the "block" event, so a waiter costs nothing until then.
+   */
+  nextBlockAfter(after: bigint, waitMs: number, signal?: AbortSignal): Promise<BlockInfo | null> {
+    if (this.latestBlock.header.height > after) return Promise.resolve(this.latest);
+    if (this.closed) return Promise.reject(new HomeError("shutting-down", "the devnet is shutting down"));
+    if (signal?.aborted) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.off("block", onBlock);
+        this.off("closed", onClose);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      const onBlock = (b: BlockInfo) => {
+        if (b.header.height <= after) return;
+        done();
+        resolve(b);
+      };
+      const onAbort = () => {
+        done();
+        resolve(null);
+      };
+      const onClose = () => {
+        done();
+        reject(new HomeError("shutting-down", "the devnet shut down while the request waited for a block"));
+      };
+      const timer = setTimeout(onAbort, waitMs);
+      this.on("block", onBlock);
+      this.once("closed", onClose);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
   // ---- state ----
 
   stateProof(kind: LeafKind, id: bigint, height?: bigint): StateProofResult {

@@ -18,6 +18,7 @@ import {
   ROUTE_IDS,
   SSZ_CODECS,
   MAX_RANGE,
+  MAX_WAIT_MS,
   actionReplySchema,
   describeIssues,
   isActionType,
@@ -32,6 +33,7 @@ import {
   type RouteId,
   type SszKind,
   type SszValues,
+  type StatusView,
   type Where,
 } from "../api/index.ts";
 import { validatorSetRoot } from "../model/index.ts";
@@ -105,6 +107,8 @@ interface Request<R extends RouteId> {
   /** The raw JSON body (the action route decodes it per action type). */
   rawBody: unknown;
   ssz: boolean;
+  /** Aborts when the client goes away before the reply (a long-poll stops waiting). */
+  signal: AbortSignal;
 }
 type Decoded<D, K extends "params" | "query" | "body"> = D extends { [k in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
 
@@ -150,6 +154,33 @@ function blockView(chain: DevnetChain, b: BlockInfo): BlockView {
   };
 }
 
+function statusView(chain: DevnetChain): StatusView {
+  const l = chain.latest;
+  const c = chain.config;
+  return {
+    homeChainId: c.homeChainId,
+    height: l.header.height,
+    epoch: l.header.epoch,
+    headerHash: l.hash,
+    timestampMs: l.header.timestampMs,
+    nowMs: chain.nowMs(),
+    epochBlocks: c.epochBlocks,
+    blockMs: c.blockMs,
+    capacity: c.capacity,
+    active: c.active,
+    awayChainId: c.awayChainId,
+    settlementAddress: c.settlementAddress,
+    escrowAddress: c.escrowAddress,
+    awayRpc: c.awayRpc === null ? null : typeof c.awayRpc === "string" ? c.awayRpc : "in-process",
+    confirmations: c.confirmations,
+    libraPrice: c.libraPrice,
+    collateralRatioPercent: c.collateralRatioPercent,
+    maxFills: c.maxFills,
+    maxLockFills: c.maxLockFills,
+    pendingLeaves: chain.pendingLeaves,
+  };
+}
+
 const auctionView = (a: AuctionRecord): AuctionView => a;
 
 function lockupView(l: LockupRecord): LockupView {
@@ -165,31 +196,10 @@ function handlers(chain: DevnetChain): Handlers {
   const blockReply = (b: BlockInfo, ssz: boolean): Reply => (ssz ? sszReply("signedHeader", chain.signedHeader(b)) : encoded(ROUTES.header.reply, blockView(chain, b)));
   return {
     root: () => encoded(ROUTES.root.reply, { service: "olzk Home devnet", docs: "home/devnet/API.md", status: "/status" }),
-    status: () => {
-      const l = chain.latest;
-      const c = chain.config;
-      return encoded(ROUTES.status.reply, {
-        homeChainId: c.homeChainId,
-        height: l.header.height,
-        epoch: l.header.epoch,
-        headerHash: l.hash,
-        timestampMs: l.header.timestampMs,
-        nowMs: chain.nowMs(),
-        epochBlocks: c.epochBlocks,
-        blockMs: c.blockMs,
-        capacity: c.capacity,
-        active: c.active,
-        awayChainId: c.awayChainId,
-        settlementAddress: c.settlementAddress,
-        escrowAddress: c.escrowAddress,
-        awayRpc: c.awayRpc === null ? null : typeof c.awayRpc === "string" ? c.awayRpc : "in-process",
-        confirmations: c.confirmations,
-        libraPrice: c.libraPrice,
-        collateralRatioPercent: c.collateralRatioPercent,
-        maxFills: c.maxFills,
-        maxLockFills: c.maxLockFills,
-        pendingLeaves: chain.pendingLeaves,
-      });
+    status: () => encoded(ROUTES.status.reply, statusView(chain)),
+    nextStatus: async ({ query, signal }) => {
+      await chain.nextBlockAfter(query.after, query.waitMs ?? MAX_WAIT_MS, signal);
+      return encoded(ROUTES.nextStatus.reply, statusView(chain));
     },
     latestHeader: ({ ssz }) => blockReply(chain.latest, ssz),
     headers: ({ query, ssz }) => {
@@ -303,7 +313,7 @@ function decode(schema: z.ZodType | undefined, value: unknown, where: Where): un
 }
 
 /** Decodes what the route takes and runs its handler. */
-async function dispatch<R extends RouteId>(id: R, route: RouteDef, handler: (req: Request<R>) => Reply | Promise<Reply>, req: IncomingMessage, url: URL, rawParams: Record<string, string>, ssz: boolean): Promise<Reply> {
+async function dispatch<R extends RouteId>(id: R, route: RouteDef, handler: (req: Request<R>) => Reply | Promise<Reply>, req: IncomingMessage, url: URL, rawParams: Record<string, string>, ssz: boolean, signal: AbortSignal): Promise<Reply> {
   const takesBody = route.body !== undefined || id === "action";
   const rawBody = takesBody ? await readBody(req) : undefined;
   if (rawBody !== undefined && route.body && (typeof rawBody !== "object" || rawBody === null || Array.isArray(rawBody))) {
@@ -315,6 +325,7 @@ async function dispatch<R extends RouteId>(id: R, route: RouteDef, handler: (req
     body: decode(route.body, rawBody, "field") as Request<R>["body"],
     rawBody,
     ssz,
+    signal,
   };
   return handler(typed);
 }
@@ -340,6 +351,8 @@ export interface DevnetServer {
 export async function serve(chain: DevnetChain, host: string, port: number, opts: ServeOptions = {}): Promise<DevnetServer> {
   const table = handlers(chain);
   const server = createServer(async (req, res) => {
+    const gone = new AbortController();
+    res.once("close", () => gone.abort());
     let routeId: RouteId | undefined;
     let action: ActionType | undefined;
     let sszKind: SszKind | undefined;
@@ -371,7 +384,7 @@ export async function serve(chain: DevnetChain, host: string, port: number, opts
       }
       const ssz = wantsSsz && route.ssz !== undefined;
       sszKind = ssz ? route.ssz : undefined;
-      reply(200, await dispatch(hit.id, route, table[hit.id] as (r: Request<RouteId>) => Reply | Promise<Reply>, req, url, hit.params, ssz));
+      reply(200, await dispatch(hit.id, route, table[hit.id] as (r: Request<RouteId>) => Reply | Promise<Reply>, req, url, hit.params, ssz, gone.signal));
     } catch (e) {
       if (e instanceof HomeError) {
         refuse(e);

@@ -68,6 +68,13 @@ describe("HomeClient against the devnet server", () => {
     expect((await home.service()).status).toBe("/status");
     const t0 = Math.floor((await home.status()).nowMs / 1000);
 
+    // the long-poll: answered at waitMs with the height unchanged, or held until the next block
+    const h0 = (await home.status()).height;
+    expect((await home.nextStatus(h0, 50)).height).toBe(h0);
+    const next = home.nextStatus(h0, 10_000);
+    await home.sealBlock();
+    expect((await next).height).toBe(h0 + 1n);
+
     // mode 1, end to end: lock, auction, sealed bid, escrow ack, clearing, receipt, expiry and release
     const lock = await home.act("lock", { owner: OWNER, borrower: BIDDER, creditAsset: BUY, collateral: 1300n, expiry: t0 + 7200 }, { wait: true });
     expect(lock).toMatchObject({ type: "lock", sealed: true, result: { lockId: 1n, creditLimit: 1000n } });
