@@ -19,10 +19,12 @@ import {
   formatUnits,
   http,
   keccak256,
-  parseAbi,
   parseEventLogs,
   toHex,
+  type Abi,
   type Address,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
   type Hex,
   type PublicClient,
   type WalletClient,
@@ -33,6 +35,7 @@ import { artifact, loadArtifact } from "../contracts/deploy/artifacts.ts";
 import type { DeployedAddresses } from "../contracts/deploy/deploy.ts";
 import type { JobEvent } from "../relayer/executor.ts";
 import type { Relayer } from "../relayer/relayer.ts";
+import { BORROWER_ABI, ESCROW_ABI, REGISTRY_ABI, SWAP_ABI, TOKEN_ABI } from "./generated/scenario-abi.ts";
 
 const PRICE_SCALE = 10n ** 18n;
 const USDC = (n: number | bigint) => BigInt(n) * 10n ** 6n;
@@ -41,22 +44,6 @@ const WETH = (n: number | bigint) => BigInt(n) * 10n ** 18n;
 const LP_WETH_LIMIT = (10n ** 18n * 49n * 10n ** 18n) / (100_000n * 10n ** 6n);
 /** LIBRA has 6 decimals on the devnet. */
 const LIBRA = (n: number | bigint) => BigInt(n) * 10n ** 6n;
-
-const TOKEN_ABI = parseAbi([
-  "function mint(address to, uint256 amount)",
-  "function approve(address spender, uint256 amount) returns (bool)",
-  "function transfer(address to, uint256 amount) returns (bool)",
-  "function balanceOf(address) view returns (uint256)",
-]);
-const REGISTRY_ABI = parseAbi([
-  "struct RepayTerm { address asset; uint256 minPrice; }",
-  "function deposit(address asset, uint256 amount)",
-  "function setOffer(address asset, uint16 rateBps, RepayTerm[] terms)",
-  "function capitalOf(address lp, address asset) view returns (uint256)",
-]);
-const ESCROW_ABI = parseAbi(["function deposit(uint64 auctionId, address asset, uint256 amount, uint64 refundNotBefore)"]);
-const SWAP_ABI = parseAbi(["function setPrice(address tokenIn, address tokenOut, uint256 price)"]);
-const BORROWER_ABI = parseAbi(["function setBehaviour(uint8 b, bytes reentry)"]);
 
 /** Hardhat's default dev accounts (unlocked on the node) playing the actors. */
 const ACTORS = {
@@ -141,8 +128,15 @@ class Away {
     this.pub = createPublicClient({ transport: http(url) });
     this.wallet = createWalletClient({ transport: http(url) });
   }
-  async send(from: Address, to: Address, abi: any, functionName: string, args: unknown[]): Promise<void> {
-    const hash = await this.wallet.writeContract({ account: from, chain: null, address: to, abi, functionName, args });
+  /** Sends `functionName(args)` to `to` from an unlocked account and waits for its success; `abi` types the call. */
+  async send<const abi extends Abi, fn extends ContractFunctionName<abi, "nonpayable">>(
+    from: Address,
+    to: Address,
+    abi: abi,
+    functionName: fn,
+    args: ContractFunctionArgs<abi, "nonpayable", fn>,
+  ): Promise<void> {
+    const hash = await this.wallet.writeContract({ account: from, chain: null, address: to, abi: abi as Abi, functionName, args: args as readonly unknown[] });
     const r = await this.pub.waitForTransactionReceipt({ hash, pollingInterval: 100 });
     if (r.status !== "success") throw new Error(`${functionName} on ${to} reverted`);
   }
