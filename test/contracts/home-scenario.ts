@@ -157,11 +157,13 @@ export interface SettlementCase {
 
 const OWNER = (label: string) => bytesToHex(seed(`home owner ${label}`)) as `0x${string}`;
 
-function lockup(lockId: bigint, borrower: Address, creditAsset: Address, creditLimit: bigint, expiry: bigint): LockupPayload {
+/** A locked lockup (status 1) of a deterministic Home owner. */
+export function lockup(lockId: bigint, borrower: Address, creditAsset: Address, creditLimit: bigint, expiry: bigint): LockupPayload {
   return { lockId, owner: OWNER(`lock ${lockId}`), borrower, creditAsset, creditLimit, expiry, status: 1 };
 }
 
-function fill(winner: Address, sellAmount: bigint, price: bigint, lockId: bigint, maxRateBps: number) {
+/** A fill paying sellAmount * price / 1e18. */
+export function fill(winner: Address, sellAmount: bigint, price: bigint, lockId: bigint, maxRateBps: number) {
   return { winner, sellAmount, payAmount: (sellAmount * price) / E18, lockId, maxRateBps };
 }
 
