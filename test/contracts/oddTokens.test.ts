@@ -228,29 +228,17 @@ describe("tokens whose transfers return false are never taken as paid", () => {
     expect(await S.read.balanceOf([s.account.auctioneer])).toBe(held + 10n * E18);
   });
 
-  it("mode 1 escrow release: transfer of the sold asset returns false -> SafeERC20FailedOperation", async () => {
-    await styles(S, Style.ReturnsFalse, Style.NoReturn);
-    await expectRefusedUnmoved(() => settleCall("m1Own"), "SafeERC20FailedOperation(address)");
-  });
-
-  it("mode 1 payment from own funds: transferFrom returns false -> PaymentFailed (the winner)", async () => {
-    await styles(B, Style.NoReturn, Style.ReturnsFalse);
-    await expectRefusedUnmoved(() => settleCall("m1Own"), "PaymentFailed(uint256,address)");
-  });
-
-  it("mode 1 LP loan: the registry's transfer to the auctioneer returns false -> SafeERC20FailedOperation", async () => {
-    await styles(B, Style.ReturnsFalse, Style.NoReturn);
-    await expectRefusedUnmoved(() => settleCall("m1Loan"), "SafeERC20FailedOperation(address)");
-  });
-
-  it("mode 1 repayment: the borrower's transferFrom to the registry returns false -> PaymentFailed, the loan is undone", async () => {
-    await styles(B, Style.NoReturn, Style.ReturnsFalse);
-    await expectRefusedUnmoved(() => settleCall("m1Loan"), "PaymentFailed(uint256,address)");
-  });
-
-  it("mode 2 loan: the registry's transfer to the winner returns false -> SafeERC20FailedOperation", async () => {
-    await styles(B, Style.ReturnsFalse, Style.NoReturn);
-    await expectRefusedUnmoved(() => settleCall("m2"), "SafeERC20FailedOperation(address)");
+  /** [what fails, the token, which of its calls returns false, the settlement, the refusal]. */
+  const refusals: [string, "S" | "B", "transfer" | "transferFrom", keyof typeof cases, string][] = [
+    ["mode 1 escrow release (the sold asset to the winner)", "S", "transfer", "m1Own", "SafeERC20FailedOperation(address)"],
+    ["mode 1 payment from own funds (the winner)", "B", "transferFrom", "m1Own", "PaymentFailed(uint256,address)"],
+    ["mode 1 LP loan (the registry to the auctioneer)", "B", "transfer", "m1Loan", "SafeERC20FailedOperation(address)"],
+    ["mode 1 repayment (the borrower to the registry; the loan is undone)", "B", "transferFrom", "m1Loan", "PaymentFailed(uint256,address)"],
+    ["mode 2 loan (the registry to the winner)", "B", "transfer", "m2", "SafeERC20FailedOperation(address)"],
+  ];
+  it.each(refusals)("%s: %s.%s returns false -> refused (%s, %s), nothing moves", async (_, token, call, name, error) => {
+    await styles(token === "S" ? S : B, call === "transfer" ? Style.ReturnsFalse : Style.NoReturn, call === "transferFrom" ? Style.ReturnsFalse : Style.NoReturn);
+    await expectRefusedUnmoved(() => settleCall(name), error);
   });
 
   it("mode 2 winner's payment (no interest share: Alice at 0%): transferFrom returns false -> PaymentFailed, the loan is undone", async () => {
