@@ -43,15 +43,16 @@ export function readAddresses(file: string, expectedChainId: number): AwayAddres
   return { chainId: expectedChainId, lightClient: addr("lightClient"), settlement: addr("settlement") };
 }
 
-type Words<N extends number, T extends bigint[] = []> = T["length"] extends N ? readonly [...T] : Words<N, [...T, bigint]>;
+type Uint256x4 = readonly [bigint, bigint, bigint, bigint];
+type Uint256x8 = readonly [...Uint256x4, ...Uint256x4];
 
-/** `words` as a fixed-size tuple (uint256[n] in the ABI), or an error saying what `what` expected. */
-function tuple<N extends number>(words: readonly bigint[], n: N, what: string): Words<N> {
+/** `words` as the fixed-size array the ABI wants (uint256[4] or uint256[8]), or an error saying what was expected. */
+function fixed<T extends Uint256x4 | Uint256x8>(words: readonly bigint[], n: T["length"], what: string): T {
   if (words.length !== n) throw new Error(`${what}, got ${words.length}`);
-  return words as unknown as Words<N>;
+  return words as unknown as T;
 }
-const proof8 = (c: Groth16Calldata) => tuple(c.proof, 8, "a Groth16 calldata proof has 8 words");
-const words4 = (pub: readonly bigint[], what: string) => tuple(pub, 4, what);
+const proof8 = (c: Groth16Calldata) => fixed<Uint256x8>(c.proof, 8, "a Groth16 calldata proof has 8 words");
+const words4 = (pub: readonly bigint[], what: string) => fixed<Uint256x4>(pub, 4, what);
 
 export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient): Promise<AwayPort> {
   const a = readAddresses(chain.addressesFile, chain.chainId);
