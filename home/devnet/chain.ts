@@ -56,6 +56,8 @@ export interface SubmitResult<T extends ActionType = ActionType> {
 /** A state proof of one leaf at one height, with its payload when included (home/api StateProofView). */
 export type StateProofResult = StateProofView;
 
+const shuttingDown = () => new HomeError("shutting-down", "the devnet is shutting down");
+
 export class DevnetChain extends EventEmitter {
   readonly sim: ValidatorSim;
   readonly params: ModuleParams;
@@ -157,7 +159,7 @@ export class DevnetChain extends EventEmitter {
 
   /** Seals the next block now (also what the timer does every blockMs). */
   produceBlock(): BlockInfo {
-    if (this.closed) throw new HomeError("shutting-down", "the devnet is shutting down");
+    this.refuseIfClosed();
     const block = this.seal(this.blockLog.latest.header.height + 1n);
     const info = this.info(block);
     this.emit("block", info);
@@ -243,7 +245,7 @@ export class DevnetChain extends EventEmitter {
    */
   nextBlockAfter(after: bigint, waitMs: number, signal?: AbortSignal): Promise<BlockInfo | null> {
     if (this.blockLog.latest.header.height > after) return Promise.resolve(this.latest);
-    if (this.closed) return Promise.reject(new HomeError("shutting-down", "the devnet is shutting down"));
+    if (this.closed) return Promise.reject(shuttingDown());
     if (signal?.aborted) return Promise.resolve(null);
     return nextBlockEvent(this, (b) => b.header.height > after, "the devnet shut down while the request waited for a block", { waitMs, signal });
   }
@@ -292,10 +294,10 @@ export class DevnetChain extends EventEmitter {
   async submit<T extends ActionType>(type: T, rawBody: unknown): Promise<SubmitResult<T>> {
     const body = plainJSON(rawBody);
     if (!isActionType(type)) throw new HomeError("unknown-action", `unknown action '${type}' (actions: ${ACTION_TYPES.join(", ")})`);
-    if (this.closed) throw new HomeError("shutting-down", "the devnet is shutting down");
+    this.refuseIfClosed();
     const req = awayRequirement(this.state, type, body, this.nowMs());
     const evidence = req ? await this.away.read(req) : undefined;
-    if (this.closed) throw new HomeError("shutting-down", "the devnet is shutting down");
+    this.refuseIfClosed();
     const ctx: ActionContext = { nowMs: this.nowMs(), priceScaled: this.priceScaled, collateralRatioPercent: this.config.collateralRatioPercent, evidence };
     const next = structuredClone(this.state);
     const out = applyAction(next, this.params, type, body, ctx);
@@ -308,6 +310,10 @@ export class DevnetChain extends EventEmitter {
     this.state = next;
     this.history.stage(out.writes);
     return { seq, height, type, result: out.result, leaves: out.writes.map((w) => ({ kind: w.kind, id: w.id, leafKey: w.leafKey })) };
+  }
+
+  private refuseIfClosed(): void {
+    if (this.closed) throw shuttingDown();
   }
 
   /** Pending (accepted, unsealed) action count, for status output. */

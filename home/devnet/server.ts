@@ -1,9 +1,10 @@
 // HTTP API of the devnet on loopback (node:http, no framework): the routes of home/api's route
 // table, each request decoded with that table's schemas and answered by its handler in
 // routes.ts, which encodes the reply (bigints as decimal strings, bytes as 0x hex); SSZ bytes for
-// headers and validator sets when the request sends `Accept: application/octet-stream`. Refusals are the domain's HomeError codes, which only
-// this file maps to HTTP statuses; any other error is internal: logged with a request id and
-// answered without its message. Routes and formats: home/devnet/API.md.
+// headers and validator sets when the request sends `Accept: application/octet-stream`.
+// Refusals are the domain's HomeError codes, which only this file maps to HTTP statuses; any
+// other error is internal: logged with a request id and answered without its message. Routes and
+// formats: home/devnet/API.md.
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
