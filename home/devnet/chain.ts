@@ -111,7 +111,9 @@ export class DevnetChain extends EventEmitter {
   }
 
   private load(): void {
-    if (!checkStoredIdentity(this.store, this.config)) {
+    const stored = checkStoredIdentity(this.store, this.config);
+    this.clock.restore();
+    if (!stored) {
       this.store.transaction(() => {
         storeIdentity(this.store, this.config);
         this.seal(0n);

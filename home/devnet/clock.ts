@@ -3,11 +3,14 @@
 import type { DevnetStore } from "./store.ts";
 
 export class HomeClock {
-  private offsetMs: number;
+  private offsetMs = 0;
   private lastMs = 0;
 
-  constructor(private readonly store: DevnetStore) {
-    this.offsetMs = Number(store.getMeta("timeOffsetMs") ?? "0");
+  constructor(private readonly store: DevnetStore) {}
+
+  /** Takes up the stored time warp (on open). */
+  restore(): void {
+    this.offsetMs = Number(this.store.getMeta("timeOffsetMs") ?? "0");
   }
 
   /** Home time in unix ms. */
