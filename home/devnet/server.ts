@@ -1,45 +1,33 @@
 // HTTP API of the devnet on loopback (node:http, no framework): the routes of home/api's route
-// table, each request decoded and each reply encoded with that table's schemas (bigints as
-// decimal strings, bytes as 0x hex); SSZ bytes for headers and validator sets when the request
-// sends `Accept: application/octet-stream`. Refusals are the domain's HomeError codes, which only
-// this file maps to HTTP statuses; any other error is internal: logged with a request id and
-// answered without its message. Routes and formats: home/devnet/API.md.
+// table, each request decoded with that table's schemas and answered by its handler in
+// routes.ts, which encodes the reply (bigints as decimal strings, bytes as 0x hex); SSZ bytes for
+// headers and validator sets when the request sends `Accept: application/octet-stream`.
+// Refusals are the domain's HomeError codes, which only this file maps to HTTP statuses; any
+// other error is internal: logged with a request id and answered without its message. Routes and
+// formats: home/devnet/API.md.
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type * as z from "zod";
-import { encode as zEncode } from "zod";
 import {
-  ACTION_TYPES,
   HOME_ERRORS,
   HOME_ERROR_CODES,
   HomeError,
   ROUTES,
   ROUTE_IDS,
-  SSZ_CODECS,
-  MAX_RANGE,
-  MAX_WAIT_MS,
-  actionReplySchema,
   describeIssues,
   isActionType,
   matchPath,
-  waits,
   type ActionType,
-  type AuctionView,
-  type BlockView,
   type HomeErrorCode,
-  type LockupView,
   type RouteDef,
   type RouteId,
   type SszKind,
-  type SszValues,
-  type StatusView,
   type Where,
 } from "../api/index.ts";
-import { validatorSetRoot } from "../model/index.ts";
-import type { AuctionRecord, LockupRecord } from "./auctions-module.ts";
-import type { BlockInfo, DevnetChain } from "./chain.ts";
+import type { DevnetChain } from "./chain.ts";
 import { toJSON } from "./json.ts";
+import { handlers, type Handler, type Handlers, type Reply, type Request } from "./routes.ts";
 
 export { SignedHeaderListSSZ, MAX_RANGE } from "../api/index.ts";
 
@@ -96,24 +84,6 @@ export function errorCodeTable(): string {
 
 const MAX_BODY = 256 * 1024;
 
-/** A reply: JSON already encoded with its route's schema, or SSZ bytes. */
-type Reply = { json: unknown } | { ssz: Uint8Array };
-
-/** A decoded request, as each route's handler sees it. */
-interface Request<R extends RouteId> {
-  params: Decoded<(typeof ROUTES)[R], "params">;
-  query: Decoded<(typeof ROUTES)[R], "query">;
-  body: Decoded<(typeof ROUTES)[R], "body">;
-  /** The raw JSON body (the action route decodes it per action type). */
-  rawBody: unknown;
-  ssz: boolean;
-  /** Aborts when the client goes away before the reply (a long-poll stops waiting). */
-  signal: AbortSignal;
-}
-type Decoded<D, K extends "params" | "query" | "body"> = D extends { [k in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
-
-type Handlers = { [R in RouteId]: (req: Request<R>) => Reply | Promise<Reply> };
-
 /** One reply as the server sent it, for observers (the round-trip test, `olzk start --record-home-api`). */
 export interface RecordedReply {
   route: RouteId;
@@ -130,152 +100,6 @@ export interface ServeOptions {
   onError?: (e: unknown, requestId: string) => void;
   /** Called with every reply sent. */
   onReply?: (r: RecordedReply) => void;
-}
-
-function encoded<S extends z.ZodType>(schema: S, value: z.output<S>): Reply {
-  return { json: zEncode(schema, value) };
-}
-
-function sszReply<K extends SszKind>(kind: K, value: SszValues[K]): Reply {
-  return { ssz: SSZ_CODECS[kind].encode(value) };
-}
-
-function blockView(chain: DevnetChain, b: BlockInfo): BlockView {
-  return {
-    height: b.header.height,
-    epoch: b.header.epoch,
-    headerHash: b.hash,
-    epochEnd: b.header.nextValidatorSetRoot !== 0n,
-    quorum: b.quorum,
-    signedPower: b.signedPower,
-    totalPower: b.totalPower,
-    aggregated: b.aggregate !== null,
-    signedHeader: chain.signedHeader(b),
-  };
-}
-
-function statusView(chain: DevnetChain): StatusView {
-  const l = chain.latest;
-  const c = chain.config;
-  return {
-    homeChainId: c.homeChainId,
-    height: l.header.height,
-    epoch: l.header.epoch,
-    headerHash: l.hash,
-    timestampMs: l.header.timestampMs,
-    nowMs: chain.nowMs(),
-    epochBlocks: c.epochBlocks,
-    blockMs: c.blockMs,
-    capacity: c.capacity,
-    active: c.active,
-    awayChainId: c.awayChainId,
-    settlementAddress: c.settlementAddress,
-    escrowAddress: c.escrowAddress,
-    awayRpc: c.awayRpc === null ? null : typeof c.awayRpc === "string" ? c.awayRpc : "in-process",
-    confirmations: c.confirmations,
-    libraPrice: c.libraPrice,
-    collateralRatioPercent: c.collateralRatioPercent,
-    maxFills: c.maxFills,
-    maxLockFills: c.maxLockFills,
-    pendingLeaves: chain.pendingLeaves,
-  };
-}
-
-const auctionView = (a: AuctionRecord): AuctionView => a;
-
-function lockupView(l: LockupRecord): LockupView {
-  return { ...l.payload, collateral: l.collateral, priceScaled: l.priceScaled, collateralRatioPercent: l.collateralRatioPercent, heldBy: l.heldBy };
-}
-
-function handlers(chain: DevnetChain): Handlers {
-  const block = (h: bigint) => {
-    const b = chain.block(h);
-    if (!b) throw new HomeError("block-not-found", `no block at height ${h} (latest is ${chain.latest.header.height})`);
-    return b;
-  };
-  const blockReply = (b: BlockInfo, ssz: boolean): Reply => (ssz ? sszReply("signedHeader", chain.signedHeader(b)) : encoded(ROUTES.header.reply, blockView(chain, b)));
-  return {
-    root: () => encoded(ROUTES.root.reply, { service: "olzk Home devnet", docs: "home/devnet/API.md", status: "/status" }),
-    status: () => encoded(ROUTES.status.reply, statusView(chain)),
-    nextStatus: async ({ query, signal }) => {
-      await chain.nextBlockAfter(query.after, query.waitMs ?? MAX_WAIT_MS, signal);
-      return encoded(ROUTES.nextStatus.reply, statusView(chain));
-    },
-    latestHeader: ({ ssz }) => blockReply(chain.latest, ssz),
-    headers: ({ query, ssz }) => {
-      const latest = chain.latest.header.height;
-      const from = query.from;
-      if (from > latest) throw new HomeError("block-not-found", `no block at height ${from} (latest is ${latest})`);
-      const to = query.to ?? (from + 63n > latest ? latest : from + 63n);
-      if (to < from) throw new HomeError("invalid-request", `'to' (${to}) is below 'from' (${from})`);
-      if (to - from + 1n > BigInt(MAX_RANGE)) throw new HomeError("invalid-request", `a range holds at most ${MAX_RANGE} headers, asked for ${to - from + 1n}`);
-      const blocks = chain.blocks(from, to);
-      if (ssz) return sszReply("signedHeaderList", blocks.map((b) => chain.signedHeader(b)));
-      return encoded(ROUTES.headers.reply, { from, to: blocks[blocks.length - 1]!.header.height, latest, headers: blocks.map((b) => blockView(chain, b)) });
-    },
-    header: ({ params, ssz }) => blockReply(block(params.height), ssz),
-    headerOnly: ({ params, ssz }) => {
-      const b = block(params.height);
-      return ssz ? sszReply("header", b.header) : encoded(ROUTES.headerOnly.reply, { headerHash: b.hash, header: b.header });
-    },
-    validatorSet: ({ params, ssz }) => {
-      const epoch = params.epoch === "latest" ? chain.latest.header.epoch : params.epoch;
-      const set = chain.validatorSet(epoch);
-      if (!set) {
-        throw new HomeError("validator-set-not-announced", `the validator set of epoch ${epoch} is not announced yet (latest block is in epoch ${chain.latest.header.epoch})`);
-      }
-      return ssz ? sszReply("validatorSet", set) : encoded(ROUTES.validatorSet.reply, { epoch: set.epoch, root: validatorSetRoot(set), validatorSet: set });
-    },
-    stateProof: ({ query }) => encoded(ROUTES.stateProof.reply, chain.stateProof(query.kind, query.id, query.height)),
-    auctions: () => encoded(ROUTES.auctions.reply, { auctions: chain.auctions().map(auctionView) }),
-    auction: ({ params }) => {
-      const a = chain.auction(params.auctionId);
-      if (!a) throw new HomeError("auction-not-found", `auction ${params.auctionId} not found`);
-      return encoded(ROUTES.auction.reply, auctionView(a));
-    },
-    settlementProof: ({ params, query }) => {
-      const p = chain.settlementProof(params.auctionId, query.height);
-      return encoded(ROUTES.settlementProof.reply, { height: p.result.height, stateRoot: p.result.stateRoot, headerHash: p.result.headerHash, result: p.result, lockups: p.lockups });
-    },
-    lockups: () => encoded(ROUTES.lockups.reply, { lockups: chain.lockups().map(lockupView) }),
-    lockup: ({ params }) => {
-      const l = chain.lockup(params.lockId);
-      if (!l) throw new HomeError("lockup-not-found", `lockup ${params.lockId} not found`);
-      return encoded(ROUTES.lockup.reply, lockupView(l));
-    },
-    action: async ({ params, query, rawBody }) => {
-      const type = params.type;
-      if (!isActionType(type)) throw new HomeError("unknown-action", `unknown action '${type}' (actions: ${ACTION_TYPES.join(", ")})`);
-      return actionReply(chain, type, rawBody, waits(query));
-    },
-    sealBlock: () => encoded(ROUTES.sealBlock.reply, blockView(chain, chain.produceBlock())),
-    setOffline: ({ body }) => {
-      try {
-        chain.setOffline(body.slots);
-      } catch (e) {
-        if (e instanceof RangeError) throw new HomeError("invalid-request", e.message);
-        throw e;
-      }
-      return encoded(ROUTES.setOffline.reply, { offline: body.slots });
-    },
-    setAttestation: ({ body }) => {
-      try {
-        return encoded(ROUTES.setAttestation.reply, chain.setAttestationControls(body));
-      } catch (e) {
-        if (e instanceof RangeError) throw new HomeError("invalid-request", e.message);
-        throw e;
-      }
-    },
-    advanceTime: ({ body }) => encoded(ROUTES.advanceTime.reply, { nowMs: chain.advanceTime(body.seconds) }),
-  };
-}
-
-async function actionReply<T extends ActionType>(chain: DevnetChain, type: T, body: unknown, wait: boolean): Promise<Reply> {
-  const r = await chain.submit(type, body);
-  const schema = actionReplySchema(type);
-  if (!wait) return encoded(schema, { ...r, sealed: false });
-  const b = await chain.waitForHeight(r.height);
-  return encoded(schema, { ...r, sealed: true, headerHash: b.hash, stateRoot: b.header.stateRoot });
 }
 
 function readBody(req: IncomingMessage): Promise<unknown> {
@@ -313,7 +137,7 @@ function decode(schema: z.ZodType | undefined, value: unknown, where: Where): un
 }
 
 /** Decodes what the route takes and runs its handler. */
-async function dispatch<R extends RouteId>(id: R, route: RouteDef, handler: (req: Request<R>) => Reply | Promise<Reply>, req: IncomingMessage, url: URL, rawParams: Record<string, string>, ssz: boolean, signal: AbortSignal): Promise<Reply> {
+async function dispatch<R extends RouteId>(id: R, route: RouteDef, handler: Handler<R>, req: IncomingMessage, url: URL, rawParams: Record<string, string>, ssz: boolean, signal: AbortSignal): Promise<Reply> {
   const takesBody = route.body !== undefined || id === "action";
   const rawBody = takesBody ? await readBody(req) : undefined;
   if (rawBody !== undefined && route.body && (typeof rawBody !== "object" || rawBody === null || Array.isArray(rawBody))) {
@@ -350,58 +174,8 @@ export interface DevnetServer {
 
 export async function serve(chain: DevnetChain, host: string, port: number, opts: ServeOptions = {}): Promise<DevnetServer> {
   const table = handlers(chain);
-  const server = createServer(async (req, res) => {
-    const gone = new AbortController();
-    res.once("close", () => gone.abort());
-    let routeId: RouteId | undefined;
-    let action: ActionType | undefined;
-    let sszKind: SszKind | undefined;
-    const reply = (status: number, r: Reply, headers?: Record<string, string>) => {
-      const body = send(res, status, r, headers);
-      if (routeId) opts.onReply?.({ route: routeId, ...(action ? { action } : {}), status, body, ...("ssz" in r && sszKind ? { ssz: sszKind } : {}) });
-    };
-    const refuse = (e: HomeError, headers?: Record<string, string>) => reply(HTTP_STATUS[e.code], { json: { error: e.message, code: e.code } }, headers);
-    try {
-      const url = new URL(req.url ?? "/", "http://devnet.local");
-      const matches = ROUTE_IDS.flatMap((id) => {
-        const params = matchPath(ROUTES[id].path, url.pathname);
-        return params ? [{ id, params }] : [];
-      });
-      if (matches.length === 0) throw new HomeError("unknown-route", `no route ${url.pathname} (see home/devnet/API.md)`);
-      const hit = matches.find((m) => ROUTES[m.id].method === req.method);
-      if (!hit) {
-        const allow = [...new Set(matches.map((m) => ROUTES[m.id].method))].join(", ");
-        refuse(new HomeError("method-not-allowed", `method ${req.method} not allowed on ${url.pathname} (allowed: ${allow})`), { allow });
-        return;
-      }
-      routeId = hit.id;
-      const route: RouteDef = ROUTES[hit.id];
-      if (hit.id === "action" && hit.params.type && isActionType(hit.params.type)) action = hit.params.type;
-      const accept = String(req.headers.accept ?? "");
-      const wantsSsz = accept.includes("application/octet-stream");
-      if (wantsSsz && !route.ssz && !accept.includes("json") && !accept.includes("*/*")) {
-        throw new HomeError("not-acceptable", `${url.pathname} is JSON only; send Accept: application/json`);
-      }
-      const ssz = wantsSsz && route.ssz !== undefined;
-      sszKind = ssz ? route.ssz : undefined;
-      reply(200, await dispatch(hit.id, route, table[hit.id] as (r: Request<RouteId>) => Reply | Promise<Reply>, req, url, hit.params, ssz, gone.signal));
-    } catch (e) {
-      if (e instanceof HomeError) {
-        refuse(e);
-      } else {
-        const requestId = randomBytes(6).toString("hex");
-        opts.onError?.(e, requestId);
-        reply(500, { json: { error: `internal error (request ${requestId}); the devnet's log has the details`, code: "internal", requestId } });
-      }
-    }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  const server = createServer((req, res) => answer(table, req, res, opts));
+  await listen(server, host, port);
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.family === "IPv6" ? `[${addr.address}]` : addr.address}:${addr.port}`;
   return {
@@ -413,4 +187,76 @@ export async function serve(chain: DevnetChain, host: string, port: number, opts
         server.closeAllConnections();
       }),
   };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+/** What a reply is recorded as (RecordedReply), learnt while the request is routed. */
+interface Routed {
+  route?: RouteId;
+  action?: ActionType;
+  ssz?: SszKind;
+}
+
+/** Answers one request: routes it, runs its handler, and replies (a refusal as {error, code}; an internal error without its message). */
+async function answer(table: Handlers, req: IncomingMessage, res: ServerResponse, opts: ServeOptions): Promise<void> {
+  const gone = new AbortController();
+  res.once("close", () => gone.abort());
+  const routed: Routed = {};
+  const reply = (status: number, r: Reply, headers?: Record<string, string>) => {
+    const body = send(res, status, r, headers);
+    if (routed.route) opts.onReply?.({ route: routed.route, ...(routed.action ? { action: routed.action } : {}), status, body, ...("ssz" in r && routed.ssz ? { ssz: routed.ssz } : {}) });
+  };
+  const refuse = (e: HomeError, headers?: Record<string, string>) => reply(HTTP_STATUS[e.code], { json: { error: e.message, code: e.code } }, headers);
+  try {
+    const url = new URL(req.url ?? "/", "http://devnet.local");
+    const hit = matchRoute(req.method, url.pathname);
+    if ("allow" in hit) {
+      refuse(new HomeError("method-not-allowed", `method ${req.method} not allowed on ${url.pathname} (allowed: ${hit.allow})`), { allow: hit.allow });
+      return;
+    }
+    routed.route = hit.id;
+    const route: RouteDef = ROUTES[hit.id];
+    if (hit.id === "action" && hit.params.type && isActionType(hit.params.type)) routed.action = hit.params.type;
+    const ssz = wantsSsz(req, route, url.pathname);
+    routed.ssz = ssz ? route.ssz : undefined;
+    reply(200, await dispatch(hit.id, route, table[hit.id] as Handler<RouteId>, req, url, hit.params, ssz, gone.signal));
+  } catch (e) {
+    if (e instanceof HomeError) {
+      refuse(e);
+    } else {
+      const requestId = randomBytes(6).toString("hex");
+      opts.onError?.(e, requestId);
+      reply(500, { json: { error: `internal error (request ${requestId}); the devnet's log has the details`, code: "internal", requestId } });
+    }
+  }
+}
+
+/** The route a method and path name, or (the path exists, the method does not) the methods it allows. */
+function matchRoute(method: string | undefined, pathname: string): { id: RouteId; params: Record<string, string> } | { allow: string } {
+  const matches = ROUTE_IDS.flatMap((id) => {
+    const params = matchPath(ROUTES[id].path, pathname);
+    return params ? [{ id, params }] : [];
+  });
+  if (matches.length === 0) throw new HomeError("unknown-route", `no route ${pathname} (see home/devnet/API.md)`);
+  const hit = matches.find((m) => ROUTES[m.id].method === method);
+  return hit ?? { allow: [...new Set(matches.map((m) => ROUTES[m.id].method))].join(", ") };
+}
+
+/** Whether to reply in SSZ: asked for with Accept and served by the route; a JSON-only route refuses an SSZ-only Accept. */
+function wantsSsz(req: IncomingMessage, route: RouteDef, pathname: string): boolean {
+  const accept = String(req.headers.accept ?? "");
+  const asked = accept.includes("application/octet-stream");
+  if (asked && !route.ssz && !accept.includes("json") && !accept.includes("*/*")) {
+    throw new HomeError("not-acceptable", `${pathname} is JSON only; send Accept: application/json`);
+  }
+  return asked && route.ssz !== undefined;
 }

@@ -1,0 +1,230 @@
+// The devnet's answer to each route of home/api's route table, one function per route group
+// (status, headers, state, actions, admin). Each handler gets its request decoded with the
+// route's schemas (server.ts does that) and returns its reply encoded with the route's reply
+// schema, or SSZ bytes. Refusals are HomeErrors; server.ts maps their codes to HTTP statuses.
+import type * as z from "zod";
+import { encode as zEncode } from "zod";
+import {
+  ACTION_TYPES,
+  HomeError,
+  ROUTES,
+  SSZ_CODECS,
+  MAX_RANGE,
+  MAX_WAIT_MS,
+  actionReplySchema,
+  isActionType,
+  waits,
+  type ActionType,
+  type AuctionView,
+  type BlockView,
+  type LockupView,
+  type RouteId,
+  type SszKind,
+  type SszValues,
+  type StatusView,
+} from "../api/index.ts";
+import { validatorSetRoot } from "../model/index.ts";
+import type { AuctionRecord, LockupRecord } from "./auctions-module.ts";
+import type { BlockInfo, DevnetChain } from "./chain.ts";
+
+/** A reply: JSON already encoded with its route's schema, or SSZ bytes. */
+export type Reply = { json: unknown } | { ssz: Uint8Array };
+
+/** A decoded request, as each route's handler sees it. */
+export interface Request<R extends RouteId> {
+  params: Decoded<(typeof ROUTES)[R], "params">;
+  query: Decoded<(typeof ROUTES)[R], "query">;
+  body: Decoded<(typeof ROUTES)[R], "body">;
+  /** The raw JSON body (the action route decodes it per action type). */
+  rawBody: unknown;
+  ssz: boolean;
+  /** Aborts when the client goes away before the reply (a long-poll stops waiting). */
+  signal: AbortSignal;
+}
+type Decoded<D, K extends "params" | "query" | "body"> = D extends { [k in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
+
+export type Handler<R extends RouteId> = (req: Request<R>) => Reply | Promise<Reply>;
+export type Handlers = { [R in RouteId]: Handler<R> };
+
+function encoded<S extends z.ZodType>(schema: S, value: z.output<S>): Reply {
+  return { json: zEncode(schema, value) };
+}
+
+function sszReply<K extends SszKind>(kind: K, value: SszValues[K]): Reply {
+  return { ssz: SSZ_CODECS[kind].encode(value) };
+}
+
+/** The handlers of every route: adding a route to home/api's table means adding it to a group here. */
+export function handlers(chain: DevnetChain): Handlers {
+  return { ...statusRoutes(chain), ...headerRoutes(chain), ...stateRoutes(chain), ...actionRoutes(chain), ...adminRoutes(chain) };
+}
+
+// ---- views: the chain's records as the API's reply types ----
+
+function blockView(chain: DevnetChain, b: BlockInfo): BlockView {
+  return {
+    height: b.header.height,
+    epoch: b.header.epoch,
+    headerHash: b.hash,
+    epochEnd: b.header.nextValidatorSetRoot !== 0n,
+    quorum: b.quorum,
+    signedPower: b.signedPower,
+    totalPower: b.totalPower,
+    aggregated: b.aggregate !== null,
+    signedHeader: chain.signedHeader(b),
+  };
+}
+
+function statusView(chain: DevnetChain): StatusView {
+  const l = chain.latest;
+  const c = chain.config;
+  return {
+    homeChainId: c.homeChainId,
+    height: l.header.height,
+    epoch: l.header.epoch,
+    headerHash: l.hash,
+    timestampMs: l.header.timestampMs,
+    nowMs: chain.nowMs(),
+    epochBlocks: c.epochBlocks,
+    blockMs: c.blockMs,
+    capacity: c.capacity,
+    active: c.active,
+    awayChainId: c.awayChainId,
+    settlementAddress: c.settlementAddress,
+    escrowAddress: c.escrowAddress,
+    awayRpc: c.awayRpc === null ? null : typeof c.awayRpc === "string" ? c.awayRpc : "in-process",
+    confirmations: c.confirmations,
+    libraPrice: c.libraPrice,
+    collateralRatioPercent: c.collateralRatioPercent,
+    maxFills: c.maxFills,
+    maxLockFills: c.maxLockFills,
+    pendingLeaves: chain.pendingLeaves,
+  };
+}
+
+const auctionView = (a: AuctionRecord): AuctionView => a;
+
+function lockupView(l: LockupRecord): LockupView {
+  return { ...l.payload, collateral: l.collateral, priceScaled: l.priceScaled, collateralRatioPercent: l.collateralRatioPercent, heldBy: l.heldBy };
+}
+
+// ---- route groups ----
+
+/** GET /, /status, /status/next (long-poll). */
+function statusRoutes(chain: DevnetChain): Pick<Handlers, "root" | "status" | "nextStatus"> {
+  return {
+    root: () => encoded(ROUTES.root.reply, { service: "olzk Home devnet", docs: "home/devnet/API.md", status: "/status" }),
+    status: () => encoded(ROUTES.status.reply, statusView(chain)),
+    nextStatus: async ({ query, signal }) => {
+      await chain.nextBlockAfter(query.after, query.waitMs ?? MAX_WAIT_MS, signal);
+      return encoded(ROUTES.nextStatus.reply, statusView(chain));
+    },
+  };
+}
+
+/** GET /headers/..., /validator-sets/:epoch: JSON or SSZ. */
+function headerRoutes(chain: DevnetChain): Pick<Handlers, "latestHeader" | "headers" | "header" | "headerOnly" | "validatorSet"> {
+  const block = (h: bigint) => {
+    const b = chain.block(h);
+    if (!b) throw new HomeError("block-not-found", `no block at height ${h} (latest is ${chain.latest.header.height})`);
+    return b;
+  };
+  const blockReply = (b: BlockInfo, ssz: boolean): Reply => (ssz ? sszReply("signedHeader", chain.signedHeader(b)) : encoded(ROUTES.header.reply, blockView(chain, b)));
+  return {
+    latestHeader: ({ ssz }) => blockReply(chain.latest, ssz),
+    headers: ({ query, ssz }) => {
+      const { from, to, latest } = headerRange(chain, query.from, query.to);
+      const blocks = chain.blocks(from, to);
+      if (ssz) return sszReply("signedHeaderList", blocks.map((b) => chain.signedHeader(b)));
+      return encoded(ROUTES.headers.reply, { from, to: blocks[blocks.length - 1]!.header.height, latest, headers: blocks.map((b) => blockView(chain, b)) });
+    },
+    header: ({ params, ssz }) => blockReply(block(params.height), ssz),
+    headerOnly: ({ params, ssz }) => {
+      const b = block(params.height);
+      return ssz ? sszReply("header", b.header) : encoded(ROUTES.headerOnly.reply, { headerHash: b.hash, header: b.header });
+    },
+    validatorSet: ({ params, ssz }) => {
+      const epoch = params.epoch === "latest" ? chain.latest.header.epoch : params.epoch;
+      const set = chain.validatorSet(epoch);
+      if (!set) {
+        throw new HomeError("validator-set-not-announced", `the validator set of epoch ${epoch} is not announced yet (latest block is in epoch ${chain.latest.header.epoch})`);
+      }
+      return ssz ? sszReply("validatorSet", set) : encoded(ROUTES.validatorSet.reply, { epoch: set.epoch, root: validatorSetRoot(set), validatorSet: set });
+    },
+  };
+}
+
+/** The range GET /headers serves: from `from` to `to` (default: 64 headers, or up to the latest), at most MAX_RANGE. */
+function headerRange(chain: DevnetChain, from: bigint, toAsked: bigint | undefined): { from: bigint; to: bigint; latest: bigint } {
+  const latest = chain.latest.header.height;
+  if (from > latest) throw new HomeError("block-not-found", `no block at height ${from} (latest is ${latest})`);
+  const to = toAsked ?? (from + 63n > latest ? latest : from + 63n);
+  if (to < from) throw new HomeError("invalid-request", `'to' (${to}) is below 'from' (${from})`);
+  if (to - from + 1n > BigInt(MAX_RANGE)) throw new HomeError("invalid-request", `a range holds at most ${MAX_RANGE} headers, asked for ${to - from + 1n}`);
+  return { from, to, latest };
+}
+
+/** GET /state/proof, /auctions..., /lockups...: the module state and its proofs. */
+function stateRoutes(chain: DevnetChain): Pick<Handlers, "stateProof" | "auctions" | "auction" | "settlementProof" | "lockups" | "lockup"> {
+  return {
+    stateProof: ({ query }) => encoded(ROUTES.stateProof.reply, chain.stateProof(query.kind, query.id, query.height)),
+    auctions: () => encoded(ROUTES.auctions.reply, { auctions: chain.auctions().map(auctionView) }),
+    auction: ({ params }) => {
+      const a = chain.auction(params.auctionId);
+      if (!a) throw new HomeError("auction-not-found", `auction ${params.auctionId} not found`);
+      return encoded(ROUTES.auction.reply, auctionView(a));
+    },
+    settlementProof: ({ params, query }) => {
+      const p = chain.settlementProof(params.auctionId, query.height);
+      return encoded(ROUTES.settlementProof.reply, { height: p.result.height, stateRoot: p.result.stateRoot, headerHash: p.result.headerHash, result: p.result, lockups: p.lockups });
+    },
+    lockups: () => encoded(ROUTES.lockups.reply, { lockups: chain.lockups().map(lockupView) }),
+    lockup: ({ params }) => {
+      const l = chain.lockup(params.lockId);
+      if (!l) throw new HomeError("lockup-not-found", `lockup ${params.lockId} not found`);
+      return encoded(ROUTES.lockup.reply, lockupView(l));
+    },
+  };
+}
+
+/** POST /actions/:type (?wait=1: answer once the action's block is sealed). */
+function actionRoutes(chain: DevnetChain): Pick<Handlers, "action"> {
+  return {
+    action: async ({ params, query, rawBody }) => {
+      const type = params.type;
+      if (!isActionType(type)) throw new HomeError("unknown-action", `unknown action '${type}' (actions: ${ACTION_TYPES.join(", ")})`);
+      return actionReply(chain, type, rawBody, waits(query));
+    },
+  };
+}
+
+async function actionReply<T extends ActionType>(chain: DevnetChain, type: T, body: unknown, wait: boolean): Promise<Reply> {
+  const r = await chain.submit(type, body);
+  const schema = actionReplySchema(type);
+  if (!wait) return encoded(schema, { ...r, sealed: false });
+  const b = await chain.waitForHeight(r.height);
+  return encoded(schema, { ...r, sealed: true, headerHash: b.hash, stateRoot: b.header.stateRoot });
+}
+
+/** POST /admin/...: the devnet's switches (seal a block, offline slots, aggregation, time warp). */
+function adminRoutes(chain: DevnetChain): Pick<Handlers, "sealBlock" | "setOffline" | "setAttestation" | "advanceTime"> {
+  return {
+    sealBlock: () => encoded(ROUTES.sealBlock.reply, blockView(chain, chain.produceBlock())),
+    setOffline: ({ body }) => {
+      badSlotsAreInvalidRequests(() => chain.setOffline(body.slots));
+      return encoded(ROUTES.setOffline.reply, { offline: body.slots });
+    },
+    setAttestation: ({ body }) => encoded(ROUTES.setAttestation.reply, badSlotsAreInvalidRequests(() => chain.setAttestationControls(body))),
+    advanceTime: ({ body }) => encoded(ROUTES.advanceTime.reply, { nowMs: chain.advanceTime(body.seconds) }),
+  };
+}
+
+/** The chain refuses a slot outside the set with a RangeError: to the client that is a bad request. */
+function badSlotsAreInvalidRequests<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof RangeError) throw new HomeError("invalid-request", e.message);
+    throw e;
+  }
+}
