@@ -67,6 +67,7 @@ import {
 import { DevnetAttestation, type AttestationControls } from "./attestation.ts";
 import { chainIdentity, parseDecimal18, type DevnetConfig } from "./config.ts";
 import { plainJSON } from "./json.ts";
+import { DevnetOpenLibra } from "./openlibra.ts";
 import { DevnetStore } from "./store.ts";
 import { ValidatorSim } from "./validator-sim.ts";
 
@@ -113,6 +114,8 @@ export class DevnetChain extends EventEmitter {
   readonly params: ModuleParams;
   /** The validators' aggregated signing sessions (their nonce store, the devnet's switches). */
   readonly attestation: DevnetAttestation;
+  /** The same chain in Open Libra's formats: epoch-ending LedgerInfos, vouchers, backups (openlibra.ts). */
+  readonly openLibra: DevnetOpenLibra;
   private readonly store: DevnetStore;
   private readonly rpc: AwayRpc | null;
   private readonly priceScaled: bigint;
@@ -153,6 +156,8 @@ export class DevnetChain extends EventEmitter {
     this.rpc = config.awayRpc === null ? null : typeof config.awayRpc === "string" ? httpRpc(config.awayRpc) : config.awayRpc;
     this.store = DevnetStore.open(config.dataDir);
     this.attestation = new DevnetAttestation(this.sim, config.homeChainId, config.dataDir);
+    const sealed = { epochBlocks: config.epochBlocks, latestHeight: () => this.latestBlock.header.height, block: (h: bigint) => this.block(h) };
+    this.openLibra = new DevnetOpenLibra(this.sim, sealed, config.backupDir, config.log);
   }
 
   /** Opens the chain in config.dataDir (creating genesis, or replaying what is stored). */
@@ -340,6 +345,7 @@ export class DevnetChain extends EventEmitter {
       aggregate: block.aggregate ? aggregateSignatureToJSON(block.aggregate) : null,
     });
     this.setLatest(block);
+    this.openLibra.sealed(height);
     return block;
   }
 

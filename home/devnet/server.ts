@@ -56,6 +56,8 @@ export const HTTP_STATUS: Record<HomeErrorCode, number> = {
   "auction-not-found": 404,
   "lockup-not-found": 404,
   "result-not-found": 404,
+  "ledger-info-not-found": 404,
+  "voucher-not-found": 404,
   "wrong-phase": 409,
   "wrong-mode": 409,
   "duplicate-commitment": 409,
@@ -83,6 +85,7 @@ export const HTTP_STATUS: Record<HomeErrorCode, number> = {
   "away-chain-mismatch": 422,
   "away-rpc-failed": 502,
   "away-rpc-missing": 503,
+  "backup-dir-missing": 503,
   "shutting-down": 503,
   internal: 500,
   "bad-reply": 502,
@@ -227,6 +230,9 @@ function handlers(chain: DevnetChain): Handlers {
       return ssz ? sszReply("validatorSet", set) : encoded(ROUTES.validatorSet.reply, { epoch: set.epoch, root: validatorSetRoot(set), validatorSet: set });
     },
     stateProof: ({ query }) => encoded(ROUTES.stateProof.reply, chain.stateProof(query.kind, query.id, query.height)),
+    openLibraEpochEnding: ({ query }) => encoded(ROUTES.openLibraEpochEnding.reply, chain.openLibra.epochEndings(query.from, query.to)),
+    openLibraWaypoint: () => encoded(ROUTES.openLibraWaypoint.reply, chain.openLibra.waypointView()),
+    openLibraVoucher: ({ params }) => encoded(ROUTES.openLibraVoucher.reply, chain.openLibra.voucherView(params.epoch)),
     auctions: () => encoded(ROUTES.auctions.reply, { auctions: chain.auctions().map(auctionView) }),
     auction: ({ params }) => {
       const a = chain.auction(params.auctionId);
@@ -265,6 +271,14 @@ function handlers(chain: DevnetChain): Handlers {
         if (e instanceof RangeError) throw new HomeError("invalid-request", e.message);
         throw e;
       }
+    },
+    openLibraBackup: ({ body }) => {
+      const ended = chain.openLibra.lastEndedEpoch();
+      const first = body.fromEpoch ?? 0n;
+      const last = body.toEpoch ?? ended ?? 0n;
+      if (ended === null || last > ended) throw new HomeError("ledger-info-not-found", `epoch ${last} has not ended yet (${ended === null ? "no epoch has" : `the last ended epoch is ${ended}`})`);
+      const w = chain.openLibra.writeBackup(first, last);
+      return encoded(ROUTES.openLibraBackup.reply, { manifest: w.manifest, firstEpoch: first, lastEpoch: last, waypoints: w.waypoints });
     },
     advanceTime: ({ body }) => encoded(ROUTES.advanceTime.reply, { nowMs: chain.advanceTime(body.seconds) }),
   };
