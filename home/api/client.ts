@@ -12,7 +12,7 @@ import { ErrorReply, HomeError, type HomeErrorCode } from "./errors.ts";
 import { describeIssues } from "./issues.ts";
 import { ROUTES, fillPath, type ReplyOf, type RouteDef, type SszKind } from "./routes.ts";
 import { SSZ_CODECS, type SszValues } from "./ssz.ts";
-import type { BackupView, EpochEndingReplyView, VoucherView, WaypointView } from "./openlibra.ts";
+import type { BackupView, EpochEndingReplyView, EpochStateView, VoucherView, WaypointView } from "./openlibra.ts";
 import type { AuctionView, BlockView, HeaderOnlyView, HeaderRangeView, LockupView, SettlementProofView, StateProofView, StatusView, ValidatorSetView } from "./views.ts";
 
 /** A refusal by the Home API (or a reply that does not fit it): the code, the HTTP status, the message. */
@@ -140,6 +140,11 @@ export class HomeClient {
   /** The waypoint of the LedgerInfo that ends epoch 0 (code "ledger-info-not-found" while epoch 0 runs). */
   openLibraWaypoint(): Promise<WaypointView> {
     return this.json(ROUTES.openLibraWaypoint, ROUTES.openLibraWaypoint.reply, {});
+  }
+
+  /** The Open Libra validator set of `epoch` (BCS and JSON; code "validator-set-not-announced" beyond the next epoch): e.g. the trusted start of an OpenLibraLightClient. */
+  openLibraEpochState(epoch: bigint): Promise<EpochStateView> {
+    return this.json(ROUTES.openLibraEpochState, ROUTES.openLibraEpochState.reply, { params: { epoch } });
   }
 
   /** The voucher of `epoch`'s attestation set (code "voucher-not-found" before the epoch's first block). */

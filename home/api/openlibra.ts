@@ -56,6 +56,9 @@ export const EpochEndingView = z.strictObject({
 /** GET /openlibra/epoch-ending: the LedgerInfos that end epochs from..to, and the last ended epoch. */
 export const EpochEndingReply = z.strictObject({ from: u64, to: u64, lastEndedEpoch: u64, ledgerInfos: z.array(EpochEndingView) });
 
+/** GET /openlibra/epoch-states/{epoch}: an epoch's Open Libra validator set, BCS(EpochState) and the same as JSON. */
+export const EpochStateReply = z.strictObject({ epoch: u64, bcs: hexBytes, epochState: EpochStateJSON });
+
 /** GET /openlibra/waypoint: the waypoint of the LedgerInfo that ends the genesis epoch (0). */
 export const WaypointReply = z.strictObject({ epoch: u64, version: u64, waypoint: waypointText });
 
@@ -69,6 +72,7 @@ export const BackupReply = z.strictObject({ manifest: z.string(), firstEpoch: u6
 
 export type EpochEndingView = z.output<typeof EpochEndingView>;
 export type EpochEndingReplyView = z.output<typeof EpochEndingReply>;
+export type EpochStateView = z.output<typeof EpochStateReply>;
 export type WaypointView = z.output<typeof WaypointReply>;
 export type VoucherView = z.output<typeof VoucherReply>;
 export type BackupView = z.output<typeof BackupReply>;

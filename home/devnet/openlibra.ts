@@ -21,6 +21,7 @@ import { join } from "node:path";
 import {
   encodeBcs,
   encodeEpochEndingChunk,
+  EpochState as EpochStateBcs,
   LedgerInfoWithSignatures as LedgerInfoWithSignaturesBcs,
   epochStateOf,
   formatWaypoint,
@@ -34,7 +35,7 @@ import {
   type Voucher,
   type Waypoint,
 } from "../../verifier-ts/openlibra/index.ts";
-import { HomeError, MAX_EPOCH_ENDINGS, type EpochEndingReplyView, type EpochEndingView, type VoucherView, type WaypointView } from "../api/index.ts";
+import { HomeError, MAX_EPOCH_ENDINGS, type EpochEndingReplyView, type EpochEndingView, type EpochStateView, type VoucherView, type WaypointView } from "../api/index.ts";
 import { bigIntToBytesBE, bytesToHex, type Header } from "../model/index.ts";
 import type { ValidatorSim } from "./validator-sim.ts";
 
@@ -158,6 +159,11 @@ export class DevnetOpenLibra {
       });
     }
     return { from, to: upTo, lastEndedEpoch: ended!, ledgerInfos };
+  }
+
+  epochStateView(epoch: bigint): EpochStateView {
+    const epochState = this.epochState(epoch);
+    return { epoch, bcs: bytesToHex(encodeBcs(EpochStateBcs, epochState)), epochState };
   }
 
   waypointView(): WaypointView {

@@ -232,6 +232,10 @@ function handlers(chain: DevnetChain): Handlers {
     stateProof: ({ query }) => encoded(ROUTES.stateProof.reply, chain.stateProof(query.kind, query.id, query.height)),
     openLibraEpochEnding: ({ query }) => encoded(ROUTES.openLibraEpochEnding.reply, chain.openLibra.epochEndings(query.from, query.to)),
     openLibraWaypoint: () => encoded(ROUTES.openLibraWaypoint.reply, chain.openLibra.waypointView()),
+    openLibraEpochState: ({ params }) => {
+      if (!chain.validatorSet(params.epoch)) throw new HomeError("validator-set-not-announced", `the validator set of epoch ${params.epoch} is not announced yet (latest block is in epoch ${chain.latest.header.epoch})`);
+      return encoded(ROUTES.openLibraEpochState.reply, chain.openLibra.epochStateView(params.epoch));
+    },
     openLibraVoucher: ({ params }) => encoded(ROUTES.openLibraVoucher.reply, chain.openLibra.voucherView(params.epoch)),
     auctions: () => encoded(ROUTES.auctions.reply, { auctions: chain.auctions().map(auctionView) }),
     auction: ({ params }) => {

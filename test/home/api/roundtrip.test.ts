@@ -163,6 +163,8 @@ describe("HomeClient against the devnet server", () => {
     const ended = await home.openLibraEpochEnding(0n);
     expect(ended.ledgerInfos.length).toBeGreaterThan(1);
     expect(ended.ledgerInfos[0]!.waypoint).toBe((await home.openLibraWaypoint()).waypoint);
+    expect((await home.openLibraEpochState(1n)).epochState).toEqual(ended.ledgerInfos[0]!.ledgerInfoWithSignatures.ledgerInfo.commitInfo.nextEpochState);
+    expect((await refusal(home.openLibraEpochState(10_000n))).code).toBe("validator-set-not-announced");
     expect((await home.openLibraVoucher(1n)).attestationSetRoot).toBe((await home.validatorSet(1n)).root);
     expect((await home.openLibraBackup({ toEpoch: 0n })).waypoints).toEqual([ended.ledgerInfos[0]!.waypoint]);
     expect((await refusal(home.openLibraEpochEnding(10_000n))).code).toBe("ledger-info-not-found");

@@ -16,12 +16,14 @@ import { HomeApiError, HomeClient, ROUTES } from "../../../home/api/index.ts";
 import { spawnDevnet, startDevnet, type SpawnedDevnet } from "../../../home/devnet/index.ts";
 import { checkAnchoredSet, anchorsFromLedger } from "../../../verifier-ts/anchor.ts";
 import {
+  EpochState,
   LedgerInfoWithSignatures,
   decodeBcs,
   encodeBcs,
   parseWaypoint,
   ratchetEpochChain,
   readEpochEndingChunk,
+  verifyVoucher,
   voucherFromJSON,
   type LedgerInfoWithSignatures as Liws,
 } from "../../../verifier-ts/openlibra/index.ts";
@@ -69,9 +71,14 @@ describe("devnet Open Libra formats over HTTP", () => {
       ["ledger-info-not-found", 404],
       ["voucher-not-found", 404],
     ]);
-    // the genesis voucher exists from block 0, by all four validators
+    // the genesis voucher exists from block 0, by all four validators, and verifies against the genesis set
+    // as served (BCS, what olzk deploy --anchor-epoch-state takes): an anchored deployment's trusted start
     const v0 = await home.openLibraVoucher(0n);
     expect(v0.validatorBitmask).toEqual(Uint8Array.of(0xf0));
+    const genesisSet = decodeBcs(EpochState, Buffer.from((await home.openLibraEpochState(0n)).bcs.slice(2), "hex"), "genesis set");
+    const voucher0 = voucherFromJSON(await (await fetch(`${devnet.url}/openlibra/vouchers/0`)).json());
+    expect(verifyVoucher(genesisSet, voucher0, (await home.validatorSet(0n)).root).signers).toEqual([0, 1, 2, 3]);
+    await expect(home.openLibraEpochState(2n)).rejects.toMatchObject({ code: "validator-set-not-announced" });
   });
 
   it("serves epoch-ending LedgerInfos that ratchet from the genesis waypoint to the devnet's real sets, and vouchers that anchor its attestation sets", async () => {
