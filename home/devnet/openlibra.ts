@@ -35,7 +35,7 @@ import {
   type Voucher,
   type Waypoint,
 } from "../../verifier-ts/openlibra/index.ts";
-import { HomeError, MAX_EPOCH_ENDINGS, type EpochEndingReplyView, type EpochEndingView, type EpochStateView, type VoucherView, type WaypointView } from "../api/index.ts";
+import { HomeError, MAX_EPOCH_ENDINGS, type BackupView, type EpochEndingReplyView, type EpochEndingView, type EpochStateView, type VoucherView, type WaypointView } from "../api/index.ts";
 import { bigIntToBytesBE, bytesToHex, type Header } from "../model/index.ts";
 import type { ValidatorSim } from "./validator-sim.ts";
 
@@ -201,6 +201,16 @@ export class DevnetOpenLibra {
     } catch (e) {
       this.log(`could not write the epoch-ending backup of epoch ${epoch} to ${this.backupDir}: ${(e as Error).message}`);
     }
+  }
+
+  /** POST /admin/openlibra/backup: epochs from..to (default: 0 and the last ended epoch) into the backup dir. */
+  backupOnRequest(from = 0n, to?: bigint): BackupView {
+    if (this.backupDir === null) throw new HomeError("backup-dir-missing", "the devnet has no backup directory (--backup-dir)");
+    const ended = this.lastEndedEpoch();
+    const last = to ?? ended ?? 0n;
+    if (ended === null || last > ended) this.ledgerInfo(last); // throws ledger-info-not-found
+    const w = this.writeBackup(from, last);
+    return { manifest: w.manifest, firstEpoch: from, lastEpoch: last, waypoints: w.waypoints };
   }
 
   /** Writes the epoch-ending backup of epochs first..last (all ended) into the backup dir; returns the manifest's path. */

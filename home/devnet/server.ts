@@ -276,14 +276,7 @@ function handlers(chain: DevnetChain): Handlers {
         throw e;
       }
     },
-    openLibraBackup: ({ body }) => {
-      const ended = chain.openLibra.lastEndedEpoch();
-      const first = body.fromEpoch ?? 0n;
-      const last = body.toEpoch ?? ended ?? 0n;
-      if (ended === null || last > ended) throw new HomeError("ledger-info-not-found", `epoch ${last} has not ended yet (${ended === null ? "no epoch has" : `the last ended epoch is ${ended}`})`);
-      const w = chain.openLibra.writeBackup(first, last);
-      return encoded(ROUTES.openLibraBackup.reply, { manifest: w.manifest, firstEpoch: first, lastEpoch: last, waypoints: w.waypoints });
-    },
+    openLibraBackup: ({ body }) => encoded(ROUTES.openLibraBackup.reply, chain.openLibra.backupOnRequest(body.fromEpoch, body.toEpoch)),
     advanceTime: ({ body }) => encoded(ROUTES.advanceTime.reply, { nowMs: chain.advanceTime(body.seconds) }),
   };
 }

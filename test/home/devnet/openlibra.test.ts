@@ -204,6 +204,17 @@ describe("devnet Open Libra formats over HTTP", () => {
 });
 
 describe("devnet Open Libra formats across a restart", () => {
+  it("refuses a backup on request without --backup-dir (503 backup-dir-missing)", async () => {
+    const dn = await startDevnet({ dataDir: null, blockMs: 0, port: 0, epochBlocks: 2 });
+    try {
+      const client = new HomeClient(dn.url);
+      await client.sealBlock();
+      await expect(client.openLibraBackup()).rejects.toMatchObject({ code: "backup-dir-missing", status: 503 });
+    } finally {
+      await dn.close();
+    }
+  });
+
   it("serves the same LedgerInfos and vouchers after a restart, and writes a backup a crash left unwritten", async () => {
     const dataDir = join(dir, "restart-data");
     const backupDir = join(dir, "restart-backups");
