@@ -90,7 +90,7 @@ export const DevnetConfigSchema = z
       .default(null)
       .register(CONFIG_DOCS, {
         flag: "--backup-dir",
-        description: "write each ended epoch's Open Libra epoch-ending backup (manifest and chunk, db-backup's format) into this folder; none = only on POST /admin/openlibra/backup",
+        description: "write each ended epoch's Open Libra epoch-ending backup (manifest and chunk, db-backup's format) into this folder (POST /admin/openlibra/backup writes a range there too); none = no backups",
       }),
     host: z.string().min(1).default("127.0.0.1").register(CONFIG_DOCS, { flag: "--host", description: "interface to listen on (loopback)" }),
     port: int("port must be 0..65535").min(0, fail("port must be 0..65535")).max(65535, fail("port must be 0..65535")).default(8645).register(CONFIG_DOCS, { flag: "--port", description: "HTTP port; 0 picks a free one" }),
