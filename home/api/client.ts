@@ -12,6 +12,7 @@ import { ErrorReply, HomeError, type HomeErrorCode } from "./errors.ts";
 import { describeIssues } from "./issues.ts";
 import { ROUTES, fillPath, type ReplyOf, type RouteDef, type SszKind } from "./routes.ts";
 import { SSZ_CODECS, type SszValues } from "./ssz.ts";
+import type { BackupView, EpochEndingReplyView, EpochStateView, VoucherView, WaypointView } from "./openlibra.ts";
 import type { AuctionView, BlockView, HeaderOnlyView, HeaderRangeView, LockupView, SettlementProofView, StateProofView, StatusView, ValidatorSetView } from "./views.ts";
 
 /** A refusal by the Home API (or a reply that does not fit it): the code, the HTTP status, the message. */
@@ -129,6 +130,28 @@ export class HomeClient {
     return this.ssz(ROUTES.validatorSet, "validatorSet", { params: { epoch } });
   }
 
+  // ---------------------------------------------------------------- Open Libra formats
+
+  /** The epoch-ending LedgerInfos of epochs from..to (BCS and JSON; at most MAX_EPOCH_ENDINGS; `to` defaults to the last ended epoch). */
+  openLibraEpochEnding(from: bigint, to?: bigint): Promise<EpochEndingReplyView> {
+    return this.json(ROUTES.openLibraEpochEnding, ROUTES.openLibraEpochEnding.reply, { query: { from, to } });
+  }
+
+  /** The waypoint of the LedgerInfo that ends epoch 0 (code "ledger-info-not-found" while epoch 0 runs). */
+  openLibraWaypoint(): Promise<WaypointView> {
+    return this.json(ROUTES.openLibraWaypoint, ROUTES.openLibraWaypoint.reply, {});
+  }
+
+  /** The Open Libra validator set of `epoch` (BCS and JSON; code "validator-set-not-announced" beyond the next epoch): e.g. the trusted start of an OpenLibraLightClient. */
+  openLibraEpochState(epoch: bigint): Promise<EpochStateView> {
+    return this.json(ROUTES.openLibraEpochState, ROUTES.openLibraEpochState.reply, { params: { epoch } });
+  }
+
+  /** The voucher of `epoch`'s attestation set (code "voucher-not-found" before the epoch's first block). */
+  openLibraVoucher(epoch: bigint): Promise<VoucherView> {
+    return this.json(ROUTES.openLibraVoucher, ROUTES.openLibraVoucher.reply, { params: { epoch } });
+  }
+
   // ---------------------------------------------------------------- state
 
   /** Inclusion or non-inclusion proof of leaf (kind, id) at `height` (default latest). */
@@ -189,6 +212,11 @@ export class HomeClient {
   /** Devnet switches of the aggregated signing scheme for blocks from now on; returns the switches in force. */
   setAttestation(controls: Partial<ReplyOf<"setAttestation">>): Promise<ReplyOf<"setAttestation">> {
     return this.json(ROUTES.setAttestation, ROUTES.setAttestation.reply, { body: { schema: ROUTES.setAttestation.body, value: controls } });
+  }
+
+  /** Writes an epoch-ending backup of epochs fromEpoch..toEpoch (default: every ended one) into the devnet's backup dir. */
+  openLibraBackup(range: { fromEpoch?: bigint; toEpoch?: bigint } = {}): Promise<BackupView> {
+    return this.json(ROUTES.openLibraBackup, ROUTES.openLibraBackup.reply, { body: { schema: ROUTES.openLibraBackup.body, value: range } });
   }
 
   /** Moves Home time forward; returns Home time (unix ms). */

@@ -4,6 +4,7 @@ export * from "./errors.ts";
 export * from "./issues.ts";
 export * from "./views.ts";
 export * from "./actions.ts";
+export * from "./openlibra.ts";
 export * from "./routes.ts";
 export * from "./ssz.ts";
 export * from "./settlement.ts";

@@ -6,6 +6,7 @@
 import * as z from "zod";
 import { ACTION_REPLIES, ACTION_REQUESTS, ActionQuery, type ActionType } from "./actions.ts";
 import { count, smallUintParam, uint } from "./codecs.ts";
+import { BackupReply, BackupRequest, EpochEndingReply, EpochStateReply, VoucherReply, WaypointReply } from "./openlibra.ts";
 import {
   AuctionReply,
   AuctionsReply,
@@ -76,6 +77,14 @@ export const ROUTES = {
     query: z.object({ kind: leafKindParam, id: u64Param, height: u64Param.optional() }),
     reply: StateProofReply,
   }),
+  /** Open Libra formats: the LedgerInfos that end epochs from..to (default: up to MAX_EPOCH_ENDINGS, or the last ended epoch). */
+  openLibraEpochEnding: route({ method: "GET", path: "/openlibra/epoch-ending", query: z.strictObject({ from: u64Param, to: u64Param.optional() }), reply: EpochEndingReply }),
+  /** The waypoint of the LedgerInfo that ends the genesis epoch: where `olzk verify openlibra` starts. */
+  openLibraWaypoint: route({ method: "GET", path: "/openlibra/waypoint", reply: WaypointReply }),
+  /** An epoch's Open Libra validator set (announced as the validator set route's: up to the next epoch once the current one's last block is sealed). */
+  openLibraEpochState: route({ method: "GET", path: "/openlibra/epoch-states/:epoch", params: z.object({ epoch: u64Param }), reply: EpochStateReply }),
+  /** The voucher of an epoch's attestation set by that epoch's Open Libra validators. */
+  openLibraVoucher: route({ method: "GET", path: "/openlibra/vouchers/:epoch", params: z.object({ epoch: u64Param }), reply: VoucherReply }),
   auctions: route({ method: "GET", path: "/auctions", reply: AuctionsReply }),
   auction: route({ method: "GET", path: "/auctions/:auctionId", params: z.object({ auctionId: u64Param }), reply: AuctionReply }),
   settlementProof: route({
@@ -105,6 +114,8 @@ export const ROUTES = {
     }),
     reply: z.strictObject({ aggregate: z.boolean(), dropouts: z.array(count) }),
   }),
+  /** Writes an epoch-ending backup (manifest and chunk) of ended epochs into the devnet's --backup-dir. */
+  openLibraBackup: route({ method: "POST", path: "/admin/openlibra/backup", body: BackupRequest, reply: BackupReply }),
   advanceTime: route({
     method: "POST",
     path: "/admin/advance-time",

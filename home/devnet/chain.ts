@@ -39,6 +39,7 @@ import { settlementProofAt, stateProofAt, type ProofSource, type SettlementProof
 import { checkStoredIdentity, ctxToJSON, replayChain, storeIdentity } from "./replay.ts";
 import { Sealer, isEpochEnd } from "./sealing.ts";
 import { StateHistory } from "./state-history.ts";
+import { DevnetOpenLibra } from "./openlibra.ts";
 import { DevnetStore } from "./store.ts";
 import { ValidatorSim } from "./validator-sim.ts";
 
@@ -63,6 +64,8 @@ export class DevnetChain extends EventEmitter {
   readonly params: ModuleParams;
   /** The validators' aggregated signing sessions (their nonce store, the devnet's switches). */
   readonly attestation: DevnetAttestation;
+  /** The same chain in Open Libra's formats: epoch-ending LedgerInfos, vouchers, backups (openlibra.ts). */
+  readonly openLibra: DevnetOpenLibra;
   private readonly store: DevnetStore;
   private readonly clock: HomeClock;
   private readonly sealer: Sealer;
@@ -94,7 +97,9 @@ export class DevnetChain extends EventEmitter {
     this.clock = new HomeClock(this.store);
     this.sealer = new Sealer(config, this.sim, this.attestation, this.clock);
     this.blockLog = new BlockLog(this.store);
-    this.proofs = { history: this.history, params: this.params, latestHeight: () => this.blockLog.latest.header.height, block: (h) => this.blockLog.block(h) };
+    const blocks = { latestHeight: () => this.blockLog.latest.header.height, block: (h: bigint) => this.blockLog.block(h) };
+    this.proofs = { ...blocks, history: this.history, params: this.params };
+    this.openLibra = new DevnetOpenLibra(this.sim, { ...blocks, epochBlocks: config.epochBlocks }, config.backupDir, config.log);
   }
 
   /** Opens the chain in config.dataDir (creating genesis, or replaying what is stored). */
@@ -156,6 +161,7 @@ export class DevnetChain extends EventEmitter {
     const { block, excluded } = this.sealer.seal(height, parent, this.history.root);
     if (excluded.length) this.emit("attestation-excluded", { height, excluded });
     this.blockLog.append(block);
+    this.openLibra.sealed(height);
     return block;
   }
 

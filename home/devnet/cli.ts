@@ -17,6 +17,7 @@ const options = {
     offline: { type: "string" },
     "data-dir": { type: "string" },
     memory: { type: "boolean" },
+    "backup-dir": { type: "string" },
     host: { type: "string" },
     port: { type: "string" },
     "away-chain-id": { type: "string" },
@@ -42,6 +43,7 @@ const FLAG_KEYS = {
   "block-ms": "blockMs",
   offline: "offline",
   "data-dir": "dataDir",
+  "backup-dir": "backupDir",
   host: "host",
   port: "port",
   "away-chain-id": "awayChainId",
@@ -106,6 +108,7 @@ export function configFromArgs(argv: string[]): DevnetConfig | null {
     blockMs: intOption("block-ms", s("block-ms"), d.blockMs),
     offline: parseOffline(s("offline")),
     dataDir: v.memory ? null : (s("data-dir") ?? d.dataDir),
+    backupDir: s("backup-dir") ?? null,
     host: s("host") ?? d.host,
     port: intOption("port", s("port"), d.port),
     awayChainId: parseBig("away-chain-id", s("away-chain-id"), d.awayChainId),
@@ -149,6 +152,7 @@ export async function run(argv: string[]): Promise<number | void> {
   if (config.settlementAddress === zeroAddress) {
     console.log("  note: --settlement-address is not set; leaves are bound to the zero address");
   }
+  if (config.backupDir) console.log(`  Open Libra epoch-ending backups: ${config.backupDir} (one folder per ended epoch)`);
   if (!config.awayRpc) console.log("  note: no --away-rpc: escrow acknowledgements and receipts will be refused");
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {

@@ -83,6 +83,15 @@ export const DevnetConfigSchema = z
       .nullable()
       .default("./data/devnet")
       .register(CONFIG_DOCS, { flag: "--data-dir", description: "where the chain is stored (chain.sqlite); a restart continues it; null (--memory) keeps it in memory only" }),
+    backupDir: z
+      .string()
+      .min(1, fail("backup-dir must not be empty"))
+      .nullable()
+      .default(null)
+      .register(CONFIG_DOCS, {
+        flag: "--backup-dir",
+        description: "write each ended epoch's Open Libra epoch-ending backup (manifest and chunk, db-backup's format) into this folder (POST /admin/openlibra/backup writes a range there too); none = no backups",
+      }),
     host: z.string().min(1).default("127.0.0.1").register(CONFIG_DOCS, { flag: "--host", description: "interface to listen on (loopback)" }),
     port: int("port must be 0..65535").min(0, fail("port must be 0..65535")).max(65535, fail("port must be 0..65535")).default(8645).register(CONFIG_DOCS, { flag: "--port", description: "HTTP port; 0 picks a free one" }),
     awayChainId: z

@@ -35,6 +35,7 @@ export async function startDevnet(partial: DevnetConfigInput = {}, opts: StartOp
   const chain = DevnetChain.open(config);
   let http;
   try {
+    chain.openLibra.writeMissingBackups();
     http = await serve(chain, config.host, config.port, {
       onError: (e, requestId) => log(`internal error (request ${requestId}): ${(e as Error).stack ?? String(e)}`),
       onReply: opts.onReply,

@@ -56,7 +56,7 @@ function sszReply<K extends SszKind>(kind: K, value: SszValues[K]): Reply {
 
 /** The handlers of every route: adding a route to home/api's table means adding it to a group here. */
 export function handlers(chain: DevnetChain): Handlers {
-  return { ...statusRoutes(chain), ...headerRoutes(chain), ...stateRoutes(chain), ...actionRoutes(chain), ...adminRoutes(chain) };
+  return { ...statusRoutes(chain), ...headerRoutes(chain), ...stateRoutes(chain), ...openLibraRoutes(chain), ...actionRoutes(chain), ...adminRoutes(chain) };
 }
 
 // ---- views: the chain's records as the API's reply types ----
@@ -204,6 +204,22 @@ async function actionReply<T extends ActionType>(chain: DevnetChain, type: T, bo
   if (!wait) return encoded(schema, { ...r, sealed: false });
   const b = await chain.waitForHeight(r.height);
   return encoded(schema, { ...r, sealed: true, headerHash: b.hash, stateRoot: b.header.stateRoot });
+}
+
+/** GET /openlibra/..., POST /admin/openlibra/backup: the chain in Open Libra's formats (openlibra.ts). */
+function openLibraRoutes(
+  chain: DevnetChain,
+): Pick<Handlers, "openLibraEpochEnding" | "openLibraWaypoint" | "openLibraEpochState" | "openLibraVoucher" | "openLibraBackup"> {
+  return {
+    openLibraEpochEnding: ({ query }) => encoded(ROUTES.openLibraEpochEnding.reply, chain.openLibra.epochEndings(query.from, query.to)),
+    openLibraWaypoint: () => encoded(ROUTES.openLibraWaypoint.reply, chain.openLibra.waypointView()),
+    openLibraEpochState: ({ params }) => {
+      if (!chain.validatorSet(params.epoch)) throw new HomeError("validator-set-not-announced", `the validator set of epoch ${params.epoch} is not announced yet (latest block is in epoch ${chain.latest.header.epoch})`);
+      return encoded(ROUTES.openLibraEpochState.reply, chain.openLibra.epochStateView(params.epoch));
+    },
+    openLibraVoucher: ({ params }) => encoded(ROUTES.openLibraVoucher.reply, chain.openLibra.voucherView(params.epoch)),
+    openLibraBackup: ({ body }) => encoded(ROUTES.openLibraBackup.reply, chain.openLibra.backupOnRequest(body.fromEpoch, body.toEpoch)),
+  };
 }
 
 /** POST /admin/...: the devnet's switches (seal a block, offline slots, aggregation, time warp). */

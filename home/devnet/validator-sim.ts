@@ -32,6 +32,8 @@ function derive(label: string, seed: string, n: bigint | number): Uint8Array {
 export interface Identity {
   index: number;
   attestationPrivateKey: Uint8Array;
+  /** The consensus (BLS12-381) secret key behind validator.blsPublicKey: it signs Open Libra LedgerInfos and vouchers (openlibra.ts). */
+  blsSecretKey: Uint8Array;
   validator: Omit<Validator, "power">;
 }
 
@@ -72,6 +74,7 @@ export class ValidatorSim {
       const created: Identity = {
         index,
         attestationPrivateKey: prv,
+        blsSecretKey: bls.secretKey,
         validator: {
           attestationKey: pub,
           address,

@@ -1,7 +1,7 @@
 // A synthetic Open Libra epoch change built with verifier-ts/openlibra: two sets of deterministic
 // validators (keys generated with noble), the epoch-ending LedgerInfo of the first carrying the
 // second as next_epoch_state, signed by a quorum of the first. Shared by tests and bench/gas.ts
-// until the devnet produces real ones.
+// (anchored light clients); bench/openlibra-gas.ts measures the devnet's own epoch change.
 import { sha3_256 } from "@noble/hashes/sha3.js";
 import { utf8ToBytes } from "@noble/hashes/utils.js";
 import {

@@ -1,6 +1,6 @@
 // Building and signing Open Libra objects: validator sets, LedgerInfos, quorum certificates,
 // vouchers and epoch-ending backup chunks, in exactly the formats this package verifies. Used by
-// tests and benchmarks now and by the devnet later (Node and browser alike).
+// the devnet (home/devnet/openlibra.ts), tests and benchmarks (Node and browser alike).
 import {
   encodeBcs,
   LedgerInfoWithSignatures,
@@ -8,7 +8,7 @@ import {
   type EpochState,
   type LedgerInfo,
 } from "./bcs.ts";
-import { aggregateSignatures, blsPublicKeyOf, blsSign } from "./bls.ts";
+import { blsAggregateSign, blsPublicKeyOf } from "./bls.ts";
 import { ledgerInfoSigningMessage, makeBitmask } from "./quorum.ts";
 import { voucherMessage, type Voucher } from "./voucher.ts";
 import { blsKeyFromSeed } from "../../home/model/bls.ts";
@@ -41,8 +41,8 @@ export function epochStateOf(epoch: bigint, validators: readonly Pick<ValidatorS
 
 /** An aggregate signature of `message` by the validators at `signerIndices` of a set of `validators.length`. */
 export function aggregateSign(validators: readonly ValidatorSigner[], signerIndices: readonly number[], message: Uint8Array): AggregateSignature {
-  const sigs = signerIndices.map((i) => blsSign(validators[i]!.secretKey, message));
-  return { validatorBitmask: makeBitmask(validators.length, signerIndices), sig: sigs.length ? aggregateSignatures(sigs) : null };
+  const keys = signerIndices.map((i) => validators[i]!.secretKey);
+  return { validatorBitmask: makeBitmask(validators.length, signerIndices), sig: keys.length ? blsAggregateSign(keys, message) : null };
 }
 
 export function signLedgerInfo(li: LedgerInfo, validators: readonly ValidatorSigner[], signerIndices: readonly number[]): LedgerInfoWithSignatures {

@@ -3,6 +3,9 @@
 // it sends while HomeClient calls every route, in JSON and SSZ, successes and refusals; each
 // reply is then re-read with the schema it was encoded with and encodes back to the same JSON.
 // The route table is the only definition both sides use, so this changes nothing: it proves it.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { keccak256, numberToHex, pad, toHex, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTION_TYPES, HomeApiError, HomeClient, ROUTE_IDS, type RouteId } from "../../../home/api/index.ts";
@@ -34,6 +37,7 @@ const OWNER = keccak256(toHex("round-trip owner"));
 let rpc: EdrRpc;
 let dn: RunningDevnet;
 let home: HomeClient;
+const backupDir = mkdtempSync(join(tmpdir(), "olzk-roundtrip-backup-"));
 const replies: RecordedReply[] = [];
 
 async function setWord(contract: Hex, slot: Hex, word: bigint): Promise<void> {
@@ -52,7 +56,7 @@ beforeAll(async () => {
   for (const a of [ESCROW, SETTLEMENT]) await rpc.request("hardhat_setCode", [a, "0x00"]);
   await rpc.request("hardhat_mine", ["0x1"]);
   dn = await startDevnet(
-    { dataDir: null, blockMs: 0, port: 0, epochBlocks: 3, awayRpc: rpc.url, awayChainId: 31337n, escrowAddress: ESCROW, settlementAddress: SETTLEMENT },
+    { dataDir: null, backupDir, blockMs: 0, port: 0, epochBlocks: 3, awayRpc: rpc.url, awayChainId: 31337n, escrowAddress: ESCROW, settlementAddress: SETTLEMENT },
     { onReply: (r) => replies.push(r) },
   );
   home = new HomeClient(dn.url);
@@ -61,6 +65,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await dn?.close();
   await rpc?.close();
+  rmSync(backupDir, { recursive: true, force: true });
 });
 
 describe("HomeClient against the devnet server", () => {
@@ -153,6 +158,17 @@ describe("HomeClient against the devnet server", () => {
     expect((await home.sealBlock()).signedHeader.aggregate?.signers).toEqual([true, false, true, true]);
     expect(await home.setAttestation({ dropouts: [] })).toEqual({ aggregate: true, dropouts: [] });
     expect((await refusal(home.setAttestation({ dropouts: [7] }))).code).toBe("invalid-request");
+
+    // Open Libra formats: epoch-ending LedgerInfos (BCS and JSON), the genesis waypoint, vouchers, a backup
+    const ended = await home.openLibraEpochEnding(0n);
+    expect(ended.ledgerInfos.length).toBeGreaterThan(1);
+    expect(ended.ledgerInfos[0]!.waypoint).toBe((await home.openLibraWaypoint()).waypoint);
+    expect((await home.openLibraEpochState(1n)).epochState).toEqual(ended.ledgerInfos[0]!.ledgerInfoWithSignatures.ledgerInfo.commitInfo.nextEpochState);
+    expect((await refusal(home.openLibraEpochState(10_000n))).code).toBe("validator-set-not-announced");
+    expect((await home.openLibraVoucher(1n)).attestationSetRoot).toBe((await home.validatorSet(1n)).root);
+    expect((await home.openLibraBackup({ toEpoch: 0n })).waypoints).toEqual([ended.ledgerInfos[0]!.waypoint]);
+    expect((await refusal(home.openLibraEpochEnding(10_000n))).code).toBe("ledger-info-not-found");
+    expect((await refusal(home.openLibraVoucher(10_000n))).code).toBe("voucher-not-found");
 
     // refusals: codes on the wire, through the client
     expect((await refusal(home.block(10_000n))).code).toBe("block-not-found");
