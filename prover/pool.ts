@@ -5,7 +5,7 @@
 // proof cannot block that thread's event loop. (Processes, not worker threads: snarkjs's
 // web-worker dependency takes any non-main thread for one of its own workers.) At most `size`
 // proofs run at once (each already uses every core through snarkjs's threads); the others
-// wait in a queue, highest priority first, then in arrival order. A process is started on
+// wait in a queue, in arrival order. A process is started on
 // first use and kept for the next proof (snarkjs's curve and threads are built once); an idle
 // one does not keep the caller alive, and each exits when its parent goes (kill -9 included:
 // its IPC channel closes). A process that dies fails its proof; the next proof starts another.
@@ -37,7 +37,6 @@ export type ProverReply =
 
 interface Queued {
   msg: ProveMessage;
-  priority: number;
   logger?: ProverLogger;
   resolve(v: { proof: Groth16Proof; publicSignals: string[] }): void;
   reject(e: Error): void;
@@ -66,25 +65,11 @@ export class ProverPool {
     if (!Number.isInteger(size) || size < 1 || size > 16) throw new RangeError(`prover processes must be a whole number 1..16, got ${size}`);
   }
 
-  /** Proofs running now and waiting. */
-  get load(): { running: number; queued: number } {
-    return { running: this.busy.size, queued: this.queue.length };
-  }
-
-  /** groth16.fullProve in a prover process; `priority` orders the queue (higher first, then arrival). */
-  fullProve(
-    input: Record<string, unknown>,
-    wasmPath: string,
-    zkeyPath: string,
-    opts: { priority?: number; logger?: ProverLogger } = {},
-  ): Promise<{ proof: Groth16Proof; publicSignals: string[] }> {
+  /** groth16.fullProve in a prover process (queued while `size` proofs run). */
+  fullProve(input: Record<string, unknown>, wasmPath: string, zkeyPath: string, logger?: ProverLogger): Promise<{ proof: Groth16Proof; publicSignals: string[] }> {
     if (this.closed) return Promise.reject(new Error("the prover pool is closed"));
     return new Promise((resolve, reject) => {
-      const job: Queued = { msg: { id: this.nextId++, input, wasmPath, zkeyPath }, priority: opts.priority ?? 0, logger: opts.logger, resolve, reject };
-      // stable: after every queued job of the same or higher priority
-      const at = this.queue.findIndex((q) => q.priority < job.priority);
-      if (at < 0) this.queue.push(job);
-      else this.queue.splice(at, 0, job);
+      this.queue.push({ msg: { id: this.nextId++, input, wasmPath, zkeyPath }, logger, resolve, reject });
       this.dispatch();
     });
   }
@@ -102,7 +87,7 @@ export class ProverPool {
       const job = this.queue.shift()!;
       const c = this.idle.pop() ?? this.spawn();
       this.busy.set(c, job);
-      this.idleRef(c, true);
+      this.hold(c, true);
       c.send(job.msg);
     }
   }
@@ -115,11 +100,15 @@ export class ProverPool {
     return c;
   }
 
-  private idleRef(c: ChildProcess, on: boolean): void {
-    if (on) c.ref();
-    else c.unref();
-    if (on) c.channel?.ref();
-    else c.channel?.unref();
+  /** Whether the process (and its IPC channel) keeps this one alive: only while it proves. */
+  private hold(c: ChildProcess, on: boolean): void {
+    if (on) {
+      c.ref();
+      c.channel?.ref();
+    } else {
+      c.unref();
+      c.channel?.unref();
+    }
   }
 
   private onReply(c: ChildProcess, r: ProverReply): void {
@@ -130,7 +119,7 @@ export class ProverPool {
       return;
     }
     this.busy.delete(c);
-    this.idleRef(c, false);
+    this.hold(c, false);
     if (!this.closed) this.idle.push(c);
     if (r.type === "done") job.resolve({ proof: r.proof, publicSignals: r.publicSignals });
     else job.reject(new Error(r.message));

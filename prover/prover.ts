@@ -66,8 +66,6 @@ export interface ProveOptions {
    * thread runs cannot stall the proof, nor the proof this thread. Default: in this thread.
    */
   pool?: ProverPool;
-  /** Queue priority in `pool` (higher first; default 0). */
-  priority?: number;
 }
 
 /** Counters, for tests and metrics. */
@@ -155,7 +153,7 @@ export async function proveCircuit(circuit: CircuitName, input: Record<string, u
     try {
       proverStats.fullProveCalls++;
       out = opts.pool
-        ? await opts.pool.fullProve(input, art.wasmPath, art.zkeyPath, { priority: opts.priority, logger })
+        ? await opts.pool.fullProve(input, art.wasmPath, art.zkeyPath, logger)
         : await (await loadSnarkjs()).groth16.fullProve(input, art.wasmPath, art.zkeyPath, logger);
     } catch (e) {
       throw new Error(`${circuit}: witness generation or proving failed: ${(e as Error).message}`);
