@@ -65,6 +65,11 @@ export class ProverPool {
     if (!Number.isInteger(size) || size < 1 || size > 16) throw new RangeError(`prover processes must be a whole number 1..16, got ${size}`);
   }
 
+  /** Process ids of the prover processes proving now. */
+  get provingPids(): number[] {
+    return [...this.busy.keys()].flatMap((c) => (c.pid ? [c.pid] : []));
+  }
+
   /** groth16.fullProve in a prover process (queued while `size` proofs run). */
   fullProve(input: Record<string, unknown>, wasmPath: string, zkeyPath: string, logger?: ProverLogger): Promise<{ proof: Groth16Proof; publicSignals: string[] }> {
     if (this.closed) return Promise.reject(new Error("the prover pool is closed"));
