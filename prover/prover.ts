@@ -11,6 +11,7 @@ import { settlementInput, type SettlementInputArgs } from "./inputs/settlement.t
 import { COMMITTED_GENERATED, ensureArtifacts, loadArtifacts, type ArtifactSet } from "./setup/pipeline.ts";
 import { REPO_ROOT, loadSnarkjs } from "./setup/ptau.ts";
 import { FIELD_Q, FIELD_R, proofToCalldata } from "./setup/solidity-verifier.ts";
+import type { ProverPool } from "./pool.ts";
 
 export type CircuitName = "AggregatedHeaderQuorum" | "HeaderQuorum" | "Settlement" | "HeaderSettlement";
 /** aggregated: AggregatedHeaderQuorum; headerQuorum: the per-validator HeaderQuorum; settlement; headerSettlement: a header and a settlement in one proof. */
@@ -60,6 +61,11 @@ export interface ProveOptions {
   onProgress?: (e: ProgressEvent) => void;
   /** Print progress lines to stderr (for the CLI). */
   printProgress?: boolean;
+  /**
+   * Prove in this pool's child processes (pool.ts) instead of this thread: what else this
+   * thread runs cannot stall the proof, nor the proof this thread. Default: in this thread.
+   */
+  pool?: ProverPool;
 }
 
 /** Counters, for tests and metrics. */
@@ -133,7 +139,6 @@ export async function proveCircuit(circuit: CircuitName, input: Record<string, u
   const running = inflight.get(key);
   if (running) return running;
   const job = (async () => {
-    const snarkjs = await loadSnarkjs();
     progress("start", `${art.manifest.constraints} constraints`);
     const timer = setInterval(() => progress("prove"), 5000);
     const logger = {
@@ -147,7 +152,9 @@ export async function proveCircuit(circuit: CircuitName, input: Record<string, u
     let out: { proof: Groth16Proof; publicSignals: string[] };
     try {
       proverStats.fullProveCalls++;
-      out = await snarkjs.groth16.fullProve(input, art.wasmPath, art.zkeyPath, logger);
+      out = opts.pool
+        ? await opts.pool.fullProve(input, art.wasmPath, art.zkeyPath, logger)
+        : await (await loadSnarkjs()).groth16.fullProve(input, art.wasmPath, art.zkeyPath, logger);
     } catch (e) {
       throw new Error(`${circuit}: witness generation or proving failed: ${(e as Error).message}`);
     } finally {

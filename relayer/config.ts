@@ -7,6 +7,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import * as z from "zod";
 import { formatEther, getAddress, isAddress, parseEther, parseGwei, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { defaultProofConcurrency } from "../prover/pool.ts";
 import { DEFAULT_FEES, type FeeConfig } from "./fees.ts";
 
 export class ConfigError extends Error {
@@ -66,7 +67,7 @@ export interface RelayerConfig {
   leaseMs: number;
   /** Submission slots: jobs in their submitting phase (transactions, Home receipts) at once. */
   concurrency: number;
-  /** Proving slots: proofs made at once, apart from the submission slots. */
+  /** Proving slots: proofs made at once (each in a prover child process), apart from the submission slots. */
   proverConcurrency: number;
   /** Backoff of retried jobs (a failure that can clear on its own): first delay and cap (ms). */
   retry: { baseMs: number; maxMs: number };
@@ -295,9 +296,9 @@ const configShape = {
     env: `${ENV_PREFIX}LEASE_MS`, description: "how long a claim lasts without a heartbeat; another worker takes a crashed worker's job after it (the crashed worker itself, restarted, at once)",
   }),
   concurrency: doc(whole(1, 64).default(4), { env: `${ENV_PREFIX}CONCURRENCY`, description: "submission slots: jobs sending or confirming transactions (and Home receipts) at once" }),
-  proverConcurrency: doc(whole(1, 16).default(1), {
-    env: `${ENV_PREFIX}PROVER_CONCURRENCY`,
-    description: "proving slots: proofs made at once, apart from the submission slots (one snarkjs proof already uses every core: on 2 cores, 2 slots measured slower than 1; bench below)",
+  proverConcurrency: doc(whole(1, 16).default(defaultProofConcurrency()), {
+    env: `${ENV_PREFIX}PROVER_CONCURRENCY`, defaultText: "one per 4 cores (`os.availableParallelism()`), at least 1",
+    description: "proving slots: proofs made at once, apart from the submission slots, each in a prover process of its own (one snarkjs proof already uses every core: on 2 cores, 2 slots measured slower than 1; bench below)",
   }),
   retry: strict({
     baseMs: doc(whole(10, 3_600_000).default(1_000), { description: "first delay of a retried job (a cause that can clear on its own), doubling per failure with jitter" }),

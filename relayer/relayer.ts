@@ -122,7 +122,7 @@ export function proverNetwork(config: Pick<RelayerConfig, "away">): string {
 /** The prover, loaded on first use (a worker that never proves does not load snarkjs). */
 function lazyProver(config: RelayerConfig, given: ProverPort | undefined): ProverPort {
   let prover = given;
-  const get = async (): Promise<ProverPort> => (prover ??= (await import("./prover-port.ts")).defaultProver({ profile: config.prover.profile, cacheDir: config.prover.cacheDir, network: proverNetwork(config) }));
+  const get = async (): Promise<ProverPort> => (prover ??= (await import("./prover-port.ts")).defaultProver({ profile: config.prover.profile, cacheDir: config.prover.cacheDir, network: proverNetwork(config), processes: config.proverConcurrency }));
   return {
     proveHeader: async (sh) => (await get()).proveHeader(sh),
     proveSettlement: async (m) => (await get()).proveSettlement(m),

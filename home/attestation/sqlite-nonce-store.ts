@@ -1,7 +1,8 @@
 // NonceStore in a SQLite file (Node 22's node:sqlite, as the devnet and the relayer use):
 // WAL journal with synchronous = FULL, one committed INSERT per spent pair, so a pair is on
 // disk (fsync'd) before markSpent returns, and a second INSERT of the same id fails on the
-// primary key. Several signers (processes or in-process) may share one file.
+// primary key. Several signers (processes or in-process) may share one file. `batch` syncs the
+// pairs of one in-process session once (see its comment for when that is allowed).
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
@@ -32,6 +33,25 @@ export class SqliteNonceStore implements NonceStore {
 
   markSpent(id: string): void {
     this.put.run(id, Date.now());
+  }
+
+  /**
+   * Runs `fn` in one transaction: the pairs it marks spent are synced once, when it ends
+   * (returns or throws), instead of once each. Only for signers in ONE process whose partial
+   * signatures cannot leave that process before `fn` returns (the devnet's coordinator and
+   * its in-process signers: the aggregate is published after the session): a crash inside
+   * `fn` then loses the unsynced records together with every s_i they guarded and the secret
+   * nonces (never stored), so no pair can sign twice. A signer that answers a remote
+   * coordinator must not use it.
+   */
+  batch<T>(fn: () => T): T {
+    if (this.db.isTransaction) return fn();
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      return fn();
+    } finally {
+      this.db.exec("COMMIT");
+    }
   }
 
   /** Number of pairs recorded as spent. */

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, resolveConfig } from "../../relayer/config.ts"
 import { run } from "../../relayer/cli.ts";
 import { proverNetwork } from "../../relayer/relayer.ts";
 import { UserError } from "../../cli/args.ts";
+import { defaultProofConcurrency } from "../../prover/pool.ts";
 
 const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const ADDRESS = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"; // hardhat #1, the account of KEY
@@ -22,7 +23,7 @@ describe("relayer config", () => {
     const c = resolveConfig(base, env, "/etc/olzk");
     expect(c).toMatchObject({
       homeUrl: "http://127.0.0.1:8645", dataDir: "/etc/olzk/.olzk/relayer", database: "sqlite", pollIntervalMs: 2000,
-      metrics: null, leaseMs: 60_000, concurrency: 4, proverConcurrency: 1, logLevel: "info", workerId: undefined,
+      metrics: null, leaseMs: 60_000, concurrency: 4, proverConcurrency: defaultProofConcurrency(), logLevel: "info", workerId: undefined,
       retry: { baseMs: 1_000, maxMs: 60_000 },
       health: { checkIntervalMs: 5_000, homeStaleMs: 15_000, maxPendingTxMs: 300_000, maxJobAgeMs: 1_800_000 },
     });

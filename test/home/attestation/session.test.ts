@@ -180,6 +180,26 @@ describe("nonces", () => {
     store2.close();
   });
 
+  it("a session batched in one transaction (SqliteNonceStore.batch, the devnet's) records its pairs on disk when it ends, also when it throws", () => {
+    const file = join(tempDir(), "nonces.sqlite");
+    const store1 = new SqliteNonceStore(file);
+    const batched = members.map((m) => signer(m, { store: store1 }));
+    const req = request(batched, [0, 1, 2]);
+    const partials = store1.batch(() => [0, 1, 2].map((i) => batched[i]!.sign(req)));
+    expect(partials).toHaveLength(3);
+    expect(() => store1.batch(() => {
+      batched[3]!.sign(request(batched, [0, 1, 3]));
+      throw new Error("the session failed after slot 3 signed");
+    })).toThrow(/session failed/);
+    store1.close();
+
+    const store2 = new SqliteNonceStore(file);
+    expect(store2.spentCount()).toBe(4);
+    const again = signer(members[0]!, { store: store2 });
+    expect(codeOf(() => again.sign(req))).toBe("NonceReused");
+    store2.close();
+  });
+
   it("a pair not yet used does not survive a restart (secrets are never stored)", () => {
     const file = join(tempDir(), "nonces.sqlite");
     const a1 = signer(members[0]!, { store: new SqliteNonceStore(file) });
