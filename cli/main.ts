@@ -1,14 +1,8 @@
 // `olzk`: one CLI, one subcommand per job. Each subcommand lives with the package that
 // owns the job and is loaded lazily, so `olzk devnet` does not load snarkjs or Hardhat.
-import { UserError } from "./args.ts";
+import { EXIT_UNEXPECTED, EXIT_USER_ERROR, UserError } from "./args.ts";
 
-/**
- * Exit codes of every command: 0 done, 1 the command's own negative answer (an invalid proof,
- * a failed job or walkthrough), 2 a user mistake (bad flag, config, input), 3 an unexpected error
- * (one line; OLZK_DEBUG=1 adds the stack).
- */
-export const EXIT_USER_ERROR = 2;
-export const EXIT_UNEXPECTED = 3;
+export { EXIT_UNEXPECTED, EXIT_USER_ERROR };
 
 interface Subcommand {
   summary: string;
