@@ -9,23 +9,15 @@
 // < 230k, one-fill mode-1 settlement < 350k against a proven header, < 450k with its header. Settlement and header figures are receipt gasUsed
 // (21k intrinsic and calldata included); verifier figures are eth_estimateGas of a plain
 // verifyProof transaction (also intrinsic + calldata included), so ours and snarkjs's compare 1:1.
-import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { maxUint256, type Address } from "viem";
-import {
-  buildScenario,
-  connectChain,
-  deployStack,
-  fundScenario,
-  send,
-  settleArgs,
-  type Stack,
-} from "../test/contracts/fixtures.ts";
+import type { Address } from "viem";
+import { send, settleArgs, type Stack } from "../test/contracts/fixtures.ts";
 import { epochKeys, header } from "../test/contracts/home-scenario.ts";
 import { openLibraEpochs, ratchetOpenLibra, submitVoucher, vouch } from "../test/contracts/anchor.ts";
 import { deployAll } from "../contracts/deploy/deploy.ts";
-import { proveHeader, proveHeaderSettlement, type Proved, type ProvedHeader } from "../test/contracts/prove.ts";
+import { proveHeader, type Proved, type ProvedHeader } from "../test/contracts/prove.ts";
+import { afterSettling, gasScenario, runBench, writeResults } from "./gas-scenario.ts";
 import { measureOpenLibraGas, openLibraGasNotes } from "./openlibra-gas.ts";
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), "results", "gas.json");
@@ -42,18 +34,12 @@ async function verifierGas(s: Stack, name: string, address: Address, p: Proved, 
 }
 
 async function main(): Promise<void> {
-  const chain = await connectChain();
-  const s = await deployStack(chain);
-  const sc = await buildScenario(s);
-  await fundScenario(s, sc); // stores the scenario header (height 1) in the light client
-  // Market makers keep a standing approval of the settlement contract (their callback then skips approve).
-  for (const mm of [s.mm1, s.mm2]) await send(s, "deployer", mm, "approveToken", [s.usdc.address, s.settlement.address, maxUint256]);
+  const g = await gasScenario();
+  const { chain, s, sc, h2sh, h2, one, combined } = g;
   const results: Record<string, number> = {};
 
   // Header updates after the first: a plain header and an epoch-ending one (aggregated proofs), and
   // the plain header with its per-validator proof (the same public inputs, the other verifier).
-  const h2sh = header({ epoch: 0n, height: 2n, stateRoot: sc.tree.root });
-  const h2 = await proveHeader(h2sh);
   const h2pv = await proveHeader(h2sh, "perValidator");
   const h3end = await proveHeader(header({ epoch: 0n, height: 3n, stateRoot: sc.tree.root, next: epochKeys(1n).root }));
   const submit = async (p: ProvedHeader) => Number((await send(s, "w1", s.lightClient, "submitHeader", [p.kind, p.proof, p.pub])).gasUsed);
@@ -83,15 +69,9 @@ async function main(): Promise<void> {
   results.headerUpdateEpochEndAnchored = await submitAnchored(h3end);
   await chain.revert(snap);
 
-  // Steady state: lockIds come from Home in sequence, so all but the first of every 256 land in a
-  // bitmap word that is already nonzero. `before` settles another auction whose lockId shares the word.
-  const settleGas = async (name: string, before?: string): Promise<number> => {
-    const id = await chain.snapshot();
-    if (before) await send(s, "w2", s.settlement, "settle", [...settleArgs(sc, before)]);
-    const rc = await send(s, "w2", s.settlement, "settle", [...settleArgs(sc, name)]);
-    await chain.revert(id);
-    return Number(rc.gasUsed);
-  };
+  // Steady state (afterSettling): `before` settles another auction whose lockId shares the bitmap word.
+  const settleGas = async (name: string, before?: string): Promise<number> =>
+    Number((await afterSettling(g, before, () => send(s, "w2", s.settlement, "settle", [...settleArgs(sc, name)]))).gasUsed);
   results.settleMode1OneFill = await settleGas("mode1One", "mode2Several");
   results.settleMode1SeveralFills = await settleGas("mode1Several", "mode2Several");
   results.settleMode2OneFill = await settleGas("mode2One", "mode2Several");
@@ -100,16 +80,12 @@ async function main(): Promise<void> {
 
   // One-fill mode-1 settlement whose header (height 2, the scenario state) is not yet stored, in one
   // transaction; steady state as settleMode1OneFill (header ring and cursor already written once).
-  const withHeaderGas = async (fn: string, args: unknown[]): Promise<number> => {
-    const id = await chain.snapshot();
-    await send(s, "w2", s.settlement, "settle", [...settleArgs(sc, "mode2Several")]);
-    const rc = await send(s, "w2", s.settlement, fn, args);
-    if ((await s.lightClient.read.stateRootAt([2n])) !== sc.tree.root) throw new Error(`${fn} did not store the header`);
-    await chain.revert(id);
-    return Number(rc.gasUsed);
-  };
-  const one = sc.cases.mode1One!;
-  const combined = await proveHeaderSettlement(h2sh, sc.tree, one);
+  const withHeaderGas = (fn: string, args: unknown[]): Promise<number> =>
+    afterSettling(g, "mode2Several", async () => {
+      const rc = await send(s, "w2", s.settlement, fn, args);
+      if ((await s.lightClient.read.stateRootAt([2n])) !== sc.tree.root) throw new Error(`${fn} did not store the header`);
+      return Number(rc.gasUsed);
+    });
   results.settleMode1WithHeader = await withHeaderGas("settleWithHeader", [combined.proof, combined.headerPub, one.result, one.lockups]);
   results.settleMode1WithHeaderTwoProofs = await withHeaderGas("settleWithHeaderTwoProofs", [h2.kind, h2.proof, h2.pub, sc.proofs.mode1One!.proof, one.result, one.lockups]);
 
@@ -154,18 +130,11 @@ async function main(): Promise<void> {
     setup:
       "Hardhat EDR in process, solc 0.8.37 optimizer 10000 runs, evm prague; actors already hold token balances; market makers hold a standing approval of the settlement contract",
   };
-  await mkdir(dirname(OUT), { recursive: true });
-  await writeFile(OUT, JSON.stringify({ ...results, notes }, null, 2) + "\n");
+  await writeResults(OUT, { ...results, notes });
   const width = Math.max(...Object.keys(results).map((k) => k.length)) + 2;
   for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(width)}${v.toLocaleString("en-US").padStart(10)}`);
   console.log(`written to ${OUT}`);
   await chain.conn.close?.();
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);
