@@ -29,8 +29,8 @@ function calldataGas(input: Hex): number {
   return g;
 }
 
-/** Gas of one transaction by bucket: each contract's own opcodes, precompiles, storage, logs, intrinsic, calldata. */
-async function breakdown(chain: Chain, s: Stack, hash: Hex): Promise<Record<string, number>> {
+/** Names of the stack's contracts and actors by lowercase address, for the buckets. */
+function contractNames(s: Stack): Map<string, string> {
   const names = new Map<string, string>();
   const label = (a: string, n: string) => names.set(a.toLowerCase(), n);
   label(s.addresses.lightClient, "HomeLightClient");
@@ -44,15 +44,16 @@ async function breakdown(chain: Chain, s: Stack, hash: Hex): Promise<Record<stri
   label(s.weth.address, "WETH token");
   label(s.mm1.address, "borrower callback");
   label(s.mm2.address, "borrower callback");
-  const tx = await chain.publicClient.getTransaction({ hash });
-  const rc = await chain.publicClient.getTransactionReceipt({ hash });
-  const trace = (await chain.rpc("debug_traceTransaction", [hash, { disableStorage: true, disableMemory: true }])) as { structLogs: StructLog[] };
-  const logs = trace.structLogs;
-  const out: Record<string, number> = { intrinsic: 21_000, calldata: calldataGas(tx.input) };
-  const add = (k: string, g: number) => (out[k] = (out[k] ?? 0) + g);
-  // An op's inclusive cost is the gas between it and the next op of its own frame (for a call: the
-  // callee's whole consumption included); a frame's last op costs its gasCost. A call's own cost
-  // (account access, memory) is its inclusive cost minus its callee's top-level ops' inclusive costs.
+  return names;
+}
+
+/**
+ * Per op: its inclusive cost, the gas between it and the next op of its own frame (for a call:
+ * the callee's whole consumption included; a frame's last op costs its gasCost), and for a call
+ * the sum of its callee's top-level ops' inclusive costs (so its own cost, account access and
+ * memory, is the difference).
+ */
+function inclusiveCosts(logs: StructLog[]): { inclusive: number[]; childSum: number[] } {
   const inclusive = new Array<number>(logs.length).fill(0);
   const childSum = new Array<number>(logs.length).fill(0);
   const pending: (number | undefined)[] = [];
@@ -73,7 +74,19 @@ async function breakdown(chain: Chain, s: Stack, hash: Hex): Promise<Record<stri
     if (CALLS.has(logs[k]!.op)) activeCall[d] = k;
   }
   for (let e = pending.length - 1; e >= 0; e--) if (pending[e] !== undefined) settle(pending[e]!, logs[pending[e]!]!.gasCost);
+  return { inclusive, childSum };
+}
 
+/** Gas of one transaction by bucket: each contract's own opcodes, precompiles, storage, logs, intrinsic, calldata. */
+async function breakdown(chain: Chain, s: Stack, hash: Hex): Promise<Record<string, number>> {
+  const names = contractNames(s);
+  const tx = await chain.publicClient.getTransaction({ hash });
+  const rc = await chain.publicClient.getTransactionReceipt({ hash });
+  const trace = (await chain.rpc("debug_traceTransaction", [hash, { disableStorage: true, disableMemory: true }])) as { structLogs: StructLog[] };
+  const logs = trace.structLogs;
+  const out: Record<string, number> = { intrinsic: 21_000, calldata: calldataGas(tx.input) };
+  const add = (k: string, g: number) => (out[k] = (out[k] ?? 0) + g);
+  const { inclusive, childSum } = inclusiveCosts(logs);
   const frames: string[] = [];
   frames[1] = names.get(tx.to!.toLowerCase()) ?? tx.to!;
   for (let k = 0; k < logs.length; k++) {
