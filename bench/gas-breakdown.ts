@@ -3,13 +3,11 @@
 // same transactions bench/gas.ts measures: gas spent in each called contract (its own opcodes, not
 // its callees'), in the precompiles (pairing, ecMul, ecAdd), in storage and in logs, plus intrinsic
 // and calldata gas. Prints a table and writes bench/results/gas-breakdown.json.
-import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { maxUint256, type Hex } from "viem";
-import { buildScenario, connectChain, deployStack, fundScenario, send, settleArgs, type Chain, type Stack } from "../test/contracts/fixtures.ts";
-import { header } from "../test/contracts/home-scenario.ts";
-import { proveHeader, proveHeaderSettlement } from "../test/contracts/prove.ts";
+import type { Hex } from "viem";
+import { send, settleArgs, type Chain, type Stack } from "../test/contracts/fixtures.ts";
+import { afterSettling, gasScenario, runBench, writeResults } from "./gas-scenario.ts";
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), "results", "gas-breakdown.json");
 
@@ -31,8 +29,8 @@ function calldataGas(input: Hex): number {
   return g;
 }
 
-/** Gas of one transaction by bucket: each contract's own opcodes, precompiles, storage, logs, intrinsic, calldata. */
-async function breakdown(chain: Chain, s: Stack, hash: Hex): Promise<Record<string, number>> {
+/** Names of the stack's contracts and actors by lowercase address, for the buckets. */
+function contractNames(s: Stack): Map<string, string> {
   const names = new Map<string, string>();
   const label = (a: string, n: string) => names.set(a.toLowerCase(), n);
   label(s.addresses.lightClient, "HomeLightClient");
@@ -46,15 +44,16 @@ async function breakdown(chain: Chain, s: Stack, hash: Hex): Promise<Record<stri
   label(s.weth.address, "WETH token");
   label(s.mm1.address, "borrower callback");
   label(s.mm2.address, "borrower callback");
-  const tx = await chain.publicClient.getTransaction({ hash });
-  const rc = await chain.publicClient.getTransactionReceipt({ hash });
-  const trace = (await chain.rpc("debug_traceTransaction", [hash, { disableStorage: true, disableMemory: true }])) as { structLogs: StructLog[] };
-  const logs = trace.structLogs;
-  const out: Record<string, number> = { intrinsic: 21_000, calldata: calldataGas(tx.input) };
-  const add = (k: string, g: number) => (out[k] = (out[k] ?? 0) + g);
-  // An op's inclusive cost is the gas between it and the next op of its own frame (for a call: the
-  // callee's whole consumption included); a frame's last op costs its gasCost. A call's own cost
-  // (account access, memory) is its inclusive cost minus its callee's top-level ops' inclusive costs.
+  return names;
+}
+
+/**
+ * Per op: its inclusive cost, the gas between it and the next op of its own frame (for a call:
+ * the callee's whole consumption included; a frame's last op costs its gasCost), and for a call
+ * the sum of its callee's top-level ops' inclusive costs (so its own cost, account access and
+ * memory, is the difference).
+ */
+function inclusiveCosts(logs: StructLog[]): { inclusive: number[]; childSum: number[] } {
   const inclusive = new Array<number>(logs.length).fill(0);
   const childSum = new Array<number>(logs.length).fill(0);
   const pending: (number | undefined)[] = [];
@@ -75,7 +74,19 @@ async function breakdown(chain: Chain, s: Stack, hash: Hex): Promise<Record<stri
     if (CALLS.has(logs[k]!.op)) activeCall[d] = k;
   }
   for (let e = pending.length - 1; e >= 0; e--) if (pending[e] !== undefined) settle(pending[e]!, logs[pending[e]!]!.gasCost);
+  return { inclusive, childSum };
+}
 
+/** Gas of one transaction by bucket: each contract's own opcodes, precompiles, storage, logs, intrinsic, calldata. */
+async function breakdown(chain: Chain, s: Stack, hash: Hex): Promise<Record<string, number>> {
+  const names = contractNames(s);
+  const tx = await chain.publicClient.getTransaction({ hash });
+  const rc = await chain.publicClient.getTransactionReceipt({ hash });
+  const trace = (await chain.rpc("debug_traceTransaction", [hash, { disableStorage: true, disableMemory: true }])) as { structLogs: StructLog[] };
+  const logs = trace.structLogs;
+  const out: Record<string, number> = { intrinsic: 21_000, calldata: calldataGas(tx.input) };
+  const add = (k: string, g: number) => (out[k] = (out[k] ?? 0) + g);
+  const { inclusive, childSum } = inclusiveCosts(logs);
   const frames: string[] = [];
   frames[1] = names.get(tx.to!.toLowerCase()) ?? tx.to!;
   for (let k = 0; k < logs.length; k++) {
@@ -102,21 +113,12 @@ async function breakdown(chain: Chain, s: Stack, hash: Hex): Promise<Record<stri
 }
 
 async function main(): Promise<void> {
-  const chain = await connectChain();
-  const s = await deployStack(chain);
-  const sc = await buildScenario(s);
-  await fundScenario(s, sc);
-  for (const mm of [s.mm1, s.mm2]) await send(s, "deployer", mm, "approveToken", [s.usdc.address, s.settlement.address, maxUint256]);
-  const h2sh = header({ epoch: 0n, height: 2n, stateRoot: sc.tree.root });
-  const h2 = await proveHeader(h2sh);
-  const one = sc.cases.mode1One!;
-  const combined = await proveHeaderSettlement(h2sh, sc.tree, one);
+  const g = await gasScenario();
+  const { chain, s, sc, h2, one, combined } = g;
   const results: Record<string, Record<string, number>> = {};
   const measure = async (key: string, run: () => Promise<{ transactionHash: Hex }>) => {
-    const id = await chain.snapshot();
-    await send(s, "w2", s.settlement, "settle", [...settleArgs(sc, "mode2Several")]); // steady state, as bench/gas.ts
-    results[key] = await breakdown(chain, s, (await run()).transactionHash);
-    await chain.revert(id);
+    // steady state, as bench/gas.ts
+    results[key] = await afterSettling(g, "mode2Several", async () => breakdown(chain, s, (await run()).transactionHash));
   };
   await measure("headerUpdate", () => send(s, "w1", s.lightClient, "submitHeader", [h2.kind, h2.proof, h2.pub]));
   await measure("settleMode1OneFill", () => send(s, "w2", s.settlement, "settle", [...settleArgs(sc, "mode1One")]));
@@ -125,16 +127,9 @@ async function main(): Promise<void> {
     console.log(`\n${k}`);
     for (const [bucket, g] of Object.entries(b).sort((x, y) => y[1] - x[1])) console.log(`  ${bucket.padEnd(40)}${g.toLocaleString("en-US").padStart(10)}`);
   }
-  await mkdir(dirname(OUT), { recursive: true });
-  await writeFile(OUT, JSON.stringify({ ...results, notes: { method: "debug_traceTransaction opcode costs on Hardhat EDR, bucketed by the executing contract; precompile calls by what they cost the caller; storage = SLOAD/SSTORE/TLOAD/TSTORE; SSTORE refunds = receipt gasUsed minus the buckets (negative: storage cleared or restored within the transaction; the header update sums exactly to 0)" } }, null, 2) + "\n");
+  await writeResults(OUT, { ...results, notes: { method: "debug_traceTransaction opcode costs on Hardhat EDR, bucketed by the executing contract; precompile calls by what they cost the caller; storage = SLOAD/SSTORE/TLOAD/TSTORE; SSTORE refunds = receipt gasUsed minus the buckets (negative: storage cleared or restored within the transaction; the header update sums exactly to 0)" } });
   console.log(`written to ${OUT}`);
   await chain.conn.close?.();
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);
