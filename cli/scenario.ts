@@ -194,8 +194,9 @@ interface AuctionPlan {
 async function createAuction(home: HomeClient, p: AuctionPlan) {
   const now = await homeNow(home);
   // The commit window also holds the auctioneer's Away escrow and Home's eth_getProof check of it
-  // (mode 1): 4 s was too short on 2 cores at load 10 ("auction 1 is not taking bids").
-  const deadlines = { commitDeadline: now + 8, revealDeadline: now + 12, settleDeadline: now + 3600 };
+  // (mode 1): 4 s was too short on 2 cores at load 10 ("auction 1 is not taking bids"). A 4 s
+  // reveal window was too short at load 4-11 as well (a reveal "not in its reveal phase", twice).
+  const deadlines = { commitDeadline: now + 8, revealDeadline: now + 16, settleDeadline: now + 3600 };
   const created = await home.act("create-auction", {
     auctioneer: p.auctioneer,
     sellAsset: p.sellAsset,
