@@ -16,22 +16,19 @@ import { join, relative } from "node:path";
 import { isProcessAlive } from "../../runtime/process.ts";
 import { REPO_ROOT, loadSnarkjs, requiredPower, resolvePtau, type ResolvePtauOptions, type ResolvedPtau } from "./ptau.ts";
 import { GENERATED_HEADER, generateSolidityVerifier, type Groth16VerificationKey } from "./solidity-verifier.ts";
+import type { AnyCircuitParams, CompiledCircuit as BuiltCircuit, CircuitName } from "../../circuits/build.ts";
+import { PROFILES, type CircuitProfile, type ProfileName } from "../../circuits/profiles.ts";
 
-export type ProfileName = "dev" | "dev16" | "prod";
+export type { ProfileName };
+
 /**
  * aggregated: AggregatedHeaderQuorum(N); headerQuorum: the per-validator HeaderQuorum(N); settlement;
  * headerSettlement: HeaderSettlement(N, D, K), a header and a settlement in one proof.
  */
 export type CircuitKind = "aggregated" | "headerQuorum" | "settlement" | "headerSettlement";
 
-/** Output of circuits/build.ts compileCircuit. */
-export interface CompiledCircuit {
-  r1csPath: string;
-  wasmPath: string;
-  constraints: number;
-  dir: string;
-  sourceHash: string;
-}
+/** What setup needs of circuits/build.ts compileCircuit's output (tests compile fixtures). */
+export type CompiledCircuit = Pick<BuiltCircuit, "r1csPath" | "wasmPath" | "constraints" | "dir" | "sourceHash">;
 export type CompileFn = (name: string, params: Record<string, number>) => Promise<CompiledCircuit>;
 
 /** One circuit of a profile. */
@@ -132,15 +129,15 @@ const SNARKJS_VERSION: string = JSON.parse(
   await readFile(join(REPO_ROOT, "node_modules", "snarkjs", "package.json"), "utf8"),
 ).version;
 
-const PROFILES_MODULE = "../../circuits/profiles.ts";
-const PROFILE_TABLE = (await import(PROFILES_MODULE)).PROFILES as Record<string, { insecure?: boolean }> | undefined;
+/** The profile table, indexable by a name from the command line. */
+const PROFILE_TABLE: Readonly<Record<string, CircuitProfile>> = PROFILES;
 
 /**
  * A dev profile (circuits/profiles.ts `insecure: true`, e.g. dev, dev16): single-party beacon
  * setup, dev ptau allowed, artifacts marked insecure and accepted only on local networks.
  */
 export function isDevProfile(profile: string): boolean {
-  return profile === "dev" || PROFILE_TABLE?.[profile]?.insecure === true;
+  return profile === "dev" || PROFILE_TABLE[profile]?.insecure === true;
 }
 
 function sha256(s: string | Buffer): string {
@@ -154,11 +151,8 @@ function sha256(s: string | Buffer): string {
  * and a settlement in one proof, for AtomicSettlement.settleWithHeader).
  */
 export async function profileCircuits(profile: string, opts: { perValidator?: boolean } = {}): Promise<CircuitSpec[]> {
-  const profilesPath = "../../circuits/profiles.ts";
-  const mod = await import(profilesPath);
-  const profiles = mod.PROFILES as Record<string, { N: number; depth: number; lockups: number; perValidator: boolean }> | undefined;
-  const p = profiles?.[profile];
-  if (!p) throw new Error(`unknown profile '${profile}' (known: ${Object.keys(profiles ?? {}).join(", ")})`);
+  const p = PROFILE_TABLE[profile];
+  if (!p) throw new Error(`unknown profile '${profile}' (known: ${Object.keys(PROFILE_TABLE).join(", ")})`);
   const prefix = contractPrefix(profile);
   const spec = (kind: CircuitKind, name: string, params: Record<string, number>): CircuitSpec => ({
     kind,
@@ -176,9 +170,10 @@ export async function profileCircuits(profile: string, opts: { perValidator?: bo
 }
 
 async function defaultCompile(name: string, params: Record<string, number>): Promise<CompiledCircuit> {
-  const buildPath = "../../circuits/build.ts";
-  const mod = await import(buildPath);
-  return mod.compileCircuit(name, params);
+  // Loaded on first compile only (a cached setup compiles nothing). compileCircuit checks the
+  // parameters of the name; a name with no circuit file fails there.
+  const { compileCircuit } = await import("../../circuits/build.ts");
+  return compileCircuit(name as CircuitName, params as AnyCircuitParams);
 }
 
 /** Console progress for steps that take more than a few seconds (quick steps print nothing). */
