@@ -162,7 +162,7 @@ export function revertInfo(err: unknown, abi?: Abi): { name?: string; data?: Hex
       /* unknown selector */
     }
   }
-  const message = (err as any)?.shortMessage ?? (err as Error)?.message ?? String(err);
+  const message = err instanceof BaseError ? err.shortMessage : err instanceof Error ? err.message : String(err);
   return { name, data, message };
 }
 
