@@ -11,16 +11,11 @@ import { bidCommitment } from "../../home/devnet/auctions-module.ts";
 import { deployAll } from "../../contracts/deploy/deploy.ts";
 import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
 import { ensureContractsBuilt } from "./ensure-built.ts";
+import { REGISTRY_ABI, TOKEN_ABI } from "../../cli/generated/scenario-abi.ts";
 
 export type Addresses = Awaited<ReturnType<typeof deployAll>>;
 
 const PRICE_SCALE = 10n ** 18n;
-const TOKEN_ABI = parseAbi(["function mint(address to, uint256 amount)", "function approve(address spender, uint256 amount) returns (bool)"]);
-const REGISTRY_ABI = parseAbi([
-  "struct RepayTerm { address asset; uint256 minPrice; }",
-  "function deposit(address asset, uint256 amount)",
-  "function setOffer(address asset, uint16 rateBps, RepayTerm[] terms)",
-]);
 const EVENTS_ABI = parseAbi([
   "event HeaderSubmitted(uint64 indexed height, uint64 indexed epoch, uint256 stateRoot, uint64 timestampMs)",
   "event Settled(uint64 indexed auctionId, uint8 mode, uint64 height, uint256 receipt)",

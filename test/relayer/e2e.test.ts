@@ -16,10 +16,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeFunctionData, keccak256, parseAbi, toHex, type Address, type Hex } from "viem";
+import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bidCommitment } from "../../home/devnet/auctions-module.ts";
 import { resolveConfig } from "../../relayer/config.ts";
+import { TOKEN_ABI } from "../../cli/generated/scenario-abi.ts";
 import { startRelayer, type Relayer } from "../../relayer/relayer.ts";
 import { createLogger } from "../../relayer/log.ts";
 import type { RunningDevnet } from "../../home/devnet/index.ts";
@@ -35,7 +36,6 @@ const bidder = (i: number) => `0x${(0x3000 + i).toString(16).padStart(40, "0")}`
 const LP = "0x15d34aaf54267db7d7c367839aaf71a00a2c6a65" as Address; // #4
 const WINNER = "0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc" as Address; // #5
 const AUCTIONEER = "0x976ea74026e726554db657fa54763abd0c3a0aa9" as Address; // #6
-const TOKEN_ABI = parseAbi(["function balanceOf(address) view returns (uint256)"]);
 
 let rpc: EdrRpc;
 let dn: RunningDevnet;

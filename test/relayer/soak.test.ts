@@ -16,12 +16,13 @@
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeEventLog, decodeFunctionData, parseAbi, type Address, type Hex } from "viem";
+import { decodeEventLog, decodeFunctionData, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serve, type DevnetServer } from "../../home/devnet/server.ts";
 import { decodeReceiptWord } from "../../home/model/away-storage.ts";
 import { LIGHT_CLIENT_ABI } from "../../relayer/away-viem.ts";
+import { SETTLEMENT_EVENTS_ABI } from "../../relayer/generated/away-abi.ts";
 import { rng } from "../home/risk/helpers.ts";
 import { E18, E6, LIBRA, LOCK_RELEASED, LOCK_SLASHED, PRICE_SCALE, SafetyStack } from "../safety/stack.ts";
 import type { Endpoint } from "./edr-rpc.ts";
@@ -211,7 +212,7 @@ describe("relayer soak: kill -9, RPC outages and reverts", () => {
     expect(planned).toHaveLength(ROUNDS * 6);
     expect(tally.kills).toBeGreaterThanOrEqual(3);
     expect(tally.outages).toBeGreaterThanOrEqual(3);
-    const events = parseAbi(["event Settled(uint64 indexed auctionId, uint8 mode, uint64 height, uint256 receipt)", "event Defaulted(uint64 indexed auctionId, uint64 height, uint256 receipt)"]);
+    const events = SETTLEMENT_EVENTS_ABI.filter((e) => e.name === "Settled" || e.name === "Defaulted");
     const logs = await s.pub.getLogs({ address: s.c.settlement, events, fromBlock: 0n, toBlock: "latest" });
     const count = new Map<string, number>();
     for (const l of logs) {
