@@ -3,13 +3,11 @@
 // same transactions bench/gas.ts measures: gas spent in each called contract (its own opcodes, not
 // its callees'), in the precompiles (pairing, ecMul, ecAdd), in storage and in logs, plus intrinsic
 // and calldata gas. Prints a table and writes bench/results/gas-breakdown.json.
-import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { maxUint256, type Hex } from "viem";
-import { buildScenario, connectChain, deployStack, fundScenario, send, settleArgs, type Chain, type Stack } from "../test/contracts/fixtures.ts";
-import { header } from "../test/contracts/home-scenario.ts";
-import { proveHeader, proveHeaderSettlement } from "../test/contracts/prove.ts";
+import type { Hex } from "viem";
+import { send, settleArgs, type Chain, type Stack } from "../test/contracts/fixtures.ts";
+import { afterSettling, gasScenario, runBench, writeResults } from "./gas-scenario.ts";
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), "results", "gas-breakdown.json");
 
@@ -102,21 +100,12 @@ async function breakdown(chain: Chain, s: Stack, hash: Hex): Promise<Record<stri
 }
 
 async function main(): Promise<void> {
-  const chain = await connectChain();
-  const s = await deployStack(chain);
-  const sc = await buildScenario(s);
-  await fundScenario(s, sc);
-  for (const mm of [s.mm1, s.mm2]) await send(s, "deployer", mm, "approveToken", [s.usdc.address, s.settlement.address, maxUint256]);
-  const h2sh = header({ epoch: 0n, height: 2n, stateRoot: sc.tree.root });
-  const h2 = await proveHeader(h2sh);
-  const one = sc.cases.mode1One!;
-  const combined = await proveHeaderSettlement(h2sh, sc.tree, one);
+  const g = await gasScenario();
+  const { chain, s, sc, h2, one, combined } = g;
   const results: Record<string, Record<string, number>> = {};
   const measure = async (key: string, run: () => Promise<{ transactionHash: Hex }>) => {
-    const id = await chain.snapshot();
-    await send(s, "w2", s.settlement, "settle", [...settleArgs(sc, "mode2Several")]); // steady state, as bench/gas.ts
-    results[key] = await breakdown(chain, s, (await run()).transactionHash);
-    await chain.revert(id);
+    // steady state, as bench/gas.ts
+    results[key] = await afterSettling(g, "mode2Several", async () => breakdown(chain, s, (await run()).transactionHash));
   };
   await measure("headerUpdate", () => send(s, "w1", s.lightClient, "submitHeader", [h2.kind, h2.proof, h2.pub]));
   await measure("settleMode1OneFill", () => send(s, "w2", s.settlement, "settle", [...settleArgs(sc, "mode1One")]));
@@ -125,16 +114,9 @@ async function main(): Promise<void> {
     console.log(`\n${k}`);
     for (const [bucket, g] of Object.entries(b).sort((x, y) => y[1] - x[1])) console.log(`  ${bucket.padEnd(40)}${g.toLocaleString("en-US").padStart(10)}`);
   }
-  await mkdir(dirname(OUT), { recursive: true });
-  await writeFile(OUT, JSON.stringify({ ...results, notes: { method: "debug_traceTransaction opcode costs on Hardhat EDR, bucketed by the executing contract; precompile calls by what they cost the caller; storage = SLOAD/SSTORE/TLOAD/TSTORE; SSTORE refunds = receipt gasUsed minus the buckets (negative: storage cleared or restored within the transaction; the header update sums exactly to 0)" } }, null, 2) + "\n");
+  await writeResults(OUT, { ...results, notes: { method: "debug_traceTransaction opcode costs on Hardhat EDR, bucketed by the executing contract; precompile calls by what they cost the caller; storage = SLOAD/SSTORE/TLOAD/TSTORE; SSTORE refunds = receipt gasUsed minus the buckets (negative: storage cleared or restored within the transaction; the header update sums exactly to 0)" } });
   console.log(`written to ${OUT}`);
   await chain.conn.close?.();
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -9,23 +9,15 @@
 // < 230k, one-fill mode-1 settlement < 350k against a proven header, < 450k with its header. Settlement and header figures are receipt gasUsed
 // (21k intrinsic and calldata included); verifier figures are eth_estimateGas of a plain
 // verifyProof transaction (also intrinsic + calldata included), so ours and snarkjs's compare 1:1.
-import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { maxUint256, type Address } from "viem";
-import {
-  buildScenario,
-  connectChain,
-  deployStack,
-  fundScenario,
-  send,
-  settleArgs,
-  type Stack,
-} from "../test/contracts/fixtures.ts";
+import type { Address } from "viem";
+import { send, settleArgs, type Stack } from "../test/contracts/fixtures.ts";
 import { epochKeys, header } from "../test/contracts/home-scenario.ts";
 import { openLibraEpochs, ratchetOpenLibra, submitVoucher, vouch } from "../test/contracts/anchor.ts";
 import { deployAll } from "../contracts/deploy/deploy.ts";
-import { proveHeader, proveHeaderSettlement, type Proved, type ProvedHeader } from "../test/contracts/prove.ts";
+import { proveHeader, type Proved, type ProvedHeader } from "../test/contracts/prove.ts";
+import { afterSettling, gasScenario, runBench, writeResults, type GasScenario } from "./gas-scenario.ts";
 import { measureOpenLibraGas, openLibraGasNotes } from "./openlibra-gas.ts";
 
 const OUT = join(dirname(fileURLToPath(import.meta.url)), "results", "gas.json");
@@ -41,22 +33,45 @@ async function verifierGas(s: Stack, name: string, address: Address, p: Proved, 
   return s.chain.publicClient.estimateContractGas({ address, abi: c.abi, functionName: "verifyProof", args });
 }
 
-async function main(): Promise<void> {
-  const chain = await connectChain();
-  const s = await deployStack(chain);
-  const sc = await buildScenario(s);
-  await fundScenario(s, sc); // stores the scenario header (height 1) in the light client
-  // Market makers keep a standing approval of the settlement contract (their callback then skips approve).
-  for (const mm of [s.mm1, s.mm2]) await send(s, "deployer", mm, "approveToken", [s.usdc.address, s.settlement.address, maxUint256]);
-  const results: Record<string, number> = {};
+const NOTES = {
+  ...openLibraGasNotes,
+  units: "gas",
+  headerUpdate: "HomeLightClient.submitHeader receipt gasUsed, aggregated proof, non-epoch-ending header after the first (target < 230k)",
+  headerUpdateEpochEnd: "same, epoch-ending header (also writes the next validator set root)",
+  headerUpdatePerValidator: "the header of headerUpdate with its per-validator (HeaderQuorum) proof instead",
+  headerUpdateAnchored: "the proof of headerUpdate on a light client anchored to an OpenLibraLightClient (same run, same proof; no rotation, so no anchor call)",
+  headerUpdateEpochEndAnchored:
+    "the proof of headerUpdateEpochEnd on the anchored light client: the rotation reads the anchor's vouchedAttestationSetRoot (a cold external call and a cold slot) and must match it",
+  settleMode1OneFill:
+    "AtomicSettlement.settle receipt gasUsed: proof, escrow release (the fill's share and the rest in one call), LP loan, callback, repayment, receipt word (target < 400k); steady state: the lockId's bitmap word is already in use; a single open fill runs without isolation",
+  settleMode1WithHeader:
+    "AtomicSettlement.settleWithHeader receipt gasUsed: the one-fill mode-1 settlement of settleMode1OneFill with its not yet stored header in the same transaction, ONE HeaderSettlement proof (quorum and inclusion, 8 public inputs) verified by lightClient.submitHeaderWithSettlement, which applies submitHeader's rules and stores the header (target < 450k); steady state. The better of the two one-transaction variants, so the one the relayer calls",
+  settleMode1WithHeaderTwoProofs:
+    "AtomicSettlement.settleWithHeaderTwoProofs receipt gasUsed: the one-fill mode-1 settlement of settleMode1OneFill with its not yet stored header in the same transaction, two proofs (the aggregated header proof through lightClient.submitHeader, then the Settlement proof); steady state. Kept as the path for a header with a per-validator proof; more gas than settleMode1WithHeader",
+  settleMode1OneFillFirstLockInWord: "same settlement when its lockId is the first consumed in its 256-lock bitmap word (one extra 0 -> nonzero storage write)",
+  settleMode1SeveralFills: "3 fills: 2 borrowing market makers + 1 self-funded bidder, each fill isolated (self-call), unsold rest returned (steady state)",
+  settleMode2OneFill: "1 fill, the named LP (terms checked: offer, rate cap, its own minimum price) lends the sell asset and is repaid in the buy asset (steady state)",
+  settleMode2SeveralFills: "2 fills, each isolated (steady state)",
+  lpScan: "mode 1: bestOffer scans 4 listed USDC LPs; mode 2 reads only the named LP's terms",
+  verifierOurs: "eth_estimateGas of AggregatedHeaderQuorumVerifier.verifyProof (4 public inputs), intrinsic gas included",
+  verifierSnarkjs: "same proof, plain snarkjs-generated SnarkjsAggregatedHeaderQuorumVerifier",
+  verifierOursSettlement: "SettlementVerifier (5 public inputs), intrinsic gas included",
+  verifierSnarkjsSettlement: "same proof, SnarkjsSettlementVerifier",
+  verifierOursHeaderSettlement: "HeaderSettlementVerifier (8 public inputs) on the settleMode1WithHeader proof, intrinsic gas included",
+  setup:
+    "Hardhat EDR in process, solc 0.8.37 optimizer 10000 runs, evm prague; actors already hold token balances; market makers hold a standing approval of the settlement contract",
+};
 
-  // Header updates after the first: a plain header and an epoch-ending one (aggregated proofs), and
-  // the plain header with its per-validator proof (the same public inputs, the other verifier).
-  const h2sh = header({ epoch: 0n, height: 2n, stateRoot: sc.tree.root });
-  const h2 = await proveHeader(h2sh);
-  const h2pv = await proveHeader(h2sh, "perValidator");
-  const h3end = await proveHeader(header({ epoch: 0n, height: 3n, stateRoot: sc.tree.root, next: epochKeys(1n).root }));
+type Gas = Record<string, number>;
+
+/**
+ * Header updates after the first: a plain header and an epoch-ending one (aggregated proofs), and
+ * the plain header with its per-validator proof (the same public inputs, the other verifier).
+ */
+async function headerUpdates(g: GasScenario, h2pv: ProvedHeader, h3end: ProvedHeader): Promise<Gas> {
+  const { chain, s, h2 } = g;
   const submit = async (p: ProvedHeader) => Number((await send(s, "w1", s.lightClient, "submitHeader", [p.kind, p.proof, p.pub])).gasUsed);
+  const results: Gas = {};
   let snap = await chain.snapshot();
   results.headerUpdate = await submit(h2);
   results.headerUpdateEpochEnd = await submit(h3end);
@@ -64,10 +79,16 @@ async function main(): Promise<void> {
   snap = await chain.snapshot();
   results.headerUpdatePerValidator = await submit(h2pv);
   await chain.revert(snap);
+  return results;
+}
 
-  // The same proofs on an anchored light client (deployAll with an anchor): the Open Libra epoch
-  // change 0 -> 1 and the voucher of epoch 1's set are recorded first, so h3end's rotation is vouched.
-  snap = await chain.snapshot();
+/**
+ * The same proofs on an anchored light client (deployAll with an anchor): the Open Libra epoch
+ * change 0 -> 1 and the voucher of epoch 1's set are recorded first, so h3end's rotation is vouched.
+ */
+async function anchoredHeaderUpdates(g: GasScenario, h3end: ProvedHeader): Promise<Gas> {
+  const { chain, s, sc, h2 } = g;
+  const snap = await chain.snapshot();
   const ol = openLibraEpochs();
   const anchoredAddresses = await deployAll(
     { publicClient: chain.publicClient, walletClient: s.wallet.deployer },
@@ -79,19 +100,19 @@ async function main(): Promise<void> {
   await submitAnchored(sc.stateHeaderProof);
   await ratchetOpenLibra(chain, olc, ol, 0n);
   await submitVoucher(chain, olc, ol, vouch(ol, 1n, epochKeys(1n).root));
+  const results: Gas = {};
   results.headerUpdateAnchored = await submitAnchored(h2);
   results.headerUpdateEpochEndAnchored = await submitAnchored(h3end);
   await chain.revert(snap);
+  return results;
+}
 
-  // Steady state: lockIds come from Home in sequence, so all but the first of every 256 land in a
-  // bitmap word that is already nonzero. `before` settles another auction whose lockId shares the word.
-  const settleGas = async (name: string, before?: string): Promise<number> => {
-    const id = await chain.snapshot();
-    if (before) await send(s, "w2", s.settlement, "settle", [...settleArgs(sc, before)]);
-    const rc = await send(s, "w2", s.settlement, "settle", [...settleArgs(sc, name)]);
-    await chain.revert(id);
-    return Number(rc.gasUsed);
-  };
+/** Settlements in steady state (afterSettling: `before` settles another auction whose lockId shares the bitmap word), and with their header. */
+async function settlements(g: GasScenario): Promise<Gas> {
+  const { s, sc, h2, one, combined } = g;
+  const settleGas = async (name: string, before?: string): Promise<number> =>
+    Number((await afterSettling(g, before, () => send(s, "w2", s.settlement, "settle", [...settleArgs(sc, name)]))).gasUsed);
+  const results: Gas = {};
   results.settleMode1OneFill = await settleGas("mode1One", "mode2Several");
   results.settleMode1SeveralFills = await settleGas("mode1Several", "mode2Several");
   results.settleMode2OneFill = await settleGas("mode2One", "mode2Several");
@@ -100,72 +121,52 @@ async function main(): Promise<void> {
 
   // One-fill mode-1 settlement whose header (height 2, the scenario state) is not yet stored, in one
   // transaction; steady state as settleMode1OneFill (header ring and cursor already written once).
-  const withHeaderGas = async (fn: string, args: unknown[]): Promise<number> => {
-    const id = await chain.snapshot();
-    await send(s, "w2", s.settlement, "settle", [...settleArgs(sc, "mode2Several")]);
-    const rc = await send(s, "w2", s.settlement, fn, args);
-    if ((await s.lightClient.read.stateRootAt([2n])) !== sc.tree.root) throw new Error(`${fn} did not store the header`);
-    await chain.revert(id);
-    return Number(rc.gasUsed);
-  };
-  const one = sc.cases.mode1One!;
-  const combined = await proveHeaderSettlement(h2sh, sc.tree, one);
+  const withHeaderGas = (fn: string, args: unknown[]): Promise<number> =>
+    afterSettling(g, "mode2Several", async () => {
+      const rc = await send(s, "w2", s.settlement, fn, args);
+      if ((await s.lightClient.read.stateRootAt([2n])) !== sc.tree.root) throw new Error(`${fn} did not store the header`);
+      return Number(rc.gasUsed);
+    });
   results.settleMode1WithHeader = await withHeaderGas("settleWithHeader", [combined.proof, combined.headerPub, one.result, one.lockups]);
   results.settleMode1WithHeaderTwoProofs = await withHeaderGas("settleWithHeaderTwoProofs", [h2.kind, h2.proof, h2.pub, sc.proofs.mode1One!.proof, one.result, one.lockups]);
+  return results;
+}
 
-  // Our verifiers vs the plain snarkjs verifiers, same proofs, same chain.
+/** Our verifiers vs the plain snarkjs verifiers, same proofs, same chain. */
+async function verifiers(g: GasScenario): Promise<Gas> {
+  const { chain, s, sc, combined } = g;
   const snarkjsHeader = (await chain.viem.deployContract("SnarkjsAggregatedHeaderQuorumVerifier" as never)) as { address: Address };
   const snarkjsSettlement = (await chain.viem.deployContract("SnarkjsSettlementVerifier" as never)) as { address: Address };
+  const results: Gas = {};
   results.verifierOurs = Number(await verifierGas(s, "AggregatedHeaderQuorumVerifier", s.addresses.aggregatedHeaderVerifier, sc.stateHeaderProof, false));
   results.verifierSnarkjs = Number(await verifierGas(s, "SnarkjsAggregatedHeaderQuorumVerifier", snarkjsHeader.address, sc.stateHeaderProof, true));
   const settleProof = sc.proofs.mode1One!;
   results.verifierOursSettlement = Number(await verifierGas(s, "SettlementVerifier", s.addresses.settlementVerifier, settleProof, false));
   results.verifierSnarkjsSettlement = Number(await verifierGas(s, "SnarkjsSettlementVerifier", snarkjsSettlement.address, settleProof, true));
   results.verifierOursHeaderSettlement = Number(await verifierGas(s, "HeaderSettlementVerifier", s.addresses.headerSettlementVerifier!, combined, false));
+  return results;
+}
+
+async function main(): Promise<void> {
+  const g = await gasScenario();
+  const { chain, sc, h2sh } = g;
+  const h2pv = await proveHeader(h2sh, "perValidator");
+  const h3end = await proveHeader(header({ epoch: 0n, height: 3n, stateRoot: sc.tree.root, next: epochKeys(1n).root }));
+  const results: Gas = {
+    ...(await headerUpdates(g, h2pv, h3end)),
+    ...(await anchoredHeaderUpdates(g, h3end)),
+    ...(await settlements(g)),
+    ...(await verifiers(g)),
+  };
 
   // Open Libra consensus verified natively (EIP-2537): its own module, own contracts, same chain.
   Object.assign(results, await measureOpenLibraGas(chain));
 
-  const notes = {
-    ...openLibraGasNotes,
-    units: "gas",
-    headerUpdate: "HomeLightClient.submitHeader receipt gasUsed, aggregated proof, non-epoch-ending header after the first (target < 230k)",
-    headerUpdateEpochEnd: "same, epoch-ending header (also writes the next validator set root)",
-    headerUpdatePerValidator: "the header of headerUpdate with its per-validator (HeaderQuorum) proof instead",
-    headerUpdateAnchored: "the proof of headerUpdate on a light client anchored to an OpenLibraLightClient (same run, same proof; no rotation, so no anchor call)",
-    headerUpdateEpochEndAnchored:
-      "the proof of headerUpdateEpochEnd on the anchored light client: the rotation reads the anchor's vouchedAttestationSetRoot (a cold external call and a cold slot) and must match it",
-    settleMode1OneFill:
-      "AtomicSettlement.settle receipt gasUsed: proof, escrow release (the fill's share and the rest in one call), LP loan, callback, repayment, receipt word (target < 400k); steady state: the lockId's bitmap word is already in use; a single open fill runs without isolation",
-    settleMode1WithHeader:
-      "AtomicSettlement.settleWithHeader receipt gasUsed: the one-fill mode-1 settlement of settleMode1OneFill with its not yet stored header in the same transaction, ONE HeaderSettlement proof (quorum and inclusion, 8 public inputs) verified by lightClient.submitHeaderWithSettlement, which applies submitHeader's rules and stores the header (target < 450k); steady state. The better of the two one-transaction variants, so the one the relayer calls",
-    settleMode1WithHeaderTwoProofs:
-      "AtomicSettlement.settleWithHeaderTwoProofs receipt gasUsed: the one-fill mode-1 settlement of settleMode1OneFill with its not yet stored header in the same transaction, two proofs (the aggregated header proof through lightClient.submitHeader, then the Settlement proof); steady state. Kept as the path for a header with a per-validator proof; more gas than settleMode1WithHeader",
-    settleMode1OneFillFirstLockInWord: "same settlement when its lockId is the first consumed in its 256-lock bitmap word (one extra 0 -> nonzero storage write)",
-    settleMode1SeveralFills: "3 fills: 2 borrowing market makers + 1 self-funded bidder, each fill isolated (self-call), unsold rest returned (steady state)",
-    settleMode2OneFill: "1 fill, the named LP (terms checked: offer, rate cap, its own minimum price) lends the sell asset and is repaid in the buy asset (steady state)",
-    settleMode2SeveralFills: "2 fills, each isolated (steady state)",
-    lpScan: "mode 1: bestOffer scans 4 listed USDC LPs; mode 2 reads only the named LP's terms",
-    verifierOurs: "eth_estimateGas of AggregatedHeaderQuorumVerifier.verifyProof (4 public inputs), intrinsic gas included",
-    verifierSnarkjs: "same proof, plain snarkjs-generated SnarkjsAggregatedHeaderQuorumVerifier",
-    verifierOursSettlement: "SettlementVerifier (5 public inputs), intrinsic gas included",
-    verifierSnarkjsSettlement: "same proof, SnarkjsSettlementVerifier",
-    verifierOursHeaderSettlement: "HeaderSettlementVerifier (8 public inputs) on the settleMode1WithHeader proof, intrinsic gas included",
-    setup:
-      "Hardhat EDR in process, solc 0.8.37 optimizer 10000 runs, evm prague; actors already hold token balances; market makers hold a standing approval of the settlement contract",
-  };
-  await mkdir(dirname(OUT), { recursive: true });
-  await writeFile(OUT, JSON.stringify({ ...results, notes }, null, 2) + "\n");
+  await writeResults(OUT, { ...results, notes: NOTES });
   const width = Math.max(...Object.keys(results).map((k) => k.length)) + 2;
   for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(width)}${v.toLocaleString("en-US").padStart(10)}`);
   console.log(`written to ${OUT}`);
   await chain.conn.close?.();
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);

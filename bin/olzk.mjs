@@ -23,6 +23,7 @@ if (major < 22 || (major === 22 && minor < 13)) {
 } else {
   const { register } = await import("tsx/esm/api");
   register();
-  const { main } = await import("../cli/main.ts");
+  const { main, exitOnStrayErrors } = await import("../cli/main.ts");
+  exitOnStrayErrors(process.argv.slice(2));
   process.exitCode = await main(process.argv.slice(2));
 }

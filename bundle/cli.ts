@@ -7,13 +7,14 @@
 // cannot serve what was asked (one line on stderr); 3 internal error. Progress on stderr.
 import { renameSync, writeFileSync } from "node:fs";
 import { parseCommand, UserError, type CommandSpec, type Options } from "../cli/args.ts";
+import { runSubcommand, type Subcommand, type SubcommandGroup } from "../cli/subcommands.ts";
 import { checkpointToJSON, collateralBundleToJSON, encodeCollateralBundle, headerProofItemToJSON } from "../verifier-ts/bundle.ts";
 import { loadCheckpoint } from "../verifier-ts/cli.ts";
 import type { Checkpoint } from "../verifier-ts/headerChain.ts";
 import { BundleError } from "./assemble.ts";
 import { bundleHome, type BundleHome } from "./home.ts";
 
-const SUBCOMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<number> }> = {
+const SUBCOMMANDS: Record<string, Subcommand> = {
   checkpoint: { summary: "write a checkpoint: the Home's validator set of an epoch (checked like olzk verify validators)", run: (a) => runCheckpoint(a) },
   headers: { summary: "write the header proofs from a checkpoint to a height (proven locally)", run: (a) => runHeaders(a) },
   collateral: { summary: "write a lockup's collateral bundle, JSON or SSZ (header proofs proven locally)", run: (a) => runCollateral(a) },
@@ -21,17 +22,19 @@ const SUBCOMMANDS: Record<string, { summary: string; run: (argv: string[]) => Pr
 
 const EXIT = "Exit code 0: file written; 2: usage error, unreadable input, or the Home cannot be reached or cannot serve it; 3: internal error.";
 
-function usage(): string {
-  return [
-    "olzk bundle: make the files olzk verify takes, from a running Home (its HTTP API), proving headers locally",
-    "",
-    "Usage: olzk bundle <what> [options]   (olzk bundle <what> --help for its options)",
-    "",
-    ...Object.entries(SUBCOMMANDS).map(([k, v]) => `  ${k.padEnd(12)}${v.summary}`),
-    "",
-    EXIT,
-  ].join("\n");
-}
+const BUNDLE: SubcommandGroup = {
+  name: "bundle",
+  summary: "make the files olzk verify takes, from a running Home (its HTTP API), proving headers locally",
+  placeholder: "what",
+  noun: "bundle",
+  commands: SUBCOMMANDS,
+  notes: [EXIT],
+  isUserError: (e) => e instanceof BundleError,
+  // Stop snarkjs's worker threads (if proving started them) so the process can exit.
+  cleanup: async () => {
+    if ((globalThis as { curve_bn128?: unknown }).curve_bn128) await (await import("../prover/setup/pipeline.ts")).releaseSnarkjs();
+  },
+};
 
 const homeOpt = { home: { type: "string" } } as const satisfies Options;
 const homeHelp = "Home HTTP API base URL, e.g. http://127.0.0.1:8645 (olzk devnet, npm start)";
@@ -179,25 +182,6 @@ proof; olzk verify collateral --checkpoint must name the same checkpoint (olzk b
 }
 
 /** `olzk bundle <what> ...`: returns the exit code; prints one line for any error. */
-export async function run(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
-    console.log(usage());
-    return sub === undefined ? 2 : 0;
-  }
-  try {
-    const cmd = SUBCOMMANDS[sub];
-    if (!cmd) throw new UserError(`unknown bundle '${sub}' (one of: ${Object.keys(SUBCOMMANDS).join(", ")})`);
-    return await cmd.run(rest);
-  } catch (e) {
-    if (e instanceof UserError || e instanceof BundleError) {
-      console.error(`olzk bundle: ${e.message}`);
-      return 2;
-    }
-    console.error(`olzk bundle: internal error: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`);
-    return 3;
-  } finally {
-    // Stop snarkjs's worker threads (if proving started them) so the process can exit.
-    if ((globalThis as { curve_bn128?: unknown }).curve_bn128) await (await import("../prover/setup/pipeline.ts")).releaseSnarkjs();
-  }
+export function run(argv: string[]): Promise<number> {
+  return runSubcommand(BUNDLE, argv);
 }

@@ -2,6 +2,14 @@
 // and user mistakes reported as one clear line (UserError), never a stack trace.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
+/**
+ * Exit codes of every command: 0 done, 1 the command's own negative answer (an invalid proof,
+ * a failed job or walkthrough), 2 a user mistake (bad flag, config, input), 3 an unexpected error
+ * (one line; OLZK_DEBUG=1 adds the stack).
+ */
+export const EXIT_USER_ERROR = 2;
+export const EXIT_UNEXPECTED = 3;
+
 /** An error caused by the user's input: printed as its message alone, exit code 2. */
 export class UserError extends Error {
   constructor(message: string) {

@@ -1,14 +1,8 @@
 // `olzk`: one CLI, one subcommand per job. Each subcommand lives with the package that
 // owns the job and is loaded lazily, so `olzk devnet` does not load snarkjs or Hardhat.
-import { UserError } from "./args.ts";
+import { EXIT_UNEXPECTED, EXIT_USER_ERROR, UserError } from "./args.ts";
 
-/**
- * Exit codes of every command: 0 done, 1 the command's own negative answer (an invalid proof,
- * a failed job or walkthrough), 2 a user mistake (bad flag, config, input), 3 an unexpected error
- * (one line; OLZK_DEBUG=1 adds the stack).
- */
-export const EXIT_USER_ERROR = 2;
-export const EXIT_UNEXPECTED = 3;
+export { EXIT_UNEXPECTED, EXIT_USER_ERROR };
 
 interface Subcommand {
   summary: string;
@@ -57,9 +51,30 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`olzk ${name}: ${e.message}`);
       return EXIT_USER_ERROR;
     }
-    const message = (e instanceof Error ? e.message : String(e)).split("\n")[0];
-    console.error(`olzk ${name}: unexpected error: ${message}${process.env.OLZK_DEBUG ? "" : " (OLZK_DEBUG=1 prints the stack)"}`);
-    if (process.env.OLZK_DEBUG && e instanceof Error && e.stack) console.error(e.stack);
+    reportUnexpected(`olzk ${name}`, e);
     return EXIT_UNEXPECTED;
   }
+}
+
+/** One line for an unexpected error (its message's first line); OLZK_DEBUG=1 prints the stack after it. */
+function reportUnexpected(who: string, e: unknown): void {
+  const message = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+  console.error(`${who}: unexpected error: ${message}${process.env.OLZK_DEBUG ? "" : " (OLZK_DEBUG=1 prints the stack)"}`);
+  if (process.env.OLZK_DEBUG && e instanceof Error && e.stack) console.error(e.stack);
+}
+
+/**
+ * For the `olzk` process only (bin/olzk.mjs; never inside a test runner): an error no call of
+ * the command awaits (thrown in a timer or an event handler, a rejected promise nobody holds)
+ * is reported like one the command threw, one line and exit 3, instead of Node's stack trace
+ * and exit 1 (the code of a negative answer).
+ */
+export function exitOnStrayErrors(argv: string[]): void {
+  const name = argv[0] !== undefined && Object.hasOwn(commands, argv[0]) ? `olzk ${argv[0]}` : "olzk";
+  const onError = (e: unknown) => {
+    reportUnexpected(name, e);
+    process.exit(EXIT_UNEXPECTED);
+  };
+  process.on("uncaughtException", onError);
+  process.on("unhandledRejection", onError);
 }

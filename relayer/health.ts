@@ -57,12 +57,18 @@ export class TrackedHome implements HomeSource {
   waitForBlock: NonNullable<HomeSource["waitForBlock"]> = (a, w, s) => (this.inner.waitForBlock ? this.track(this.inner.waitForBlock(a, w, s)) : Promise.resolve("unsupported"));
 }
 
+type AwayHealth = AwayRuntime & { minBalanceWei: bigint; timeoutMs: number };
+type PlannerState = { lastOkAt: number; lastError?: string; homeHeight?: bigint; awayHeights: Record<number, bigint> };
+type Component = Record<string, unknown> & { ok: boolean };
+/** Records a component's verdict (and its reason when it is not ok). */
+type SetComponent = (name: string, c: Component, reason?: string) => void;
+
 export interface HealthDeps {
   store: JobStore;
-  aways: Map<number, AwayRuntime & { minBalanceWei: bigint; timeoutMs: number }>;
+  aways: Map<number, AwayHealth>;
   home: TrackedHome;
   /** The planner's state, when this process plans. */
-  planner?: () => { lastOkAt: number; lastError?: string; homeHeight?: bigint; awayHeights: Record<number, bigint> };
+  planner?: () => PlannerState;
   metrics: RelayerMetrics;
   log: Logger;
   config: HealthConfig;
@@ -138,16 +144,23 @@ export class HealthMonitor {
   /** The /healthz verdict, from the last probes and the store. */
   async check(): Promise<Health> {
     const now = Date.now();
-    const cfg = this.d.config;
     const reasons: string[] = [];
-    const components: Record<string, Record<string, unknown> & { ok: boolean }> = {};
-    const set = (name: string, c: Record<string, unknown> & { ok: boolean }, reason?: string) => {
+    const components: Record<string, Component> = {};
+    const set: SetComponent = (name, c, reason) => {
       components[name] = reason ? { ...c, reason } : c;
       if (!c.ok && reason) reasons.push(`${name}: ${reason}`);
       this.d.metrics.up.set({ component: name }, c.ok ? COMPONENT_OK : 0);
     };
+    const { counts, oldestPending } = await this.checkStore(now, set);
+    const planner = this.d.planner?.();
+    this.checkHome(now, planner, set);
+    for (const [chainId, a] of this.d.aways) this.checkAway(now, chainId, a, oldestPending.get(chainId) ?? 0, planner, set);
+    return { ok: reasons.length === 0, reasons, components, homeHeight: planner?.homeHeight, jobs: counts };
+  }
 
-    // store, and the jobs in it
+  /** The store answers, and no live job is older than maxJobAgeMs (components "store" and "jobs"). */
+  private async checkStore(now: number, set: SetComponent): Promise<{ counts?: Record<JobState, number>; oldestPending: Map<number, number> }> {
+    const cfg = this.d.config;
     let counts: Record<JobState, number> | undefined;
     let oldestPending: Map<number, number> = new Map();
     let oldestLive: { key: string; ageMs: number } | undefined;
@@ -175,45 +188,46 @@ export class HealthMonitor {
         tooOld ? `job ${oldestLive!.key} unfinished for ${Math.round(oldestLive!.ageMs / 1000)} s (more than ${cfg.maxJobAgeMs / 1000} s)` : undefined,
       );
     }
+    return { counts, oldestPending };
+  }
 
-    // Home
-    const planner = this.d.planner?.();
+  /** Home: polled successfully within homeStaleMs (a planner), or the last request did not fail (a worker). */
+  private checkHome(now: number, planner: PlannerState | undefined, set: SetComponent): void {
     if (planner) {
       const age = planner.lastOkAt ? now - planner.lastOkAt : null;
-      const ok = age !== null && age < cfg.homeStaleMs;
+      const ok = age !== null && age < this.d.config.homeStaleMs;
       set("home", { ok, lastPollAgeMs: age, height: planner.homeHeight }, ok ? undefined : `no successful Home poll for ${age === null ? "ever" : `${Math.round(age / 1000)} s`}${planner.lastError ? ` (${planner.lastError})` : ""}`);
     } else {
       const h = this.d.home;
       const ok = h.lastErrorAt === 0 || h.lastOkAt > h.lastErrorAt;
       set("home", { ok, lastOkAgeMs: h.lastOkAt ? now - h.lastOkAt : null }, ok ? undefined : `the last Home request failed: ${h.lastError}`);
     }
+  }
 
-    // Away chains
-    for (const [chainId, a] of this.d.aways) {
-      const p = this.probes.get(chainId);
-      const pendingMs = oldestPending.get(chainId) ?? 0;
-      this.d.metrics.oldestPendingTx.set({ chain: a.name }, pendingMs / 1000);
-      const why: string[] = [];
-      const fresh = p !== undefined && now - p.at <= cfg.checkIntervalMs + a.timeoutMs + 1_000;
-      if (!p) why.push("not probed yet");
-      else if (!p.ok) why.push(`unreachable: ${p.error}`);
-      else if (!fresh) why.push(`no probe answer for ${Math.round((now - p.at) / 1000)} s`);
-      if (p?.balanceWei !== undefined && p.balanceWei < a.minBalanceWei) {
-        why.push(`signer ${a.submitter.address} holds ${formatEther(p.balanceWei)} ETH, below the minimum ${formatEther(a.minBalanceWei)}: fund it`);
-      }
-      if (pendingMs > cfg.maxPendingTxMs) why.push(`a transaction has been pending for ${Math.round(pendingMs / 1000)} s (more than ${cfg.maxPendingTxMs / 1000} s)`);
-      set(
-        `away:${a.name}`,
-        {
-          ok: why.length === 0, chainId, reachable: p?.ok ?? false, lastProbeAgeMs: p ? now - p.at : null, block: p?.block,
-          signer: a.submitter.address, balanceWei: p?.balanceWei, minBalanceWei: a.minBalanceWei,
-          nonce: { latest: p?.latestNonce, pending: p?.pendingNonce }, oldestPendingTxMs: pendingMs,
-          provenHeight: planner?.awayHeights[chainId],
-        },
-        why.length ? why.join("; ") : undefined,
-      );
+  /** An Away chain: a fresh probe answered, its signer holds the minimum balance, no transaction pending too long. */
+  private checkAway(now: number, chainId: number, a: AwayHealth, pendingMs: number, planner: PlannerState | undefined, set: SetComponent): void {
+    const cfg = this.d.config;
+    const p = this.probes.get(chainId);
+    this.d.metrics.oldestPendingTx.set({ chain: a.name }, pendingMs / 1000);
+    const why: string[] = [];
+    const fresh = p !== undefined && now - p.at <= cfg.checkIntervalMs + a.timeoutMs + 1_000;
+    if (!p) why.push("not probed yet");
+    else if (!p.ok) why.push(`unreachable: ${p.error}`);
+    else if (!fresh) why.push(`no probe answer for ${Math.round((now - p.at) / 1000)} s`);
+    if (p?.balanceWei !== undefined && p.balanceWei < a.minBalanceWei) {
+      why.push(`signer ${a.submitter.address} holds ${formatEther(p.balanceWei)} ETH, below the minimum ${formatEther(a.minBalanceWei)}: fund it`);
     }
-    return { ok: reasons.length === 0, reasons, components, homeHeight: planner?.homeHeight, jobs: counts };
+    if (pendingMs > cfg.maxPendingTxMs) why.push(`a transaction has been pending for ${Math.round(pendingMs / 1000)} s (more than ${cfg.maxPendingTxMs / 1000} s)`);
+    set(
+      `away:${a.name}`,
+      {
+        ok: why.length === 0, chainId, reachable: p?.ok ?? false, lastProbeAgeMs: p ? now - p.at : null, block: p?.block,
+        signer: a.submitter.address, balanceWei: p?.balanceWei, minBalanceWei: a.minBalanceWei,
+        nonce: { latest: p?.latestNonce, pending: p?.pendingNonce }, oldestPendingTxMs: pendingMs,
+        provenHeight: planner?.awayHeights[chainId],
+      },
+      why.length ? why.join("; ") : undefined,
+    );
   }
 
   /** Per chain: how long the oldest transaction signed by a live job has waited (ms). */

@@ -52,125 +52,175 @@ const REVIVABLE: readonly JobKind[] = ["rotation", "header", "receipt", "default
 
 type HeaderJob = { key: string; height: bigint };
 
+/** One planner run: its input, what it has decided so far, and the two questions every step asks. */
+interface Run {
+  input: PlanInput;
+  out: Plan;
+  planned: Map<string, NewJob>;
+}
+
+/** Make sure the job exists and is not failed; returns its key. */
+function want(r: Run, j: NewJob): string {
+  const have = r.input.jobs.get(j.key);
+  if (!have && !r.planned.has(j.key)) {
+    r.planned.set(j.key, j);
+    r.out.insert.push(j);
+  } else if (have?.state === "failed" && REVIVABLE.includes(have.kind) && !r.out.revive.includes(j.key)) {
+    r.out.revive.push(j.key);
+  }
+  return j.key;
+}
+
+/** The job will exist and not be failed once this plan is applied. */
+function usable(r: Run, key: string): boolean {
+  return r.planned.has(key) || r.out.revive.includes(key) || (r.input.jobs.has(key) && r.input.jobs.get(key)!.state !== "failed");
+}
+
+/** What the steps of one Away chain share. */
+interface ChainRun extends Run {
+  away: AwayView;
+  chainId: number;
+  /** The light client already has a header at or above h. */
+  covered: (h: bigint) => boolean;
+  /** Key of the rotation job into `epoch` (null: the light client is in it or past it). */
+  rotationBefore: (epoch: bigint) => string | null;
+  /** Live header and rotation jobs of this chain, with their heights (planned ones included). */
+  headers: HeaderJob[];
+}
+
+/** A settle or default job that needs a header at or above minHeight (`fresh`: not yet planned). */
+type Need = { key: string; minHeight: bigint; dependsOn: string | null; fresh?: NewJob };
+
 export function plan(input: PlanInput): Plan {
-  const out: Plan = { insert: [], revive: [], repoint: [] };
-  const planned = new Map<string, NewJob>();
-  /** Make sure the job exists and is not failed; returns its key. */
-  const want = (j: NewJob): string => {
-    const have = input.jobs.get(j.key);
-    if (!have && !planned.has(j.key)) {
-      planned.set(j.key, j);
-      out.insert.push(j);
-    } else if (have?.state === "failed" && REVIVABLE.includes(have.kind) && !out.revive.includes(j.key)) {
-      out.revive.push(j.key);
-    }
-    return j.key;
-  };
-  const usable = (key: string) => planned.has(key) || out.revive.includes(key) || (input.jobs.has(key) && input.jobs.get(key)!.state !== "failed");
-
+  const r: Run = { input, out: { insert: [], revive: [], repoint: [] }, planned: new Map() };
   for (const away of input.aways) {
-    const chainId = away.chainId;
     const lc = away.lightClient;
-    const covered = (h: bigint) => lc.hasHeaders && lc.latestHeight >= h;
-    const ends = new Map(input.home.epochEnds.map((e) => [e.epoch, e.height]));
-
-    // 1. rotations as epochs end
-    const headers: HeaderJob[] = [];
-    let prev: string | null = null;
-    for (let e = lc.epoch; e < input.home.latestEpoch; e++) {
-      const height = ends.get(e);
-      if (height === undefined) break; // Home has not told us where epoch e ended: cannot plan past it yet
-      const key: string = want({ key: jobKey("rotation", chainId, e), kind: "rotation", chainId, subject: String(e), payload: { epoch: e, height }, dependsOn: prev });
-      headers.push({ key, height });
-      prev = key;
-    }
-    const rotationBefore = (epoch: bigint): string | null => (epoch > lc.epoch ? jobKey("rotation", chainId, epoch - 1n) : null);
-    for (const [key, j] of input.jobs) {
-      if (j.chainId === chainId && j.kind === "header" && !isTerminal(j.state)) headers.push({ key, height: j.payload.height });
-    }
-
-    // 2. settlements, defaults, receipts
-    type Need = { key: string; minHeight: bigint; dependsOn: string | null; fresh?: NewJob };
-    /**
-     * A settlement whose header is not on Away carries it in its own transaction (settleWithHeader)
-     * when the light client can take both and the header is in Home's current epoch (in a finished
-     * epoch, that epoch's rotation covers it and the settlement waits for it instead). When the
-     * light client is behind that epoch, the job depends on the rotation into it: the client checks
-     * the header against the epoch's validator set, so the transaction is sent once the rotation is
-     * mined, while its proof is made meanwhile. Returns its dependency; undefined: it cannot carry.
-     */
-    const carryDependency = (h: bigint): string | null | undefined => {
-      if (away.headerSettlement !== true || covered(h) || input.home.epochEnds.some((e) => e.height >= h)) return undefined;
-      const dep = rotationBefore(input.home.latestEpoch);
-      return dep === null || usable(dep) ? dep : undefined;
+    const c: ChainRun = {
+      ...r,
+      away,
+      chainId: away.chainId,
+      covered: (h) => lc.hasHeaders && lc.latestHeight >= h,
+      rotationBefore: (epoch) => (epoch > lc.epoch ? jobKey("rotation", away.chainId, epoch - 1n) : null),
+      headers: [],
     };
-    const needs: Need[] = [];
-    for (const a of input.home.auctions) {
-      if (a.awayChainId !== chainId || a.awayContract.toLowerCase() !== away.settlement.toLowerCase()) continue;
-      const receipt = away.receipts.get(a.auctionId);
-      const subject = String(a.auctionId);
-      if (receipt && receipt.outcome !== OUTCOME_OPEN) {
-        if (!a.receiptConsumed) {
-          want({ key: jobKey("receipt", chainId, a.auctionId), kind: "receipt", chainId, subject, payload: { auctionId: a.auctionId, outcome: receipt.outcome } });
-        }
-        continue;
-      }
-      if (a.receiptConsumed) continue;
-      const settleKey = jobKey("settle", chainId, a.auctionId);
-      const settle = input.jobs.get(settleKey);
-      const payload = { auctionId: a.auctionId, minHeight: a.height };
-      if (!settle) {
-        const carryDep = carryDependency(a.height);
-        if (carryDep !== undefined) want({ key: settleKey, kind: "settle", chainId, subject, payload: { ...payload, carryHeader: true }, dependsOn: carryDep });
-        else needs.push({ key: settleKey, minHeight: a.height, dependsOn: null, fresh: { key: settleKey, kind: "settle", chainId, subject, payload } });
-      } else if (isTerminal(settle.state) && away.nowSec > a.settleDeadline) {
-        const defaultKey = jobKey("default", chainId, a.auctionId);
-        const existing = input.jobs.get(defaultKey);
-        if (!existing) needs.push({ key: defaultKey, minHeight: a.height, dependsOn: null, fresh: { key: defaultKey, kind: "default", chainId, subject, payload } });
-        else if (existing.state === "failed") want({ key: defaultKey, kind: "default", chainId, subject, payload });
-      }
-    }
-    for (const [key, j] of input.jobs) {
-      if (j.chainId !== chainId || isTerminal(j.state) || (j.kind !== "settle" && j.kind !== "default")) continue;
-      if (j.kind === "settle" && j.payload.carryHeader) {
-        // its own transaction stores its header; it waits only for the rotation into the header's epoch
-        const dep = rotationBefore(epochOfHeight(input.home, j.payload.minHeight));
-        const serves = j.dependsOn === dep || input.jobs.get(j.dependsOn ?? "")?.state === "confirmed";
-        if (!serves && (dep === null || usable(dep))) out.repoint.push({ key, dependsOn: dep });
-        continue;
-      }
-      needs.push({ key, minHeight: j.payload.minHeight, dependsOn: j.dependsOn });
-    }
+    planRotations(c);
+    const needs = [...planAuctions(c), ...liveNeeds(c)];
+    planHeaders(c, needs);
+  }
+  r.out.insert.sort((a, b) => (PRIORITY[a.kind] - PRIORITY[b.kind]) || (a.subject.length - b.subject.length) || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
+  return r.out;
+}
 
-    // 3. the header each of them waits for
-    const lowestAtOrAbove = (h: bigint): HeaderJob | undefined =>
-      headers.filter((x) => x.height >= h && usable(x.key)).reduce<HeaderJob | undefined>((best, x) => (!best || x.height < best.height ? x : best), undefined);
-    const uncovered = needs.filter((n) => !covered(n.minHeight) && !lowestAtOrAbove(n.minHeight));
-    if (uncovered.length > 0) {
-      const target = uncovered.map((n) => n.minHeight).reduce((m, h) => (h > m ? h : m));
-      const epoch = epochOfHeight(input.home, target);
-      const dep = rotationBefore(epoch);
-      if (dep === null || usable(dep)) {
-        const key = want({ key: jobKey("header", chainId, target), kind: "header", chainId, subject: String(target), payload: { height: target, epoch }, dependsOn: dep });
-        headers.push({ key, height: target });
+/** 1. Rotations as epochs end, each depending on the previous; then the chain's live header jobs. */
+function planRotations(c: ChainRun): void {
+  const { input, chainId } = c;
+  const ends = new Map(input.home.epochEnds.map((e) => [e.epoch, e.height]));
+  let prev: string | null = null;
+  for (let e = c.away.lightClient.epoch; e < input.home.latestEpoch; e++) {
+    const height = ends.get(e);
+    if (height === undefined) break; // Home has not told us where epoch e ended: cannot plan past it yet
+    const key: string = want(c, { key: jobKey("rotation", chainId, e), kind: "rotation", chainId, subject: String(e), payload: { epoch: e, height }, dependsOn: prev });
+    c.headers.push({ key, height });
+    prev = key;
+  }
+  for (const [key, j] of input.jobs) {
+    if (j.chainId === chainId && j.kind === "header" && !isTerminal(j.state)) c.headers.push({ key, height: j.payload.height });
+  }
+}
+
+/**
+ * A settlement whose header is not on Away carries it in its own transaction (settleWithHeader)
+ * when the light client can take both and the header is in Home's current epoch (in a finished
+ * epoch, that epoch's rotation covers it and the settlement waits for it instead). When the
+ * light client is behind that epoch, the job depends on the rotation into it: the client checks
+ * the header against the epoch's validator set, so the transaction is sent once the rotation is
+ * mined, while its proof is made meanwhile. Returns its dependency; undefined: it cannot carry.
+ */
+function carryDependency(c: ChainRun, h: bigint): string | null | undefined {
+  if (c.away.headerSettlement !== true || c.covered(h) || c.input.home.epochEnds.some((e) => e.height >= h)) return undefined;
+  const dep = c.rotationBefore(c.input.home.latestEpoch);
+  return dep === null || usable(c, dep) ? dep : undefined;
+}
+
+/** 2. Per cleared auction bound to this chain's settlement contract: its receipt, settle or default job; returns the new ones that need a header. */
+function planAuctions(c: ChainRun): Need[] {
+  const { input, chainId, away } = c;
+  const needs: Need[] = [];
+  for (const a of input.home.auctions) {
+    if (a.awayChainId !== chainId || a.awayContract.toLowerCase() !== away.settlement.toLowerCase()) continue;
+    const receipt = away.receipts.get(a.auctionId);
+    const subject = String(a.auctionId);
+    if (receipt && receipt.outcome !== OUTCOME_OPEN) {
+      if (!a.receiptConsumed) {
+        want(c, { key: jobKey("receipt", chainId, a.auctionId), kind: "receipt", chainId, subject, payload: { auctionId: a.auctionId, outcome: receipt.outcome } });
       }
+      continue;
     }
-    /** The job's dependency still serves it: confirmed, or a usable header job at or above its height. */
-    const dependencyServes = (n: Need): boolean => {
-      if (n.dependsOn === null) return covered(n.minHeight);
-      const done = input.jobs.get(n.dependsOn);
-      // a confirmed header serves what it covers (not a settlement that dropped its carried header and still points at the rotation before it)
-      if (done?.state === "confirmed") return covered(n.minHeight) || ((done.kind === "header" || done.kind === "rotation") && done.payload.height >= n.minHeight);
-      const h = headers.find((x) => x.key === n.dependsOn);
-      return h !== undefined && usable(h.key) && h.height >= n.minHeight;
-    };
-    for (const n of needs) {
-      const dep = covered(n.minHeight) ? null : (lowestAtOrAbove(n.minHeight)?.key ?? null);
-      if (!covered(n.minHeight) && dep === null) continue; // wait until its header can be planned
-      if (n.fresh) want({ ...n.fresh, dependsOn: dep });
-      else if (!dependencyServes(n)) out.repoint.push({ key: n.key, dependsOn: dep });
+    if (a.receiptConsumed) continue;
+    const settleKey = jobKey("settle", chainId, a.auctionId);
+    const settle = input.jobs.get(settleKey);
+    const payload = { auctionId: a.auctionId, minHeight: a.height };
+    if (!settle) {
+      const carryDep = carryDependency(c, a.height);
+      if (carryDep !== undefined) want(c, { key: settleKey, kind: "settle", chainId, subject, payload: { ...payload, carryHeader: true }, dependsOn: carryDep });
+      else needs.push({ key: settleKey, minHeight: a.height, dependsOn: null, fresh: { key: settleKey, kind: "settle", chainId, subject, payload } });
+    } else if (isTerminal(settle.state) && away.nowSec > a.settleDeadline) {
+      const defaultKey = jobKey("default", chainId, a.auctionId);
+      const existing = input.jobs.get(defaultKey);
+      if (!existing) needs.push({ key: defaultKey, minHeight: a.height, dependsOn: null, fresh: { key: defaultKey, kind: "default", chainId, subject, payload } });
+      else if (existing.state === "failed") want(c, { key: defaultKey, kind: "default", chainId, subject, payload });
     }
   }
-  out.insert.sort((a, b) => (PRIORITY[a.kind] - PRIORITY[b.kind]) || (a.subject.length - b.subject.length) || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
-  return out;
+  return needs;
+}
+
+/** The chain's live settle and default jobs that wait for a header; one that carries its header is repointed at the rotation into its epoch here. */
+function liveNeeds(c: ChainRun): Need[] {
+  const { input, chainId } = c;
+  const needs: Need[] = [];
+  for (const [key, j] of input.jobs) {
+    if (j.chainId !== chainId || isTerminal(j.state) || (j.kind !== "settle" && j.kind !== "default")) continue;
+    if (j.kind === "settle" && j.payload.carryHeader) {
+      // its own transaction stores its header; it waits only for the rotation into the header's epoch
+      const dep = c.rotationBefore(epochOfHeight(input.home, j.payload.minHeight));
+      const serves = j.dependsOn === dep || input.jobs.get(j.dependsOn ?? "")?.state === "confirmed";
+      if (!serves && (dep === null || usable(c, dep))) c.out.repoint.push({ key, dependsOn: dep });
+      continue;
+    }
+    needs.push({ key, minHeight: j.payload.minHeight, dependsOn: j.dependsOn });
+  }
+  return needs;
+}
+
+/** 3. The header each need waits for: the lowest usable one at or above it, else one header job at the highest height needed. */
+function planHeaders(c: ChainRun, needs: Need[]): void {
+  const { input, chainId, covered } = c;
+  const lowestAtOrAbove = (h: bigint): HeaderJob | undefined =>
+    c.headers.filter((x) => x.height >= h && usable(c, x.key)).reduce<HeaderJob | undefined>((best, x) => (!best || x.height < best.height ? x : best), undefined);
+  const uncovered = needs.filter((n) => !covered(n.minHeight) && !lowestAtOrAbove(n.minHeight));
+  if (uncovered.length > 0) {
+    const target = uncovered.map((n) => n.minHeight).reduce((m, h) => (h > m ? h : m));
+    const epoch = epochOfHeight(input.home, target);
+    const dep = c.rotationBefore(epoch);
+    if (dep === null || usable(c, dep)) {
+      const key = want(c, { key: jobKey("header", chainId, target), kind: "header", chainId, subject: String(target), payload: { height: target, epoch }, dependsOn: dep });
+      c.headers.push({ key, height: target });
+    }
+  }
+  for (const n of needs) {
+    const dep = covered(n.minHeight) ? null : (lowestAtOrAbove(n.minHeight)?.key ?? null);
+    if (!covered(n.minHeight) && dep === null) continue; // wait until its header can be planned
+    if (n.fresh) want(c, { ...n.fresh, dependsOn: dep });
+    else if (!dependencyServes(c, n)) c.out.repoint.push({ key: n.key, dependsOn: dep });
+  }
+}
+
+/** The job's dependency still serves it: confirmed, or a usable header job at or above its height. */
+function dependencyServes(c: ChainRun, n: Need): boolean {
+  if (n.dependsOn === null) return c.covered(n.minHeight);
+  const done = c.input.jobs.get(n.dependsOn);
+  // a confirmed header serves what it covers (not a settlement that dropped its carried header and still points at the rotation before it)
+  if (done?.state === "confirmed") return c.covered(n.minHeight) || ((done.kind === "header" || done.kind === "rotation") && done.payload.height >= n.minHeight);
+  const h = c.headers.find((x) => x.key === n.dependsOn);
+  return h !== undefined && usable(c, h.key) && h.height >= n.minHeight;
 }

@@ -149,7 +149,7 @@ export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}
           },
         }),
     );
-    return await run(config, deps, { workerId, release: identity.release }, log, metrics, aways, store, home);
+    return await run({ config, deps, workerId, log, metrics, aways, store, home, shutdown: new AbortController(), wakeup: new Wakeup() }, identity.release);
   } catch (e) {
     if (store && !deps.store) await store.close();
     identity.release();
@@ -157,28 +157,36 @@ export async function startRelayer(config: RelayerConfig, deps: RelayerDeps = {}
   }
 }
 
-async function run(
-  config: RelayerConfig,
-  deps: RelayerDeps,
-  identity: { workerId: string; release(): void },
-  log: Logger,
-  metrics: RelayerMetrics,
-  aways: Map<number, AwayChain>,
-  store: JobStore,
-  home: TrackedHome,
-): Promise<Relayer> {
-  const { workerId } = identity;
-  const shutdown = new AbortController();
-  const wakeup = new Wakeup();
-  const poller = new Poller({
-    home, aways, store, metrics, log, pollIntervalMs: config.pollIntervalMs, retry: config.retry,
+/** What every loop of one relayer process shares. */
+interface Running {
+  config: RelayerConfig;
+  deps: RelayerDeps;
+  workerId: string;
+  log: Logger;
+  metrics: RelayerMetrics;
+  aways: Map<number, AwayChain>;
+  store: JobStore;
+  home: TrackedHome;
+  shutdown: AbortController;
+  wakeup: Wakeup;
+}
+
+/** The planner: polls Home and the Away chains and records jobs; each plan wakes the workers. */
+function planner(r: Running): Poller {
+  return new Poller({
+    home: r.home, aways: r.aways, store: r.store, metrics: r.metrics, log: r.log, pollIntervalMs: r.config.pollIntervalMs, retry: r.config.retry,
     onPlanned: (keys) => {
-      wakeup.wake();
-      deps.onEvent?.({ type: "planned", keys });
+      r.wakeup.wake();
+      r.deps.onEvent?.({ type: "planned", keys });
     },
   });
+}
+
+/** The health monitor (what /healthz answers; it reads the planner's state when this process plans) and the metrics server. */
+async function startHealth(r: Running, poller: Poller): Promise<{ monitor: HealthMonitor; server: MetricsServer | undefined }> {
+  const { config, deps, metrics, log } = r;
   const monitor = new HealthMonitor({
-    store, aways, home, metrics, log, config: config.health,
+    store: r.store, aways: r.aways, home: r.home, metrics, log, config: config.health,
     planner: deps.plan === false ? undefined : () => ({
       lastOkAt: poller.state.lastOkAt, lastError: poller.state.lastError, homeHeight: poller.state.home?.latestHeight,
       awayHeights: Object.fromEntries(poller.state.aways.map((a) => [a.chainId, a.lightClient.latestHeight])),
@@ -190,35 +198,60 @@ async function run(
     log.info("metrics listening", { url: server.url });
   }
   monitor.start();
+  return { monitor, server };
+}
+
+/**
+ * The worker loop: first takes back the jobs this worker id held before it stopped, then runs
+ * the proving and submission pools until shutdown (`done`); `afterJob` is called when a job's step ends.
+ */
+async function startWorkers(r: Running, poller: Poller, afterJob: () => void): Promise<{ done: Promise<void> }> {
+  const { config, deps, store, log, metrics, workerId, home } = r;
+  const resumed = await store.releaseOwner(workerId);
+  if (resumed.length) log.info("resuming the jobs this worker held before it stopped", { workerId, jobs: resumed });
+  const done = runPools({
+    store, log, workerId, leaseMs: config.leaseMs, chainIds: [...r.aways.keys()], wakeup: r.wakeup, signal: r.shutdown.signal,
+    idleMs: Math.min(config.pollIntervalMs, 1000),
+    slots: [{ phase: "prove", count: config.proverConcurrency }, { phase: "submit", count: config.concurrency }],
+    executor: {
+      store, home, prover: lazyProver(config, deps.prover), aways: r.aways, metrics, leaseMs: config.leaseMs, pollIntervalMs: config.pollIntervalMs,
+      retry: config.retry, onEvent: deps.onEvent,
+      homeHeight: async () => (poller.state.home && Date.now() - poller.state.lastOkAt < 2 * config.pollIntervalMs ? poller.state.home : await home.view()).latestHeight,
+    },
+    afterJob: () => {
+      afterJob();
+      store.counts().then((c) => metrics.setCounts(c), () => {});
+    },
+  });
+  return { done };
+}
+
+/** Starts the planner, health and worker loops of a connected relayer; `release` gives up its worker id on close. */
+async function run(r: Running, release: () => void): Promise<Relayer> {
+  const { config, deps, workerId, log, metrics, store } = r;
+  const poller = planner(r);
+  const { monitor, server } = await startHealth(r, poller);
   let lastWorkAt = 0;
   const loops: Promise<void>[] = [];
-  if (deps.plan !== false) loops.push(poller.run(shutdown.signal));
-  if (deps.work !== false) {
-    const resumed = await store.releaseOwner(workerId);
-    if (resumed.length) log.info("resuming the jobs this worker held before it stopped", { workerId, jobs: resumed });
-    loops.push(
-      runPools({
-        store, log, workerId, leaseMs: config.leaseMs, chainIds: [...aways.keys()], wakeup, signal: shutdown.signal,
-        idleMs: Math.min(config.pollIntervalMs, 1000),
-        slots: [{ phase: "prove", count: config.proverConcurrency }, { phase: "submit", count: config.concurrency }],
-        executor: {
-          store, home, prover: lazyProver(config, deps.prover), aways, metrics, leaseMs: config.leaseMs, pollIntervalMs: config.pollIntervalMs,
-          retry: config.retry, onEvent: deps.onEvent,
-          homeHeight: async () => (poller.state.home && Date.now() - poller.state.lastOkAt < 2 * config.pollIntervalMs ? poller.state.home : await home.view()).latestHeight,
-        },
-        afterJob: () => {
-          lastWorkAt = Date.now();
-          store.counts().then((c) => metrics.setCounts(c), () => {});
-        },
-      }),
-    );
-  }
+  if (deps.plan !== false) loops.push(poller.run(r.shutdown.signal));
+  if (deps.work !== false) loops.push((await startWorkers(r, poller, () => (lastWorkAt = Date.now()))).done);
 
   log.info("relayer started", {
     store: store.backend, homeUrl: config.homeUrl, workerId, provers: config.proverConcurrency, submitters: config.concurrency,
     chains: config.away.map((c) => ({ chainId: c.chainId, name: c.name, signer: c.signer.address })),
   });
 
+  const stop = async () => {
+    log.info("shutting down");
+    r.shutdown.abort(new Error("shutting down"));
+    r.wakeup.wake();
+    await Promise.allSettled(loops);
+    await monitor.stop();
+    await server?.close();
+    if (!deps.store) await store.close();
+    release();
+    log.info("stopped");
+  };
   let closed: Promise<void> | undefined;
   return {
     store,
@@ -234,19 +267,6 @@ async function run(
       // idle = nothing live, and a poll that started after the last job finished changed nothing
       return live === 0 && (deps.plan === false || (poller.state.lastChanged === 0 && poller.state.lastStartAt > lastWorkAt));
     },
-    close() {
-      closed ??= (async () => {
-        log.info("shutting down");
-        shutdown.abort(new Error("shutting down"));
-        wakeup.wake();
-        await Promise.allSettled(loops);
-        await monitor.stop();
-        await server?.close();
-        if (!deps.store) await store.close();
-        identity.release();
-        log.info("stopped");
-      })();
-      return closed;
-    },
+    close: () => (closed ??= stop()),
   };
 }

@@ -285,15 +285,7 @@ export function encodeCollateralBundle(b: CollateralBundle): Uint8Array {
 
 /** Parse SSZ bytes of the CollateralBundle container (version 1). */
 export function decodeCollateralBundle(bytes: Uint8Array): CollateralBundle {
-  if (bytes.length === 0) throw new BundleFormatError("empty bundle");
-  if (bytes[0] !== COLLATERAL_BUNDLE_VERSION) {
-    throw new BundleFormatError(`SSZ bundle version ${bytes[0]} is not supported (expected ${COLLATERAL_BUNDLE_VERSION})`);
-  }
-  if (bytes.length < FIXED_BYTES) throw new BundleFormatError(`malformed SSZ bundle: ${bytes.length} bytes, the fixed part alone is ${FIXED_BYTES}`);
-  const listBytes = bytes.length - FIXED_BYTES;
-  if (listBytes % HEADER_PROOF_BYTES !== 0 || listBytes / HEADER_PROOF_BYTES > MAX_BUNDLE_HEADERS) {
-    throw new BundleFormatError(`malformed SSZ bundle: ${listBytes} bytes of header proofs is not a whole number (at most ${MAX_BUNDLE_HEADERS}) of ${HEADER_PROOF_BYTES}-byte proofs`);
-  }
+  const headerCount = sszHeaderCount(bytes);
   const r = new Reader(bytes);
   const version = Number(r.uint(1));
   const chainId = Number(r.uint(4));
@@ -317,28 +309,7 @@ export function decodeCollateralBundle(bytes: Uint8Array): CollateralBundle {
   const awayChainId = r.uint(8);
   const awayContract = hex(r.bytes(20)) as Address;
   const siblings = Array.from({ length: STATE_DEPTH }, () => r.uint(32));
-  const headers: HeaderProofItem[] = [];
-  const s = (x: bigint) => x.toString();
-  for (let i = 0; i < listBytes / HEADER_PROOF_BYTES; i++) {
-    const kind = HEADER_PROOF_KINDS[Number(r.uint(1))];
-    if (!kind) throw new BundleFormatError(`malformed SSZ bundle: headers[${i}].kind must be 0 (aggregated) or 1 (per-validator)`);
-    const w = Array.from({ length: 12 }, () => s(r.uint(32)));
-    headers.push({
-      kind,
-      proof: {
-        pi_a: [w[0]!, w[1]!, "1"],
-        pi_b: [
-          [w[2]!, w[3]!],
-          [w[4]!, w[5]!],
-          ["1", "0"],
-        ],
-        pi_c: [w[6]!, w[7]!, "1"],
-        protocol: "groth16",
-        curve: "bn128",
-      },
-      publicSignals: w.slice(8),
-    });
-  }
+  const headers = Array.from({ length: headerCount }, (_, i) => readHeaderProof(r, i));
   return {
     version,
     checkpoint: { chainId, epoch, validatorSetRoot, ...(hasHeight === 1n ? { height } : {}) },
@@ -348,6 +319,42 @@ export function decodeCollateralBundle(bytes: Uint8Array): CollateralBundle {
     awayChainId,
     awayContract,
     siblings,
+  };
+}
+
+/** How many header proofs an SSZ bundle of this size holds; throws BundleFormatError for a wrong version or size. */
+function sszHeaderCount(bytes: Uint8Array): number {
+  if (bytes.length === 0) throw new BundleFormatError("empty bundle");
+  if (bytes[0] !== COLLATERAL_BUNDLE_VERSION) {
+    throw new BundleFormatError(`SSZ bundle version ${bytes[0]} is not supported (expected ${COLLATERAL_BUNDLE_VERSION})`);
+  }
+  if (bytes.length < FIXED_BYTES) throw new BundleFormatError(`malformed SSZ bundle: ${bytes.length} bytes, the fixed part alone is ${FIXED_BYTES}`);
+  const listBytes = bytes.length - FIXED_BYTES;
+  if (listBytes % HEADER_PROOF_BYTES !== 0 || listBytes / HEADER_PROOF_BYTES > MAX_BUNDLE_HEADERS) {
+    throw new BundleFormatError(`malformed SSZ bundle: ${listBytes} bytes of header proofs is not a whole number (at most ${MAX_BUNDLE_HEADERS}) of ${HEADER_PROOF_BYTES}-byte proofs`);
+  }
+  return listBytes / HEADER_PROOF_BYTES;
+}
+
+/** Header proof i of the list: its kind byte, then the proof's 8 words and the 4 public signals. */
+function readHeaderProof(r: Reader, i: number): HeaderProofItem {
+  const kind = HEADER_PROOF_KINDS[Number(r.uint(1))];
+  if (!kind) throw new BundleFormatError(`malformed SSZ bundle: headers[${i}].kind must be 0 (aggregated) or 1 (per-validator)`);
+  const w = Array.from({ length: 12 }, () => r.uint(32).toString());
+  return {
+    kind,
+    proof: {
+      pi_a: [w[0]!, w[1]!, "1"],
+      pi_b: [
+        [w[2]!, w[3]!],
+        [w[4]!, w[5]!],
+        ["1", "0"],
+      ],
+      pi_c: [w[6]!, w[7]!, "1"],
+      protocol: "groth16",
+      curve: "bn128",
+    },
+    publicSignals: w.slice(8),
   };
 }
 

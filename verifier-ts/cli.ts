@@ -9,6 +9,7 @@
 // error (or one JSON object with --json), never a stack trace.
 import { readFileSync } from "node:fs";
 import { parseCommand, UserError, type CommandSpec, type Options } from "../cli/args.ts";
+import { runSubcommand, type Subcommand, type SubcommandGroup } from "../cli/subcommands.ts";
 import { decodeValidatorSet, validatorSetFromJSON } from "../home/model/ssz.ts";
 import type { ValidatorSet } from "../home/model/validators.ts";
 import { BundleFormatError, parseCollateralBundle } from "./bundle.ts";
@@ -20,10 +21,7 @@ import { checkValidatorSetBindings } from "./validatorSet.ts";
 import type { SetAnchor } from "./anchor.ts";
 
 /** One `olzk verify <name>` check. `run` returns the exit code (0 valid, 1 invalid) or throws UserError (2). */
-export interface VerifyCheck {
-  summary: string;
-  run: (argv: string[]) => Promise<number>;
-}
+export type VerifyCheck = Subcommand;
 
 /** The checks, one line each; a check that lives in another module loads it lazily in `run`. */
 const CHECKS: Record<string, VerifyCheck> = {
@@ -43,19 +41,15 @@ export function registerCheck(name: string, check: VerifyCheck): void {
 
 export const EXIT_CODES = "Exit code 0: valid; 1: invalid; 2: usage error or unreadable input (missing file, bad JSON, not a key/bundle/set); 3: internal error.";
 
-function usage(): string {
-  return [
-    "olzk verify: off-chain verification of Home -> Away proofs (pure TypeScript, no chain access)",
-    "",
-    "Usage: olzk verify <check> [options]   (olzk verify <check> --help for its options)",
-    "",
-    "Checks:",
-    ...Object.entries(CHECKS).map(([k, v]) => `  ${k.padEnd(12)}${v.summary}`),
-    "",
-    EXIT_CODES,
-    "--json prints one JSON object instead of the verdict line.",
-  ].join("\n");
-}
+const VERIFY: SubcommandGroup = {
+  name: "verify",
+  summary: "off-chain verification of Home -> Away proofs (pure TypeScript, no chain access)",
+  placeholder: "check",
+  noun: "check",
+  commands: CHECKS,
+  heading: "Checks:",
+  notes: [EXIT_CODES, "--json prints one JSON object instead of the verdict line."],
+};
 
 // ---------- reading files: every failure is one UserError line (exit 2) ----------
 
@@ -398,23 +392,6 @@ async function runValidators(argv: string[]): Promise<number> {
 }
 
 /** `olzk verify <check> ...`: returns the exit code; prints one line for any error. */
-export async function run(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
-    console.log(usage());
-    return sub === undefined ? 2 : 0;
-  }
-  try {
-    const check = CHECKS[sub];
-    if (!check) throw new UserError(`unknown check '${sub}' (one of: ${Object.keys(CHECKS).join(", ")})`);
-    return await check.run(rest);
-  } catch (e) {
-    if (e instanceof UserError) {
-      console.error(`olzk verify: ${e.message}`);
-      return 2;
-    }
-    const message = e instanceof Error ? e.message : String(e);
-    console.error(`olzk verify: internal error: ${message.split("\n")[0]}`);
-    return 3;
-  }
+export function run(argv: string[]): Promise<number> {
+  return runSubcommand(VERIFY, argv);
 }

@@ -158,6 +158,30 @@ export function checkCollateral(
   const parsed = parseCollateralQuery(queryInput);
   if (!parsed.ok) return { ok: false, code: "BadQuery", reason: parsed.reason };
   const query = parsed.query;
+  const header = stateHeader(verifiers, bundle, query);
+  if (!("stateRoot" in header)) return header;
+  const failure = lockupInState(bundle, header) ?? lockupAnswers(bundle, query);
+  if (failure) return failure;
+  const age = headerAge(header, query);
+  if (typeof age !== "bigint") return age;
+  const lock = bundle.lockup;
+  return {
+    ok: true,
+    lockId: lock.lockId,
+    owner: lock.owner,
+    borrower: lock.borrower,
+    creditAsset: lock.creditAsset,
+    creditLimit: lock.creditLimit,
+    expiry: lock.expiry,
+    header,
+    ageSeconds: age,
+  };
+}
+
+type Failure = Extract<CollateralResult, { ok: false }>;
+
+/** The verified header the bundle's state is read from: the bundle's chain from the trusted checkpoint, checked. */
+function stateHeader(verifiers: HeaderVerifiers, bundle: CollateralBundle, query: ParsedCollateralQuery): VerifiedHeader | Failure {
   if (bundle.version !== COLLATERAL_BUNDLE_VERSION) {
     return { ok: false, code: "UnsupportedVersion", reason: `bundle version ${String(bundle.version)} is not supported (expected ${COLLATERAL_BUNDLE_VERSION})` };
   }
@@ -176,7 +200,11 @@ export function checkCollateral(
   if (!header) {
     return { ok: false, code: "UnknownStateHeader", reason: `no verified header at height ${String(bundle.stateHeight)} in the bundle` };
   }
+  return header;
+}
 
+/** The lockup leaf (bound to the bundle's Away chain and contract) is in the header's state root; null when it is. */
+function lockupInState(bundle: CollateralBundle, header: VerifiedHeader): Failure | null {
   const lock = bundle.lockup;
   let key: bigint, binding: bigint, digest: bigint;
   try {
@@ -193,7 +221,12 @@ export function checkCollateral(
   if (!verifyStateProof(header.stateRoot, { leafKey: key, siblings: bundle.siblings, leaf, included: true })) {
     return { ok: false, code: "StateProofInvalid", reason: `lockup ${lock.lockId} is not in the state root of header ${header.height}` };
   }
+  return null;
+}
 
+/** The proven lockup answers the query: its binding, status, borrower, credit asset, credit and expiry; null when it does. */
+function lockupAnswers(bundle: CollateralBundle, query: ParsedCollateralQuery): Failure | null {
+  const lock = bundle.lockup;
   if (bundle.awayChainId !== query.awayChainId || !sameAddress(bundle.awayContract, query.settlementContract)) {
     return {
       ok: false,
@@ -219,6 +252,11 @@ export function checkCollateral(
   if (lock.expiry < query.validUntil) {
     return { ok: false, code: "ExpiresTooSoon", reason: `lockup expires at ${lock.expiry}, before the required ${query.validUntil}` };
   }
+  return null;
+}
+
+/** The header's age at query.now in seconds, when it is neither from the future nor older than maxAgeSeconds. */
+function headerAge(header: VerifiedHeader, query: ParsedCollateralQuery): bigint | Failure {
   const headerSeconds = header.timestampMs / 1000n;
   if (headerSeconds > query.now) {
     return { ok: false, code: "HeaderFromFuture", reason: `header ${header.height} time ${headerSeconds} is after now (${query.now})` };
@@ -227,15 +265,5 @@ export function checkCollateral(
   if (age > query.maxAgeSeconds) {
     return { ok: false, code: "HeaderTooOld", reason: `header ${header.height} is ${age} s old, more than the allowed ${query.maxAgeSeconds} s` };
   }
-  return {
-    ok: true,
-    lockId: lock.lockId,
-    owner: lock.owner,
-    borrower: lock.borrower,
-    creditAsset: lock.creditAsset,
-    creditLimit: lock.creditLimit,
-    expiry: lock.expiry,
-    header,
-    ageSeconds: age,
-  };
+  return age;
 }

@@ -194,9 +194,7 @@ export function verifyHeaderChain(
     validatorSetRoot: checkpoint.validatorSetRoot,
     height: checkpoint.height ?? null,
   };
-  /** The set root of each epoch the chain has trusted so far (the checkpoint's, then each rotation's). */
   const setOfEpoch = new Map([[checkpoint.epoch, checkpoint.validatorSetRoot]]);
-  /** Index in `items` of the accepted header at each height. */
   const itemAtHeight = new Map<bigint, number>();
   const fail = (code: HeaderChainErrorCode, index: number, reason: string): HeaderChainResult => ({
     ok: false,
@@ -221,57 +219,94 @@ export function verifyHeaderChain(
   if (!Array.isArray(items)) return fail("MalformedItem", 0, "header proofs must be an array");
   if (items.length === 0) return fail("NoHeaders", -1, "no header proofs: a chain must carry at least one header");
 
+  const chain: ChainWalk = { checks, items, headers, cursor, setOfEpoch, itemAtHeight, unvouched };
   for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    if (typeof item !== "object" || item === null || !Array.isArray(item.publicSignals) || item.publicSignals.length !== 4 || !HEADER_PROOF_KINDS.includes(item.kind)) {
-      return fail("MalformedItem", i, `item ${i} must be { kind: "aggregated" | "perValidator", proof, publicSignals: [4 values] }`);
-    }
-    const pub = item.publicSignals.map(toBig);
-    for (let j = 0; j < 4; j++) {
-      const v = pub[j];
-      if (v === null || v === undefined || v < 0n || v >= SCALAR_FIELD_MODULUS) {
-        return fail("PublicInputNotInField", i, `item ${i}: public input ${j} is not a field element`);
-      }
-    }
-    const [meta, stateRoot, setRoot, nextSetRoot] = pub as [bigint, bigint, bigint, bigint];
-    const m = decodeMeta(meta);
-    if (!m) return fail("MalformedMeta", i, `item ${i}: meta is not below 2^224`);
-    if (m.chainId !== cursor.chainId) {
-      return fail("WrongChainId", i, `item ${i}: header of chain ${m.chainId}, expected chain ${cursor.chainId}`);
-    }
-    if (cursor.height !== null && m.height <= cursor.height) {
-      const earlier = itemAtHeight.get(m.height);
-      if (earlier !== undefined && isEquivocation(items[earlier]!, item, setOfEpoch.get(m.epoch) === setRoot, checks[item.kind as HeaderProofKind])) {
-        return fail("Equivocation", i, `item ${i}: equivocation: another header at height ${m.height} than item ${earlier}, with a valid proof by the set of epoch ${m.epoch}`);
-      }
-      return fail("HeightNotIncreasing", i, `item ${i}: height ${m.height} is not above the last accepted height ${cursor.height}`);
-    }
-    if (m.epoch !== cursor.epoch) {
-      return fail("WrongEpoch", i, `item ${i}: header of epoch ${m.epoch}, the current epoch is ${cursor.epoch}`);
-    }
-    if (setRoot !== cursor.validatorSetRoot) {
-      return fail("WrongValidatorSet", i, `item ${i}: validatorSetRoot ${setRoot} is not the set of epoch ${cursor.epoch}`);
-    }
-    if (nextSetRoot !== 0n && m.epoch === MASK64) {
-      return fail("MalformedMeta", i, `item ${i}: epoch ${m.epoch} cannot end (epoch + 1 does not fit in u64)`);
-    }
-    const check = checks[item.kind as HeaderProofKind];
-    if (!check) return fail("VerifierUnavailable", i, `item ${i}: no verification key for ${item.kind} header proofs was given`);
-    const r = check(item.publicSignals, item.proof);
-    if (!r.ok) return fail("InvalidProof", i, `item ${i}: invalid ${item.kind} header proof (${r.reason})`);
-    const nextUnvouched = nextSetRoot !== 0n ? unvouched(m.epoch + 1n, nextSetRoot) : null;
-    if (nextUnvouched) return fail("UnvouchedValidatorSet", i, `item ${i}: rotation to epoch ${m.epoch + 1n}: ${nextUnvouched}`);
-
-    headers.push({ ...m, stateRoot, validatorSetRoot: setRoot, nextValidatorSetRoot: nextSetRoot });
-    itemAtHeight.set(m.height, i);
-    cursor.height = m.height;
-    if (nextSetRoot !== 0n) {
-      cursor.epoch = m.epoch + 1n;
-      cursor.validatorSetRoot = nextSetRoot;
-      setOfEpoch.set(cursor.epoch, nextSetRoot);
-    }
+    const refused = acceptItem(chain, i);
+    if (refused) return fail(refused.code, i, refused.reason);
   }
   return { ok: true, headers, cursor: { ...cursor } };
+}
+
+/** A walk along the items from the checkpoint: what has been accepted so far. */
+interface ChainWalk {
+  checks: Partial<Record<HeaderProofKind, HeaderProofVerifier>>;
+  items: readonly HeaderProofItem[];
+  headers: VerifiedHeader[];
+  cursor: ChainCursor;
+  /** The set root of each epoch the chain has trusted so far (the checkpoint's, then each rotation's). */
+  setOfEpoch: Map<bigint, bigint>;
+  /** Index in `items` of the accepted header at each height. */
+  itemAtHeight: Map<bigint, number>;
+  /** Anchored mode: null when the set is vouched for, else why not. */
+  unvouched: (epoch: bigint, root: bigint) => string | null;
+}
+
+type Refusal = { code: HeaderChainErrorCode; reason: string };
+
+/** Item i's public inputs as field elements, or why it is malformed. */
+function itemSignals(item: HeaderProofItem, i: number): { pub: [bigint, bigint, bigint, bigint] } | Refusal {
+  if (typeof item !== "object" || item === null || !Array.isArray(item.publicSignals) || item.publicSignals.length !== 4 || !HEADER_PROOF_KINDS.includes(item.kind)) {
+    return { code: "MalformedItem", reason: `item ${i} must be { kind: "aggregated" | "perValidator", proof, publicSignals: [4 values] }` };
+  }
+  const pub = item.publicSignals.map(toBig);
+  for (let j = 0; j < 4; j++) {
+    const v = pub[j];
+    if (v === null || v === undefined || v < 0n || v >= SCALAR_FIELD_MODULUS) {
+      return { code: "PublicInputNotInField", reason: `item ${i}: public input ${j} is not a field element` };
+    }
+  }
+  return { pub: pub as [bigint, bigint, bigint, bigint] };
+}
+
+/**
+ * Checks item i against the walk (chain id, height above the last, epoch and set of the cursor,
+ * a valid proof of its kind, a vouched rotation in anchored mode) and, when it holds, accepts it:
+ * the cursor moves to its height and, for an epoch-ending header, to the next epoch and set.
+ * Returns null when accepted, else why it is refused (the walk is left as it was).
+ */
+function acceptItem(w: ChainWalk, i: number): Refusal | null {
+  const item = w.items[i]!;
+  const { cursor } = w;
+  const signals = itemSignals(item, i);
+  if ("code" in signals) return signals;
+  const [meta, stateRoot, setRoot, nextSetRoot] = signals.pub;
+  const m = decodeMeta(meta);
+  if (!m) return { code: "MalformedMeta", reason: `item ${i}: meta is not below 2^224` };
+  if (m.chainId !== cursor.chainId) {
+    return { code: "WrongChainId", reason: `item ${i}: header of chain ${m.chainId}, expected chain ${cursor.chainId}` };
+  }
+  if (cursor.height !== null && m.height <= cursor.height) {
+    const earlier = w.itemAtHeight.get(m.height);
+    if (earlier !== undefined && isEquivocation(w.items[earlier]!, item, w.setOfEpoch.get(m.epoch) === setRoot, w.checks[item.kind as HeaderProofKind])) {
+      return { code: "Equivocation", reason: `item ${i}: equivocation: another header at height ${m.height} than item ${earlier}, with a valid proof by the set of epoch ${m.epoch}` };
+    }
+    return { code: "HeightNotIncreasing", reason: `item ${i}: height ${m.height} is not above the last accepted height ${cursor.height}` };
+  }
+  if (m.epoch !== cursor.epoch) {
+    return { code: "WrongEpoch", reason: `item ${i}: header of epoch ${m.epoch}, the current epoch is ${cursor.epoch}` };
+  }
+  if (setRoot !== cursor.validatorSetRoot) {
+    return { code: "WrongValidatorSet", reason: `item ${i}: validatorSetRoot ${setRoot} is not the set of epoch ${cursor.epoch}` };
+  }
+  if (nextSetRoot !== 0n && m.epoch === MASK64) {
+    return { code: "MalformedMeta", reason: `item ${i}: epoch ${m.epoch} cannot end (epoch + 1 does not fit in u64)` };
+  }
+  const check = w.checks[item.kind as HeaderProofKind];
+  if (!check) return { code: "VerifierUnavailable", reason: `item ${i}: no verification key for ${item.kind} header proofs was given` };
+  const r = check(item.publicSignals, item.proof);
+  if (!r.ok) return { code: "InvalidProof", reason: `item ${i}: invalid ${item.kind} header proof (${r.reason})` };
+  const nextUnvouched = nextSetRoot !== 0n ? w.unvouched(m.epoch + 1n, nextSetRoot) : null;
+  if (nextUnvouched) return { code: "UnvouchedValidatorSet", reason: `item ${i}: rotation to epoch ${m.epoch + 1n}: ${nextUnvouched}` };
+
+  w.headers.push({ ...m, stateRoot, validatorSetRoot: setRoot, nextValidatorSetRoot: nextSetRoot });
+  w.itemAtHeight.set(m.height, i);
+  cursor.height = m.height;
+  if (nextSetRoot !== 0n) {
+    cursor.epoch = m.epoch + 1n;
+    cursor.validatorSetRoot = nextSetRoot;
+    w.setOfEpoch.set(cursor.epoch, nextSetRoot);
+  }
+  return null;
 }
 
 /**

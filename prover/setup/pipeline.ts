@@ -302,37 +302,81 @@ async function compileForSetup(spec: CircuitSpec, compile: CompileFn, log: (l: s
   return { spec, label, compiled, nPublic, nConstraints, power: requiredPower(nConstraints, nPublic) };
 }
 
-async function setupCircuit(
-  c: CompiledForSetup,
-  opts: SetupOptions & { profile: string; log: (l: string) => void; buildDir: string; ceremonyPower: number },
-): Promise<ArtifactSet> {
+type CircuitSetupOptions = SetupOptions & { profile: string; log: (l: string) => void; buildDir: string; ceremonyPower: number };
+type Contribution = ArtifactManifest["contribution"];
+
+/**
+ * Setup of one compiled circuit: find its ptau, then reuse the cached artifacts when they were
+ * made from the same r1cs, ptau and contribution, else make a new zkey and vkey in a temporary
+ * directory and move it into place (a crash leaves the old artifacts or the new, never half).
+ */
+async function setupCircuit(c: CompiledForSetup, opts: CircuitSetupOptions): Promise<ArtifactSet> {
   const { profile, log } = opts;
-  const { spec, label, compiled, nPublic, nConstraints, power } = c;
-  const snarkjs = await loadSnarkjs();
+  const ptau = await ptauFor(c, opts);
+  // A random contribution on top of an insecure ptau buys nothing: such setups use the beacon too (reproducible).
+  const beacon = isDevProfile(profile) || ptau.insecure;
+  const contribution: Contribution = beacon
+    ? { type: "beacon", ...DEV_BEACON }
+    : { type: "random", name: "olzk setup random contribution", contributions: 1 };
+  const r1csSha256 = sha256(await readFile(c.compiled.r1csPath));
+  const key = { r1csSha256, ptau, beacon, contribution, cacheKey: cacheKeyOf(c.spec, r1csSha256, ptau, beacon, contribution) };
+  const dir = join(opts.buildDir, profile, c.spec.name);
+  const cached = opts.force ? null : await reuseCached(c, dir, key);
+  if (cached) {
+    log(`setup ${c.label}: cached (${relative(REPO_ROOT, dir)})`);
+    return cached;
+  }
+  const t0 = Date.now();
+  const tmp = `${dir}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  await makeKeys(c, artifactPaths(tmp), ptau, beacon, contribution, log);
+  const manifest = manifestOf(c, profile, key, (Date.now() - t0) / 1000);
+  await writeFile(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(join(dir, ".."), { recursive: true });
+  await rename(tmp, dir);
+  const set = artifactPaths(dir);
+  if (!beacon) logHowToContribute(c.label, set, profile, log);
+  return { ...set, manifest };
+}
+
+/** The ptau for a circuit's power; an insecure one is refused for a non-dev profile unless allowed. */
+async function ptauFor(c: CompiledForSetup, opts: CircuitSetupOptions): Promise<ResolvedPtau> {
+  const { profile } = opts;
   // A local single-party ceremony only makes sense where an insecure ptau is acceptable.
   const ceremonyOk = isDevProfile(profile) || Boolean(opts.allowInsecurePtau);
   const ptau = await resolvePtau({
     ...opts.ptau,
     allowCeremony: ceremonyOk && opts.ptau?.allowCeremony !== false,
-    power,
+    power: c.power,
     ceremonyPower: opts.ceremonyPower,
-    log,
+    log: opts.log,
   });
   if (ptau.insecure && !isDevProfile(profile) && !opts.allowInsecurePtau) {
     throw new InsecureArtifactsError(
       `profile '${profile}' needs a public ceremony ptau, but ${ptau.path} (${ptau.source}) is not one; pass --ptau with a Hermez file or --allow-insecure-ptau`,
     );
   }
-  // A random contribution on top of an insecure ptau buys nothing: such setups use the beacon too (reproducible).
-  const beacon = isDevProfile(profile) || ptau.insecure;
-  const contribution: ArtifactManifest["contribution"] = beacon
-    ? { type: "beacon", ...DEV_BEACON }
-    : { type: "random", name: "olzk setup random contribution", contributions: 1 };
-  // The zkey depends on the constraint system, the ptau and the contribution: key the cache on
-  // the r1cs bytes (a function of sources + parameters), so edits that leave the r1cs unchanged
-  // (comments, formatting) stay cached; the witness wasm is refreshed from the compile.
-  const r1csSha256 = sha256(await readFile(compiled.r1csPath));
-  const cacheKey = sha256(
+  return ptau;
+}
+
+/** What a circuit's artifacts are made from. */
+interface SetupKey {
+  cacheKey: string;
+  r1csSha256: string;
+  ptau: ResolvedPtau;
+  beacon: boolean;
+  contribution: Contribution;
+}
+
+/**
+ * The zkey depends on the constraint system, the ptau and the contribution: key the cache on
+ * the r1cs bytes (a function of sources + parameters), so edits that leave the r1cs unchanged
+ * (comments, formatting) stay cached; the witness wasm is refreshed from the compile.
+ */
+function cacheKeyOf(spec: CircuitSpec, r1csSha256: string, ptau: ResolvedPtau, beacon: boolean, contribution: Contribution): string {
+  return sha256(
     JSON.stringify({
       v: PIPELINE_VERSION,
       circuit: spec.name,
@@ -343,85 +387,88 @@ async function setupCircuit(
       snarkjs: SNARKJS_VERSION,
     }),
   );
-  const dir = join(opts.buildDir, profile, spec.name);
-  const set = artifactPaths(dir);
-  if (!opts.force) {
-    const cached = await readManifest(dir);
-    const complete = [set.r1csPath, set.wasmPath, set.zkeyPath, set.vkeyPath].every(existsSync);
-    // Artifacts from an older pipeline version are reused when their content matches exactly.
-    const sameContent = async (m: ArtifactManifest) =>
-      m.ptau.blake2b === ptau.blake2b &&
-      JSON.stringify(m.contribution) === JSON.stringify(contribution) &&
-      (beacon || m.contribution.type === "random") &&
-      m.snarkjsVersion === SNARKJS_VERSION &&
-      JSON.stringify(m.params) === JSON.stringify(spec.params) &&
-      sha256(await readFile(set.r1csPath)) === r1csSha256;
-    if (cached && complete && (cached.cacheKey === cacheKey || (await sameContent(cached)))) {
-      if (cached.cacheKey !== cacheKey || cached.sourceHash !== compiled.sourceHash) {
-        cached.cacheKey = cacheKey;
-        cached.r1csSha256 = r1csSha256;
-        await copyFile(compiled.wasmPath, set.wasmPath);
-        cached.sourceHash = compiled.sourceHash;
-        await writeFile(join(dir, "manifest.json"), JSON.stringify(cached, null, 2) + "\n");
-      }
-      log(`setup ${label}: cached (${relative(REPO_ROOT, dir)})`);
-      return { ...set, manifest: cached };
-    }
-  }
+}
 
-  const t0 = Date.now();
-  const tmp = `${dir}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  const tset = artifactPaths(tmp);
-  await copyFile(compiled.r1csPath, tset.r1csPath);
-  await copyFile(compiled.wasmPath, tset.wasmPath);
-  log(`setup ${label}: ${nConstraints} constraints, ${nPublic} public, ptau 2^${ptau.power} from ${ptau.source} (${ptau.path})`);
-  const zkey0 = join(tmp, "circuit_0000.zkey");
+/**
+ * The cached artifacts in `dir` when they are complete and were made from `key` (artifacts of an
+ * older pipeline version are reused when their content matches exactly; their manifest is
+ * rewritten to the new key and the wasm refreshed); null otherwise.
+ */
+async function reuseCached(c: CompiledForSetup, dir: string, key: SetupKey): Promise<ArtifactSet | null> {
+  const set = artifactPaths(dir);
+  const cached = await readManifest(dir);
+  const complete = [set.r1csPath, set.wasmPath, set.zkeyPath, set.vkeyPath].every(existsSync);
+  const sameContent = async (m: ArtifactManifest) =>
+    m.ptau.blake2b === key.ptau.blake2b &&
+    JSON.stringify(m.contribution) === JSON.stringify(key.contribution) &&
+    (key.beacon || m.contribution.type === "random") &&
+    m.snarkjsVersion === SNARKJS_VERSION &&
+    JSON.stringify(m.params) === JSON.stringify(c.spec.params) &&
+    sha256(await readFile(set.r1csPath)) === key.r1csSha256;
+  if (!cached || !complete || (cached.cacheKey !== key.cacheKey && !(await sameContent(cached)))) return null;
+  if (cached.cacheKey !== key.cacheKey || cached.sourceHash !== c.compiled.sourceHash) {
+    cached.cacheKey = key.cacheKey;
+    cached.r1csSha256 = key.r1csSha256;
+    await copyFile(c.compiled.wasmPath, set.wasmPath);
+    cached.sourceHash = c.compiled.sourceHash;
+    await writeFile(join(dir, "manifest.json"), JSON.stringify(cached, null, 2) + "\n");
+  }
+  return { ...set, manifest: cached };
+}
+
+/** Groth16 setup and the phase-2 contribution into `out` (r1cs, wasm, zkey, vkey). */
+async function makeKeys(c: CompiledForSetup, out: Omit<ArtifactSet, "manifest">, ptau: ResolvedPtau, beacon: boolean, contribution: Contribution, log: (l: string) => void): Promise<void> {
+  const { label } = c;
+  const snarkjs = await loadSnarkjs();
+  await copyFile(c.compiled.r1csPath, out.r1csPath);
+  await copyFile(c.compiled.wasmPath, out.wasmPath);
+  log(`setup ${label}: ${c.nConstraints} constraints, ${c.nPublic} public, ptau 2^${ptau.power} from ${ptau.source} (${ptau.path})`);
+  const zkey0 = join(out.dir, "circuit_0000.zkey");
   const slog = snarkjsLogger(log);
   await timed(log, `setup ${label}: groth16 setup`, async () => {
-    const r = await snarkjs.zKey.newZKey(tset.r1csPath, ptau.path, zkey0, slog);
+    const r = await snarkjs.zKey.newZKey(out.r1csPath, ptau.path, zkey0, slog);
     if (r === -1) throw new Error(`groth16 setup failed for ${label} (see messages above)`);
   });
   await timed(log, `setup ${label}: phase-2 ${beacon ? "dev beacon" : "random contribution"}`, async () => {
-    if (beacon) await snarkjs.zKey.beacon(zkey0, tset.zkeyPath, DEV_BEACON.name, DEV_BEACON.hash, DEV_BEACON.iterationsExp, slog);
-    else await snarkjs.zKey.contribute(zkey0, tset.zkeyPath, contribution.name, randomBytes(32).toString("hex"), slog);
+    if (beacon) await snarkjs.zKey.beacon(zkey0, out.zkeyPath, DEV_BEACON.name, DEV_BEACON.hash, DEV_BEACON.iterationsExp, slog);
+    else await snarkjs.zKey.contribute(zkey0, out.zkeyPath, contribution.name, randomBytes(32).toString("hex"), slog);
   });
   await rm(zkey0);
-  const vk = await snarkjs.zKey.exportVerificationKey(tset.zkeyPath);
-  await writeFile(tset.vkeyPath, JSON.stringify(vk, null, 2) + "\n");
-  const manifest: ArtifactManifest = {
+  const vk = await snarkjs.zKey.exportVerificationKey(out.zkeyPath);
+  await writeFile(out.vkeyPath, JSON.stringify(vk, null, 2) + "\n");
+}
+
+function manifestOf(c: CompiledForSetup, profile: string, key: SetupKey, setupSeconds: number): ArtifactManifest {
+  const { spec, compiled } = c;
+  const { ptau } = key;
+  return {
     circuit: spec.name,
     kind: spec.kind,
     profile,
     params: spec.params,
     insecure: isDevProfile(profile) || ptau.insecure,
-    cacheKey,
+    cacheKey: key.cacheKey,
     sourceHash: compiled.sourceHash,
-    r1csSha256,
-    constraints: nConstraints,
-    nPublic,
+    r1csSha256: key.r1csSha256,
+    constraints: c.nConstraints,
+    nPublic: c.nPublic,
     ptau: { file: ptau.path.split("/").pop()!, blake2b: ptau.blake2b, power: ptau.power, source: ptau.source, insecure: ptau.insecure },
-    contribution,
+    contribution: key.contribution,
     files: { r1cs: "circuit.r1cs", wasm: "circuit.wasm", zkey: "circuit_final.zkey", vkey: "verification_key.json" },
     contractName: spec.contractName,
     snarkjsContractName: spec.snarkjsContractName,
     snarkjsVersion: SNARKJS_VERSION,
-    setupSeconds: (Date.now() - t0) / 1000,
+    setupSeconds,
   };
-  await writeFile(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(join(dir, ".."), { recursive: true });
-  await rename(tmp, dir);
-  if (!beacon) {
-    log(
-      `setup ${label}: one random phase-2 contribution applied. To add more: ` +
-        `npx snarkjs zkey contribute ${relative(REPO_ROOT, set.zkeyPath)} next.zkey, move next.zkey over it, ` +
-        `npx snarkjs zkey export verificationkey it to ${relative(REPO_ROOT, set.vkeyPath)}, check with npx snarkjs zkey verify, ` +
-        `then re-run olzk setup --profile ${profile} (cached) to regenerate the Solidity verifiers from the new key.`,
-    );
-  }
-  return { ...set, manifest };
+}
+
+function logHowToContribute(label: string, set: Omit<ArtifactSet, "manifest">, profile: string, log: (l: string) => void): void {
+  log(
+    `setup ${label}: one random phase-2 contribution applied. To add more: ` +
+      `npx snarkjs zkey contribute ${relative(REPO_ROOT, set.zkeyPath)} next.zkey, move next.zkey over it, ` +
+      `npx snarkjs zkey export verificationkey it to ${relative(REPO_ROOT, set.vkeyPath)}, check with npx snarkjs zkey verify, ` +
+      `then re-run olzk setup --profile ${profile} (cached) to regenerate the Solidity verifiers from the new key.`,
+  );
 }
 
 function artifactPaths(dir: string): Omit<ArtifactSet, "manifest"> {

@@ -283,71 +283,87 @@ async function candidates(dir: string, minPower: number, log: (l: string) => voi
 export async function resolvePtau(opts: ResolvePtauOptions): Promise<ResolvedPtau> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((l: string) => console.error(l));
-  const extra = opts.knownHashes ?? {};
-  const min = opts.power;
-  const result = async (path: string, source: PtauSource, expected?: string): Promise<ResolvedPtau> => {
-    const { power, blake2b } = await checkPtauFile(path, min, expected);
-    return { path, power, source, blake2b, insecure: !isPublicCeremonyHash(blake2b) };
-  };
-
+  const p: PtauSearch = { min: opts.power, extra: opts.knownHashes ?? {}, cacheDir: opts.cacheDir ?? defaultCacheDir(env), log };
   // 1. explicit path or env: the user asked for this file, so any failure is fatal.
   const explicit = opts.explicitPath ?? env.OLZK_PTAU;
-  if (explicit) {
-    const source: PtauSource = opts.explicitPath ? "explicit" : "env";
-    const path = resolve(explicit);
-    if (!existsSync(path)) throw new PtauError(`${source === "env" ? "OLZK_PTAU" : "--ptau"}: no such file ${path}`);
-    return result(path, source, knownHashFor(basename(path), extra));
-  }
-
-  // 2. local cache
-  const cacheDir = opts.cacheDir ?? defaultCacheDir(env);
-  const cacheHashes = { ...(await sidecarHashes(cacheDir)), ...extra };
-  for (const c of await candidates(cacheDir, min, log)) {
-    try {
-      return await result(c.path, "cache", knownHashFor(basename(c.path), cacheHashes));
-    } catch (e) {
-      log(`ptau: rejecting cached ${c.path}: ${(e as Error).message}`);
-    }
-  }
-
-  // 3. shared folder beside the checkout
+  if (explicit) return fromExplicit(p, explicit, opts.explicitPath ? "explicit" : "env");
+  // 2. local cache, 3. shared folder beside the checkout, 4. download of the public ceremony file
   const sharedDir = opts.sharedDir === undefined ? defaultSharedDir(env) : opts.sharedDir;
-  if (sharedDir) {
-    const sharedHashes = { ...(await readmeHashes(sharedDir)), ...extra };
-    for (const c of await candidates(sharedDir, min, log)) {
-      const expected = knownHashFor(basename(c.path), sharedHashes);
-      if (!expected) {
-        log(`ptau: skipping ${c.path}: no known blake2b-512 for it (add it to ${join(sharedDir, "README.md")})`);
-        continue;
-      }
-      try {
-        return await result(c.path, "shared", expected);
-      } catch (e) {
-        log(`ptau: rejecting shared ${c.path}: ${(e as Error).message}`);
-      }
-    }
-  }
-
-  // 4. download of the public ceremony file
-  if (opts.download !== false) {
-    try {
-      const path = await downloadPtau(min, cacheDir, opts.download ?? {}, log);
-      return await result(path, "download");
-    } catch (e) {
-      // fetch's own message is just "fetch failed"; the reason (DNS, refused, timeout) is its cause.
-      const cause = (e as Error).cause instanceof Error ? ` (${((e as Error).cause as Error).message})` : "";
-      log(`ptau: download failed: ${(e as Error).message}${cause}`);
-    }
-  }
-
+  const found =
+    (await fromCache(p)) ??
+    (sharedDir ? await fromShared(p, sharedDir) : null) ??
+    (opts.download !== false ? await fromDownload(p, opts.download ?? {}) : null);
+  if (found) return found;
   // 5. local dev ceremony
   if (opts.allowCeremony === false) {
     throw new PtauError(
-      `no powers-of-tau file for 2^${min}: pass --ptau FILE or set OLZK_PTAU, or put ${hermezFileName(min)} in ${cacheDir}`,
+      `no powers-of-tau file for 2^${p.min}: pass --ptau FILE or set OLZK_PTAU, or put ${hermezFileName(p.min)} in ${p.cacheDir}`,
     );
   }
-  const path = await devCeremony(Math.max(min, opts.ceremonyPower ?? min), cacheDir, log);
-  return result(path, "ceremony", await readFile(path + ".blake2b", "utf8").then((s) => s.trim()));
+  const path = await devCeremony(Math.max(p.min, opts.ceremonyPower ?? p.min), p.cacheDir, log);
+  return checked(p, path, "ceremony", await readFile(path + ".blake2b", "utf8").then((s) => s.trim()));
+}
+
+/** What every step of resolvePtau shares: the power needed, extra known hashes, the cache, the log. */
+interface PtauSearch {
+  min: number;
+  extra: Record<string, string>;
+  cacheDir: string;
+  log: (l: string) => void;
+}
+
+/** A ptau file checked against the power and its expected hash (throws PtauError when it fails). */
+async function checked(p: PtauSearch, path: string, source: PtauSource, expected?: string): Promise<ResolvedPtau> {
+  const { power, blake2b } = await checkPtauFile(path, p.min, expected);
+  return { path, power, source, blake2b, insecure: !isPublicCeremonyHash(blake2b) };
+}
+
+function fromExplicit(p: PtauSearch, explicit: string, source: "explicit" | "env"): Promise<ResolvedPtau> {
+  const path = resolve(explicit);
+  if (!existsSync(path)) throw new PtauError(`${source === "env" ? "OLZK_PTAU" : "--ptau"}: no such file ${path}`);
+  return checked(p, path, source, knownHashFor(basename(path), p.extra));
+}
+
+async function fromCache(p: PtauSearch): Promise<ResolvedPtau | null> {
+  const cacheHashes = { ...(await sidecarHashes(p.cacheDir)), ...p.extra };
+  for (const c of await candidates(p.cacheDir, p.min, p.log)) {
+    try {
+      return await checked(p, c.path, "cache", knownHashFor(basename(c.path), cacheHashes));
+    } catch (e) {
+      p.log(`ptau: rejecting cached ${c.path}: ${(e as Error).message}`);
+    }
+  }
+  return null;
+}
+
+/** A file of the shared folder, only with a known hash (its README's table, or `extra`). */
+async function fromShared(p: PtauSearch, sharedDir: string): Promise<ResolvedPtau | null> {
+  const sharedHashes = { ...(await readmeHashes(sharedDir)), ...p.extra };
+  for (const c of await candidates(sharedDir, p.min, p.log)) {
+    const expected = knownHashFor(basename(c.path), sharedHashes);
+    if (!expected) {
+      p.log(`ptau: skipping ${c.path}: no known blake2b-512 for it (add it to ${join(sharedDir, "README.md")})`);
+      continue;
+    }
+    try {
+      return await checked(p, c.path, "shared", expected);
+    } catch (e) {
+      p.log(`ptau: rejecting shared ${c.path}: ${(e as Error).message}`);
+    }
+  }
+  return null;
+}
+
+async function fromDownload(p: PtauSearch, download: DownloadOptions): Promise<ResolvedPtau | null> {
+  try {
+    const path = await downloadPtau(p.min, p.cacheDir, download, p.log);
+    return await checked(p, path, "download");
+  } catch (e) {
+    // fetch's own message is just "fetch failed"; the reason (DNS, refused, timeout) is its cause.
+    const cause = (e as Error).cause instanceof Error ? ` (${((e as Error).cause as Error).message})` : "";
+    p.log(`ptau: download failed: ${(e as Error).message}${cause}`);
+    return null;
+  }
 }
 
 /** Hashes recorded next to cache files we produced ourselves (`<file>.blake2b`). */
