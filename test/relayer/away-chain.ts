@@ -9,6 +9,7 @@ import { decodeEventLog, encodeFunctionData, keccak256, parseAbi, toHex, type Ad
 import { devnetGenesis, startDevnet, type RunningDevnet } from "../../home/devnet/index.ts";
 import { bidCommitment } from "../../home/devnet/auctions-module.ts";
 import { deployAll } from "../../contracts/deploy/deploy.ts";
+import { httpHomeSource } from "../../relayer/home-http.ts";
 import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
 import { ensureContractsBuilt } from "./ensure-built.ts";
 
@@ -31,18 +32,35 @@ const EVENTS_ABI = parseAbi([
  * devnet's epoch-0 validator set, deterministic from its seed) and an in-memory Home devnet that
  * produces blocks only when told, bound to them. The addresses are written to `addressesFile`.
  */
-export async function startAwayStack(addressesFile: string): Promise<{ rpc: EdrRpc; addresses: Addresses; dn: RunningDevnet }> {
+export async function startAwayStack(addressesFile: string, opts: { anchored?: boolean } = {}): Promise<{ rpc: EdrRpc; addresses: Addresses; dn: RunningDevnet }> {
   await ensureContractsBuilt();
   const rpc = await startEdrRpc();
   const { homeChainId, validatorSetRoot: genesisRoot } = devnetGenesis();
+  const anchor = opts.anchored ? await devnetAnchor() : undefined;
   const addresses = await deployAll(rpc.url, {
-    homeChainId, genesisEpoch: 0n, genesisValidatorSetRoot: genesisRoot, testTokens: true, out: addressesFile, rpcUrl: rpc.url,
+    homeChainId, genesisEpoch: 0n, genesisValidatorSetRoot: genesisRoot, testTokens: true, out: addressesFile, rpcUrl: rpc.url, anchor,
   });
   const dn = await startDevnet({
     dataDir: null, blockMs: 0, port: 0, awayRpc: rpc.url, awayChainId: 31337n,
     settlementAddress: addresses.settlement, escrowAddress: addresses.escrow, confirmations: 0,
   });
   return { rpc, addresses, dn };
+}
+
+/**
+ * The anchor of an anchored deployment as an operator takes it from the devnet over HTTP (the
+ * relayer's Home source: GET /openlibra/epoch-states/0 and /openlibra/vouchers/0, BCS decoded). The
+ * contracts are deployed before the devnet that is bound to them starts, so these come from a devnet
+ * of the same seed started for the purpose: its genesis is the same (deterministic, like devnetGenesis).
+ */
+async function devnetAnchor() {
+  const dn = await startDevnet({ dataDir: null, blockMs: 0, port: 0 });
+  try {
+    const home = httpHomeSource(dn.url);
+    return { epochState: await home.openLibraEpochState(0n), genesisVoucher: await home.openLibraVoucher(0n) };
+  } finally {
+    await dn.close();
+  }
 }
 
 /** Sends from an unlocked EDR account and waits for a successful receipt (automine must be on). */
