@@ -9,7 +9,7 @@ import { decodeEventLog, encodeFunctionData, keccak256, parseAbi, toHex, type Ad
 import { devnetGenesis, startDevnet, type RunningDevnet } from "../../home/devnet/index.ts";
 import { bidCommitment } from "../../home/devnet/auctions-module.ts";
 import { deployAll } from "../../contracts/deploy/deploy.ts";
-import { httpHomeSource } from "../../relayer/home-http.ts";
+import { devnetAnchor } from "../../cli/stack.ts";
 import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
 import { ensureContractsBuilt } from "./ensure-built.ts";
 
@@ -29,8 +29,9 @@ const EVENTS_ABI = parseAbi([
 
 /**
  * An EDR Away chain with the contracts deployed (test tokens; the light client trusts the
- * devnet's epoch-0 validator set, deterministic from its seed) and an in-memory Home devnet that
- * produces blocks only when told, bound to them. The addresses are written to `addressesFile`.
+ * devnet's epoch-0 validator set, deterministic from its seed; `anchored`: in anchored mode, from
+ * the devnet's Open Libra genesis set and voucher, as `npm start` deploys) and an in-memory Home
+ * devnet that produces blocks only when told, bound to them. The addresses are written to `addressesFile`.
  */
 export async function startAwayStack(addressesFile: string, opts: { anchored?: boolean } = {}): Promise<{ rpc: EdrRpc; addresses: Addresses; dn: RunningDevnet }> {
   await ensureContractsBuilt();
@@ -45,22 +46,6 @@ export async function startAwayStack(addressesFile: string, opts: { anchored?: b
     settlementAddress: addresses.settlement, escrowAddress: addresses.escrow, confirmations: 0,
   });
   return { rpc, addresses, dn };
-}
-
-/**
- * The anchor of an anchored deployment as an operator takes it from the devnet over HTTP (the
- * relayer's Home source: GET /openlibra/epoch-states/0 and /openlibra/vouchers/0, BCS decoded). The
- * contracts are deployed before the devnet that is bound to them starts, so these come from a devnet
- * of the same seed started for the purpose: its genesis is the same (deterministic, like devnetGenesis).
- */
-async function devnetAnchor() {
-  const dn = await startDevnet({ dataDir: null, blockMs: 0, port: 0 });
-  try {
-    const home = httpHomeSource(dn.url);
-    return { epochState: await home.openLibraEpochState(0n), genesisVoucher: await home.openLibraVoucher(0n) };
-  } finally {
-    await dn.close();
-  }
 }
 
 /** Sends from an unlocked EDR account and waits for a successful receipt (automine must be on). */
