@@ -13,8 +13,10 @@
 //     committee's set). The light client refuses that rotation (UnvouchedValidatorSet, shown by
 //     sending the relayer's own proof); the relayer does not send it: no transaction, the job retries
 //     with backoff and records why.
+//   - An addresses file whose `openLibraLightClient` is not the light client's own anchor is a
+//     config mistake (exit 2, one line).
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createPublicClient, decodeEventLog, encodeFunctionData, getAbiItem, http, toFunctionSelector, toHex, type Abi, type Address, type Hex } from "viem";
@@ -32,6 +34,7 @@ import { revertOf } from "../contracts/anchor.ts";
 import { until as pollUntil } from "../fixtures/until.ts";
 import { clearedMode2Auction, fundMode2, send, sentTxs, startAwayStack, type Addresses, type Mode2Parties } from "./away-chain.ts";
 import type { EdrRpc } from "./edr-rpc.ts";
+import { relayCli } from "./relay-process.ts";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const RELAYER_KEY = "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97"; // hardhat #8
@@ -246,4 +249,20 @@ describe("relayer on an anchored light client", () => {
     expect(await revertOf(call)).toEqual({ errorName: "UnvouchedValidatorSet", args: [3n, homeRoot(3n), other] });
     await stopCleanly(relayer);
   }, 600_000);
+
+  it("refuses to start (config mistake, one line) when the addresses file does not name the light client's own anchor", async () => {
+    const written = JSON.parse(readFileSync(join(dir, "addresses.json"), "utf8"));
+    for (const [name, value, says] of [
+      ["unanchored", null, `is null, but the light client ${addresses.lightClient.toLowerCase()} is anchored to ${anchor.toLowerCase()}`],
+      ["another", OUTSIDER, `is ${OUTSIDER}, but the light client ${addresses.lightClient.toLowerCase()} is anchored to ${anchor.toLowerCase()}`],
+    ] as const) {
+      const file = join(dir, `addresses-${name}.json`);
+      writeFileSync(file, JSON.stringify({ ...written, openLibraLightClient: value }));
+      const config = join(dir, `relayer-${name}.json`);
+      writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(configFile, "utf8")), dataDir: join(dir, name), database: "sqlite", away: [{ ...JSON.parse(readFileSync(configFile, "utf8")).away[0], addressesFile: file }] }));
+      const child = relayCli(["--config", config], { ANCHORED_RELAYER_KEY: RELAYER_KEY });
+      expect(await child.exited, child.output()).toBe(2);
+      expect(child.output().trim().split("\n").at(-1)).toBe(`olzk relay: config: addresses file '${file}': 'openLibraLightClient' ${says}`);
+    }
+  }, 120_000);
 });
