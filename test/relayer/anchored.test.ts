@@ -5,9 +5,10 @@
 //   - Ratchet: three Home epochs; the relayer submits the Open Libra epoch changes (0 -> 1 -> 2) and
 //     the vouchers of epochs 1 and 2 to the anchor, rotates the light client 0 -> 1 -> 2 once each
 //     voucher is recorded, and settles an auction of epoch 2 (its header carried). It is killed
-//     with kill -9 right after the voucher of epoch 1 is mined and before the rotation that needs
-//     it, and again with a rotation's transaction pending; counted from the chain afterwards: each
-//     epoch change, voucher, rotation and the settlement once, every relayer transaction successful.
+//     with kill -9 once the voucher of epoch 1 is mined and the rotation that needs it is signed
+//     but not yet on the chain, and again with that rotation's transaction pending; counted from the
+//     chain afterwards: each epoch change, voucher, rotation and the settlement once, every relayer
+//     transaction successful.
 //   - Attack: the anchor records, for epoch 3, a voucher of another attestation set than the one
 //     Home's epoch-ending header names (the real Open Libra validators did not vouch for the
 //     committee's set). The light client refuses that rotation (UnvouchedValidatorSet, shown by
@@ -15,10 +16,9 @@
 //     with backoff and records why.
 //   - An addresses file whose `openLibraLightClient` is not the light client's own anchor is a
 //     config mistake (exit 2, one line).
-import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { createPublicClient, decodeEventLog, encodeFunctionData, getAbiItem, http, toFunctionSelector, toHex, type Abi, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,9 +34,8 @@ import { revertOf } from "../contracts/anchor.ts";
 import { until as pollUntil } from "../fixtures/until.ts";
 import { clearedMode2Auction, fundMode2, send, sentTxs, startAwayStack, type Addresses, type Mode2Parties } from "./away-chain.ts";
 import type { EdrRpc } from "./edr-rpc.ts";
-import { relayCli } from "./relay-process.ts";
+import { relayCli, type Child } from "./relay-process.ts";
 
-const ROOT = resolve(import.meta.dirname, "../..");
 const RELAYER_KEY = "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97"; // hardhat #8
 const relayerAddress = privateKeyToAccount(RELAYER_KEY).address;
 const OUTSIDER = "0x14dc79964da2c08b23698b3d3cc7ca32193d9955" as Address; // #7: anyone may submit Open Libra data
@@ -64,40 +63,30 @@ let anchor: Address;
 const dir = mkdtempSync(join(tmpdir(), "olzk-anchored-"));
 const dbFile = join(dir, "relayer.sqlite");
 const configFile = join(dir, "relayer.json");
-const children: ChildProcess[] = [];
-let spawned = 0;
 
 async function diagnostics(): Promise<string> {
   const jobs = (await store.list()).map((j) => `${j.key} ${j.state} <- ${j.dependsOn ?? "-"} attempts=${j.attempts} ${j.lastError ?? ""}`);
-  return `\njobs:\n${jobs.join("\n")}\n(relayer logs in ${dir}; OLZK_KEEP_TEST_DIR=1 keeps them)`;
+  return `\njobs:\n${jobs.join("\n")}\nlast relayer output:\n${relayers.at(-1)?.output().slice(-3000) ?? ""}`;
 }
 const until = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 300_000) => pollUntil(what, fn, { timeoutMs, everyMs: 50, diagnostics });
 
-function spawnRelayer(): ChildProcess {
-  const log = createWriteStream(join(dir, `relayer-${++spawned}.log`));
-  const child = spawn(join(ROOT, "node_modules/.bin/node"), [join(ROOT, "bin/olzk.mjs"), "relay", "--config", configFile], {
-    cwd: ROOT,
-    env: { ...process.env, ANCHORED_RELAYER_KEY: RELAYER_KEY },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  children.push(child);
+const relayers: Child[] = [];
+function spawnRelayer(): Child {
+  const child = relayCli(["--config", configFile], { ANCHORED_RELAYER_KEY: RELAYER_KEY });
+  relayers.push(child);
   return child;
 }
 
-function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.once("exit", (code) => r(code)));
+const running = (c: Child) => c.proc.exitCode === null && c.proc.signalCode === null;
+
+async function kill9(child: Child): Promise<void> {
+  child.proc.kill("SIGKILL");
+  await child.exited;
 }
 
-async function kill9(child: ChildProcess): Promise<void> {
-  child.kill("SIGKILL");
-  await exited(child);
-}
-
-async function stopCleanly(child: ChildProcess): Promise<void> {
-  child.kill("SIGTERM");
-  expect(await exited(child)).toBe(0);
+async function stopCleanly(child: Child): Promise<void> {
+  child.proc.kill("SIGTERM");
+  expect(await child.exited, child.output().slice(-2000)).toBe(0);
 }
 
 const confirmed = (key: string) => async () => (await store.get(key))?.state === "confirmed";
@@ -144,7 +133,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  for (const ch of children) if (ch.exitCode === null && ch.signalCode === null) ch.kill("SIGKILL");
+  for (const ch of relayers) if (running(ch)) ch.proc.kill("SIGKILL");
   await store?.close();
   await dn?.close();
   await rpc?.close();
@@ -162,23 +151,30 @@ describe("relayer on an anchored light client", () => {
     const a = await clearedMode2Auction(c, addresses, PARTIES, "anchored");
     expect(c.block(a.height)!.header.epoch).toBe(2n);
 
-    // 1. kill -9 once the voucher of epoch 1 is mined, before the rotation into epoch 1 that needs it
+    // 1. kill -9 once the voucher of epoch 1 is mined and the rotation that needs it is signed and
+    //    recorded, before its broadcast reaches the chain (the test holds broadcasts of submitHeader)
+    rpc.intercept((method, params) => (method === "eth_sendRawTransaction" && String(params[0]).includes(SELECTOR.submitHeader.slice(2)) ? "hold" : "pass"));
     const first = spawnRelayer();
-    await until("the voucher of epoch 1 to be confirmed", confirmed("voucher:31337:1"));
-    await rpc.request("evm_setAutomine", [false]);
+    const signed = await until("the voucher of epoch 1 mined and the rotation into epoch 1 signed", async () => {
+      const [v, r] = [await store.get("voucher:31337:1"), await store.get("rotation:31337:0")];
+      return v?.state === "confirmed" && r?.state === "submitting" ? r : undefined;
+    });
     await kill9(first);
+    rpc.intercept(undefined);
     expect(await lightClientEpoch()).toBe(0n);
-    expect((await store.get("rotation:31337:0"))?.state).not.toBe("confirmed");
-    expect((await store.get("rotation:31337:0"))?.dependsOn).toBe("voucher:31337:1");
+    expect(await rpc.request("eth_getTransactionByHash", [signed.txHash])).toBeNull(); // never reached the chain
+    expect(signed.dependsOn).toBe("voucher:31337:1");
     expect((await store.get("voucher:31337:1"))?.dependsOn).toBe("ol-epoch:31337:0");
 
-    // 2. kill -9 with the rotation's transaction pending (blocks not mined)
+    // 2. kill -9 with the rotation's transaction pending (blocks not mined), at the nonce recorded before
+    await rpc.request("evm_setAutomine", [false]);
     const second = spawnRelayer();
     const pending = await until("the rotation into epoch 1 to be broadcast", async () => {
       const j = await store.get("rotation:31337:0");
       return j?.state === "submitted" ? j : undefined;
     });
     await kill9(second);
+    expect(pending.nonce).toBe(signed.nonce); // the recorded nonce (its transaction, or a replacement of it): at most one can be mined
     expect(await rpc.request("eth_getTransactionReceipt", [pending.txHash])).toBeNull();
     await rpc.request("evm_setAutomine", [true]);
     await rpc.request("evm_mine", []);
@@ -189,7 +185,7 @@ describe("relayer on an anchored light client", () => {
     for (const k of ["ol-epoch:31337:0", "ol-epoch:31337:1", "voucher:31337:1", "voucher:31337:2", "rotation:31337:0", "rotation:31337:1"]) {
       expect((await store.get(k))?.state, k).toBe("confirmed");
     }
-    expect((await store.get("rotation:31337:0"))?.txHash).toBe(pending.txHash); // the pending one, not a second
+    expect((await store.get("rotation:31337:0"))?.nonce).toBe(signed.nonce); // mined at the nonce recorded before the first kill
     expect([await anchorEpoch(), await lightClientEpoch()]).toEqual([2n, 2n]);
     await until("the receipt to reach Home", confirmed(`receipt:31337:${a.auctionId}`));
     expect(c.auction(a.auctionId)!.status).toBe("settled");
@@ -208,7 +204,8 @@ describe("relayer on an anchored light client", () => {
   }, 900_000);
 
   it("does not send a rotation to a set the anchor's validators did not vouch for: the light client would refuse it", async () => {
-    for (const ch of children) if (ch.exitCode === null && ch.signalCode === null) await kill9(ch); // none left by a failed first test
+    for (const ch of relayers) if (running(ch)) await kill9(ch); // none left by a failed first test
+    await rpc.request("evm_setAutomine", [true]);
     const c = dn.chain;
     while (c.latest.header.height < 30n) c.produceBlock(); // epoch 2 ends at 29; 30 starts epoch 3
     // someone ratchets the anchor to epoch 3, and epoch 3's real validators vouch for a set that is not the committee's
