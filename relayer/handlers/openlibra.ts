@@ -8,6 +8,7 @@
 // root recorded for E. Before sending, the anchor must be able to take it (at epoch E for an epoch
 // change; holding epoch E's set for a voucher), else the job waits; a voucher of another root than the
 // one the anchor records for E can never be taken, and is not sent.
+import { toHex } from "viem";
 import { ledgerInfoCalldata, voucherCalldata } from "../../verifier-ts/openlibra/index.ts";
 import type { AnchorPort } from "../ports.ts";
 import { refused } from "./common.ts";
@@ -27,7 +28,7 @@ function finished(out: Awaited<ReturnType<JobContext<OpenLibraKind>["submit"]>>,
   return refused(kind, out);
 }
 
-const rootHex = (r: bigint) => `0x${r.toString(16).padStart(64, "0")}`;
+const rootHex = (r: bigint) => toHex(r, { size: 32 });
 
 export const openLibraEpochHandler: JobHandler<"ol-epoch"> = {
   async submit(ctx) {
