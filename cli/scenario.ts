@@ -7,6 +7,10 @@
 //           collateral on Home.
 //   mode 2: a user locks LIBRA, auctions 100,000 USDC borrowed from LP Alice at 0.15% for WETH;
 //           two market makers buy at 0.0005 ETH/USDC; the LP is repaid 50.075 WETH.
+//   anchored: the light client takes only attestation sets that Open Libra's real validators
+//           vouched for (DESIGN section 10); the relayer ratchets its OpenLibraLightClient through
+//           each ended epoch and records each voucher; the walkthrough ends by showing the light
+//           client caught up with Home's epochs, every set it rotated to the vouched one.
 //   attack: LP Carol also accepts WETH, at no less than her own minimum price; an attacker
 //           auctions 100,000 USDC borrowed from her and wins it itself from a second account for
 //           1 wei; the settlement refuses it (PriceBelowLpLimit) and Carol keeps every unit.
@@ -35,6 +39,7 @@ import { artifact, loadArtifact } from "../contracts/deploy/artifacts.ts";
 import type { DeployedAddresses } from "../contracts/deploy/deploy.ts";
 import type { JobEvent } from "../relayer/executor.ts";
 import type { Relayer } from "../relayer/relayer.ts";
+import { LIGHT_CLIENT_ABI, OPEN_LIBRA_LIGHT_CLIENT_ABI } from "../relayer/generated/away-abi.ts";
 import { BORROWER_ABI, ESCROW_ABI, REGISTRY_ABI, SWAP_ABI, TOKEN_ABI } from "./generated/scenario-abi.ts";
 
 const PRICE_SCALE = 10n ** 18n;
@@ -101,11 +106,23 @@ export interface AttackReport {
   lpCapitalAfter: string;
 }
 
+/** The anchored light client at the end of the walkthrough (null when the deployment is unanchored). */
+export interface AnchorReport {
+  openLibraLightClient: Address;
+  /** The Open Libra epoch whose real validator set the anchor holds. */
+  openLibraEpoch: string;
+  /** The light client's Home epoch. */
+  lightClientEpoch: string;
+  /** The attestation set root the anchor records as vouched for each epoch the light client rotated into (hex), which is the set it rotated to. */
+  vouched: Record<string, string>;
+}
+
 export interface ScenarioSummary {
   ok: true;
   mode1: SettlementReport;
   mode2: SettlementReport;
   attack: AttackReport;
+  anchor: AnchorReport | null;
   relayerGas: Record<string, string>;
   proofSeconds: Record<string, number>;
 }
@@ -505,6 +522,44 @@ async function mode2(w: Walk): Promise<SettlementReport> {
   return clearAndSettle(ctx, away, plan, a, lockId, watch, (p) => `${formatUnits((p * USDC(1)) / PRICE_SCALE, 18)} WETH per USDC`);
 }
 
+/**
+ * The anchored light client caught up with Home: waits until the anchor and the light client are in
+ * the epoch of Home's latest block (the relayer submits the epoch changes, vouchers and rotations),
+ * then reads from the chain that each set the light client rotated to is the one the anchor records
+ * as vouched for that epoch.
+ */
+async function anchorReport(ctx: ScenarioContext, away: Away): Promise<AnchorReport | null> {
+  const olc = ctx.addresses.openLibraLightClient;
+  if (olc === null) return null;
+  const lc = ctx.addresses.lightClient;
+  const target = (await ctx.home.status()).epoch;
+  const epochs = async () => ({
+    anchor: await away.pub.readContract({ address: olc, abi: OPEN_LIBRA_LIGHT_CLIENT_ABI, functionName: "currentEpoch" }),
+    client: await away.pub.readContract({ address: lc, abi: LIGHT_CLIENT_ABI, functionName: "currentEpoch" }),
+  });
+  if (target === 0n) {
+    ctx.log("  no Home epoch has ended yet: nothing to ratchet (the anchor holds the genesis set and voucher)");
+  } else {
+    ctx.log(`  Home is in epoch ${target}: waiting for the relayer to bring the anchor and the light client there...`);
+    await until(`the anchor and the light client to reach epoch ${target}`, async () => {
+      const e = await epochs();
+      return e.anchor >= target && e.client >= target;
+    }, ctx.log);
+  }
+  const now = await epochs();
+  const rotations = await away.pub.getContractEvents({ address: lc, abi: artifact("HomeLightClient").abi, eventName: "EpochRotated", fromBlock: 0n });
+  const vouched: Record<string, string> = {};
+  for (const r of rotations) {
+    const { newEpoch, validatorSetRoot } = r.args as { newEpoch: bigint; validatorSetRoot: bigint };
+    const root = await away.pub.readContract({ address: olc, abi: OPEN_LIBRA_LIGHT_CLIENT_ABI, functionName: "vouchedAttestationSetRoot", args: [newEpoch] });
+    if (BigInt(root) !== validatorSetRoot) throw new Error(`the light client rotated to set ${toHex(validatorSetRoot)} in epoch ${newEpoch}, but the anchor vouched for ${root}`);
+    vouched[newEpoch.toString()] = root;
+  }
+  ctx.log(`  the anchor (OpenLibraLightClient ${olc}) holds the real validator set of Open Libra epoch ${now.anchor}; the light client is in Home epoch ${now.client}`);
+  for (const [e, root] of Object.entries(vouched)) ctx.log(`    epoch ${e}: attestation set ${root}, vouched for by a quorum of Open Libra epoch ${e}'s validators`);
+  return { openLibraLightClient: olc, openLibraEpoch: now.anchor.toString(), lightClientEpoch: now.client.toString(), vouched };
+}
+
 /** The relayer's gas per transaction and proving time per job, from its events (printed and summarised). */
 function relayerNumbers(ctx: ScenarioContext): Pick<ScenarioSummary, "relayerGas" | "proofSeconds"> {
   const relayerGas: Record<string, string> = {};
@@ -535,5 +590,7 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
   const m2 = await mode2(w);
   ctx.log("\n== Attack: a self-bid against LP Carol, refused by her own price limit ==");
   const attack = await refusedSelfBid(ctx, away, { usdc: w.usdc, weth: w.weth, lp: ACTORS.lpCarol, lpName: "Carol", capital: () => w.capital(ACTORS.lpCarol, w.usdc), expiry: await w.expiry() });
-  return { ok: true, mode1: m1, mode2: m2, attack, ...relayerNumbers(ctx) };
+  ctx.log("\n== Anchored light client: every attestation set vouched for by Open Libra's real validators ==");
+  const anchor = await anchorReport(ctx, away);
+  return { ok: true, mode1: m1, mode2: m2, attack, anchor, ...relayerNumbers(ctx) };
 }

@@ -1,6 +1,8 @@
 // The embedded default stack of the main job, all real and on loopback: a Hardhat node as the
-// Away chain (child process), the contracts deployed to it, the Home devnet and the relayer
-// (in process). Everything is started in order and stopped in reverse by `close()`.
+// Away chain (child process), the contracts deployed to it in anchored mode (DESIGN section 10: an
+// OpenLibraLightClient started from the devnet's Open Libra genesis set and voucher, the light
+// client taking only vouched sets), the Home devnet and the relayer (in process), which ratchets
+// both. Everything is started in order and stopped in reverse by `close()`.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
@@ -11,7 +13,8 @@ import { resolveConfig as resolveRelayerConfig } from "../relayer/config.ts";
 import { startRelayer, type Relayer, type RelayerDeps } from "../relayer/relayer.ts";
 import { createLogger } from "../relayer/log.ts";
 import { artifactPath, profileVerifiers, SOURCES } from "../contracts/deploy/artifacts.ts";
-import { deployAll, type DeployedAddresses } from "../contracts/deploy/deploy.ts";
+import { deployAll, type DeployedAddresses, type NewAnchor } from "../contracts/deploy/deploy.ts";
+import { httpHomeSource } from "../relayer/home-http.ts";
 import { REPO_ROOT } from "../circuits/build.ts";
 
 /** Hardhat's well-known dev account #1: the relayer's signer on the local Away chain. */
@@ -68,6 +71,23 @@ async function rpc(url: string, method: string, params: unknown[] = []): Promise
   const body = (await res.json()) as { result?: unknown; error?: { message: string } };
   if (body.error) throw new Error(`${method}: ${body.error.message}`);
   return body.result;
+}
+
+/**
+ * The anchor of an anchored deployment as an operator takes it from the devnet over HTTP (GET
+ * /openlibra/epoch-states/0 and /openlibra/vouchers/0, the BCS decoded by the relayer's Home
+ * source). The contracts are deployed before the devnet bound to them starts, so these come from
+ * an in-memory devnet of the same configuration started for the purpose: its genesis is the same
+ * (deterministic from the seed, like devnetGenesis).
+ */
+export async function devnetAnchor(config: DevnetConfigInput = {}): Promise<NewAnchor> {
+  const dn = await startDevnet({ ...config, dataDir: null, port: 0, blockMs: 0, backupDir: null });
+  try {
+    const home = httpHomeSource(dn.url);
+    return { epochState: await home.openLibraEpochState(0n), genesisVoucher: await home.openLibraVoucher(0n) };
+  } finally {
+    await dn.close();
+  }
 }
 
 /** Starts `hardhat node` on loopback and waits until it answers JSON-RPC. */
@@ -151,6 +171,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       ...(profile === "dev" ? {} : { capacity: N, active: N, maxLockFills: lockups }),
     };
     const genesis = devnetGenesis(devnetConfig);
+    const anchor = await devnetAnchor(devnetConfig);
 
     const addressesFile = join(o.dataDir, "away-addresses.json");
     const addresses = await deployAll(away.url, {
@@ -160,9 +181,13 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       testTokens: true,
       out: addressesFile,
       rpcUrl: away.url,
+      anchor,
       ...(verifiers ? { verifiers, lockSlots: lockups } : {}),
     });
     o.log(`contracts deployed: light client ${addresses.lightClient}, settlement ${addresses.settlement}`);
+    o.log(
+      `anchored: the light client takes only attestation sets vouched for by Open Libra's real validators, recorded in the OpenLibraLightClient ${addresses.openLibraLightClient} (started from the devnet's epoch-0 set of ${anchor.epochState.verifier.validatorInfos.length} validators and its genesis voucher); the relayer submits each epoch change and voucher`,
+    );
 
     const devnet = await startDevnet({ ...devnetConfig, settlementAddress: addresses.settlement, escrowAddress: addresses.escrow }, { onReply: o.onHomeReply });
     cleanups.push(() => devnet.close());

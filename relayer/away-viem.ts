@@ -1,14 +1,16 @@
-// AwayPort over viem for the deployed contracts (HomeLightClient, AtomicSettlement): reads
-// the light client head and receipts, and encodes submitHeader / settle / settleWithHeader / recordDefault,
-// typed by the ABIs generated from the Hardhat artifacts (generated/away-abi.ts).
-// Addresses come from the deploy script's JSON (contracts/deploy/deploy.ts: lightClient, settlement, chainId).
+// AwayPort over viem for the deployed contracts (HomeLightClient, AtomicSettlement, and an anchored
+// light client's OpenLibraLightClient): reads the light client head, receipts and the anchor's epoch
+// and vouchers, and encodes submitHeader / settle / settleWithHeader / recordDefault / submitEpochChange /
+// submitVoucher, typed by the ABIs generated from the Hardhat artifacts (generated/away-abi.ts).
+// Addresses come from the deploy script's JSON (contracts/deploy/deploy.ts: lightClient, settlement,
+// openLibraLightClient, chainId); the anchor named there must be the light client's own.
 import { readFileSync } from "node:fs";
-import { encodeFunctionData, type Address, type PublicClient } from "viem";
-import { AWAY_ERRORS_ABI, LIGHT_CLIENT_ABI, SETTLEMENT_ABI } from "./generated/away-abi.ts";
+import { bytesToHex, encodeFunctionData, type Address, type PublicClient } from "viem";
+import { AWAY_ERRORS_ABI, LIGHT_CLIENT_ABI, OPEN_LIBRA_LIGHT_CLIENT_ABI, SETTLEMENT_ABI } from "./generated/away-abi.ts";
 import { decodeReceiptWord, type ReceiptWord } from "../home/model/away-storage.ts";
 import type { AwayChainConfig } from "./config.ts";
 import { ConfigError } from "./config.ts";
-import type { AwayPort, AwayView, Groth16Calldata, SettlementMaterial } from "./ports.ts";
+import type { AnchorPort, AnchorView, AwayPort, AwayView, Groth16Calldata, SettlementMaterial } from "./ports.ts";
 
 /** IHomeLightClient.HeaderProof: which verifier submitHeader uses. */
 export const HEADER_PROOF_KIND = { aggregated: 0, perValidator: 1 } as const;
@@ -18,11 +20,14 @@ export { LIGHT_CLIENT_ABI, SETTLEMENT_ABI };
 /** A transaction's ABI for the submitter: its functions and every error an Away call can revert with (decoded by name). */
 const LIGHT_CLIENT_TX_ABI = [...LIGHT_CLIENT_ABI, ...AWAY_ERRORS_ABI] as const;
 const SETTLEMENT_TX_ABI = [...SETTLEMENT_ABI, ...AWAY_ERRORS_ABI] as const;
+const ANCHOR_TX_ABI = [...OPEN_LIBRA_LIGHT_CLIENT_ABI, ...AWAY_ERRORS_ABI] as const;
 
 export interface AwayAddresses {
   chainId: number;
   lightClient: Address;
   settlement: Address;
+  /** The light client's anchor (anchored mode); null when unanchored (or a file from before anchored mode). */
+  openLibraLightClient: Address | null;
 }
 
 export function readAddresses(file: string, expectedChainId: number): AwayAddresses {
@@ -40,7 +45,59 @@ export function readAddresses(file: string, expectedChainId: number): AwayAddres
   if (j.chainId !== undefined && Number(j.chainId) !== expectedChainId) {
     throw new ConfigError(`addresses file '${file}' is for chain ${j.chainId}, but the config says chainId ${expectedChainId}`);
   }
-  return { chainId: expectedChainId, lightClient: addr("lightClient"), settlement: addr("settlement") };
+  const anchor = j.openLibraLightClient === undefined || j.openLibraLightClient === null ? null : addr("openLibraLightClient");
+  return { chainId: expectedChainId, lightClient: addr("lightClient"), settlement: addr("settlement"), openLibraLightClient: anchor };
+}
+
+/** The most vouchers one view reads (the anchor far ahead of the light client): the rest are looked up by their jobs. */
+const MAX_VOUCHED_READS = 64n;
+
+/** The anchor of the light client at `lightClient`, checked against what the addresses file says (a ConfigError when they differ). */
+async function anchorPort(client: PublicClient, a: AwayAddresses, file: string): Promise<AnchorPort | undefined> {
+  const onChain = (await client.readContract({ address: a.lightClient, abi: LIGHT_CLIENT_ABI, functionName: "anchor" })).toLowerCase() as Address;
+  const anchored = BigInt(onChain) !== 0n;
+  if (anchored !== (a.openLibraLightClient !== null) || (anchored && onChain !== a.openLibraLightClient)) {
+    throw new ConfigError(
+      `addresses file '${file}': 'openLibraLightClient' is ${a.openLibraLightClient ?? "null"}, but the light client ${a.lightClient} is ${anchored ? `anchored to ${onChain}` : "unanchored"}`,
+    );
+  }
+  if (!anchored) return undefined;
+  const olc = { address: onChain, abi: OPEN_LIBRA_LIGHT_CLIENT_ABI } as const;
+  return {
+    address: onChain,
+    epoch: () => client.readContract({ ...olc, functionName: "currentEpoch" }),
+    vouched: async (epoch) => BigInt(await client.readContract({ ...olc, functionName: "vouchedAttestationSetRoot", args: [epoch] })),
+    epochChangeTx: (c) => ({
+      to: onChain,
+      abi: ANCHOR_TX_ABI,
+      data: encodeFunctionData({
+        abi: OPEN_LIBRA_LIGHT_CLIENT_ABI,
+        functionName: "submitEpochChange",
+        args: [bytesToHex(c.ledgerInfo), bytesToHex(c.bitmask), bytesToHex(c.signature), bytesToHex(c.setOpening), bytesToHex(c.nextKeyYs)],
+      }),
+    }),
+    voucherTx: (c) => ({
+      to: onChain,
+      abi: ANCHOR_TX_ABI,
+      data: encodeFunctionData({
+        abi: OPEN_LIBRA_LIGHT_CLIENT_ABI,
+        functionName: "submitVoucher",
+        args: [c.epoch, bytesToHex(c.attestationSetRoot), bytesToHex(c.bitmask), bytesToHex(c.signature), bytesToHex(c.setOpening)],
+      }),
+    }),
+  };
+}
+
+/** The planner's view of the anchor: its epoch and the vouchers recorded for the light client's next epochs. */
+async function anchorView(anchor: AnchorPort, lightClientEpoch: bigint): Promise<AnchorView> {
+  const epoch = await anchor.epoch();
+  const last = epoch < lightClientEpoch + MAX_VOUCHED_READS ? epoch : lightClientEpoch + MAX_VOUCHED_READS;
+  const vouched = new Map<bigint, bigint>();
+  for (let e = lightClientEpoch + 1n; e <= last; e++) {
+    const root = await anchor.vouched(e);
+    if (root !== 0n) vouched.set(e, root);
+  }
+  return { epoch, vouched };
 }
 
 type Uint256x4 = readonly [bigint, bigint, bigint, bigint];
@@ -57,6 +114,7 @@ const words4 = (pub: readonly bigint[], what: string) => fixed<Uint256x4>(pub, 4
 export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient): Promise<AwayPort> {
   const a = readAddresses(chain.addressesFile, chain.chainId);
   const lc = { address: a.lightClient, abi: LIGHT_CLIENT_ABI } as const;
+  const anchor = await anchorPort(client, a, chain.addressesFile);
   const lightClientState = async (): Promise<AwayView["lightClient"]> => {
     const [epoch, latestHeight, hasHeaders] = await Promise.all([
       client.readContract({ ...lc, functionName: "currentEpoch" }),
@@ -73,6 +131,7 @@ export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient)
   return {
     chainId: chain.chainId,
     settlement: a.settlement,
+    anchor,
     lightClientState,
     receipt,
     async headerStored(height) {
@@ -100,7 +159,9 @@ export async function viemAwayPort(chain: AwayChainConfig, client: PublicClient)
         const r = await receipt(id);
         if (r) receipts.set(id, r);
       }
-      return { chainId: chain.chainId, settlement: a.settlement, lightClient: lcState, headerSettlement: BigInt(hsVerifier) !== 0n, nowSec: block.timestamp, receipts };
+      const view: AwayView = { chainId: chain.chainId, settlement: a.settlement, lightClient: lcState, headerSettlement: BigInt(hsVerifier) !== 0n, nowSec: block.timestamp, receipts };
+      if (anchor) view.anchor = await anchorView(anchor, lcState.epoch);
+      return view;
     },
     headerTx(c) {
       const kind = HEADER_PROOF_KIND[c.kind ?? "aggregated"];

@@ -12,7 +12,7 @@
 // typecheck until somebody decides what it means.
 import { decodeErrorResult, decodeEventLog, type Address, type Hex, type Log } from "viem";
 import { AWAY_ERRORS_ABI, SETTLEMENT_EVENTS_ABI } from "./generated/away-abi.ts";
-import type { Cause, JobKind } from "./jobs.ts";
+import type { AwayTxKind, Cause } from "./jobs.ts";
 
 export type Disposition = "done" | "wait" | "reprove" | "expired" | "fatal";
 
@@ -33,6 +33,8 @@ type Family =
   | "result-shape" // the proven result or lockups cannot be settled by anyone, ever
   | "party" // an LP, a winner or the auctioneer is not ready (terms, capital, funds, approvals)
   | "gas" // the call ran out of gas
+  | "anchor-certificate" // an Open Libra LedgerInfo or voucher does not verify against the anchor's validator set
+  | "voucher-conflict" // the anchor already records another attestation set for the voucher's epoch
   | "other"; // not something the relayer's calls should meet (admin paths, deposits)
 
 const FAMILIES: Record<AwayErrorName, Family> = {
@@ -47,6 +49,23 @@ const FAMILIES: Record<AwayErrorName, Family> = {
   PublicInputNotInField: "bad-proof",
   WrongEpoch: "epoch",
   UnvouchedValidatorSet: "epoch", // anchored client: the anchor has no voucher of the next epoch's set yet (it may come)
+  // the anchor (OpenLibraLightClient): at another epoch than the LedgerInfo's, or not yet holding the voucher's epoch
+  UnknownEpoch: "epoch",
+  ConflictingVoucher: "voucher-conflict",
+  MalformedLedgerInfo: "anchor-certificate",
+  MalformedEpochState: "anchor-certificate",
+  MalformedSetOpening: "anchor-certificate",
+  MalformedKeyHints: "anchor-certificate",
+  SetOpeningMismatch: "anchor-certificate",
+  NotEpochEnding: "anchor-certificate",
+  WrongNextEpoch: "anchor-certificate",
+  InvalidValidatorSet: "anchor-certificate",
+  BitmaskLength: "anchor-certificate",
+  BitmaskOutOfRange: "anchor-certificate",
+  InsufficientVotingPower: "anchor-certificate",
+  InvalidPublicKey: "anchor-certificate",
+  InvalidSignature: "anchor-certificate",
+  SignatureMismatch: "anchor-certificate",
   ConflictingHeader: "conflict",
   VerifierUnavailable: "no-verifier",
   HeaderSettlementUnavailable: "no-verifier", // settleWithHeader on a light client without the combined verifier
@@ -100,25 +119,41 @@ const FAMILIES: Record<AwayErrorName, Family> = {
   RefundTimeInPast: "other",
 };
 
+/** Families only the anchor's calls meet: nothing the light client's or the settlement's calls can revert with. */
+const NOT_MET = { "anchor-certificate": "wait", "voucher-conflict": "wait" } as const;
+
 const HEADER_DISPOSITION: Record<Family, Disposition> = {
   paused: "wait", "header-known": "done", "receipt-closed": "wait", "window-closed": "wait", "window-open": "wait",
   "header-needed": "wait", "bad-proof": "reprove", epoch: "wait", conflict: "fatal", "no-verifier": "fatal", "result-shape": "wait",
-  party: "wait", gas: "wait", other: "wait",
+  party: "wait", gas: "wait", other: "wait", ...NOT_MET,
 };
 
 const SETTLE_DISPOSITION: Record<Family, Disposition> = {
   paused: "wait", "header-known": "wait", "receipt-closed": "done", "window-closed": "expired", "window-open": "wait",
   "header-needed": "reprove", "bad-proof": "reprove", epoch: "wait", conflict: "wait", "no-verifier": "wait", "result-shape": "fatal",
-  party: "wait", gas: "wait", other: "wait",
+  party: "wait", gas: "wait", other: "wait", ...NOT_MET,
+};
+
+/**
+ * Open Libra epoch changes and vouchers (the anchor's calls): the anchor at another epoch waits (the
+ * handler finds an epoch change already made, or the voucher's epoch not reached yet, before it sends);
+ * a certificate that does not verify against the anchor's set, or a voucher of another attestation set
+ * than the one the anchor records, is Home's data contradicting the anchor: no retry clears it.
+ */
+const OPEN_LIBRA_DISPOSITION: Record<Family, Disposition> = {
+  ...SETTLE_DISPOSITION, "receipt-closed": "wait", "window-closed": "wait", "header-needed": "wait", "bad-proof": "wait", "result-shape": "wait",
+  "anchor-certificate": "fatal", "voucher-conflict": "fatal",
 };
 
 const DEFAULT_DISPOSITION: Record<Family, Disposition> = { ...SETTLE_DISPOSITION, "window-closed": "wait" };
 
-const BY_KIND: Record<Exclude<JobKind, "receipt">, Record<Family, Disposition>> = {
+const BY_KIND: Record<AwayTxKind, Record<Family, Disposition>> = {
   header: HEADER_DISPOSITION,
   rotation: HEADER_DISPOSITION,
   settle: SETTLE_DISPOSITION,
   default: DEFAULT_DISPOSITION,
+  "ol-epoch": OPEN_LIBRA_DISPOSITION,
+  voucher: OPEN_LIBRA_DISPOSITION,
 };
 
 function isAwayErrorName(name: string): name is AwayErrorName {
@@ -129,7 +164,7 @@ function isAwayErrorName(name: string): name is AwayErrorName {
  * What a job of `kind` does about an Away error. Unknown names (a revert without data, a
  * selector of another contract) are retried: giving up could cost a user their collateral.
  */
-export function dispositionOf(kind: Exclude<JobKind, "receipt">, name: string | undefined): Disposition {
+export function dispositionOf(kind: AwayTxKind, name: string | undefined): Disposition {
   if (!name || !isAwayErrorName(name)) return "wait";
   return BY_KIND[kind][FAMILIES[name]];
 }
@@ -146,7 +181,7 @@ export function carriedHeaderRefused(name: string | undefined): boolean {
 }
 
 /** The error names a job kind counts as "already done" (the submitter reports them as done). */
-export function doneErrors(kind: Exclude<JobKind, "receipt">): string[] {
+export function doneErrors(kind: AwayTxKind): string[] {
   return (Object.keys(FAMILIES) as AwayErrorName[]).filter((n) => dispositionOf(kind, n) === "done");
 }
 

@@ -250,7 +250,7 @@ const awayChainSchema = strict({
     },
   ),
   rpcTimeoutMs: doc(whole(100, 600_000).default(10_000), { description: "timeout of one RPC request; a URL that times out is skipped for a while" }),
-  addressesFile: doc(text().optional(), { awayEnv: "ADDRESSES", defaultText: "required", description: "the deploy library's JSON (`contracts/deploy/deploy.ts`, `olzk deploy`: `lightClient`, `settlement`, `chainId`)" }),
+  addressesFile: doc(text().optional(), { awayEnv: "ADDRESSES", defaultText: "required", description: "the deploy library's JSON (`contracts/deploy/deploy.ts`, `olzk deploy`: `lightClient`, `settlement`, `chainId`, and `openLibraLightClient`, the light client's anchor or null)" }),
   signerKeyEnv: doc(text().optional(), { description: "name of the env var holding the submitting account's private key" }),
   signerKey: doc(text().optional(), { awayEnv: "SIGNER_KEY", description: "the key itself (avoid in files); the env var wins over both" }),
   remoteSigner: remoteSignerSchema.optional(),

@@ -8,7 +8,7 @@ import { backoffDelay } from "./backoff.ts";
 import { causeOfError } from "./handlers/common.ts";
 import { HANDLERS } from "./handlers/index.ts";
 import type { AwayRuntime, JobContext, JobHandler, Outcome } from "./handlers/types.ts";
-import { causeLine, withCause, type Cause, type Job, type JobKind, type JobPatch } from "./jobs.ts";
+import { causeLine, isProofless, withCause, type Cause, type Job, type JobKind, type JobPatch } from "./jobs.ts";
 import type { Logger } from "./log.ts";
 import type { RelayerMetrics } from "./metrics.ts";
 import type { HomeSource, ProverPort } from "./ports.ts";
@@ -62,9 +62,9 @@ function emit(d: ExecutorDeps, e: JobEvent): void {
   }
 }
 
-/** The phase a job is in: proving until its proof is stored (receipts have none). */
+/** The phase a job is in: proving until its proof is stored (PROOFLESS_KINDS have none). */
 export function phaseOf(job: Job): Phase {
-  return job.kind !== "receipt" && job.proof === null && (job.state === "pending" || job.state === "claimed" || job.state === "proving") ? "prove" : "submit";
+  return !isProofless(job.kind) && job.proof === null && (job.state === "pending" || job.state === "claimed" || job.state === "proving") ? "prove" : "submit";
 }
 
 /** Wait for a precondition: short, and never longer than a poll or two. */

@@ -54,6 +54,9 @@ export class TrackedHome implements HomeSource {
   signedHeader: HomeSource["signedHeader"] = (h) => this.track(this.inner.signedHeader(h));
   settlementMaterial: HomeSource["settlementMaterial"] = (a, h, c) => this.track(this.inner.settlementMaterial(a, h, c));
   postReceipt: HomeSource["postReceipt"] = (c, a) => this.track(this.inner.postReceipt(c, a));
+  openLibraEpochEnding: HomeSource["openLibraEpochEnding"] = (e) => this.track(this.inner.openLibraEpochEnding(e));
+  openLibraEpochState: HomeSource["openLibraEpochState"] = (e) => this.track(this.inner.openLibraEpochState(e));
+  openLibraVoucher: HomeSource["openLibraVoucher"] = (e) => this.track(this.inner.openLibraVoucher(e));
   waitForBlock: NonNullable<HomeSource["waitForBlock"]> = (a, w, s) => (this.inner.waitForBlock ? this.track(this.inner.waitForBlock(a, w, s)) : Promise.resolve("unsupported"));
 }
 

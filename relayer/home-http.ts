@@ -2,11 +2,14 @@
 // head, /status/next (long-poll) to wait for the next block, /auctions for cleared results (each
 // result's leaf proof once, for its height and binding), /headers/:h (SSZ) for signed headers,
 // /auctions/:id/settlement-proof for everything a settlement needs at one height, POST
-// /actions/consume-receipt to carry an Away receipt back. Transient faults (connection refused,
+// /actions/consume-receipt to carry an Away receipt back, and the Open Libra formats (/openlibra:
+// epoch-ending LedgerInfos, validator sets, vouchers; the BCS bytes decoded, not the JSON mirror). Transient faults (connection refused,
 // timeouts, 5xx) are retried with backoff, except the long-poll, which the planner loops itself;
 // what to make of a refusal is decided by its code.
 import { HomeApiError, HomeClient, MAX_WAIT_MS, settlementInputs, settlementPayloads, type HomeErrorCode } from "../home/api/index.ts";
 import { KIND_AUCTION_RESULT, splitAwayBinding, type Address } from "../home/model/index.ts";
+import { hexToBytes } from "viem";
+import { decodeBcs, EpochState, LedgerInfoWithSignatures } from "../verifier-ts/openlibra/index.ts";
 import { withRetry, type BackoffOptions } from "./backoff.ts";
 import type { BlockWait, HomeAuction, HomeSource, HomeView, SettlementMaterial } from "./ports.ts";
 
@@ -79,6 +82,22 @@ export function httpHomeSource(baseUrl: string, opts: { timeoutMs?: number; onRe
     },
 
     signedHeader: (height) => home.signedHeader(height),
+
+    async openLibraEpochEnding(epoch) {
+      const r = await home.openLibraEpochEnding(epoch, epoch);
+      const li = r.ledgerInfos.find((x) => x.epoch === epoch);
+      if (!li) throw new Error(`Home answered epoch-ending LedgerInfos ${r.from}..${r.to} for epoch ${epoch}`);
+      return decodeBcs(LedgerInfoWithSignatures, hexToBytes(li.bcs), `the LedgerInfo ending Open Libra epoch ${epoch}`);
+    },
+
+    async openLibraEpochState(epoch) {
+      return decodeBcs(EpochState, hexToBytes((await home.openLibraEpochState(epoch)).bcs), `the Open Libra validator set of epoch ${epoch}`);
+    },
+
+    async openLibraVoucher(epoch) {
+      const v = await home.openLibraVoucher(epoch);
+      return { epoch: v.epoch, attestationSetRoot: v.attestationSetRoot, signatures: { validatorBitmask: v.validatorBitmask, sig: v.signature } };
+    },
 
     async settlementMaterial(auctionId: bigint, height: bigint): Promise<SettlementMaterial> {
       const sp = await home.settlementProof(auctionId, height);

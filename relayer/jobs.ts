@@ -1,12 +1,24 @@
 // The relayer's unit of work: a job row, uniquely keyed by what it proves/submits
 // (`header:<chainId>:<height>`, `rotation:<chainId>:<epoch>`, `settle:<chainId>:<auctionId>`,
-// `default:<chainId>:<auctionId>`, `receipt:<chainId>:<auctionId>`), so planning the same
-// work twice inserts nothing. Each kind has its own payload type (a discriminated union on
+// `default:<chainId>:<auctionId>`, `receipt:<chainId>:<auctionId>`, and on an anchored light client
+// `ol-epoch:<chainId>:<epoch>`, `voucher:<chainId>:<epoch>`), so planning the same work twice inserts
+// nothing. Each kind has its own payload type (a discriminated union on
 // `kind`), checked when a row is read. Also the JSON codec for bigints stored in job rows.
 import type { Groth16Calldata, HeaderCalldata, SettlementMaterial } from "./ports.ts";
 
-export const JOB_KINDS = ["header", "rotation", "settle", "default", "receipt"] as const;
+export const JOB_KINDS = ["header", "rotation", "settle", "default", "receipt", "ol-epoch", "voucher"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
+
+/**
+ * Kinds without a proving phase: their work needs no proof (a Home receipt; Open Libra epoch changes
+ * and vouchers, which carry Open Libra's own BLS quorum certificates). The one definition used by the
+ * executor's phase and the stores' claim SQL.
+ */
+export const PROOFLESS_KINDS = ["receipt", "ol-epoch", "voucher"] as const satisfies readonly JobKind[];
+export type ProoflessKind = (typeof PROOFLESS_KINDS)[number];
+export const isProofless = (k: JobKind): k is ProoflessKind => (PROOFLESS_KINDS as readonly JobKind[]).includes(k);
+/** Kinds whose work is an Away transaction (a refused one is judged by its revert, causes.ts). */
+export type AwayTxKind = Exclude<JobKind, "receipt">;
 
 /**
  * Progress of a job. Ownership (which worker holds it, until when) is separate: columns
@@ -47,6 +59,13 @@ export interface PayloadOf {
   default: { auctionId: bigint; minHeight: bigint };
   /** Carry the closed Away receipt (`outcome` 1 or 2) of `auctionId` back to Home. */
   receipt: { auctionId: bigint; outcome: number };
+  /**
+   * Anchored light client: submit the Open Libra LedgerInfo that ends Open Libra epoch `epoch`
+   * (OpenLibraLightClient.submitEpochChange); the anchor moves to epoch + 1's real validator set.
+   */
+  "ol-epoch": { epoch: bigint };
+  /** Anchored light client: record the voucher of epoch `epoch`'s attestation set (OpenLibraLightClient.submitVoucher). */
+  voucher: { epoch: bigint };
 }
 export type JobPayload<K extends JobKind = JobKind> = PayloadOf[K];
 
@@ -58,13 +77,15 @@ export interface StoredSettlementProof {
   withHeader?: boolean;
 }
 
-/** What each kind stores in `proof` once proved (receipts have none). */
+/** What each kind stores in `proof` once proved (PROOFLESS_KINDS have none). */
 export interface ProofOf {
   header: HeaderCalldata;
   rotation: HeaderCalldata;
   settle: StoredSettlementProof;
   default: StoredSettlementProof;
   receipt: never;
+  "ol-epoch": never;
+  voucher: never;
 }
 
 /** A job to insert; `kind` decides the payload's type. */
@@ -78,7 +99,7 @@ export type NewJob<K extends JobKind = JobKind> = K extends JobKind
       payload: PayloadOf[K];
       /** Key of a job that must be `confirmed` before this one is submitted (its proof may be made before). */
       dependsOn?: string | null;
-      /** Tie-break among jobs created in the same instant: rotations, headers, settlements, defaults, receipts. */
+      /** Tie-break among jobs created in the same instant: Open Libra epoch changes, vouchers, rotations, headers, settlements, defaults, receipts. */
       priority?: number;
     }
   : never;
@@ -166,7 +187,7 @@ export type JobPatch = Partial<
 type SummaryOf<J> = J extends Job ? Pick<J, "key" | "kind" | "chainId" | "state" | "payload" | "dependsOn" | "attempts" | "createdAt" | "notBefore"> : never;
 export type JobSummary = SummaryOf<Job>;
 
-export const PRIORITY: Record<JobKind, number> = { rotation: 10, header: 20, settle: 30, default: 40, receipt: 50 };
+export const PRIORITY: Record<JobKind, number> = { "ol-epoch": 4, voucher: 6, rotation: 10, header: 20, settle: 30, default: 40, receipt: 50 };
 
 export function jobKey(kind: JobKind, chainId: number | bigint, subject: bigint | number | string): string {
   return `${kind}:${chainId}:${subject}`;
@@ -189,6 +210,8 @@ const FIELDS: { [K in JobKind]: { [F in keyof PayloadOf[K]]-?: FieldType } } = {
   settle: { auctionId: "bigint", minHeight: "bigint", carryHeader: "optional boolean" },
   default: { auctionId: "bigint", minHeight: "bigint" },
   receipt: { auctionId: "bigint", outcome: "number" },
+  "ol-epoch": { epoch: "bigint" },
+  voucher: { epoch: "bigint" },
 };
 
 /** Check a decoded payload against its kind (bigints may come as decimal strings from older rows). */

@@ -4,6 +4,13 @@
 //   epoch-ending header) for every finished epoch from the client's current one, each depending
 //   on the previous, whether or not a settlement needs it, so a settlement after idle time needs
 //   at most the header of the current epoch;
+// - an anchored light client (DESIGN section 10) also has its anchor follow Open Libra: an `ol-epoch`
+//   job (the LedgerInfo ending that epoch) for every finished epoch from the anchor's current one,
+//   each depending on the previous; and the voucher of each epoch the light client rotates into,
+//   unless the anchor records it already: `voucher` E + 1 depends on `ol-epoch` E (the anchor
+//   must hold epoch E + 1's set to check it) when the anchor is not past E, and `rotation` E depends
+//   on that voucher instead of the previous rotation (the client takes only a vouched set; its
+//   handler waits for the client to reach epoch E);
 // - for each cleared auction bound to that chain's AtomicSettlement:
 //   - a closed receipt on Away not yet consumed on Home -> `receipt` job (carry it back);
 //   - no settle job yet -> `settle` job (when its header is not on Away and is in Home's current
@@ -24,7 +31,7 @@
 // Job keys are deterministic, so running the planner twice on the same inputs changes nothing.
 import { OUTCOME_OPEN } from "../home/model/leaves.ts";
 import { isTerminal, jobKey, PRIORITY, type JobKind, type JobSummary, type NewJob } from "./jobs.ts";
-import type { AwayView, HomeView } from "./ports.ts";
+import type { AnchorView, AwayView, HomeView } from "./ports.ts";
 
 export interface PlanInput {
   home: HomeView;
@@ -48,7 +55,7 @@ export function epochOfHeight(home: HomeView, h: bigint): bigint {
 }
 
 /** Kinds the planner plans again after a failure (settlements expire into defaults instead). */
-const REVIVABLE: readonly JobKind[] = ["rotation", "header", "receipt", "default"];
+const REVIVABLE: readonly JobKind[] = ["rotation", "header", "receipt", "default", "ol-epoch", "voucher"];
 
 type HeaderJob = { key: string; height: bigint };
 
@@ -111,21 +118,43 @@ export function plan(input: PlanInput): Plan {
   return r.out;
 }
 
-/** 1. Rotations as epochs end, each depending on the previous; then the chain's live header jobs. */
+/** 1. Rotations as epochs end (each depending on the previous, or on the voucher of its set); then the chain's live header jobs. */
 function planRotations(c: ChainRun): void {
   const { input, chainId } = c;
   const ends = new Map(input.home.epochEnds.map((e) => [e.epoch, e.height]));
+  const anchor = c.away.anchor;
+  if (anchor) planOpenLibraEpochs(c, anchor, ends);
   let prev: string | null = null;
   for (let e = c.away.lightClient.epoch; e < input.home.latestEpoch; e++) {
     const height = ends.get(e);
     if (height === undefined) break; // Home has not told us where epoch e ended: cannot plan past it yet
-    const key: string = want(c, { key: jobKey("rotation", chainId, e), kind: "rotation", chainId, subject: String(e), payload: { epoch: e, height }, dependsOn: prev });
+    const dependsOn = (anchor && planVoucher(c, anchor, e + 1n)) ?? prev;
+    const key: string = want(c, { key: jobKey("rotation", chainId, e), kind: "rotation", chainId, subject: String(e), payload: { epoch: e, height }, dependsOn });
     c.headers.push({ key, height });
     prev = key;
   }
   for (const [key, j] of input.jobs) {
     if (j.chainId === chainId && j.kind === "header" && !isTerminal(j.state)) c.headers.push({ key, height: j.payload.height });
   }
+}
+
+/** The anchor's epoch changes: one per finished epoch from the anchor's own, each depending on the previous. */
+function planOpenLibraEpochs(c: ChainRun, anchor: AnchorView, ends: Map<bigint, bigint>): void {
+  let prev: string | null = null;
+  for (let e = anchor.epoch; ends.has(e); e++) {
+    prev = want(c, { key: jobKey("ol-epoch", c.chainId, e), kind: "ol-epoch", chainId: c.chainId, subject: String(e), payload: { epoch: e }, dependsOn: prev });
+  }
+}
+
+/**
+ * The voucher job of `epoch`'s attestation set, depending on the epoch change that gives the anchor
+ * that epoch's validator set when the anchor does not hold it yet; null when the anchor records a
+ * voucher for the epoch already (the rotation's handler checks it is the rotation's set).
+ */
+function planVoucher(c: ChainRun, anchor: AnchorView, epoch: bigint): string | null {
+  if (anchor.vouched.has(epoch)) return null;
+  const dependsOn = epoch > anchor.epoch ? jobKey("ol-epoch", c.chainId, epoch - 1n) : null;
+  return want(c, { key: jobKey("voucher", c.chainId, epoch), kind: "voucher", chainId: c.chainId, subject: String(epoch), payload: { epoch }, dependsOn });
 }
 
 /**

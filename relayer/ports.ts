@@ -7,6 +7,7 @@ import type { SettlementInputs } from "../home/api/index.ts";
 import type { ReceiptWord } from "../home/model/away-storage.ts";
 import type { SignedHeader } from "../home/model/header.ts";
 import type { AuctionResultPayload, LockupPayload } from "../home/model/leaves.ts";
+import type { EpochState, LedgerInfoCalldata, LedgerInfoWithSignatures, Voucher, VoucherCalldata } from "../verifier-ts/openlibra/index.ts";
 import type { TxIntent } from "./submit.ts";
 
 /** A cleared auction result on Home, as far as the planner needs it. */
@@ -39,6 +40,8 @@ export interface AwayView {
   lightClient: { epoch: bigint; latestHeight: bigint; hasHeaders: boolean };
   /** The light client has a headerSettlementVerifier: AtomicSettlement.settleWithHeader can store a header and settle in one call. */
   headerSettlement?: boolean;
+  /** The light client is anchored (DESIGN section 10): its OpenLibraLightClient; absent when unanchored. */
+  anchor?: AnchorView;
   /** Latest block timestamp, unix seconds. */
   nowSec: bigint;
   /**
@@ -46,6 +49,18 @@ export interface AwayView {
    * the rest may still settle or default), 1 closed with every fill settled, 2 closed with defaults.
    */
   receipts: Map<bigint, ReceiptWord>;
+}
+
+/** An anchored light client's OpenLibraLightClient, as the planner sees it. */
+export interface AnchorView {
+  /** currentEpoch(): the Open Libra epoch whose real validator set the anchor holds. */
+  epoch: bigint;
+  /**
+   * vouchedAttestationSetRoot(e) of the epochs after the light client's up to the anchor's (the
+   * vouchers the light client's next rotations need that the anchor can already take); an epoch
+   * without a voucher is absent.
+   */
+  vouched: Map<bigint, bigint>;
 }
 
 /** Proof in snarkjs calldata order (8 words) and its public inputs. */
@@ -81,6 +96,12 @@ export interface HomeSource {
   settlementMaterial(auctionId: bigint, height: bigint, chainId: number): Promise<SettlementMaterial>;
   /** Carry an Away receipt to Home; "already" when Home had consumed it. */
   postReceipt(chainId: number, auctionId: bigint): Promise<"consumed" | "already">;
+  /** BCS-decoded Open Libra LedgerInfoWithSignatures that ends Open Libra epoch `epoch` (Home code "ledger-info-not-found" before it ends). */
+  openLibraEpochEnding(epoch: bigint): Promise<LedgerInfoWithSignatures>;
+  /** BCS-decoded Open Libra validator set of `epoch`. */
+  openLibraEpochState(epoch: bigint): Promise<EpochState>;
+  /** The voucher of epoch `epoch`'s attestation set by that epoch's Open Libra validators (Home code "voucher-not-found" before the epoch's first block). */
+  openLibraVoucher(epoch: bigint): Promise<Voucher>;
   /**
    * Waits until Home seals a block above `after` ("block") or `waitMs` passes ("timeout"), or
    * `signal` aborts (rejects); "unsupported" when this Home cannot be asked to wait. A source
@@ -110,9 +131,24 @@ export interface SettlementWindow {
   paused: boolean;
 }
 
+/** An anchored light client's OpenLibraLightClient (contracts/OpenLibraLightClient.sol). */
+export interface AnchorPort {
+  address: Address;
+  /** currentEpoch(). */
+  epoch(): Promise<bigint>;
+  /** vouchedAttestationSetRoot(epoch): 0 when none is recorded. */
+  vouched(epoch: bigint): Promise<bigint>;
+  /** submitEpochChange of an epoch-ending LedgerInfo. */
+  epochChangeTx(c: LedgerInfoCalldata): TxIntent;
+  /** submitVoucher. */
+  voucherTx(c: VoucherCalldata): TxIntent;
+}
+
 export interface AwayPort {
   chainId: number;
   settlement: Address;
+  /** The light client's anchor; absent when the light client is unanchored. */
+  anchor?: AnchorPort;
   view(auctionIds: bigint[]): Promise<AwayView>;
   /** Is a header stored at this height? */
   headerStored(height: bigint): Promise<boolean>;

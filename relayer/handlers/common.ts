@@ -4,14 +4,14 @@ import { HomeError } from "../../home/api/index.ts";
 import { isTransient } from "../backoff.ts";
 import { decodeRevert, dispositionOf, revertCause } from "../causes.ts";
 import { HomeNotYetError } from "../home-http.ts";
-import type { Cause, JobKind } from "../jobs.ts";
+import type { AwayTxKind, Cause } from "../jobs.ts";
 import { BroadcastRejectedError, type SubmitOutcome } from "../submit.ts";
 import type { Outcome } from "./types.ts";
 
 type Failed = Extract<SubmitOutcome, { status: "failed" }>;
 
 /** A submission that did not go through, as an Outcome for a job of `kind`. */
-export function refused(kind: Exclude<JobKind, "receipt">, out: Failed, retryBefore?: number): Outcome {
+export function refused(kind: AwayTxKind, out: Failed, retryBefore?: number): Outcome {
   if (!out.reverted) return { type: "retry", cause: { kind: "rpc", name: "CallFailed", message: out.reason }, txHash: out.txHash, retryBefore };
   const r = decodeRevert(out.revertData);
   const cause = revertCause(r, "revert", out.reason);

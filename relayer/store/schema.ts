@@ -5,6 +5,7 @@ import {
   encodeJson,
   isJobKind,
   isJobState,
+  PROOFLESS_KINDS,
   parsePayload,
   type CauseRecord,
   type Job,
@@ -78,8 +79,8 @@ export const MIGRATIONS: ColumnMigration[] = [
 export const INDEX_SQL = `CREATE INDEX IF NOT EXISTS ${TABLE}_runnable ON ${TABLE} (state, created_at)`;
 
 /**
- * Claim order: oldest first (by creation), then rotations, headers, settlements, defaults,
- * receipts of one planning pass, then by subject as a number (height, epoch, auction id; decimal
+ * Claim order: oldest first (by creation), then Open Libra epoch changes, vouchers, rotations,
+ * headers, settlements, defaults, receipts of one planning pass, then by subject as a number (height, epoch, auction id; decimal
  * strings without leading zeros sort numerically by length then text: auction 10 after 2).
  */
 export const ORDER_BY = "j.created_at, j.priority, length(j.subject), j.subject, j.key";
@@ -156,14 +157,18 @@ export const TERMINAL_SQL = "('confirmed','failed','expired')";
  * SQL predicate of a claimable row (alias j) for a pool: not finished, not held (or its lease
  * expired), its notBefore passed. The proving pool takes jobs that still need their proof
  * (whatever they depend on: a settlement can be proved while its header is mined); the
- * submission pool takes proved jobs whose dependency is confirmed, and receipts.
+ * submission pool takes proved jobs whose dependency is confirmed, and jobs of PROOFLESS_KINDS
+ * (receipts, Open Libra epoch changes and vouchers) whose dependency is confirmed.
  */
+/** PROOFLESS_KINDS as an SQL list (the kinds the proving pool never takes). */
+const PROOFLESS_SQL = `(${PROOFLESS_KINDS.map((k) => `'${k}'`).join(",")})`;
+
 export function runnableWhere(now: string, phase: "prove" | "submit" | "any"): string {
   const base = `j.state NOT IN ${TERMINAL_SQL}
     AND (j.owner IS NULL OR j.lease_until < ${now})
     AND j.not_before <= ${now}`;
   const dep = `(j.depends_on IS NULL OR EXISTS (SELECT 1 FROM ${TABLE} d WHERE d.key = j.depends_on AND d.state = 'confirmed'))`;
-  const prove = `(j.kind <> 'receipt' AND j.state IN ('pending','claimed','proving'))`;
-  const submit = `((j.kind = 'receipt' OR j.state IN ('proved','submitting','submitted')) AND ${dep})`;
+  const prove = `(j.kind NOT IN ${PROOFLESS_SQL} AND j.state IN ('pending','claimed','proving'))`;
+  const submit = `((j.kind IN ${PROOFLESS_SQL} OR j.state IN ('proved','submitting','submitted')) AND ${dep})`;
   return `${base} AND ${phase === "prove" ? prove : phase === "submit" ? submit : `(${prove} OR ${submit})`}`;
 }

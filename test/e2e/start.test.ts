@@ -86,6 +86,11 @@ describe("npm start -- --once", () => {
     }
     expect(Object.keys(summary.relayerGas).sort()).toEqual([`settle:31337:${summary.mode1.auctionId}`, `settle:31337:${summary.mode2.auctionId}`].sort());
     expect(r.stdout).not.toMatch(/\[relayer\] proved (header|rotation):/);
+    // Deployed anchored: the genesis set is the one the devnet's Open Libra validators vouched for (no epoch ends in this run)
+    expect(summary.anchor).toMatchObject({ openLibraEpoch: "0", lightClientEpoch: "0" });
+    expect(summary.anchor.openLibraLightClient).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    expect(Object.keys(summary.anchor.vouched)).toEqual(["0"]);
+    expect(r.stdout).toContain("== Anchored light client: every attestation set vouched for by Open Libra's real validators ==");
     // Progress was shown along the way.
     expect(r.stdout).toContain("== Mode 1");
     // Every Home API reply of the run (the main job's and the relayer's) reads back with its schema.

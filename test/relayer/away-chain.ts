@@ -9,6 +9,7 @@ import { decodeEventLog, encodeFunctionData, keccak256, parseAbi, toHex, type Ad
 import { devnetGenesis, startDevnet, type RunningDevnet } from "../../home/devnet/index.ts";
 import { bidCommitment } from "../../home/devnet/auctions-module.ts";
 import { deployAll } from "../../contracts/deploy/deploy.ts";
+import { devnetAnchor } from "../../cli/stack.ts";
 import { startEdrRpc, type EdrRpc } from "./edr-rpc.ts";
 import { ensureContractsBuilt } from "./ensure-built.ts";
 import { REGISTRY_ABI, TOKEN_ABI } from "../../cli/generated/scenario-abi.ts";
@@ -23,15 +24,17 @@ const EVENTS_ABI = parseAbi([
 
 /**
  * An EDR Away chain with the contracts deployed (test tokens; the light client trusts the
- * devnet's epoch-0 validator set, deterministic from its seed) and an in-memory Home devnet that
- * produces blocks only when told, bound to them. The addresses are written to `addressesFile`.
+ * devnet's epoch-0 validator set, deterministic from its seed; `anchored`: in anchored mode, from
+ * the devnet's Open Libra genesis set and voucher, as `npm start` deploys) and an in-memory Home
+ * devnet that produces blocks only when told, bound to them. The addresses are written to `addressesFile`.
  */
-export async function startAwayStack(addressesFile: string): Promise<{ rpc: EdrRpc; addresses: Addresses; dn: RunningDevnet }> {
+export async function startAwayStack(addressesFile: string, opts: { anchored?: boolean } = {}): Promise<{ rpc: EdrRpc; addresses: Addresses; dn: RunningDevnet }> {
   await ensureContractsBuilt();
   const rpc = await startEdrRpc();
   const { homeChainId, validatorSetRoot: genesisRoot } = devnetGenesis();
+  const anchor = opts.anchored ? await devnetAnchor() : undefined;
   const addresses = await deployAll(rpc.url, {
-    homeChainId, genesisEpoch: 0n, genesisValidatorSetRoot: genesisRoot, testTokens: true, out: addressesFile, rpcUrl: rpc.url,
+    homeChainId, genesisEpoch: 0n, genesisValidatorSetRoot: genesisRoot, testTokens: true, out: addressesFile, rpcUrl: rpc.url, anchor,
   });
   const dn = await startDevnet({
     dataDir: null, blockMs: 0, port: 0, awayRpc: rpc.url, awayChainId: 31337n,

@@ -59,6 +59,16 @@ export class FakeHome implements HomeSource {
     const a = this.auctions.find((x) => x.auctionId === auctionId);
     return fakeMaterial(auctionId, height, a?.settleDeadline ?? 10n ** 12n);
   }
+  /** The fake chain is never anchored: the relayer plans no Open Libra jobs for it. */
+  openLibraEpochEnding(): never {
+    throw new Error("the fake Home serves no Open Libra formats");
+  }
+  openLibraEpochState(): never {
+    throw new Error("the fake Home serves no Open Libra formats");
+  }
+  openLibraVoucher(): never {
+    throw new Error("the fake Home serves no Open Libra formats");
+  }
   async postReceipt(_chainId: number, auctionId: bigint) {
     this.check();
     const a = this.auctions.find((x) => x.auctionId === auctionId)!;

@@ -1,6 +1,8 @@
 // The planner's pure logic: which jobs (with which dependencies) follow from a Home view, the
 // Away views and the job table; rotations as epochs end; failed jobs planned again; dependencies
-// moved to a fresher header; and that planning twice plans nothing new.
+// moved to a fresher header; and that planning twice plans nothing new. On an anchored light client:
+// the anchor's Open Libra epoch changes as epochs end, the voucher of each set the client rotates to,
+// and the rotations waiting for those vouchers.
 import { describe, expect, it } from "vitest";
 import { jobKey, type JobState, type JobSummary, type NewJob } from "../../relayer/jobs.ts";
 import { epochOfHeight, plan, type Plan } from "../../relayer/planner.ts";
@@ -53,7 +55,7 @@ function table(rows: [key: string, state: JobState, extra?: Partial<JobSummary>]
     const [kind, chain, subject] = key.split(":") as [NewJob["kind"], string, string];
     const n = BigInt(subject);
     const payload =
-      kind === "rotation" ? { epoch: n, height: (n + 1n) * 10n - 1n } : kind === "header" ? { height: n, epoch: n / 10n } : kind === "receipt" ? { auctionId: n, outcome: 1 } : { auctionId: n, minHeight: 30n };
+      kind === "rotation" ? { epoch: n, height: (n + 1n) * 10n - 1n } : kind === "ol-epoch" || kind === "voucher" ? { epoch: n } : kind === "header" ? { height: n, epoch: n / 10n } : kind === "receipt" ? { auctionId: n, outcome: 1 } : { auctionId: n, minHeight: 30n };
     t.set(key, { ...summary({ key, kind, chainId: Number(chain), subject, payload } as NewJob, state), ...extra } as JobSummary);
   }
   return t;
@@ -282,5 +284,59 @@ describe("planner", () => {
     expect(epochOfHeight(home([]), 19n)).toBe(1n);
     expect(epochOfHeight(home([]), 34n)).toBe(3n);
     expect(jobKey("settle", 1, 2n)).toBe("settle:1:2");
+  });
+});
+
+describe("planner, anchored light client", () => {
+  const anchored = (lc: Partial<AwayView["lightClient"]>, anchorEpoch: bigint, vouched: [bigint, bigint][] = [], extra: Partial<AwayView> = {}) =>
+    away(lc, { anchor: { epoch: anchorEpoch, vouched: new Map(vouched) }, ...extra });
+
+  it("ratchets the anchor through every ended epoch, vouches each next set, and each rotation waits for its voucher", () => {
+    const p = plan({ home: home([]), aways: [anchored({ epoch: 0n }, 0n)], jobs: new Map() });
+    expect(brief(p)).toEqual([
+      "ol-epoch:31337:0",
+      "ol-epoch:31337:1 <- ol-epoch:31337:0",
+      "ol-epoch:31337:2 <- ol-epoch:31337:1",
+      "voucher:31337:1 <- ol-epoch:31337:0",
+      "voucher:31337:2 <- ol-epoch:31337:1",
+      "voucher:31337:3 <- ol-epoch:31337:2",
+      "rotation:31337:0 <- voucher:31337:1",
+      "rotation:31337:1 <- voucher:31337:2",
+      "rotation:31337:2 <- voucher:31337:3",
+    ]);
+    expect(p.insert.find((j) => j.key === "ol-epoch:31337:1")!.payload).toEqual({ epoch: 1n });
+    expect(p.insert.find((j) => j.key === "voucher:31337:3")!.payload).toEqual({ epoch: 3n });
+    // planned again: nothing new
+    expect(plan({ home: home([]), aways: [anchored({ epoch: 0n }, 0n)], jobs: applied(new Map(), p) })).toEqual({ insert: [], revive: [], repoint: [] });
+    // the unanchored client: rotations only, each on the previous
+    expect(brief(plan({ home: home([]), aways: [away({ epoch: 0n })], jobs: new Map() }))).toEqual(["rotation:31337:0", "rotation:31337:1 <- rotation:31337:0", "rotation:31337:2 <- rotation:31337:1"]);
+  });
+
+  it("starts from where the anchor and the light client are, skips vouchers the anchor records, and the rotation then waits for the previous one", () => {
+    // the anchor holds epoch 2's set and the voucher of epoch 2; the light client is in epoch 1
+    const p = plan({ home: home([]), aways: [anchored({ epoch: 1n, latestHeight: 12n, hasHeaders: true }, 2n, [[2n, 77n]])], jobs: new Map() });
+    expect(brief(p)).toEqual(["ol-epoch:31337:2", "voucher:31337:3 <- ol-epoch:31337:2", "rotation:31337:1", "rotation:31337:2 <- voucher:31337:3"]);
+    // the anchor holds epoch 3's set but no voucher of epoch 3: the voucher depends on nothing
+    const q = plan({ home: home([]), aways: [anchored({ epoch: 2n, latestHeight: 22n, hasHeaders: true }, 3n)], jobs: new Map() });
+    expect(brief(q)).toEqual(["voucher:31337:3", "rotation:31337:2 <- voucher:31337:3"]);
+    // the light client and the anchor have caught up: nothing
+    expect(brief(plan({ home: home([]), aways: [anchored({ epoch: 3n, latestHeight: 30n, hasHeaders: true }, 3n)], jobs: new Map() }))).toEqual([]);
+  });
+
+  it("revives a failed voucher and a failed epoch change that are still needed, not ones the chain no longer needs", () => {
+    const jobs = table([
+      ["ol-epoch:31337:2", "failed"],
+      ["voucher:31337:3", "failed", { dependsOn: "ol-epoch:31337:2" }],
+      ["rotation:31337:2", "proved", { dependsOn: "voucher:31337:3" }],
+    ]);
+    const lc = { epoch: 2n, latestHeight: 22n, hasHeaders: true };
+    expect(plan({ home: home([]), aways: [anchored(lc, 2n)], jobs })).toEqual({ insert: [], revive: ["ol-epoch:31337:2", "voucher:31337:3"], repoint: [] });
+    // someone else ratcheted the anchor and recorded the voucher: nothing to revive
+    expect(plan({ home: home([]), aways: [anchored(lc, 3n, [[3n, 5n]])], jobs })).toEqual({ insert: [], revive: [], repoint: [] });
+  });
+
+  it("a settlement carrying its header in the epoch after the light client's waits for the rotation, which waits for the voucher", () => {
+    const p = plan({ home: home([auction(1n, 34n)]), aways: [anchored({ epoch: 2n, latestHeight: 21n, hasHeaders: true }, 3n, [], { headerSettlement: true })], jobs: new Map() });
+    expect(brief(p)).toEqual(["voucher:31337:3", "rotation:31337:2 <- voucher:31337:3", "settle:31337:1 <- rotation:31337:2"]);
   });
 });

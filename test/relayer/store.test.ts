@@ -79,6 +79,7 @@ const V0_TABLE = `CREATE TABLE relayer_jobs (
 function payloadFor(kind: JobKind, n: bigint): PayloadOf[JobKind] {
   if (kind === "header" || kind === "rotation") return { height: n, epoch: 0n };
   if (kind === "receipt") return { auctionId: n, outcome: 1 };
+  if (kind === "ol-epoch" || kind === "voucher") return { epoch: n };
   return { auctionId: n, minHeight: 1n };
 }
 
@@ -221,6 +222,22 @@ describe.each(backends)("JobStore on %s", (_name, factory) => {
       const order: string[] = [];
       for (let j = await s.claim("A", 10_000); j; j = await s.claim("A", 10_000)) order.push(j.key);
       expect(order).toEqual(["header:1:9", "settle:1:2", "settle:1:10", "settle:1:100", "settle:1:1"]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("never gives Open Libra epoch changes and vouchers to provers; submitters take them once their dependency is confirmed", async () => {
+    const s = await (await factory()).open();
+    try {
+      await s.insert([job("ol-epoch", 1, 0), job("voucher", 1, 1, { dependsOn: "ol-epoch:1:0" })]);
+      expect(await s.claim("P", 10_000, { phase: "prove" })).toBeUndefined();
+      expect((await s.claim("S", 10_000, { phase: "submit" }))?.key).toBe("ol-epoch:1:0");
+      expect(await s.claim("S2", 10_000, { phase: "submit" })).toBeUndefined(); // the voucher waits for its epoch change
+      await s.release("ol-epoch:1:0", "S", { state: "confirmed" });
+      const v = await s.claim("S2", 10_000, { phase: "submit" });
+      expect(v?.key).toBe("voucher:1:1");
+      expect(v?.payload).toEqual({ epoch: 1n });
     } finally {
       await s.close();
     }
