@@ -5,7 +5,7 @@
 // Addresses come from the deploy script's JSON (contracts/deploy/deploy.ts: lightClient, settlement,
 // openLibraLightClient, chainId); the anchor named there must be the light client's own.
 import { readFileSync } from "node:fs";
-import { bytesToHex, encodeFunctionData, type Address, type PublicClient } from "viem";
+import { BaseError, bytesToHex, ContractFunctionZeroDataError, encodeFunctionData, zeroAddress, type Address, type PublicClient } from "viem";
 import { AWAY_ERRORS_ABI, LIGHT_CLIENT_ABI, OPEN_LIBRA_LIGHT_CLIENT_ABI, SETTLEMENT_ABI } from "./generated/away-abi.ts";
 import { decodeReceiptWord, type ReceiptWord } from "../home/model/away-storage.ts";
 import type { AwayChainConfig } from "./config.ts";
@@ -52,9 +52,23 @@ export function readAddresses(file: string, expectedChainId: number): AwayAddres
 /** The most vouchers one view reads (the anchor far ahead of the light client): the rest are looked up by their jobs. */
 const MAX_VOUCHED_READS = 64n;
 
+/**
+ * The light client's anchor() (zero when unanchored). No data in reply (no code at the address
+ * yet, or a light client from before anchored mode) reads as unanchored: the relayer starts and
+ * its views report what is missing, as before anchored mode.
+ */
+async function readAnchor(client: PublicClient, lightClient: Address): Promise<Address> {
+  try {
+    return await client.readContract({ address: lightClient, abi: LIGHT_CLIENT_ABI, functionName: "anchor" });
+  } catch (e) {
+    if (e instanceof BaseError && e.walk((c) => c instanceof ContractFunctionZeroDataError)) return zeroAddress;
+    throw e;
+  }
+}
+
 /** The anchor of the light client at `lightClient`, checked against what the addresses file says (a ConfigError when they differ). */
 async function anchorPort(client: PublicClient, a: AwayAddresses, file: string): Promise<AnchorPort | undefined> {
-  const onChain = (await client.readContract({ address: a.lightClient, abi: LIGHT_CLIENT_ABI, functionName: "anchor" })).toLowerCase() as Address;
+  const onChain = (await readAnchor(client, a.lightClient)).toLowerCase() as Address;
   const anchored = BigInt(onChain) !== 0n;
   if (anchored !== (a.openLibraLightClient !== null) || (anchored && onChain !== a.openLibraLightClient)) {
     throw new ConfigError(
