@@ -137,7 +137,7 @@ const PROFILE_TABLE: Readonly<Record<string, CircuitProfile>> = PROFILES;
  * setup, dev ptau allowed, artifacts marked insecure and accepted only on local networks.
  */
 export function isDevProfile(profile: string): boolean {
-  return profile === "dev" || PROFILE_TABLE[profile]?.insecure === true;
+  return PROFILE_TABLE[profile]?.insecure === true;
 }
 
 function sha256(s: string | Buffer): string {
