@@ -122,14 +122,12 @@ contract LPRegistry is ILPRegistry, ReentrancyGuardTransient {
         if (amount > capital) revert InsufficientCapital(lp, asset, capital, amount);
         o.capital = uint128(capital - amount);
         IERC20(asset).safeTransfer(to, amount);
-        emit Lent(lp, asset, amount, to);
     }
 
     /// @inheritdoc ILPRegistry
     function credit(address lp, address asset, uint256 amount) external onlySettlement {
         Offer storage o = _offers[lp][asset];
         o.capital = _u128(o.capital + amount);
-        emit Repaid(lp, asset, amount);
     }
 
     // ---------------------------------------------------------------- views
