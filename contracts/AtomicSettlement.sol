@@ -235,7 +235,17 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IAtomicSettlement
+    /// @dev A canonically encoded, clean payload (fills right after the head, every field within its
+    ///      type) is hashed where it lies in calldata: those bytes are exactly abi.encode of its fields.
+    ///      Anything else takes the abi.encode path, which decodes (and so reverts on) dirty fields as
+    ///      before. Both paths compute ENCODING.md's digest.
     function resultDigest(ResultPayload calldata r) public pure returns (uint256) {
+        (bool fast, uint256 start, uint256 end) = _canonicalResult(r);
+        return fast ? _calldataDigest(start, end) : _encodedResultDigest(r);
+    }
+
+    /// @dev ENCODING.md's result digest by abi.encode (decodes, and so refuses, dirty fields).
+    function _encodedResultDigest(ResultPayload calldata r) private pure returns (uint256) {
         return Field.digest(
             abi.encode(
                 r.auctionId,
@@ -255,11 +265,59 @@ contract AtomicSettlement is IAtomicSettlement, ReentrancyGuardTransient {
         );
     }
 
+    /// @dev Whether r's calldata is its canonical, clean encoding (the fills right after the 13-word head,
+    ///      every field within its type), and where those bytes are.
+    function _canonicalResult(ResultPayload calldata r) private pure returns (bool fast, uint256 start, uint256 end) {
+        Fill[] calldata fills = r.fills;
+        assembly ("memory-safe") {
+            start := r
+            end := add(fills.offset, mul(fills.length, 0xa0))
+            fast := and(eq(calldataload(add(r, 0x180)), 0x1a0), eq(fills.offset, add(r, 0x1c0)))
+            let dirty := or(shr(64, calldataload(r)), shr(160, calldataload(add(r, 0x20))))
+            dirty := or(dirty, shr(160, calldataload(add(r, 0x40))))
+            dirty := or(dirty, shr(160, calldataload(add(r, 0x80))))
+            dirty := or(dirty, shr(8, calldataload(add(r, 0xc0))))
+            dirty := or(dirty, shr(64, calldataload(add(r, 0xe0))))
+            dirty := or(dirty, shr(16, calldataload(add(r, 0x100))))
+            dirty := or(dirty, shr(160, calldataload(add(r, 0x120))))
+            dirty := or(dirty, shr(64, calldataload(add(r, 0x140))))
+            dirty := or(dirty, shr(64, calldataload(add(r, 0x160))))
+            for { let f := fills.offset } lt(f, end) { f := add(f, 0xa0) } {
+                dirty := or(dirty, shr(160, calldataload(f)))
+                dirty := or(dirty, shr(64, calldataload(add(f, 0x60))))
+                dirty := or(dirty, shr(16, calldataload(add(f, 0x80))))
+            }
+            fast := and(fast, iszero(dirty))
+        }
+    }
+
     /// @inheritdoc IAtomicSettlement
+    /// @dev A clean payload (a static struct: 7 words in place) is hashed in calldata, as resultDigest.
     function lockupDigest(LockupPayload calldata l) public pure virtual returns (uint256) {
+        uint256 start;
+        bool dirty;
+        assembly ("memory-safe") {
+            start := l
+            let x := or(shr(64, calldataload(l)), shr(160, calldataload(add(l, 0x40))))
+            x := or(x, shr(160, calldataload(add(l, 0x60))))
+            x := or(x, shr(64, calldataload(add(l, 0xa0))))
+            dirty := or(x, shr(8, calldataload(add(l, 0xc0))))
+        }
+        if (!dirty) return _calldataDigest(start, start + 0xe0);
         return Field.digest(
             abi.encode(l.lockId, l.owner, l.borrower, l.creditAsset, l.creditLimit, l.expiry, l.status)
         );
+    }
+
+    /// @dev digest (ENCODING.md) of calldata[start, end), copied to scratch memory past the free pointer.
+    function _calldataDigest(uint256 start, uint256 end) private pure returns (uint256 d) {
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            let len := sub(end, start)
+            calldatacopy(m, start, len)
+            d := keccak256(m, len)
+        }
+        d %= Field.R;
     }
 
     // ---------------------------------------------------------------- proof

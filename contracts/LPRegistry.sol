@@ -32,10 +32,14 @@ contract LPRegistry is ILPRegistry, ReentrancyGuardTransient {
         uint32 listIndex; // position in _listings[asset] while listed
     }
 
-    /// @dev One slot per listed LP: bestOffer reads a candidate's capital only when its rate beats the best so far.
+    /// @dev The LPs listed for one asset, in listing order, and their rates packed 16 to a word (entry i,
+    ///      bits 16 * (i % 16) of rates[i / 16], is rateBps + 1 of lps[i]; 0 from `count` on). bestOffer
+    ///      reads one rate word per 16 listed LPs, and a candidate's address and capital only when its
+    ///      rate beats the best so far.
     struct Listing {
-        address lp;
-        uint16 rateBps;
+        uint256 count;
+        uint256[MAX_LENDERS_PER_ASSET / 16] rates;
+        address[MAX_LENDERS_PER_ASSET] lps;
     }
 
     /// @inheritdoc ILPRegistry
@@ -45,7 +49,7 @@ contract LPRegistry is ILPRegistry, ReentrancyGuardTransient {
 
     mapping(address lp => mapping(address asset => Offer)) private _offers;
     mapping(address lp => mapping(address asset => mapping(address repayAsset => uint256))) private _minPrice;
-    mapping(address asset => Listing[]) private _listings;
+    mapping(address asset => Listing) private _listings;
 
     /// @param settlement_ The AtomicSettlement contract allowed to draw and credit.
     /// @param minCapital_ Capital (lent-asset base units) an LP needs to be listed; at least 1.
@@ -96,7 +100,7 @@ contract LPRegistry is ILPRegistry, ReentrancyGuardTransient {
             _setRepayTerm(asset, repayTerms[i].asset, repayTerms[i].minPrice);
         }
         emit OfferSet(msg.sender, asset, rateBps);
-        if (o.listed) _listings[asset][o.listIndex].rateBps = rateBps;
+        if (o.listed) _setRate(_listings[asset], o.listIndex, uint256(rateBps) + 1);
         else if (o.capital >= minCapital) _tryList(msg.sender, asset, o, true);
     }
 
@@ -122,30 +126,30 @@ contract LPRegistry is ILPRegistry, ReentrancyGuardTransient {
         if (amount > capital) revert InsufficientCapital(lp, asset, capital, amount);
         o.capital = uint128(capital - amount);
         IERC20(asset).safeTransfer(to, amount);
-        emit Lent(lp, asset, amount, to);
     }
 
     /// @inheritdoc ILPRegistry
     function credit(address lp, address asset, uint256 amount) external onlySettlement {
         Offer storage o = _offers[lp][asset];
         o.capital = _u128(o.capital + amount);
-        emit Repaid(lp, asset, amount);
     }
 
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc ILPRegistry
     function bestOffer(address asset, uint256 amount) external view returns (address lp, uint16 rateBps) {
-        Listing[] storage listings = _listings[asset];
-        uint256 n = listings.length;
+        Listing storage l = _listings[asset];
         uint256 best = type(uint256).max;
-        for (uint256 i; i < n; ++i) {
-            Listing memory l = listings[i];
-            uint16 rate = l.rateBps;
-            if (rate >= best) continue;
-            if (_offers[l.lp][asset].capital < amount) continue;
-            best = rate;
-            lp = l.lp;
+        uint256 word;
+        for (uint256 i; i < MAX_LENDERS_PER_ASSET; ++i) {
+            if (i & 15 == 0) word = l.rates[i >> 4];
+            uint256 entry = (word >> ((i & 15) << 4)) & 0xffff;
+            if (entry == 0) break; // i == count
+            if (entry - 1 >= best) continue;
+            address candidate = l.lps[i];
+            if (_offers[candidate][asset].capital < amount) continue;
+            best = entry - 1;
+            lp = candidate;
         }
         if (lp != address(0)) rateBps = uint16(best);
     }
@@ -178,10 +182,10 @@ contract LPRegistry is ILPRegistry, ReentrancyGuardTransient {
 
     /// @inheritdoc ILPRegistry
     function lendersOf(address asset) external view returns (address[] memory lps) {
-        Listing[] storage listings = _listings[asset];
-        lps = new address[](listings.length);
+        Listing storage l = _listings[asset];
+        lps = new address[](l.count);
         for (uint256 i; i < lps.length; ++i) {
-            lps[i] = listings[i].lp;
+            lps[i] = l.lps[i];
         }
     }
 
@@ -197,49 +201,65 @@ contract LPRegistry is ILPRegistry, ReentrancyGuardTransient {
     ///      of the listed LP with the least capital if `lp` has more. When it cannot, reverts ListFull if
     ///      `strict` (setOffer) and otherwise leaves it unlisted (a deposit never fails for this).
     function _tryList(address lp, address asset, Offer storage o, bool strict) private {
-        Listing[] storage listings = _listings[asset];
-        uint256 n = listings.length;
+        Listing storage l = _listings[asset];
+        uint256 n = l.count;
         uint256 index = n;
         if (n >= MAX_LENDERS_PER_ASSET) {
             uint256 smallest;
-            (smallest, index) = _smallestListed(listings, asset);
+            (smallest, index) = _smallestListed(l, asset);
             if (o.capital <= smallest) {
                 if (strict) revert ListFull(asset, smallest);
                 return;
             }
-            address evicted = listings[index].lp;
+            address evicted = l.lps[index];
             _offers[evicted][asset].listed = false;
             emit Delisted(evicted, asset);
-            listings[index] = Listing({lp: lp, rateBps: o.rateBps});
         } else {
-            listings.push(Listing({lp: lp, rateBps: o.rateBps}));
+            l.count = n + 1;
         }
+        l.lps[index] = lp;
+        _setRate(l, index, uint256(o.rateBps) + 1);
         o.listed = true;
         o.listIndex = uint32(index);
         emit Listed(lp, asset);
     }
 
-    function _smallestListed(Listing[] storage listings, address asset) private view returns (uint256 smallest, uint256 index) {
+    function _smallestListed(Listing storage l, address asset) private view returns (uint256 smallest, uint256 index) {
         smallest = type(uint256).max;
-        for (uint256 i; i < listings.length; ++i) {
-            uint256 c = _offers[listings[i].lp][asset].capital;
+        uint256 n = l.count;
+        for (uint256 i; i < n; ++i) {
+            uint256 c = _offers[l.lps[i]][asset].capital;
             if (c < smallest) (smallest, index) = (c, i);
         }
     }
 
     /// @dev Removes `lp` from the listing: the last listing takes its position.
     function _delist(address lp, address asset, Offer storage o) private {
-        Listing[] storage listings = _listings[asset];
+        Listing storage l = _listings[asset];
         uint256 i = o.listIndex;
-        uint256 last = listings.length - 1;
+        uint256 last = l.count - 1;
         if (i != last) {
-            Listing memory moved = listings[last];
-            listings[i] = moved;
-            _offers[moved.lp][asset].listIndex = uint32(i);
+            address moved = l.lps[last];
+            l.lps[i] = moved;
+            _setRate(l, i, _rateEntry(l, last));
+            _offers[moved][asset].listIndex = uint32(i);
         }
-        listings.pop();
+        l.lps[last] = address(0);
+        _setRate(l, last, 0);
+        l.count = last;
         o.listed = false;
         emit Delisted(lp, asset);
+    }
+
+    /// @dev Rate entry i of a listing: rateBps + 1 of lps[i], 0 when i >= count.
+    function _rateEntry(Listing storage l, uint256 i) private view returns (uint256) {
+        return (l.rates[i >> 4] >> ((i & 15) << 4)) & 0xffff;
+    }
+
+    function _setRate(Listing storage l, uint256 i, uint256 entry) private {
+        uint256 shift = (i & 15) << 4;
+        uint256 w = l.rates[i >> 4];
+        l.rates[i >> 4] = (w & ~(uint256(0xffff) << shift)) | (entry << shift);
     }
 
     function _u128(uint256 x) private pure returns (uint128) {

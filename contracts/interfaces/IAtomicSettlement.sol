@@ -56,6 +56,8 @@ interface IAtomicSettlement {
     /// @notice A lockup backed a loan (or defaulted) and can never be used by another auction on this chain.
     event LockConsumed(uint64 indexed lockId, uint64 indexed auctionId);
     /// @notice An LP lent `principal` of `asset` for a settlement; it is owed `repaid` of `repayAsset`.
+    ///         In the same call its registry capital went down by `principal` of `asset` and up by
+    ///         `repaid` of `repayAsset`: the registry's only record of a loan (it emits none itself).
     event Loan(
         uint64 indexed auctionId,
         address indexed lp,

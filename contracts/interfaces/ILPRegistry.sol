@@ -29,10 +29,6 @@ interface ILPRegistry {
     event Listed(address indexed lp, address indexed asset);
     /// @notice `lp` left the `asset` listing (offer removed, capital below the minimum, or outbid on a full list).
     event Delisted(address indexed lp, address indexed asset);
-    /// @notice Settlement lent `amount` of `asset` from `lp` to `to`.
-    event Lent(address indexed lp, address indexed asset, uint256 amount, address indexed to);
-    /// @notice Settlement repaid `amount` of `asset` (principal plus interest) into `lp`'s capital.
-    event Repaid(address indexed lp, address indexed asset, uint256 amount);
 
     /// @notice Caller is not the settlement contract.
     error NotSettlement();
@@ -83,10 +79,13 @@ interface ILPRegistry {
         view
         returns (bool active, uint16 rateBps, uint256 minPrice);
 
-    /// @notice Lends `amount` of `lp`'s `asset` to `to` (settlement contract only).
+    /// @notice Lends `amount` of `lp`'s `asset` to `to` (settlement contract only). Emits no event of its
+    ///         own: the settlement's `Loan` event (IAtomicSettlement) names the LP, the lent asset and
+    ///         principal and what was repaid, which is every capital change a settlement makes.
     function draw(address lp, address asset, uint256 amount, address to) external;
 
-    /// @notice Books `amount` of `asset`, already transferred to this registry, to `lp`'s capital (settlement only).
+    /// @notice Books `amount` of `asset`, already transferred to this registry, to `lp`'s capital
+    ///         (settlement only; recorded by the settlement's `Loan` event, see draw).
     function credit(address lp, address asset, uint256 amount) external;
 
     /// @notice Lendable capital of `lp` in `asset`.

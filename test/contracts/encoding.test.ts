@@ -3,7 +3,7 @@
 // the escrow deposit commitment at slot 0 (keyed by auction and depositor), and the settlement
 // rules of home/model/rules.ts (SettlementRules via RulesHarness) on shared vectors with boundaries.
 import { beforeAll, describe, expect, it } from "vitest";
-import { hexToBigInt, keccak256, maxUint256, type Address } from "viem";
+import { encodeFunctionData, hexToBigInt, keccak256, maxUint256, type Address, type Hex } from "viem";
 import {
   auctionResultDigest,
   awayBinding,
@@ -69,6 +69,28 @@ describe("ENCODING.md conformance of the contracts", () => {
   it("lockup digests equal the Home model's", async () => {
     const lockups = [...Object.values(settlementCases(s.parties)).flatMap((c) => c.lockups), ...edgeLockups()];
     for (const l of lockups) expect(await s.settlement.read.lockupDigest([l]), `lock ${l.lockId}`).toBe(lockupDigest(l));
+  });
+
+  // resultDigest/lockupDigest hash a canonical, clean payload where it lies in calldata and take the
+  // abi.encode path otherwise: a non-canonical encoding of the same payload has the same digest, and a
+  // field outside its type is refused as the ABI decoder refuses it.
+  it("digests do not depend on how the payload is laid out in calldata, and dirty fields are refused", async () => {
+    const abi = s.settlement.abi;
+    const call = (data: Hex) => s.chain.publicClient.call({ to: s.settlement.address, data });
+    const word = (i: number) => 10 + 64 * i; // hex offset of argument word i (after the selector)
+    const setWord = (data: Hex, i: number, v: bigint) => (data.slice(0, word(i)) + v.toString(16).padStart(64, "0") + data.slice(word(i) + 64)) as Hex;
+    const r = { ...edgeResults()[2]!, auctionId: 7n };
+    const canonical = encodeFunctionData({ abi, functionName: "resultDigest", args: [r] });
+    // Word 0 is the tuple's offset (0x20), words 1..13 its head; word 13 is the fills offset (0x1a0).
+    expect(BigInt(`0x${canonical.slice(word(13), word(13) + 64)}`)).toBe(0x1a0n);
+    const gap = (setWord(canonical, 13, 0x1c0n).slice(0, word(14)) + "00".repeat(32) + canonical.slice(word(14))) as Hex;
+    expect(hexToBigInt((await call(gap)).data!)).toBe(auctionResultDigest(r));
+    await expect(call(setWord(canonical, 1, (1n << 64n) | 7n))).rejects.toThrow(); // auctionId above uint64
+    await expect(call(setWord(canonical, 14 + 1 + 3, 1n << 64n))).rejects.toThrow(); // fills[0].lockId above uint64
+    const l = edgeLockups()[1]!;
+    const lockCall = encodeFunctionData({ abi, functionName: "lockupDigest", args: [l] });
+    expect(hexToBigInt((await call(lockCall)).data!)).toBe(lockupDigest(l));
+    await expect(call(setWord(lockCall, 6, 256n))).rejects.toThrow(); // status above uint8
   });
 
   it("awayBinding is chainId * 2^160 + settlement address", async () => {

@@ -143,6 +143,52 @@ describe("LPRegistry capital and access", () => {
   });
 });
 
+describe("LPRegistry.bestOffer over a changing listing", () => {
+  // bestOffer reads packed rate words (16 listed LPs per word): after every listing change it must
+  // still be what the listing itself says, the cheapest LP with enough capital (ties to listing order).
+  it("agrees with lendersOf, offerOf and capitalOf across word boundaries, rate changes, delistings and relistings", async () => {
+    const min = (await s.registry.read.minCapital()) as bigint;
+    const asset = s.parties.usdc;
+    let seed = 14n;
+    const rand = (n: number) => Number((seed = (seed * 6364136223846793005n + 1442695040888963407n) % (1n << 64n)) >> 33n) % n;
+    const lps: Address[] = [];
+    const as = (addr: Address) => ({ account: addr });
+    const mined = async (hash: Promise<`0x${string}`>) => s.chain.publicClient.waitForTransactionReceipt({ hash: await hash });
+    for (let i = 0; i < 40; i++) {
+      const addr = getAddress(numberToHex(0x20000n + BigInt(i), { size: 20 })) as Address;
+      lps.push(addr);
+      await s.chain.rpc("hardhat_impersonateAccount", [addr]);
+      await s.chain.rpc("hardhat_setBalance", [addr, "0xde0b6b3a7640000"]);
+      await s.usdc.write.mint([addr, 100n * min]);
+      await s.usdc.write.approve([s.registry.address, maxUint256], as(addr));
+      await s.registry.write.deposit([asset, min + BigInt(rand(5)) * min], as(addr));
+      await mined(s.registry.write.setOffer([asset, 1 + rand(30), []], as(addr)));
+    }
+    const expected = async (amount: bigint): Promise<[Address, number]> => {
+      let out: [Address, number] = [ZERO, 0];
+      for (const addr of (await s.registry.read.lendersOf([asset])) as Address[]) {
+        const [rate] = (await s.registry.read.offerOf([addr, asset])) as [number, boolean, boolean];
+        const capital = (await s.registry.read.capitalOf([addr, asset])) as bigint;
+        if (capital >= amount && (out[0] === ZERO || rate < out[1])) out = [addr, rate];
+      }
+      return out;
+    };
+    const amounts = [1n, min, 2n * min, 4n * min, 6n * min];
+    for (let step = 0; step < 30; step++) {
+      const addr = lps[rand(lps.length)]!;
+      const [, active] = (await s.registry.read.offerOf([addr, asset])) as [number, boolean, boolean];
+      const capital = (await s.registry.read.capitalOf([addr, asset])) as bigint;
+      const op = rand(4);
+      if (op === 0 || !active) await mined(s.registry.write.setOffer([asset, rand(31), []], as(addr)));
+      else if (op === 1) await mined(s.registry.write.removeOffer([asset], as(addr)));
+      else if (op === 2 && capital > 1n) await mined(s.registry.write.withdraw([asset, capital - 1n], as(addr))); // below min: delisted
+      else await mined(s.registry.write.deposit([asset, min * BigInt(1 + rand(4))], as(addr)));
+      for (const amount of amounts) expect(await best(amount), `step ${step}, amount ${amount}`).toEqual(await expected(amount));
+    }
+    expect(((await s.registry.read.lendersOf([asset])) as Address[]).length).toBeGreaterThan(16);
+  });
+});
+
 describe("LPRegistry with non-standard ERC-20s (SafeERC20)", () => {
   const NO_RETURN = 0;
   const RETURNS_FALSE = 1;
