@@ -1,5 +1,7 @@
 // The main job's walkthrough on a running stack (cli/stack.ts), following the reference
 // lending flows (shared/reference/p2p-margin-lending.md):
+//   two Away chains: every step runs against an Away context (one per chain: its clients,
+//           contracts and tokens) and every line about a chain starts with its tag.
 //   mode 1: an LP deposits 199,000 USDC at 0.10%; a market maker locks LIBRA on Home; an
 //           auctioneer escrows 100 WETH on Away; the auction clears on Home at 1,990 USDC/ETH;
 //           the relayer proves and settles (the market maker borrows, is paid the WETH, sells it
@@ -65,6 +67,9 @@ const ACTORS = {
 
 export interface SettlementReport {
   mode: 1 | 2;
+  /** The Away chain it settled on (its label and chain id). */
+  chain: string;
+  chainId: number;
   auctionId: string;
   clearingPrice: string;
   settleTx: string;
@@ -98,6 +103,8 @@ export interface LatencyBreakdown {
 
 /** The refused attack of the walkthrough: a self-bid against an LP's own price limit. */
 export interface AttackReport {
+  chain: string;
+  chainId: number;
   auctionId: string;
   clearingPrice: string;
   /** Custom error the Away settlement refused with. */
@@ -108,6 +115,8 @@ export interface AttackReport {
 
 /** The anchored light client at the end of the walkthrough (null when the deployment is unanchored). */
 export interface AnchorReport {
+  chain: string;
+  chainId: number;
   openLibraLightClient: Address;
   /** The Open Libra epoch whose real validator set the anchor holds. */
   openLibraEpoch: string;
@@ -122,14 +131,23 @@ export interface ScenarioSummary {
   mode1: SettlementReport;
   mode2: SettlementReport;
   attack: AttackReport;
-  anchor: AnchorReport | null;
+  /** One per Away chain (null where the deployment is unanchored), in the stack's order. */
+  anchors: (AnchorReport | null)[];
   relayerGas: Record<string, string>;
   proofSeconds: Record<string, number>;
 }
 
-export interface ScenarioContext {
-  awayRpc: string;
+/** An Away chain the walkthrough runs on: its label, chain id, JSON-RPC URL and deployment. */
+export interface ScenarioChain {
+  name: string;
+  chainId: number;
+  rpcUrl: string;
   addresses: DeployedAddresses;
+}
+
+export interface ScenarioContext {
+  /** The stack's Away chains; settlements run on the first and, when there is one, the second. */
+  chains: ScenarioChain[];
   /** The Home API (the devnet of the stack). */
   home: HomeClient;
   relayer: Relayer;
@@ -138,12 +156,29 @@ export interface ScenarioContext {
   events: { at: number; e: JobEvent | { type: "planned"; keys: string[] } }[];
 }
 
+/** One Away chain of the walkthrough: its clients, contracts and test tokens; `tag` starts every line about it. */
 class Away {
   readonly pub: PublicClient;
   readonly wallet: WalletClient;
-  constructor(url: string) {
-    this.pub = createPublicClient({ transport: http(url) });
-    this.wallet = createWalletClient({ transport: http(url) });
+  readonly name: string;
+  readonly chainId: number;
+  readonly addresses: DeployedAddresses;
+  readonly usdc: Address;
+  readonly weth: Address;
+  readonly tag: string;
+  constructor(chain: ScenarioChain) {
+    this.pub = createPublicClient({ transport: http(chain.rpcUrl) });
+    this.wallet = createWalletClient({ transport: http(chain.rpcUrl) });
+    this.name = chain.name;
+    this.chainId = chain.chainId;
+    this.addresses = chain.addresses;
+    this.usdc = chain.addresses.tokens!.USDC!;
+    this.weth = chain.addresses.tokens!.WETH!;
+    this.tag = `[${chain.name} ${chain.chainId}]`;
+  }
+  /** An LP's capital in the registry (what it is repaid stays there until it withdraws it). */
+  capital(lp: Address, asset: Address): Promise<bigint> {
+    return this.pub.readContract({ address: this.addresses.registry, abi: REGISTRY_ABI, functionName: "capitalOf", args: [lp, asset] });
   }
   /** Sends `functionName(args)` to `to` from an unlocked account and waits for its success; `abi` types the call. */
   async send<const abi extends Abi, fn extends ContractFunctionName<abi, "nonpayable">>(
@@ -242,19 +277,19 @@ async function runAuction(ctx: ScenarioContext, p: AuctionPlan, a: { auctionId: 
 }
 
 /** The light client emitted HeaderSubmitted in this transaction: it stored a header (settleWithHeader). */
-async function storedHeader(ctx: ScenarioContext, away: Away, hash: Hex): Promise<boolean> {
+async function storedHeader(away: Away, hash: Hex): Promise<boolean> {
   const receipt = await away.pub.getTransactionReceipt({ hash });
-  const lightClient = ctx.addresses.lightClient.toLowerCase();
+  const lightClient = away.addresses.lightClient.toLowerCase();
   return parseEventLogs({ abi: artifact("HomeLightClient").abi, logs: receipt.logs, eventName: "HeaderSubmitted" }).some((l) => l.address.toLowerCase() === lightClient);
 }
 
 /** Waits for the relayer to settle the auction on Away and for Home to consume the receipt. */
 async function awaitSettlement(ctx: ScenarioContext, away: Away, auctionId: bigint, resultHeight: bigint) {
   const { home, relayer, log, events } = ctx;
-  const chainId = ctx.addresses.chainId;
+  const chainId = away.chainId;
   const sealed = await until("the Home block with the result", async () => ((await home.status()).height >= resultHeight ? home.block(resultHeight) : undefined), log);
   const finalAt = Number(sealed.signedHeader.header.timestampMs);
-  log(`  result is in Home block ${resultHeight}; the relayer proves the header and the settlement...`);
+  log(`  result is in Home block ${resultHeight}; the relayer proves the header and the settlement for ${away.tag}...`);
   const key = `settle:${chainId}:${auctionId}`;
   const job = await until(`the relayer to settle auction ${auctionId}`, async () => {
     const j = await relayer.store.get(key);
@@ -265,9 +300,9 @@ async function awaitSettlement(ctx: ScenarioContext, away: Away, auctionId: bigi
   const block = await away.pub.getBlock(ev?.blockNumber !== undefined ? { blockNumber: ev.blockNumber } : {});
   // Away block timestamps are whole seconds: latency = mined block time - Home block time.
   const latencySeconds = Math.max(0, (Number(block.timestamp) * 1000 - finalAt) / 1000);
-  const headerCarried = await storedHeader(ctx, away, job.txHash as Hex);
+  const headerCarried = await storedHeader(away, job.txHash as Hex);
   const latencyBreakdown = breakdownOf(events, key, finalAt, Number(block.timestamp) * 1000);
-  log(`  settled on Away in tx ${job.txHash} (gas ${ev?.gasUsed ?? "?"}${headerCarried ? ", header carried in the same transaction" : ""}), ${latencySeconds.toFixed(1)} s after the Home block`);
+  log(`  ${away.tag} settled in tx ${job.txHash} (gas ${ev?.gasUsed ?? "?"}${headerCarried ? ", header carried in the same transaction" : ""}), ${latencySeconds.toFixed(1)} s after the Home block`);
   log(`    (${Object.entries(latencyBreakdown).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ")})`);
   await until("Home to consume the receipt", async () => (await relayer.store.get(`receipt:${chainId}:${auctionId}`))?.state === "confirmed", log);
   return { txHash: job.txHash ?? "", gasUsed: ev?.gasUsed ?? 0n, latencySeconds, headerCarried, latencyBreakdown };
@@ -336,6 +371,8 @@ async function clearAndSettle(
   log("  balances (before -> after):");
   return {
     mode: plan.mode,
+    chain: away.name,
+    chainId: away.chainId,
     auctionId: auction.auctionId.toString(),
     clearingPrice: cleared.clearingPrice.toString(),
     settleTx: s.txHash,
@@ -354,18 +391,15 @@ async function clearAndSettle(
  * submits the settlement like any other; the Away contract refuses it with PriceBelowLpLimit and
  * the LP's capital does not move.
  */
-async function refusedSelfBid(
-  ctx: ScenarioContext,
-  away: Away,
-  o: { usdc: Address; weth: Address; lp: Address; lpName: string; capital: () => Promise<bigint>; expiry: number },
-): Promise<AttackReport> {
-  const { home, log, relayer } = ctx;
-  const lock = await home.act("lock", { owner: keccak256(toHex("home account attacker")), borrower: ACTORS.attacker, creditAsset: o.usdc, collateral: LIBRA(10_000), expiry: o.expiry });
+async function refusedSelfBid(w: Walk, away: Away, o: { lp: Address; lpName: string }): Promise<AttackReport> {
+  const { home, log, relayer } = w.ctx;
+  const { usdc, weth } = away;
+  const lock = await home.act("lock", { owner: w.owner("attacker"), borrower: ACTORS.attacker, creditAsset: usdc, collateral: LIBRA(10_000), expiry: await w.expiry() });
   const plan: AuctionPlan = {
     auctioneer: ACTORS.attacker,
-    sellAsset: o.usdc,
+    sellAsset: usdc,
     sellAmount: USDC(100_000),
-    buyAsset: o.weth,
+    buyAsset: weth,
     mode: 2,
     auctioneerLockId: lock.result.lockId,
     auctioneerMaxRateBps: 15,
@@ -373,16 +407,17 @@ async function refusedSelfBid(
     bids: [{ bidder: ACTORS.attackerAccomplice, amount: USDC(100_000), limitPrice: 10n ** 7n, lockId: 0n, maxRateBps: 0 }],
   };
   for (const who of [ACTORS.attacker, ACTORS.attackerAccomplice]) {
-    await away.send(who, o.weth, TOKEN_ABI, "mint", [who, 10n]);
-    await away.send(who, o.weth, TOKEN_ABI, "approve", [ctx.addresses.settlement, 10n]);
+    await away.send(who, weth, TOKEN_ABI, "mint", [who, 10n]);
+    await away.send(who, weth, TOKEN_ABI, "approve", [away.addresses.settlement, 10n]);
   }
   const a = await createAuction(home, plan);
-  log(`  Home: attacker's auction ${a.auctionId}: sell 100,000 USDC borrowed from ${o.lpName}, reserve 0; its accomplice bids 1 wei of WETH for all of it`);
-  const before = await o.capital();
-  const cleared = await runAuction(ctx, plan, a);
+  log(`  Home: attacker's auction ${a.auctionId} for ${away.tag}: sell 100,000 USDC borrowed from ${o.lpName}, reserve 0; its accomplice bids 1 wei of WETH for all of it`);
+  const capital = () => away.capital(o.lp, usdc);
+  const before = await capital();
+  const cleared = await runAuction(w.ctx, plan, a);
   const paid = payAmountFor(plan.sellAmount, cleared.clearingPrice);
   log(`  Home: cleared at ${paid} wei of WETH for 100,000 USDC (${o.lpName} would be repaid principal and interest at that price: 2 wei)`);
-  const key = `settle:${ctx.addresses.chainId}:${a.auctionId}`;
+  const key = `settle:${away.chainId}:${a.auctionId}`;
   // The refusal is LP-side, which can clear (the LP may lower her limit): the relayer retries it until the deadline.
   const job = await until(`the relayer's settlement attempt of auction ${a.auctionId}`, async () => {
     const j = await relayer.store.get(key);
@@ -390,36 +425,32 @@ async function refusedSelfBid(
   }, log);
   const refusedWith = job.causes.find((c) => c.name === "PriceBelowLpLimit")?.name;
   if (job.state === "confirmed" || !refusedWith) throw new Error(`the self-bid was not refused by the LP's limit: job ${job.state}, ${job.lastError}`);
-  const after = await o.capital();
-  log(`  Away refused the settlement: ${refusedWith} (the clearing price is below ${o.lpName}'s own minimum); her capital ${formatUnits(before, 6)} -> ${formatUnits(after, 6)} USDC`);
-  return { auctionId: a.auctionId.toString(), clearingPrice: cleared.clearingPrice.toString(), refusedWith, lpCapitalBefore: before.toString(), lpCapitalAfter: after.toString() };
+  const after = await capital();
+  log(`  ${away.tag} refused the settlement: ${refusedWith} (the clearing price is below ${o.lpName}'s own minimum); her capital ${formatUnits(before, 6)} -> ${formatUnits(after, 6)} USDC`);
+  return { chain: away.name, chainId: away.chainId, auctionId: a.auctionId.toString(), clearingPrice: cleared.clearingPrice.toString(), refusedWith, lpCapitalBefore: before.toString(), lpCapitalAfter: after.toString() };
 }
 
-/** Shared by the steps: the Away chain, the tokens, Home account owners, lockup expiries and LP capital. */
+/** Shared by the steps on every chain: the context, Home account owners and lockup expiries. */
 interface Walk {
   ctx: ScenarioContext;
-  away: Away;
-  usdc: Address;
-  weth: Address;
   owner: (name: string) => Hex;
   expiry: () => Promise<number>;
-  capital: (lp: Address, asset: Address) => Promise<bigint>;
 }
 
 /** An LP deposits `amount` USDC in the registry and offers it at `rateBps`, repaid in USDC or in WETH at no less than its limit. */
-async function fundLp(w: Walk, lp: Address, amount: bigint, rateBps: number): Promise<void> {
-  const { away, usdc, weth, ctx } = w;
+async function fundLp(away: Away, lp: Address, amount: bigint, rateBps: number): Promise<void> {
+  const { usdc, weth, addresses } = away;
   await away.send(lp, usdc, TOKEN_ABI, "mint", [lp, amount]);
-  await away.send(lp, usdc, TOKEN_ABI, "approve", [ctx.addresses.registry, amount]);
-  await away.send(lp, ctx.addresses.registry, REGISTRY_ABI, "deposit", [usdc, amount]);
-  await away.send(lp, ctx.addresses.registry, REGISTRY_ABI, "setOffer", [usdc, rateBps, [{ asset: weth, minPrice: LP_WETH_LIMIT }]]);
+  await away.send(lp, usdc, TOKEN_ABI, "approve", [addresses.registry, amount]);
+  await away.send(lp, addresses.registry, REGISTRY_ABI, "deposit", [usdc, amount]);
+  await away.send(lp, addresses.registry, REGISTRY_ABI, "setOffer", [usdc, rateBps, [{ asset: weth, minPrice: LP_WETH_LIMIT }]]);
 }
 
-/** Locks 10,000 LIBRA on Home for `borrower`, credit in USDC; returns the lock and logs its credit. */
-async function lockCollateral(w: Walk, who: string, borrower: Address) {
+/** Locks 10,000 LIBRA on Home for `borrower`, credit in the chain's USDC; returns the lock and logs its credit. */
+async function lockCollateral(w: Walk, away: Away, who: string, borrower: Address) {
   const { home, log } = w.ctx;
-  const lock = await home.act("lock", { owner: w.owner(who), borrower, creditAsset: w.usdc, collateral: LIBRA(10_000), expiry: await w.expiry() });
-  log(`  Home: ${who} locked 10,000 LIBRA -> lockId ${lock.result.lockId}, credit limit ${formatUnits(lock.result.creditLimit, 6)} USDC`);
+  const lock = await home.act("lock", { owner: w.owner(who), borrower, creditAsset: away.usdc, collateral: LIBRA(10_000), expiry: await w.expiry() });
+  log(`  Home: ${who} locked 10,000 LIBRA for ${away.tag} -> lockId ${lock.result.lockId}, credit limit ${formatUnits(lock.result.creditLimit, 6)} USDC`);
   return lock.result.lockId;
 }
 
@@ -427,29 +458,30 @@ async function lockCollateral(w: Walk, who: string, borrower: Address) {
  * The market maker of mode 1: a contract (ERC-3156 borrower) that sells the won WETH on a swap
  * desk at 2,000 USDC/ETH inside the settlement callback and repays the LP from the proceeds.
  */
-async function deployMarketMaker(w: Walk): Promise<Address> {
-  const { away, usdc, weth, ctx } = w;
+async function deployMarketMaker(w: Walk, away: Away): Promise<Address> {
+  const { usdc, weth, addresses } = away;
   const desk = await away.deploy(ACTORS.marketMaker, "test/TestSwap.sol", "TestSwap", []);
   await away.send(ACTORS.marketMaker, desk, SWAP_ABI, "setPrice", [weth, usdc, (USDC(2000) * PRICE_SCALE) / WETH(1)]);
   await away.send(ACTORS.marketMaker, usdc, TOKEN_ABI, "mint", [desk, USDC(250_000)]);
-  const mm = await away.deploy(ACTORS.marketMaker, "test/TestBorrower.sol", "TestBorrower", [ctx.addresses.settlement]);
+  const mm = await away.deploy(ACTORS.marketMaker, "test/TestBorrower.sol", "TestBorrower", [addresses.settlement]);
   await away.send(ACTORS.marketMaker, mm, BORROWER_ABI, "setBehaviour", [
     4, // SwapThenRepay
     encodeAbiParameters([{ type: "address" }, { type: "address" }, { type: "uint256" }], [desk, weth, WETH(100)]),
   ]);
-  ctx.log(`  market maker contract ${mm} (sells won WETH at 2,000 USDC on a swap desk inside its callback)`);
+  w.ctx.log(`  ${away.tag} market maker contract ${mm} (sells won WETH at 2,000 USDC on a swap desk inside its callback)`);
   return mm;
 }
 
 /** Mode 1: a market maker borrows 199,000 USDC from LP Carol to buy 100 WETH at 1,990 USDC. */
-async function mode1(w: Walk): Promise<SettlementReport> {
-  const { ctx, away, usdc, weth, capital } = w;
-  const { home, log, addresses } = ctx;
-  log("\n== Mode 1: a market maker borrows to bid (100 WETH at 1,990 USDC, LP at 0.10%) ==");
-  await fundLp(w, ACTORS.lpCarol, USDC(199_000), 10);
-  log("  LP Carol deposited 199,000 USDC in the LP registry at 10 bps per loan (repaid in USDC, or in WETH at >= 0.00049 WETH per USDC)");
-  const mm = await deployMarketMaker(w);
-  const lockId = await lockCollateral(w, "market maker", mm);
+async function mode1(w: Walk, away: Away): Promise<SettlementReport> {
+  const { ctx } = w;
+  const { usdc, weth, addresses } = away;
+  const { home, log } = ctx;
+  log(`\n== Mode 1 on ${away.name} (chainId ${away.chainId}): a market maker borrows to bid (100 WETH at 1,990 USDC, LP at 0.10%) ==`);
+  await fundLp(away, ACTORS.lpCarol, USDC(199_000), 10);
+  log(`  ${away.tag} LP Carol deposited 199,000 USDC in the LP registry at 10 bps per loan (repaid in USDC, or in WETH at >= 0.00049 WETH per USDC)`);
+  const mm = await deployMarketMaker(w, away);
+  const lockId = await lockCollateral(w, away, "market maker", mm);
   const plan: AuctionPlan = {
     auctioneer: ACTORS.auctioneer,
     sellAsset: weth,
@@ -459,34 +491,35 @@ async function mode1(w: Walk): Promise<SettlementReport> {
     bids: [{ bidder: mm, amount: WETH(100), limitPrice: (USDC(1990) * PRICE_SCALE) / WETH(1), lockId, maxRateBps: 10 }],
   };
   const a = await createAuction(home, plan);
-  log(`  Home: auction ${a.auctionId} created (sell 100 WETH for USDC, sealed bids)`);
+  log(`  Home: auction ${a.auctionId} created for ${away.tag} (sell 100 WETH for USDC, sealed bids)`);
   await away.send(ACTORS.auctioneer, weth, TOKEN_ABI, "mint", [ACTORS.auctioneer, WETH(100)]);
   await away.send(ACTORS.auctioneer, weth, TOKEN_ABI, "approve", [addresses.escrow, WETH(100)]);
   // Refundable only an hour after the settle deadline (Home refuses an escrow the auctioneer could withdraw in time to spoil the settlement).
   const refundNotBefore = a.settleDeadline + 3600;
   await away.send(ACTORS.auctioneer, addresses.escrow, ESCROW_ABI, "deposit", [a.auctionId, weth, WETH(100), BigInt(refundNotBefore)]);
   await home.act("ack-escrow", { auctionId: a.auctionId, refundNotBefore });
-  log("  auctioneer escrowed 100 WETH on Away (refundable an hour after the settle deadline); Home checked the deposit with eth_getProof and acknowledged it");
+  log(`  ${away.tag} auctioneer escrowed 100 WETH (refundable an hour after the settle deadline); Home checked the deposit with eth_getProof and acknowledged it`);
   const watch: Watch[] = [
     ["auctioneer WETH", weth, ACTORS.auctioneer, 18],
     ["auctioneer USDC", usdc, ACTORS.auctioneer, 6],
     ["market maker WETH", weth, mm, 18],
     ["market maker USDC", usdc, mm, 6],
-    ["LP Carol capital USDC", usdc, ACTORS.lpCarol, 6, () => capital(ACTORS.lpCarol, usdc)],
+    ["LP Carol capital USDC", usdc, ACTORS.lpCarol, 6, () => away.capital(ACTORS.lpCarol, usdc)],
     ["settlement contract USDC", usdc, addresses.settlement, 6],
   ];
   return clearAndSettle(ctx, away, plan, a, lockId, watch, (p) => `${formatUnits((p * WETH(1)) / PRICE_SCALE, 6)} USDC/ETH`);
 }
 
 /** Mode 2: a user borrows 100,000 USDC from LP Alice and auctions it; two market makers buy at 0.0005 ETH/USDC. */
-async function mode2(w: Walk): Promise<SettlementReport> {
-  const { ctx, away, usdc, weth, capital } = w;
-  const { home, log, addresses } = ctx;
-  log("\n== Mode 2: a user borrows 100,000 USDC to auction it for WETH (LP at 0.15%, repaid in WETH) ==");
+async function mode2(w: Walk, away: Away): Promise<SettlementReport> {
+  const { ctx } = w;
+  const { usdc, weth, addresses } = away;
+  const { home, log } = ctx;
+  log(`\n== Mode 2 on ${away.name} (chainId ${away.chainId}): a user borrows 100,000 USDC to auction it for WETH (LP at 0.15%, repaid in WETH) ==`);
   const price = (WETH(1) * PRICE_SCALE) / 2000n / USDC(1); // 0.0005 ETH per USDC
-  await fundLp(w, ACTORS.lpAlice, USDC(100_000), 15);
-  log("  LP Alice deposited 100,000 USDC at 15 bps, repaid in USDC or in WETH at no less than 0.00049 WETH per USDC");
-  const lockId = await lockCollateral(w, "user", ACTORS.user);
+  await fundLp(away, ACTORS.lpAlice, USDC(100_000), 15);
+  log(`  ${away.tag} LP Alice deposited 100,000 USDC at 15 bps, repaid in USDC or in WETH at no less than 0.00049 WETH per USDC`);
+  const lockId = await lockCollateral(w, away, "user", ACTORS.user);
   // Winners pay in WETH; the user covers the interest shortfall (0.075 WETH) from its own WETH.
   for (const who of [ACTORS.mm1, ACTORS.mm2]) {
     await away.send(who, weth, TOKEN_ABI, "mint", [who, WETH(25)]);
@@ -509,15 +542,15 @@ async function mode2(w: Walk): Promise<SettlementReport> {
     ],
   };
   const a = await createAuction(home, plan);
-  log(`  Home: auction ${a.auctionId} created (sell 100,000 borrowed USDC for WETH)`);
+  log(`  Home: auction ${a.auctionId} created for ${away.tag} (sell 100,000 borrowed USDC for WETH)`);
   const watch: Watch[] = [
     ["user WETH", weth, ACTORS.user, 18],
     ["MM1 WETH", weth, ACTORS.mm1, 18],
     ["MM1 USDC", usdc, ACTORS.mm1, 6],
     ["MM2 WETH", weth, ACTORS.mm2, 18],
     ["MM2 USDC", usdc, ACTORS.mm2, 6],
-    ["LP Alice capital WETH", weth, ACTORS.lpAlice, 18, () => capital(ACTORS.lpAlice, weth)],
-    ["LP Alice capital USDC", usdc, ACTORS.lpAlice, 6, () => capital(ACTORS.lpAlice, usdc)],
+    ["LP Alice capital WETH", weth, ACTORS.lpAlice, 18, () => away.capital(ACTORS.lpAlice, weth)],
+    ["LP Alice capital USDC", usdc, ACTORS.lpAlice, 6, () => away.capital(ACTORS.lpAlice, usdc)],
   ];
   return clearAndSettle(ctx, away, plan, a, lockId, watch, (p) => `${formatUnits((p * USDC(1)) / PRICE_SCALE, 18)} WETH per USDC`);
 }
@@ -529,19 +562,19 @@ async function mode2(w: Walk): Promise<SettlementReport> {
  * as vouched for that epoch.
  */
 async function anchorReport(ctx: ScenarioContext, away: Away): Promise<AnchorReport | null> {
-  const olc = ctx.addresses.openLibraLightClient;
+  const olc = away.addresses.openLibraLightClient;
   if (olc === null) return null;
-  const lc = ctx.addresses.lightClient;
+  const lc = away.addresses.lightClient;
   const target = (await ctx.home.status()).epoch;
   const epochs = async () => ({
     anchor: await away.pub.readContract({ address: olc, abi: OPEN_LIBRA_LIGHT_CLIENT_ABI, functionName: "currentEpoch" }),
     client: await away.pub.readContract({ address: lc, abi: LIGHT_CLIENT_ABI, functionName: "currentEpoch" }),
   });
   if (target === 0n) {
-    ctx.log("  no Home epoch has ended yet: nothing to ratchet (the anchor holds the genesis set and voucher)");
+    ctx.log(`  ${away.tag} no Home epoch has ended yet: nothing to ratchet (the anchor holds the genesis set and voucher)`);
   } else {
-    ctx.log(`  Home is in epoch ${target}: waiting for the relayer to bring the anchor and the light client there...`);
-    await until(`the anchor and the light client to reach epoch ${target}`, async () => {
+    ctx.log(`  ${away.tag} Home is in epoch ${target}: waiting for the relayer to bring the anchor and the light client there...`);
+    await until(`the anchor and the light client of ${away.name} to reach epoch ${target}`, async () => {
       const e = await epochs();
       return e.anchor >= target && e.client >= target;
     }, ctx.log);
@@ -555,9 +588,9 @@ async function anchorReport(ctx: ScenarioContext, away: Away): Promise<AnchorRep
     if (BigInt(root) !== validatorSetRoot) throw new Error(`the light client rotated to set ${toHex(validatorSetRoot)} in epoch ${newEpoch}, but the anchor vouched for ${root}`);
     vouched[newEpoch.toString()] = root;
   }
-  ctx.log(`  the anchor (OpenLibraLightClient ${olc}) holds the real validator set of Open Libra epoch ${now.anchor}; the light client is in Home epoch ${now.client}`);
+  ctx.log(`  ${away.tag} the anchor (OpenLibraLightClient ${olc}) holds the real validator set of Open Libra epoch ${now.anchor}; the light client is in Home epoch ${now.client}`);
   for (const [e, root] of Object.entries(vouched)) ctx.log(`    epoch ${e}: attestation set ${root}, vouched for by a quorum of Open Libra epoch ${e}'s validators`);
-  return { openLibraLightClient: olc, openLibraEpoch: now.anchor.toString(), lightClientEpoch: now.client.toString(), vouched };
+  return { chain: away.name, chainId: away.chainId, openLibraLightClient: olc, openLibraEpoch: now.anchor.toString(), lightClientEpoch: now.client.toString(), vouched };
 }
 
 /** The relayer's gas per transaction and proving time per job, from its events (printed and summarised). */
@@ -574,23 +607,21 @@ function relayerNumbers(ctx: ScenarioContext): Pick<ScenarioSummary, "relayerGas
 }
 
 export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary> {
-  const { home, addresses } = ctx;
-  const away = new Away(ctx.awayRpc);
+  const { home } = ctx;
+  const aways = ctx.chains.map((c) => new Away(c));
   const w: Walk = {
     ctx,
-    away,
-    usdc: addresses.tokens!.USDC!,
-    weth: addresses.tokens!.WETH!,
     owner: (name) => keccak256(toHex(`home account ${name}`)),
     expiry: async () => (await homeNow(home)) + 86_400,
-    // LP capital (and what LPs are repaid) stays in the registry until the LP withdraws it.
-    capital: (lp, asset) => away.pub.readContract({ address: addresses.registry, abi: REGISTRY_ABI, functionName: "capitalOf", args: [lp, asset] }),
   };
-  const m1 = await mode1(w);
-  const m2 = await mode2(w);
-  ctx.log("\n== Attack: a self-bid against LP Carol, refused by her own price limit ==");
-  const attack = await refusedSelfBid(ctx, away, { usdc: w.usdc, weth: w.weth, lp: ACTORS.lpCarol, lpName: "Carol", capital: () => w.capital(ACTORS.lpCarol, w.usdc), expiry: await w.expiry() });
-  ctx.log("\n== Anchored light client: every attestation set vouched for by Open Libra's real validators ==");
-  const anchor = await anchorReport(ctx, away);
-  return { ok: true, mode1: m1, mode2: m2, attack, anchor, ...relayerNumbers(ctx) };
+  // Home binds its leaves to the first Away chain (the devnet's one Away chain).
+  const [a] = aways as [Away, ...Away[]];
+  const m1 = await mode1(w, a);
+  const m2 = await mode2(w, a);
+  ctx.log(`\n== Attack on ${a.name} (chainId ${a.chainId}): a self-bid against LP Carol, refused by her own price limit ==`);
+  const attack = await refusedSelfBid(w, a, { lp: ACTORS.lpCarol, lpName: "Carol" });
+  ctx.log("\n== Anchored light clients: every attestation set vouched for by Open Libra's real validators, on each Away chain ==");
+  const anchors: (AnchorReport | null)[] = [];
+  for (const away of aways) anchors.push(await anchorReport(ctx, away));
+  return { ok: true, mode1: m1, mode2: m2, attack, anchors, ...relayerNumbers(ctx) };
 }

@@ -1,8 +1,9 @@
-// The embedded default stack of the main job, all real and on loopback: a Hardhat node as the
-// Away chain (child process), the contracts deployed to it in anchored mode (DESIGN section 10: an
-// OpenLibraLightClient started from the devnet's Open Libra genesis set and voucher, the light
-// client taking only vouched sets), the Home devnet and the relayer (in process), which ratchets
-// both. Everything is started in order and stopped in reverse by `close()`.
+// The embedded default stack of the main job, all real and on loopback: Hardhat nodes as the Away
+// chains (child processes, one chain id each: AWAY_CHAINS), the contracts deployed to each in
+// anchored mode (DESIGN section 10: an OpenLibraLightClient started from the devnet's Open Libra
+// genesis set and voucher, the light client taking only vouched sets), the Home devnet and one
+// relayer serving every Away chain (in process), which ratchets each chain's anchor and light
+// client. Everything is started in order and stopped in reverse by `close()`.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
@@ -20,10 +21,16 @@ import { REPO_ROOT } from "../circuits/build.ts";
 /** Hardhat's well-known dev account #1: the relayer's signer on the local Away chain. */
 const RELAYER_DEV_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
+/** The local Away chains of the stack: a label for logs and the relayer's metrics, and the chain id its Hardhat node runs. */
+export const AWAY_CHAINS = [
+  { name: "away-a", chainId: 31337 },
+  { name: "away-b", chainId: 31338 },
+] as const;
+
 export interface StackOptions {
   dataDir: string;
-  /** Ports on 127.0.0.1; 0 picks free ones. */
-  awayPort: number;
+  /** Ports on 127.0.0.1; 0 picks free ones. One Away port per Away chain started (1 to AWAY_CHAINS.length, in its order). */
+  awayPorts: number[];
   homePort: number;
   blockMs: number;
   epochBlocks: number;
@@ -41,11 +48,21 @@ export interface StackOptions {
   profile?: string;
 }
 
+/** One running Away chain of the stack: its Hardhat node and the contracts deployed on it. */
+export interface StackAway {
+  name: string;
+  chainId: number;
+  rpcUrl: string;
+  addresses: DeployedAddresses;
+  /** Where the deploy script wrote `addresses` (the relayer's addressesFile for this chain). */
+  addressesFile: string;
+}
+
 export interface Stack {
-  awayRpc: string;
+  /** Every Away chain, in AWAY_CHAINS order. */
+  aways: StackAway[];
   homeUrl: string;
   metricsUrl: string;
-  addresses: DeployedAddresses;
   devnet: RunningDevnet;
   relayer: Relayer;
   close(): Promise<void>;
@@ -90,10 +107,10 @@ export async function devnetAnchor(config: DevnetConfigInput = {}): Promise<NewA
   }
 }
 
-/** Starts `hardhat node` on loopback and waits until it answers JSON-RPC. */
-async function startAwayNode(port: number, log: (l: string) => void): Promise<{ url: string; child: ChildProcess }> {
+/** Starts `hardhat node --chain-id` on loopback and waits until it answers JSON-RPC with that chain id. */
+async function startAwayNode(name: string, chainId: number, port: number, log: (l: string) => void): Promise<{ url: string; child: ChildProcess }> {
   const bin = join(REPO_ROOT, "node_modules", ".bin", "hardhat");
-  const child = spawn(bin, ["node", "--hostname", "127.0.0.1", "--port", String(port)], {
+  const child = spawn(bin, ["node", "--hostname", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId)], {
     cwd: REPO_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -115,10 +132,23 @@ async function startAwayNode(port: number, log: (l: string) => void): Promise<{ 
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+  const answered = Number(await rpc(url, "eth_chainId"));
+  if (answered !== chainId) {
+    child.kill("SIGKILL");
+    throw new Error(`hardhat node on ${url} answers chainId ${answered}, started with --chain-id ${chainId}`);
+  }
   // Blocks every second as well as per transaction, so confirmations advance.
   await rpc(url, "evm_setIntervalMining", [1000]);
-  log(`Away chain: Hardhat node on ${url} (chainId ${Number(await rpc(url, "eth_chainId"))})`);
+  log(`Away chain ${name}: Hardhat node on ${url} (chainId ${chainId})`);
   return { url, child };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
 }
 
 function ensureContractsBuilt(log: (l: string) => void): void {
@@ -147,16 +177,18 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     // dev's verifiers are the committed contracts/generated ones (Hardhat artifacts); others are compiled here.
     const verifiers = await profileVerifiers(profile);
 
-    const away = await startAwayNode(o.awayPort || (await freePort()), o.log);
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          if (away.child.exitCode !== null) return resolve();
-          away.child.once("exit", () => resolve());
-          away.child.kill("SIGTERM");
-        }),
-    );
-    const awayChainId = BigInt(await rpc(away.url, "eth_chainId"));
+    if (o.awayPorts.length < 1 || o.awayPorts.length > AWAY_CHAINS.length) throw new Error(`the stack runs 1 to ${AWAY_CHAINS.length} Away chains, got ${o.awayPorts.length} ports`);
+    const chains = AWAY_CHAINS.slice(0, o.awayPorts.length);
+    // The nodes start side by side (each takes seconds to boot Hardhat).
+    const ports: number[] = [];
+    for (const p of o.awayPorts) ports.push(p || (await freePort()));
+    const started = await Promise.allSettled(chains.map(async (c, i) => ({ ...c, ...(await startAwayNode(c.name, c.chainId, ports[i]!, o.log)) })));
+    for (const r of started) if (r.status === "fulfilled") cleanups.push(() => stopChild(r.value.child));
+    const nodes = started.map((r) => {
+      if (r.status === "rejected") throw r.reason;
+      return r.value;
+    });
+    const first = nodes[0]!;
 
     // The light client's trusted genesis is the devnet's epoch-0 validator set (deterministic from the seed).
     const devnetConfig: DevnetConfigInput = {
@@ -165,31 +197,38 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       blockMs: o.blockMs,
       epochBlocks: o.epochBlocks,
       libraPrice: o.libraPrice,
-      awayRpc: away.url,
-      awayChainId,
+      awayRpc: first.url,
+      awayChainId: BigInt(first.chainId),
       confirmations: 0,
       ...(profile === "dev" ? {} : { capacity: N, active: N, maxLockFills: lockups }),
     };
     const genesis = devnetGenesis(devnetConfig);
     const anchor = await devnetAnchor(devnetConfig);
 
-    const addressesFile = join(o.dataDir, "away-addresses.json");
-    const addresses = await deployAll(away.url, {
-      homeChainId: genesis.homeChainId,
-      genesisEpoch: 0n,
-      genesisValidatorSetRoot: genesis.validatorSetRoot,
-      testTokens: true,
-      out: addressesFile,
-      rpcUrl: away.url,
-      anchor,
-      ...(verifiers ? { verifiers, lockSlots: lockups } : {}),
-    });
-    o.log(`contracts deployed: light client ${addresses.lightClient}, settlement ${addresses.settlement}`);
+    // The same deployment on every chain (the same deployer and nonces: the same addresses), side by side.
+    const aways: StackAway[] = await Promise.all(
+      nodes.map(async (n) => {
+        const addressesFile = join(o.dataDir, `away-addresses-${n.chainId}.json`);
+        const addresses = await deployAll(n.url, {
+          homeChainId: genesis.homeChainId,
+          genesisEpoch: 0n,
+          genesisValidatorSetRoot: genesis.validatorSetRoot,
+          testTokens: true,
+          out: addressesFile,
+          rpcUrl: n.url,
+          anchor,
+          ...(verifiers ? { verifiers, lockSlots: lockups } : {}),
+        });
+        o.log(`[${n.name} ${n.chainId}] contracts deployed: light client ${addresses.lightClient}, settlement ${addresses.settlement}, escrow ${addresses.escrow}`);
+        return { name: n.name, chainId: n.chainId, rpcUrl: n.url, addresses, addressesFile };
+      }),
+    );
     o.log(
-      `anchored: the light client takes only attestation sets vouched for by Open Libra's real validators, recorded in the OpenLibraLightClient ${addresses.openLibraLightClient} (started from the devnet's epoch-0 set of ${anchor.epochState.verifier.validatorInfos.length} validators and its genesis voucher); the relayer submits each epoch change and voucher`,
+      `anchored: each light client takes only attestation sets vouched for by Open Libra's real validators, recorded in its chain's OpenLibraLightClient (started from the devnet's epoch-0 set of ${anchor.epochState.verifier.validatorInfos.length} validators and its genesis voucher); the relayer submits each epoch change and voucher on every chain`,
     );
 
-    const devnet = await startDevnet({ ...devnetConfig, settlementAddress: addresses.settlement, escrowAddress: addresses.escrow }, { onReply: o.onHomeReply });
+    const home = aways[0]!;
+    const devnet = await startDevnet({ ...devnetConfig, settlementAddress: home.addresses.settlement, escrowAddress: home.addresses.escrow }, { onReply: o.onHomeReply });
     cleanups.push(() => devnet.close());
     o.log(`Home devnet: ${devnet.url} (${N} validator slots, block every ${o.blockMs} ms, epoch every ${o.epochBlocks} blocks)`);
 
@@ -201,7 +240,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         metrics: { port: 0 },
         logLevel: "warn",
         prover: { profile },
-        away: [{ name: "local", chainId: Number(awayChainId), rpcUrl: away.url, addressesFile, signerKeyEnv: "OLZK_RELAYER_KEY", confirmations: 1 }],
+        // One relayer for every chain, signing with the same dev key on each (a nonce per chain).
+        away: aways.map((a) => ({ name: a.name, chainId: a.chainId, rpcUrl: a.rpcUrl, addressesFile: a.addressesFile, signerKeyEnv: "OLZK_RELAYER_KEY", confirmations: 1 })),
       },
       { ...process.env, OLZK_RELAYER_KEY: process.env.OLZK_RELAYER_KEY ?? RELAYER_DEV_KEY },
     );
@@ -213,9 +253,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       onEvent: o.onRelayerEvent,
     });
     cleanups.push(() => relayer.close());
-    o.log(`relayer: metrics ${relayer.metricsUrl}/metrics, health ${relayer.metricsUrl}/healthz, log ${logFile}`);
+    o.log(`relayer (serving ${aways.map((a) => `${a.name} ${a.chainId}`).join(" and ")}): metrics ${relayer.metricsUrl}/metrics, health ${relayer.metricsUrl}/healthz, log ${logFile}`);
 
-    return { awayRpc: away.url, homeUrl: devnet.url, metricsUrl: relayer.metricsUrl!, addresses, devnet, relayer, close };
+    return { aways, homeUrl: devnet.url, metricsUrl: relayer.metricsUrl!, devnet, relayer, close };
   } catch (e) {
     await close();
     throw e;

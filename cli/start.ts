@@ -1,7 +1,7 @@
 // `olzk start` (`npm start`): the main job. Starts the embedded default stack (Home devnet,
-// a local Hardhat Away chain, the deployed contracts and the relayer), walks through a mode 1
-// and a mode 2 settlement with progress, balances, gas and latency, then keeps the stack
-// serving until Ctrl-C. `--once` exits after the walkthrough and prints a JSON summary last.
+// two local Hardhat Away chains with the contracts deployed on each, one relayer serving both),
+// walks through a mode 1 and a mode 2 settlement with progress, balances, gas and latency, then
+// keeps the stack serving until Ctrl-C. `--once` exits after the walkthrough and prints a JSON summary last.
 import { createWriteStream, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
@@ -10,7 +10,7 @@ import { PROFILES } from "../circuits/profiles.ts";
 import { runScenario, type ScenarioContext } from "./scenario.ts";
 import { HomeClient } from "../home/api/index.ts";
 import type { RecordedReply } from "../home/devnet/index.ts";
-import { startStack, type Stack } from "./stack.ts";
+import { AWAY_CHAINS, startStack, type Stack } from "./stack.ts";
 import { releaseSnarkjs } from "../prover/setup/pipeline.ts";
 
 const options = {
@@ -18,6 +18,7 @@ const options = {
   "data-dir": { type: "string" },
   "home-port": { type: "string" },
   "away-port": { type: "string" },
+  "away-chains": { type: "string" },
   "block-ms": { type: "string" },
   "epoch-blocks": { type: "string" },
   "no-scenario": { type: "boolean" },
@@ -27,14 +28,15 @@ const options = {
 
 const spec: CommandSpec<typeof options> = {
   name: "start",
-  summary: "run the main job: Home devnet + local Away chain + contracts + relayer, then a mode 1 and a mode 2 settlement",
-  usage: "[--once] [--data-dir DIR] [--home-port P] [--away-port P] [--block-ms MS] [--epoch-blocks K] [--profile prod|dev|dev16] [--record-home-api FILE]",
+  summary: "run the main job: Home devnet + two local Away chains + contracts + one relayer, then a mode 1 and a mode 2 settlement",
+  usage: "[--once] [--data-dir DIR] [--home-port P] [--away-port P] [--away-chains 1|2] [--block-ms MS] [--epoch-blocks K] [--profile prod|dev|dev16] [--record-home-api FILE]",
   options,
   help: {
     once: "exit after the walkthrough (exit code 0 on success) and print a one-line JSON summary last",
     "data-dir": "where this run keeps its state (default ./data/start; cleared at start, since the Away chain is new each run)",
     "home-port": "Home devnet HTTP port on 127.0.0.1 (default 8645; 0 = any free port)",
-    "away-port": "Hardhat node JSON-RPC port on 127.0.0.1 (default 8545; 0 = any free port)",
+    "away-port": "JSON-RPC port on 127.0.0.1 of the first Away chain's Hardhat node; the second listens on the next port (default 8545 and 8546; 0 = any free ports)",
+    "away-chains": `how many local Away chains to run: ${AWAY_CHAINS.map((c) => `${c.name} (chainId ${c.chainId})`).join(", then ")} (default ${AWAY_CHAINS.length})`,
     "block-ms": "Home block interval in ms (default 1000)",
     "epoch-blocks": "Home blocks per epoch (default 30)",
     "no-scenario": "only start the stack and serve (no walkthrough)",
@@ -72,10 +74,13 @@ export async function run(argv: string[]): Promise<number | void> {
   if (!(profile in PROFILES)) throw new UserError(`--profile must be one of ${Object.keys(PROFILES).join(", ")}, got '${profile}'`);
   const homePort = intOption("home-port", v["home-port"], 8645);
   const awayPort = intOption("away-port", v["away-port"], 8545);
+  const awayChains = intOption("away-chains", v["away-chains"], AWAY_CHAINS.length, 1);
+  if (awayChains > AWAY_CHAINS.length) throw new UserError(`--away-chains must be 1 to ${AWAY_CHAINS.length}, got ${awayChains}`);
+  const awayPorts = AWAY_CHAINS.slice(0, awayChains).map((_, i) => (awayPort === 0 ? 0 : awayPort + i));
   const blockMs = intOption("block-ms", v["block-ms"], 1000, 100);
   const epochBlocks = intOption("epoch-blocks", v["epoch-blocks"], 30, 2);
   await assertPortFree(homePort, "home-port");
-  await assertPortFree(awayPort, "away-port");
+  for (const p of awayPorts) await assertPortFree(p, "away-port");
   rmSync(dataDir, { recursive: true, force: true });
   const record = v["record-home-api"];
   const recording = record === undefined ? undefined : createWriteStream(resolve(record), { flags: "a" });
@@ -84,7 +89,7 @@ export async function run(argv: string[]): Promise<number | void> {
     stack = await startStack({
       dataDir,
       homePort,
-      awayPort,
+      awayPorts,
       blockMs,
       epochBlocks,
       libraPrice: "26",
@@ -120,7 +125,7 @@ export async function run(argv: string[]): Promise<number | void> {
   try {
     if (!v["no-scenario"]) {
       const home = new HomeClient(stack.homeUrl);
-      const summary = await runScenario({ awayRpc: stack.awayRpc, addresses: stack.addresses, home, relayer: stack.relayer, log, events });
+      const summary = await runScenario({ chains: stack.aways, home, relayer: stack.relayer, log, events });
       log(`\nwalkthrough finished in ${Math.round((Date.now() - t0) / 1000)} s`);
       if (once) {
         await stop(0, JSON.stringify({ ...summary, seconds: Math.round((Date.now() - t0) / 1000) }));
@@ -132,7 +137,7 @@ export async function run(argv: string[]): Promise<number | void> {
     await stop(1);
     return 1;
   }
-  log(`\nserving: Home ${stack.homeUrl}  Away ${stack.awayRpc}  relayer metrics ${stack.metricsUrl}/metrics`);
+  log(`\nserving: Home ${stack.homeUrl}  ${stack.aways.map((a) => `Away ${a.name} (chainId ${a.chainId}) ${a.rpcUrl}`).join("  ")}  relayer metrics ${stack.metricsUrl}/metrics`);
   log("press Ctrl-C to stop");
   await new Promise(() => {});
 }

@@ -68,7 +68,7 @@ describe("npm start -- --once", () => {
     expect(summary.attack.refusedWith).toBe("PriceBelowLpLimit");
     expect(summary.attack.lpCapitalAfter).toBe(summary.attack.lpCapitalBefore);
     expect(BigInt(summary.attack.lpCapitalBefore)).toBe(USDC(199_199n));
-    expect(r.stdout).toContain("== Attack: a self-bid against LP Carol, refused by her own price limit ==");
+    expect(r.stdout).toContain("== Attack on away-a (chainId 31337): a self-bid against LP Carol, refused by her own price limit ==");
 
     for (const m of [summary.mode1, summary.mode2]) {
       expect(m.settleTx).toMatch(/^0x[0-9a-f]{64}$/);
@@ -82,15 +82,18 @@ describe("npm start -- --once", () => {
       const key = `settle:31337:${m.auctionId}`;
       expect(r.stdout).toMatch(new RegExp(`\\[relayer\\] proved ${key} with its header \\(one HeaderSettlement proof\\) in \\d+\\.\\d s`));
       expect(r.stdout).toContain(`[relayer] ${key} done (mined, gas ${m.settleGas}, header carried: settleWithHeader, one transaction)`);
-      expect(r.stdout).toContain(`settled on Away in tx ${m.settleTx} (gas ${m.settleGas}, header carried in the same transaction)`);
+      expect(r.stdout).toContain(`[${m.chain} ${m.chainId}] settled in tx ${m.settleTx} (gas ${m.settleGas}, header carried in the same transaction)`);
     }
     expect(Object.keys(summary.relayerGas).sort()).toEqual([`settle:31337:${summary.mode1.auctionId}`, `settle:31337:${summary.mode2.auctionId}`].sort());
     expect(r.stdout).not.toMatch(/\[relayer\] proved (header|rotation):/);
-    // Deployed anchored: the genesis set is the one the devnet's Open Libra validators vouched for (no epoch ends in this run)
-    expect(summary.anchor).toMatchObject({ openLibraEpoch: "0", lightClientEpoch: "0" });
-    expect(summary.anchor.openLibraLightClient).toMatch(/^0x[0-9a-fA-F]{40}$/);
-    expect(Object.keys(summary.anchor.vouched)).toEqual(["0"]);
-    expect(r.stdout).toContain("== Anchored light client: every attestation set vouched for by Open Libra's real validators ==");
+    // Deployed anchored on both Away chains: the genesis set is the one the devnet's Open Libra validators vouched for (no epoch ends in this run)
+    expect(summary.anchors.map((a: { chain: string; chainId: number }) => [a.chain, a.chainId])).toEqual([["away-a", 31337], ["away-b", 31338]]);
+    for (const anchor of summary.anchors) {
+      expect(anchor).toMatchObject({ openLibraEpoch: "0", lightClientEpoch: "0" });
+      expect(anchor.openLibraLightClient).toMatch(/^0x[0-9a-fA-F]{40}$/);
+      expect(Object.keys(anchor.vouched)).toEqual(["0"]);
+    }
+    expect(r.stdout).toContain("== Anchored light clients: every attestation set vouched for by Open Libra's real validators, on each Away chain ==");
     // Progress was shown along the way.
     expect(r.stdout).toContain("== Mode 1");
     // Every Home API reply of the run (the main job's and the relayer's) reads back with its schema.
