@@ -105,12 +105,13 @@ export class StateHistory {
     if (snap) return snap;
     if (this.rebuilt?.height === lastWrite) return this.rebuilt.tree;
     const tree = new SparseMerkleTree(STATE_DEPTH);
-    const entries: LeafEntry[] = [];
+    // The last write of each key only (the risk-state leaf alone is rewritten every block).
+    const entries = new Map<bigint, LeafEntry>();
     for (const c of this.changeLog) {
       if (c.height > lastWrite) break;
-      entries.push(treeEntry(c.write));
+      entries.set(c.write.leafKey, treeEntry(c.write));
     }
-    tree.setMany(entries);
+    tree.setMany([...entries.values()]);
     this.rebuilt = { height: lastWrite, tree };
     return tree;
   }
