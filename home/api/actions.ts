@@ -11,6 +11,9 @@ const positiveAmount = uintIn(256, 1n);
 const rateBps = smallIntIn(10_000);
 
 export const ACTION_TYPES = [
+  "open-account",
+  "deposit",
+  "withdraw",
   "lock",
   "release-lock",
   "ack-escrow",
@@ -27,15 +30,41 @@ export function isActionType(x: string): x is ActionType {
 }
 
 /** Request bodies, by action. Unknown fields are refused. */
+/** deposit / withdraw: an amount of LIBRA into or out of the owner's collateral account. */
+const accountAmount = z.strictObject({
+  accountId: u64In,
+  /** Home account, bytes32: must be the account's owner. */
+  owner: bytes32,
+  /** LIBRA base units, > 0. */
+  amount: positiveAmount,
+});
+
 export const ACTION_REQUESTS = {
-  lock: z.strictObject({
+  "open-account": z.strictObject({
     /** Home account, bytes32. */
+    owner: bytes32,
+    /** LIBRA base units, > 0. */
+    deposit: positiveAmount,
+  }),
+  deposit: accountAmount,
+  withdraw: accountAmount,
+  /**
+   * Either `collateral` (deposit it into a new one-lockup account; the credit limit follows from
+   * --libra-price and the stricter of --collateral-ratio and the risk ratio) or `accountId` and
+   * `creditLimit` (a lockup against an existing account, within what its collateral supports).
+   */
+  lock: z.strictObject({
+    /** Home account, bytes32 (with accountId: the account's owner). */
     owner: bytes32,
     /** Away address that may borrow against the lockup. */
     borrower: address,
     creditAsset: address,
     /** LIBRA base units, > 0. */
-    collateral: positiveAmount,
+    collateral: positiveAmount.optional(),
+    /** The collateral account backing the lockup. */
+    accountId: u64In.optional(),
+    /** Credit in base units of creditAsset, > 0. */
+    creditLimit: positiveAmount.optional(),
     /** Unix seconds, in the future. */
     expiry: u64In,
   }),
@@ -85,8 +114,14 @@ export const ACTION_REQUESTS = {
 } as const satisfies Record<ActionType, z.ZodType>;
 
 /** Results, by action. */
+const accountResult = z.strictObject({ accountId: u64, collateral: u256 });
+
 export const ACTION_RESULTS = {
-  lock: z.strictObject({ lockId: u64, creditLimit: u256 }),
+  "open-account": accountResult,
+  deposit: accountResult,
+  withdraw: accountResult,
+  /** ratioBps: the lockup's collateral ratio (its terms); accountId: the account backing it. */
+  lock: z.strictObject({ lockId: u64, creditLimit: u256, accountId: u64, ratioBps: count }),
   "release-lock": z.strictObject({ lockId: u64, status: count }),
   "ack-escrow": z.strictObject({ auctionId: u64, awayBlock: u64 }),
   "create-auction": z.strictObject({ auctionId: u64 }),
@@ -127,6 +162,9 @@ function actionReply<T extends ActionType>(type: T) {
 }
 
 export const ACTION_REPLIES = {
+  "open-account": actionReply("open-account"),
+  deposit: actionReply("deposit"),
+  withdraw: actionReply("withdraw"),
   lock: actionReply("lock"),
   "release-lock": actionReply("release-lock"),
   "ack-escrow": actionReply("ack-escrow"),

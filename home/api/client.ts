@@ -13,7 +13,7 @@ import { describeIssues } from "./issues.ts";
 import { ROUTES, fillPath, type ReplyOf, type RouteDef, type SszKind } from "./routes.ts";
 import { SSZ_CODECS, type SszValues } from "./ssz.ts";
 import type { BackupView, EpochEndingReplyView, EpochStateView, VoucherView, WaypointView } from "./openlibra.ts";
-import type { AuctionView, BlockView, HeaderOnlyView, HeaderRangeView, LockupView, SettlementProofView, StateProofView, StatusView, ValidatorSetView } from "./views.ts";
+import type { AccountView, AuctionView, BlockView, HeaderOnlyView, HeaderRangeView, LockupView, RiskView, SettlementProofView, StateProofView, StatusView, ValidatorSetView } from "./views.ts";
 
 /** A refusal by the Home API (or a reply that does not fit it): the code, the HTTP status, the message. */
 export class HomeApiError extends HomeError {
@@ -178,6 +178,16 @@ export class HomeClient {
 
   lockup(lockId: bigint): Promise<LockupView> {
     return this.json(ROUTES.lockup, ROUTES.lockup.reply, { params: { lockId } });
+  }
+
+  /** The risk engine's state for the block being built: breaker, ratio for new lockups, volatility, LIBRA price. */
+  risk(): Promise<RiskView> {
+    return this.json(ROUTES.risk, ROUTES.risk.reply, {});
+  }
+
+  /** A collateral account: collateral, open credit and need, headroom, withdrawable LIBRA and its lockups. */
+  account(accountId: bigint): Promise<AccountView> {
+    return this.json(ROUTES.account, ROUTES.account.reply, { params: { accountId } });
   }
 
   // ---------------------------------------------------------------- actions

@@ -8,6 +8,7 @@ import { ACTION_REPLIES, ACTION_REQUESTS, ActionQuery, type ActionType } from ".
 import { count, smallUintParam, uint } from "./codecs.ts";
 import { BackupReply, BackupRequest, EpochEndingReply, EpochStateReply, VoucherReply, WaypointReply } from "./openlibra.ts";
 import {
+  AccountReply,
   AuctionReply,
   AuctionsReply,
   BlockReply,
@@ -15,6 +16,7 @@ import {
   HeaderRangeReply,
   LockupReply,
   LockupsReply,
+  RiskReply,
   RootReply,
   SettlementProofReply,
   StateProofReply,
@@ -96,6 +98,10 @@ export const ROUTES = {
   }),
   lockups: route({ method: "GET", path: "/lockups", reply: LockupsReply }),
   lockup: route({ method: "GET", path: "/lockups/:lockId", params: z.object({ lockId: u64Param }), reply: LockupReply }),
+  /** The risk engine: breaker state, ratio for new lockups, volatility and LIBRA price of the block being built. */
+  risk: route({ method: "GET", path: "/risk", reply: RiskReply }),
+  /** A collateral account: collateral, open credit and need, headroom, withdrawable, lockups. */
+  account: route({ method: "GET", path: "/accounts/:accountId", params: z.object({ accountId: u64Param }), reply: AccountReply }),
   /** Body and reply depend on the action type: ACTION_REQUESTS and ACTION_REPLIES (actions.ts). */
   action: route({ method: "POST", path: "/actions/:type", params: z.object({ type: z.string() }), query: ActionQuery, reply: z.never() }),
   sealBlock: route({ method: "POST", path: "/admin/blocks", reply: BlockReply }),

@@ -7,7 +7,10 @@ import {
   KIND_AUCTION_RESULT,
   KIND_ESCROW_ACK,
   KIND_LOCKUP,
+  KIND_ACCOUNT_LOCKUP,
+  KIND_COLLATERAL_ACCOUNT,
   KIND_RECEIPT,
+  KIND_RISK_STATE,
   LEAF_KINDS,
   STATE_DEPTH,
   headerFromJSON,
@@ -16,7 +19,10 @@ import {
   signedHeaderToJSON,
   validatorSetFromJSON,
   validatorSetToJSON,
+  type AccountLockupPayload,
   type AuctionResultPayload,
+  type CollateralAccountPayload,
+  type RiskStatePayload,
   type EscrowAckPayload,
   type Fill,
   type KindedPayload,
@@ -79,6 +85,35 @@ export const ReceiptPayloadJSON = z.strictObject({
   settledMask: u64,
   auctioneerBlamed: z.boolean(),
 }) satisfies z.ZodType<ReceiptPayload, unknown>;
+
+export const RiskStatePayloadJSON = z.strictObject({
+  tick: u64,
+  breaker: count,
+  ratioBps: count,
+  libraPrice: u256,
+  variance: u256,
+  calmTicks: count,
+}) satisfies z.ZodType<RiskStatePayload, unknown>;
+
+export const CollateralAccountPayloadJSON = z.strictObject({
+  accountId: u64,
+  owner: bytes32,
+  collateral: u256,
+  slashed: u256,
+  openLockups: count,
+  openCreditValue: u256,
+  openNeedValue: u256,
+}) satisfies z.ZodType<CollateralAccountPayload, unknown>;
+
+export const AccountLockupPayloadJSON = z.strictObject({
+  lockId: u64,
+  accountId: u64,
+  ratioBps: count,
+  libraPrice: u256,
+  creditValue: u256,
+  needValue: u256,
+  openedTick: u64,
+}) satisfies z.ZodType<AccountLockupPayload, unknown>;
 
 export const LeafEntryJSON = z.strictObject({ leafKey: u256, awayBinding: u256, payloadDigest: u256 });
 
@@ -175,6 +210,12 @@ export function stateProofView(common: StateProofCommon, kind: LeafKind, leaf: K
       return { ...common, kind: leaf.kind, payload: leaf.payload };
     case KIND_RECEIPT:
       return { ...common, kind: leaf.kind, payload: leaf.payload };
+    case KIND_RISK_STATE:
+      return { ...common, kind: leaf.kind, payload: leaf.payload };
+    case KIND_COLLATERAL_ACCOUNT:
+      return { ...common, kind: leaf.kind, payload: leaf.payload };
+    case KIND_ACCOUNT_LOCKUP:
+      return { ...common, kind: leaf.kind, payload: leaf.payload };
   }
 }
 
@@ -230,9 +271,20 @@ export const LockupProofReply = stateProofOf(KIND_LOCKUP, LockupPayloadJSON);
 export const ResultProofReply = stateProofOf(KIND_AUCTION_RESULT, AuctionResultPayloadJSON);
 export const EscrowAckProofReply = stateProofOf(KIND_ESCROW_ACK, EscrowAckPayloadJSON);
 export const ReceiptProofReply = stateProofOf(KIND_RECEIPT, ReceiptPayloadJSON);
+export const RiskStateProofReply = stateProofOf(KIND_RISK_STATE, RiskStatePayloadJSON);
+export const CollateralAccountProofReply = stateProofOf(KIND_COLLATERAL_ACCOUNT, CollateralAccountPayloadJSON);
+export const AccountLockupProofReply = stateProofOf(KIND_ACCOUNT_LOCKUP, AccountLockupPayloadJSON);
 
 /** GET /state/proof: the proof of any kind (the reply's `kind` says which payload it carries). */
-export const StateProofReply = z.union([LockupProofReply, ResultProofReply, EscrowAckProofReply, ReceiptProofReply]);
+export const StateProofReply = z.union([
+  LockupProofReply,
+  ResultProofReply,
+  EscrowAckProofReply,
+  ReceiptProofReply,
+  RiskStateProofReply,
+  CollateralAccountProofReply,
+  AccountLockupProofReply,
+]);
 
 /** GET /auctions/{id}/settlement-proof: the result leaf and its lockups in slot order, at one height. */
 export const SettlementProofReply = z.strictObject({
@@ -245,10 +297,18 @@ export const SettlementProofReply = z.strictObject({
 export type SettlementProofView = z.output<typeof SettlementProofReply>;
 
 /** The leaf kind query parameter of GET /state/proof. */
-const KIND_OF_TEXT = { "1": KIND_LOCKUP, "2": KIND_AUCTION_RESULT, "3": KIND_ESCROW_ACK, "4": KIND_RECEIPT } as const;
-const TEXT_OF_KIND = { 1: "1", 2: "2", 3: "3", 4: "4" } as const satisfies Record<LeafKind, keyof typeof KIND_OF_TEXT>;
-const kindError = { error: "must be 1 (lockup), 2 (auction result), 3 (escrow ack) or 4 (receipt)" };
-export const leafKindParam = z.codec(z.enum(["1", "2", "3", "4"], kindError), z.union(LEAF_KINDS.map((k) => z.literal(k)), kindError), {
+const KIND_OF_TEXT = {
+  "1": KIND_LOCKUP,
+  "2": KIND_AUCTION_RESULT,
+  "3": KIND_ESCROW_ACK,
+  "4": KIND_RECEIPT,
+  "5": KIND_RISK_STATE,
+  "6": KIND_COLLATERAL_ACCOUNT,
+  "7": KIND_ACCOUNT_LOCKUP,
+} as const;
+const TEXT_OF_KIND = { 1: "1", 2: "2", 3: "3", 4: "4", 5: "5", 6: "6", 7: "7" } as const satisfies Record<LeafKind, keyof typeof KIND_OF_TEXT>;
+const kindError = { error: "must be 1 (lockup), 2 (auction result), 3 (escrow ack), 4 (receipt), 5 (risk state), 6 (collateral account) or 7 (account lockup)" };
+export const leafKindParam = z.codec(z.enum(["1", "2", "3", "4", "5", "6", "7"], kindError), z.union(LEAF_KINDS.map((k) => z.literal(k)), kindError), {
   decode: (s) => KIND_OF_TEXT[s],
   encode: (k) => TEXT_OF_KIND[k],
 });
@@ -257,16 +317,85 @@ export const leafKindParam = z.codec(z.enum(["1", "2", "3", "4"], kindError), z.
 
 export const LockupReply = z.strictObject({
   ...LockupPayloadJSON.shape,
-  /** LIBRA base units deposited and locked. */
+  /** The collateral account backing the lockup. */
+  accountId: u64,
+  /** `lock` with `collateral`: LIBRA base units deposited (into its one-lockup account); 0 for a lockup against an account. */
   collateral: u256,
-  /** The LIBRA price used (credit-asset base units per LIBRA base unit, times 1e18). */
+  /** `lock` with `collateral`: the --libra-price used (credit-asset base units per LIBRA base unit, times 1e18); 0 otherwise. */
   priceScaled: u256,
+  /** The lockup's collateral ratio (its terms): basis points, and in whole percent rounded up. */
+  ratioBps: count,
   collateralRatioPercent: count,
   /** The auction the lockup backs, or null. */
   heldBy: u64.nullable(),
 });
 export type LockupView = z.output<typeof LockupReply>;
 export const LockupsReply = z.strictObject({ lockups: z.array(LockupReply) });
+
+// ---------------------------------------------------------------- risk and collateral accounts
+
+export const BREAKER_STATES = ["NORMAL", "SOFT", "HARD", "RECOVERY"] as const;
+
+/** GET /risk: the risk engine's state for the block being built (its leaf enters that block's stateRoot). */
+export const RiskReply = z.strictObject({
+  /** Risk tick = the height of the block being built (the next sealed block). */
+  tick: u64,
+  breaker: z.enum(BREAKER_STATES),
+  /** The collateral ratio a lockup opened now gets, basis points (in HARD: what RECOVERY will use). */
+  ratioBps: count,
+  /** Whether new lockups and auctions are accepted (false in HARD). */
+  acceptsNew: z.boolean(),
+  /** USD per whole LIBRA at this tick, decimal, and times 1e18. */
+  libraPrice: z.string(),
+  libraPriceScaled: u256,
+  /** EWMA per-tick volatility (standard deviation of simple returns), basis points, rounded down. */
+  volatilityBps: count,
+  /** EWMA variance times 1e18 (the leaf's value). */
+  variance: u256,
+  calmTicks: count,
+  /** The risk-state leaf's payload as the next block commits it. */
+  leaf: RiskStatePayloadJSON,
+});
+export type RiskView = z.output<typeof RiskReply>;
+
+export const LOCKUP_STATUSES = ["open", "released", "slashed"] as const;
+
+export const AccountLockupJSON = z.strictObject({
+  lockId: u64,
+  awayChainId: u64,
+  settlement: address,
+  creditAsset: address,
+  creditLimit: u256,
+  /** USD times 1e18, rounded up. */
+  creditValue: u256,
+  ratioBps: count,
+  libraPrice: u256,
+  /** ceil(creditValue * ratioBps / 10000). */
+  needValue: u256,
+  openedTick: u64,
+  status: z.enum(LOCKUP_STATUSES),
+});
+
+/** GET /accounts/{accountId}: a collateral account, what it can still do at the current risk state, and its lockups. */
+export const AccountReply = z.strictObject({
+  accountId: u64,
+  owner: bytes32,
+  /** LIBRA base units held, and slashed so far. */
+  collateral: u256,
+  slashed: u256,
+  /** Value units (USD times 1e18): the collateral at the current price (rounded down), the open lockups' credit and need at their own terms. */
+  collateralValue: u256,
+  openLockups: count,
+  openCreditValue: u256,
+  openNeedValue: u256,
+  /** Collateral value left for new lockups at the current ratio (0 in HARD). */
+  headroomValue: u256,
+  /** LIBRA base units that can be withdrawn now. */
+  withdrawable: u256,
+  /** Every lockup the account has backed, open or closed, in opening order. */
+  lockups: z.array(AccountLockupJSON),
+});
+export type AccountView = z.output<typeof AccountReply>;
 
 export const AUCTION_STATUSES = ["open", "cleared", "settled", "defaulted"] as const;
 

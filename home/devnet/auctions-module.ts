@@ -1,4 +1,4 @@
-// The Atomic Auctions module of the simulated Home chain: collateral lockups, escrow
+// The Atomic Auctions module of the simulated Home chain: collateral accounts and lockups, escrow
 // acknowledgements, sealed-bid uniform-price auctions, and settlement/default receipts. One
 // handler per action (actions/*.ts: its request schema, its check and its apply); the state and
 // what they share are in auctions-state.ts.
@@ -9,6 +9,7 @@
 // state and keep the copy only when it returns (see chain.ts), so a rejected action changes
 // nothing. Rules are documented in home/devnet/README.md.
 import type { ActionType } from "../api/index.ts";
+import { depositAction, openAccountAction, withdrawAction } from "./actions/accounts.ts";
 import { ackEscrow } from "./actions/ack-escrow.ts";
 import { clearAuction } from "./actions/clear-auction.ts";
 import { commitBid } from "./actions/commit-bid.ts";
@@ -23,6 +24,7 @@ export { ACTION_TYPES, isActionType, type ActionType } from "../api/index.ts";
 export { bidCommitment } from "../model/index.ts";
 export {
   creditLimitFor,
+  creditLimitForBps,
   emptyModuleState,
   type ActionContext,
   type ActionOutcome,
@@ -39,6 +41,9 @@ export {
 } from "./auctions-state.ts";
 
 const ACTIONS: { [T in ActionType]: Action<T> } = {
+  "open-account": openAccountAction,
+  deposit: depositAction,
+  withdraw: withdrawAction,
   lock,
   "release-lock": releaseLock,
   "ack-escrow": ackEscrow,

@@ -6,13 +6,19 @@ import * as z from "zod";
 import type { Hex } from "viem";
 import { HomeError, describeIssues, type ActionResult, type ActionType } from "../api/index.ts";
 import {
+  HOME_GLOBAL_BINDING,
+  KIND_ACCOUNT_LOCKUP,
   KIND_AUCTION_RESULT,
+  KIND_COLLATERAL_ACCOUNT,
   KIND_ESCROW_ACK,
   KIND_LOCKUP,
   KIND_RECEIPT,
+  KIND_RISK_STATE,
   LOCK_STATUS_LOCKED,
-  PRICE_SCALE,
+  RISK_STATE_ID,
   STATE_DEPTH,
+  BPS,
+  PRICE_SCALE,
   awayBinding,
   creditNeeded,
   expiryCoversDeadline,
@@ -28,6 +34,16 @@ import {
   type LockupPayload,
   type ReceiptPayload,
 } from "../model/index.ts";
+import {
+  accountLockupPayload,
+  collateralAccountPayload,
+  emptyCollateralBook,
+  initialRiskState,
+  type AccountLockup,
+  type CollateralBook,
+  type RiskConfig,
+  type RiskState,
+} from "../risk/index.ts";
 
 export interface ModuleParams {
   awayChainId: bigint;
@@ -37,15 +53,20 @@ export interface ModuleParams {
   maxFills: number;
   /** Most fills that borrow against a lockup (the Settlement circuit's K lockup slots). */
   maxLockFills: number;
+  /** The risk engine's parameters and credit assets (--risk-config). */
+  risk: RiskConfig;
 }
 
 export interface LockupRecord {
   payload: LockupPayload;
-  /** LIBRA base units deposited and locked. */
+  /** The collateral account backing the lockup (the book's lockup of the same id holds its terms). */
+  accountId: bigint;
+  /** `lock` with `collateral`: LIBRA base units deposited into its one-lockup account; 0 for a lockup against an account. */
   collateral: bigint;
-  /** LIBRA price used (credit-asset base units per LIBRA base unit, times 1e18). */
+  /** `lock` with `collateral`: the --libra-price used (credit-asset base units per LIBRA base unit, times 1e18); 0 otherwise. */
   priceScaled: bigint;
-  collateralRatioPercent: number;
+  /** The lockup's collateral ratio, basis points (its terms, fixed at opening). */
+  ratioBps: number;
   /** Auction whose bid, creation or result holds this lock (it backs at most one at a time). */
   heldBy: bigint | null;
 }
@@ -95,6 +116,7 @@ export interface ModuleState {
   nextLockId: bigint;
   nextAuctionId: bigint;
   nextCommitSeq: number;
+  nextAccountId: bigint;
   lockups: Map<bigint, LockupRecord>;
   auctions: Map<bigint, AuctionRecord>;
   /**
@@ -102,14 +124,32 @@ export interface ModuleState {
    * lockup leaf, an auction id its result, escrow-ack and receipt leaves, before any is written.
    */
   positions: Map<bigint, bigint>;
+  /** The risk engine's state: tick (= the height of the block being built), price, volatility, breaker. */
+  risk: RiskState;
+  /** Collateral accounts and the terms of every lockup (home/risk accounts.ts). */
+  book: CollateralBook;
 }
 
-export function emptyModuleState(): ModuleState {
-  return { nextLockId: 1n, nextAuctionId: 1n, nextCommitSeq: 1, lockups: new Map(), auctions: new Map(), positions: new Map() };
+/** The module at genesis: the risk engine at tick 0 with the series' genesis price, and the risk-state leaf's position reserved. */
+export function emptyModuleState(riskConfig: RiskConfig, genesisPrice: bigint): ModuleState {
+  const riskKey = leafKey(KIND_RISK_STATE, RISK_STATE_ID);
+  return {
+    nextLockId: 1n,
+    nextAuctionId: 1n,
+    nextCommitSeq: 1,
+    nextAccountId: 1n,
+    lockups: new Map(),
+    auctions: new Map(),
+    positions: new Map([[positionOf(riskKey, STATE_DEPTH), riskKey]]),
+    risk: initialRiskState(riskConfig, genesisPrice),
+    book: emptyCollateralBook(),
+  };
 }
 
-const LOCK_KINDS: LeafKind[] = [KIND_LOCKUP];
+/** A lock id writes its lockup leaf and the account-lockup leaf that links it to its account (ENCODING.md). */
+const LOCK_KINDS: LeafKind[] = [KIND_LOCKUP, KIND_ACCOUNT_LOCKUP];
 const AUCTION_KINDS: LeafKind[] = [KIND_AUCTION_RESULT, KIND_ESCROW_ACK, KIND_RECEIPT];
+const ACCOUNT_KINDS: LeafKind[] = [KIND_COLLATERAL_ACCOUNT];
 
 /**
  * Allocates the next id whose leaves (of `kinds`) land on free state-tree positions and reserves
@@ -131,6 +171,12 @@ export function allocateLockId(state: ModuleState): bigint {
 export function allocateAuctionId(state: ModuleState): bigint {
   const id = allocateId(state, state.nextAuctionId, AUCTION_KINDS);
   state.nextAuctionId = id + 1n;
+  return id;
+}
+
+export function allocateAccountId(state: ModuleState): bigint {
+  const id = allocateId(state, state.nextAccountId, ACCOUNT_KINDS);
+  state.nextAccountId = id + 1n;
   return id;
 }
 
@@ -166,8 +212,13 @@ export type AwayRequirement =
 
 /** creditLimit = floor(collateralValue * 100 / ratioPercent), collateralValue = floor(collateral * price). */
 export function creditLimitFor(collateral: bigint, priceScaled: bigint, ratioPercent: number): bigint {
+  return creditLimitForBps(collateral, priceScaled, ratioPercent * 100);
+}
+
+/** creditLimit = floor(collateralValue * 10000 / ratioBps), collateralValue = floor(collateral * price). */
+export function creditLimitForBps(collateral: bigint, priceScaled: bigint, ratioBps: number): bigint {
   const value = (collateral * priceScaled) / PRICE_SCALE;
-  return (value * 100n) / BigInt(ratioPercent);
+  return (value * BPS) / BigInt(ratioBps);
 }
 
 /** Home time of an action in unix seconds (module deadlines compare seconds). */
@@ -218,12 +269,28 @@ export function checkUsableLock(
 
 /** The leaf write of a payload: bound to the Away contract its kind belongs to. */
 export function leafWrite(params: ModuleParams, id: bigint, leaf: KindedPayload): LeafWrite {
-  const contract = leafContract(leaf.kind) === "escrow" ? params.escrowAddress : params.settlementAddress;
-  return { ...leaf, id, leafKey: leafKey(leaf.kind, id), awayBinding: awayBinding(params.awayChainId, contract), payloadDigest: leafPayloadDigest(leaf) };
+  return { ...leaf, id, leafKey: leafKey(leaf.kind, id), awayBinding: leafBinding(params, leaf.kind), payloadDigest: leafPayloadDigest(leaf) };
+}
+
+/** The awayBinding of a leaf kind: its Away contract's, or 0 for the Home-global risk-state and account leaves. */
+export function leafBinding(params: ModuleParams, kind: LeafKind): bigint {
+  const contract = leafContract(kind);
+  if (contract === "home") return HOME_GLOBAL_BINDING;
+  return awayBinding(params.awayChainId, contract === "escrow" ? params.escrowAddress : params.settlementAddress);
 }
 
 export function lockLeaf(params: ModuleParams, l: LockupRecord): LeafWrite {
   return leafWrite(params, l.payload.lockId, { kind: KIND_LOCKUP, payload: { ...l.payload } });
+}
+
+/** The KIND_COLLATERAL_ACCOUNT leaf of an account as it is now (rewritten on every change). */
+export function accountLeaf(params: ModuleParams, state: ModuleState, accountId: bigint): LeafWrite {
+  return leafWrite(params, accountId, { kind: KIND_COLLATERAL_ACCOUNT, payload: collateralAccountPayload(state.book, accountId) });
+}
+
+/** The KIND_ACCOUNT_LOCKUP leaf of a lockup: its account and terms (written once, at opening). */
+export function accountLockupLeaf(params: ModuleParams, l: AccountLockup): LeafWrite {
+  return leafWrite(params, l.lockId, { kind: KIND_ACCOUNT_LOCKUP, payload: accountLockupPayload(l) });
 }
 
 /** One action of the module: how its body decodes, what it reads on Away first, how it applies. */

@@ -33,10 +33,12 @@ import { AwayReader } from "./away-reader.ts";
 import { BlockLog, blockInfo, type BlockInfo, type BlockRecord } from "./block-log.ts";
 import { nextBlockEvent } from "./block-waits.ts";
 import { HomeClock } from "./clock.ts";
-import { parseDecimal18, type DevnetConfig } from "./config.ts";
+import { chainIdentity, parseDecimal18, type DevnetConfig } from "./config.ts";
 import { plainJSON } from "./json.ts";
 import { settlementProofAt, stateProofAt, type ProofSource, type SettlementProof } from "./proofs.ts";
 import { checkStoredIdentity, ctxToJSON, replayChain, storeIdentity } from "./replay.ts";
+import { loadRiskSetup, riskIdentity, riskTick, type RiskSetup } from "./risk.ts";
+import { accountPosition, accountOf, describeRiskEvent, priceAt, type AccountLockup, type AccountPosition, type CollateralAccount, type RiskState } from "../risk/index.ts";
 import { Sealer, isEpochEnd } from "./sealing.ts";
 import { StateHistory } from "./state-history.ts";
 import { DevnetOpenLibra } from "./openlibra.ts";
@@ -74,7 +76,9 @@ export class DevnetChain extends EventEmitter {
   private readonly away: AwayReader;
   private readonly proofs: ProofSource;
   private readonly priceScaled: bigint;
-  private state: ModuleState = emptyModuleState();
+  /** The LIBRA price series and risk config (--libra-price-source, --risk-config). */
+  readonly riskSetup: RiskSetup;
+  private state: ModuleState;
   private nextSeq = 1;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -82,6 +86,8 @@ export class DevnetChain extends EventEmitter {
   private constructor(readonly config: DevnetConfig) {
     super();
     this.setMaxListeners(1000);
+    this.riskSetup = loadRiskSetup(config);
+    this.state = emptyModuleState(this.riskSetup.config, priceAt(this.riskSetup.series, 0n));
     this.sim = new ValidatorSim({ seed: config.seed, chainId: config.homeChainId, capacity: config.capacity, active: config.active, powers: config.powers });
     this.params = {
       awayChainId: config.awayChainId,
@@ -89,6 +95,7 @@ export class DevnetChain extends EventEmitter {
       escrowAddress: config.escrowAddress,
       maxFills: config.maxFills,
       maxLockFills: config.maxLockFills,
+      risk: this.riskSetup.config,
     };
     this.priceScaled = parseDecimal18(config.libraPrice, "libra-price");
     this.away = new AwayReader(config, this.params);
@@ -116,18 +123,31 @@ export class DevnetChain extends EventEmitter {
   }
 
   private load(): void {
-    const stored = checkStoredIdentity(this.store, this.config);
+    const identity = { ...chainIdentity(this.config), ...riskIdentity(this.riskSetup) };
+    const stored = checkStoredIdentity(this.store, identity);
     this.clock.restore();
     if (!stored) {
       this.store.transaction(() => {
-        storeIdentity(this.store, this.config);
+        storeIdentity(this.store, identity);
         this.seal(0n);
       });
       return;
     }
-    const replayed = replayChain(this.store, { state: this.state, params: this.params, history: this.history, clock: this.clock });
+    const target = { state: this.state, params: this.params, history: this.history, clock: this.clock, openBlock: (h: bigint) => this.openBlock(h, false) };
+    const replayed = replayChain(this.store, target);
     this.blockLog.setLatest(replayed.latest);
     this.nextSeq = replayed.nextSeq;
+  }
+
+  /**
+   * Opens block `height` before any of its actions: the risk tick at that height (breaker, ratio,
+   * volatility from the series' price) and its risk-state leaf; `log` prints each breaker or
+   * ratio event as one line (off while replaying stored blocks).
+   */
+  private openBlock(height: bigint, log: boolean): void {
+    const { events, write } = riskTick(this.state.risk, this.riskSetup, height);
+    this.history.stage([write]);
+    if (log) for (const e of events) this.config.log?.(`risk: ${describeRiskEvent(e)}`);
   }
 
   // ---- time ----
@@ -162,6 +182,7 @@ export class DevnetChain extends EventEmitter {
     if (excluded.length) this.emit("attestation-excluded", { height, excluded });
     this.blockLog.append(block);
     this.openLibra.sealed(height);
+    this.openBlock(height + 1n, true);
     return block;
   }
 
@@ -286,6 +307,20 @@ export class DevnetChain extends EventEmitter {
 
   lockup(id: bigint): LockupRecord | undefined {
     return this.state.lockups.get(id);
+  }
+
+  /** The risk engine's state now: the tick of the block being built, its price, volatility and breaker. */
+  riskState(): RiskState {
+    return structuredClone(this.state.risk);
+  }
+
+  /** A collateral account with its lockups (book entries) and its position at the current risk state. */
+  account(accountId: bigint): { account: CollateralAccount; position: AccountPosition; lockups: AccountLockup[] } | undefined {
+    const book = this.state.book;
+    if (!book.accounts.has(accountId)) return undefined;
+    const account = structuredClone(accountOf(book, accountId));
+    const lockups = [...book.lockups.values()].filter((l) => l.accountId === accountId).map((l) => ({ ...l }));
+    return { account, position: accountPosition(book, accountId, this.state.risk, this.params.risk), lockups };
   }
 
   /** Lockup payloads by id (for the Settlement public inputs: lockDigestsFor). */

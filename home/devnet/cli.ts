@@ -27,6 +27,8 @@ const options = {
     confirmations: { type: "string" },
     "libra-price": { type: "string" },
     "collateral-ratio": { type: "string" },
+    "libra-price-source": { type: "string" },
+    "risk-config": { type: "string" },
     "max-fills": { type: "string" },
     "max-lock-fills": { type: "string" },
     quiet: { type: "boolean", short: "q" },
@@ -53,6 +55,8 @@ const FLAG_KEYS = {
   confirmations: "confirmations",
   "libra-price": "libraPrice",
   "collateral-ratio": "collateralRatioPercent",
+  "libra-price-source": "libraPriceSource",
+  "risk-config": "riskConfig",
   "max-fills": "maxFills",
   "max-lock-fills": "maxLockFills",
 } as const satisfies Partial<Record<keyof typeof options, keyof typeof DevnetConfigSchema.in.shape>>;
@@ -118,6 +122,8 @@ export function configFromArgs(argv: string[]): DevnetConfig | null {
     confirmations: intOption("confirmations", s("confirmations"), d.confirmations),
     libraPrice: s("libra-price") ?? d.libraPrice,
     collateralRatioPercent: intOption("collateral-ratio", s("collateral-ratio"), d.collateralRatioPercent),
+    libraPriceSource: s("libra-price-source") ?? d.libraPriceSource,
+    riskConfig: s("risk-config") ?? null,
     maxFills: intOption("max-fills", s("max-fills"), d.maxFills, 1),
     maxLockFills: intOption("max-lock-fills", s("max-lock-fills"), d.maxLockFills, 1),
   };

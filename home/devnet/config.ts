@@ -5,6 +5,7 @@
 import * as z from "zod";
 import { getAddress, isAddress, zeroAddress, type Hex } from "viem";
 import { MAX_FILLS } from "../model/rules.ts";
+import { RiskError, parsePriceSourceArg, type RiskConfigInput } from "../risk/index.ts";
 import type { AwayRpc } from "./away-proof.ts";
 
 /** Documentation of a config key: its `olzk devnet` flag (if any) and what it means. */
@@ -37,6 +38,19 @@ export function parseDecimal18(s: string, what: string): bigint {
 }
 
 const isAwayRpc = (v: unknown): v is AwayRpc => typeof v === "object" && v !== null && typeof (v as { request?: unknown }).request === "function";
+const isRiskConfigInput = (v: unknown): v is RiskConfigInput => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The refusal of parsePriceSourceArg, or null for a valid price source argument. */
+function priceSourceError(s: string): string | null {
+  try {
+    parsePriceSourceArg(s);
+    return null;
+  } catch (e) {
+    if (e instanceof RiskError) return `libra-price-source: ${e.message}`;
+    throw e;
+  }
+}
+
 const isLog = (v: unknown): v is (line: string) => void => typeof v === "function";
 
 const offlineRule = z.strictObject({
@@ -126,6 +140,27 @@ export const DevnetConfigSchema = z
       .min(100, fail("collateral-ratio must be a whole percentage of at least 100"))
       .default(130)
       .register(CONFIG_DOCS, { flag: "--collateral-ratio", description: "collateral ratio in percent: creditLimit = collateralValue * 100 / ratio" }),
+    libraPriceSource: z
+      .string()
+      .superRefine((s, ctx) => {
+        const error = priceSourceError(s);
+        if (error) ctx.addIssue({ code: "custom", message: error });
+      })
+      .default("1")
+      .register(CONFIG_DOCS, {
+        flag: "--libra-price-source",
+        description:
+          "LIBRA price in USD per whole LIBRA for the risk engine and collateral accounts, one tick per block (tick = height): a fixed price '0.5', a scripted path 'path:0=0.5,60=0.5,61=0.47' (tick=price points, linear between them, a jump is two adjacent ticks) or 'file:prices.csv' / 'file:prices.json' (home/risk/README.md)",
+      }),
+    riskConfig: z
+      .union([z.string().min(1, fail("risk-config must name a file")), z.custom<RiskConfigInput>(isRiskConfigInput)])
+      .nullable()
+      .default(null)
+      .register(CONFIG_DOCS, {
+        flag: "--risk-config",
+        description:
+          "JSON file of the risk engine's parameters (EWMA lambda, ratio tiers, breaker thresholds) and credit assets with their USD prices, over the defaults (home/risk/README.md); programmatic callers may pass the object; none = the defaults and no credit assets (lock with accountId needs its credit asset listed, lock with collateral does not)",
+      }),
     maxFills: int(`max-fills must be 1..${MAX_FILLS} (the receipt keeps one settled bit per fill)`)
       .min(1, fail(`max-fills must be 1..${MAX_FILLS} (the receipt keeps one settled bit per fill)`))
       .max(MAX_FILLS, fail(`max-fills must be 1..${MAX_FILLS} (the receipt keeps one settled bit per fill)`))
@@ -145,6 +180,7 @@ export const DevnetConfigSchema = z
   .transform((c) => ({ ...c, powers: c.powers ?? Array<bigint>(c.active).fill(DEFAULT_POWER) }));
 
 export type DevnetConfig = z.output<typeof DevnetConfigSchema>;
+export type { RiskConfigInput };
 export type DevnetConfigInput = z.input<typeof DevnetConfigSchema>;
 
 /** Fills in defaults (powers follow `active` when not given) and validates; throws RangeError naming the option. */

@@ -30,8 +30,11 @@ export interface SettlementProof {
   lockups: StateProofOf<typeof KIND_LOCKUP>[];
 }
 
-function awayContract(params: ModuleParams, kind: LeafKind): Hex {
-  return leafContract(kind) === "escrow" ? params.escrowAddress : params.settlementAddress;
+/** The Away contract a leaf's awayBinding names; null for the Home-global risk-state and account leaves. */
+function awayContract(params: ModuleParams, kind: LeafKind): Hex | null {
+  const contract = leafContract(kind);
+  if (contract === "home") return null;
+  return contract === "escrow" ? params.escrowAddress : params.settlementAddress;
 }
 
 /** The proof of leaf (kind, id) at `height` (default: the latest block), with its payload when included. */

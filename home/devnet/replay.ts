@@ -6,7 +6,6 @@ import { headerHash } from "../model/index.ts";
 import { applyAction, isActionType, type ActionContext, type AwayEvidence, type ModuleParams, type ModuleState } from "./auctions-module.ts";
 import { decodeStoredBlock, type BlockRecord } from "./block-log.ts";
 import type { HomeClock } from "./clock.ts";
-import { chainIdentity, type DevnetConfig } from "./config.ts";
 import type { StateHistory } from "./state-history.ts";
 import type { DevnetStore, StoredAction, StoredBlock } from "./store.ts";
 
@@ -36,11 +35,11 @@ function ctxFromJSON(j: StoredContext): ActionContext {
  * Refuses a data directory whose chain was created with other settings; true when it holds a
  * chain (false: a new one, with nothing stored yet).
  */
-export function checkStoredIdentity(store: DevnetStore, config: DevnetConfig): boolean {
+export function checkStoredIdentity(store: DevnetStore, identity: Record<string, string>): boolean {
   const stored = store.getMeta("identity");
   if (!stored) return false;
   const prev = JSON.parse(stored) as Record<string, string>;
-  for (const [k, v] of Object.entries(chainIdentity(config))) {
+  for (const [k, v] of Object.entries(identity)) {
     if (prev[k] !== v) {
       throw new RangeError(`the data directory holds a chain created with ${k} = ${prev[k]}, not ${v}; use the same settings or another --data-dir`);
     }
@@ -49,8 +48,8 @@ export function checkStoredIdentity(store: DevnetStore, config: DevnetConfig): b
 }
 
 /** Records a new chain's settings (checkStoredIdentity compares them on every later open). */
-export function storeIdentity(store: DevnetStore, config: DevnetConfig): void {
-  store.setMeta("identity", JSON.stringify(chainIdentity(config)));
+export function storeIdentity(store: DevnetStore, identity: Record<string, string>): void {
+  store.setMeta("identity", JSON.stringify(identity));
 }
 
 /** What a replay rebuilds: the module state (in place), the state history and the clock's floor. */
@@ -59,6 +58,8 @@ export interface ReplayTarget {
   params: ModuleParams;
   history: StateHistory;
   clock: HomeClock;
+  /** Opens block h before its actions (the risk tick and its leaf), as the live chain does after sealing h - 1. */
+  openBlock(h: bigint): void;
 }
 
 export interface Replayed {
@@ -70,6 +71,7 @@ export interface Replayed {
 export function replayChain(store: DevnetStore, t: ReplayTarget): Replayed {
   const actions = new StoredActions(store.actions(), t);
   const latest = replayBlocks(store, t, actions);
+  t.openBlock(latest.header.height + 1n);
   actions.applyRest(latest.header.height + 1n);
   return { latest, nextSeq: actions.nextSeq };
 }
@@ -118,8 +120,9 @@ class StoredActions {
 }
 
 /**
- * Reads back every stored block, replaying its actions and checking its stateRoot; returns the
- * last. Blocks without actions below the last LINK_CHECKED are only counted.
+ * Reads back every stored block, opening it (the risk tick), replaying its actions and checking
+ * its stateRoot; returns the last. Blocks without actions below the last LINK_CHECKED are not
+ * decoded and their root is not checked: their leaves are hashed in with the next checked block.
  */
 function replayBlocks(store: DevnetStore, t: ReplayTarget, actions: StoredActions): BlockRecord {
   const lastHeight = store.lastBlock()?.height ?? 0n;
@@ -131,7 +134,11 @@ function replayBlocks(store: DevnetStore, t: ReplayTarget, actions: StoredAction
     if (h !== expectHeight) throw new CorruptDataError(`stored blocks skip from ${expectHeight - 1n} to ${h}`);
     expectHeight = h + 1n;
     const linked = h >= linkFrom;
-    if (!linked && !actions.at(h)) continue;
+    if (h > 0n) t.openBlock(h);
+    if (!linked && !actions.at(h)) {
+      t.history.seal(h, { snapshot: false, deferHashing: true });
+      continue;
+    }
     const block = readBlock(sb, linked ? prev : undefined);
     actions.applyAt(h);
     t.history.seal(h, { snapshot: false });

@@ -15,15 +15,18 @@ import {
   isActionType,
   waits,
   type ActionType,
+  type AccountView,
   type AuctionView,
   type BlockView,
   type LockupView,
+  type RiskView,
   type RouteId,
   type SszKind,
   type SszValues,
   type StatusView,
 } from "../api/index.ts";
 import { validatorSetRoot } from "../model/index.ts";
+import { currentRatioBps, formatPrice, isqrt, riskStatePayload, type RiskConfig, type RiskState } from "../risk/index.ts";
 import type { AuctionRecord, LockupRecord } from "./auctions-module.ts";
 import type { BlockInfo, DevnetChain } from "./chain.ts";
 
@@ -105,7 +108,50 @@ function statusView(chain: DevnetChain): StatusView {
 const auctionView = (a: AuctionRecord): AuctionView => a;
 
 function lockupView(l: LockupRecord): LockupView {
-  return { ...l.payload, collateral: l.collateral, priceScaled: l.priceScaled, collateralRatioPercent: l.collateralRatioPercent, heldBy: l.heldBy };
+  return {
+    ...l.payload,
+    accountId: l.accountId,
+    collateral: l.collateral,
+    priceScaled: l.priceScaled,
+    ratioBps: l.ratioBps,
+    collateralRatioPercent: Math.ceil(l.ratioBps / 100),
+    heldBy: l.heldBy,
+  };
+}
+
+function riskView(risk: RiskState, cfg: RiskConfig): RiskView {
+  return {
+    tick: risk.tick,
+    breaker: risk.breaker,
+    ratioBps: currentRatioBps(risk, cfg),
+    acceptsNew: risk.breaker !== "HARD",
+    libraPrice: formatPrice(risk.price),
+    libraPriceScaled: risk.price,
+    // variance = volBps^2 * 1e10 (home/risk volatility.ts)
+    volatilityBps: Number(isqrt(risk.variance / 10n ** 10n)),
+    variance: risk.variance,
+    calmTicks: risk.calmTicks,
+    leaf: riskStatePayload(risk, cfg),
+  };
+}
+
+function accountView(chain: DevnetChain, accountId: bigint): AccountView {
+  const a = chain.account(accountId);
+  if (!a) throw new HomeError("account-not-found", `collateral account ${accountId} does not exist`);
+  const { account, position: p } = a;
+  return {
+    accountId,
+    owner: account.owner,
+    collateral: account.collateral,
+    slashed: account.slashed,
+    collateralValue: p.collateralValue,
+    openLockups: p.openLockups,
+    openCreditValue: p.openCreditValue,
+    openNeedValue: p.openNeedValue,
+    headroomValue: p.headroomValue,
+    withdrawable: p.withdrawable,
+    lockups: a.lockups.map(({ accountId: _, ...l }) => l),
+  };
 }
 
 // ---- route groups ----
@@ -164,9 +210,11 @@ function headerRange(chain: DevnetChain, from: bigint, toAsked: bigint | undefin
   return { from, to, latest };
 }
 
-/** GET /state/proof, /auctions..., /lockups...: the module state and its proofs. */
-function stateRoutes(chain: DevnetChain): Pick<Handlers, "stateProof" | "auctions" | "auction" | "settlementProof" | "lockups" | "lockup"> {
+/** GET /state/proof, /auctions..., /lockups..., /risk, /accounts/:id: the module state and its proofs. */
+function stateRoutes(chain: DevnetChain): Pick<Handlers, "stateProof" | "auctions" | "auction" | "settlementProof" | "lockups" | "lockup" | "risk" | "account"> {
   return {
+    risk: () => encoded(ROUTES.risk.reply, riskView(chain.riskState(), chain.params.risk)),
+    account: ({ params }) => encoded(ROUTES.account.reply, accountView(chain, params.accountId)),
     stateProof: ({ query }) => encoded(ROUTES.stateProof.reply, chain.stateProof(query.kind, query.id, query.height)),
     auctions: () => encoded(ROUTES.auctions.reply, { auctions: chain.auctions().map(auctionView) }),
     auction: ({ params }) => {

@@ -30,10 +30,21 @@ export class StateHistory {
   /** Trees as of recent blocks that wrote leaves (height -> tree), for proofs at older heights. */
   private readonly snapshots = new Map<bigint, SparseMerkleTree>();
   private rebuilt: { height: bigint; tree: SparseMerkleTree } | null = null;
+  /** Sealed writes not yet hashed into the tree (seal with deferHashing), by leafKey. */
+  private readonly unhashed = new Map<bigint, LeafWrite>();
 
   /** Root of the state tree as of the latest sealed block. */
   get root(): bigint {
-    return this.tree.root;
+    return this.liveTree().root;
+  }
+
+  /** The live tree with every sealed write hashed in. */
+  private liveTree(): SparseMerkleTree {
+    if (this.unhashed.size > 0) {
+      this.tree.setMany([...this.unhashed.values()].map(treeEntry));
+      this.unhashed.clear();
+    }
+    return this.tree;
   }
 
   /** Accepted, unsealed leaf writes (one per leafKey). */
@@ -48,14 +59,17 @@ export class StateHistory {
 
   /**
    * Writes the pending leaves into the tree as of block `height`. `snapshot` keeps a copy of the
-   * tree for proofs at that height (off while replaying stored blocks on start).
+   * tree for proofs at that height (off while replaying stored blocks on start); `deferHashing`
+   * records the writes but hashes them into the tree only when its root or a proof is next
+   * needed (a replay's blocks whose roots it does not check: one hashing for many blocks).
    */
-  seal(height: bigint, opts: { snapshot: boolean }): void {
+  seal(height: bigint, opts: { snapshot: boolean; deferHashing?: boolean }): void {
     if (this.pending.size === 0) return;
     const writes = [...this.pending.values()];
-    this.tree.setMany(writes.map(treeEntry));
+    if (opts.deferHashing) for (const w of writes) this.unhashed.set(w.leafKey, w);
+    else this.liveTree().setMany(writes.map(treeEntry));
     if (opts.snapshot) {
-      this.snapshots.set(height, this.tree.clone());
+      this.snapshots.set(height, this.liveTree().clone());
       if (this.snapshots.size > SNAPSHOTS) this.snapshots.delete(this.snapshots.keys().next().value!);
     }
     for (const w of writes) {
@@ -86,17 +100,18 @@ export class StateHistory {
       }
     }
     const newest = this.changeLog.length ? this.changeLog[this.changeLog.length - 1]!.height : -1n;
-    if (lastWrite === newest) return this.tree;
+    if (lastWrite === newest) return this.liveTree();
     const snap = this.snapshots.get(lastWrite);
     if (snap) return snap;
     if (this.rebuilt?.height === lastWrite) return this.rebuilt.tree;
     const tree = new SparseMerkleTree(STATE_DEPTH);
-    const entries: LeafEntry[] = [];
+    // The last write of each key only (the risk-state leaf alone is rewritten every block).
+    const entries = new Map<bigint, LeafEntry>();
     for (const c of this.changeLog) {
       if (c.height > lastWrite) break;
-      entries.push(treeEntry(c.write));
+      entries.set(c.write.leafKey, treeEntry(c.write));
     }
-    tree.setMany(entries);
+    tree.setMany([...entries.values()]);
     this.rebuilt = { height: lastWrite, tree };
     return tree;
   }
@@ -107,7 +122,7 @@ export class StateHistory {
     for (const w of this.pending.values()) byPos.set(positionOf(w.leafKey, STATE_DEPTH), w.leafKey);
     for (const w of writes) {
       const pos = positionOf(w.leafKey, STATE_DEPTH);
-      const treeLeaf = this.tree.prove(w.leafKey).leaf;
+      const treeLeaf = this.liveTree().prove(w.leafKey).leaf;
       const other = byPos.get(pos) ?? (treeLeaf && treeLeaf.leafKey !== w.leafKey ? treeLeaf.leafKey : undefined);
       if (other !== undefined && other !== w.leafKey) {
         throw new HomeError("position-taken", `state tree position ${pos} already holds leafKey ${other}; cannot write kind ${w.kind} id ${w.id}`);

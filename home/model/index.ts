@@ -12,6 +12,7 @@ export * from "./smt.ts";
 export * from "./leaves.ts";
 export * from "./ssz.ts";
 export * from "./risk-leaves.ts";
+export * from "./state-leaves.ts";
 export * from "./rules.ts";
 export * from "./away-storage.ts";
 export * from "./bids.ts";

@@ -12,13 +12,6 @@ export const KIND_LOCKUP = 1;
 export const KIND_AUCTION_RESULT = 2;
 export const KIND_ESCROW_ACK = 3;
 export const KIND_RECEIPT = 4;
-/** The kinds of leaf the Home chain writes (the proposed risk leaves are in risk-leaves.ts). */
-export const LEAF_KINDS = [KIND_LOCKUP, KIND_AUCTION_RESULT, KIND_ESCROW_ACK, KIND_RECEIPT] as const;
-export type LeafKind = (typeof LEAF_KINDS)[number];
-
-export function isLeafKind(k: number): k is LeafKind {
-  return (LEAF_KINDS as readonly number[]).includes(k);
-}
 /** Fixed-point scale of clearing prices. */
 export const PRICE_SCALE = 10n ** 18n;
 /** Basis points denominator. */
@@ -69,10 +62,6 @@ export function splitAwayBinding(binding: bigint): { chainId: bigint; contract: 
 }
 
 /** The Away contract a leaf of `kind` is bound to: AuctionEscrow for escrow acks, AtomicSettlement otherwise. */
-export function leafContract(kind: LeafKind): "escrow" | "settlement" {
-  return kind === KIND_ESCROW_ACK ? "escrow" : "settlement";
-}
-
 /** uint256(keccak256(bytes)) mod r. */
 export function fieldDigest(bytes: Uint8Array): bigint {
   return bytesToBigIntBE(keccak_256(bytes)) % FIELD_MODULUS;
@@ -231,36 +220,6 @@ export function encodeEscrowAck(p: EscrowAckPayload): Uint8Array {
 
 export function encodeReceipt(p: ReceiptPayload): Uint8Array {
   return hexBytes(encodeAbiParameters(RECEIPT_ABI, [p.auctionId, p.outcome, p.recordedAt, p.settledMask, p.auctioneerBlamed]));
-}
-
-/** The payload type of each leaf kind. */
-export interface LeafPayloads {
-  1: LockupPayload;
-  2: AuctionResultPayload;
-  3: EscrowAckPayload;
-  4: ReceiptPayload;
-}
-
-/** A payload with its leaf kind (a discriminated union: `kind` says which payload it is). */
-export type KindedPayload<K extends LeafKind = LeafKind> = { [k in K]: { kind: k; payload: LeafPayloads[k] } }[K];
-
-/** abi.encode of a leaf's payload, by its kind (ENCODING.md "Leaf payloads"). */
-export function encodeLeafPayload(p: KindedPayload): Uint8Array {
-  switch (p.kind) {
-    case KIND_LOCKUP:
-      return encodeLockup(p.payload);
-    case KIND_AUCTION_RESULT:
-      return encodeAuctionResult(p.payload);
-    case KIND_ESCROW_ACK:
-      return encodeEscrowAck(p.payload);
-    case KIND_RECEIPT:
-      return encodeReceipt(p.payload);
-  }
-}
-
-/** A leaf's payloadDigest: keccak256 of its abi.encode'd payload, mod r. */
-export function leafPayloadDigest(p: KindedPayload): bigint {
-  return fieldDigest(encodeLeafPayload(p));
 }
 
 export function lockupDigest(p: LockupPayload): bigint {

@@ -1,5 +1,5 @@
-// State-tree leaves of Home's risk engine and collateral accounts (PROPOSED for the devnet
-// integration of issue 13): the risk state (breaker state, current ratio, price, volatility),
+// State-tree leaves of Home's risk engine and collateral accounts (written by the devnet since
+// issue 13's integration): the risk state (breaker state, current ratio, price, volatility),
 // collateral accounts, and the link from a lockup to the account that backs it, with their
 // abi.encode'd payloads and keccak-mod-r digests. Encoding: circuits/ENCODING.md, "Risk state
 // and collateral accounts". The rules that produce these values live in home/risk/.

@@ -269,18 +269,44 @@ export function openLockup(book: CollateralBook, req: OpenLockupRequest, risk: R
         `(its ${a.openLockIds.length} open lockups need ${usdUp(needed)}, this one ${usdUp(needValue)})`,
     );
   }
+  return addLockup(book, a, { ...req, creditValue, needValue, ratioBps: terms.ratioBps, libraPrice: terms.libraPrice, openedTick: terms.tick });
+}
+
+/** A lockup whose credit the caller valued and whose terms it fixed (recordLockup). */
+export interface RecordLockupRequest extends OpenLockupRequest {
+  creditValue: bigint;
+  ratioBps: number;
+  libraPrice: bigint;
+  openedTick: bigint;
+}
+
+/**
+ * Records a lockup the caller has valued and covered itself, without the cover rule of
+ * openLockup: for a one-lockup account whose credit limit was derived from its own deposit at
+ * `ratioBps` (the devnet's `lock` with a `collateral` amount, priced by its own exchange rate).
+ * needValue is ceil(creditValue * ratioBps / BPS) as for every lockup.
+ */
+export function recordLockup(book: CollateralBook, req: RecordLockupRequest): AccountLockup {
+  checkId(req.lockId, "lockId");
+  checkAmount(req.creditLimit, "creditLimit");
+  if (book.lockups.has(req.lockId)) throw new RiskError("DuplicateLockup", `lockup ${req.lockId} already exists`);
+  const a = ownedAccount(book, req.accountId, req.owner);
+  return addLockup(book, a, { ...req, needValue: needValueAt(req.creditValue, req.ratioBps) });
+}
+
+function addLockup(book: CollateralBook, a: CollateralAccount, l: RecordLockupRequest & { needValue: bigint }): AccountLockup {
   const lockup: AccountLockup = {
-    lockId: req.lockId,
+    lockId: l.lockId,
     accountId: a.accountId,
-    awayChainId: req.awayChainId,
-    settlement: req.settlement,
-    creditAsset: req.creditAsset,
-    creditLimit: req.creditLimit,
-    creditValue,
-    ratioBps: terms.ratioBps,
-    libraPrice: terms.libraPrice,
-    needValue,
-    openedTick: terms.tick,
+    awayChainId: l.awayChainId,
+    settlement: l.settlement,
+    creditAsset: l.creditAsset,
+    creditLimit: l.creditLimit,
+    creditValue: l.creditValue,
+    ratioBps: l.ratioBps,
+    libraPrice: l.libraPrice,
+    needValue: l.needValue,
+    openedTick: l.openedTick,
     status: "open",
   };
   book.lockups.set(lockup.lockId, lockup);

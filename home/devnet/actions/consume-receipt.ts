@@ -1,6 +1,8 @@
 // `consume-receipt`: Home reads the auction's AtomicSettlement receipt word on Away (verified
 // eth_getProof; the chain reads it: `away`), consumes it once it is closed, and releases or
-// slashes each lockup the result holds by its own fill's outcome (rule 2).
+// slashes each lockup the result holds by its own fill's outcome (rule 2), in its collateral
+// account too: a released lockup's credit is freed, a slashed one's also takes LIBRA worth its
+// need at the current price out of the account (home/risk accounts.ts).
 import { ACTION_REQUESTS, HomeError } from "../../api/index.ts";
 import {
   KIND_RECEIPT,
@@ -12,7 +14,9 @@ import {
   type AuctionResultPayload,
   type ReceiptPayload,
 } from "../../model/index.ts";
-import { auctionOf, defineAction, leafWrite, lockLeaf, type AuctionRecord, type LeafWrite } from "../auctions-state.ts";
+import { releaseLockup, slashLockup } from "../../risk/index.ts";
+import { accountLeaf, auctionOf, defineAction, leafWrite, lockLeaf, type AuctionRecord, type LeafWrite, type LockupRecord, type ModuleParams, type ModuleState } from "../auctions-state.ts";
+import { underRisk } from "../risk.ts";
 
 /** The receipt Home records from a verified Away word: only a closed one that fits the result. */
 function closedReceipt(a: AuctionRecord, result: AuctionResultPayload, word: bigint): ReceiptPayload {
@@ -22,6 +26,14 @@ function closedReceipt(a: AuctionRecord, result: AuctionResultPayload, word: big
   }
   if (r.status === "invalid") throw new HomeError("receipt-invalid", `receipt of auction ${a.auctionId}: ${r.reason}`);
   return r.receipt;
+}
+
+/** Closes a lockup the receipt settles (released) or slashes, on Home and in its account. */
+function closeLockup(state: ModuleState, params: ModuleParams, l: LockupRecord, slash: boolean): void {
+  l.heldBy = null;
+  l.payload.status = slash ? LOCK_STATUS_SLASHED : LOCK_STATUS_RELEASED;
+  const id = l.payload.lockId;
+  underRisk(() => (slash ? slashLockup(state.book, id, state.risk, params.risk) : releaseLockup(state.book, id)));
 }
 
 export const consumeReceipt = defineAction({
@@ -41,14 +53,16 @@ export const consumeReceipt = defineAction({
     const writes: LeafWrite[] = [leafWrite(params, a.auctionId, { kind: KIND_RECEIPT, payload: receipt })];
     const released: bigint[] = [];
     const slashed: bigint[] = [];
+    const accounts = new Set<bigint>();
     for (const [lockId, slash] of lockOutcomes(result, receipt)) {
       const l = state.lockups.get(lockId);
       if (!l || l.heldBy !== a.auctionId) continue;
-      l.heldBy = null;
-      l.payload.status = slash ? LOCK_STATUS_SLASHED : LOCK_STATUS_RELEASED;
+      closeLockup(state, params, l, slash);
       (slash ? slashed : released).push(lockId);
+      accounts.add(l.accountId);
       writes.push(lockLeaf(params, l));
     }
+    for (const accountId of accounts) writes.push(accountLeaf(params, state, accountId));
     a.receipt = receipt;
     a.status = receipt.outcome === OUTCOME_SETTLED ? "settled" : "defaulted";
     return {

@@ -1,9 +1,12 @@
 // `create-auction`: a sealed-bid auction of `sellAmount` of the sell asset for the buy asset. Mode
 // 1: the sell asset is escrowed on Away (ack-escrow before clearing). Mode 2: the auctioneer's
 // lockup backs the loan of the sell asset from the named LP, and must cover its credit with interest.
+// Refused while the circuit breaker is HARD.
 import { ACTION_REQUESTS, HomeError, type ActionRequest } from "../../api/index.ts";
 import { MODE_BORROW_TO_AUCTION, MODE_BORROW_TO_BID } from "../../model/index.ts";
 import { zeroAddress } from "viem";
+import { assertAcceptsNew } from "../../risk/index.ts";
+import { underRisk } from "../risk.ts";
 import { allocateAuctionId, checkUsableLock, defineAction, lockOf, sameAddress, type LockupRecord } from "../auctions-state.ts";
 
 type Request = ActionRequest<"create-auction">;
@@ -23,6 +26,7 @@ export const createAuction = defineAction({
   request: ACTION_REQUESTS["create-auction"],
   check(state, req, now) {
     checkFields(req, now);
+    underRisk(() => assertAcceptsNew(state.risk, "auction"));
     const lp = req.lp ?? zeroAddress;
     let lock: LockupRecord | null = null;
     if (req.mode === MODE_BORROW_TO_BID) {

@@ -1,7 +1,10 @@
-// `release-lock`: gives an expired lockup that backs no auction back to its owner (status 2).
+// `release-lock`: gives an expired lockup that backs no auction back to its owner (status 2) and
+// frees its credit in its collateral account (the account leaf is rewritten).
 import { ACTION_REQUESTS, HomeError } from "../../api/index.ts";
 import { LOCK_STATUS_LOCKED, LOCK_STATUS_RELEASED } from "../../model/index.ts";
-import { defineAction, lockLeaf, lockOf } from "../auctions-state.ts";
+import { releaseLockup } from "../../risk/index.ts";
+import { accountLeaf, defineAction, lockLeaf, lockOf } from "../auctions-state.ts";
+import { underRisk } from "../risk.ts";
 
 export const releaseLock = defineAction({
   type: "release-lock",
@@ -13,8 +16,9 @@ export const releaseLock = defineAction({
     if (now < l.payload.expiry) throw new HomeError("lockup-not-expired", `lockup ${lockId} expires at ${l.payload.expiry}; Home time is ${now}`);
     return l;
   },
-  apply(_state, params, l) {
+  apply(state, params, l) {
     l.payload.status = LOCK_STATUS_RELEASED;
-    return { result: { lockId: l.payload.lockId, status: l.payload.status }, writes: [lockLeaf(params, l)] };
+    underRisk(() => releaseLockup(state.book, l.payload.lockId));
+    return { result: { lockId: l.payload.lockId, status: l.payload.status }, writes: [lockLeaf(params, l), accountLeaf(params, state, l.accountId)] };
   },
 });

@@ -13,7 +13,10 @@ import { bidCommitment, startDevnet, type RecordedReply, type RunningDevnet } fr
 import {
   KIND_AUCTION_RESULT,
   KIND_ESCROW_ACK,
+  KIND_ACCOUNT_LOCKUP,
+  KIND_COLLATERAL_ACCOUNT,
   KIND_LOCKUP,
+  KIND_RISK_STATE,
   KIND_RECEIPT,
   PRICE_SCALE,
   encodeReceiptWord,
@@ -56,7 +59,8 @@ beforeAll(async () => {
   for (const a of [ESCROW, SETTLEMENT]) await rpc.request("hardhat_setCode", [a, "0x00"]);
   await rpc.request("hardhat_mine", ["0x1"]);
   dn = await startDevnet(
-    { dataDir: null, backupDir, blockMs: 0, port: 0, epochBlocks: 3, awayRpc: rpc.url, awayChainId: 31337n, escrowAddress: ESCROW, settlementAddress: SETTLEMENT },
+    { dataDir: null, backupDir, blockMs: 0, port: 0, epochBlocks: 3, awayRpc: rpc.url, awayChainId: 31337n, escrowAddress: ESCROW, settlementAddress: SETTLEMENT,
+      riskConfig: { assets: [{ awayChainId: 31337n, address: BUY, symbol: "BUY", decimals: 18, price: PRICE_SCALE }] } },
     { onReply: (r) => replies.push(r) },
   );
   home = new HomeClient(dn.url);
@@ -132,6 +136,26 @@ describe("HomeClient against the devnet server", () => {
     expect((await home.auctions()).length).toBe(1);
     expect((await home.lockup(1n)).heldBy).toBeNull();
     expect((await home.lockups()).map((l) => l.status)).toEqual([2, 2]);
+
+    // collateral accounts and the risk engine
+    const { accountId } = (await home.act("open-account", { owner: OWNER, deposit: 2000n })).result;
+    expect((await home.act("deposit", { accountId, owner: OWNER, amount: 600n })).result.collateral).toBe(2600n);
+    const accountLock = await home.act("lock", { owner: OWNER, borrower: BIDDER, creditAsset: BUY, accountId, creditLimit: 1000n, expiry: t0 + 7200 });
+    expect(accountLock.result).toMatchObject({ accountId, creditLimit: 1000n });
+    expect((await home.act("withdraw", { accountId, owner: OWNER, amount: 100n })).result.collateral).toBe(2500n);
+    expect((await refusal(home.act("lock", { owner: OWNER, borrower: BIDDER, creditAsset: BUY, accountId, creditLimit: 10n ** 30n, expiry: t0 + 7200 }))).code).toBe("insufficient-collateral");
+    expect((await refusal(home.act("withdraw", { accountId, owner: OWNER, amount: 10_000n }))).code).toBe("withdrawal-too-large");
+    expect((await refusal(home.account(77n))).code).toBe("account-not-found");
+    const account = await home.account(accountId);
+    expect([account.collateral, account.openLockups, account.lockups.map((l) => l.lockId)]).toEqual([2500n, 1, [accountLock.result.lockId]]);
+    const risk = await home.risk();
+    expect([risk.breaker, risk.acceptsNew, risk.libraPrice]).toEqual(["NORMAL", true, "1"]);
+    await home.sealBlock();
+    for (const [kind, id] of [[KIND_RISK_STATE, 0n], [KIND_COLLATERAL_ACCOUNT, accountId], [KIND_ACCOUNT_LOCKUP, accountLock.result.lockId]] as const) {
+      const p = await home.stateProof(kind, id);
+      expect([p.kind, p.proof.included, p.payload !== null]).toEqual([kind, true, true]);
+      expect(verifyStateProof(p.stateRoot, p.proof)).toBe(true);
+    }
 
     // headers and validator sets, JSON and SSZ
     const latest = await home.block("latest");

@@ -88,7 +88,7 @@ describe("collateral lockups", () => {
     const c = chain({ libraPrice: "2.5", collateralRatioPercent: 150 });
     const r = await c.submit("lock", { owner: OWNER, borrower: bidderAddr(1), creditAsset: BUY, collateral: "999", expiry: nowSec(c) + 7200 });
     // 999 LIBRA * 2.5 = 2497 (floor), * 100 / 150 = 1664
-    expect(r.result).toEqual({ lockId: 1n, creditLimit: 1664n });
+    expect(r.result).toEqual({ lockId: 1n, creditLimit: 1664n, accountId: 1n, ratioBps: 15_000 });
     expect(r.height).toBe(1n);
     const l = c.lockup(1n)!;
     expect(l.payload.status).toBe(1);

@@ -20,6 +20,7 @@ import { bidCommitment } from "../../../home/devnet/auctions-module.ts";
 import { HomeError } from "../../../home/api/index.ts";
 import { HTTP_STATUS } from "../../../home/devnet/server.ts";
 import {
+  KIND_COLLATERAL_ACCOUNT,
   KIND_ESCROW_ACK,
   KIND_LOCKUP,
   KIND_RECEIPT,
@@ -320,6 +321,55 @@ describe("devnet module with a real Away chain", () => {
     } finally {
       c.close();
       wrongChain.close();
+    }
+  });
+
+  it("frees an account's credit when a receipt settles its lockup, and slashes the account on a blamed default", async () => {
+    // SELL priced at 1 USD (6 decimals), LIBRA at 0.5 USD: 3,000 LIBRA base units = 0.0015 USD
+    // back one lockup of 1,000 SELL units (0.001 USD, needing 0.0013 at 130%), not two.
+    const risk = { assets: [{ awayChainId: 31337n, address: SELL, symbol: "SELL", decimals: 6, price: PRICE_SCALE }] };
+    const c = chain({ riskConfig: risk, libraPriceSource: "0.5" });
+    try {
+      const accountId = (await c.submit("open-account", { owner: OWNER, deposit: 3000 })).result.accountId;
+      const lock = (limit: number) => c.submit("lock", { owner: OWNER, borrower: DEPOSITOR, creditAsset: SELL, accountId, creditLimit: limit, expiry: sec(c) + 7200 });
+      const mode2 = async (lockId: bigint, salt: string) => {
+        const t = sec(c);
+        const { result } = await c.submit("create-auction", {
+          auctioneer: DEPOSITOR, sellAsset: SELL, sellAmount: "100", buyAsset: BUY, mode: 2, auctioneerLockId: lockId, auctioneerMaxRateBps: 50,
+          lp: bidderAddr(7), commitDeadline: t + 10, revealDeadline: t + 20, settleDeadline: t + 3600,
+        });
+        const id = result.auctionId as bigint;
+        const b = { bidder: bidderAddr(9), amount: 100n, limitPrice: PRICE_SCALE, lockId: 0n, maxRateBps: 0, salt: keccak256(toHex(salt)) };
+        await c.submit("commit-bid", { auctionId: id, commitment: bidCommitment({ auctionId: id, ...b }) });
+        c.advanceTime(10);
+        await c.submit("reveal-bid", { auctionId: id, ...b });
+        c.advanceTime(10);
+        await c.submit("clear-auction", { auctionId: id });
+        return id;
+      };
+      const first = (await lock(1000)).result.lockId;
+      await rejects(lock(1000), 422, /can back at most 0\.000153 SELL more at 130%/);
+      const a1 = await mode2(first, "settle");
+      await setWord(SETTLEMENT, mappingSlot(a1), receiptWord(1, 1_800_000_700n, 1n));
+      const settled = await c.submit("consume-receipt", { auctionId: a1 });
+      expect(settled.result).toMatchObject({ outcome: 1, released: [first], slashed: [] });
+      expect(settled.leaves).toContainEqual(expect.objectContaining({ kind: KIND_COLLATERAL_ACCOUNT, id: accountId }));
+      expect(c.account(accountId)!.position).toMatchObject({ openLockups: 0, openNeedValue: 0n, withdrawable: 3000n });
+
+      // The credit is free again: a second lockup of the same size opens, and backs a mode 2 loan that defaults by the auctioneer.
+      const second = (await lock(1000)).result.lockId;
+      const a2 = await mode2(second, "default");
+      await setWord(SETTLEMENT, mappingSlot(a2), receiptWord(2, 1_800_000_800n, 0n, true));
+      expect((await c.submit("consume-receipt", { auctionId: a2 })).result).toMatchObject({ outcome: 2, released: [], slashed: [second] });
+      // Slashed: LIBRA worth the lockup's need (0.0013 USD) at 0.5 USD = 2,600 base units.
+      expect(c.account(accountId)!.account).toMatchObject({ collateral: 400n, slashed: 2600n, openLockIds: [] });
+      expect(c.account(accountId)!.lockups.map((l) => l.status)).toEqual(["released", "slashed"]);
+      const b = c.produceBlock();
+      const p = c.stateProof(KIND_COLLATERAL_ACCOUNT, accountId);
+      expect(p.payload).toMatchObject({ collateral: 400n, slashed: 2600n, openLockups: 0, openCreditValue: 0n, openNeedValue: 0n });
+      expect(verifyStateProof(b.header.stateRoot, p.proof)).toBe(true);
+    } finally {
+      c.close();
     }
   });
 });

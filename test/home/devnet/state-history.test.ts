@@ -3,6 +3,7 @@
 // recent block, or one rebuilt from the change log (older than the snapshots kept, or after a
 // replay on open, which keeps none). Checked against a reference tree built alongside.
 import { describe, expect, it } from "vitest";
+import { DEFAULT_RISK_CONFIG } from "../../../home/risk/index.ts";
 import { SparseMerkleTree, STATE_DEPTH, emptyRoot, KIND_LOCKUP, type LockupPayload } from "../../../home/model/index.ts";
 import { leafWrite, type LeafWrite, type ModuleParams } from "../../../home/devnet/auctions-state.ts";
 import { StateHistory } from "../../../home/devnet/state-history.ts";
@@ -13,6 +14,7 @@ const params: ModuleParams = {
   escrowAddress: "0x00000000000000000000000000000000000000e5",
   maxFills: 8,
   maxLockFills: 2,
+  risk: DEFAULT_RISK_CONFIG,
 };
 
 function lockup(lockId: bigint, creditLimit: bigint): LeafWrite {

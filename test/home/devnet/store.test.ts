@@ -41,7 +41,7 @@ describe("devnet store", () => {
       expect(c.latest.header.height).toBe(1n);
       expect(c.latest.hash).toBe(hash1);
       expect(c.lockup(2n)?.payload.creditLimit).toBe(1000n);
-      expect(c.pendingLeaves).toBe(1);
+      expect(c.pendingLeaves).toBe(4); // the next block's risk-state leaf; the lock's lockup, account-lockup and account leaves
       const b = c.produceBlock();
       expect(b.header.parentHash).toBe(hash1);
       const p = c.stateProof(KIND_LOCKUP, 2n);
