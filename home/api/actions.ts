@@ -67,6 +67,8 @@ export const ACTION_REQUESTS = {
     creditLimit: positiveAmount.optional(),
     /** Unix seconds, in the future. */
     expiry: u64In,
+    /** The Away chain whose settlement contract may borrow against it (default: Home's first Away chain). */
+    awayChainId: u64In.optional(),
   }),
   "release-lock": z.strictObject({ lockId: u64In }),
   "ack-escrow": z.strictObject({
@@ -95,6 +97,8 @@ export const ACTION_REQUESTS = {
     auctioneerMaxRateBps: rateBps.default(0),
     /** Mode 2: the Away LP the sell asset is borrowed from. */
     lp: address.optional(),
+    /** The Away chain the auction settles on (default: Home's first Away chain); its lockups must be bound to the same chain. */
+    awayChainId: u64In.optional(),
   }),
   "commit-bid": z.strictObject({ auctionId: u64In, commitment: bytes32 }),
   "reveal-bid": z.strictObject({

@@ -132,11 +132,14 @@ export const StatusReply = z.strictObject({
   blockMs: count,
   capacity: count,
   active: count,
+  /** The first (default) Away chain, as in awayChains[0]. */
   awayChainId: u64,
   settlementAddress: address,
   escrowAddress: address,
   /** The Away RPC URL, "in-process" for a client object, null when none is configured. */
   awayRpc: z.string().nullable(),
+  /** Every Away chain leaves may be bound to; lock and create-auction name one by awayChainId (default: the first). */
+  awayChains: z.array(z.strictObject({ chainId: u64, settlementAddress: address, escrowAddress: address, awayRpc: z.string().nullable() })),
   confirmations: count,
   libraPrice: z.string(),
   collateralRatioPercent: count,
@@ -328,6 +331,8 @@ export const LockupReply = z.strictObject({
   collateralRatioPercent: count,
   /** The auction the lockup backs, or null. */
   heldBy: u64.nullable(),
+  /** The Away chain whose settlement contract may borrow against the lockup. */
+  awayChainId: u64,
 });
 export type LockupView = z.output<typeof LockupReply>;
 export const LockupsReply = z.strictObject({ lockups: z.array(LockupReply) });
@@ -401,6 +406,8 @@ export const AUCTION_STATUSES = ["open", "cleared", "settled", "defaulted"] as c
 
 export const AuctionReply = z.strictObject({
   auctionId: u64,
+  /** The Away chain the auction settles on (its leaves are bound to its contracts there). */
+  awayChainId: u64,
   auctioneer: address,
   sellAsset: address,
   sellAmount: u256,

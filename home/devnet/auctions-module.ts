@@ -61,6 +61,6 @@ export function applyAction<T extends ActionType>(state: ModuleState, params: Mo
 }
 
 /** For ack-escrow / consume-receipt: validates the request against the state and says what to read on Away. */
-export function awayRequirement(state: ModuleState, type: ActionType, body: unknown, nowMs: number): AwayRequirement | null {
-  return ACTIONS[type].awayRequirement(state, body, nowMs);
+export function awayRequirement(state: ModuleState, params: ModuleParams, type: ActionType, body: unknown, nowMs: number): AwayRequirement | null {
+  return ACTIONS[type].awayRequirement(state, params, body, nowMs);
 }

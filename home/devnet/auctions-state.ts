@@ -45,10 +45,16 @@ import {
   type RiskState,
 } from "../risk/index.ts";
 
-export interface ModuleParams {
-  awayChainId: bigint;
+/** An Away chain leaves are bound to: its chain id and the two contracts the leaf kinds belong to. */
+export interface AwayChainParams {
+  chainId: bigint;
   settlementAddress: Hex;
   escrowAddress: Hex;
+}
+
+export interface ModuleParams {
+  /** The Away chains lockups and auctions may be bound to; the first is the default of lock and create-auction. */
+  aways: AwayChainParams[];
   /** Most fills an auction result may have. */
   maxFills: number;
   /** Most fills that borrow against a lockup (the Settlement circuit's K lockup slots). */
@@ -59,6 +65,8 @@ export interface ModuleParams {
 
 export interface LockupRecord {
   payload: LockupPayload;
+  /** The Away chain the lockup leaf is bound to (its settlement contract borrows against it). */
+  awayChainId: bigint;
   /** The collateral account backing the lockup (the book's lockup of the same id holds its terms). */
   accountId: bigint;
   /** `lock` with `collateral`: LIBRA base units deposited into its one-lockup account; 0 for a lockup against an account. */
@@ -91,6 +99,8 @@ export type AuctionStatus = "open" | "cleared" | "settled" | "defaulted";
 
 export interface AuctionRecord {
   auctionId: bigint;
+  /** The Away chain the auction settles on: its result, escrow-ack and receipt leaves are bound to it and Home reads its escrow and receipt there. */
+  awayChainId: bigint;
   auctioneer: Hex;
   sellAsset: Hex;
   sellAmount: bigint;
@@ -206,9 +216,18 @@ export interface ActionOutcome<T extends ActionType> {
 }
 
 /** What an Away-checked action needs read from the Away chain (checked before any RPC call). */
-export type AwayRequirement =
+export type AwayRequirement = { awayChainId: bigint } & (
   | { kind: "escrow"; auctionId: bigint; depositor: Hex; asset: Hex; amount: bigint; refundNotBefore: bigint }
-  | { kind: "receipt"; auctionId: bigint };
+  | { kind: "receipt"; auctionId: bigint }
+);
+
+/** The Away chain `chainId` names (undefined: the first, the default), or a refusal naming the configured ones. */
+export function awayChainOf(params: ModuleParams, chainId: bigint | undefined): AwayChainParams {
+  if (chainId === undefined) return params.aways[0]!;
+  const c = params.aways.find((a) => a.chainId === chainId);
+  if (!c) throw new HomeError("unknown-away-chain", `awayChainId ${chainId} is not an Away chain of this Home (configured: ${params.aways.map((a) => a.chainId).join(", ")})`);
+  return c;
+}
 
 /** creditLimit = floor(collateralValue * 100 / ratioPercent), collateralValue = floor(collateral * price). */
 export function creditLimitFor(collateral: bigint, priceScaled: bigint, ratioPercent: number): bigint {
@@ -246,9 +265,11 @@ export function checkUsableLock(
   field: string,
   who: { addr: Hex; field: string },
   asset: { addr: Hex; field: string },
-  loan: { principal: bigint; rateBps: number; settleDeadline: bigint },
+  loan: { principal: bigint; rateBps: number; settleDeadline: bigint; awayChainId: bigint },
 ): void {
   const id = l.payload.lockId;
+  // The lockup leaf is bound to one chain's settlement contract: only that contract can borrow against it.
+  if (l.awayChainId !== loan.awayChainId) throw new HomeError("wrong-away-chain", `${field} ${id} is bound to Away chain ${l.awayChainId}, not to the auction's chain ${loan.awayChainId}`);
   if (l.payload.status !== LOCK_STATUS_LOCKED) throw new HomeError("lockup-not-locked", `${field} ${id} is not locked (status ${l.payload.status})`);
   if (l.heldBy !== null) throw new HomeError("lockup-in-use", `${field} ${id} already backs auction ${l.heldBy}`);
   if (!sameAddress(l.payload.borrower, who.addr)) throw new HomeError("wrong-borrower", `${field} ${id} belongs to borrower ${l.payload.borrower}, not ${who.field} ${who.addr}`);
@@ -267,37 +288,43 @@ export function checkUsableLock(
   }
 }
 
-/** The leaf write of a payload: bound to the Away contract its kind belongs to. */
-export function leafWrite(params: ModuleParams, id: bigint, leaf: KindedPayload): LeafWrite {
-  return { ...leaf, id, leafKey: leafKey(leaf.kind, id), awayBinding: leafBinding(params, leaf.kind), payloadDigest: leafPayloadDigest(leaf) };
+/**
+ * The leaf write of a payload, bound to the contract its kind belongs to on Away chain
+ * `awayChainId` (the chain of its lockup or auction), or Home-global (null) for the risk-state
+ * and account leaves.
+ */
+export function leafWrite(params: ModuleParams, awayChainId: bigint | null, id: bigint, leaf: KindedPayload): LeafWrite {
+  return { ...leaf, id, leafKey: leafKey(leaf.kind, id), awayBinding: leafBinding(params, leaf.kind, awayChainId), payloadDigest: leafPayloadDigest(leaf) };
 }
 
-/** The awayBinding of a leaf kind: its Away contract's, or 0 for the Home-global risk-state and account leaves. */
-export function leafBinding(params: ModuleParams, kind: LeafKind): bigint {
+/** The awayBinding of a leaf kind: its Away contract's on chain `awayChainId`, or 0 for the Home-global risk-state and account leaves. */
+export function leafBinding(params: ModuleParams, kind: LeafKind, awayChainId: bigint | null): bigint {
   const contract = leafContract(kind);
   if (contract === "home") return HOME_GLOBAL_BINDING;
-  return awayBinding(params.awayChainId, contract === "escrow" ? params.escrowAddress : params.settlementAddress);
+  if (awayChainId === null) throw new Error(`a kind ${kind} leaf is bound to an Away chain, and none was given`);
+  const chain = awayChainOf(params, awayChainId);
+  return awayBinding(chain.chainId, contract === "escrow" ? chain.escrowAddress : chain.settlementAddress);
 }
 
 export function lockLeaf(params: ModuleParams, l: LockupRecord): LeafWrite {
-  return leafWrite(params, l.payload.lockId, { kind: KIND_LOCKUP, payload: { ...l.payload } });
+  return leafWrite(params, l.awayChainId, l.payload.lockId, { kind: KIND_LOCKUP, payload: { ...l.payload } });
 }
 
 /** The KIND_COLLATERAL_ACCOUNT leaf of an account as it is now (rewritten on every change). */
 export function accountLeaf(params: ModuleParams, state: ModuleState, accountId: bigint): LeafWrite {
-  return leafWrite(params, accountId, { kind: KIND_COLLATERAL_ACCOUNT, payload: collateralAccountPayload(state.book, accountId) });
+  return leafWrite(params, null, accountId, { kind: KIND_COLLATERAL_ACCOUNT, payload: collateralAccountPayload(state.book, accountId) });
 }
 
 /** The KIND_ACCOUNT_LOCKUP leaf of a lockup: its account and terms (written once, at opening). */
 export function accountLockupLeaf(params: ModuleParams, l: AccountLockup): LeafWrite {
-  return leafWrite(params, l.lockId, { kind: KIND_ACCOUNT_LOCKUP, payload: accountLockupPayload(l) });
+  return leafWrite(params, l.awayChainId, l.lockId, { kind: KIND_ACCOUNT_LOCKUP, payload: accountLockupPayload(l) });
 }
 
 /** One action of the module: how its body decodes, what it reads on Away first, how it applies. */
 export interface Action<T extends ActionType> {
   readonly type: T;
   /** For actions checked on Away: validates the request against the state and says what to read. */
-  awayRequirement(state: ModuleState, body: unknown, nowMs: number): AwayRequirement | null;
+  awayRequirement(state: ModuleState, params: ModuleParams, body: unknown, nowMs: number): AwayRequirement | null;
   /** Validates and applies the action to `state` (mutating it); throws HomeError on any refusal. */
   apply(state: ModuleState, params: ModuleParams, body: unknown, ctx: ActionContext): ActionOutcome<T>;
 }
@@ -306,8 +333,8 @@ export interface ActionDefinition<T extends ActionType, R, C> {
   type: T;
   /** The request schema (home/api ACTION_REQUESTS, or a variant of it). */
   request: z.ZodType<R, unknown>;
-  /** Checks the decoded request against the state (Home time `now`, unix seconds); returns what apply needs. */
-  check(state: ModuleState, req: R, now: bigint): C;
+  /** Checks the decoded request against the state and the module's params (Home time `now`, unix seconds); returns what apply needs. */
+  check(state: ModuleState, req: R, now: bigint, params: ModuleParams): C;
   /** What to read from the Away chain before applying, from the checked request. */
   away?: (checked: C) => AwayRequirement;
   apply(state: ModuleState, params: ModuleParams, checked: C, ctx: ActionContext): ActionOutcome<T>;
@@ -323,10 +350,11 @@ function decodeRequest<R>(type: ActionType, schema: z.ZodType<R, unknown>, body:
 }
 
 export function defineAction<T extends ActionType, R, C>(def: ActionDefinition<T, R, C>): Action<T> {
-  const checked = (state: ModuleState, body: unknown, nowMs: number) => def.check(state, decodeRequest(def.type, def.request, body), secondsOf(nowMs));
+  const checked = (state: ModuleState, params: ModuleParams, body: unknown, nowMs: number) =>
+    def.check(state, decodeRequest(def.type, def.request, body), secondsOf(nowMs), params);
   return {
     type: def.type,
-    awayRequirement: (state, body, nowMs) => (def.away ? def.away(checked(state, body, nowMs)) : null),
-    apply: (state, params, body, ctx) => def.apply(state, params, checked(state, body, ctx.nowMs), ctx),
+    awayRequirement: (state, params, body, nowMs) => (def.away ? def.away(checked(state, params, body, nowMs)) : null),
+    apply: (state, params, body, ctx) => def.apply(state, params, checked(state, params, body, ctx.nowMs), ctx),
   };
 }

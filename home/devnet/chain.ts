@@ -33,7 +33,7 @@ import { AwayReader } from "./away-reader.ts";
 import { BlockLog, blockInfo, type BlockInfo, type BlockRecord } from "./block-log.ts";
 import { nextBlockEvent } from "./block-waits.ts";
 import { HomeClock } from "./clock.ts";
-import { chainIdentity, parseDecimal18, type DevnetConfig } from "./config.ts";
+import { awayChainsOf, chainIdentity, parseDecimal18, type DevnetConfig } from "./config.ts";
 import { plainJSON } from "./json.ts";
 import { settlementProofAt, stateProofAt, type ProofSource, type SettlementProof } from "./proofs.ts";
 import { checkStoredIdentity, ctxToJSON, replayChain, storeIdentity } from "./replay.ts";
@@ -90,22 +90,20 @@ export class DevnetChain extends EventEmitter {
     this.state = emptyModuleState(this.riskSetup.config, priceAt(this.riskSetup.series, 0n));
     this.sim = new ValidatorSim({ seed: config.seed, chainId: config.homeChainId, capacity: config.capacity, active: config.active, powers: config.powers });
     this.params = {
-      awayChainId: config.awayChainId,
-      settlementAddress: config.settlementAddress,
-      escrowAddress: config.escrowAddress,
+      aways: awayChainsOf(config).map((a) => ({ chainId: a.chainId, settlementAddress: a.settlementAddress, escrowAddress: a.escrowAddress })),
       maxFills: config.maxFills,
       maxLockFills: config.maxLockFills,
       risk: this.riskSetup.config,
     };
     this.priceScaled = parseDecimal18(config.libraPrice, "libra-price");
-    this.away = new AwayReader(config, this.params);
+    this.away = new AwayReader(config);
     this.store = DevnetStore.open(config.dataDir);
     this.attestation = new DevnetAttestation(this.sim, config.homeChainId, config.dataDir);
     this.clock = new HomeClock(this.store);
     this.sealer = new Sealer(config, this.sim, this.attestation, this.clock);
     this.blockLog = new BlockLog(this.store);
     const blocks = { latestHeight: () => this.blockLog.latest.header.height, block: (h: bigint) => this.blockLog.block(h) };
-    this.proofs = { ...blocks, history: this.history, params: this.params };
+    this.proofs = { ...blocks, history: this.history };
     this.openLibra = new DevnetOpenLibra(this.sim, { ...blocks, epochBlocks: config.epochBlocks }, config.backupDir, config.log);
   }
 
@@ -338,7 +336,7 @@ export class DevnetChain extends EventEmitter {
     const body = plainJSON(rawBody);
     if (!isActionType(type)) throw new HomeError("unknown-action", `unknown action '${type}' (actions: ${ACTION_TYPES.join(", ")})`);
     this.refuseIfClosed();
-    const req = awayRequirement(this.state, type, body, this.nowMs());
+    const req = awayRequirement(this.state, this.params, type, body, this.nowMs());
     const evidence = req ? await this.away.read(req) : undefined;
     this.refuseIfClosed();
     const ctx: ActionContext = { nowMs: this.nowMs(), priceScaled: this.priceScaled, collateralRatioPercent: this.config.collateralRatioPercent, evidence };

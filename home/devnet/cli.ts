@@ -1,7 +1,7 @@
 // `olzk devnet`: runs the Home (Open Libra) devnet with its HTTP API until SIGINT/SIGTERM.
 import { zeroAddress } from "viem";
 import { intOption, parseCommand, UserError, type CommandSpec } from "../../cli/args.ts";
-import { CONFIG_DOCS, DevnetConfigSchema, defaultConfig, defaultText, resolveConfig, type DevnetConfig, type DevnetConfigInput, type OfflineRule } from "./config.ts";
+import { CONFIG_DOCS, DevnetConfigSchema, awayChainsOf, defaultConfig, defaultText, resolveConfig, type DevnetConfig, type DevnetConfigInput, type OfflineRule } from "./config.ts";
 import { startDevnet } from "./index.ts";
 
 const d = defaultConfig();
@@ -24,6 +24,7 @@ const options = {
     "settlement-address": { type: "string" },
     "escrow-address": { type: "string" },
     "away-rpc": { type: "string" },
+    "away-chain": { type: "string", multiple: true },
     confirmations: { type: "string" },
     "libra-price": { type: "string" },
     "collateral-ratio": { type: "string" },
@@ -52,6 +53,7 @@ const FLAG_KEYS = {
   "settlement-address": "settlementAddress",
   "escrow-address": "escrowAddress",
   "away-rpc": "awayRpc",
+  "away-chain": "awayChains",
   confirmations: "confirmations",
   "libra-price": "libraPrice",
   "collateral-ratio": "collateralRatioPercent",
@@ -90,6 +92,20 @@ function parseOffline(raw: string | undefined): OfflineRule[] {
   });
 }
 
+/** `--away-chain chainId,settlement[,escrow[,rpc]]` (repeatable) as config entries. */
+function parseAwayChains(raw: string[] | undefined): NonNullable<DevnetConfigInput["awayChains"]> {
+  return (raw ?? []).map((item) => {
+    const [chainId, settlementAddress, escrowAddress, awayRpc, ...rest] = item.split(",").map((x) => x.trim());
+    if (!chainId || !settlementAddress || rest.length > 0) throw new UserError(`--away-chain: '${item}' is not 'chainId,settlement[,escrow[,rpc]]'`);
+    return {
+      chainId: parseBig("away-chain", chainId, 0n),
+      settlementAddress,
+      ...(escrowAddress ? { escrowAddress } : {}),
+      ...(awayRpc ? { awayRpc } : {}),
+    };
+  });
+}
+
 function parseBig(name: string, raw: string | undefined, fallback: bigint): bigint {
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw)) throw new UserError(`--${name} must be a whole number, got '${raw}'`);
@@ -101,6 +117,7 @@ export function configFromArgs(argv: string[]): DevnetConfig | null {
   if (!parsed) return null;
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const s = (k: string) => v[k] as string | undefined;
+  const awayChains = parseAwayChains(parsed.values["away-chain"]);
   const capacity = intOption("validators", s("validators"), d.capacity, 1);
   const active = intOption("active", s("active"), capacity, 1);
   const partial: DevnetConfigInput = {
@@ -118,7 +135,9 @@ export function configFromArgs(argv: string[]): DevnetConfig | null {
     awayChainId: parseBig("away-chain-id", s("away-chain-id"), d.awayChainId),
     settlementAddress: s("settlement-address") ?? d.settlementAddress,
     escrowAddress: s("escrow-address") ?? d.escrowAddress,
-    awayRpc: s("away-rpc") ?? process.env.OLZK_AWAY_RPC ?? null,
+    // $OLZK_AWAY_RPC is the one-chain form's default; --away-chain names each chain's RPC itself.
+    awayRpc: s("away-rpc") ?? (awayChains.length > 0 ? null : (process.env.OLZK_AWAY_RPC ?? null)),
+    awayChains,
     confirmations: intOption("confirmations", s("confirmations"), d.confirmations),
     libraPrice: s("libra-price") ?? d.libraPrice,
     collateralRatioPercent: intOption("collateral-ratio", s("collateral-ratio"), d.collateralRatioPercent),
@@ -155,11 +174,14 @@ export async function run(argv: string[]): Promise<number | void> {
     `  chain ${config.homeChainId}, height ${l.height}, epoch ${l.epoch}; ${config.active}/${config.capacity} validators, ${config.epochBlocks} blocks per epoch, ` +
       `${config.blockMs ? `a block every ${config.blockMs} ms` : "blocks on request"}; data: ${config.dataDir ?? "in memory"}`,
   );
-  if (config.settlementAddress === zeroAddress) {
-    console.log("  note: --settlement-address is not set; leaves are bound to the zero address");
+  const aways = awayChainsOf(config);
+  for (const a of aways) {
+    const rpc = a.awayRpc === null ? "no RPC: its escrow acknowledgements and receipts will be refused" : `RPC ${typeof a.awayRpc === "string" ? a.awayRpc : "in-process"}`;
+    console.log(`  Away chain ${a.chainId}: settlement ${a.settlementAddress}, escrow ${a.escrowAddress}, ${rpc}`);
+    if (a.settlementAddress === zeroAddress) console.log(`  note: Away chain ${a.chainId} has no settlement address; its leaves are bound to the zero address`);
   }
+  if (aways.length > 1) console.log(`  lock and create-auction without awayChainId bind to Away chain ${aways[0]!.chainId}`);
   if (config.backupDir) console.log(`  Open Libra epoch-ending backups: ${config.backupDir} (one folder per ended epoch)`);
-  if (!config.awayRpc) console.log("  note: no --away-rpc: escrow acknowledgements and receipts will be refused");
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {
       console.log(`olzk devnet: ${sig}, shutting down`);

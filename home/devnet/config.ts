@@ -60,6 +60,18 @@ const offlineRule = z.strictObject({
 });
 export type OfflineRule = z.output<typeof offlineRule>;
 
+const u64Id = (what: string) => z.bigint().refine((v) => v >= 0n && v >> 64n === 0n, fail(`${what} must be an unsigned 64-bit integer`));
+const awayRpcOption = z.union([z.string().min(1), z.custom<AwayRpc>(isAwayRpc)]).nullable();
+
+/** One Away chain the devnet binds leaves to: its chain id, contracts and the RPC its storage is read through. */
+const awayChainEntry = z.strictObject({
+  chainId: u64Id("an away chain's chainId"),
+  settlementAddress: address("an away chain's settlement address"),
+  escrowAddress: address("an away chain's escrow address").default(zeroAddress),
+  awayRpc: awayRpcOption.default(null),
+});
+export type AwayChainConfig = z.output<typeof awayChainEntry>;
+
 export const DevnetConfigSchema = z
   .strictObject({
     seed: z.string().min(1, fail("seed must not be empty")).default("olzk-devnet").register(CONFIG_DOCS, { flag: "--seed", description: "seed of all validator keys and of the rotation rule" }),
@@ -108,23 +120,28 @@ export const DevnetConfigSchema = z
       }),
     host: z.string().min(1).default("127.0.0.1").register(CONFIG_DOCS, { flag: "--host", description: "interface to listen on (loopback)" }),
     port: int("port must be 0..65535").min(0, fail("port must be 0..65535")).max(65535, fail("port must be 0..65535")).default(8645).register(CONFIG_DOCS, { flag: "--port", description: "HTTP port; 0 picks a free one" }),
-    awayChainId: z
-      .bigint()
-      .refine((v) => v >= 0n && v >> 64n === 0n, fail("away chain id must be an unsigned 64-bit integer"))
+    awayChainId: u64Id("away chain id")
       .default(31337n)
       .register(CONFIG_DOCS, { flag: "--away-chain-id", description: "chainId of the Away EVM chain the leaves are bound to" }),
     settlementAddress: address("settlement-address")
       .default(zeroAddress)
       .register(CONFIG_DOCS, { flag: "--settlement-address", description: "Away AtomicSettlement contract (bound in lockup, result and receipt leaves)" }),
     escrowAddress: address("escrow-address").default(zeroAddress).register(CONFIG_DOCS, { flag: "--escrow-address", description: "Away AuctionEscrow contract (bound in escrow-ack leaves)" }),
-    awayRpc: z
-      .union([z.string().min(1), z.custom<AwayRpc>(isAwayRpc)])
-      .nullable()
+    awayRpc: awayRpcOption
       .default(null)
       .register(CONFIG_DOCS, {
         flag: "--away-rpc",
         description: "Away JSON-RPC URL (or an in-process client) for the eth_getProof checks; none = escrow acks and receipts refused",
         defaultText: "$OLZK_AWAY_RPC (the flag); none",
+      }),
+    awayChains: z
+      .array(awayChainEntry)
+      .default([])
+      .register(CONFIG_DOCS, {
+        flag: "--away-chain",
+        description:
+          "an Away chain leaves may be bound to, repeatable: 'chainId,settlement[,escrow[,rpc]]' ({ chainId, settlementAddress, escrowAddress, awayRpc } in code); lock and create-auction name one by awayChainId, the first is their default; replaces the one-chain flags --away-chain-id, --settlement-address, --escrow-address, --away-rpc",
+        defaultText: "none (the one-chain flags)",
       }),
     confirmations: int("confirmations must be a non-negative integer")
       .min(0, fail("confirmations must be a non-negative integer"))
@@ -176,6 +193,12 @@ export const DevnetConfigSchema = z
     if (!Number.isInteger(c.active) || c.active < 1 || c.active > c.capacity) ctx.addIssue({ code: "custom", message: `active must be from 1 to the capacity ${c.capacity}, got ${c.active}` });
     if (c.powers && c.powers.length !== c.active) ctx.addIssue({ code: "custom", message: `powers lists ${c.powers.length} values for ${c.active} active validators` });
     for (const r of c.offline) if (r.slot >= c.capacity) ctx.addIssue({ code: "custom", message: `offline slot ${r.slot} is not a slot of a ${c.capacity}-slot set` });
+    if (c.awayChains.length > 0 && (c.awayChainId !== 31337n || c.settlementAddress !== zeroAddress || c.escrowAddress !== zeroAddress || c.awayRpc !== null)) {
+      ctx.addIssue({ code: "custom", message: "give the Away chains either as awayChains (--away-chain) or as one chain (--away-chain-id, --settlement-address, --escrow-address, --away-rpc), not both" });
+    }
+    const ids = c.awayChains.map((a) => a.chainId);
+    const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (twice !== undefined) ctx.addIssue({ code: "custom", message: `away chain ${twice} is listed twice` });
   })
   .transform((c) => ({ ...c, powers: c.powers ?? Array<bigint>(c.active).fill(DEFAULT_POWER) }));
 
@@ -197,8 +220,15 @@ export function defaultConfig(): DevnetConfig {
   return resolveConfig({});
 }
 
+/** The devnet's Away chains: `awayChains`, or the one chain of the single options; the first is the default of lock and create-auction. */
+export function awayChainsOf(c: DevnetConfig): AwayChainConfig[] {
+  if (c.awayChains.length > 0) return c.awayChains;
+  return [{ chainId: c.awayChainId, settlementAddress: c.settlementAddress, escrowAddress: c.escrowAddress, awayRpc: c.awayRpc }];
+}
+
 /** The settings that define the chain's history; a data directory refuses a different set. */
 export function chainIdentity(c: DevnetConfig): Record<string, string> {
+  const [first, ...more] = awayChainsOf(c) as [AwayChainConfig, ...AwayChainConfig[]];
   return {
     // The validator-set commitment and key registration rules (ENCODING.md); older data directories used a Merkle root.
     attestation: "poseidon-chain-set-v1+pop",
@@ -208,9 +238,11 @@ export function chainIdentity(c: DevnetConfig): Record<string, string> {
     active: String(c.active),
     powers: c.powers.join(","),
     epochBlocks: String(c.epochBlocks),
-    awayChainId: String(c.awayChainId),
-    settlementAddress: c.settlementAddress,
-    escrowAddress: c.escrowAddress,
+    awayChainId: String(first.chainId),
+    settlementAddress: first.settlementAddress,
+    escrowAddress: first.escrowAddress,
+    // Only with more than one Away chain, so a one-chain data directory keeps its identity.
+    ...(more.length > 0 ? { moreAwayChains: more.map((a) => `${a.chainId}:${a.settlementAddress}:${a.escrowAddress}`).join(",") } : {}),
     maxFills: String(c.maxFills),
     maxLockFills: String(c.maxLockFills),
   };

@@ -1,26 +1,25 @@
 // State proofs served by the devnet: one leaf at one height (GET /state/proof), and everything a
 // Settlement proof of an auction needs at one height (GET /auctions/:id/settlement-proof). Read
 // from the state history and the sealed blocks; nothing here writes.
-import type { Hex } from "viem";
+import { getAddress } from "viem";
 import {
   bytesToHex,
   encodeLeafPayload,
   leafContract,
   leafKey,
   lockupSlotIds,
+  splitAwayBinding,
   KIND_AUCTION_RESULT,
   KIND_LOCKUP,
   type LeafKind,
 } from "../model/index.ts";
 import { HomeError, stateProofView, type StateProofOf, type StateProofView } from "../api/index.ts";
-import type { ModuleParams } from "./auctions-module.ts";
 import type { BlockRecord } from "./block-log.ts";
 import type { StateHistory } from "./state-history.ts";
 
-/** What the proofs read: the state history, the sealed blocks and the Away contracts leaves bind. */
+/** What the proofs read: the state history and the sealed blocks (each leaf write's binding names its Away contract). */
 export interface ProofSource {
   history: StateHistory;
-  params: ModuleParams;
   latestHeight(): bigint;
   block(height: bigint): BlockRecord | undefined;
 }
@@ -28,13 +27,6 @@ export interface ProofSource {
 export interface SettlementProof {
   result: StateProofOf<typeof KIND_AUCTION_RESULT>;
   lockups: StateProofOf<typeof KIND_LOCKUP>[];
-}
-
-/** The Away contract a leaf's awayBinding names; null for the Home-global risk-state and account leaves. */
-function awayContract(params: ModuleParams, kind: LeafKind): Hex | null {
-  const contract = leafContract(kind);
-  if (contract === "home") return null;
-  return contract === "escrow" ? params.escrowAddress : params.settlementAddress;
 }
 
 /** The proof of leaf (kind, id) at `height` (default: the latest block), with its payload when included. */
@@ -46,7 +38,8 @@ export function stateProofAt(src: ProofSource, kind: LeafKind, id: bigint, heigh
   const key = leafKey(kind, id);
   const proof = src.history.treeAt(h).prove(key);
   const write = proof.included ? src.history.writeAt(key, h) : null;
-  const contract = proof.included ? awayContract(src.params, kind) : null;
+  // The contract the leaf is bound to, on the Away chain of its lockup or auction; null for the Home-global risk-state and account leaves.
+  const contract = write && leafContract(kind) !== "home" ? getAddress(splitAwayBinding(write.awayBinding).contract) : null;
   const common = { height: h, stateRoot: block.header.stateRoot, headerHash: block.hash, id, proof, awayContract: contract };
   return stateProofView({ ...common, payloadAbi: write ? bytesToHex(encodeLeafPayload(write)) : null }, kind, write);
 }

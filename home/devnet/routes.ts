@@ -29,6 +29,7 @@ import { validatorSetRoot } from "../model/index.ts";
 import { currentRatioBps, formatPrice, isqrt, riskStatePayload, type RiskConfig, type RiskState } from "../risk/index.ts";
 import type { AuctionRecord, LockupRecord } from "./auctions-module.ts";
 import type { BlockInfo, DevnetChain } from "./chain.ts";
+import { awayChainsOf, type AwayChainConfig } from "./config.ts";
 
 /** A reply: JSON already encoded with its route's schema, or SSZ bytes. */
 export type Reply = { json: unknown } | { ssz: Uint8Array };
@@ -78,9 +79,13 @@ function blockView(chain: DevnetChain, b: BlockInfo): BlockView {
   };
 }
 
+/** The Away RPC URL, "in-process" for a client object, null when none is configured. */
+const rpcName = (rpc: AwayChainConfig["awayRpc"]) => (rpc === null ? null : typeof rpc === "string" ? rpc : "in-process");
+
 function statusView(chain: DevnetChain): StatusView {
   const l = chain.latest;
   const c = chain.config;
+  const aways = awayChainsOf(c).map((a) => ({ chainId: a.chainId, settlementAddress: a.settlementAddress, escrowAddress: a.escrowAddress, awayRpc: rpcName(a.awayRpc) }));
   return {
     homeChainId: c.homeChainId,
     height: l.header.height,
@@ -92,10 +97,11 @@ function statusView(chain: DevnetChain): StatusView {
     blockMs: c.blockMs,
     capacity: c.capacity,
     active: c.active,
-    awayChainId: c.awayChainId,
-    settlementAddress: c.settlementAddress,
-    escrowAddress: c.escrowAddress,
-    awayRpc: c.awayRpc === null ? null : typeof c.awayRpc === "string" ? c.awayRpc : "in-process",
+    awayChainId: aways[0]!.chainId,
+    settlementAddress: aways[0]!.settlementAddress,
+    escrowAddress: aways[0]!.escrowAddress,
+    awayRpc: aways[0]!.awayRpc,
+    awayChains: aways,
     confirmations: c.confirmations,
     libraPrice: c.libraPrice,
     collateralRatioPercent: c.collateralRatioPercent,
@@ -116,6 +122,7 @@ function lockupView(l: LockupRecord): LockupView {
     ratioBps: l.ratioBps,
     collateralRatioPercent: Math.ceil(l.ratioBps / 100),
     heldBy: l.heldBy,
+    awayChainId: l.awayChainId,
   };
 }
 

@@ -65,6 +65,8 @@ export const HTTP_STATUS: Record<HomeErrorCode, number> = {
   "refund-too-early": 422,
   "wrong-borrower": 422,
   "wrong-credit-asset": 422,
+  "unknown-away-chain": 422,
+  "wrong-away-chain": 422,
   "no-credit": 422,
   "not-account-owner": 422,
   "unknown-credit-asset": 422,

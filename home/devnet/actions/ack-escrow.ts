@@ -32,11 +32,11 @@ export const ackEscrow = defineAction({
     const payload: EscrowAckPayload = { auctionId: a.auctionId, depositor: a.auctioneer, asset: a.sellAsset, amount: a.sellAmount, refundNotBefore };
     return { a, payload };
   },
-  away: ({ payload }) => ({ kind: "escrow", ...payload }),
+  away: ({ a, payload }) => ({ kind: "escrow", awayChainId: a.awayChainId, ...payload }),
   apply(_state, params, { a, payload }, ctx) {
     const ev = ctx.evidence;
     if (!ev) throw new Error("ack-escrow applied without Away evidence");
     a.escrowAck = payload;
-    return { result: { auctionId: a.auctionId, awayBlock: BigInt(ev.blockNumber) }, writes: [leafWrite(params, a.auctionId, { kind: KIND_ESCROW_ACK, payload })] };
+    return { result: { auctionId: a.auctionId, awayBlock: BigInt(ev.blockNumber) }, writes: [leafWrite(params, a.awayChainId, a.auctionId, { kind: KIND_ESCROW_ACK, payload })] };
   },
 });

@@ -56,7 +56,7 @@ export const clearAuction = defineAction({
     a.status = "cleared";
     return {
       result: { auctionId: a.auctionId, clearingPrice: out.clearingPrice, sold: out.sold, unsold: out.unsold, fills: fills.length, expired },
-      writes: [leafWrite(params, a.auctionId, { kind: KIND_AUCTION_RESULT, payload: result })],
+      writes: [leafWrite(params, a.awayChainId, a.auctionId, { kind: KIND_AUCTION_RESULT, payload: result })],
     };
   },
 });

@@ -45,12 +45,12 @@ export const consumeReceipt = defineAction({
     if (a.status !== "cleared" || !a.result) throw new HomeError("wrong-phase", `auction ${a.auctionId} has no result yet (status ${a.status})`);
     return { a, result: a.result };
   },
-  away: ({ a }) => ({ kind: "receipt", auctionId: a.auctionId }),
+  away: ({ a }) => ({ kind: "receipt", awayChainId: a.awayChainId, auctionId: a.auctionId }),
   apply(state, params, { a, result }, ctx) {
     const ev = ctx.evidence;
     if (!ev) throw new Error("consume-receipt applied without Away evidence");
     const receipt = closedReceipt(a, result, BigInt(ev.value));
-    const writes: LeafWrite[] = [leafWrite(params, a.auctionId, { kind: KIND_RECEIPT, payload: receipt })];
+    const writes: LeafWrite[] = [leafWrite(params, a.awayChainId, a.auctionId, { kind: KIND_RECEIPT, payload: receipt })];
     const released: bigint[] = [];
     const slashed: bigint[] = [];
     const accounts = new Set<bigint>();

@@ -7,7 +7,7 @@ import { MODE_BORROW_TO_AUCTION, MODE_BORROW_TO_BID } from "../../model/index.ts
 import { zeroAddress } from "viem";
 import { assertAcceptsNew } from "../../risk/index.ts";
 import { underRisk } from "../risk.ts";
-import { allocateAuctionId, checkUsableLock, defineAction, lockOf, sameAddress, type LockupRecord } from "../auctions-state.ts";
+import { allocateAuctionId, awayChainOf, checkUsableLock, defineAction, lockOf, sameAddress, type LockupRecord } from "../auctions-state.ts";
 
 type Request = ActionRequest<"create-auction">;
 
@@ -24,9 +24,10 @@ function checkFields(req: Request, now: bigint): void {
 export const createAuction = defineAction({
   type: "create-auction",
   request: ACTION_REQUESTS["create-auction"],
-  check(state, req, now) {
+  check(state, req, now, params) {
     checkFields(req, now);
     underRisk(() => assertAcceptsNew(state.risk, "auction"));
+    const { chainId: awayChainId } = awayChainOf(params, req.awayChainId);
     const lp = req.lp ?? zeroAddress;
     let lock: LockupRecord | null = null;
     if (req.mode === MODE_BORROW_TO_BID) {
@@ -43,15 +44,17 @@ export const createAuction = defineAction({
         principal: req.sellAmount,
         rateBps: req.auctioneerMaxRateBps,
         settleDeadline: req.settleDeadline,
+        awayChainId,
       });
     }
-    return { req, lp, lock };
+    return { req, lp, lock, awayChainId };
   },
-  apply(state, _params, { req, lp, lock }) {
+  apply(state, _params, { req, lp, lock, awayChainId }) {
     const auctionId = allocateAuctionId(state);
     if (lock) lock.heldBy = auctionId;
     state.auctions.set(auctionId, {
       auctionId,
+      awayChainId,
       auctioneer: req.auctioneer,
       sellAsset: req.sellAsset,
       sellAmount: req.sellAmount,

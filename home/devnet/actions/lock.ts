@@ -1,4 +1,5 @@
-// `lock`: opens a lockup for an Away borrower, in one of two forms (home/devnet/README.md):
+// `lock`: opens a lockup for an Away borrower, bound to the Away chain `awayChainId` names
+// (default: the first), in one of two forms (home/devnet/README.md):
 //   - `accountId` + `creditLimit`: against an existing collateral account, at the risk engine's
 //     current ratio and price, refused when the account's open credit would exceed what its
 //     collateral supports (home/risk accounts.ts `openLockup`);
@@ -15,6 +16,7 @@ import {
   accountLockupLeaf,
   allocateAccountId,
   allocateLockId,
+  awayChainOf,
   creditLimitForBps,
   defineAction,
   lockLeaf,
@@ -72,8 +74,10 @@ function lockDeposit(state: ModuleState, params: ModuleParams, c: Extract<Checke
   });
 }
 
+/** The lockup's owner, its Away chain and settlement contract (`awayChainId`, default the first chain) and credit asset. */
 function lockTarget(req: Request, params: ModuleParams) {
-  return { owner: req.owner, awayChainId: params.awayChainId, settlement: params.settlementAddress, creditAsset: req.creditAsset };
+  const chain = awayChainOf(params, req.awayChainId);
+  return { owner: req.owner, awayChainId: chain.chainId, settlement: chain.settlementAddress, creditAsset: req.creditAsset };
 }
 
 export const lock = defineAction({
@@ -90,6 +94,7 @@ export const lock = defineAction({
         : underRisk(() => openLockup(state.book, { ...lockTarget(c.req, params), accountId: c.accountId, lockId: allocateLockId(state), creditLimit: c.creditLimit }, state.risk, params.risk));
     const rec: LockupRecord = {
       payload: { lockId: l.lockId, owner: c.req.owner, borrower: c.req.borrower, creditAsset: c.req.creditAsset, creditLimit: l.creditLimit, expiry: c.req.expiry, status: LOCK_STATUS_LOCKED },
+      awayChainId: l.awayChainId,
       accountId: l.accountId,
       collateral: c.form === "deposit" ? c.collateral : 0n,
       priceScaled: c.form === "deposit" ? ctx.priceScaled : 0n,

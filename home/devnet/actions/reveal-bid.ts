@@ -26,6 +26,7 @@ export const revealBid = defineAction({
         principal: maxPayment(bid.amount, bid.limitPrice),
         rateBps: bid.maxRateBps,
         settleDeadline: a.settleDeadline,
+        awayChainId: a.awayChainId,
       });
     }
     return { a, bid, commit, lock };

@@ -8,9 +8,7 @@ import { KIND_AUCTION_RESULT, KIND_LOCKUP, KIND_RECEIPT, STATE_DEPTH, leafKey, p
 
 describe("Home id allocation (rule 7) on real depth-32 collisions", () => {
   const params: ModuleParams = {
-    awayChainId: 31337n,
-    settlementAddress: "0x5e77000000000000000000000000000000000001",
-    escrowAddress: "0xe5c0000000000000000000000000000000000002",
+    aways: [{ chainId: 31337n, settlementAddress: "0x5e77000000000000000000000000000000000001", escrowAddress: "0xe5c0000000000000000000000000000000000002" }],
     maxFills: 8,
     maxLockFills: 2,
     risk: DEFAULT_RISK_CONFIG,

@@ -9,9 +9,7 @@ import { leafWrite, type LeafWrite, type ModuleParams } from "../../../home/devn
 import { StateHistory } from "../../../home/devnet/state-history.ts";
 
 const params: ModuleParams = {
-  awayChainId: 31337n,
-  settlementAddress: "0x00000000000000000000000000000000000000a1",
-  escrowAddress: "0x00000000000000000000000000000000000000e5",
+  aways: [{ chainId: 31337n, settlementAddress: "0x00000000000000000000000000000000000000a1", escrowAddress: "0x00000000000000000000000000000000000000e5" }],
   maxFills: 8,
   maxLockFills: 2,
   risk: DEFAULT_RISK_CONFIG,
@@ -27,7 +25,7 @@ function lockup(lockId: bigint, creditLimit: bigint): LeafWrite {
     expiry: 2_000_000_000n,
     status: 1,
   };
-  return leafWrite(params, lockId, { kind: KIND_LOCKUP, payload });
+  return leafWrite(params, 31337n, lockId, { kind: KIND_LOCKUP, payload });
 }
 
 /** Writes at the even heights 2..LAST (18 writing blocks, more than the 16 snapshots kept): one lockup updated, one added. */
