@@ -3,7 +3,7 @@
 // `lock` and `create-auction` name their chain (default: the first), every leaf is bound to the
 // contracts of its lockup's or auction's chain, an auction takes only lockups of its own chain,
 // and ack-escrow / consume-receipt read the storage of the auction's chain through that chain's
-// RPC. Attack: a deposit made only on chain B is not an escrow of an auction bound to chain A.
+// RPC; one collateral account backs lockups on both chains. Attack: a deposit made only on chain B is not an escrow of an auction bound to chain A.
 // With one Away reader (before this change) the B auction's escrow was looked for on chain A.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getAddress, keccak256, numberToHex, pad, toHex, type Hex } from "viem";
@@ -14,6 +14,7 @@ import { bidCommitment } from "../../../home/devnet/auctions-module.ts";
 import { HomeError } from "../../../home/api/index.ts";
 import { configFromArgs } from "../../../home/devnet/cli.ts";
 import {
+  KIND_ACCOUNT_LOCKUP,
   KIND_AUCTION_RESULT,
   KIND_ESCROW_ACK,
   KIND_LOCKUP,
@@ -183,6 +184,49 @@ describe("a devnet bound to two Away chains", () => {
       expect((await refusal(c.submit("create-auction", body)))[0]).toBe("wrong-away-chain");
       const { result } = await c.submit("create-auction", { ...body, awayChainId: 31338n });
       expect(c.auction(result.auctionId)!.awayChainId).toBe(31338n);
+    } finally {
+      c.close();
+    }
+  });
+
+  it("lets one collateral account back lockups on both chains, each bound to its chain's settlement, with the credit summed across them", async () => {
+    const USDC = getAddress("0x00000000000000000000000000000000000a11ce");
+    const c = DevnetChain.open(
+      resolveConfig({
+        dataDir: null,
+        blockMs: 0,
+        port: 0,
+        libraPriceSource: "0.5",
+        // The same USDC address on both chains, priced once per chain (assets are keyed by chain and address).
+        riskConfig: { assets: [31337n, 31338n].map((awayChainId) => ({ awayChainId, address: USDC, symbol: "USDC", decimals: 6, price: 10n ** 18n })) },
+        awayChains: [
+          { chainId: 31337n, settlementAddress: SETTLEMENT_A, escrowAddress: ESCROW, awayRpc: A.rpc },
+          { chainId: 31338n, settlementAddress: SETTLEMENT_B, escrowAddress: ESCROW, awayRpc: B.rpc },
+        ],
+      }),
+    );
+    try {
+      const expiry = sec(c) + 7200;
+      // 20,000 LIBRA at $0.5 = $10,000 of collateral; at 130% it supports $7,692 of credit in all.
+      const { accountId } = (await c.submit("open-account", { owner: OWNER, deposit: 20_000_000_000n })).result;
+      const lock = (awayChainId: bigint, usdc: bigint) => c.submit("lock", { owner: OWNER, borrower: BIDDER, creditAsset: USDC, accountId, creditLimit: usdc * 10n ** 6n, expiry, awayChainId });
+      const onA = await lock(31337n, 4_000n);
+      const onB = await lock(31338n, 3_000n);
+      const [code, message] = await refusal(lock(31338n, 1_000n));
+      expect(code).toBe("insufficient-collateral");
+      expect(message).not.toContain("\n");
+      expect(c.account(accountId)!.lockups.map((l) => [l.lockId, l.awayChainId, l.settlement])).toEqual([
+        [onA.result.lockId, 31337n, SETTLEMENT_A],
+        [onB.result.lockId, 31338n, SETTLEMENT_B],
+      ]);
+      const sealed = c.produceBlock();
+      for (const [lockId, chainId, settlement] of [[onA.result.lockId, 31337n, SETTLEMENT_A], [onB.result.lockId, 31338n, SETTLEMENT_B]] as const) {
+        for (const kind of [KIND_LOCKUP, KIND_ACCOUNT_LOCKUP] as const) {
+          const p = c.stateProof(kind, lockId);
+          expect(verifyStateProof(sealed.header.stateRoot, p.proof)).toBe(true);
+          expect([p.proof.leaf!.awayBinding, p.awayContract]).toEqual([awayBinding(chainId, settlement), settlement]);
+        }
+      }
     } finally {
       c.close();
     }
