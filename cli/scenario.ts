@@ -1,13 +1,14 @@
 // The main job's walkthrough on a running stack (cli/stack.ts), following the reference
 // lending flows (shared/reference/p2p-margin-lending.md):
 //   two Away chains: every step runs against an Away context (one per chain: its clients,
-//           contracts and tokens) and every line about a chain starts with its tag.
-//   mode 1: an LP deposits 199,000 USDC at 0.10%; a market maker locks LIBRA on Home; an
-//           auctioneer escrows 100 WETH on Away; the auction clears on Home at 1,990 USDC/ETH;
+//           contracts and tokens) and every line about a chain starts with its tag; Home binds
+//           each lockup and auction to the chain it names; one relayer settles on both.
+//   mode 1 (first chain): an LP deposits 199,000 USDC at 0.10%; a market maker locks LIBRA on
+//           Home; an auctioneer escrows 100 WETH on Away; the auction clears on Home at 1,990 USDC/ETH;
 //           the relayer proves and settles (the market maker borrows, is paid the WETH, sells it
 //           on a swap desk inside its callback and repays the LP); the receipt releases the
 //           collateral on Home.
-//   mode 2: a user locks LIBRA, auctions 100,000 USDC borrowed from LP Alice at 0.15% for WETH;
+//   mode 2 (second chain): a user locks LIBRA, auctions 100,000 USDC borrowed from LP Alice at 0.15% for WETH;
 //           two market makers buy at 0.0005 ETH/USDC; the LP is repaid 50.075 WETH.
 //   anchored: the light client takes only attestation sets that Open Libra's real validators
 //           vouched for (DESIGN section 10); the relayer ratchets its OpenLibraLightClient through
@@ -242,8 +243,8 @@ interface AuctionPlan {
   bids: { bidder: Address; amount: bigint; limitPrice: bigint; lockId: bigint; maxRateBps: number }[];
 }
 
-/** Creates an auction on Home and returns its id and deadlines (escrow, if any, comes next). */
-async function createAuction(home: HomeClient, p: AuctionPlan) {
+/** Creates an auction on Home, bound to `away`'s chain, and returns its id and deadlines (escrow, if any, comes next). */
+async function createAuction(home: HomeClient, away: Away, p: AuctionPlan) {
   const now = await homeNow(home);
   // The commit window also holds the auctioneer's Away escrow and Home's eth_getProof check of it
   // (mode 1): 4 s was too short on 2 cores at load 10 ("auction 1 is not taking bids"). A 4 s
@@ -258,6 +259,7 @@ async function createAuction(home: HomeClient, p: AuctionPlan) {
     reservePrice: 0n,
     ...(p.mode === 2 ? { auctioneerLockId: p.auctioneerLockId, auctioneerMaxRateBps: p.auctioneerMaxRateBps, lp: p.lp } : {}),
     ...deadlines,
+    awayChainId: BigInt(away.chainId),
   });
   return { auctionId: created.result.auctionId, ...deadlines };
 }
@@ -394,7 +396,7 @@ async function clearAndSettle(
 async function refusedSelfBid(w: Walk, away: Away, o: { lp: Address; lpName: string }): Promise<AttackReport> {
   const { home, log, relayer } = w.ctx;
   const { usdc, weth } = away;
-  const lock = await home.act("lock", { owner: w.owner("attacker"), borrower: ACTORS.attacker, creditAsset: usdc, collateral: LIBRA(10_000), expiry: await w.expiry() });
+  const lock = await home.act("lock", { owner: w.owner("attacker"), borrower: ACTORS.attacker, creditAsset: usdc, collateral: LIBRA(10_000), expiry: await w.expiry(), awayChainId: BigInt(away.chainId) });
   const plan: AuctionPlan = {
     auctioneer: ACTORS.attacker,
     sellAsset: usdc,
@@ -410,7 +412,7 @@ async function refusedSelfBid(w: Walk, away: Away, o: { lp: Address; lpName: str
     await away.send(who, weth, TOKEN_ABI, "mint", [who, 10n]);
     await away.send(who, weth, TOKEN_ABI, "approve", [away.addresses.settlement, 10n]);
   }
-  const a = await createAuction(home, plan);
+  const a = await createAuction(home, away, plan);
   log(`  Home: attacker's auction ${a.auctionId} for ${away.tag}: sell 100,000 USDC borrowed from ${o.lpName}, reserve 0; its accomplice bids 1 wei of WETH for all of it`);
   const capital = () => away.capital(o.lp, usdc);
   const before = await capital();
@@ -449,7 +451,7 @@ async function fundLp(away: Away, lp: Address, amount: bigint, rateBps: number):
 /** Locks 10,000 LIBRA on Home for `borrower`, credit in the chain's USDC; returns the lock and logs its credit. */
 async function lockCollateral(w: Walk, away: Away, who: string, borrower: Address) {
   const { home, log } = w.ctx;
-  const lock = await home.act("lock", { owner: w.owner(who), borrower, creditAsset: away.usdc, collateral: LIBRA(10_000), expiry: await w.expiry() });
+  const lock = await home.act("lock", { owner: w.owner(who), borrower, creditAsset: away.usdc, collateral: LIBRA(10_000), expiry: await w.expiry(), awayChainId: BigInt(away.chainId) });
   log(`  Home: ${who} locked 10,000 LIBRA for ${away.tag} -> lockId ${lock.result.lockId}, credit limit ${formatUnits(lock.result.creditLimit, 6)} USDC`);
   return lock.result.lockId;
 }
@@ -490,7 +492,7 @@ async function mode1(w: Walk, away: Away): Promise<SettlementReport> {
     mode: 1,
     bids: [{ bidder: mm, amount: WETH(100), limitPrice: (USDC(1990) * PRICE_SCALE) / WETH(1), lockId, maxRateBps: 10 }],
   };
-  const a = await createAuction(home, plan);
+  const a = await createAuction(home, away, plan);
   log(`  Home: auction ${a.auctionId} created for ${away.tag} (sell 100 WETH for USDC, sealed bids)`);
   await away.send(ACTORS.auctioneer, weth, TOKEN_ABI, "mint", [ACTORS.auctioneer, WETH(100)]);
   await away.send(ACTORS.auctioneer, weth, TOKEN_ABI, "approve", [addresses.escrow, WETH(100)]);
@@ -541,7 +543,7 @@ async function mode2(w: Walk, away: Away): Promise<SettlementReport> {
       { bidder: ACTORS.mm2, amount: USDC(50_000), limitPrice: price, lockId: 0n, maxRateBps: 0 },
     ],
   };
-  const a = await createAuction(home, plan);
+  const a = await createAuction(home, away, plan);
   log(`  Home: auction ${a.auctionId} created for ${away.tag} (sell 100,000 borrowed USDC for WETH)`);
   const watch: Watch[] = [
     ["user WETH", weth, ACTORS.user, 18],
@@ -614,10 +616,10 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
     owner: (name) => keccak256(toHex(`home account ${name}`)),
     expiry: async () => (await homeNow(home)) + 86_400,
   };
-  // Home binds its leaves to the first Away chain (the devnet's one Away chain).
-  const [a] = aways as [Away, ...Away[]];
+  // One relayer settles on both chains: mode 1 on the first, mode 2 on the second (the first again with --away-chains 1).
+  const [a, b = a] = aways as [Away, ...Away[]];
   const m1 = await mode1(w, a);
-  const m2 = await mode2(w, a);
+  const m2 = await mode2(w, b);
   ctx.log(`\n== Attack on ${a.name} (chainId ${a.chainId}): a self-bid against LP Carol, refused by her own price limit ==`);
   const attack = await refusedSelfBid(w, a, { lp: ACTORS.lpCarol, lpName: "Carol" });
   ctx.log("\n== Anchored light clients: every attestation set vouched for by Open Libra's real validators, on each Away chain ==");

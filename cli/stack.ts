@@ -188,17 +188,15 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       if (r.status === "rejected") throw r.reason;
       return r.value;
     });
-    const first = nodes[0]!;
 
-    // The light client's trusted genesis is the devnet's epoch-0 validator set (deterministic from the seed).
+    // The light client's trusted genesis is the devnet's epoch-0 validator set (deterministic from the seed;
+    // the Away chains, bound below once deployed, do not change it).
     const devnetConfig: DevnetConfigInput = {
       dataDir: join(o.dataDir, "home"),
       port: o.homePort,
       blockMs: o.blockMs,
       epochBlocks: o.epochBlocks,
       libraPrice: o.libraPrice,
-      awayRpc: first.url,
-      awayChainId: BigInt(first.chainId),
       confirmations: 0,
       ...(profile === "dev" ? {} : { capacity: N, active: N, maxLockFills: lockups }),
     };
@@ -227,10 +225,11 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       `anchored: each light client takes only attestation sets vouched for by Open Libra's real validators, recorded in its chain's OpenLibraLightClient (started from the devnet's epoch-0 set of ${anchor.epochState.verifier.validatorInfos.length} validators and its genesis voucher); the relayer submits each epoch change and voucher on every chain`,
     );
 
-    const home = aways[0]!;
-    const devnet = await startDevnet({ ...devnetConfig, settlementAddress: home.addresses.settlement, escrowAddress: home.addresses.escrow }, { onReply: o.onHomeReply });
+    // Home binds each lockup and auction to the Away chain it names and reads that chain's storage.
+    const awayChains = aways.map((a) => ({ chainId: BigInt(a.chainId), settlementAddress: a.addresses.settlement, escrowAddress: a.addresses.escrow, awayRpc: a.rpcUrl }));
+    const devnet = await startDevnet({ ...devnetConfig, awayChains }, { onReply: o.onHomeReply });
     cleanups.push(() => devnet.close());
-    o.log(`Home devnet: ${devnet.url} (${N} validator slots, block every ${o.blockMs} ms, epoch every ${o.epochBlocks} blocks)`);
+    o.log(`Home devnet: ${devnet.url} (${N} validator slots, block every ${o.blockMs} ms, epoch every ${o.epochBlocks} blocks; Away chains ${aways.map((a) => a.chainId).join(" and ")})`);
 
     const relayerConfig = resolveRelayerConfig(
       {

@@ -79,12 +79,14 @@ describe("npm start -- --once", () => {
     // (HeaderSubmitted) and printed as such; no header or rotation job was proved or mined.
     for (const m of [summary.mode1, summary.mode2]) {
       expect(m.headerCarried).toBe(true);
-      const key = `settle:31337:${m.auctionId}`;
+      const key = `settle:${m.chainId}:${m.auctionId}`;
       expect(r.stdout).toMatch(new RegExp(`\\[relayer\\] proved ${key} with its header \\(one HeaderSettlement proof\\) in \\d+\\.\\d s`));
       expect(r.stdout).toContain(`[relayer] ${key} done (mined, gas ${m.settleGas}, header carried: settleWithHeader, one transaction)`);
       expect(r.stdout).toContain(`[${m.chain} ${m.chainId}] settled in tx ${m.settleTx} (gas ${m.settleGas}, header carried in the same transaction)`);
     }
-    expect(Object.keys(summary.relayerGas).sort()).toEqual([`settle:31337:${summary.mode1.auctionId}`, `settle:31337:${summary.mode2.auctionId}`].sort());
+    // One relayer settled on both Away chains: mode 1 on away-a, mode 2 on away-b.
+    expect([summary.mode1.chainId, summary.mode2.chainId]).toEqual([31337, 31338]);
+    expect(Object.keys(summary.relayerGas).sort()).toEqual([`settle:31337:${summary.mode1.auctionId}`, `settle:31338:${summary.mode2.auctionId}`].sort());
     expect(r.stdout).not.toMatch(/\[relayer\] proved (header|rotation):/);
     // Deployed anchored on both Away chains: the genesis set is the one the devnet's Open Libra validators vouched for (no epoch ends in this run)
     expect(summary.anchors.map((a: { chain: string; chainId: number }) => [a.chain, a.chainId])).toEqual([["away-a", 31337], ["away-b", 31338]]);
