@@ -3,13 +3,16 @@
 //   two Away chains: every step runs against an Away context (one per chain: its clients,
 //           contracts and tokens) and every line about a chain starts with its tag; Home binds
 //           each lockup and auction to the chain it names; one relayer settles on both.
-//   mode 1 (first chain): an LP deposits 199,000 USDC at 0.10%; a market maker locks LIBRA on
-//           Home; an auctioneer escrows 100 WETH on Away; the auction clears on Home at 1,990 USDC/ETH;
-//           the relayer proves and settles (the market maker borrows, is paid the WETH, sells it
-//           on a swap desk inside its callback and repays the LP); the receipt releases the
-//           collateral on Home.
-//   mode 2 (second chain): a user locks LIBRA, auctions 100,000 USDC borrowed from LP Alice at 0.15% for WETH;
-//           two market makers buy at 0.0005 ETH/USDC; the LP is repaid 50.075 WETH.
+//   account: a trading desk deposits LIBRA once into a Home collateral account that backs a
+//           lockup on each chain (the market maker's on the first, the user's on the second).
+//   spike:  the devnet's LIBRA price path drops 5%; the circuit breaker goes NORMAL -> SOFT, a new
+//           lockup is refused for exceeding the account, and the breaker returns to NORMAL.
+//   mode 1 (first chain): an LP deposits 199,000 USDC at 0.10%; an auctioneer escrows 100 WETH
+//           on Away; the auction clears on Home at 1,990 USDC/ETH; the relayer proves and settles
+//           (the market maker borrows against its lockup, is paid the WETH, sells it on a swap desk
+//           inside its callback and repays the LP); the receipt releases the lockup on Home.
+//   mode 2 (second chain): the user auctions 100,000 USDC borrowed from LP Alice at 0.15% for
+//           WETH; two market makers buy at 0.0005 ETH/USDC; the LP is repaid 50.075 WETH.
 //   anchored: the light client takes only attestation sets that Open Libra's real validators
 //           vouched for (DESIGN section 10); the relayer ratchets its OpenLibraLightClient through
 //           each ended epoch and records each voucher; the walkthrough ends by showing the light
@@ -36,7 +39,7 @@ import {
   type PublicClient,
   type WalletClient,
 } from "viem";
-import type { HomeClient } from "../home/api/index.ts";
+import { HomeApiError, type AccountView, type HomeClient, type RiskView } from "../home/api/index.ts";
 import { LOCK_STATUS_RELEASED, LOCK_STATUS_SLASHED, bidCommitment, payAmountFor } from "../home/model/index.ts";
 import { artifact, loadArtifact } from "../contracts/deploy/artifacts.ts";
 import type { DeployedAddresses } from "../contracts/deploy/deploy.ts";
@@ -127,8 +130,41 @@ export interface AnchorReport {
   vouched: Record<string, string>;
 }
 
+/** The trading desk's collateral account: the lockups it backed on the Away chains and its open credit before and after the settlements. */
+export interface AccountReport {
+  accountId: string;
+  /** The two lockups it opened first (mode 1 on the first chain, mode 2 on the second). */
+  lockups: { lockId: string; chainId: number; creditLimit: string; ratioBps: number }[];
+  /** USD times 1e18: with both lockups open, and at the end (their receipts released them). */
+  openCreditValue: { opened: string; end: string };
+  /** Every lockup of the account at the end: open | released | slashed. */
+  status: Record<string, string>;
+}
+
+/** The circuit breaker around the scripted price drop. */
+export interface RiskReport {
+  spikeTick: number;
+  before: RiskStage;
+  soft: RiskStage;
+  /** The Home error code the lockup tried in SOFT was refused with. */
+  refusedWith: string;
+  after: RiskStage;
+  /** The same lockup, accepted once the breaker was back at NORMAL. */
+  acceptedAfter: string;
+}
+
+export interface RiskStage {
+  tick: string;
+  breaker: string;
+  ratioBps: number;
+  volatilityBps: number;
+  libraPrice: string;
+}
+
 export interface ScenarioSummary {
   ok: true;
+  account: AccountReport;
+  risk: RiskReport;
   mode1: SettlementReport;
   mode2: SettlementReport;
   attack: AttackReport;
@@ -149,6 +185,8 @@ export interface ScenarioChain {
 export interface ScenarioContext {
   /** The stack's Away chains; settlements run on the first and, when there is one, the second. */
   chains: ScenarioChain[];
+  /** The Home block at which the devnet's LIBRA price path drops 5% (the volatility spike). */
+  riskSpikeTick: number;
   /** The Home API (the devnet of the stack). */
   home: HomeClient;
   relayer: Relayer;
@@ -448,12 +486,88 @@ async function fundLp(away: Away, lp: Address, amount: bigint, rateBps: number):
   await away.send(lp, addresses.registry, REGISTRY_ABI, "setOffer", [usdc, rateBps, [{ asset: weth, minPrice: LP_WETH_LIMIT }]]);
 }
 
-/** Locks 10,000 LIBRA on Home for `borrower`, credit in the chain's USDC; returns the lock and logs its credit. */
-async function lockCollateral(w: Walk, away: Away, who: string, borrower: Address) {
+/** USD times 1e18 (Home's value unit), as whole dollars. */
+const usd = (v: bigint) => `$${Number(formatUnits(v, 18)).toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
+const percent = (bps: number) => `${bps / 100}%`;
+
+/** The trading desk's collateral account on Home: one LIBRA deposit backing lockups on every Away chain. */
+async function openDeskAccount(w: Walk): Promise<bigint> {
   const { home, log } = w.ctx;
-  const lock = await home.act("lock", { owner: w.owner(who), borrower, creditAsset: away.usdc, collateral: LIBRA(10_000), expiry: await w.expiry(), awayChainId: BigInt(away.chainId) });
-  log(`  Home: ${who} locked 10,000 LIBRA for ${away.tag} -> lockId ${lock.result.lockId}, credit limit ${formatUnits(lock.result.creditLimit, 6)} USDC`);
-  return lock.result.lockId;
+  const opened = await home.act("open-account", { owner: w.owner("trading desk"), deposit: LIBRA(22_000) });
+  log(`  Home: the trading desk deposited 22,000 LIBRA once -> collateral account ${opened.result.accountId}`);
+  return opened.result.accountId;
+}
+
+/** A lockup of `credit` USDC against the desk's account for `borrower`, bound to `away`'s chain; logs its terms. */
+async function accountLock(w: Walk, away: Away, accountId: bigint, who: string, borrower: Address, credit: bigint) {
+  const { home, log } = w.ctx;
+  const lock = await home.act("lock", {
+    owner: w.owner("trading desk"),
+    borrower,
+    creditAsset: away.usdc,
+    accountId,
+    creditLimit: credit,
+    expiry: await w.expiry(),
+    awayChainId: BigInt(away.chainId),
+  });
+  const r = lock.result;
+  log(`  Home: account ${accountId} -> lockId ${r.lockId} for ${away.tag} (${who} ${borrower}): credit ${formatUnits(r.creditLimit, 6)} USDC at ${percent(r.ratioBps)}`);
+  return r.lockId;
+}
+
+/** The account in one line: collateral, its value, open credit and need, headroom. */
+async function describeAccount(w: Walk, accountId: bigint): Promise<AccountView> {
+  const a = await w.ctx.home.account(accountId);
+  const chains = [...new Set(a.lockups.filter((l) => l.status === "open").map((l) => l.awayChainId))].join(" and ");
+  w.ctx.log(
+    `  Home: account ${accountId}: ${formatUnits(a.collateral, 6)} LIBRA worth ${usd(a.collateralValue)}; ${a.openLockups} open lockup${a.openLockups === 1 ? "" : "s"}${chains ? ` on chain${chains.includes(" ") ? "s" : ""} ${chains}` : ""}, ` +
+      `credit ${usd(a.openCreditValue)}, needing ${usd(a.openNeedValue)}; room for ${usd(a.headroomValue)} more need`,
+  );
+  return a;
+}
+
+const describeRisk = (r: RiskView) => `${r.breaker}: ratio ${percent(r.ratioBps)} for new lockups, volatility ${r.volatilityBps / 100}% per block, LIBRA $${r.libraPrice}`;
+
+/**
+ * The volatility spike: the LIBRA price path drops 5% at Home block `spikeTick`; the EWMA
+ * volatility jumps and the breaker moves to SOFT (ratio 175% for new lockups, and existing ones
+ * are counted at it too), so a lockup the account could back before is refused; the walkthrough
+ * waits until the volatility decays and the breaker is back at NORMAL, and the same lockup is
+ * accepted. Existing lockups keep their terms throughout.
+ */
+async function volatilitySpike(w: Walk, away: Away, accountId: bigint, spikeTick: number): Promise<RiskReport> {
+  const { home, log } = w.ctx;
+  const before = await home.risk();
+  log(`  Home block ${before.tick}: breaker ${describeRisk(before)}`);
+  // SOFT lasts about ten blocks after the drop: arriving later than that, there is nothing left to show.
+  if (before.breaker === "NORMAL" && before.tick > BigInt(spikeTick) + 5n) {
+    throw new Error(`the walkthrough reached the volatility spike at Home block ${before.tick}, after the price drop at block ${spikeTick} had passed`);
+  }
+  if (before.tick < BigInt(spikeTick)) log(`  waiting ${BigInt(spikeTick) - before.tick} Home blocks for the scripted 5% LIBRA price drop at block ${spikeTick}...`);
+  const soft = await until("the circuit breaker to leave NORMAL after the price drop", async () => {
+    const r = await home.risk();
+    return r.breaker !== "NORMAL" ? r : undefined;
+  }, log);
+  log(`  Home block ${soft.tick}: breaker ${describeRisk(soft)}`);
+  await describeAccount(w, accountId);
+  const probe = () => accountLock(w, away, accountId, "user", ACTORS.user, USDC(20_000));
+  const refusal = await probe().then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(refusal instanceof HomeApiError) || refusal.code !== "insufficient-collateral") {
+    throw new Error(`a 20,000 USDC lockup in ${soft.breaker} was not refused for the account's collateral: ${refusal === null ? "accepted" : String(refusal)}`);
+  }
+  log(`  Home refused a new 20,000 USDC lockup (${refusal.code}): ${refusal.reason ?? refusal.message}`);
+  const normal = await until("the circuit breaker to return to NORMAL", async () => {
+    const r = await home.risk();
+    return r.breaker === "NORMAL" ? r : undefined;
+  }, log);
+  log(`  Home block ${normal.tick}: breaker ${describeRisk(normal)} (the volatility decayed below the SOFT exit threshold)`);
+  const lockId = await probe();
+  await describeAccount(w, accountId);
+  const state = (r: RiskView) => ({ tick: r.tick.toString(), breaker: r.breaker, ratioBps: r.ratioBps, volatilityBps: r.volatilityBps, libraPrice: r.libraPrice });
+  return { spikeTick, before: state(before), soft: state(soft), refusedWith: refusal.code, after: state(normal), acceptedAfter: lockId.toString() };
 }
 
 /**
@@ -475,15 +589,13 @@ async function deployMarketMaker(w: Walk, away: Away): Promise<Address> {
 }
 
 /** Mode 1: a market maker borrows 199,000 USDC from LP Carol to buy 100 WETH at 1,990 USDC. */
-async function mode1(w: Walk, away: Away): Promise<SettlementReport> {
+async function mode1(w: Walk, away: Away, mm: Address, lockId: bigint): Promise<SettlementReport> {
   const { ctx } = w;
   const { usdc, weth, addresses } = away;
   const { home, log } = ctx;
   log(`\n== Mode 1 on ${away.name} (chainId ${away.chainId}): a market maker borrows to bid (100 WETH at 1,990 USDC, LP at 0.10%) ==`);
   await fundLp(away, ACTORS.lpCarol, USDC(199_000), 10);
   log(`  ${away.tag} LP Carol deposited 199,000 USDC in the LP registry at 10 bps per loan (repaid in USDC, or in WETH at >= 0.00049 WETH per USDC)`);
-  const mm = await deployMarketMaker(w, away);
-  const lockId = await lockCollateral(w, away, "market maker", mm);
   const plan: AuctionPlan = {
     auctioneer: ACTORS.auctioneer,
     sellAsset: weth,
@@ -513,7 +625,7 @@ async function mode1(w: Walk, away: Away): Promise<SettlementReport> {
 }
 
 /** Mode 2: a user borrows 100,000 USDC from LP Alice and auctions it; two market makers buy at 0.0005 ETH/USDC. */
-async function mode2(w: Walk, away: Away): Promise<SettlementReport> {
+async function mode2(w: Walk, away: Away, lockId: bigint): Promise<SettlementReport> {
   const { ctx } = w;
   const { usdc, weth, addresses } = away;
   const { home, log } = ctx;
@@ -521,7 +633,6 @@ async function mode2(w: Walk, away: Away): Promise<SettlementReport> {
   const price = (WETH(1) * PRICE_SCALE) / 2000n / USDC(1); // 0.0005 ETH per USDC
   await fundLp(away, ACTORS.lpAlice, USDC(100_000), 15);
   log(`  ${away.tag} LP Alice deposited 100,000 USDC at 15 bps, repaid in USDC or in WETH at no less than 0.00049 WETH per USDC`);
-  const lockId = await lockCollateral(w, away, "user", ACTORS.user);
   // Winners pay in WETH; the user covers the interest shortfall (0.075 WETH) from its own WETH.
   for (const who of [ACTORS.mm1, ACTORS.mm2]) {
     await away.send(who, weth, TOKEN_ABI, "mint", [who, WETH(25)]);
@@ -618,12 +729,28 @@ export async function runScenario(ctx: ScenarioContext): Promise<ScenarioSummary
   };
   // One relayer settles on both chains: mode 1 on the first, mode 2 on the second (the first again with --away-chains 1).
   const [a, b = a] = aways as [Away, ...Away[]];
-  const m1 = await mode1(w, a);
-  const m2 = await mode2(w, b);
+  ctx.log(`\n== One collateral account backs a lockup on ${a === b ? a.name : `each Away chain (${a.name} and ${b.name})`} ==`);
+  const mm = await deployMarketMaker(w, a);
+  const accountId = await openDeskAccount(w);
+  const mmLock = await accountLock(w, a, accountId, "market maker", mm, USDC(200_000));
+  const userLock = await accountLock(w, b, accountId, "user", ACTORS.user, USDC(101_000));
+  const opened = await describeAccount(w, accountId);
+  ctx.log("\n== A volatility spike: the circuit breaker raises the ratio (NORMAL -> SOFT -> NORMAL) ==");
+  const risk = await volatilitySpike(w, a, accountId, ctx.riskSpikeTick);
+  const m1 = await mode1(w, a, mm, mmLock);
+  const m2 = await mode2(w, b, userLock);
   ctx.log(`\n== Attack on ${a.name} (chainId ${a.chainId}): a self-bid against LP Carol, refused by her own price limit ==`);
   const attack = await refusedSelfBid(w, a, { lp: ACTORS.lpCarol, lpName: "Carol" });
   ctx.log("\n== Anchored light clients: every attestation set vouched for by Open Libra's real validators, on each Away chain ==");
   const anchors: (AnchorReport | null)[] = [];
   for (const away of aways) anchors.push(await anchorReport(ctx, away));
-  return { ok: true, mode1: m1, mode2: m2, attack, anchors, ...relayerNumbers(ctx) };
+  ctx.log("\n== The collateral account after both settlements: the receipts released their lockups and freed the credit ==");
+  const end = await describeAccount(w, accountId);
+  const account: AccountReport = {
+    accountId: accountId.toString(),
+    lockups: opened.lockups.map((l) => ({ lockId: l.lockId.toString(), chainId: Number(l.awayChainId), creditLimit: l.creditLimit.toString(), ratioBps: l.ratioBps })),
+    openCreditValue: { opened: opened.openCreditValue.toString(), end: end.openCreditValue.toString() },
+    status: Object.fromEntries(end.lockups.map((l) => [l.lockId.toString(), l.status])),
+  };
+  return { ok: true, account, risk, mode1: m1, mode2: m2, attack, anchors, ...relayerNumbers(ctx) };
 }

@@ -21,11 +21,25 @@ import { REPO_ROOT } from "../circuits/build.ts";
 /** Hardhat's well-known dev account #1: the relayer's signer on the local Away chain. */
 const RELAYER_DEV_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
-/** The local Away chains of the stack: a label for logs and the relayer's metrics, and the chain id its Hardhat node runs. */
+/**
+ * The local Away chains of the stack: a label for logs and the relayer's metrics, and the chain id
+ * its Hardhat node runs. Both ids are local dev chains (relayer/relayer.ts LOCAL_CHAIN_IDS), the
+ * only ones the relayer proves for with artifacts set up from the dev ptau.
+ */
 export const AWAY_CHAINS = [
   { name: "away-a", chainId: 31337 },
-  { name: "away-b", chainId: 31338 },
+  { name: "away-b", chainId: 1337 },
 ] as const;
+
+/**
+ * The LIBRA price the stack's Home devnet runs (USD per LIBRA, one tick per block): flat at 26,
+ * then a 5% drop at block RISK_SPIKE_TICK, the volatility spike the walkthrough shows the circuit
+ * breaker take (NORMAL -> SOFT, back to NORMAL some ten blocks later).
+ */
+export const RISK_SPIKE_TICK = 15;
+const LIBRA_PRICE_PATH = `path:0=26,${RISK_SPIKE_TICK - 1}=26,${RISK_SPIKE_TICK}=24.7`;
+/** EWMA lambda 0.8 (default 0.94): SOFT lasts about 11 blocks instead of 19, which the walkthrough waits out. */
+const RISK_LAMBDA_PPM = 800_000;
 
 export interface StackOptions {
   dataDir: string;
@@ -63,6 +77,8 @@ export interface Stack {
   aways: StackAway[];
   homeUrl: string;
   metricsUrl: string;
+  /** The Home block at which the LIBRA price drops (RISK_SPIKE_TICK). */
+  riskSpikeTick: number;
   devnet: RunningDevnet;
   relayer: Relayer;
   close(): Promise<void>;
@@ -227,9 +243,15 @@ export async function startStack(o: StackOptions): Promise<Stack> {
 
     // Home binds each lockup and auction to the Away chain it names and reads that chain's storage.
     const awayChains = aways.map((a) => ({ chainId: BigInt(a.chainId), settlementAddress: a.addresses.settlement, escrowAddress: a.addresses.escrow, awayRpc: a.rpcUrl }));
-    const devnet = await startDevnet({ ...devnetConfig, awayChains }, { onReply: o.onHomeReply });
+    // Collateral accounts value credit in USD: each chain's test USDC at $1.
+    const riskConfig = {
+      lambdaPpm: RISK_LAMBDA_PPM,
+      assets: aways.map((a) => ({ awayChainId: BigInt(a.chainId), address: a.addresses.tokens!.USDC!, symbol: "USDC", decimals: 6, price: 10n ** 18n })),
+    };
+    const devnet = await startDevnet({ ...devnetConfig, awayChains, libraPriceSource: LIBRA_PRICE_PATH, riskConfig }, { onReply: o.onHomeReply });
     cleanups.push(() => devnet.close());
     o.log(`Home devnet: ${devnet.url} (${N} validator slots, block every ${o.blockMs} ms, epoch every ${o.epochBlocks} blocks; Away chains ${aways.map((a) => a.chainId).join(" and ")})`);
+    o.log(`  LIBRA price path ${LIBRA_PRICE_PATH} (USD per LIBRA by block: a 5% drop at block ${RISK_SPIKE_TICK}), EWMA lambda ${RISK_LAMBDA_PPM / 1e6}`);
 
     const relayerConfig = resolveRelayerConfig(
       {
@@ -254,7 +276,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     cleanups.push(() => relayer.close());
     o.log(`relayer (serving ${aways.map((a) => `${a.name} ${a.chainId}`).join(" and ")}): metrics ${relayer.metricsUrl}/metrics, health ${relayer.metricsUrl}/healthz, log ${logFile}`);
 
-    return { aways, homeUrl: devnet.url, metricsUrl: relayer.metricsUrl!, devnet, relayer, close };
+    return { aways, homeUrl: devnet.url, metricsUrl: relayer.metricsUrl!, riskSpikeTick: RISK_SPIKE_TICK, devnet, relayer, close };
   } catch (e) {
     await close();
     throw e;

@@ -125,7 +125,7 @@ export async function run(argv: string[]): Promise<number | void> {
   try {
     if (!v["no-scenario"]) {
       const home = new HomeClient(stack.homeUrl);
-      const summary = await runScenario({ chains: stack.aways, home, relayer: stack.relayer, log, events });
+      const summary = await runScenario({ chains: stack.aways, riskSpikeTick: stack.riskSpikeTick, home, relayer: stack.relayer, log, events });
       log(`\nwalkthrough finished in ${Math.round((Date.now() - t0) / 1000)} s`);
       if (once) {
         await stop(0, JSON.stringify({ ...summary, seconds: Math.round((Date.now() - t0) / 1000) }));

@@ -1,6 +1,8 @@
 // End-to-end test of the main job exactly as a user runs it: `olzk start --once` as a child
-// process (Hardhat node, deployed contracts, Home devnet, relayer, real proofs), then the
-// one-line JSON summary it prints last is checked against the reference lending numbers, and
+// process (two Hardhat nodes as two Away chains, the contracts on each, Home devnet, one relayer,
+// real proofs), then the one-line JSON summary it prints last is checked against the reference
+// lending numbers (mode 1 settled on one chain, mode 2 on the other, both backed by one collateral
+// account, and the circuit breaker's SOFT excursion around the scripted price drop), and
 // every reply the Home API gave during the run (recorded with --record-home-api) is re-read with
 // the schema it was encoded with (the typed client and the server agree on the wire).
 // Epochs are made long enough that no rotation falls inside the run, so each settlement's header
@@ -38,13 +40,27 @@ const WETH = 10n ** 18n;
 const delta = (b: { before: string; after: string }) => BigInt(b.after) - BigInt(b.before);
 
 describe("npm start -- --once", () => {
-  it("settles mode 1 and mode 2 end to end and prints a JSON summary last", async () => {
+  it("settles mode 1 on one Away chain and mode 2 on the other, backed by one collateral account, through a volatility spike, and prints a JSON summary last", async () => {
     const recorded = join(dir, "home-api.jsonl");
     const r = await runStart(["--once", "--home-port", "0", "--away-port", "0", "--epoch-blocks", "1000", "--data-dir", join(dir, "run"), "--record-home-api", recorded]);
     expect(r.code, r.stderr + r.stdout.slice(-3000)).toBe(0);
     const lines = r.stdout.trim().split("\n");
     const summary = JSON.parse(lines[lines.length - 1]!);
     expect(summary.ok).toBe(true);
+
+    // One collateral account backed a lockup on each Away chain; its credit was summed across them
+    // ($301,000), and the receipts released both, leaving only the lockup opened after the spike.
+    expect(summary.account.lockups.map((l: { chainId: number; creditLimit: string }) => [l.chainId, BigInt(l.creditLimit)])).toEqual([[31337, USDC(200_000n)], [1337, USDC(101_000n)]]);
+    expect(BigInt(summary.account.openCreditValue.opened)).toBe(301_000n * 10n ** 18n);
+    expect(BigInt(summary.account.openCreditValue.end)).toBe(20_000n * 10n ** 18n);
+    const [lockA, lockB] = summary.account.lockups.map((l: { lockId: string }) => l.lockId);
+    expect(summary.account.status).toEqual({ [lockA]: "released", [lockB]: "released", [summary.risk.acceptedAfter]: "open" });
+    // The 5% LIBRA drop moved the breaker NORMAL -> SOFT (175%), a 20,000 USDC lockup was refused for the account, and NORMAL came back.
+    expect([summary.risk.before.breaker, summary.risk.soft.breaker, summary.risk.after.breaker]).toEqual(["NORMAL", "SOFT", "NORMAL"]);
+    expect(summary.risk.soft.ratioBps).toBe(17_500);
+    expect(Number(summary.risk.soft.tick)).toBeGreaterThanOrEqual(summary.risk.spikeTick);
+    expect(summary.risk.refusedWith).toBe("insufficient-collateral");
+    expect(r.stdout).toMatch(/Home refused a new 20,000 USDC lockup \(insufficient-collateral\): lockup refused: account 1 /);
 
     // Mode 1 (reference: 100 ETH at 1,990 USDC, LP at 0.10%): the LP's 199,000 USDC become 199,199.
     const m1 = summary.mode1.balances;
@@ -85,11 +101,11 @@ describe("npm start -- --once", () => {
       expect(r.stdout).toContain(`[${m.chain} ${m.chainId}] settled in tx ${m.settleTx} (gas ${m.settleGas}, header carried in the same transaction)`);
     }
     // One relayer settled on both Away chains: mode 1 on away-a, mode 2 on away-b.
-    expect([summary.mode1.chainId, summary.mode2.chainId]).toEqual([31337, 31338]);
-    expect(Object.keys(summary.relayerGas).sort()).toEqual([`settle:31337:${summary.mode1.auctionId}`, `settle:31338:${summary.mode2.auctionId}`].sort());
+    expect([summary.mode1.chainId, summary.mode2.chainId]).toEqual([31337, 1337]);
+    expect(Object.keys(summary.relayerGas).sort()).toEqual([`settle:31337:${summary.mode1.auctionId}`, `settle:1337:${summary.mode2.auctionId}`].sort());
     expect(r.stdout).not.toMatch(/\[relayer\] proved (header|rotation):/);
     // Deployed anchored on both Away chains: the genesis set is the one the devnet's Open Libra validators vouched for (no epoch ends in this run)
-    expect(summary.anchors.map((a: { chain: string; chainId: number }) => [a.chain, a.chainId])).toEqual([["away-a", 31337], ["away-b", 31338]]);
+    expect(summary.anchors.map((a: { chain: string; chainId: number }) => [a.chain, a.chainId])).toEqual([["away-a", 31337], ["away-b", 1337]]);
     for (const anchor of summary.anchors) {
       expect(anchor).toMatchObject({ openLibraEpoch: "0", lightClientEpoch: "0" });
       expect(anchor.openLibraLightClient).toMatch(/^0x[0-9a-fA-F]{40}$/);
@@ -102,7 +118,7 @@ describe("npm start -- --once", () => {
     const replies = readFileSync(recorded, "utf8").trim().split("\n").map((l): RecordedReply => JSON.parse(l));
     for (const reply of replies) checkRecordedReply(reply);
     const routes = new Set(replies.map((x) => (x.action ? `${x.route}:${x.action}` : x.ssz ? `${x.route}:ssz` : x.route)));
-    for (const used of ["status", "auctions", "lockup", "stateProof", "settlementProof", "header", "header:ssz", "action:lock", "action:create-auction",
+    for (const used of ["status", "auctions", "lockup", "risk", "account", "action:open-account", "stateProof", "settlementProof", "header", "header:ssz", "action:lock", "action:create-auction",
       "action:commit-bid", "action:ack-escrow", "action:reveal-bid", "action:clear-auction", "action:consume-receipt"]) {
       expect(routes, used).toContain(used);
     }
