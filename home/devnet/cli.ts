@@ -2,6 +2,7 @@
 import { zeroAddress } from "viem";
 import { intOption, parseCommand, UserError, type CommandSpec } from "../../cli/args.ts";
 import { CONFIG_DOCS, DevnetConfigSchema, defaultConfig, defaultText, resolveConfig, type DevnetConfig, type DevnetConfigInput, type OfflineRule } from "./config.ts";
+import { currentRatioBps, formatPrice } from "../risk/index.ts";
 import { startDevnet } from "./index.ts";
 
 const d = defaultConfig();
@@ -158,6 +159,8 @@ export async function run(argv: string[]): Promise<number | void> {
   if (config.settlementAddress === zeroAddress) {
     console.log("  note: --settlement-address is not set; leaves are bound to the zero address");
   }
+  const risk = dn.chain.riskState();
+  console.log(`  risk: LIBRA ${formatPrice(risk.price)} USD (${config.libraPriceSource}), breaker ${risk.breaker}, ratio for new lockups ${currentRatioBps(risk, dn.chain.params.risk) / 100}%`);
   if (config.backupDir) console.log(`  Open Libra epoch-ending backups: ${config.backupDir} (one folder per ended epoch)`);
   if (!config.awayRpc) console.log("  note: no --away-rpc: escrow acknowledgements and receipts will be refused");
   await new Promise<void>((resolve) => {

@@ -89,7 +89,7 @@ export const lock = defineAction({
         ? lockDeposit(state, params, c, ctx)
         : underRisk(() => openLockup(state.book, { ...lockTarget(c.req, params), accountId: c.accountId, lockId: allocateLockId(state), creditLimit: c.creditLimit }, state.risk, params.risk));
     const rec: LockupRecord = {
-      payload: { lockId: l.lockId, owner: c.req.owner, borrower: c.req.borrower, creditAsset: c.req.creditAsset, creditLimit: l.creditLimit, expiry: c.req.expiry, status: LOCK_STATUS_LOCKED },
+      payload: { lockId: l.lockId, owner: state.book.accounts.get(l.accountId)!.owner, borrower: c.req.borrower, creditAsset: c.req.creditAsset, creditLimit: l.creditLimit, expiry: c.req.expiry, status: LOCK_STATUS_LOCKED },
       accountId: l.accountId,
       collateral: c.form === "deposit" ? c.collateral : 0n,
       priceScaled: c.form === "deposit" ? ctx.priceScaled : 0n,
