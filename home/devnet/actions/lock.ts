@@ -9,7 +9,7 @@
 // the account leaf.
 import { ACTION_REQUESTS, HomeError, type ActionRequest } from "../../api/index.ts";
 import { LOCK_STATUS_LOCKED, PRICE_SCALE } from "../../model/index.ts";
-import { ceilDiv, currentRatioBps, lockupTerms, openAccount, openLockup, recordLockup, type AccountLockup } from "../../risk/index.ts";
+import { ceilDiv, currentRatioBps, lockupTerms, openAccount, openLockup, recordLockup, type AccountLockup, type OpenLockupRequest } from "../../risk/index.ts";
 import {
   accountLeaf,
   accountLockupLeaf,
@@ -44,6 +44,11 @@ function checkForm(req: Request): Checked {
   return { form: "account", req, accountId, creditLimit };
 }
 
+/** Who opens the lockup and what it is for: the owner, the devnet's Away chain and settlement contract, the credit asset. */
+function lockTarget(req: Request, params: ModuleParams): Pick<OpenLockupRequest, "owner" | "awayChainId" | "settlement" | "creditAsset"> {
+  return { owner: req.owner, awayChainId: params.awayChainId, settlement: params.settlementAddress, creditAsset: req.creditAsset };
+}
+
 /** The value (USD times 1e18) of `creditLimit` at the --libra-price exchange rate and the risk engine's LIBRA price, rounded up. */
 function depositFormCreditValue(creditLimit: bigint, ctx: ActionContext, state: ModuleState, params: ModuleParams): bigint {
   return ceilDiv(creditLimit * PRICE_SCALE * state.risk.price, ctx.priceScaled * 10n ** BigInt(params.risk.libraDecimals));
@@ -70,10 +75,6 @@ function lockDeposit(state: ModuleState, params: ModuleParams, c: Extract<Checke
       openedTick: terms.tick,
     });
   });
-}
-
-function lockTarget(req: Request, params: ModuleParams) {
-  return { owner: req.owner, awayChainId: params.awayChainId, settlement: params.settlementAddress, creditAsset: req.creditAsset };
 }
 
 export const lock = defineAction({
