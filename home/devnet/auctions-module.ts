@@ -24,7 +24,6 @@ export { ACTION_TYPES, isActionType, type ActionType } from "../api/index.ts";
 export { bidCommitment } from "../model/index.ts";
 export {
   creditLimitFor,
-  creditLimitForBps,
   emptyModuleState,
   type ActionContext,
   type ActionOutcome,

@@ -2,6 +2,7 @@
 import { zeroAddress } from "viem";
 import { intOption, parseCommand, UserError, type CommandSpec } from "../../cli/args.ts";
 import { CONFIG_DOCS, DevnetConfigSchema, awayChainsOf, defaultConfig, defaultText, resolveConfig, type DevnetConfig, type DevnetConfigInput, type OfflineRule } from "./config.ts";
+import { currentRatioBps, formatPrice } from "../risk/index.ts";
 import { startDevnet } from "./index.ts";
 
 const d = defaultConfig();
@@ -181,6 +182,8 @@ export async function run(argv: string[]): Promise<number | void> {
     if (a.settlementAddress === zeroAddress) console.log(`  note: Away chain ${a.chainId} has no settlement address; its leaves are bound to the zero address`);
   }
   if (aways.length > 1) console.log(`  lock and create-auction without awayChainId bind to Away chain ${aways[0]!.chainId}`);
+  const risk = dn.chain.riskState();
+  console.log(`  risk: LIBRA ${formatPrice(risk.price)} USD (${config.libraPriceSource}), breaker ${risk.breaker}, ratio for new lockups ${currentRatioBps(risk, dn.chain.params.risk) / 100}%`);
   if (config.backupDir) console.log(`  Open Libra epoch-ending backups: ${config.backupDir} (one folder per ended epoch)`);
   await new Promise<void>((resolve) => {
     const stop = (sig: string) => {

@@ -40,6 +40,9 @@ export function checkStoredIdentity(store: DevnetStore, identity: Record<string,
   if (!stored) return false;
   const prev = JSON.parse(stored) as Record<string, string>;
   for (const [k, v] of Object.entries(identity)) {
+    if (prev[k] === undefined) {
+      throw new RangeError(`the data directory holds a chain created before ${k} was a chain setting (it cannot replay under today's rules); use another --data-dir`);
+    }
     if (prev[k] !== v) {
       throw new RangeError(`the data directory holds a chain created with ${k} = ${prev[k]}, not ${v}; use the same settings or another --data-dir`);
     }

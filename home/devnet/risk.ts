@@ -32,11 +32,12 @@ export interface RiskSetup {
   config: RiskConfig;
 }
 
-function asRangeError<T>(what: string, f: () => T): T {
+/** Runs f, turning a RiskError into a one-line RangeError (the CLI prints it) prefixed with `prefix`. */
+function asRangeError<T>(prefix: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof RiskError) throw new RangeError(`${what}: ${e.message}`);
+    if (e instanceof RiskError) throw new RangeError(`${prefix}${e.message}`);
     throw e;
   }
 }
@@ -45,18 +46,19 @@ const readText = (path: string) => readFileSync(path, "utf8");
 
 /** Reads --libra-price-source and --risk-config (files included); a bad one is a one-line RangeError naming the flag. */
 export function loadRiskSetup(c: DevnetConfig): RiskSetup {
-  const series = asRangeError("libra-price-source", () => loadPriceSeries(parsePriceSourceArg(c.libraPriceSource), readText));
-  const config = asRangeError("risk-config", () => {
+  const series = asRangeError("libra-price-source: ", () => loadPriceSeries(parsePriceSourceArg(c.libraPriceSource), readText));
+  // RiskConfig errors already say "risk config: ..."; a file's name goes in front.
+  const where = typeof c.riskConfig === "string" ? `${c.riskConfig}: ` : "";
+  const config = asRangeError(where, () => {
     if (c.riskConfig === null) return resolveRiskConfig();
     if (typeof c.riskConfig !== "string") return resolveRiskConfig(c.riskConfig);
-    const path = c.riskConfig;
     let text: string;
     try {
-      text = readText(path);
+      text = readText(c.riskConfig);
     } catch (e) {
-      throw new RiskError("BadConfig", `cannot read ${path} (${(e as Error).message.split("\n")[0]})`);
+      throw new RiskError("BadConfig", `risk config: cannot read it (${(e as Error).message.split("\n")[0]})`);
     }
-    return parseRiskConfigJson(text, path);
+    return parseRiskConfigJson(text, c.riskConfig);
   });
   return { series, config };
 }

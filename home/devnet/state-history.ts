@@ -1,10 +1,16 @@
 // The Atomic Auctions state tree and its history: leaf writes of accepted actions wait here
 // (pending) until the next block is sealed, then enter the Poseidon sparse Merkle tree whose root
 // that block's header carries. Every sealed write is kept in order, so a proof can be made at any
-// older height: from the live tree, a recent snapshot, or a tree rebuilt from the change log.
+// older height: from the live tree, a recent snapshot, or a tree rebuilt from the nearest older
+// snapshot (or from nothing) and the change log.
 import { SparseMerkleTree, STATE_DEPTH, positionOf, type LeafEntry } from "../model/index.ts";
 import { HomeError } from "../api/index.ts";
 import type { LeafWrite } from "./auctions-module.ts";
+
+interface KeptTree {
+  height: bigint;
+  tree: SparseMerkleTree;
+}
 
 interface SealedWrite {
   height: bigint;
@@ -13,6 +19,32 @@ interface SealedWrite {
 
 /** Trees kept as of the most recent blocks that wrote leaves. */
 const SNAPSHOTS = 16;
+/**
+ * Trees also kept as of every CHECKPOINT_BLOCKS-th height (the last CHECKPOINTS of them): every
+ * block writes the risk-state leaf, so the recent snapshots span only SNAPSHOTS blocks; a proof
+ * older than that is rebuilt from whichever kept tree (checkpoint, snapshot, the last rebuilt or
+ * the live one) is fewest writes away, forward from one below or back from one above.
+ */
+const CHECKPOINT_BLOCKS = 64n;
+const CHECKPOINTS = 8;
+
+/** The first index of `log` (ordered by height) whose height is above `h`. */
+function firstAbove(log: readonly SealedWrite[], h: bigint): number {
+  let lo = 0;
+  let hi = log.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (log[mid]!.height <= h) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Keeps `tree` as of `height` in `m`, dropping the oldest beyond `max`. */
+function keep(m: Map<bigint, SparseMerkleTree>, height: bigint, tree: SparseMerkleTree, max: number): void {
+  m.set(height, tree);
+  if (m.size > max) m.delete(m.keys().next().value!);
+}
 
 function treeEntry(w: LeafWrite): LeafEntry {
   return { leafKey: w.leafKey, awayBinding: w.awayBinding, payloadDigest: w.payloadDigest };
@@ -29,7 +61,9 @@ export class StateHistory {
   private readonly byKey = new Map<bigint, SealedWrite[]>();
   /** Trees as of recent blocks that wrote leaves (height -> tree), for proofs at older heights. */
   private readonly snapshots = new Map<bigint, SparseMerkleTree>();
-  private rebuilt: { height: bigint; tree: SparseMerkleTree } | null = null;
+  /** Trees as of every CHECKPOINT_BLOCKS-th height that wrote leaves (the last CHECKPOINTS). */
+  private readonly checkpoints = new Map<bigint, SparseMerkleTree>();
+  private rebuilt: KeptTree | null = null;
   /** Sealed writes not yet hashed into the tree (seal with deferHashing), by leafKey. */
   private readonly unhashed = new Map<bigint, LeafWrite>();
 
@@ -69,8 +103,9 @@ export class StateHistory {
     if (opts.deferHashing) for (const w of writes) this.unhashed.set(w.leafKey, w);
     else this.liveTree().setMany(writes.map(treeEntry));
     if (opts.snapshot) {
-      this.snapshots.set(height, this.liveTree().clone());
-      if (this.snapshots.size > SNAPSHOTS) this.snapshots.delete(this.snapshots.keys().next().value!);
+      const copy = this.liveTree().clone();
+      keep(this.snapshots, height, copy, SNAPSHOTS);
+      if (height % CHECKPOINT_BLOCKS === 0n) keep(this.checkpoints, height, copy, CHECKPOINTS);
     }
     for (const w of writes) {
       const entry = { height, write: w };
@@ -101,19 +136,54 @@ export class StateHistory {
     }
     const newest = this.changeLog.length ? this.changeLog[this.changeLog.length - 1]!.height : -1n;
     if (lastWrite === newest) return this.liveTree();
-    const snap = this.snapshots.get(lastWrite);
+    const snap = this.snapshots.get(lastWrite) ?? this.checkpoints.get(lastWrite);
     if (snap) return snap;
     if (this.rebuilt?.height === lastWrite) return this.rebuilt.tree;
-    const tree = new SparseMerkleTree(STATE_DEPTH);
-    // The last write of each key only (the risk-state leaf alone is rewritten every block).
+    const below = this.nearest(lastWrite, "below");
+    const above = this.nearest(lastWrite, "above") ?? { height: newest, tree: this.liveTree() };
+    const at = firstAbove(this.changeLog, lastWrite);
+    const forward = at - firstAbove(this.changeLog, below ? below.height : -1n);
+    const back = firstAbove(this.changeLog, above.height) - at;
+    const tree = back < forward ? this.revertedTo(above, lastWrite) : this.advancedTo(below, lastWrite);
+    this.rebuilt = { height: lastWrite, tree };
+    return tree;
+  }
+
+  /** A copy of `base` (or an empty tree) with the writes after it up to height h, the last of each key only. */
+  private advancedTo(base: KeptTree | null, h: bigint): SparseMerkleTree {
+    const tree = base ? base.tree.clone() : new SparseMerkleTree(STATE_DEPTH);
     const entries = new Map<bigint, LeafEntry>();
-    for (const c of this.changeLog) {
-      if (c.height > lastWrite) break;
+    for (let i = firstAbove(this.changeLog, base ? base.height : -1n); i < this.changeLog.length; i++) {
+      const c = this.changeLog[i]!;
+      if (c.height > h) break;
       entries.set(c.write.leafKey, treeEntry(c.write));
     }
     tree.setMany([...entries.values()]);
-    this.rebuilt = { height: lastWrite, tree };
     return tree;
+  }
+
+  /** A copy of `base` with every key written after height h set back to its write at h (or removed). */
+  private revertedTo(base: KeptTree, h: bigint): SparseMerkleTree {
+    const tree = base.tree.clone();
+    const keys = new Set<bigint>();
+    for (let i = firstAbove(this.changeLog, h); i < this.changeLog.length && this.changeLog[i]!.height <= base.height; i++) keys.add(this.changeLog[i]!.write.leafKey);
+    const entries: LeafEntry[] = [];
+    for (const key of keys) {
+      const w = this.writeAt(key, h);
+      if (w) entries.push(treeEntry(w));
+      else tree.delete(key);
+    }
+    tree.setMany(entries);
+    return tree;
+  }
+
+  /** The kept tree (snapshot, checkpoint or last rebuilt) nearest to height h strictly below or above it. */
+  private nearest(h: bigint, side: "below" | "above"): KeptTree | null {
+    let best: KeptTree | null = null;
+    const closer = (height: bigint) => (side === "below" ? height < h && (!best || height > best.height) : height > h && (!best || height < best.height));
+    if (this.rebuilt && closer(this.rebuilt.height)) best = this.rebuilt;
+    for (const m of [this.snapshots, this.checkpoints]) for (const [height, tree] of m) if (closer(height)) best = { height, tree };
+    return best;
   }
 
   /** A state-tree position holds one key: refuse a write whose position another key holds. */

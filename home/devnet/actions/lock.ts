@@ -10,7 +10,7 @@
 // the account leaf.
 import { ACTION_REQUESTS, HomeError, type ActionRequest } from "../../api/index.ts";
 import { LOCK_STATUS_LOCKED, PRICE_SCALE } from "../../model/index.ts";
-import { ceilDiv, currentRatioBps, lockupTerms, openAccount, openLockup, recordLockup, type AccountLockup } from "../../risk/index.ts";
+import { ceilDiv, currentRatioBps, lockupTerms, openAccount, openLockup, recordLockup, type AccountLockup, type OpenLockupRequest } from "../../risk/index.ts";
 import {
   accountLeaf,
   accountLockupLeaf,
@@ -46,6 +46,12 @@ function checkForm(req: Request): Checked {
   return { form: "account", req, accountId, creditLimit };
 }
 
+/** Who opens the lockup and what it is for: the owner, its Away chain and settlement contract (`awayChainId`, default the first chain), the credit asset. */
+function lockTarget(req: Request, params: ModuleParams): Pick<OpenLockupRequest, "owner" | "awayChainId" | "settlement" | "creditAsset"> {
+  const chain = awayChainOf(params, req.awayChainId);
+  return { owner: req.owner, awayChainId: chain.chainId, settlement: chain.settlementAddress, creditAsset: req.creditAsset };
+}
+
 /** The value (USD times 1e18) of `creditLimit` at the --libra-price exchange rate and the risk engine's LIBRA price, rounded up. */
 function depositFormCreditValue(creditLimit: bigint, ctx: ActionContext, state: ModuleState, params: ModuleParams): bigint {
   return ceilDiv(creditLimit * PRICE_SCALE * state.risk.price, ctx.priceScaled * 10n ** BigInt(params.risk.libraDecimals));
@@ -74,12 +80,6 @@ function lockDeposit(state: ModuleState, params: ModuleParams, c: Extract<Checke
   });
 }
 
-/** The lockup's owner, its Away chain and settlement contract (`awayChainId`, default the first chain) and credit asset. */
-function lockTarget(req: Request, params: ModuleParams) {
-  const chain = awayChainOf(params, req.awayChainId);
-  return { owner: req.owner, awayChainId: chain.chainId, settlement: chain.settlementAddress, creditAsset: req.creditAsset };
-}
-
 export const lock = defineAction({
   type: "lock",
   request: ACTION_REQUESTS.lock,
@@ -93,7 +93,7 @@ export const lock = defineAction({
         ? lockDeposit(state, params, c, ctx)
         : underRisk(() => openLockup(state.book, { ...lockTarget(c.req, params), accountId: c.accountId, lockId: allocateLockId(state), creditLimit: c.creditLimit }, state.risk, params.risk));
     const rec: LockupRecord = {
-      payload: { lockId: l.lockId, owner: c.req.owner, borrower: c.req.borrower, creditAsset: c.req.creditAsset, creditLimit: l.creditLimit, expiry: c.req.expiry, status: LOCK_STATUS_LOCKED },
+      payload: { lockId: l.lockId, owner: state.book.accounts.get(l.accountId)!.owner, borrower: c.req.borrower, creditAsset: c.req.creditAsset, creditLimit: l.creditLimit, expiry: c.req.expiry, status: LOCK_STATUS_LOCKED },
       awayChainId: l.awayChainId,
       accountId: l.accountId,
       collateral: c.form === "deposit" ? c.collateral : 0n,

@@ -4,7 +4,7 @@
 // their terms, the old `lock` form's numbers, the leaves in the state tree against the model's
 // encoders (proved through the HTTP proof route), and a restart reproducing every root.
 // Receipts freeing and slashing account credit are in away.test.ts (they need an Away chain).
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -265,5 +265,19 @@ describe("restart", () => {
 
     expect(() => DevnetChain.open(config({ ...over, libraPriceSource: "0.5" }))).toThrow(/created with libraPriceSeries = 0x[0-9a-f]+, not 0x/);
     expect(() => DevnetChain.open(config({ ...over, riskConfig: { ...RISK_CONFIG, lambdaPpm: 900_000 } }))).toThrow(/created with riskConfig = /);
+  });
+
+  it("refuses a bad price source or risk config file at open with one line naming it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "olzk-devnet-risk-files-"));
+    dirs.push(dir);
+    const rc = join(dir, "risk.json");
+    writeFileSync(rc, JSON.stringify({ ratios: { softBps: 100 } }));
+    expect(() => chain({ riskConfig: rc })).toThrow(new RangeError(`${rc}: risk config: ratios.softBps must be an integer in 10000..1000000, got 100`));
+    const prices = join(dir, "prices.csv");
+    writeFileSync(prices, "tick,price\n0,0.5\n5,abc\n");
+    expect(() => chain({ libraPriceSource: `file:${prices}` })).toThrow(new RangeError(`libra-price-source: ${prices} line 3: price 'abc' is not a decimal number with at most 18 decimals`));
+    writeFileSync(prices, "tick,price\n0,0.5\n60,0.5\n61,0.475\n");
+    expect(chain({ libraPriceSource: `file:${prices}` }).riskSetup.series).toEqual({ kind: "path", points: [{ tick: 0n, price: E18 / 2n }, { tick: 60n, price: E18 / 2n }, { tick: 61n, price: (475n * E18) / 1000n }] });
+    expect(() => resolveConfig({ libraPriceSource: "path:5=1,3=2" })).toThrow(/libra-price-source: price path: point 2 has tick 3, not after/);
   });
 });

@@ -89,4 +89,25 @@ describe("state history", () => {
     reference.setMany([lockup(1n, 6n), lockup(2n, 1n)]);
     expect(history.root).toBe(reference.root);
   });
+
+  it("gives the tree of every height when one leaf is rewritten every block (the risk state), across checkpoints", () => {
+    // Every block rewrites lock 900 (as the risk-state leaf is); every 7th also adds a lockup; 200
+    // blocks pass the 16 snapshots and several 64-block checkpoints. Blocks 1..40 are sealed with
+    // deferred hashing, as a replay does for blocks it does not check.
+    const history = new StateHistory();
+    const reference = new SparseMerkleTree(STATE_DEPTH);
+    const roots: bigint[] = [emptyRoot(STATE_DEPTH)];
+    for (let h = 1n; h <= 200n; h++) {
+      const writes = [lockup(900n, h), ...(h % 7n === 0n ? [lockup(1000n + h, h)] : [])];
+      history.stage(writes);
+      history.seal(h, { snapshot: h > 40n, deferHashing: h <= 40n });
+      reference.setMany(writes);
+      roots.push(reference.root);
+    }
+    expect(history.root).toBe(reference.root);
+    // An order that mixes far and near heights, so trees are rebuilt forward and back from each other.
+    const order = [150n, 3n, 199n, 64n, 65n, 63n, 128n, 0n, 100n, 180n, 181n, 1n, 40n, 41n, 129n, 2n, 200n];
+    for (const h of order) expect(history.treeAt(h).root, `height ${h}`).toBe(roots[Number(h)]);
+    for (let h = 0n; h <= 200n; h += 9n) expect(history.treeAt(h).root, `height ${h}`).toBe(roots[Number(h)]);
+  });
 });
