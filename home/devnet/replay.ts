@@ -32,8 +32,8 @@ function ctxFromJSON(j: StoredContext): ActionContext {
 }
 
 /**
- * Refuses a data directory whose chain was created with other settings; true when it holds a
- * chain (false: a new one, with nothing stored yet).
+ * Refuses a data directory whose chain was created with other settings (a setting changed, added
+ * or dropped); true when it holds a chain (false: a new one, with nothing stored yet).
  */
 export function checkStoredIdentity(store: DevnetStore, identity: Record<string, string>): boolean {
   const stored = store.getMeta("identity");
@@ -45,6 +45,11 @@ export function checkStoredIdentity(store: DevnetStore, identity: Record<string,
     }
     if (prev[k] !== v) {
       throw new RangeError(`the data directory holds a chain created with ${k} = ${prev[k]}, not ${v}; use the same settings or another --data-dir`);
+    }
+  }
+  for (const [k, v] of Object.entries(prev)) {
+    if (identity[k] === undefined) {
+      throw new RangeError(`the data directory holds a chain created with ${k} = ${v}, which today's settings do not have; use the same settings or another --data-dir`);
     }
   }
   return true;

@@ -5,6 +5,9 @@
 // and ack-escrow / consume-receipt read the storage of the auction's chain through that chain's
 // RPC; one collateral account backs lockups on both chains. Attack: a deposit made only on chain B is not an escrow of an auction bound to chain A.
 // With one Away reader (before this change) the B auction's escrow was looked for on chain A.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getAddress, keccak256, numberToHex, pad, toHex, type Hex } from "viem";
 import type { AwayRpc } from "../../../home/devnet/away-proof.ts";
@@ -241,5 +244,28 @@ describe("a devnet bound to two Away chains", () => {
     expect(() => configFromArgs(["--away-chain", `31337,${SETTLEMENT_A}`, "--settlement-address", SETTLEMENT_B])).toThrow(/either as awayChains .* not both/);
     expect(() => configFromArgs(["--away-chain", `31337,${SETTLEMENT_A}`, "--away-chain", `31337,${SETTLEMENT_B}`])).toThrow("away chain 31337 is listed twice");
     expect(() => configFromArgs(["--away-chain", "31337"])).toThrow("--away-chain: '31337' is not 'chainId,settlement[,escrow[,rpc]]'");
+  });
+
+  it("refuses to reopen a two-chain data directory with one chain, or one-chain with two", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "olzk-devnet-chains-"));
+    const open = (awayChains: { chainId: bigint; settlementAddress: Hex }[]) =>
+      DevnetChain.open(resolveConfig({ dataDir, blockMs: 0, port: 0, awayChains: awayChains.map((a) => ({ ...a, escrowAddress: ESCROW, awayRpc: null })) }));
+    const chainA = { chainId: 31337n, settlementAddress: SETTLEMENT_A };
+    const chainB = { chainId: 31338n, settlementAddress: SETTLEMENT_B };
+    try {
+      const c = open([chainA, chainB]);
+      c.produceBlock();
+      c.close();
+      // Before the check ran both ways, this reopened and left chain B's leaves bound to a chain Home no longer knows.
+      expect(() => open([chainA])).toThrow(/created with moreAwayChains = 31338:.*which today's settings do not have/);
+      open([chainA, chainB]).close();
+      rmSync(dataDir, { recursive: true, force: true });
+      const one = open([chainA]);
+      one.produceBlock();
+      one.close();
+      expect(() => open([chainA, chainB])).toThrow(/created before moreAwayChains was a chain setting/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
