@@ -36,7 +36,9 @@ export const AWAY_CHAINS = [
  * then a 5% drop at block RISK_SPIKE_TICK, the volatility spike the walkthrough shows the circuit
  * breaker take (NORMAL -> SOFT, back to NORMAL some ten blocks later).
  */
-export const RISK_SPIKE_TICK = 15;
+// Late enough that the walkthrough opens the account and its two lockups before the drop even on a
+// loaded machine (a lockup opened after it would get the SOFT ratio); each block later adds ~1 s.
+export const RISK_SPIKE_TICK = 25;
 const LIBRA_PRICE_PATH = `path:0=26,${RISK_SPIKE_TICK - 1}=26,${RISK_SPIKE_TICK}=24.7`;
 /** EWMA lambda 0.8 (default 0.94): SOFT lasts about 11 blocks instead of 19, which the walkthrough waits out. */
 const RISK_LAMBDA_PPM = 800_000;
